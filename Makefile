@@ -1,0 +1,55 @@
+# The two commands: `make run` and `make test`. Both create .venv and install what they need.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format bench messages clean install assets browser
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependencies change.
+.stamp-install: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: .stamp-install
+
+# Swagger UI for /api/docs comes from npm and is served locally from node_modules.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+
+run: install assets
+	$(BIN)/lianxin db upgrade
+	$(BIN)/lianxin demo load
+	$(BIN)/lianxin serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: apt-get install -y chromium (browser tests will skip)"; fi; }
+
+test: install assets browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check platform worker tests
+	$(BIN)/ruff format --check platform worker tests
+	$(BIN)/mypy platform/*/service.py platform/db
+	$(BIN)/codespell platform tests README.md
+
+format: install
+	$(BIN)/ruff check --fix platform worker tests
+	$(BIN)/ruff format platform worker tests
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -o platform/translations/messages.pot platform
+
+clean:
+	rm -rf $(VENV) .stamp-install node_modules instance

@@ -1,0 +1,87 @@
+"""The API's shared shape: one error body, pagination, and the Bearer-token actor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import RAISE, Schema, fields
+from werkzeug.exceptions import HTTPException
+
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthenticated", 403: "permission_denied", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "validation_error", 423: "locked",
+    428: "precondition_required", 429: "rate_limited", 500: "internal_error",
+    503: "unavailable",
+}
+HTTP_MESSAGES = {
+    400: "请求格式有误。", 401: "请先登录或提供有效的 API 令牌。", 403: "您没有执行此操作的权限。",
+    404: "未找到。", 405: "不支持该请求方法。", 409: "与现有数据冲突。", 413: "请求内容过大。",
+    415: "不支持的内容类型。", 422: "提交的数据有误，请检查标出的字段。", 429: "请求过于频繁，请稍后再试。",
+    500: "服务器内部错误。", 503: "服务暂时不可用。",
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_body(status: int, message: str | None = None, errors: Any = None,
+               code: str | None = None) -> dict[str, Any]:
+    return {
+        "code": code or HTTP_CODES.get(status, "error"),
+        "message": message or HTTP_MESSAGES.get(status, "请求失败。"),
+        "errors": errors or {},
+    }
+
+
+def flatten_webargs_messages(messages: Any) -> dict[str, Any]:
+    """webargs nests errors by location ({"json": {"name": [...]}}); the API names the field."""
+    if not isinstance(messages, dict):
+        return {"_": messages}
+    flat: dict[str, Any] = {}
+    for location, value in messages.items():
+        if isinstance(value, dict):
+            flat.update(value)
+        else:
+            flat["_" + str(location)] = value
+    return flat
+
+
+class LianxinApi(Api):
+    def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
+        """flask-smorest registers this for every HTTP error; pages keep their HTML errors."""
+        if not is_api_request():
+            from lianxin.web.errors import render_error_page
+
+            return render_error_page(error.code or 500, error.description)
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        errors = flatten_webargs_messages(data["messages"]) if "messages" in data else {}
+        message = None
+        if status == 400 and errors:
+            message = "请求格式有误：" + "; ".join(f"{k}" for k in errors)
+        response = jsonify(error_body(status, message, errors))
+        response.status_code = status
+        for key, value in data.get("headers", {}).items():
+            response.headers[key] = value
+        return response
+
+
+class Blueprint(SmorestBlueprint):
+    """An API blueprint: every route needs a Bearer token unless marked public."""
+
+
+class BaseSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class ErrorSchema(Schema):
+    code = fields.String(metadata={"example": "validation_error"})
+    message = fields.String(metadata={"example": "提交的数据有误，请检查标出的字段。"})
+    errors = fields.Dict(metadata={"example": {"name": ["此字段为必填项。"]}})

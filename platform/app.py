@@ -1,0 +1,149 @@
+"""The application factory: importing this module does nothing; create_app() wires everything."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lianxin import config as settings
+from lianxin.extensions import babel, csrf, db, limiter, login_manager
+from lianxin.modules.registry import ModuleSpec, Registry, load_first_party
+
+
+def create_app(config: Mapping[str, Any] | None = None, *,
+               modules: Sequence[ModuleSpec] | None = None) -> Flask:
+    """Build the app: settings from the environment, then `config` overrides (tests).
+
+    `modules` replaces the first-party registry (tests register their own modules).
+    """
+    # `lianxin` is a namespace package (platform/ has no __init__.py), so Flask is told its root.
+    root = Path(__file__).resolve().parent
+    app = Flask("lianxin", root_path=str(root), instance_path=str(root.parent / "instance"),
+                template_folder="web/templates", static_folder="web/static")
+    app.config.from_mapping(settings.from_environ(instance_path=app.instance_path))
+    if config:
+        app.config.update(config)
+    if app.config.get("TRUST_PROXY", True) and not app.config["EMBEDDED"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+
+    registry = Registry(load_first_party() if modules is None else modules)
+    app.extensions["lianxin.registry"] = registry
+
+    from lianxin import models  # noqa: F401 - complete the metadata before the first query
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "zh_Hans_CN",
+                   timezone_selector=lambda: "Asia/Shanghai")
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    limiter.init_app(app)
+    _init_login(app)
+
+    from lianxin.jobs import celery_init_app
+    from lianxin.storage import backends
+
+    celery_init_app(app, beat_schedule=registry.beat_schedule(),
+                    task_modules=registry.task_modules())
+    backends.init_app(app)
+
+    from lianxin.web import errors, scope
+
+    scope.init_app(app)
+    _register_pages(app)
+    _register_api(app)
+    _register_modules(app, registry)
+    errors.init_app(app)
+    _init_templates(app)
+
+    from lianxin.cli import register_commands
+
+    register_commands(app)
+    logging.getLogger("lianxin").setLevel(app.config.get("LOG_LEVEL", logging.INFO))
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from lianxin.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("请先登录。")
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+
+def _register_pages(app: Flask) -> None:
+    from lianxin.auth.views import bp as auth_pages
+    from lianxin.storage.views import bp as file_pages
+    from lianxin.tenants.views import county_bp, platform_bp, public_bp, township_bp
+    from lianxin.web.views import bp as web_pages
+
+    for blueprint in (web_pages, auth_pages, platform_bp, county_bp, township_bp, public_bp,
+                      file_pages):
+        app.register_blueprint(blueprint)
+
+
+def _register_api(app: Flask) -> None:
+    from lianxin.api.base import LianxinApi
+    from lianxin.auth.api import blp as auth_api
+    from lianxin.storage.api import blp as files_api
+    from lianxin.tenants.api import county_blp, platform_blp, township_blp
+
+    # One Api per app: flask-smorest keeps the OpenAPI document on the Api object.
+    api = LianxinApi(app)
+    app.extensions["lianxin.api"] = api
+    for blueprint in (auth_api, platform_blp, county_blp, township_blp, files_api):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+
+
+def _register_modules(app: Flask, registry: Registry) -> None:
+    """Mount each module's blueprints under its township's URL; a switched-off module is 404."""
+    api = app.extensions["lianxin.api"]
+    owners: dict[str, str] = {}
+    for spec in registry:
+        if spec.api_blueprint is not None:
+            api.register_blueprint(spec.api_blueprint,
+                                   url_prefix=f"/api/v1/t/<township_slug>/{spec.key}")
+            csrf.exempt(spec.api_blueprint)
+            owners[spec.api_blueprint.name] = spec.key
+        if spec.pages_blueprint is not None:
+            app.register_blueprint(spec.pages_blueprint, url_prefix=f"/t/<township_slug>/{spec.key}")
+            owners[spec.pages_blueprint.name] = spec.key
+        if spec.public_blueprint is not None:
+            app.register_blueprint(spec.public_blueprint,
+                                   url_prefix=f"/p/<township_slug>/{spec.key}")
+            owners[spec.public_blueprint.name] = spec.key
+    app.extensions["lianxin.module_blueprints"] = owners
+
+    @app.before_request
+    def _module_switch() -> None:
+        key = owners.get(request.blueprint or "")
+        if key is None:
+            return
+        from flask_babel import gettext as _
+
+        from lianxin.errors import ModuleDisabled
+        from lianxin.tenants import service as tenants
+
+        township = g.get("township")
+        if township is None or not tenants.module_enabled(township.id, key):
+            raise ModuleDisabled(_("模块“%(name)s”在本乡镇未开通。", name=registry.get(key).name))
+
+
+def _init_templates(app: Flask) -> None:
+    from lianxin.web.templating import init_app
+
+    init_app(app)

@@ -1,0 +1,353 @@
+"""Use cases of accounts: log in, set a password, API tokens, and memberships of a township."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from lianxin.audit import service as audit
+from lianxin.auth import permissions
+from lianxin.auth.actor import Actor
+from lianxin.auth.models import ApiToken, Membership, SetupLink, User
+from lianxin.auth.passwords import (
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_digest,
+    verify_password,
+)
+from lianxin.auth.roles import TOWNSHIP_ROLES, Role, Scope
+from lianxin.db import db, utcnow
+from lianxin.errors import (
+    AccountLocked,
+    Conflict,
+    InvalidCredentials,
+    NotFound,
+    PermissionDenied,
+    TownshipSuspended,
+    ValidationFailed,
+)
+from lianxin.tenants.models import Branch, Township, TownshipStatus
+
+USERNAME_RE = re.compile(r"^[a-zA-Z0-9_.-]{3,64}$")
+MIN_PASSWORD = 10
+
+
+def _check_username(username: str) -> str:
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        raise ValidationFailed(errors={"username": [_("用户名须为3–64位字母、数字或 _ . -")]})
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise ValidationFailed(errors={"username": [_("该用户名已被使用")]})
+    return username
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationFailed(errors={field: [_("密码至少需要%(n)d位", n=MIN_PASSWORD)]})
+    if password.isdigit() or password.isalpha():
+        raise ValidationFailed(errors={field: [_("密码须同时包含字母和数字")]})
+
+
+def create_user(username: str, display_name: str, *, phone: str | None = None,
+                email: str | None = None, password: str | None = None) -> User:
+    """Internal: callers check permission and audit. Without a password, a set-up link is due."""
+    if not display_name.strip():
+        raise ValidationFailed(errors={"display_name": [_("请填写姓名")]})
+    user = User(username=_check_username(username), display_name=display_name.strip(),
+                phone=(phone or None), email=(email or None))
+    if password is not None:
+        check_password_strength(password)
+        user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def issue_setup_link(user: User) -> str:
+    """A one-time token for the user to set a password; only its hash is kept."""
+    token = new_token("setup")
+    hours = current_app.config["SETUP_LINK_HOURS"]
+    db.session.add(SetupLink(user_id=user.id, token_hash=token_digest(token),
+                             expires_at=utcnow() + timedelta(hours=hours)))
+    db.session.flush()
+    return token
+
+
+def setup_url(token: str) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/setup/{token}"
+
+
+def find_setup_link(token: str) -> SetupLink:
+    link = db.session.scalar(select(SetupLink).where(SetupLink.token_hash == token_digest(token)))
+    if link is None or link.used_at is not None or link.expires_at < utcnow():
+        raise NotFound(_("该设置链接无效或已过期，请联系管理员重新发送。"))
+    return link
+
+
+def complete_setup(token: str, password: str) -> User:
+    link = find_setup_link(token)
+    check_password_strength(password)
+    user = link.user
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    link.used_at = utcnow()
+    audit.record("user.setup_completed", actor=Actor(user.id, user.display_name),
+                 target_type="user", target_id=user.id)
+    db.session.commit()
+    return user
+
+
+def _suspended_everywhere(user: User) -> bool:
+    """True when every membership the user has is in a suspended township."""
+    memberships = user.memberships
+    if not memberships or any(m.tenant_id is None for m in memberships):
+        return False
+    ids = {m.tenant_id for m in memberships}
+    statuses = db.session.scalars(select(Township.status).where(Township.id.in_(ids))).all()
+    return all(s == TownshipStatus.SUSPENDED for s in statuses)
+
+
+def authenticate(username: str, password: str, *, ip: str | None = None) -> User:
+    """Check a password with a lock after repeated failures; commits the counters."""
+    user = db.session.scalar(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+        .options(selectinload(User.memberships))
+    )
+    now = utcnow()
+    if user is not None and user.locked_until and user.locked_until > now:
+        verify_password(None, password)
+        raise AccountLocked()
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        if user is not None:
+            user.failed_logins += 1
+            config = current_app.config
+            if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+                user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+                user.failed_logins = 0
+                audit.record("user.locked", actor=Actor(None, "system", ip=ip),
+                             target_type="user", target_id=user.id)
+            db.session.commit()
+        raise InvalidCredentials()
+    if _suspended_everywhere(user):
+        raise TownshipSuspended(_("您所在的乡镇已暂停使用，暂时无法登录。"))
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    db.session.commit()
+    return user
+
+
+def change_password(actor: Actor, current: str, new: str) -> None:
+    user = db.session.get(User, actor.user_id)
+    if user is None or not verify_password(user.password_hash, current):
+        raise ValidationFailed(errors={"current_password": [_("当前密码不正确")]})
+    check_password_strength(new, "new_password")
+    user.password_hash = hash_password(new)
+    audit.record("user.password_changed", actor=actor, target_type="user", target_id=user.id)
+    db.session.commit()
+
+
+def set_large_text(actor: Actor, enabled: bool) -> None:
+    user = db.session.get(User, actor.user_id)
+    if user is not None:
+        user.large_text = enabled
+        db.session.commit()
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    plaintext: str
+
+
+def create_api_token(actor: Actor, name: str) -> IssuedToken:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed(errors={"name": [_("请填写令牌名称（不超过100字）")]})
+    plaintext = new_token("lx")
+    token = ApiToken(user_id=actor.user_id, name=name, prefix=plaintext[:8],
+                     token_hash=token_digest(plaintext))
+    db.session.add(token)
+    db.session.flush()
+    audit.record("api_token.created", actor=actor, target_type="api_token", target_id=token.id,
+                 after={"name": name, "prefix": token.prefix})
+    db.session.commit()
+    return IssuedToken(token, plaintext)
+
+
+def list_api_tokens(actor: Actor) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == actor.user_id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at.desc())
+    ))
+
+
+def revoke_api_token(actor: Actor, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != actor.user_id or token.revoked_at is not None:
+        raise NotFound()
+    token.revoked_at = utcnow()
+    audit.record("api_token.revoked", actor=actor, target_type="api_token", target_id=token.id)
+    db.session.commit()
+
+
+def user_for_token(plaintext: str) -> User | None:
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == token_digest(plaintext),
+                               ApiToken.revoked_at.is_(None))
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if _suspended_everywhere(token.user):
+        return None
+    now = utcnow()
+    # Written at most once a minute, so reads through the API stay reads.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        db.session.commit()
+    return token.user
+
+
+# --- memberships of a township -------------------------------------------------------------
+
+def township_members(actor: Actor, township: Township) -> list[Membership]:
+    if not permissions.can_administer_township(actor, township.id):
+        raise PermissionDenied()
+    return list(db.session.scalars(
+        select(Membership).where(Membership.tenant_id == township.id)
+        .options(selectinload(Membership.user)).order_by(Membership.user_id, Membership.role)
+    ))
+
+
+def _membership_summary(m: Membership) -> dict[str, object]:
+    return {"user_id": m.user_id, "role": m.role, "branch_id": m.branch_id,
+            "tenant_id": m.tenant_id}
+
+
+def grant_township_role(actor: Actor, township: Township, *, user: User, role: Role,
+                        branch_id: int | None = None) -> Membership:
+    """Internal building block; callers check permission."""
+    if role not in TOWNSHIP_ROLES:
+        raise ValidationFailed(errors={"role": [_("该角色不属于乡镇")]})
+    if role is Role.BRANCH_LIAISON and branch_id is None:
+        raise ValidationFailed(errors={"branch_id": [_("支部联络员须指定支部")]})
+    if branch_id is not None and db.session.get(Branch, (township.id, branch_id)) is None:
+        # Another township's branch id is simply not found here.
+        raise NotFound(_("未找到该支部"))
+    exists = db.session.scalar(select(Membership.id).where(
+        Membership.user_id == user.id, Membership.tenant_id == township.id,
+        Membership.role == role.value,
+        Membership.branch_id.is_(None) if branch_id is None else Membership.branch_id == branch_id,
+    ))
+    if exists:
+        raise Conflict(_("该用户已有此角色"))
+    membership = Membership(user_id=user.id, role=role.value, tenant_id=township.id,
+                            county_id=township.county_id, branch_id=branch_id)
+    db.session.add(membership)
+    db.session.flush()
+    audit.record("membership.granted", actor=actor, tenant_id=township.id,
+                 target_type="membership", target_id=membership.id,
+                 after=_membership_summary(membership))
+    return membership
+
+
+@dataclass(frozen=True)
+class NewMember:
+    membership: Membership
+    setup_token: str | None
+
+
+def add_township_member(actor: Actor, township: Township, *, role: Role,
+                        user_id: int | None = None, username: str | None = None,
+                        display_name: str | None = None, phone: str | None = None,
+                        email: str | None = None, branch_id: int | None = None) -> NewMember:
+    """Give an existing member of the township a role, or create a new user with one."""
+    if not permissions.can_administer_township(actor, township.id):
+        raise PermissionDenied()
+    token = None
+    if user_id is not None:
+        user = _member_user(township, user_id)
+    else:
+        user = create_user(username or "", display_name or "", phone=phone, email=email)
+        token = issue_setup_link(user)
+    membership = grant_township_role(actor, township, user=user, role=role, branch_id=branch_id)
+    if token and user.email:
+        _send_setup_link(user, token, township.id)
+    db.session.commit()
+    return NewMember(membership, token)
+
+
+def _member_user(township: Township, user_id: int) -> User:
+    """A user who belongs to this township; anyone else is not found from here."""
+    user = db.session.get(User, user_id)
+    if user is None or not any(m.tenant_id == township.id for m in user.memberships):
+        raise NotFound(_("未找到该用户"))
+    return user
+
+
+def remove_township_membership(actor: Actor, township: Township, membership_id: int) -> None:
+    if not permissions.can_administer_township(actor, township.id):
+        raise PermissionDenied()
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.tenant_id != township.id:
+        raise NotFound()
+    if membership.user_id == actor.user_id and membership.role == Role.TOWNSHIP_ADMIN:
+        raise Conflict(_("不能移除自己的乡镇管理员角色"))
+    before = _membership_summary(membership)
+    db.session.delete(membership)
+    audit.record("membership.revoked", actor=actor, tenant_id=township.id,
+                 target_type="membership", target_id=membership_id, before=before)
+    db.session.commit()
+
+
+def reissue_setup_link(actor: Actor, township: Township, user_id: int) -> str:
+    if not permissions.can_administer_township(actor, township.id):
+        raise PermissionDenied()
+    user = _member_user(township, user_id)
+    token = issue_setup_link(user)
+    audit.record("user.setup_link_issued", actor=actor, tenant_id=township.id,
+                 target_type="user", target_id=user.id)
+    db.session.commit()
+    return token
+
+
+def _send_setup_link(user: User, token: str, tenant_id: int | None) -> None:
+    from lianxin.notify import service as notify
+
+    notify.notify([user.id], _("连心平台账号设置"),
+                  _("请通过以下一次性链接设置密码："), link=setup_url(token),
+                  channels=("email",), tenant_id=tenant_id)
+
+
+def memberships_for_switcher(user_id: int) -> list[tuple[str, str, str]]:
+    """(kind, slug, name) of every place the user can act in, for the header switcher."""
+    from lianxin.tenants.models import County
+
+    rows: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    memberships = db.session.scalars(select(Membership).where(Membership.user_id == user_id)).all()
+    for m in memberships:
+        scope = Role(m.role).scope
+        if scope is Scope.TOWNSHIP and m.tenant_id is not None:
+            township = db.session.get(Township, m.tenant_id)
+            if township and ("t", township.slug) not in seen:
+                seen.add(("t", township.slug))
+                rows.append(("t", township.slug, township.name))
+        elif scope is Scope.COUNTY and m.county_id is not None:
+            county = db.session.get(County, m.county_id)
+            if county and ("c", county.slug) not in seen:
+                seen.add(("c", county.slug))
+                rows.append(("c", county.slug, county.name))
+        elif scope is Scope.PLATFORM and ("p", "") not in seen:
+            seen.add(("p", ""))
+            rows.append(("p", "", _("平台管理")))
+    return rows

@@ -1,0 +1,101 @@
+"""Settings from the environment (12-factor), with the embedded defaults when none are set.
+
+Embedded default: a SQLite file, files in a local folder, Celery eager. Production sets
+LIANXIN_DATABASE_URL (PostgreSQL, as the application role), LIANXIN_BROKER_URL (Redis) and
+LIANXIN_STORAGE=s3. Every variable is listed in README.md and infra/env.example.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+TRUE = {"1", "true", "yes", "on"}
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    return default if value is None or value == "" else value.strip().lower() in TRUE
+
+
+def _secret_key(env: Mapping[str, str], instance: Path, embedded: bool) -> str:
+    if env.get("LIANXIN_SECRET_KEY"):
+        return env["LIANXIN_SECRET_KEY"]
+    if not embedded:
+        raise RuntimeError("LIANXIN_SECRET_KEY must be set outside the embedded default")
+    # Embedded: keep one random key per instance folder so sessions survive restarts.
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) -> dict[str, Any]:
+    env = os.environ if env is None else env
+    instance = Path(env.get("LIANXIN_INSTANCE_PATH") or instance_path)
+    database_url = env.get("LIANXIN_DATABASE_URL") or f"sqlite:///{instance / 'lianxin.db'}"
+    broker_url = env.get("LIANXIN_BROKER_URL") or ""
+    embedded = database_url.startswith("sqlite")
+    return {
+        "INSTANCE_DIR": str(instance),
+        "EMBEDDED": embedded,
+        "SECRET_KEY": _secret_key(env, instance, embedded),
+        "DATABASE_URL": database_url,
+        # Migrations run as the owner role; the app connects as a role that owns nothing.
+        "MIGRATION_DATABASE_URL": env.get("LIANXIN_MIGRATION_DATABASE_URL") or database_url,
+        "APP_DB_ROLE": env.get("LIANXIN_APP_DB_ROLE", "lianxin_app"),
+        "BROKER_URL": broker_url,
+        "CELERY_EAGER": not broker_url,
+        "RATELIMIT_STORAGE_URI": env.get("LIANXIN_RATELIMIT_STORAGE_URI")
+        or (broker_url if broker_url.startswith("redis") else "memory://"),
+        "STORAGE_BACKEND": env.get("LIANXIN_STORAGE", "local"),
+        "STORAGE_LOCAL_ROOT": env.get("LIANXIN_STORAGE_ROOT") or str(instance / "files"),
+        "S3_BUCKET": env.get("LIANXIN_S3_BUCKET", "lianxin"),
+        "S3_ENDPOINT_URL": env.get("LIANXIN_S3_ENDPOINT_URL") or None,
+        "S3_REGION": env.get("LIANXIN_S3_REGION", "us-east-1"),
+        "MAX_UPLOAD_BYTES": int(env.get("LIANXIN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        "MAX_CONTENT_LENGTH": int(env.get("LIANXIN_MAX_REQUEST_BYTES", 25 * 1024 * 1024)),
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+        "SMTP_HOST": env.get("LIANXIN_SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("LIANXIN_SMTP_PORT", 25)),
+        "SMTP_USER": env.get("LIANXIN_SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("LIANXIN_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(env.get("LIANXIN_SMTP_STARTTLS"), False),
+        "MAIL_FROM": env.get("LIANXIN_MAIL_FROM", "lianxin@localhost"),
+        "SMS_CHANNEL": env.get("LIANXIN_SMS_CHANNEL", "log"),
+        "PUBLIC_BASE_URL": env.get("LIANXIN_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "SESSION_COOKIE_SECURE": _bool(env.get("LIANXIN_SECURE_COOKIES"), not embedded),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("LIANXIN_SECURE_COOKIES"), not embedded),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "LOGIN_MAX_FAILURES": int(env.get("LIANXIN_LOGIN_MAX_FAILURES", 5)),
+        "LOGIN_LOCK_MINUTES": int(env.get("LIANXIN_LOGIN_LOCK_MINUTES", 15)),
+        "LOGIN_RATE_LIMIT": env.get("LIANXIN_LOGIN_RATE_LIMIT", "10 per minute"),
+        "SETUP_LINK_HOURS": int(env.get("LIANXIN_SETUP_LINK_HOURS", 72)),
+        "OUTBOX_MAX_ATTEMPTS": int(env.get("LIANXIN_OUTBOX_MAX_ATTEMPTS", 8)),
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "API_TITLE": "连心 Lianxin API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        # Served from the npm-installed swagger-ui-dist, never from a CDN.
+        "OPENAPI_SWAGGER_UI_URL": "/vendor/swagger-ui-dist/",
+        "VENDOR_ROOT": env.get("LIANXIN_VENDOR_ROOT")
+        or str(Path(__file__).resolve().parent.parent / "node_modules"),
+        "API_SPEC_OPTIONS": {
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer", "description": "个人 API 令牌"}
+                }
+            },
+            "security": [{"bearer": []}],
+        },
+    }

@@ -1,0 +1,103 @@
+"""The database extension: one engine and one scoped session per application."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from lianxin.db import tenancy
+
+
+class LianxinSession(Session):
+    """The application's session class; the tenant guards listen on it."""
+
+
+tenancy.install(LianxinSession)
+
+
+_session_scope: ContextVar[object | None] = ContextVar("lianxin_session_scope", default=None)
+
+
+def _scopefunc() -> tuple[int, int]:
+    return threading.get_ident(), id(_session_scope.get())
+
+
+@dataclass
+class _State:
+    engine: Engine
+    session: scoped_session[LianxinSession]
+
+
+def make_engine(url: str, **overrides: Any) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               **overrides)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    options.update(overrides)
+    return create_engine(url, **options)
+
+
+class Database:
+    """Bare at import, bound by `init_app` (the Flask extension pattern)."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        factory = sessionmaker(bind=engine, class_=LianxinSession, expire_on_commit=False)
+        app.extensions["lianxin.db"] = _State(engine, scoped_session(factory, _scopefunc))
+
+        @app.teardown_appcontext
+        def _remove_session(_exc: BaseException | None) -> None:
+            app.extensions["lianxin.db"].session.remove()
+
+    @staticmethod
+    def _state() -> _State:
+        return current_app.extensions["lianxin.db"]  # type: ignore[no-any-return]
+
+    @property
+    def session(self) -> scoped_session[LianxinSession]:
+        return self._state().session
+
+    @property
+    def engine(self) -> Engine:
+        return self._state().engine
+
+    def bind_to_connection(self, app: Flask, connection: Connection) -> None:
+        """Tests: run every session inside an outer transaction that is rolled back after."""
+        state: _State = app.extensions["lianxin.db"]
+        state.session.remove()
+        state.session = scoped_session(
+            sessionmaker(bind=connection, class_=LianxinSession, expire_on_commit=False,
+                         join_transaction_mode="create_savepoint"),
+            _scopefunc,
+        )
+
+    @contextmanager
+    def separate_session(self) -> Iterator[None]:
+        """Give the enclosed code its own session (an eager task run inside a request)."""
+        token = _session_scope.set(object())
+        try:
+            yield
+        finally:
+            self.session.remove()
+            _session_scope.reset(token)
+
+
+db = Database()

@@ -1,0 +1,208 @@
+"""The tenant context and the ORM lock (ARCHITECTURE.md §3).
+
+A request or task runs inside one township's context, held in a ContextVar. Every ORM query that
+touches a tenant-owned model is filtered by it, every new tenant row takes its `tenant_id` from
+it, and touching tenant data with no context raises: the lock fails closed. On PostgreSQL the
+same tenant id is handed to row-level security with a transaction-local `set_config`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, func, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
+
+from lianxin.db.base import TenantMixin
+
+log = logging.getLogger(__name__)
+
+RLS_SETTING = "app.tenant_id"
+
+
+class TenancyError(RuntimeError):
+    """A programming error: tenant data touched outside its township's context."""
+
+
+class TenantContextMissing(TenancyError):
+    pass
+
+
+class CrossTenantWrite(TenancyError):
+    pass
+
+
+class ReadOnlyTenantContext(TenancyError):
+    pass
+
+
+@dataclass(frozen=True)
+class TenantScope:
+    tenant_id: int
+    read_only: bool = False
+
+
+_scope: ContextVar[TenantScope | None] = ContextVar("lianxin_tenant_scope", default=None)
+_unscoped_reason: ContextVar[str | None] = ContextVar("lianxin_unscoped", default=None)
+
+
+def current_scope() -> TenantScope | None:
+    return _scope.get()
+
+
+def current_tenant_id() -> int | None:
+    scope = _scope.get()
+    return scope.tenant_id if scope else None
+
+
+def require_tenant_id() -> int:
+    scope = _scope.get()
+    if scope is None:
+        raise TenantContextMissing("no township context is set")
+    return scope.tenant_id
+
+
+def enter_tenant(tenant_id: int, *, read_only: bool = False) -> Token[TenantScope | None]:
+    """Set the context for the rest of this request; pair with `leave_tenant`."""
+    return _scope.set(TenantScope(int(tenant_id), read_only))
+
+
+def leave_tenant(token: Token[TenantScope | None]) -> None:
+    _scope.reset(token)
+
+
+@contextmanager
+def tenant_context(tenant_id: int, *, read_only: bool = False) -> Iterator[TenantScope]:
+    token = enter_tenant(tenant_id, read_only=read_only)
+    try:
+        yield _scope.get()  # type: ignore[misc]
+    finally:
+        leave_tenant(token)
+
+
+@contextmanager
+def no_tenant_context() -> Iterator[None]:
+    token = _scope.set(None)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+@contextmanager
+def UNSCOPED_ACROSS_TOWNSHIPS(reason: str) -> Iterator[None]:  # noqa: N802 - loud on purpose
+    """Lift the ORM filter for platform maintenance. PostgreSQL's row-level security still holds.
+
+    Use only where a platform operation must see rows of many townships (demo loading,
+    migrations of data). It is named loudly so that every use stands out in review.
+    """
+    log.warning("tenant ORM filter lifted: %s", reason)
+    token = _unscoped_reason.set(reason)
+    try:
+        yield
+    finally:
+        _unscoped_reason.reset(token)
+
+
+def _is_tenant_mapper(mapper: Any) -> bool:
+    return issubclass(mapper.class_, TenantMixin)
+
+
+def _rls_value() -> str:
+    tid = current_tenant_id()
+    return "" if tid is None else str(tid)
+
+
+def _apply_rls(connection: Connection, session: Session) -> None:
+    value = _rls_value()
+    connection.execute(
+        text("SELECT set_config(:name, :value, true)"), {"name": RLS_SETTING, "value": value}
+    )
+    session.info["rls_tenant"] = value
+
+
+def install(session_class: type[Session]) -> None:
+    """Attach the tenant guards to a Session class."""
+
+    @event.listens_for(session_class, "after_begin")
+    def _after_begin(session: Session, transaction: SessionTransaction, connection: Connection):
+        if connection.dialect.name == "postgresql":
+            _apply_rls(connection, session)
+
+    @event.listens_for(session_class, "do_orm_execute")
+    def _scope_queries(state: ORMExecuteState) -> None:
+        session = state.session
+        bind = session.get_bind()
+        if bind.dialect.name == "postgresql" and session.info.get("rls_tenant") != _rls_value():
+            # The context changed inside an open transaction (e.g. the user was loaded first).
+            _apply_rls(session.connection(), session)
+        if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
+            return
+        if not any(_is_tenant_mapper(m) for m in state.all_mappers):
+            return
+        if _unscoped_reason.get() is not None:
+            return
+        scope = _scope.get()
+        if scope is None:
+            raise TenantContextMissing(
+                "tenant data queried with no township context: "
+                + ", ".join(m.class_.__name__ for m in state.all_mappers if _is_tenant_mapper(m))
+            )
+        if scope.read_only and (state.is_update or state.is_delete):
+            raise ReadOnlyTenantContext("this township is open read-only")
+        tid = scope.tenant_id
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                TenantMixin, lambda cls: cls.tenant_id == tid, include_aliases=True
+            )
+        )
+
+    @event.listens_for(session_class, "before_flush")
+    def _stamp_and_check(session: Session, flush_context: Any, instances: Any) -> None:
+        scope = _scope.get()
+        unscoped = _unscoped_reason.get() is not None
+        touched = [o for o in (*session.new, *session.dirty, *session.deleted)
+                   if isinstance(o, TenantMixin)]
+        if not touched:
+            return
+        if scope is None and not unscoped:
+            raise TenantContextMissing("tenant rows written with no township context")
+        if scope is not None and scope.read_only:
+            raise ReadOnlyTenantContext("this township is open read-only")
+        for obj in touched:
+            if obj.tenant_id is None:
+                if scope is None:
+                    raise TenantContextMissing(f"{type(obj).__name__} has no township")
+                obj.tenant_id = scope.tenant_id
+            elif scope is not None and obj.tenant_id != scope.tenant_id:
+                raise CrossTenantWrite(
+                    f"{type(obj).__name__} of township {obj.tenant_id} written "
+                    f"in the context of township {scope.tenant_id}"
+                )
+        if session.get_bind().dialect.name == "sqlite":
+            _assign_sqlite_ids(session, [o for o in session.new if isinstance(o, TenantMixin)])
+
+
+def _assign_sqlite_ids(session: Session, new_rows: list[TenantMixin]) -> None:
+    """SQLite cannot autoincrement half of a composite key, so the id is taken here.
+
+    Ids stay unique per table across townships, as PostgreSQL's identity columns are, so that
+    an id of one township never names a row of another.
+    """
+    next_ids: dict[str, int] = {}
+    for obj in new_rows:
+        if obj.id is not None:
+            continue
+        table = type(obj).__table__  # type: ignore[attr-defined]
+        if table.name not in next_ids:
+            with session.no_autoflush:
+                current = session.connection().execute(select(func.max(table.c.id))).scalar()
+            next_ids[table.name] = (current or 0) + 1
+        obj.id = next_ids[table.name]
+        next_ids[table.name] += 1

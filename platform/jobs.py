@@ -1,0 +1,110 @@
+"""Celery wired to the Flask app: tasks run in the app context and in their township's context.
+
+Tasks take ids and the tenant id, never ORM objects (ARCHITECTURE.md §7). A task that gets a
+`tenant_id` keyword runs inside that township's context; a task of a module is skipped when the
+module is switched off there.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+
+from lianxin.db import db
+from lianxin.db.tenancy import no_tenant_context, tenant_context
+
+log = logging.getLogger("lianxin.jobs")
+
+# Redis redelivers an unacknowledged task after the visibility timeout; a task's hard limit
+# stays below it so that a slow task is never run twice in parallel.
+VISIBILITY_TIMEOUT = 3600
+TASK_TIME_LIMIT = 900
+
+
+class PlatformTask(Task):
+    """Runs inside the Flask app context, with its own session and its township's context."""
+
+    abstract = True
+    flask_app: Flask | None = None
+    module_key: str | None = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        app = self.flask_app
+        if app is None:
+            raise RuntimeError("celery_init_app() was not called")
+        tenant_id = kwargs.get("tenant_id")
+        scope = tenant_context(tenant_id) if tenant_id is not None else no_tenant_context()
+        with app.app_context(), db.separate_session(), scope:
+            if self.module_key and tenant_id is not None and not _module_on(
+                    tenant_id, self.module_key):
+                log.info("task %s skipped: module %s is off in township %s",
+                         self.name, self.module_key, tenant_id)
+                return None
+            return self.run(*args, **kwargs)
+
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any,
+                   einfo: Any) -> None:
+        """A task that failed for good goes to the dead-letter table for an operator."""
+        app = self.flask_app
+        if app is None:
+            return
+        from lianxin.notify.models import DeadLetter
+
+        try:
+            with app.app_context(), db.separate_session():
+                db.session.add(DeadLetter(
+                    task_name=self.name, tenant_id=kwargs.get("tenant_id"),
+                    arguments={"args": list(args), "kwargs": kwargs, "task_id": task_id},
+                    error=f"{type(exc).__name__}: {exc}"[:2000],
+                ))
+                db.session.commit()
+        except Exception:  # the dead-letter write must never hide the original failure
+            log.exception("could not record dead letter for %s", task_id)
+
+
+def _module_on(tenant_id: int, key: str) -> bool:
+    from lianxin.tenants import service as tenants
+
+    return tenants.module_enabled(tenant_id, key)
+
+
+def celery_init_app(app: Flask, *, beat_schedule: dict[str, Any] | None = None,
+                    task_modules: tuple[str, ...] = ()) -> Celery:
+    class FlaskTask(PlatformTask):
+        abstract = True
+        flask_app = app
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    eager = app.config["CELERY_EAGER"]
+    celery.conf.update(
+        broker_url=app.config["BROKER_URL"] or "memory://",
+        task_always_eager=eager,
+        task_eager_propagates=True,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_time_limit=TASK_TIME_LIMIT,
+        task_soft_time_limit=TASK_TIME_LIMIT - 60,
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=3,
+        # A failed publish must not hang the user's request: one quick try, then the outbox
+        # sweep takes over.
+        task_publish_retry=False,
+        broker_pool_limit=10,
+        timezone="Asia/Shanghai",
+        enable_utc=True,
+        beat_schedule={
+            "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
+            **(beat_schedule or {}),
+        },
+        imports=("lianxin.notify.tasks", *task_modules),
+    )
+    # Tasks defined with @shared_task bind to whichever app is current; make it this one.
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

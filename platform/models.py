@@ -1,0 +1,20 @@
+"""Imports every model so that the metadata is complete (Alembic, the metadata tests)."""
+
+from lianxin.audit.models import AuditChainHead, AuditEntry
+from lianxin.auth.models import ApiToken, Membership, SetupLink, User
+from lianxin.notify.models import DeadLetter, Notification, OutboxMessage
+from lianxin.storage.models import StoredFile
+from lianxin.tenants.models import Branch, County, Township, TownshipModule
+
+__all__ = [
+    "ApiToken", "AuditChainHead", "AuditEntry", "Branch", "County", "DeadLetter",
+    "Membership", "Notification", "OutboxMessage", "SetupLink", "StoredFile", "Township",
+    "TownshipModule", "User",
+]
+
+
+def load_module_models() -> None:
+    """Import the models of every registered module (their tables join the metadata)."""
+    from lianxin.modules.registry import import_module_models
+
+    import_module_models()

@@ -1,0 +1,1 @@
+"""Feature modules and their registry."""

@@ -1,0 +1,192 @@
+"""The outbox: side effects written with the change, delivered once by the worker."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lianxin.auth.models import User
+from lianxin.db import db, utcnow
+from lianxin.db.core import LianxinSession
+from lianxin.db.tenancy import no_tenant_context, tenant_context
+from lianxin.notify.channels import EmailChannel, Message, sms_channel
+from lianxin.notify.models import DeadLetter, Notification, OutboxMessage, OutboxStatus
+
+log = logging.getLogger("lianxin.outbox")
+
+CHANNELS = ("inbox", "email", "sms")
+Handler = Callable[[OutboxMessage], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(topic: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        HANDLERS[topic] = fn
+        return fn
+    return register
+
+
+def enqueue(topic: str, payload: dict[str, Any], *, tenant_id: int | None,
+            dedupe_key: str | None = None, available_at: datetime | None = None) -> OutboxMessage:
+    """Write a message in the caller's transaction. A repeated dedupe key adds nothing."""
+    session = db.session
+    if dedupe_key is not None:
+        existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        if existing is not None:
+            return existing
+    message = OutboxMessage(topic=topic, payload=payload, tenant_id=tenant_id,
+                            dedupe_key=dedupe_key, available_at=available_at or utcnow())
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:  # enqueued concurrently by another transaction
+        return session.scalars(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
+        ).one()
+    session.info.setdefault("outbox_new", []).append(message.id)
+    return message
+
+
+def notify(user_ids: Iterable[int], title: str, body: str = "", *, tenant_id: int | None,
+           link: str | None = None, channels: Iterable[str] = ("inbox",),
+           dedupe_key: str | None = None) -> OutboxMessage:
+    chosen = [c for c in channels if c in CHANNELS]
+    return enqueue("notify", {"user_ids": sorted(set(user_ids)), "title": title, "body": body,
+                              "link": link, "channels": chosen},
+                   tenant_id=tenant_id, dedupe_key=dedupe_key)
+
+
+@handler("notify")
+def _deliver_notification(message: OutboxMessage) -> None:
+    payload = message.payload
+    text = Message(payload["title"], payload.get("body", ""), payload.get("link"))
+    users = db.session.scalars(select(User).where(User.id.in_(payload["user_ids"]))).all()
+    for user in users:
+        if "inbox" in payload["channels"]:
+            db.session.add(Notification(user_id=user.id, tenant_id=message.tenant_id,
+                                        outbox_id=message.id, title=text.title,
+                                        body=text.body, link=text.link))
+        if "email" in payload["channels"] and user.email:
+            EmailChannel().send(user.email, text)
+        if "sms" in payload["channels"] and user.phone:
+            sms_channel().send(user.phone, f"{text.title} {text.body}".strip())
+
+
+def deliver(message_id: int) -> bool:
+    """Deliver one message exactly once; True if this call delivered it.
+
+    The conditional UPDATE claims the row and the handler's database effects commit in the same
+    transaction as the `delivered` mark, so a second run (a redelivered task, a sweep racing the
+    first send) finds nothing to claim, and a crash before commit leaves the message pending.
+    """
+    session = db.session
+    now = utcnow()
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING,
+               OutboxMessage.available_at <= now)
+        .values(status=OutboxStatus.DELIVERED, delivered_at=now,
+                attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id, OutboxMessage.tenant_id)
+    ).first()
+    if claimed is None:
+        session.rollback()
+        return False
+    message = session.get(OutboxMessage, message_id)
+    assert message is not None
+    try:
+        run = HANDLERS[message.topic]
+        if claimed.tenant_id is not None:
+            with tenant_context(claimed.tenant_id):
+                run(message)
+        else:
+            with no_tenant_context():
+                run(message)
+        session.commit()
+    except Exception as exc:
+        session.rollback()
+        _record_failure(message_id, exc)
+        raise
+    return True
+
+
+def _record_failure(message_id: int, exc: BaseException) -> None:
+    session = db.session
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        return
+    message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        message.status = OutboxStatus.DEAD
+        session.add(DeadLetter(outbox_id=message.id, task_name=f"outbox:{message.topic}",
+                               tenant_id=message.tenant_id, arguments={"message_id": message.id},
+                               error=message.last_error))
+        log.error("outbox message %s dead after %s attempts", message.id, message.attempts)
+    else:
+        # Exponential backoff: 30 s, 1 min, 2 min, … capped at one hour.
+        message.available_at = utcnow() + timedelta(seconds=min(3600, 30 * 2 ** (message.attempts - 1)))
+    session.commit()
+
+
+def due_message_ids(limit: int = 500) -> list[tuple[int, int | None]]:
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.tenant_id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.available_at <= utcnow())
+        .order_by(OutboxMessage.available_at).limit(limit)
+    ).all()
+    return [(r.id, r.tenant_id) for r in rows]
+
+
+def inbox(user_id: int, *, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(
+        select(Notification).where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc()).limit(limit)
+    ))
+
+
+def unread_count(user_id: int) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count()).select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def mark_read(user_id: int) -> None:
+    db.session.execute(update(Notification)
+                       .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+                       .values(read_at=utcnow()))
+    db.session.commit()
+
+
+@event.listens_for(LianxinSession, "after_commit")
+def _kick_dispatch(session: Session) -> None:
+    """After the change commits, ask the worker to deliver what it wrote.
+
+    If the broker is down this only logs: the message is safe in the table and the beat sweep
+    delivers it once the broker is back.
+    """
+    new_ids = session.info.pop("outbox_new", None)
+    if not new_ids:
+        return
+    from lianxin.notify.tasks import deliver_outbox_message
+
+    for message_id in new_ids:
+        try:
+            deliver_outbox_message.delay(message_id)
+        except Exception as exc:  # broker unreachable: the sweep will deliver it
+            log.warning("outbox %s queued for the sweep: %s", message_id, exc)
+
+
+@event.listens_for(LianxinSession, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop("outbox_new", None)

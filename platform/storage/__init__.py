@@ -1,0 +1,1 @@
+"""File storage: local folder or S3."""

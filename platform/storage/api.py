@@ -1,0 +1,51 @@
+"""Files API: upload to and download from the township in the URL."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest.fields import Upload
+from marshmallow import fields
+
+from lianxin.api.base import BaseSchema, Blueprint
+from lianxin.storage import service as files
+from lianxin.web.scope import current_actor, current_township
+
+blp = Blueprint("files_api", __name__, url_prefix="/api/v1/t/<township_slug>/files",
+                description="文件：上传与下载（按乡镇隔离）")
+
+
+class UploadSchema(BaseSchema):
+    file = Upload(required=True)
+
+
+class StoredFileSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    filename = fields.String(dump_only=True)
+    content_type = fields.String(dump_only=True)
+    size = fields.Integer(dump_only=True)
+    sha256 = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+@blp.route("/")
+class Files(MethodView):
+    @blp.arguments(UploadSchema, location="files")
+    @blp.response(201, StoredFileSchema)
+    def post(self, data):
+        """Upload a file"""
+        upload = data["file"]
+        return files.save_upload(current_actor(), current_township(), upload.stream,
+                                 upload.filename or "file")
+
+
+@blp.route("/<int:file_id>")
+class FileById(MethodView):
+    @blp.response(200, description="文件内容")
+    def get(self, file_id: int):
+        """Download a file"""
+        result = files.open_download(current_actor(), current_township(), file_id)
+        data = result.stream.read()
+        result.stream.close()
+        return Response(data, mimetype=result.file.content_type,
+                         headers={"X-Content-Type-Options": "nosniff"})

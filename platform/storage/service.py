@@ -1,0 +1,134 @@
+"""Storing and serving files: type and size checks, tenant-prefixed keys, re-checked reads."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+import uuid
+from dataclasses import dataclass
+from typing import IO
+
+import filetype
+from flask import current_app
+from flask_babel import gettext as _
+
+from lianxin.auth import permissions
+from lianxin.auth.actor import Actor
+from lianxin.db import db
+from lianxin.db.tenancy import require_tenant_id
+from lianxin.errors import DomainError, NotFound, ValidationFailed
+from lianxin.storage.backends import StorageError, storage
+from lianxin.storage.models import StoredFile
+from lianxin.tenants.models import Township
+
+log = logging.getLogger("lianxin.storage")
+
+# Allowed types, by content (sniffed) not by the name the browser sent.
+ALLOWED = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "text/csv": ".csv",
+    "text/plain": ".txt",
+}
+TEXT_SUFFIXES = {".csv": "text/csv", ".txt": "text/plain"}
+
+
+class FileTooLarge(DomainError):
+    status = 413
+    code = "file_too_large"
+
+
+class StorageUnavailable(DomainError):
+    status = 503
+    code = "storage_unavailable"
+
+
+def _sniff(head: bytes, filename: str) -> str | None:
+    kind = filetype.guess(head)
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if kind is not None:
+        mime = kind.mime
+        if mime == "application/zip" and suffix in (".xlsx", ".docx"):
+            mime = next(m for m, s in ALLOWED.items() if s == suffix)
+        return mime if mime in ALLOWED else None
+    if suffix in TEXT_SUFFIXES:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                head.decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+        return TEXT_SUFFIXES[suffix]
+    return None
+
+
+def _safe_name(filename: str) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "file"
+    return "".join(ch for ch in name if ch.isprintable())[:200]
+
+
+@dataclass(frozen=True)
+class Download:
+    file: StoredFile
+    stream: IO[bytes]
+
+
+def save_upload(actor: Actor, township: Township, stream: IO[bytes], filename: str, *,
+                purpose: str = "attachment") -> StoredFile:
+    """Check and store one upload, then write its row. Commits."""
+    if not permissions.can_enter_township(actor, township):
+        raise NotFound()
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise FileTooLarge(_("文件超过大小上限（%(mb)d MB）", mb=limit // (1024 * 1024)),
+                               errors={"file": [_("文件过大")]})
+        digest.update(chunk)
+        spool.write(chunk)
+    if size == 0:
+        raise ValidationFailed(errors={"file": [_("文件为空")]})
+    spool.seek(0)
+    content_type = _sniff(spool.read(8192), filename)
+    if content_type is None:
+        raise ValidationFailed(errors={"file": [_("不支持的文件类型（允许 PDF、图片、Excel、Word、CSV、文本）")]})
+    spool.seek(0)
+    tenant_id = require_tenant_id()
+    key = f"t/{tenant_id}/{purpose}/{uuid.uuid4().hex}{ALLOWED[content_type]}"
+    try:
+        storage().put(key, spool, content_type)
+    except StorageError as exc:
+        log.warning("upload failed: %s", exc)
+        raise StorageUnavailable(_("文件存储暂时不可用，请稍后重试。")) from exc
+    record = StoredFile(storage_key=key, filename=_safe_name(filename),
+                        content_type=content_type, size=size, sha256=digest.hexdigest(),
+                        purpose=purpose, uploaded_by_id=actor.user_id)
+    db.session.add(record)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage().delete(key)  # no orphan bytes for a row that was never written
+        raise
+    return record
+
+
+def open_download(actor: Actor, township: Township, file_id: int) -> Download:
+    """Read a file of this township; the key is checked again against the township."""
+    if not permissions.can_enter_township(actor, township):
+        raise NotFound()
+    record = db.session.get(StoredFile, (township.id, file_id))
+    if record is None or not record.storage_key.startswith(f"t/{township.id}/"):
+        raise NotFound(_("未找到该文件"))
+    try:
+        return Download(record, storage().open(record.storage_key))
+    except StorageError as exc:
+        raise StorageUnavailable(_("文件存储暂时不可用，请稍后重试。")) from exc

@@ -1,0 +1,58 @@
+"""File pages of a township: upload and download, always within the township in the URL."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lianxin.auth.forms import EmptyForm
+from lianxin.db import db
+from lianxin.errors import DomainError
+from lianxin.storage import service as files
+from lianxin.storage.models import StoredFile
+from lianxin.web.scope import current_actor, current_township
+
+bp = Blueprint("files", __name__, url_prefix="/t/<township_slug>/files",
+               template_folder="templates")
+
+
+@bp.route("/", methods=["GET", "POST"], endpoint="index")
+def files_index():
+    actor, township = current_actor(), current_township()
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(_("请选择文件。"), "error")
+        else:
+            try:
+                files.save_upload(actor, township, upload.stream, upload.filename)
+                flash(_("文件已上传。"), "success")
+                return redirect(url_for(".index"))
+            except DomainError as exc:
+                flash(exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
+                      "error")
+    rows = db.session.scalars(select(StoredFile).order_by(StoredFile.created_at.desc())
+                              .limit(100)).all()
+    return render_template("storage/files.html", files=rows, form=EmptyForm())
+
+
+@bp.get("/<int:file_id>", endpoint="download")
+def download(file_id: int):
+    result = files.open_download(current_actor(), current_township(), file_id)
+
+    def stream():
+        try:
+            while chunk := result.stream.read(64 * 1024):
+                yield chunk
+        finally:
+            result.stream.close()
+
+    response = Response(stream(), mimetype=result.file.content_type)
+    response.headers["Content-Length"] = str(result.file.size)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    from urllib.parse import quote
+
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(result.file.filename)}")
+    return response

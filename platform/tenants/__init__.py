@@ -1,0 +1,1 @@
+"""Counties, townships (the tenant), module switches, branches."""

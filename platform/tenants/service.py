@@ -1,0 +1,407 @@
+"""Use cases of counties and townships: onboarding, module switches and settings, branches."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import g, has_app_context
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lianxin.audit import service as audit
+from lianxin.auth import permissions
+from lianxin.auth import service as accounts
+from lianxin.auth.actor import Actor
+from lianxin.auth.models import Membership
+from lianxin.auth.roles import Role
+from lianxin.db import db, utcnow
+from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules.registry import ModuleSpec, Registry, UnknownModule, current_registry
+from lianxin.tenants.labels import DEFAULT_LABELS
+from lianxin.tenants.models import (
+    Branch,
+    BranchKind,
+    County,
+    Township,
+    TownshipModule,
+    TownshipStatus,
+)
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+RESERVED_SLUGS = {"admin", "api", "static", "vendor", "login", "logout", "new", "www"}
+
+
+def _check_slug(slug: str, model: type[County] | type[Township]) -> str:
+    slug = slug.strip().lower()
+    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+        raise ValidationFailed(errors={"slug": [_("标识须为小写字母、数字或连字符，2–63位")]})
+    if db.session.scalar(select(model.id).where(model.slug == slug)):
+        raise ValidationFailed(errors={"slug": [_("该标识已被使用")]})
+    return slug
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed(errors={"name": [_("请填写名称（不超过100字）")]})
+    return name
+
+
+# --- lookups --------------------------------------------------------------------------------
+
+def county_by_slug(slug: str) -> County | None:
+    return db.session.scalar(select(County).where(County.slug == slug))
+
+
+def township_by_slug(slug: str) -> Township | None:
+    return db.session.scalar(select(Township).where(Township.slug == slug))
+
+
+def list_counties(actor: Actor) -> list[County]:
+    if not permissions.can_administer_platform(actor):
+        raise PermissionDenied()
+    return list(db.session.scalars(select(County).order_by(County.name)))
+
+
+def county_townships(actor: Actor, county: County) -> list[Township]:
+    if not permissions.can_view_county(actor, county.id):
+        raise NotFound()
+    return list(db.session.scalars(
+        select(Township).where(Township.county_id == county.id).order_by(Township.name)
+    ))
+
+
+def county_township(actor: Actor, county: County, township_id: int) -> Township:
+    """A township of this county; one of another county is not found from here."""
+    if not permissions.can_view_county(actor, county.id):
+        raise NotFound()
+    township = db.session.get(Township, township_id)
+    if township is None or township.county_id != county.id:
+        raise NotFound(_("未找到该乡镇"))
+    return township
+
+
+# --- platform: counties ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Onboarded:
+    county: County | None
+    township: Township | None
+    admin_username: str
+    setup_token: str
+
+
+def create_county(actor: Actor, *, name: str, slug: str, admin_username: str,
+                  admin_name: str, admin_email: str | None = None,
+                  admin_phone: str | None = None) -> Onboarded:
+    if not permissions.can_administer_platform(actor):
+        raise PermissionDenied()
+    county = County(name=_check_name(name), slug=_check_slug(slug, County), module_defaults={})
+    db.session.add(county)
+    db.session.flush()
+    admin = accounts.create_user(admin_username, admin_name, email=admin_email, phone=admin_phone)
+    db.session.add(Membership(user_id=admin.id, role=Role.COUNTY_ADMIN.value,
+                              county_id=county.id))
+    token = accounts.issue_setup_link(admin)
+    audit.record("county.created", actor=actor, target_type="county", target_id=county.id,
+                 after={"name": county.name, "slug": county.slug, "admin": admin.username})
+    audit.record("county.created", actor=actor, county_id=county.id, target_type="county",
+                 target_id=county.id, after={"name": county.name, "admin": admin.username})
+    if admin.email:
+        accounts._send_setup_link(admin, token, None)
+    db.session.commit()
+    return Onboarded(county, None, admin.username, token)
+
+
+# --- county: townships and their modules ------------------------------------------------------
+
+def _require_county_admin(actor: Actor, county: County) -> None:
+    if not permissions.can_view_county(actor, county.id):
+        raise NotFound()
+    if not permissions.can_administer_county(actor, county.id):
+        raise PermissionDenied()
+
+
+def onboard_township(actor: Actor, county: County, *, name: str, slug: str,
+                     modules: list[str], admin_username: str, admin_name: str,
+                     admin_email: str | None = None, admin_phone: str | None = None) -> Onboarded:
+    """Create a township with its module switches and first admin, who gets a set-up link."""
+    _require_county_admin(actor, county)
+    registry = current_registry()
+    unknown = [key for key in modules if key not in registry]
+    if unknown:
+        raise ValidationFailed(errors={"modules": [_("未知模块：%(k)s", k=", ".join(unknown))]})
+    township = Township(county_id=county.id, name=_check_name(name),
+                        slug=_check_slug(slug, Township), status=TownshipStatus.ACTIVE, labels={})
+    db.session.add(township)
+    db.session.flush()
+    for spec in registry:
+        db.session.add(TownshipModule(township_id=township.id, module_key=spec.key,
+                                      enabled=spec.key in modules, settings={}))
+    admin = accounts.create_user(admin_username, admin_name, email=admin_email, phone=admin_phone)
+    db.session.add(Membership(user_id=admin.id, role=Role.TOWNSHIP_ADMIN.value,
+                              tenant_id=township.id, county_id=county.id))
+    token = accounts.issue_setup_link(admin)
+    after = {"name": township.name, "slug": township.slug, "modules": sorted(modules),
+             "admin": admin.username}
+    audit.record("township.onboarded", actor=actor, county_id=county.id,
+                 target_type="township", target_id=township.id, after=after)
+    audit.record("township.onboarded", actor=actor, tenant_id=township.id,
+                 target_type="township", target_id=township.id, after=after)
+    if admin.email:
+        accounts._send_setup_link(admin, token, township.id)
+    db.session.commit()
+    return Onboarded(county, township, admin.username, token)
+
+
+def _module_row(township_id: int, key: str) -> TownshipModule | None:
+    return db.session.get(TownshipModule, (township_id, key))
+
+
+def enabled_module_keys(township_id: int) -> set[str]:
+    """Switched-on module keys of a township, cached for the request."""
+    cache: dict[int, set[str]] | None = None
+    if has_app_context():
+        cache = g.setdefault("lianxin_enabled_modules", {})
+        if township_id in cache:
+            return cache[township_id]
+    keys = set(db.session.scalars(
+        select(TownshipModule.module_key)
+        .where(TownshipModule.township_id == township_id, TownshipModule.enabled.is_(True))
+    ))
+    if cache is not None:
+        cache[township_id] = keys
+    return keys
+
+
+def module_enabled(township_id: int, key: str) -> bool:
+    return key in enabled_module_keys(township_id)
+
+
+def enabled_modules(township_id: int, registry: Registry | None = None) -> list[ModuleSpec]:
+    registry = registry or current_registry()
+    keys = enabled_module_keys(township_id)
+    return [spec for spec in registry if spec.key in keys]
+
+
+def _spec(key: str) -> ModuleSpec:
+    try:
+        return current_registry().get(key)
+    except UnknownModule:
+        raise NotFound(_("未知模块：%(k)s", k=key)) from None
+
+
+def effective_settings(township_id: int, key: str) -> dict[str, Any]:
+    """Module defaults, overridden by the county's defaults, then by the township's own."""
+    spec = _spec(key)
+    township = db.session.get(Township, township_id)
+    if township is None:
+        raise NotFound()
+    merged: dict[str, Any] = {}
+    merged.update(township.county.module_defaults.get(key, {}))
+    row = _module_row(township_id, key)
+    if row is not None:
+        merged.update(row.settings)
+    return spec.validate_settings(merged)
+
+
+def set_module_enabled(actor: Actor, county: County, township_id: int, key: str,
+                       enabled: bool) -> TownshipModule:
+    """Switch a module on or off. Switching off hides it and keeps every row of its data."""
+    _require_county_admin(actor, county)
+    township = county_township(actor, county, township_id)
+    _spec(key)
+    row = _module_row(township.id, key)
+    if row is None:
+        row = TownshipModule(township_id=township.id, module_key=key, enabled=False, settings={})
+        db.session.add(row)
+    before = row.enabled
+    row.enabled = enabled
+    for tenant_id, county_id in ((township.id, None), (None, county.id)):
+        audit.record("module.switched", actor=actor, tenant_id=tenant_id, county_id=county_id,
+                     target_type="township_module", target_id=f"{township.id}:{key}",
+                     before={"enabled": before}, after={"enabled": enabled})
+    db.session.commit()
+    g.pop("lianxin_enabled_modules", None)
+    return row
+
+
+def update_module_settings(actor: Actor, county: County, township_id: int, key: str,
+                           data: dict[str, Any]) -> dict[str, Any]:
+    """Set a township's own settings for a module, validated by the module's schema."""
+    _require_county_admin(actor, county)
+    township = county_township(actor, county, township_id)
+    spec = _spec(key)
+    base = {**spec.default_settings(), **county.module_defaults.get(key, {})}
+    spec.validate_settings({**base, **data})
+    overrides = {k: v for k, v in spec.validate_settings({**base, **data}).items()
+                 if base.get(k) != v}
+    row = _module_row(township.id, key)
+    if row is None:
+        row = TownshipModule(township_id=township.id, module_key=key, enabled=False, settings={})
+        db.session.add(row)
+    before = dict(row.settings)
+    row.settings = overrides
+    audit.record("module.settings_changed", actor=actor, tenant_id=township.id,
+                 target_type="township_module", target_id=f"{township.id}:{key}",
+                 before=before, after=overrides)
+    db.session.commit()
+    return effective_settings(township.id, key)
+
+
+def update_county_defaults(actor: Actor, county: County, key: str,
+                           data: dict[str, Any]) -> dict[str, Any]:
+    """The county's standard for a module: the defaults its townships start from."""
+    _require_county_admin(actor, county)
+    spec = _spec(key)
+    validated = spec.validate_settings(data)
+    defaults = spec.default_settings()
+    overrides = {k: v for k, v in validated.items() if defaults.get(k) != v}
+    before = dict(county.module_defaults.get(key, {}))
+    county.module_defaults = {**county.module_defaults, key: overrides}
+    audit.record("county.module_defaults_changed", actor=actor, county_id=county.id,
+                 target_type="county", target_id=county.id, before=before, after=overrides)
+    db.session.commit()
+    return validated
+
+
+def set_township_status(actor: Actor, county: County, township_id: int, status: str) -> Township:
+    """Suspend or reactivate: its users cannot log in while suspended; nothing is deleted."""
+    _require_county_admin(actor, county)
+    township = county_township(actor, county, township_id)
+    if status not in (TownshipStatus.ACTIVE, TownshipStatus.SUSPENDED):
+        raise ValidationFailed(errors={"status": [_("状态须为 active 或 suspended")]})
+    if township.status == status:
+        raise Conflict(_("该乡镇已处于此状态"))
+    before = township.status
+    township.status = status
+    township.suspended_at = utcnow() if status == TownshipStatus.SUSPENDED else None
+    action = "township.suspended" if status == TownshipStatus.SUSPENDED else "township.reactivated"
+    for tenant_id, county_id in ((township.id, None), (None, county.id)):
+        audit.record(action, actor=actor, tenant_id=tenant_id, county_id=county_id,
+                     target_type="township", target_id=township.id,
+                     before={"status": before}, after={"status": status})
+    db.session.commit()
+    return township
+
+
+# --- township: labels and branches ------------------------------------------------------------
+
+def labels_for(township: Township | None) -> dict[str, str]:
+    labels = {k: str(v) for k, v in DEFAULT_LABELS.items()}
+    if has_app_context():
+        labels.update({k: str(v) for k, v in current_registry().labels().items()})
+    if township is not None:
+        labels.update(township.labels or {})
+    return labels
+
+
+def update_labels(actor: Actor, township: Township, labels: dict[str, str]) -> dict[str, str]:
+    if not permissions.can_administer_township(actor, township.id):
+        raise PermissionDenied()
+    known = labels_for(None)
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, str] = {}
+    for key, value in labels.items():
+        value = (value or "").strip()
+        if key not in known:
+            errors[key] = [_("未知的称谓")]
+        elif not value or len(value) > 16:
+            errors[key] = [_("称谓须为1–16个字")]
+        elif value != str(known[key]):
+            cleaned[key] = value
+    if errors:
+        raise ValidationFailed(errors=errors)
+    before = dict(township.labels or {})
+    township.labels = cleaned
+    audit.record("township.labels_changed", actor=actor, tenant_id=township.id,
+                 target_type="township", target_id=township.id, before=before, after=cleaned)
+    db.session.commit()
+    return labels_for(township)
+
+
+def list_branches(actor: Actor, township: Township, *, include_inactive: bool = True,
+                  offset: int = 0, limit: int | None = None) -> tuple[list[Branch], int]:
+    if not permissions.can_enter_township(actor, township):
+        raise NotFound()
+    query = select(Branch)
+    if not include_inactive:
+        query = query.where(Branch.is_active.is_(True))
+    from sqlalchemy import func
+
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(Branch.is_active.desc(), Branch.name).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query)), total
+
+
+def get_branch(actor: Actor, township: Township, branch_id: int) -> Branch:
+    if not permissions.can_enter_township(actor, township):
+        raise NotFound()
+    branch = db.session.get(Branch, (township.id, branch_id))
+    if branch is None:
+        raise NotFound(_("未找到该支部"))
+    return branch
+
+
+BRANCH_FIELDS = ("name", "kind", "secretary_name", "is_active")
+
+
+def _branch_dict(branch: Branch) -> dict[str, Any]:
+    return {f: getattr(branch, f) for f in BRANCH_FIELDS}
+
+
+def _apply_branch(branch: Branch, data: dict[str, Any]) -> None:
+    if "name" in data:
+        branch.name = _check_name(data["name"])
+    if "kind" in data:
+        if data["kind"] not in set(BranchKind):
+            raise ValidationFailed(errors={"kind": [_("未知的支部类型")]})
+        branch.kind = data["kind"]
+    if "secretary_name" in data:
+        branch.secretary_name = (data["secretary_name"] or "").strip() or None
+    if "is_active" in data:
+        branch.is_active = bool(data["is_active"])
+
+
+def _name_taken(township: Township, name: str, except_id: int | None = None) -> bool:
+    query = select(Branch.id).where(Branch.name == name.strip())
+    if except_id is not None:
+        query = query.where(Branch.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def create_branch(actor: Actor, township: Township, data: dict[str, Any]) -> Branch:
+    if not permissions.can_enter_township(actor, township):
+        raise NotFound()
+    if not permissions.can_administer_township(actor, township.id):
+        raise PermissionDenied()
+    branch = Branch(kind=BranchKind.VILLAGE, is_active=True)
+    _apply_branch(branch, {"kind": BranchKind.VILLAGE.value, **data})
+    if _name_taken(township, branch.name):
+        raise ValidationFailed(errors={"name": [_("已有同名支部")]})
+    db.session.add(branch)
+    db.session.flush()
+    audit.record("branch.created", actor=actor, tenant_id=township.id, target_type="branch",
+                 target_id=branch.id, after=_branch_dict(branch))
+    db.session.commit()
+    return branch
+
+
+def update_branch(actor: Actor, township: Township, branch_id: int,
+                  data: dict[str, Any]) -> Branch:
+    branch = get_branch(actor, township, branch_id)
+    if not permissions.can_administer_township(actor, township.id):
+        raise PermissionDenied()
+    before = _branch_dict(branch)
+    _apply_branch(branch, data)
+    if _name_taken(township, branch.name, except_id=branch.id):
+        db.session.rollback()
+        raise ValidationFailed(errors={"name": [_("已有同名支部")]})
+    audit.record("branch.updated", actor=actor, tenant_id=township.id, target_type="branch",
+                 target_id=branch.id, before=before, after=_branch_dict(branch))
+    db.session.commit()
+    return branch

@@ -1,0 +1,1 @@
+"""The shell of the site: scope resolution, errors, templates."""

@@ -1,0 +1,60 @@
+"""Errors as Chinese pages (HTML) or the one JSON error shape (API)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from lianxin.api.base import HTTP_MESSAGES, error_body, is_api_request
+from lianxin.db import db
+from lianxin.db.tenancy import TenancyError
+from lianxin.errors import DomainError, Unauthenticated
+
+log = logging.getLogger("lianxin.web")
+
+
+def render_error_page(status: int, message: str | None = None):
+    if message is None or status == 404 or message.startswith(("The requested URL", "Not Found")):
+        message = str(HTTP_MESSAGES.get(status, _("请求失败。"))) if status != 404 else _(
+            "未找到该页面或记录。")
+    return render_template("error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain_error(exc: DomainError):
+        db.session.rollback()
+        if is_api_request():
+            response = jsonify(error_body(exc.status, exc.message, exc.errors, exc.code))
+            response.status_code = exc.status
+            return response
+        if isinstance(exc, Unauthenticated):
+            return redirect(url_for("auth.login", next=request.full_path))
+        return render_error_page(exc.status, exc.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        if is_api_request():
+            return jsonify(error_body(400, "CSRF 校验失败。", code="csrf_failed")), 400
+        flash(_("页面已过期，请刷新后重试。"), "error")
+        return render_error_page(400, _("页面已过期或表单无效，请返回刷新后重试。"))
+
+    @app.errorhandler(TenancyError)
+    def _tenancy_error(exc: TenancyError):
+        # A programming error that the tenant lock caught: never show another township's data.
+        db.session.rollback()
+        log.error("tenant isolation refused an operation: %s", exc)
+        if is_api_request():
+            return jsonify(error_body(404)), 404
+        return render_error_page(404)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        # flask-smorest replaces this with LianxinApi.handle_http_exception once bound.
+        if is_api_request():
+            return jsonify(error_body(exc.code or 500)), exc.code or 500
+        return render_error_page(exc.code or 500, exc.description)

@@ -1,0 +1,21 @@
+"""Helpers shared by page forms."""
+
+from __future__ import annotations
+
+from flask import flash
+from flask_wtf import FlaskForm
+
+from lianxin.errors import DomainError
+
+
+def apply_errors(form: FlaskForm, exc: DomainError) -> None:
+    """Show a service's field errors next to the fields; the rest as a message on top."""
+    unplaced: list[str] = []
+    for name, messages in exc.errors.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, *messages] if isinstance(field.errors, list) else list(
+                messages)
+        else:
+            unplaced.extend(messages)
+    flash(exc.message if not unplaced else exc.message + " " + "；".join(unplaced), "error")
