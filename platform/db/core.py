@@ -20,6 +20,11 @@ from lianxin.db import tenancy
 class LianxinSession(Session):
     """The application's session class; the tenant guards listen on it."""
 
+    def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        """`get` may answer from the identity map without a query; check the township there too."""
+        found = super().get(entity, ident, **kwargs)
+        return tenancy.visible(found)
+
 
 tenancy.install(LianxinSession)
 

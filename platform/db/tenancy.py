@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from lianxin.db.base import TenantMixin
 
@@ -114,6 +115,34 @@ def _is_tenant_mapper(mapper: Any) -> bool:
     return issubclass(mapper.class_, TenantMixin)
 
 
+def visible(obj: Any) -> Any:
+    """An object from the identity map, if the current township may see it."""
+    if obj is None or not isinstance(obj, TenantMixin) or _unscoped_reason.get() is not None:
+        return obj
+    scope = _scope.get()
+    if scope is None:
+        raise TenantContextMissing("tenant data read with no township context")
+    return obj if obj.tenant_id == scope.tenant_id else None
+
+
+def _tenant_table_names() -> frozenset[str]:
+    from lianxin.db.base import tenant_tables
+
+    return frozenset(t.name for t in tenant_tables())
+
+
+def _touches_tenant_data(state: ORMExecuteState) -> bool:
+    """Whether a statement reads or writes a tenant table, in any position (FROM, join, subquery)."""
+    if any(_is_tenant_mapper(m) for m in state.all_mappers):
+        return True
+    names = _tenant_table_names()
+    for table in find_tables(state.statement, check_columns=True, include_aliases=True,
+                             include_joins=True, include_selects=True, include_crud=True):
+        if getattr(table, "name", None) in names:
+            return True
+    return False
+
+
 def _rls_value() -> str:
     tid = current_tenant_id()
     return "" if tid is None else str(tid)
@@ -144,16 +173,13 @@ def install(session_class: type[Session]) -> None:
             _apply_rls(session.connection(), session)
         if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
             return
-        if not any(_is_tenant_mapper(m) for m in state.all_mappers):
+        if not _touches_tenant_data(state):
             return
         if _unscoped_reason.get() is not None:
             return
         scope = _scope.get()
         if scope is None:
-            raise TenantContextMissing(
-                "tenant data queried with no township context: "
-                + ", ".join(m.class_.__name__ for m in state.all_mappers if _is_tenant_mapper(m))
-            )
+            raise TenantContextMissing("tenant data queried with no township context")
         if scope.read_only and (state.is_update or state.is_delete):
             raise ReadOnlyTenantContext("this township is open read-only")
         tid = scope.tenant_id
