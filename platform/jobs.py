@@ -24,15 +24,23 @@ VISIBILITY_TIMEOUT = 3600
 TASK_TIME_LIMIT = 900
 
 
+def flask_app_of(task: Task) -> Flask | None:
+    """The Flask app a task runs in: the one `celery_init_app` attached to the task's Celery app.
+
+    Tasks declared with `@shared_task(base=PlatformTask)` are bound to every Celery app, so the
+    Flask app is looked up through the Celery app the task is bound to, not a class attribute.
+    """
+    return getattr(task.app, "flask_app", None)
+
+
 class PlatformTask(Task):
     """Runs inside the Flask app context, with its own session and its township's context."""
 
     abstract = True
-    flask_app: Flask | None = None
     module_key: str | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        app = self.flask_app
+        app = flask_app_of(self)
         if app is None:
             raise RuntimeError("celery_init_app() was not called")
         tenant_id = kwargs.get("tenant_id")
@@ -48,7 +56,7 @@ class PlatformTask(Task):
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any,
                    einfo: Any) -> None:
         """A task that failed for good goes to the dead-letter table for an operator."""
-        app = self.flask_app
+        app = flask_app_of(self)
         if app is None:
             return
         from lianxin.notify.models import DeadLetter
@@ -73,11 +81,8 @@ def _module_on(tenant_id: int, key: str) -> bool:
 
 def celery_init_app(app: Flask, *, beat_schedule: dict[str, Any] | None = None,
                     task_modules: tuple[str, ...] = ()) -> Celery:
-    class FlaskTask(PlatformTask):
-        abstract = True
-        flask_app = app
-
-    celery = Celery(app.name, task_cls=FlaskTask)
+    celery = Celery(app.name, task_cls=PlatformTask)
+    celery.flask_app = app  # type: ignore[attr-defined]
     eager = app.config["CELERY_EAGER"]
     celery.conf.update(
         broker_url=app.config["BROKER_URL"] or "memory://",

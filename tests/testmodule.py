@@ -176,6 +176,7 @@ PILOT = ModuleSpec(
     permissions={"add_note": frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})},
     api_blueprint=pilot_api, pages_blueprint=pilot_pages, public_blueprint=pilot_public,
     nav=(NavItem("pilot.index", "走访记录"),),
+    public_nav=(NavItem("pilot_public.public_index", "走访公示"),),
     labels={"pilot_visit": "走访"},
     beat_schedule={"count": {"task": "pilot.count_notes", "schedule": 3600.0}},
 )

@@ -131,6 +131,11 @@ def entries_for_township(tenant_id: int, *, limit: int = 200, offset: int = 0) -
     ))
 
 
+def count_for_township(tenant_id: int) -> int:
+    head = db.session.get(AuditChainHead, chain_for(tenant_id, None))
+    return head.seq if head is not None else 0
+
+
 def entries_for_county(county_id: int, *, limit: int = 200) -> list[AuditEntry]:
     return list(db.session.scalars(
         select(AuditEntry).where(AuditEntry.chain == chain_for(None, county_id))

@@ -273,6 +273,8 @@ def add_township_member(actor: Actor, township: Township, *, role: Role,
     """Give an existing member of the township a role, or create a new user with one."""
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
+    if branch_id is not None and db.session.get(Branch, (township.id, branch_id)) is None:
+        raise NotFound(_("未找到该支部"))  # ids are checked before anything else is validated
     token = None
     if user_id is not None:
         user = _member_user(township, user_id)

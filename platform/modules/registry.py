@@ -47,6 +47,7 @@ class ModuleSpec:
     pages_blueprint: Blueprint | None = None  # mounted at /t/<slug>/<key>
     public_blueprint: Blueprint | None = None  # mounted at /p/<slug>/<key>
     nav: tuple[NavItem, ...] = ()
+    public_nav: tuple[NavItem, ...] = ()  # entries on the township's public page
     labels: Mapping[str, Any] = field(default_factory=dict)
     beat_schedule: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     task_module: str | None = None

@@ -221,6 +221,7 @@ class TownshipAudit(MethodView):
         actor, township = current_actor(), current_township()
         if not permissions.can_view_township_audit(actor, township.id):
             raise PermissionDenied()
+        pagination_parameters.item_count = audit.count_for_township(township.id)
         return audit.entries_for_township(township.id, limit=pagination_parameters.page_size,
                                           offset=pagination_parameters.first_item)
 

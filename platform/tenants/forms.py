@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -49,7 +50,8 @@ BRANCH_KIND_LABELS = {
 
 class BranchForm(FlaskForm):
     name = StringField(_l("支部名称"), validators=[DataRequired(_l("请填写名称")), Length(max=100)])
-    kind = SelectField(_l("类型"), choices=[(k.value, v) for k, v in BRANCH_KIND_LABELS.items()])
+    kind = SelectField(_l("类型"), choices=[SelectChoice(k.value, v)
+                                           for k, v in BRANCH_KIND_LABELS.items()])
     secretary_name = StringField(_l("支部书记"), validators=[Optional(), Length(max=50)])
     is_active = BooleanField(_l("在用"), default=True)
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import fields as ma_fields
+from wtforms.fields.choices import SelectChoice
 
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
@@ -73,7 +74,7 @@ def platform_home():
 # --- county -------------------------------------------------------------------------------------
 
 def _module_choices() -> list[tuple[str, str]]:
-    return [(spec.key, str(spec.name)) for spec in current_registry()]
+    return [SelectChoice(spec.key, str(spec.name)) for spec in current_registry()]
 
 
 @county_bp.get("/", endpoint="home")
@@ -257,9 +258,10 @@ def branch(branch_id: int):
 def _member_form(township_id: int) -> MemberForm:
     actor, township = current_actor(), current_township()
     form = MemberForm()
-    form.role.choices = [(r.value, r.label) for r in TOWNSHIP_ROLES]
+    form.role.choices = [SelectChoice(r.value, r.label) for r in TOWNSHIP_ROLES]
     rows, _total = tenants.list_branches(actor, township, include_inactive=False)
-    form.branch_id.choices = [("", _("（不指定）"))] + [(str(b.id), b.name) for b in rows]
+    form.branch_id.choices = [SelectChoice("", _("（不指定）"))] + [
+        SelectChoice(str(b.id), b.name) for b in rows]
     return form
 
 
@@ -291,7 +293,6 @@ def members():
             memberships = accounts.township_members(actor, township)
             form = _member_form(township.id)
             form.process(formdata=None)
-            form.role.choices = [(r.value, r.label) for r in TOWNSHIP_ROLES]
     return render_template("tenants/members.html", memberships=memberships, form=form,
                            new_link=new_link, action_form=EmptyForm())
 

@@ -7,7 +7,6 @@ import logging
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 
 from lianxin.api.base import HTTP_MESSAGES, error_body, is_api_request
 from lianxin.db import db
@@ -51,10 +50,5 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             return jsonify(error_body(404)), 404
         return render_error_page(404)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
-        # flask-smorest replaces this with LianxinApi.handle_http_exception once bound.
-        if is_api_request():
-            return jsonify(error_body(exc.code or 500)), exc.code or 500
-        return render_error_page(exc.code or 500, exc.description)
+    # HTTP errors (404, 405, 413, webargs' 400/422 …) are handled by LianxinApi.handle_http_exception,
+    # which flask-smorest registers app-wide: JSON for /api/, these pages for the rest.
