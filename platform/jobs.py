@@ -94,7 +94,17 @@ def celery_init_app(app: Flask, *, beat_schedule: dict[str, Any] | None = None,
         worker_prefetch_multiplier=1,
         task_time_limit=TASK_TIME_LIMIT,
         task_soft_time_limit=TASK_TIME_LIMIT - 60,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        broker_transport_options={
+            "visibility_timeout": VISIBILITY_TIMEOUT,
+            # A publish connects through `Connection.default_channel`, which retries by these
+            # options, not by `task_publish_retry`: unset, kombu keeps retrying for seconds
+            # while the user's request waits. One quick retry, then the outbox sweep takes over.
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.5,
+            "socket_connect_timeout": 2,
+        },
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=3,
         # A failed publish must not hang the user's request: one quick try, then the outbox
