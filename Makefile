@@ -32,7 +32,7 @@ run: install assets
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else echo "chromium missing: apt-get install -y chromium (browser tests will skip)"; fi; }
 
 test: install assets browser

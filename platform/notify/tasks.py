@@ -15,8 +15,14 @@ log = logging.getLogger("lianxin.outbox")
 @shared_task(base=PlatformTask, name="outbox.deliver")
 def deliver_outbox_message(message_id: int) -> bool:
     # No Celery retry here: a failed delivery is rescheduled with backoff in the outbox row
-    # itself and picked up by the sweep, so retries survive a lost task message too.
-    return service.deliver(message_id)
+    # itself (and dead-lettered there after the last attempt) and picked up by the sweep, so
+    # retries survive a lost task message too. The task itself therefore does not fail:
+    # raising would make PlatformTask.on_failure dead-letter the message after one attempt.
+    try:
+        return service.deliver(message_id)
+    except Exception:
+        log.exception("outbox %s not delivered; the sweep retries it", message_id)
+        return False
 
 
 @shared_task(base=PlatformTask, name="outbox.sweep")

@@ -17,9 +17,10 @@ log = logging.getLogger("lianxin.web")
 
 
 def render_error_page(status: int, message: str | None = None):
-    if message is None or status == 404 or message.startswith(("The requested URL", "Not Found")):
-        message = str(HTTP_MESSAGES.get(status, _("请求失败。"))) if status != 404 else _(
-            "未找到该页面或记录。")
+    # Werkzeug's own descriptions are English; pages speak Chinese.
+    if message is None or message.isascii():
+        message = _("未找到该页面或记录。") if status == 404 else str(
+            HTTP_MESSAGES.get(status, _("请求失败。")))
     return render_template("error.html", status=status, message=message), status
 
 

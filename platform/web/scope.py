@@ -26,6 +26,8 @@ from lianxin.tenants import service as tenants
 from lianxin.tenants.models import County, Township
 
 PUBLIC_PREFIX = "/p/"
+REQUEST_SCOPED = ("lianxin_user", "lianxin_actor", "township", "county", "public",
+                  "lianxin_enabled_modules")
 
 
 def client_ip() -> str | None:
@@ -47,7 +49,8 @@ def current_user_or_none() -> Any:
         if is_api_request():
             g.lianxin_user = _api_user()
         else:
-            g.lianxin_user = current_user if current_user.is_authenticated else None
+            g.lianxin_user = (current_user._get_current_object()  # type: ignore[attr-defined]
+                              if current_user.is_authenticated else None)
     return g.lianxin_user
 
 
@@ -128,3 +131,7 @@ def init_app(app: Flask) -> None:
         token = g.pop("tenant_token", None)
         if token is not None:
             leave_tenant(token)
+        # `g` lives as long as the app context, which a test (or a CLI command) may hold
+        # across requests: nothing of one request's identity may reach the next.
+        for key in REQUEST_SCOPED:
+            g.pop(key, None)

@@ -47,7 +47,7 @@ def phone_screenshot(browser: Any, signed_in: Any, url: str, path: Path) -> int:
 
 
 def test_county_admin_onboards_township_and_its_admin_sees_only_its_modules(
-        live_server: LiveServer, browser: Any, screens: Path) -> None:
+        browser: Any, live_server: LiveServer, screens: Path) -> None:
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
