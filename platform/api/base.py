@@ -66,7 +66,7 @@ class LianxinApi(Api):
             message = "请求格式有误：" + "; ".join(f"{k}" for k in errors)
         response = jsonify(error_body(status, message, errors))
         response.status_code = status
-        for key, value in data.get("headers", {}).items():
+        for key, value in (data.get("headers") or {}).items():
             response.headers[key] = value
         return response
 

@@ -17,6 +17,7 @@ class Storage(Protocol):
     def put(self, key: str, stream: IO[bytes], content_type: str) -> None: ...
     def open(self, key: str) -> IO[bytes]: ...
     def delete(self, key: str) -> None: ...
+    def close(self) -> None: ...
 
 
 class LocalStorage:
@@ -45,6 +46,9 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        pass
 
 
 class S3Storage:
@@ -77,7 +81,16 @@ class S3Storage:
             raise StorageError(str(exc)) from exc
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=key)
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(str(exc)) from exc
+
+    def close(self) -> None:
+        """Close the pooled HTTP connections."""
+        self.client.close()
 
 
 def init_app(app: Flask) -> None:

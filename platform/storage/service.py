@@ -85,29 +85,32 @@ def save_upload(actor: Actor, township: Township, stream: IO[bytes], filename: s
     if not permissions.can_enter_township(actor, township):
         raise NotFound()
     limit = current_app.config["MAX_UPLOAD_BYTES"]
-    spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
-    digest, size = hashlib.sha256(), 0
-    while chunk := stream.read(64 * 1024):
-        size += len(chunk)
-        if size > limit:
-            raise FileTooLarge(_("文件超过大小上限（%(mb)d MB）", mb=limit // (1024 * 1024)),
-                               errors={"file": [_("文件过大")]})
-        digest.update(chunk)
-        spool.write(chunk)
-    if size == 0:
-        raise ValidationFailed(errors={"file": [_("文件为空")]})
-    spool.seek(0)
-    content_type = _sniff(spool.read(8192), filename)
-    if content_type is None:
-        raise ValidationFailed(errors={"file": [_("不支持的文件类型（允许 PDF、图片、Excel、Word、CSV、文本）")]})
-    spool.seek(0)
-    tenant_id = require_tenant_id()
-    key = f"t/{tenant_id}/{purpose}/{uuid.uuid4().hex}{ALLOWED[content_type]}"
-    try:
-        storage().put(key, spool, content_type)
-    except StorageError as exc:
-        log.warning("upload failed: %s", exc)
-        raise StorageUnavailable(_("文件存储暂时不可用，请稍后重试。")) from exc
+    # The spool is closed on every path (a refused upload included): an unclosed temporary
+    # file leaks a descriptor per request until the garbage collector finds it.
+    with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024) as spool:
+        digest, size = hashlib.sha256(), 0
+        while chunk := stream.read(64 * 1024):
+            size += len(chunk)
+            if size > limit:
+                raise FileTooLarge(_("文件超过大小上限（%(mb)d MB）", mb=limit // (1024 * 1024)),
+                                   errors={"file": [_("文件过大")]})
+            digest.update(chunk)
+            spool.write(chunk)
+        if size == 0:
+            raise ValidationFailed(errors={"file": [_("文件为空")]})
+        spool.seek(0)
+        content_type = _sniff(spool.read(8192), filename)
+        if content_type is None:
+            raise ValidationFailed(
+                errors={"file": [_("不支持的文件类型（允许 PDF、图片、Excel、Word、CSV、文本）")]})
+        spool.seek(0)
+        tenant_id = require_tenant_id()
+        key = f"t/{tenant_id}/{purpose}/{uuid.uuid4().hex}{ALLOWED[content_type]}"
+        try:
+            storage().put(key, spool, content_type)
+        except StorageError as exc:
+            log.warning("upload failed: %s", exc)
+            raise StorageUnavailable(_("文件存储暂时不可用，请稍后重试。")) from exc
     record = StoredFile(storage_key=key, filename=_safe_name(filename),
                         content_type=content_type, size=size, sha256=digest.hexdigest(),
                         purpose=purpose, uploaded_by_id=actor.user_id)
@@ -116,7 +119,10 @@ def save_upload(actor: Actor, township: Township, stream: IO[bytes], filename: s
         db.session.commit()
     except Exception:
         db.session.rollback()
-        storage().delete(key)  # no orphan bytes for a row that was never written
+        try:
+            storage().delete(key)  # no orphan bytes for a row that was never written
+        except StorageError as exc:  # never hide the original failure
+            log.warning("orphan object %s left after a failed commit: %s", key, exc)
         raise
     return record
 

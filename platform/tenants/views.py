@@ -324,8 +324,9 @@ def labels():
     errors: dict[str, list[str]] = {}
     if _posted():
         try:
-            tenants.update_labels(actor, township, {k: request.form.get(k, "")
-                                                    for k in LABEL_TITLES})
+            current = {k: v for k, v in (township.labels or {}).items() if k in LABEL_TITLES}
+            posted = {k: request.form[k] for k in LABEL_TITLES if k in request.form}
+            tenants.update_labels(actor, township, {**current, **posted})
             flash(_("称谓已保存，所有页面将使用新的称谓。"), "success")
             return redirect(url_for(".labels"))
         except ValidationFailed as exc:
