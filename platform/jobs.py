@@ -7,6 +7,7 @@ module is switched off there.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -121,5 +122,7 @@ def celery_init_app(app: Flask, *, beat_schedule: dict[str, Any] | None = None,
     )
     # Tasks defined with @shared_task bind to whichever app is current; make it this one.
     celery.set_default()
+    for module in celery.conf.imports:
+        importlib.import_module(module)
     app.extensions["celery"] = celery
     return celery

@@ -164,13 +164,21 @@ def install(session_class: type[Session]) -> None:
         if connection.dialect.name == "postgresql":
             _apply_rls(connection, session)
 
+    def _sync_rls(session: Session) -> None:
+        if session.get_bind().dialect.name == "postgresql" and \
+                session.info.get("rls_tenant") != _rls_value():
+            # The context changed inside an open transaction (e.g. the user was loaded first).
+            _apply_rls(session.connection(), session)
+
+    @event.listens_for(session_class, "before_flush")
+    def _sync_rls_before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+        # A flush writes through the connection, not Session.execute: sync the setting here too.
+        _sync_rls(session)
+
     @event.listens_for(session_class, "do_orm_execute")
     def _scope_queries(state: ORMExecuteState) -> None:
         session = state.session
-        bind = session.get_bind()
-        if bind.dialect.name == "postgresql" and session.info.get("rls_tenant") != _rls_value():
-            # The context changed inside an open transaction (e.g. the user was loaded first).
-            _apply_rls(session.connection(), session)
+        _sync_rls(session)
         if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
             return
         if not _touches_tenant_data(state):
