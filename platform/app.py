@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
@@ -16,16 +16,22 @@ from lianxin.extensions import babel, csrf, db, limiter, login_manager
 from lianxin.modules.registry import ModuleSpec, Registry, load_first_party
 
 
-def create_app(config: Mapping[str, Any] | None = None, *,
-               modules: Sequence[ModuleSpec] | None = None) -> Flask:
+def create_app(
+    config: Mapping[str, Any] | None = None, *, modules: Sequence[ModuleSpec] | None = None
+) -> Flask:
     """Build the app: settings from the environment, then `config` overrides (tests).
 
     `modules` replaces the first-party registry (tests register their own modules).
     """
     # `lianxin` is a namespace package (platform/ has no __init__.py), so Flask is told its root.
     root = Path(__file__).resolve().parent
-    app = Flask("lianxin", root_path=str(root), instance_path=str(root.parent / "instance"),
-                template_folder="web/templates", static_folder="web/static")
+    app = Flask(
+        "lianxin",
+        root_path=str(root),
+        instance_path=str(root.parent / "instance"),
+        template_folder="web/templates",
+        static_folder="web/static",
+    )
     app.config.from_mapping(settings.from_environ(instance_path=app.instance_path))
     if config:
         app.config.update(config)
@@ -39,8 +45,9 @@ def create_app(config: Mapping[str, Any] | None = None, *,
 
     db.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=lambda: "zh_Hans_CN",
-                   timezone_selector=lambda: "Asia/Shanghai")
+    babel.init_app(
+        app, locale_selector=lambda: "zh_Hans_CN", timezone_selector=lambda: "Asia/Shanghai"
+    )
     app.config.setdefault("RATELIMIT_ENABLED", True)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
@@ -50,8 +57,9 @@ def create_app(config: Mapping[str, Any] | None = None, *,
     from lianxin.jobs import celery_init_app
     from lianxin.storage import backends
 
-    celery_init_app(app, beat_schedule=registry.beat_schedule(),
-                    task_modules=registry.task_modules())
+    celery_init_app(
+        app, beat_schedule=registry.beat_schedule(), task_modules=registry.task_modules()
+    )
     backends.init_app(app)
 
     from lianxin.web import errors, scope
@@ -90,8 +98,15 @@ def _register_pages(app: Flask) -> None:
     from lianxin.tenants.views import county_bp, platform_bp, public_bp, township_bp
     from lianxin.web.views import bp as web_pages
 
-    for blueprint in (web_pages, auth_pages, platform_bp, county_bp, township_bp, public_bp,
-                      file_pages):
+    for blueprint in (
+        web_pages,
+        auth_pages,
+        platform_bp,
+        county_bp,
+        township_bp,
+        public_bp,
+        file_pages,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -115,16 +130,20 @@ def _register_modules(app: Flask, registry: Registry) -> None:
     owners: dict[str, str] = {}
     for spec in registry:
         if spec.api_blueprint is not None:
-            api.register_blueprint(spec.api_blueprint,
-                                   url_prefix=f"/api/v1/t/<township_slug>/{spec.key}")
+            api.register_blueprint(
+                spec.api_blueprint, url_prefix=f"/api/v1/t/<township_slug>/{spec.key}"
+            )
             csrf.exempt(spec.api_blueprint)
             owners[spec.api_blueprint.name] = spec.key
         if spec.pages_blueprint is not None:
-            app.register_blueprint(spec.pages_blueprint, url_prefix=f"/t/<township_slug>/{spec.key}")
+            app.register_blueprint(
+                spec.pages_blueprint, url_prefix=f"/t/<township_slug>/{spec.key}"
+            )
             owners[spec.pages_blueprint.name] = spec.key
         if spec.public_blueprint is not None:
-            app.register_blueprint(spec.public_blueprint,
-                                   url_prefix=f"/p/<township_slug>/{spec.key}")
+            app.register_blueprint(
+                spec.public_blueprint, url_prefix=f"/p/<township_slug>/{spec.key}"
+            )
             owners[spec.public_blueprint.name] = spec.key
     app.extensions["lianxin.module_blueprints"] = owners
 

@@ -23,8 +23,9 @@ def db_upgrade(revision: str) -> None:
     """Migrate the database to the newest schema."""
     from lianxin.db.migrate import upgrade
 
-    upgrade(current_app.config["MIGRATION_DATABASE_URL"], current_app.config["APP_DB_ROLE"],
-            revision)
+    upgrade(
+        current_app.config["MIGRATION_DATABASE_URL"], current_app.config["APP_DB_ROLE"], revision
+    )
     click.echo("database migrated")
 
 
@@ -36,8 +37,11 @@ def db_revision(message: str) -> None:
 
     from lianxin.db.migrate import alembic_config
 
-    command.revision(alembic_config(current_app.config["MIGRATION_DATABASE_URL"]),
-                     message=message, autogenerate=True)
+    command.revision(
+        alembic_config(current_app.config["MIGRATION_DATABASE_URL"]),
+        message=message,
+        autogenerate=True,
+    )
 
 
 @demo_cli.command("load")

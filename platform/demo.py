@@ -24,12 +24,27 @@ DEFAULT_PASSWORD = "lianxin2026demo"
 COUNTY = ("示范县", "demo")
 TOWNSHIPS = [
     # name, slug, admin username, labels, branches
-    ("城关镇", "chengguan", "cg.admin", {},
-     ["东关村党支部", "西关村党支部", "新华社区党支部", "城南社区党支部", "光明机械厂党支部"]),
-    ("河口镇", "hekou", "hk.admin", {"workstation": "工作室", "representative_group": "代表团"},
-     ["河口村党支部", "渡口村党支部", "河口镇党总支"]),
-    ("青山乡", "qingshan", "qs.admin", {"representative_group": "代表队"},
-     ["青山村党支部", "石门村党支部", "茶园村党支部"]),
+    (
+        "城关镇",
+        "chengguan",
+        "cg.admin",
+        {},
+        ["东关村党支部", "西关村党支部", "新华社区党支部", "城南社区党支部", "光明机械厂党支部"],
+    ),
+    (
+        "河口镇",
+        "hekou",
+        "hk.admin",
+        {"workstation": "工作室", "representative_group": "代表团"},
+        ["河口村党支部", "渡口村党支部", "河口镇党总支"],
+    ),
+    (
+        "青山乡",
+        "qingshan",
+        "qs.admin",
+        {"representative_group": "代表队"},
+        ["青山村党支部", "石门村党支部", "茶园村党支部"],
+    ),
 ]
 # Further people of 城关镇, one for each township role.
 CHENGGUAN_PEOPLE = [
@@ -60,18 +75,29 @@ def _user(username: str, name: str, password: str) -> User:
     return user
 
 
-def _grant(user: User, role: Role, *, county: County | None = None,
-           township: Township | None = None, branch_id: int | None = None) -> None:
+def _grant(
+    user: User,
+    role: Role,
+    *,
+    county: County | None = None,
+    township: Township | None = None,
+    branch_id: int | None = None,
+) -> None:
     query = select(Membership).where(Membership.user_id == user.id, Membership.role == role.value)
     if township is not None:
         query = query.where(Membership.tenant_id == township.id)
     if county is not None:
         query = query.where(Membership.county_id == county.id)
     if db.session.scalar(query) is None:
-        db.session.add(Membership(
-            user_id=user.id, role=role.value, tenant_id=township.id if township else None,
-            county_id=county.id if county else (township.county_id if township else None),
-            branch_id=branch_id))
+        db.session.add(
+            Membership(
+                user_id=user.id,
+                role=role.value,
+                tenant_id=township.id if township else None,
+                county_id=county.id if county else (township.county_id if township else None),
+                branch_id=branch_id,
+            )
+        )
     db.session.flush()
 
 
@@ -87,8 +113,13 @@ def load(password: str | None = None) -> list[DemoLogin]:
 
     county = tenants.county_by_slug(COUNTY[1])
     if county is None:
-        done = tenants.create_county(actor_for(platform_admin), name=COUNTY[0], slug=COUNTY[1],
-                                     admin_username="county.admin", admin_name="周组织")
+        done = tenants.create_county(
+            actor_for(platform_admin),
+            name=COUNTY[0],
+            slug=COUNTY[1],
+            admin_username="county.admin",
+            admin_name="周组织",
+        )
         county = done.county
     assert county is not None
     county_admin = _user("county.admin", "周组织", password)
@@ -96,8 +127,10 @@ def load(password: str | None = None) -> list[DemoLogin]:
     viewer = _user("county.viewer", "吴观察", password)
     _grant(viewer, Role.COUNTY_VIEWER, county=county)
     db.session.commit()
-    logins += [DemoLogin("county.admin", password, Role.COUNTY_ADMIN.label, county.name),
-               DemoLogin("county.viewer", password, Role.COUNTY_VIEWER.label, county.name)]
+    logins += [
+        DemoLogin("county.admin", password, Role.COUNTY_ADMIN.label, county.name),
+        DemoLogin("county.viewer", password, Role.COUNTY_VIEWER.label, county.name),
+    ]
 
     county_actor = actor_for(county_admin)
     all_keys = registry.keys()
@@ -106,9 +139,15 @@ def load(password: str | None = None) -> list[DemoLogin]:
         if township is None:
             # 城关镇 runs every module; the others show a township that runs only some.
             keys = all_keys if index == 0 else all_keys[: max(1, len(all_keys) - index * 2)]
-            done = tenants.onboard_township(county_actor, county, name=name, slug=slug,
-                                            modules=keys, admin_username=admin,
-                                            admin_name=f"{name}管理员")
+            done = tenants.onboard_township(
+                county_actor,
+                county,
+                name=name,
+                slug=slug,
+                modules=keys,
+                admin_username=admin,
+                admin_name=f"{name}管理员",
+            )
             township = done.township
         assert township is not None
         township.labels = labels
@@ -118,9 +157,15 @@ def load(password: str | None = None) -> list[DemoLogin]:
             existing = set(db.session.scalars(select(Branch.name)))
             for branch_name in branch_names:
                 if branch_name not in existing:
-                    kind = ("general" if "总支" in branch_name else
-                            "community" if "社区" in branch_name else
-                            "enterprise" if "厂" in branch_name else "village")
+                    kind = (
+                        "general"
+                        if "总支" in branch_name
+                        else "community"
+                        if "社区" in branch_name
+                        else "enterprise"
+                        if "厂" in branch_name
+                        else "village"
+                    )
                     db.session.add(Branch(name=branch_name, kind=kind, is_active=True))
             db.session.commit()
         logins.append(DemoLogin(admin, password, Role.TOWNSHIP_ADMIN.label, name))

@@ -13,7 +13,10 @@ class DomainError(Exception):
     default_message: Any = _l("操作无法完成。")
 
     def __init__(
-        self, message: Any = None, *, errors: dict[str, list[str]] | None = None,
+        self,
+        message: Any = None,
+        *,
+        errors: dict[str, list[str]] | None = None,
         code: str | None = None,
     ) -> None:
         self.message = str(message if message is not None else self.default_message)

@@ -7,9 +7,20 @@ from lianxin.storage.models import StoredFile
 from lianxin.tenants.models import Branch, County, Township, TownshipModule
 
 __all__ = [
-    "ApiToken", "AuditChainHead", "AuditEntry", "Branch", "County", "DeadLetter",
-    "Membership", "Notification", "OutboxMessage", "SetupLink", "StoredFile", "Township",
-    "TownshipModule", "User",
+    "ApiToken",
+    "AuditChainHead",
+    "AuditEntry",
+    "Branch",
+    "County",
+    "DeadLetter",
+    "Membership",
+    "Notification",
+    "OutboxMessage",
+    "SetupLink",
+    "StoredFile",
+    "Township",
+    "TownshipModule",
+    "User",
 ]
 
 

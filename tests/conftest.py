@@ -32,7 +32,9 @@ from lianxin.modules.registry import ModuleSpec
 from tests.testmodule import TEST_MODULES
 
 # Tests never read the developer's production settings.
-for _name in [n for n in os.environ if n.startswith("LIANXIN_") and not n.startswith("LIANXIN_TEST_")]:
+for _name in [
+    n for n in os.environ if n.startswith("LIANXIN_") and not n.startswith("LIANXIN_TEST_")
+]:
     del os.environ[_name]
 os.environ["LIANXIN_SECRET_KEY"] = "test-secret-key-not-for-production"
 
@@ -58,7 +60,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         callspec = getattr(item, "callspec", None)
         backend = callspec.params.get("backend") if callspec else None
         if (backend == "postgresql" and item.get_closest_marker("sqlite_only")) or (
-                backend == "sqlite" and item.get_closest_marker("postgres")):
+            backend == "sqlite" and item.get_closest_marker("postgres")
+        ):
             drop.append(item)
         else:
             keep.append(item)
@@ -82,6 +85,7 @@ def _cheap_password_hashing() -> Iterator[None]:
 
 # --- databases ----------------------------------------------------------------------------------
 
+
 @dataclass
 class PgCluster:
     admin_engine: Engine
@@ -90,13 +94,15 @@ class PgCluster:
     app_role: str
 
     def url(self, role: str) -> URL:
-        return URL.create("postgresql+psycopg", username=role, host=PG_HOST, port=PG_PORT,
-                          database=self.database)
+        return URL.create(
+            "postgresql+psycopg", username=role, host=PG_HOST, port=PG_PORT, database=self.database
+        )
 
 
 def _pg_admin_engine() -> Engine:
-    url = URL.create("postgresql+psycopg", username=PG_SUPERUSER, host=PG_HOST, port=PG_PORT,
-                     database="postgres")
+    url = URL.create(
+        "postgresql+psycopg", username=PG_SUPERUSER, host=PG_HOST, port=PG_PORT, database="postgres"
+    )
     return create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 
 
@@ -112,11 +118,16 @@ def create_test_module_tables(url: str, app_role: str | None = None) -> None:
             table = PilotNote.__tablename__
             conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
             conn.execute(text(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"))
-            conn.execute(text(f"CREATE POLICY tenant_isolation ON {table} "
-                              f"USING ({PREDICATE}) WITH CHECK ({PREDICATE})"))
+            conn.execute(
+                text(
+                    f"CREATE POLICY tenant_isolation ON {table} "
+                    f"USING ({PREDICATE}) WITH CHECK ({PREDICATE})"
+                )
+            )
             conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO "{app_role}"'))
-            conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public '
-                              f'TO "{app_role}"'))
+            conn.execute(
+                text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{app_role}"')
+            )
     engine.dispose()
 
 
@@ -126,18 +137,25 @@ def pg_cluster() -> Iterator[PgCluster]:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         engine.dispose()
         service_missing("PostgreSQL", f"{PG_HOST}:{PG_PORT}: {type(exc).__name__}")
     suffix = uuid.uuid4().hex[:8]
     cluster = PgCluster(engine, f"lx_test_{suffix}", f"lx_owner_{suffix}", f"lx_app_{suffix}")
     with engine.connect() as conn:
         conn.execute(text(f'CREATE ROLE "{cluster.owner}" LOGIN NOSUPERUSER NOBYPASSRLS'))
-        conn.execute(text(f'CREATE ROLE "{cluster.app_role}" LOGIN NOSUPERUSER NOBYPASSRLS '
-                          "NOCREATEDB NOCREATEROLE"))
+        conn.execute(
+            text(
+                f'CREATE ROLE "{cluster.app_role}" LOGIN NOSUPERUSER NOBYPASSRLS '
+                "NOCREATEDB NOCREATEROLE"
+            )
+        )
         conn.execute(text(f'CREATE DATABASE "{cluster.database}" OWNER "{cluster.owner}"'))
-    superuser_on_db = create_engine(cluster.url(PG_SUPERUSER).set(database=cluster.database),
-                                    isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    superuser_on_db = create_engine(
+        cluster.url(PG_SUPERUSER).set(database=cluster.database),
+        isolation_level="AUTOCOMMIT",
+        poolclass=NullPool,
+    )
     with superuser_on_db.connect() as conn:
         conn.execute(text(f'ALTER SCHEMA public OWNER TO "{cluster.owner}"'))
         conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
@@ -171,6 +189,7 @@ def pg_app_engine(pg_cluster: PgCluster) -> Iterator[Engine]:
 
 
 # --- the app ------------------------------------------------------------------------------------
+
 
 def base_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
     return {
@@ -209,14 +228,20 @@ def app_modules() -> tuple[ModuleSpec, ...]:
 
 
 @pytest.fixture
-def app(backend: str, request: pytest.FixtureRequest, tmp_path: Path,
-        app_config: dict[str, Any], app_modules: tuple[ModuleSpec, ...]) -> Iterator[Any]:
+def app(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    app_config: dict[str, Any],
+    app_modules: tuple[ModuleSpec, ...],
+) -> Iterator[Any]:
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         path = tmp_path / "test.db"
         shutil.copyfile(template, path)
-        flask_app = create_app({**base_config(tmp_path, f"sqlite:///{path}"), **app_config},
-                               modules=app_modules)
+        flask_app = create_app(
+            {**base_config(tmp_path, f"sqlite:///{path}"), **app_config}, modules=app_modules
+        )
         flask_app.config["BACKEND"] = "sqlite"
         with flask_app.app_context():
             yield flask_app

@@ -32,41 +32,75 @@ def make_county(name: str | None = None, slug: str | None = None) -> County:
     return county
 
 
-def make_township(county: County, name: str | None = None, slug: str | None = None, *,
-                  modules: tuple[str, ...] = ("pilot", "survey"),
-                  status: str = TownshipStatus.ACTIVE) -> Township:
+def make_township(
+    county: County,
+    name: str | None = None,
+    slug: str | None = None,
+    *,
+    modules: tuple[str, ...] = ("pilot", "survey"),
+    status: str = TownshipStatus.ACTIVE,
+) -> Township:
     from lianxin.modules.registry import current_registry
 
     n = _n()
-    township = Township(county_id=county.id, name=name or f"测试镇{n}", slug=slug or f"town-{n}",
-                        status=status, labels={})
+    township = Township(
+        county_id=county.id,
+        name=name or f"测试镇{n}",
+        slug=slug or f"town-{n}",
+        status=status,
+        labels={},
+    )
     db.session.add(township)
     db.session.flush()
     for spec in current_registry():
-        db.session.add(TownshipModule(township_id=township.id, module_key=spec.key,
-                                      enabled=spec.key in modules, settings={}))
+        db.session.add(
+            TownshipModule(
+                township_id=township.id,
+                module_key=spec.key,
+                enabled=spec.key in modules,
+                settings={},
+            )
+        )
     db.session.commit()
     return township
 
 
-def make_user(username: str | None = None, *, name: str | None = None,
-              password: str | None = PASSWORD, email: str | None = None,
-              phone: str | None = None) -> User:
+def make_user(
+    username: str | None = None,
+    *,
+    name: str | None = None,
+    password: str | None = PASSWORD,
+    email: str | None = None,
+    phone: str | None = None,
+) -> User:
     n = _n()
-    user = User(username=username or f"user{n}", display_name=name or f"用户{n}",
-                password_hash=hash_password(password) if password else None,
-                email=email, phone=phone)
+    user = User(
+        username=username or f"user{n}",
+        display_name=name or f"用户{n}",
+        password_hash=hash_password(password) if password else None,
+        email=email,
+        phone=phone,
+    )
     db.session.add(user)
     db.session.commit()
     return user
 
 
-def grant(user: User, role: Role, *, township: Township | None = None,
-          county: County | None = None, branch: Branch | None = None) -> Membership:
+def grant(
+    user: User,
+    role: Role,
+    *,
+    township: Township | None = None,
+    county: County | None = None,
+    branch: Branch | None = None,
+) -> Membership:
     membership = Membership(
-        user_id=user.id, role=role.value, tenant_id=township.id if township else None,
+        user_id=user.id,
+        role=role.value,
+        tenant_id=township.id if township else None,
         county_id=county.id if county else (township.county_id if township else None),
-        branch_id=branch.id if branch else None)
+        branch_id=branch.id if branch else None,
+    )
     db.session.add(membership)
     db.session.commit()
     return membership
@@ -74,8 +108,12 @@ def grant(user: User, role: Role, *, township: Township | None = None,
 
 def make_branch(township: Township, name: str | None = None, **fields: Any) -> Branch:
     with tenant_context(township.id):
-        branch = Branch(name=name or f"支部{_n()}", kind=fields.pop("kind", "village"),
-                        is_active=fields.pop("is_active", True), **fields)
+        branch = Branch(
+            name=name or f"支部{_n()}",
+            kind=fields.pop("kind", "village"),
+            is_active=fields.pop("is_active", True),
+            **fields,
+        )
         db.session.add(branch)
         db.session.commit()
     return branch
@@ -109,8 +147,13 @@ class World:
 
 def build_world() -> World:
     county, far_county = make_county("甲县", "jia"), make_county("远县", "yuan")
-    world = World(county, far_county, make_township(county, "甲镇", "jia-zhen"),
-                  make_township(county, "乙镇", "yi-zhen"), make_township(far_county, "远镇", "yuan-zhen"))
+    world = World(
+        county,
+        far_county,
+        make_township(county, "甲镇", "jia-zhen"),
+        make_township(county, "乙镇", "yi-zhen"),
+        make_township(far_county, "远镇", "yuan-zhen"),
+    )
     for key, township in (("t", world.township), ("o", world.other), ("f", world.far)):
         world.branches[key] = make_branch(township, f"{township.name}专属支部")
         world.notes[key] = make_note(township, f"{township.name}专属走访记录")
@@ -123,13 +166,23 @@ def build_world() -> World:
     grant(users["county_viewer"], Role.COUNTY_VIEWER, county=county)
     users["far_county_admin"] = make_user("far.county.admin")
     grant(users["far_county_admin"], Role.COUNTY_ADMIN, county=far_county)
-    for role in (Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF, Role.COMMITTEE_MEMBER,
-                 Role.REPRESENTATIVE, Role.GROUP_LEADER, Role.HANDLING_UNIT):
+    for role in (
+        Role.TOWNSHIP_ADMIN,
+        Role.TOWNSHIP_STAFF,
+        Role.COMMITTEE_MEMBER,
+        Role.REPRESENTATIVE,
+        Role.GROUP_LEADER,
+        Role.HANDLING_UNIT,
+    ):
         users[role.value] = make_user(f"t.{role.value}")
         grant(users[role.value], role, township=world.township)
     users["branch_liaison"] = make_user("t.branch_liaison")
-    grant(users["branch_liaison"], Role.BRANCH_LIAISON, township=world.township,
-          branch=world.branches["t"])
+    grant(
+        users["branch_liaison"],
+        Role.BRANCH_LIAISON,
+        township=world.township,
+        branch=world.branches["t"],
+    )
     users["other_admin"] = make_user("o.township_admin")
     grant(users["other_admin"], Role.TOWNSHIP_ADMIN, township=world.other)
     users["far_admin"] = make_user("f.township_admin")

@@ -11,7 +11,7 @@ from tests.factories import PASSWORD
 
 
 def login(client: Any, user: User, password: str = PASSWORD) -> Any:
-    """Log in through the login page (CSRF is off in the `app` fixture unless a test turns it on)."""
+    """Log in through the login page (the `app` fixture turns CSRF off unless a test asks)."""
     response = client.post("/login", data={"username": user.username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response

@@ -68,26 +68,34 @@ def _ids_of(township: Township) -> set[int]:
     ids: set[int] = set()
     with UNSCOPED_ACROSS_TOWNSHIPS("test ids"), tenant_context(township.id):
         for table in tenant_tables():
-            ids.update(db.session.execute(
-                text(f'SELECT id FROM "{table.name}" WHERE tenant_id = :t'), {"t": township.id}
-            ).scalars())
+            ids.update(
+                db.session.execute(
+                    text(f'SELECT id FROM "{table.name}" WHERE tenant_id = :t'), {"t": township.id}
+                ).scalars()
+            )
     db.session.rollback()
     return ids
 
 
 def township_rules(app: Any) -> list[Rule]:
-    return sorted((r for r in app.url_map.iter_rules() if "township_slug" in r.arguments),
-                  key=lambda r: r.rule)
+    return sorted(
+        (r for r in app.url_map.iter_rules() if "township_slug" in r.arguments),
+        key=lambda r: r.rule,
+    )
 
 
 def county_rules(app: Any) -> list[Rule]:
-    return sorted((r for r in app.url_map.iter_rules() if "county_slug" in r.arguments),
-                  key=lambda r: r.rule)
+    return sorted(
+        (r for r in app.url_map.iter_rules() if "county_slug" in r.arguments), key=lambda r: r.rule
+    )
 
 
 def _int_args(rule: Rule) -> list[str]:
-    return [name for name, conv in (rule._converters or {}).items()
-            if type(conv).__name__ == "IntegerConverter"]
+    return [
+        name
+        for name, conv in (rule._converters or {}).items()
+        if type(conv).__name__ == "IntegerConverter"
+    ]
 
 
 def _build(rule: Rule, values: dict[str, Any]) -> str:
@@ -100,17 +108,25 @@ def _build(rule: Rule, values: dict[str, Any]) -> str:
 
 
 def _string_defaults(app: Any) -> dict[str, str]:
-    return {"key": "pilot", "token": "not-a-token", "package": "swagger-ui-dist",
-            "filename": "x"}
+    return {"key": "pilot", "token": "not-a-token", "package": "swagger-ui-dist", "filename": "x"}
 
 
 def _is_api(rule: Rule) -> bool:
     return rule.rule.startswith("/api/")
 
 
-FORM = {"text": "篡改", "name": "篡改", "enabled": "1", "status": "suspended", "role":
-        "representative", "username": "intruder", "display_name": "入侵者", "kind": "village",
-        "module": "pilot", "visits_per_month": "3"}
+FORM = {
+    "text": "篡改",
+    "name": "篡改",
+    "enabled": "1",
+    "status": "suspended",
+    "role": "representative",
+    "username": "intruder",
+    "display_name": "入侵者",
+    "kind": "village",
+    "module": "pilot",
+    "visits_per_month": "3",
+}
 
 
 def _openapi(app: Any) -> dict[str, Any]:
@@ -136,17 +152,32 @@ def valid_body(app: Any, rule: Rule, method: str) -> dict[str, Any] | None:
     schema = _request_schema(app, rule, method)
     if not schema:
         return None
-    return {n: _sample(n, p) for n, p in schema.get("properties", {}).items()
-            if not p.get("readOnly") and n in schema.get("required", [])}
+    return {
+        n: _sample(n, p)
+        for n, p in schema.get("properties", {}).items()
+        if not p.get("readOnly") and n in schema.get("required", [])
+    }
 
 
-def _request(client: Any, method: str, path: str, *, api: bool, headers: dict[str, str],
-             body: dict[str, Any] | None = None) -> Any:
+def _request(
+    client: Any,
+    method: str,
+    path: str,
+    *,
+    api: bool,
+    headers: dict[str, str],
+    body: dict[str, Any] | None = None,
+) -> Any:
     if api:
-        return client.open(path, method=method, headers=headers,
-                           json=body if method in {"POST", "PUT", "PATCH"} else None)
-    return client.open(path, method=method,
-                       data=dict(FORM, **(body or {})) if method == "POST" else None)
+        return client.open(
+            path,
+            method=method,
+            headers=headers,
+            json=body if method in {"POST", "PUT", "PATCH"} else None,
+        )
+    return client.open(
+        path, method=method, data=dict(FORM, **(body or {})) if method == "POST" else None
+    )
 
 
 @pytest.fixture
@@ -177,14 +208,22 @@ def test_walk_every_township_route_with_foreign_ids(app, world, client, walker):
             continue
         for method in sorted(rule.methods - SKIP_METHODS):
             for combo in itertools.product(foreign, repeat=len(ints)):
-                values = {**_string_defaults(app), "township_slug": world.township.slug,
-                          **dict(zip(ints, combo, strict=True))}
+                values = {
+                    **_string_defaults(app),
+                    "township_slug": world.township.slug,
+                    **dict(zip(ints, combo, strict=True)),
+                }
                 path = _build(rule, values)
                 body = valid_body(app, rule, method) if _is_api(rule) else None
-                response = _request(client, method, path, api=_is_api(rule), headers=headers,
-                                    body=body)
-                assert response.status_code == 404, (method, path, response.status_code,
-                                                     response.get_data(as_text=True)[:300])
+                response = _request(
+                    client, method, path, api=_is_api(rule), headers=headers, body=body
+                )
+                assert response.status_code == 404, (
+                    method,
+                    path,
+                    response.status_code,
+                    response.get_data(as_text=True)[:300],
+                )
                 walked += 1
     assert walked > 10
     assert snapshot() == before
@@ -196,12 +235,14 @@ def test_walk_every_township_route_with_foreign_slug(app, world, client, walker)
     before = snapshot()
     for rule in township_rules(app):
         for method in sorted(rule.methods - SKIP_METHODS):
-            values = {**_string_defaults(app), "township_slug": world.other.slug,
-                      **{name: own[0] for name in _int_args(rule)}}
+            values = {
+                **_string_defaults(app),
+                "township_slug": world.other.slug,
+                **{name: own[0] for name in _int_args(rule)},
+            }
             path = _build(rule, values)
             body = valid_body(app, rule, method) if _is_api(rule) else None
-            response = _request(client, method, path, api=_is_api(rule), headers=headers,
-                                body=body)
+            response = _request(client, method, path, api=_is_api(rule), headers=headers, body=body)
             if rule.rule.startswith("/p/"):
                 # Public pages are public; they show only the township in their own URL.
                 assert "甲镇专属" not in response.get_data(as_text=True)
@@ -218,16 +259,22 @@ def test_walk_every_county_route_from_another_county(app, world, client):
     before = snapshot()
     for rule in county_rules(app):
         for method in sorted(rule.methods - SKIP_METHODS):
-            for slug, township_id in ((world.far_county.slug, world.township.id),
-                                      (world.county.slug, world.far.id)):
-                values = {**_string_defaults(app), "county_slug": slug,
-                          **{name: township_id for name in _int_args(rule)}}
+            for slug, township_id in (
+                (world.far_county.slug, world.township.id),
+                (world.county.slug, world.far.id),
+            ):
+                values = {
+                    **_string_defaults(app),
+                    "county_slug": slug,
+                    **{name: township_id for name in _int_args(rule)},
+                }
                 if slug == world.county.slug and not _int_args(rule):
                     continue  # our own county's routes without ids are legitimately ours
                 path = _build(rule, values)
                 body = valid_body(app, rule, method) if _is_api(rule) else None
-                response = _request(client, method, path, api=_is_api(rule), headers=headers,
-                                    body=body)
+                response = _request(
+                    client, method, path, api=_is_api(rule), headers=headers, body=body
+                )
                 assert response.status_code == 404, (method, path, response.status_code)
     assert snapshot() == before
 
@@ -250,8 +297,13 @@ def _api_bodies(app: Any) -> list[tuple[str, str, dict[str, Any]]]:
             props = schema.get("properties", {})
             id_fields = [n for n in props if n.endswith("_id")]
             if id_fields:
-                out.append((method.upper(), path, {"props": props, "ids": id_fields,
-                                                   "required": schema.get("required", [])}))
+                out.append(
+                    (
+                        method.upper(),
+                        path,
+                        {"props": props, "ids": id_fields, "required": schema.get("required", [])},
+                    )
+                )
     return out
 
 
@@ -284,16 +336,22 @@ def test_foreign_ids_in_api_bodies_are_not_found(app, world, client, walker):
         if "{" in path:
             continue  # ids in the path are walked above
         for id_field in shape["ids"]:
-            body = {n: _sample(n, p) for n, p in shape["props"].items()
-                    if not p.get("readOnly") and n not in shape["ids"]}
+            body = {
+                n: _sample(n, p)
+                for n, p in shape["props"].items()
+                if not p.get("readOnly") and n not in shape["ids"]
+            }
             body.update({other: None for other in shape["ids"]})
             body[id_field] = foreign[0]
             response = client.open(path, method=method, headers=headers, json=body)
             assert response.status_code == 404, (method, path, body, response.get_json())
     # The other township's members are not ours to grant roles to, either.
     other_user = world.users["other_admin"]
-    response = client.post(f"/api/v1/t/{world.township.slug}/members", headers=headers,
-                           json={"role": "representative", "user_id": other_user.id})
+    response = client.post(
+        f"/api/v1/t/{world.township.slug}/members",
+        headers=headers,
+        json={"role": "representative", "user_id": other_user.id},
+    )
     assert response.status_code == 404
     assert snapshot() == before
     assert own  # our own ids exist, so 404s above are about ownership, not emptiness

@@ -12,9 +12,17 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def _run(*args: str, env: dict[str, str] | None = None, timeout: int = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+def _run(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 60
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        args,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_platform_folder_has_no_init():
@@ -24,9 +32,12 @@ def test_platform_folder_has_no_init():
 def test_stdlib_platform_works_from_the_repository_root():
     result = _run(sys.executable, "-c", "import platform; print(platform.system())")
     assert result.returncode == 0 and result.stdout.strip() in {"Linux", "Darwin", "Windows"}
-    result = _run(sys.executable, "-c",
-                  "import sys, platform, uuid, sqlalchemy, celery; sys.path.insert(0, '.');"
-                  "import lianxin.app; print(platform.python_implementation())")
+    result = _run(
+        sys.executable,
+        "-c",
+        "import sys, platform, uuid, sqlalchemy, celery; sys.path.insert(0, '.');"
+        "import lianxin.app; print(platform.python_implementation())",
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -43,8 +54,10 @@ def test_every_package_folder_is_listed_for_setuptools():
 
 
 def test_flask_and_celery_entry_points_load(tmp_path):
-    env = {"LIANXIN_INSTANCE_PATH": str(tmp_path),
-           "LIANXIN_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    env = {
+        "LIANXIN_INSTANCE_PATH": str(tmp_path),
+        "LIANXIN_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+    }
     routes = _run(str(BIN / "flask"), "--app", "lianxin.app", "routes", env=env)
     assert routes.returncode == 0 and "/api/v1/auth/tokens" in routes.stdout, routes.stderr
     report = _run(str(BIN / "celery"), "-A", "worker", "inspect", "--help", env=env)
@@ -54,6 +67,13 @@ def test_flask_and_celery_entry_points_load(tmp_path):
 
 
 def test_pytest_runs_as_a_module_from_the_root():
-    result = _run(sys.executable, "-m", "pytest", "--collect-only", "-q",
-                  "tests/test_packaging.py", timeout=120)
+    result = _run(
+        sys.executable,
+        "-m",
+        "pytest",
+        "--collect-only",
+        "-q",
+        "tests/test_packaging.py",
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout[-2000:]

@@ -36,12 +36,14 @@ class PilotNote(TenantMixin, Base):
 
 
 class PilotSettings(BaseSchema):
-    visits_per_month = fields.Integer(load_default=2, validate=validate.Range(min=1, max=31),
-                                      metadata={"label": "每月走访次数"})
+    visits_per_month = fields.Integer(
+        load_default=2, validate=validate.Range(min=1, max=31), metadata={"label": "每月走访次数"}
+    )
     weekend_duty = fields.Boolean(load_default=True, metadata={"label": "周末值班"})
 
 
 # --- service ------------------------------------------------------------------------------------
+
 
 def list_notes(actor: Actor, township: Township) -> list[PilotNote]:
     if not permissions.can_enter_township(actor, township):
@@ -131,7 +133,9 @@ class NoteById(MethodView):
 
 pilot_pages = Blueprint("pilot", __name__)
 PAGE = """{% extends "base.html" %}{% block content %}<h1>走访记录</h1>
-<ul id="notes">{% for n in notes %}<li><a href="{{ url_for('pilot.note', note_id=n.id) }}">{{ n.text }}</a></li>{% endfor %}</ul>
+<ul id="notes">{% for n in notes %}
+<li><a href="{{ url_for('pilot.note', note_id=n.id) }}">{{ n.text }}</a></li>
+{% endfor %}</ul>
 <form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
 <input name="text"><button type="submit">添加</button></form>{% endblock %}"""
 
@@ -151,8 +155,9 @@ def note(note_id: int):
     if request.method == "POST":
         update_note(actor, township, note_id, request.form.get("text", ""))
     item = get_note(actor, township, note_id)
-    return render_template_string("{% extends 'base.html' %}{% block content %}{{ t }}"
-                                  "{% endblock %}", t=item.text)
+    return render_template_string(
+        "{% extends 'base.html' %}{% block content %}{{ t }}{% endblock %}", t=item.text
+    )
 
 
 pilot_public = Blueprint("pilot_public", __name__)
@@ -161,8 +166,9 @@ pilot_public = Blueprint("pilot_public", __name__)
 @pilot_public.get("/")
 def public_index():
     count = db.session.scalar(select(func.count()).select_from(PilotNote))
-    return render_template_string("{% extends 'base.html' %}{% block content %}"
-                                  "走访 {{ n }} 次{% endblock %}", n=count)
+    return render_template_string(
+        "{% extends 'base.html' %}{% block content %}走访 {{ n }} 次{% endblock %}", n=count
+    )
 
 
 @shared_task(base=PlatformTask, name="pilot.count_notes", module_key="pilot")
@@ -171,10 +177,14 @@ def count_notes(*, tenant_id: int) -> int:
 
 
 PILOT = ModuleSpec(
-    key="pilot", name="走访试点", description="测试模块：走访记录",
+    key="pilot",
+    name="走访试点",
+    description="测试模块：走访记录",
     settings_schema=PilotSettings,
     permissions={"add_note": frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})},
-    api_blueprint=pilot_api, pages_blueprint=pilot_pages, public_blueprint=pilot_public,
+    api_blueprint=pilot_api,
+    pages_blueprint=pilot_pages,
+    public_blueprint=pilot_public,
     nav=(NavItem("pilot.index", "走访记录"),),
     public_nav=(NavItem("pilot_public.public_index", "走访公示"),),
     labels={"pilot_visit": "走访"},
@@ -187,16 +197,25 @@ survey_pages = Blueprint("survey", __name__)
 @survey_pages.get("/")
 def survey_index():
     current_actor()
-    return render_template_string("{% extends 'base.html' %}{% block content %}"
-                                  "<h1>民意调查</h1>{% endblock %}")
+    return render_template_string(
+        "{% extends 'base.html' %}{% block content %}<h1>民意调查</h1>{% endblock %}"
+    )
 
 
 class SurveySettings(BaseSchema):
-    min_answers = fields.Integer(load_default=5, validate=validate.Range(min=1, max=100),
-                                 metadata={"label": "结果公开的最少答卷数"})
+    min_answers = fields.Integer(
+        load_default=5,
+        validate=validate.Range(min=1, max=100),
+        metadata={"label": "结果公开的最少答卷数"},
+    )
 
 
-SURVEY = ModuleSpec(key="survey", name="民意调查", settings_schema=SurveySettings,
-                    pages_blueprint=survey_pages, nav=(NavItem("survey.survey_index", "民意调查"),))
+SURVEY = ModuleSpec(
+    key="survey",
+    name="民意调查",
+    settings_schema=SurveySettings,
+    pages_blueprint=survey_pages,
+    nav=(NavItem("survey.survey_index", "民意调查"),),
+)
 
 TEST_MODULES = (PILOT, SURVEY)

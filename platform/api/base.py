@@ -11,17 +11,34 @@ from marshmallow import RAISE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 HTTP_CODES = {
-    400: "bad_request", 401: "unauthenticated", 403: "permission_denied", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_error", 423: "locked",
-    428: "precondition_required", 429: "rate_limited", 500: "internal_error",
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    423: "locked",
+    428: "precondition_required",
+    429: "rate_limited",
+    500: "internal_error",
     503: "unavailable",
 }
 HTTP_MESSAGES = {
-    400: "请求格式有误。", 401: "请先登录或提供有效的 API 令牌。", 403: "您没有执行此操作的权限。",
-    404: "未找到。", 405: "不支持该请求方法。", 409: "与现有数据冲突。", 413: "请求内容过大。",
-    415: "不支持的内容类型。", 422: "提交的数据有误，请检查标出的字段。", 429: "请求过于频繁，请稍后再试。",
-    500: "服务器内部错误。", 503: "服务暂时不可用。",
+    400: "请求格式有误。",
+    401: "请先登录或提供有效的 API 令牌。",
+    403: "您没有执行此操作的权限。",
+    404: "未找到。",
+    405: "不支持该请求方法。",
+    409: "与现有数据冲突。",
+    413: "请求内容过大。",
+    415: "不支持的内容类型。",
+    422: "提交的数据有误，请检查标出的字段。",
+    429: "请求过于频繁，请稍后再试。",
+    500: "服务器内部错误。",
+    503: "服务暂时不可用。",
 }
 
 
@@ -29,8 +46,9 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_body(status: int, message: str | None = None, errors: Any = None,
-               code: str | None = None) -> dict[str, Any]:
+def error_body(
+    status: int, message: str | None = None, errors: Any = None, code: str | None = None
+) -> dict[str, Any]:
     return {
         "code": code or HTTP_CODES.get(status, "error"),
         "message": message or HTTP_MESSAGES.get(status, "请求失败。"),

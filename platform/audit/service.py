@@ -30,16 +30,25 @@ def chain_for(tenant_id: int | None, county_id: int | None) -> str:
 def _canonical(entry: AuditEntry) -> bytes:
     created: datetime = entry.created_at
     body = {
-        "chain": entry.chain, "seq": entry.seq, "tenant_id": entry.tenant_id,
-        "county_id": entry.county_id, "actor_user_id": entry.actor_user_id,
-        "actor_name": entry.actor_name, "actor_role": entry.actor_role, "action": entry.action,
-        "target_type": entry.target_type, "target_id": entry.target_id,
-        "before": entry.before, "after": entry.after, "ip": entry.ip,
+        "chain": entry.chain,
+        "seq": entry.seq,
+        "tenant_id": entry.tenant_id,
+        "county_id": entry.county_id,
+        "actor_user_id": entry.actor_user_id,
+        "actor_name": entry.actor_name,
+        "actor_role": entry.actor_role,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "before": entry.before,
+        "after": entry.after,
+        "ip": entry.ip,
         "created_at": created.isoformat(timespec="microseconds"),
         "prev_hash": entry.prev_hash,
     }
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str).encode()
+    return json.dumps(
+        body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode()
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -53,9 +62,15 @@ def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def record(
-    action: str, *, actor: Actor, tenant_id: int | None = None, county_id: int | None = None,
-    target_type: str | None = None, target_id: Any = None,
-    before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+    action: str,
+    *,
+    actor: Actor,
+    tenant_id: int | None = None,
+    county_id: int | None = None,
+    target_type: str | None = None,
+    target_id: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an entry in the caller's transaction: it commits or rolls back with the change."""
     session = db.session
@@ -63,22 +78,33 @@ def record(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(AuditChainHead).values(chain=chain, seq=0, hash=GENESIS)
+        insert(AuditChainHead)
+        .values(chain=chain, seq=0, hash=GENESIS)
         .on_conflict_do_nothing(index_elements=["chain"])
     )
     # The row lock serialises appends to one chain, so two writers never fork it.
     head = session.execute(
-        select(AuditChainHead).where(AuditChainHead.chain == chain).with_for_update()
+        select(AuditChainHead)
+        .where(AuditChainHead.chain == chain)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
     entry = AuditEntry(
-        chain=chain, seq=head.seq + 1, tenant_id=tenant_id, county_id=county_id,
-        actor_user_id=actor.user_id, actor_name=actor.name,
+        chain=chain,
+        seq=head.seq + 1,
+        tenant_id=tenant_id,
+        county_id=county_id,
+        actor_user_id=actor.user_id,
+        actor_name=actor.name,
         actor_role=actor.primary_role(tenant_id=tenant_id, county_id=county_id),
-        action=action, target_type=target_type,
+        action=action,
+        target_type=target_type,
         target_id=None if target_id is None else str(target_id),
-        before=_jsonable(before), after=_jsonable(after), ip=actor.ip,
-        created_at=utcnow(), prev_hash=head.hash,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        ip=actor.ip,
+        created_at=utcnow(),
+        prev_hash=head.hash,
     )
     entry.hash = entry_hash(entry)
     head.seq, head.hash = entry.seq, entry.hash
@@ -98,7 +124,9 @@ class ChainReport:
 
 def _entries(chain: str) -> Iterator[AuditEntry]:
     yield from db.session.scalars(
-        select(AuditEntry).where(AuditEntry.chain == chain).order_by(AuditEntry.seq)
+        select(AuditEntry)
+        .where(AuditEntry.chain == chain)
+        .order_by(AuditEntry.seq)
         .execution_options(yield_per=500)
     )
 
@@ -125,10 +153,15 @@ def all_chains() -> list[str]:
 
 
 def entries_for_township(tenant_id: int, *, limit: int = 200, offset: int = 0) -> list[AuditEntry]:
-    return list(db.session.scalars(
-        select(AuditEntry).where(AuditEntry.chain == chain_for(tenant_id, None))
-        .order_by(AuditEntry.seq.desc()).limit(limit).offset(offset)
-    ))
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.chain == chain_for(tenant_id, None))
+            .order_by(AuditEntry.seq.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    )
 
 
 def count_for_township(tenant_id: int) -> int:
@@ -137,7 +170,11 @@ def count_for_township(tenant_id: int) -> int:
 
 
 def entries_for_county(county_id: int, *, limit: int = 200) -> list[AuditEntry]:
-    return list(db.session.scalars(
-        select(AuditEntry).where(AuditEntry.chain == chain_for(None, county_id))
-        .order_by(AuditEntry.seq.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.chain == chain_for(None, county_id))
+            .order_by(AuditEntry.seq.desc())
+            .limit(limit)
+        )
+    )

@@ -36,15 +36,18 @@ class Actor:
         return frozenset(g.role for g in self.grants if g.tenant_id == tenant_id)
 
     def roles_in_county(self, county_id: int) -> frozenset[Role]:
-        return frozenset(g.role for g in self.grants
-                         if g.county_id == county_id and g.tenant_id is None)
+        return frozenset(
+            g.role for g in self.grants if g.county_id == county_id and g.tenant_id is None
+        )
 
     def branches_in_township(self, tenant_id: int) -> frozenset[int]:
-        return frozenset(g.branch_id for g in self.grants
-                         if g.tenant_id == tenant_id and g.branch_id is not None)
+        return frozenset(
+            g.branch_id for g in self.grants if g.tenant_id == tenant_id and g.branch_id is not None
+        )
 
-    def primary_role(self, *, tenant_id: int | None = None,
-                     county_id: int | None = None) -> str | None:
+    def primary_role(
+        self, *, tenant_id: int | None = None, county_id: int | None = None
+    ) -> str | None:
         """The most senior role in a scope, for the audit log's "acting as"."""
         if tenant_id is not None:
             roles = self.roles_in_township(tenant_id)

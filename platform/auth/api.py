@@ -29,9 +29,14 @@ class Tokens(MethodView):
         """Create a personal API token with username and password (shown once)"""
         user = accounts.authenticate(data["username"], data["password"], ip=client_ip())
         issued = accounts.create_api_token(actor_for(user, client_ip()), data["name"])
-        return {"id": issued.token.id, "name": issued.token.name, "prefix": issued.token.prefix,
-                "created_at": issued.token.created_at, "last_used_at": None,
-                "token": issued.plaintext}
+        return {
+            "id": issued.token.id,
+            "name": issued.token.name,
+            "prefix": issued.token.prefix,
+            "created_at": issued.token.created_at,
+            "last_used_at": None,
+            "token": issued.plaintext,
+        }
 
     @blp.response(200, ApiTokenSchema(many=True))
     def get(self):

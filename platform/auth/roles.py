@@ -53,4 +53,3 @@ ROLE_LABELS = {
 
 TOWNSHIP_ROLES = tuple(r for r in Role if r.scope is Scope.TOWNSHIP)
 COUNTY_ROLES = (Role.COUNTY_ADMIN, Role.COUNTY_VIEWER)
-

@@ -7,7 +7,9 @@ from lianxin.api.base import BaseSchema
 
 class TokenRequestSchema(BaseSchema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=200)
+    )
     name = fields.String(load_default="API", validate=validate.Length(min=1, max=100))
 
 

@@ -55,13 +55,23 @@ def check_password_strength(password: str, field: str = "password") -> None:
         raise ValidationFailed(errors={field: [_("密码须同时包含字母和数字")]})
 
 
-def create_user(username: str, display_name: str, *, phone: str | None = None,
-                email: str | None = None, password: str | None = None) -> User:
+def create_user(
+    username: str,
+    display_name: str,
+    *,
+    phone: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+) -> User:
     """Internal: callers check permission and audit. Without a password, a set-up link is due."""
     if not display_name.strip():
         raise ValidationFailed(errors={"display_name": [_("请填写姓名")]})
-    user = User(username=_check_username(username), display_name=display_name.strip(),
-                phone=(phone or None), email=(email or None))
+    user = User(
+        username=_check_username(username),
+        display_name=display_name.strip(),
+        phone=(phone or None),
+        email=(email or None),
+    )
     if password is not None:
         check_password_strength(password)
         user.password_hash = hash_password(password)
@@ -74,8 +84,13 @@ def issue_setup_link(user: User) -> str:
     """A one-time token for the user to set a password; only its hash is kept."""
     token = new_token("setup")
     hours = current_app.config["SETUP_LINK_HOURS"]
-    db.session.add(SetupLink(user_id=user.id, token_hash=token_digest(token),
-                             expires_at=utcnow() + timedelta(hours=hours)))
+    db.session.add(
+        SetupLink(
+            user_id=user.id,
+            token_hash=token_digest(token),
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
     db.session.flush()
     return token
 
@@ -98,8 +113,12 @@ def complete_setup(token: str, password: str) -> User:
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
     link.used_at = utcnow()
-    audit.record("user.setup_completed", actor=Actor(user.id, user.display_name),
-                 target_type="user", target_id=user.id)
+    audit.record(
+        "user.setup_completed",
+        actor=Actor(user.id, user.display_name),
+        target_type="user",
+        target_id=user.id,
+    )
     db.session.commit()
     return user
 
@@ -117,7 +136,8 @@ def _suspended_everywhere(user: User) -> bool:
 def authenticate(username: str, password: str, *, ip: str | None = None) -> User:
     """Check a password with a lock after repeated failures; commits the counters."""
     user = db.session.scalar(
-        select(User).where(func.lower(User.username) == username.strip().lower())
+        select(User)
+        .where(func.lower(User.username) == username.strip().lower())
         .options(selectinload(User.memberships))
     )
     now = utcnow()
@@ -131,8 +151,12 @@ def authenticate(username: str, password: str, *, ip: str | None = None) -> User
             if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
                 user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
                 user.failed_logins = 0
-                audit.record("user.locked", actor=Actor(None, "system", ip=ip),
-                             target_type="user", target_id=user.id)
+                audit.record(
+                    "user.locked",
+                    actor=Actor(None, "system", ip=ip),
+                    target_type="user",
+                    target_id=user.id,
+                )
             db.session.commit()
         raise InvalidCredentials()
     if _suspended_everywhere(user):
@@ -163,6 +187,7 @@ def set_large_text(actor: Actor, enabled: bool) -> None:
 
 # --- API tokens -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: ApiToken
@@ -174,21 +199,30 @@ def create_api_token(actor: Actor, name: str) -> IssuedToken:
     if not name or len(name) > 100:
         raise ValidationFailed(errors={"name": [_("请填写令牌名称（不超过100字）")]})
     plaintext = new_token("lx")
-    token = ApiToken(user_id=actor.user_id, name=name, prefix=plaintext[:8],
-                     token_hash=token_digest(plaintext))
+    token = ApiToken(
+        user_id=actor.user_id, name=name, prefix=plaintext[:8], token_hash=token_digest(plaintext)
+    )
     db.session.add(token)
     db.session.flush()
-    audit.record("api_token.created", actor=actor, target_type="api_token", target_id=token.id,
-                 after={"name": name, "prefix": token.prefix})
+    audit.record(
+        "api_token.created",
+        actor=actor,
+        target_type="api_token",
+        target_id=token.id,
+        after={"name": name, "prefix": token.prefix},
+    )
     db.session.commit()
     return IssuedToken(token, plaintext)
 
 
 def list_api_tokens(actor: Actor) -> list[ApiToken]:
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == actor.user_id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == actor.user_id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
 
 
 def revoke_api_token(actor: Actor, token_id: int) -> None:
@@ -202,8 +236,9 @@ def revoke_api_token(actor: Actor, token_id: int) -> None:
 
 def user_for_token(plaintext: str) -> User | None:
     token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == token_digest(plaintext),
-                               ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(
+            ApiToken.token_hash == token_digest(plaintext), ApiToken.revoked_at.is_(None)
+        )
     )
     if token is None or not token.user.is_active:
         return None
@@ -219,22 +254,32 @@ def user_for_token(plaintext: str) -> User | None:
 
 # --- memberships of a township -------------------------------------------------------------
 
+
 def township_members(actor: Actor, township: Township) -> list[Membership]:
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
-    return list(db.session.scalars(
-        select(Membership).where(Membership.tenant_id == township.id)
-        .options(selectinload(Membership.user)).order_by(Membership.user_id, Membership.role)
-    ))
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.tenant_id == township.id)
+            .options(selectinload(Membership.user))
+            .order_by(Membership.user_id, Membership.role)
+        )
+    )
 
 
 def _membership_summary(m: Membership) -> dict[str, object]:
-    return {"user_id": m.user_id, "role": m.role, "branch_id": m.branch_id,
-            "tenant_id": m.tenant_id}
+    return {
+        "user_id": m.user_id,
+        "role": m.role,
+        "branch_id": m.branch_id,
+        "tenant_id": m.tenant_id,
+    }
 
 
-def grant_township_role(actor: Actor, township: Township, *, user: User, role: Role,
-                        branch_id: int | None = None) -> Membership:
+def grant_township_role(
+    actor: Actor, township: Township, *, user: User, role: Role, branch_id: int | None = None
+) -> Membership:
     """Internal building block; callers check permission."""
     if role not in TOWNSHIP_ROLES:
         raise ValidationFailed(errors={"role": [_("该角色不属于乡镇")]})
@@ -243,20 +288,35 @@ def grant_township_role(actor: Actor, township: Township, *, user: User, role: R
     if branch_id is not None and db.session.get(Branch, (township.id, branch_id)) is None:
         # Another township's branch id is simply not found here.
         raise NotFound(_("未找到该支部"))
-    exists = db.session.scalar(select(Membership.id).where(
-        Membership.user_id == user.id, Membership.tenant_id == township.id,
-        Membership.role == role.value,
-        Membership.branch_id.is_(None) if branch_id is None else Membership.branch_id == branch_id,
-    ))
+    exists = db.session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user.id,
+            Membership.tenant_id == township.id,
+            Membership.role == role.value,
+            Membership.branch_id.is_(None)
+            if branch_id is None
+            else Membership.branch_id == branch_id,
+        )
+    )
     if exists:
         raise Conflict(_("该用户已有此角色"))
-    membership = Membership(user_id=user.id, role=role.value, tenant_id=township.id,
-                            county_id=township.county_id, branch_id=branch_id)
+    membership = Membership(
+        user_id=user.id,
+        role=role.value,
+        tenant_id=township.id,
+        county_id=township.county_id,
+        branch_id=branch_id,
+    )
     db.session.add(membership)
     db.session.flush()
-    audit.record("membership.granted", actor=actor, tenant_id=township.id,
-                 target_type="membership", target_id=membership.id,
-                 after=_membership_summary(membership))
+    audit.record(
+        "membership.granted",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="membership",
+        target_id=membership.id,
+        after=_membership_summary(membership),
+    )
     return membership
 
 
@@ -266,10 +326,18 @@ class NewMember:
     setup_token: str | None
 
 
-def add_township_member(actor: Actor, township: Township, *, role: Role,
-                        user_id: int | None = None, username: str | None = None,
-                        display_name: str | None = None, phone: str | None = None,
-                        email: str | None = None, branch_id: int | None = None) -> NewMember:
+def add_township_member(
+    actor: Actor,
+    township: Township,
+    *,
+    role: Role,
+    user_id: int | None = None,
+    username: str | None = None,
+    display_name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    branch_id: int | None = None,
+) -> NewMember:
     """Give an existing member of the township a role, or create a new user with one."""
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
@@ -306,8 +374,14 @@ def remove_township_membership(actor: Actor, township: Township, membership_id: 
         raise Conflict(_("不能移除自己的乡镇管理员角色"))
     before = _membership_summary(membership)
     db.session.delete(membership)
-    audit.record("membership.revoked", actor=actor, tenant_id=township.id,
-                 target_type="membership", target_id=membership_id, before=before)
+    audit.record(
+        "membership.revoked",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="membership",
+        target_id=membership_id,
+        before=before,
+    )
     db.session.commit()
 
 
@@ -316,8 +390,13 @@ def reissue_setup_link(actor: Actor, township: Township, user_id: int) -> str:
         raise PermissionDenied()
     user = _member_user(township, user_id)
     token = issue_setup_link(user)
-    audit.record("user.setup_link_issued", actor=actor, tenant_id=township.id,
-                 target_type="user", target_id=user.id)
+    audit.record(
+        "user.setup_link_issued",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="user",
+        target_id=user.id,
+    )
     db.session.commit()
     return token
 
@@ -325,9 +404,14 @@ def reissue_setup_link(actor: Actor, township: Township, user_id: int) -> str:
 def _send_setup_link(user: User, token: str, tenant_id: int | None) -> None:
     from lianxin.notify import service as notify
 
-    notify.notify([user.id], _("连心平台账号设置"),
-                  _("请通过以下一次性链接设置密码："), link=setup_url(token),
-                  channels=("email",), tenant_id=tenant_id)
+    notify.notify(
+        [user.id],
+        _("连心平台账号设置"),
+        _("请通过以下一次性链接设置密码："),
+        link=setup_url(token),
+        channels=("email",),
+        tenant_id=tenant_id,
+    )
 
 
 def memberships_for_switcher(user_id: int) -> list[tuple[str, str, str]]:

@@ -34,8 +34,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.username.data or "", form.password.data or "",
-                                         ip=client_ip())
+            user = accounts.authenticate(
+                form.username.data or "", form.password.data or "", ip=client_ip()
+            )
         except DomainError as exc:
             flash(exc.message, "error")
         else:
@@ -82,18 +83,27 @@ def profile():
             token_form = TokenForm(prefix="token", formdata=None)
         except ValidationFailed as exc:
             apply_errors(token_form, exc)
-    elif request.method == "POST" and "pw-new_password" in request.form and \
-            password_form.validate():
+    elif (
+        request.method == "POST" and "pw-new_password" in request.form and password_form.validate()
+    ):
         try:
-            accounts.change_password(actor, password_form.current_password.data or "",
-                                     password_form.new_password.data or "")
+            accounts.change_password(
+                actor,
+                password_form.current_password.data or "",
+                password_form.new_password.data or "",
+            )
             flash(_("密码已修改。"), "success")
             return redirect(url_for("auth.profile"))
         except ValidationFailed as exc:
             apply_errors(password_form, exc)
-    return render_template("auth/profile.html", token_form=token_form,
-                           password_form=password_form, new_token=new_token,
-                           tokens=accounts.list_api_tokens(actor), revoke_form=EmptyForm())
+    return render_template(
+        "auth/profile.html",
+        token_form=token_form,
+        password_form=password_form,
+        new_token=new_token,
+        tokens=accounts.list_api_tokens(actor),
+        revoke_form=EmptyForm(),
+    )
 
 
 @bp.post("/me/tokens/<int:token_id>/revoke")

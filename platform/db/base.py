@@ -59,7 +59,9 @@ class TenantMixin:
     @declared_attr
     def tenant_id(cls) -> Mapped[int]:
         return mapped_column(
-            BigId, ForeignKey("townships.id", ondelete="RESTRICT"), primary_key=True,
+            BigId,
+            ForeignKey("townships.id", ondelete="RESTRICT"),
+            primary_key=True,
             sort_order=-10,
         )
 

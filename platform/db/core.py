@@ -44,8 +44,9 @@ class _State:
 
 def make_engine(url: str, **overrides: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               **overrides)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **overrides
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -89,8 +90,12 @@ class Database:
         state: _State = app.extensions["lianxin.db"]
         state.session.remove()
         state.session = scoped_session(
-            sessionmaker(bind=connection, class_=LianxinSession, expire_on_commit=False,
-                         join_transaction_mode="create_savepoint"),
+            sessionmaker(
+                bind=connection,
+                class_=LianxinSession,
+                expire_on_commit=False,
+                join_transaction_mode="create_savepoint",
+            ),
             _scopefunc,
         )
 

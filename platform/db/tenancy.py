@@ -97,7 +97,7 @@ def no_tenant_context() -> Iterator[None]:
 
 
 @contextmanager
-def UNSCOPED_ACROSS_TOWNSHIPS(reason: str) -> Iterator[None]:  # noqa: N802 - loud on purpose
+def UNSCOPED_ACROSS_TOWNSHIPS(reason: str) -> Iterator[None]:
     """Lift the ORM filter for platform maintenance. PostgreSQL's row-level security still holds.
 
     Use only where a platform operation must see rows of many townships (demo loading,
@@ -132,12 +132,18 @@ def _tenant_table_names() -> frozenset[str]:
 
 
 def _touches_tenant_data(state: ORMExecuteState) -> bool:
-    """Whether a statement reads or writes a tenant table, in any position (FROM, join, subquery)."""
+    """Whether a statement touches a tenant table anywhere (FROM, join, subquery)."""
     if any(_is_tenant_mapper(m) for m in state.all_mappers):
         return True
     names = _tenant_table_names()
-    for table in find_tables(state.statement, check_columns=True, include_aliases=True,
-                             include_joins=True, include_selects=True, include_crud=True):
+    for table in find_tables(
+        state.statement,
+        check_columns=True,
+        include_aliases=True,
+        include_joins=True,
+        include_selects=True,
+        include_crud=True,
+    ):
         if getattr(table, "name", None) in names:
             return True
     return False
@@ -165,8 +171,10 @@ def install(session_class: type[Session]) -> None:
             _apply_rls(connection, session)
 
     def _sync_rls(session: Session) -> None:
-        if session.get_bind().dialect.name == "postgresql" and \
-                session.info.get("rls_tenant") != _rls_value():
+        if (
+            session.get_bind().dialect.name == "postgresql"
+            and session.info.get("rls_tenant") != _rls_value()
+        ):
             # The context changed inside an open transaction (e.g. the user was loaded first).
             _apply_rls(session.connection(), session)
 
@@ -201,8 +209,11 @@ def install(session_class: type[Session]) -> None:
     def _stamp_and_check(session: Session, flush_context: Any, instances: Any) -> None:
         scope = _scope.get()
         unscoped = _unscoped_reason.get() is not None
-        touched = [o for o in (*session.new, *session.dirty, *session.deleted)
-                   if isinstance(o, TenantMixin)]
+        touched = [
+            o
+            for o in (*session.new, *session.dirty, *session.deleted)
+            if isinstance(o, TenantMixin)
+        ]
         if not touched:
             return
         if scope is None and not unscoped:

@@ -63,8 +63,12 @@ class ModuleSpec:
             return dict(self.settings_schema().load(dict(data)))
         except ValidationError as exc:
             errors = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-            raise ValidationFailed(errors={k: [str(m) for m in (v if isinstance(v, list) else [v])]
-                                           for k, v in errors.items()}) from exc
+            raise ValidationFailed(
+                errors={
+                    k: [str(m) for m in (v if isinstance(v, list) else [v])]
+                    for k, v in errors.items()
+                }
+            ) from exc
 
     def settings_fields(self) -> list[tuple[str, Any]]:
         return list(self.settings_schema().fields.items())

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
+from lianxin.api.base import Blueprint
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth import service as accounts
@@ -30,24 +31,38 @@ from lianxin.tenants.schemas import (
     TownshipSchema,
     TownshipStatusSchema,
 )
-from lianxin.api.base import Blueprint
 from lianxin.web.scope import current_actor, current_county, current_township
 
-platform_blp = Blueprint("platform_api", __name__, url_prefix="/api/v1/platform",
-                         description="平台管理：县（区）")
-county_blp = Blueprint("county_api", __name__, url_prefix="/api/v1/c/<county_slug>",
-                       description="县级：乡镇开通、模块开关与设置")
-township_blp = Blueprint("township_api", __name__, url_prefix="/api/v1/t/<township_slug>",
-                         description="乡镇：基本信息、支部、成员、称谓、审计日志")
+platform_blp = Blueprint(
+    "platform_api", __name__, url_prefix="/api/v1/platform", description="平台管理：县（区）"
+)
+county_blp = Blueprint(
+    "county_api",
+    __name__,
+    url_prefix="/api/v1/c/<county_slug>",
+    description="县级：乡镇开通、模块开关与设置",
+)
+township_blp = Blueprint(
+    "township_api",
+    __name__,
+    url_prefix="/api/v1/t/<township_slug>",
+    description="乡镇：基本信息、支部、成员、称谓、审计日志",
+)
 
 
 def _township_out(township: Township) -> dict[str, Any]:
-    return {"id": township.id, "name": township.name, "slug": township.slug,
-            "status": township.status, "labels": tenants.labels_for(township),
-            "modules": sorted(tenants.enabled_module_keys(township.id))}
+    return {
+        "id": township.id,
+        "name": township.name,
+        "slug": township.slug,
+        "status": township.status,
+        "labels": tenants.labels_for(township),
+        "modules": sorted(tenants.enabled_module_keys(township.id)),
+    }
 
 
 # --- platform -----------------------------------------------------------------------------------
+
 
 @platform_blp.route("/counties")
 class Counties(MethodView):
@@ -61,29 +76,37 @@ class Counties(MethodView):
     def post(self, data):
         """Create a county and its first county admin"""
         done = tenants.create_county(current_actor(), **data)
-        return {"id": done.county.id, "slug": done.county.slug,  # type: ignore[union-attr]
-                "admin_username": done.admin_username,
-                "setup_url": accounts.setup_url(done.setup_token)}
+        return {
+            "id": done.county.id,
+            "slug": done.county.slug,  # type: ignore[union-attr]
+            "admin_username": done.admin_username,
+            "setup_url": accounts.setup_url(done.setup_token),
+        }
 
 
 # --- county -------------------------------------------------------------------------------------
+
 
 @county_blp.route("/townships")
 class Townships(MethodView):
     @county_blp.response(200, TownshipSchema(many=True))
     def get(self):
         """List the county's townships with their module switches"""
-        return [_township_out(t) for t in tenants.county_townships(current_actor(),
-                                                                   current_county())]
+        return [
+            _township_out(t) for t in tenants.county_townships(current_actor(), current_county())
+        ]
 
     @county_blp.arguments(TownshipCreateSchema)
     @county_blp.response(201, OnboardedSchema)
     def post(self, data):
         """Onboard a township: modules switched on and its first admin"""
         done = tenants.onboard_township(current_actor(), current_county(), **data)
-        return {"id": done.township.id, "slug": done.township.slug,  # type: ignore[union-attr]
-                "admin_username": done.admin_username,
-                "setup_url": accounts.setup_url(done.setup_token)}
+        return {
+            "id": done.township.id,
+            "slug": done.township.slug,  # type: ignore[union-attr]
+            "admin_username": done.admin_username,
+            "setup_url": accounts.setup_url(done.setup_token),
+        }
 
 
 @county_blp.route("/townships/<int:township_id>")
@@ -91,15 +114,19 @@ class TownshipById(MethodView):
     @county_blp.response(200, TownshipSchema)
     def get(self, township_id: int):
         """One township of the county"""
-        return _township_out(tenants.county_township(current_actor(), current_county(),
-                                                     township_id))
+        return _township_out(
+            tenants.county_township(current_actor(), current_county(), township_id)
+        )
 
     @county_blp.arguments(TownshipStatusSchema)
     @county_blp.response(200, TownshipSchema)
     def patch(self, data, township_id: int):
         """Suspend or reactivate a township"""
-        return _township_out(tenants.set_township_status(current_actor(), current_county(),
-                                                         township_id, data["status"]))
+        return _township_out(
+            tenants.set_township_status(
+                current_actor(), current_county(), township_id, data["status"]
+            )
+        )
 
 
 @county_blp.route("/townships/<int:township_id>/modules/<key>")
@@ -108,8 +135,11 @@ class TownshipModuleByKey(MethodView):
     def get(self, township_id: int, key: str):
         """A module's switch and effective settings in a township"""
         township = tenants.county_township(current_actor(), current_county(), township_id)
-        return {"key": key, "enabled": tenants.module_enabled(township.id, key),
-                "settings": tenants.effective_settings(township.id, key)}
+        return {
+            "key": key,
+            "enabled": tenants.module_enabled(township.id, key),
+            "settings": tenants.effective_settings(township.id, key),
+        }
 
     @county_blp.arguments(ModuleSwitchSchema)
     @county_blp.response(200, ModuleStateSchema)
@@ -121,11 +151,15 @@ class TownshipModuleByKey(MethodView):
         if data.get("enabled") is not None:
             tenants.set_module_enabled(actor, county, township_id, key, data["enabled"])
         township = tenants.county_township(actor, county, township_id)
-        return {"key": key, "enabled": tenants.module_enabled(township.id, key),
-                "settings": tenants.effective_settings(township.id, key)}
+        return {
+            "key": key,
+            "enabled": tenants.module_enabled(township.id, key),
+            "settings": tenants.effective_settings(township.id, key),
+        }
 
 
 # --- township -----------------------------------------------------------------------------------
+
 
 @township_blp.route("/")
 class TownshipInfo(MethodView):
@@ -143,8 +177,11 @@ class Branches(MethodView):
     def get(self, pagination_parameters):
         """List branches"""
         rows, total = tenants.list_branches(
-            current_actor(), current_township(),
-            offset=pagination_parameters.first_item, limit=pagination_parameters.page_size)
+            current_actor(),
+            current_township(),
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
+        )
         pagination_parameters.item_count = total
         return rows
 
@@ -180,12 +217,18 @@ class Members(MethodView):
     @township_blp.response(201, MemberCreatedSchema)
     def post(self, data):
         """Give a role to a member, or create a user with a role (returns a set-up link)"""
-        added = accounts.add_township_member(current_actor(), current_township(),
-                                             role=Role(data.pop("role")), **data)
+        added = accounts.add_township_member(
+            current_actor(), current_township(), role=Role(data.pop("role")), **data
+        )
         m = added.membership
-        return {"id": m.id, "user_id": m.user_id, "user": m.user, "role": m.role,
-                "branch_id": m.branch_id,
-                "setup_url": accounts.setup_url(added.setup_token) if added.setup_token else None}
+        return {
+            "id": m.id,
+            "user_id": m.user_id,
+            "user": m.user,
+            "role": m.role,
+            "branch_id": m.branch_id,
+            "setup_url": accounts.setup_url(added.setup_token) if added.setup_token else None,
+        }
 
 
 @township_blp.route("/members/<int:membership_id>")
@@ -208,8 +251,9 @@ class Labels(MethodView):
     @township_blp.response(200, LabelsSchema)
     def put(self, data):
         """Rename labels (e.g. 工作站 → 工作室)"""
-        return {"labels": tenants.update_labels(current_actor(), current_township(),
-                                                data["labels"])}
+        return {
+            "labels": tenants.update_labels(current_actor(), current_township(), data["labels"])
+        }
 
 
 @township_blp.route("/audit")
@@ -222,6 +266,8 @@ class TownshipAudit(MethodView):
         if not permissions.can_view_township_audit(actor, township.id):
             raise PermissionDenied()
         pagination_parameters.item_count = audit.count_for_township(township.id)
-        return audit.entries_for_township(township.id, limit=pagination_parameters.page_size,
-                                          offset=pagination_parameters.first_item)
-
+        return audit.entries_for_township(
+            township.id,
+            limit=pagination_parameters.page_size,
+            offset=pagination_parameters.first_item,
+        )

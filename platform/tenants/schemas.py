@@ -19,8 +19,9 @@ class CountyCreateSchema(BaseSchema):
     admin_username = fields.String(required=True, validate=validate.Length(min=3, max=64))
     admin_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     admin_email = fields.Email(load_default=None, allow_none=True)
-    admin_phone = fields.String(load_default=None, allow_none=True,
-                                validate=validate.Length(max=32))
+    admin_phone = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=32)
+    )
 
 
 class OnboardedSchema(BaseSchema):
@@ -35,8 +36,7 @@ class TownshipSchema(BaseSchema):
     name = fields.String(dump_only=True)
     slug = fields.String(dump_only=True)
     status = fields.String(dump_only=True)
-    modules = fields.List(fields.String(), dump_only=True,
-                          metadata={"description": "已开通的模块"})
+    modules = fields.List(fields.String(), dump_only=True, metadata={"description": "已开通的模块"})
     labels = fields.Dict(dump_only=True)
 
 
@@ -62,10 +62,12 @@ class ModuleStateSchema(BaseSchema):
 class BranchSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    kind = fields.String(load_default=BranchKind.VILLAGE.value,
-                         validate=validate.OneOf(list(BranchKind)))
-    secretary_name = fields.String(load_default=None, allow_none=True,
-                                   validate=validate.Length(max=50))
+    kind = fields.String(
+        load_default=BranchKind.VILLAGE.value, validate=validate.OneOf(list(BranchKind))
+    )
+    secretary_name = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=50)
+    )
     is_active = fields.Boolean(load_default=True)
 
 
@@ -87,8 +89,9 @@ class MemberSchema(BaseSchema):
 
 class MemberCreateSchema(BaseSchema):
     role = fields.String(required=True, validate=validate.OneOf([r.value for r in TOWNSHIP_ROLES]))
-    user_id = fields.Integer(load_default=None, allow_none=True,
-                             metadata={"description": "给已有成员增加角色时填写"})
+    user_id = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "给已有成员增加角色时填写"}
+    )
     username = fields.String(load_default=None, validate=validate.Length(min=3, max=64))
     display_name = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))

@@ -51,6 +51,7 @@ def _check_name(name: str) -> str:
 
 # --- lookups --------------------------------------------------------------------------------
 
+
 def county_by_slug(slug: str) -> County | None:
     return db.session.scalar(select(County).where(County.slug == slug))
 
@@ -68,9 +69,11 @@ def list_counties(actor: Actor) -> list[County]:
 def county_townships(actor: Actor, county: County) -> list[Township]:
     if not permissions.can_view_county(actor, county.id):
         raise NotFound()
-    return list(db.session.scalars(
-        select(Township).where(Township.county_id == county.id).order_by(Township.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Township).where(Township.county_id == county.id).order_by(Township.name)
+        )
+    )
 
 
 def county_township(actor: Actor, county: County, township_id: int) -> Township:
@@ -85,6 +88,7 @@ def county_township(actor: Actor, county: County, township_id: int) -> Township:
 
 # --- platform: counties ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Onboarded:
     county: County | None
@@ -93,22 +97,39 @@ class Onboarded:
     setup_token: str
 
 
-def create_county(actor: Actor, *, name: str, slug: str, admin_username: str,
-                  admin_name: str, admin_email: str | None = None,
-                  admin_phone: str | None = None) -> Onboarded:
+def create_county(
+    actor: Actor,
+    *,
+    name: str,
+    slug: str,
+    admin_username: str,
+    admin_name: str,
+    admin_email: str | None = None,
+    admin_phone: str | None = None,
+) -> Onboarded:
     if not permissions.can_administer_platform(actor):
         raise PermissionDenied()
     county = County(name=_check_name(name), slug=_check_slug(slug, County), module_defaults={})
     db.session.add(county)
     db.session.flush()
     admin = accounts.create_user(admin_username, admin_name, email=admin_email, phone=admin_phone)
-    db.session.add(Membership(user_id=admin.id, role=Role.COUNTY_ADMIN.value,
-                              county_id=county.id))
+    db.session.add(Membership(user_id=admin.id, role=Role.COUNTY_ADMIN.value, county_id=county.id))
     token = accounts.issue_setup_link(admin)
-    audit.record("county.created", actor=actor, target_type="county", target_id=county.id,
-                 after={"name": county.name, "slug": county.slug, "admin": admin.username})
-    audit.record("county.created", actor=actor, county_id=county.id, target_type="county",
-                 target_id=county.id, after={"name": county.name, "admin": admin.username})
+    audit.record(
+        "county.created",
+        actor=actor,
+        target_type="county",
+        target_id=county.id,
+        after={"name": county.name, "slug": county.slug, "admin": admin.username},
+    )
+    audit.record(
+        "county.created",
+        actor=actor,
+        county_id=county.id,
+        target_type="county",
+        target_id=county.id,
+        after={"name": county.name, "admin": admin.username},
+    )
     if admin.email:
         accounts._send_setup_link(admin, token, None)
     db.session.commit()
@@ -117,6 +138,7 @@ def create_county(actor: Actor, *, name: str, slug: str, admin_username: str,
 
 # --- county: townships and their modules ------------------------------------------------------
 
+
 def _require_county_admin(actor: Actor, county: County) -> None:
     if not permissions.can_view_county(actor, county.id):
         raise NotFound()
@@ -124,32 +146,74 @@ def _require_county_admin(actor: Actor, county: County) -> None:
         raise PermissionDenied()
 
 
-def onboard_township(actor: Actor, county: County, *, name: str, slug: str,
-                     modules: list[str], admin_username: str, admin_name: str,
-                     admin_email: str | None = None, admin_phone: str | None = None) -> Onboarded:
+def onboard_township(
+    actor: Actor,
+    county: County,
+    *,
+    name: str,
+    slug: str,
+    modules: list[str],
+    admin_username: str,
+    admin_name: str,
+    admin_email: str | None = None,
+    admin_phone: str | None = None,
+) -> Onboarded:
     """Create a township with its module switches and first admin, who gets a set-up link."""
     _require_county_admin(actor, county)
     registry = current_registry()
     unknown = [key for key in modules if key not in registry]
     if unknown:
         raise ValidationFailed(errors={"modules": [_("未知模块：%(k)s", k=", ".join(unknown))]})
-    township = Township(county_id=county.id, name=_check_name(name),
-                        slug=_check_slug(slug, Township), status=TownshipStatus.ACTIVE, labels={})
+    township = Township(
+        county_id=county.id,
+        name=_check_name(name),
+        slug=_check_slug(slug, Township),
+        status=TownshipStatus.ACTIVE,
+        labels={},
+    )
     db.session.add(township)
     db.session.flush()
     for spec in registry:
-        db.session.add(TownshipModule(township_id=township.id, module_key=spec.key,
-                                      enabled=spec.key in modules, settings={}))
+        db.session.add(
+            TownshipModule(
+                township_id=township.id,
+                module_key=spec.key,
+                enabled=spec.key in modules,
+                settings={},
+            )
+        )
     admin = accounts.create_user(admin_username, admin_name, email=admin_email, phone=admin_phone)
-    db.session.add(Membership(user_id=admin.id, role=Role.TOWNSHIP_ADMIN.value,
-                              tenant_id=township.id, county_id=county.id))
+    db.session.add(
+        Membership(
+            user_id=admin.id,
+            role=Role.TOWNSHIP_ADMIN.value,
+            tenant_id=township.id,
+            county_id=county.id,
+        )
+    )
     token = accounts.issue_setup_link(admin)
-    after = {"name": township.name, "slug": township.slug, "modules": sorted(modules),
-             "admin": admin.username}
-    audit.record("township.onboarded", actor=actor, county_id=county.id,
-                 target_type="township", target_id=township.id, after=after)
-    audit.record("township.onboarded", actor=actor, tenant_id=township.id,
-                 target_type="township", target_id=township.id, after=after)
+    after = {
+        "name": township.name,
+        "slug": township.slug,
+        "modules": sorted(modules),
+        "admin": admin.username,
+    }
+    audit.record(
+        "township.onboarded",
+        actor=actor,
+        county_id=county.id,
+        target_type="township",
+        target_id=township.id,
+        after=after,
+    )
+    audit.record(
+        "township.onboarded",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="township",
+        target_id=township.id,
+        after=after,
+    )
     if admin.email:
         accounts._send_setup_link(admin, token, township.id)
     db.session.commit()
@@ -167,10 +231,13 @@ def enabled_module_keys(township_id: int) -> set[str]:
         cache = g.setdefault("lianxin_enabled_modules", {})
         if township_id in cache:
             return cache[township_id]
-    keys = set(db.session.scalars(
-        select(TownshipModule.module_key)
-        .where(TownshipModule.township_id == township_id, TownshipModule.enabled.is_(True))
-    ))
+    keys = set(
+        db.session.scalars(
+            select(TownshipModule.module_key).where(
+                TownshipModule.township_id == township_id, TownshipModule.enabled.is_(True)
+            )
+        )
+    )
     if cache is not None:
         cache[township_id] = keys
     return keys
@@ -207,8 +274,9 @@ def effective_settings(township_id: int, key: str) -> dict[str, Any]:
     return spec.validate_settings(merged)
 
 
-def set_module_enabled(actor: Actor, county: County, township_id: int, key: str,
-                       enabled: bool) -> TownshipModule:
+def set_module_enabled(
+    actor: Actor, county: County, township_id: int, key: str, enabled: bool
+) -> TownshipModule:
     """Switch a module on or off. Switching off hides it and keeps every row of its data."""
     _require_county_admin(actor, county)
     township = county_township(actor, county, township_id)
@@ -220,39 +288,55 @@ def set_module_enabled(actor: Actor, county: County, township_id: int, key: str,
     before = row.enabled
     row.enabled = enabled
     for tenant_id, county_id in ((township.id, None), (None, county.id)):
-        audit.record("module.switched", actor=actor, tenant_id=tenant_id, county_id=county_id,
-                     target_type="township_module", target_id=f"{township.id}:{key}",
-                     before={"enabled": before}, after={"enabled": enabled})
+        audit.record(
+            "module.switched",
+            actor=actor,
+            tenant_id=tenant_id,
+            county_id=county_id,
+            target_type="township_module",
+            target_id=f"{township.id}:{key}",
+            before={"enabled": before},
+            after={"enabled": enabled},
+        )
     db.session.commit()
     g.pop("lianxin_enabled_modules", None)
     return row
 
 
-def update_module_settings(actor: Actor, county: County, township_id: int, key: str,
-                           data: dict[str, Any]) -> dict[str, Any]:
+def update_module_settings(
+    actor: Actor, county: County, township_id: int, key: str, data: dict[str, Any]
+) -> dict[str, Any]:
     """Set a township's own settings for a module, validated by the module's schema."""
     _require_county_admin(actor, county)
     township = county_township(actor, county, township_id)
     spec = _spec(key)
     base = {**spec.default_settings(), **county.module_defaults.get(key, {})}
     spec.validate_settings({**base, **data})
-    overrides = {k: v for k, v in spec.validate_settings({**base, **data}).items()
-                 if base.get(k) != v}
+    overrides = {
+        k: v for k, v in spec.validate_settings({**base, **data}).items() if base.get(k) != v
+    }
     row = _module_row(township.id, key)
     if row is None:
         row = TownshipModule(township_id=township.id, module_key=key, enabled=False, settings={})
         db.session.add(row)
     before = dict(row.settings)
     row.settings = overrides
-    audit.record("module.settings_changed", actor=actor, tenant_id=township.id,
-                 target_type="township_module", target_id=f"{township.id}:{key}",
-                 before=before, after=overrides)
+    audit.record(
+        "module.settings_changed",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="township_module",
+        target_id=f"{township.id}:{key}",
+        before=before,
+        after=overrides,
+    )
     db.session.commit()
     return effective_settings(township.id, key)
 
 
-def update_county_defaults(actor: Actor, county: County, key: str,
-                           data: dict[str, Any]) -> dict[str, Any]:
+def update_county_defaults(
+    actor: Actor, county: County, key: str, data: dict[str, Any]
+) -> dict[str, Any]:
     """The county's standard for a module: the defaults its townships start from."""
     _require_county_admin(actor, county)
     spec = _spec(key)
@@ -261,8 +345,15 @@ def update_county_defaults(actor: Actor, county: County, key: str,
     overrides = {k: v for k, v in validated.items() if defaults.get(k) != v}
     before = dict(county.module_defaults.get(key, {}))
     county.module_defaults = {**county.module_defaults, key: overrides}
-    audit.record("county.module_defaults_changed", actor=actor, county_id=county.id,
-                 target_type="county", target_id=county.id, before=before, after=overrides)
+    audit.record(
+        "county.module_defaults_changed",
+        actor=actor,
+        county_id=county.id,
+        target_type="county",
+        target_id=county.id,
+        before=before,
+        after=overrides,
+    )
     db.session.commit()
     return validated
 
@@ -280,14 +371,22 @@ def set_township_status(actor: Actor, county: County, township_id: int, status: 
     township.suspended_at = utcnow() if status == TownshipStatus.SUSPENDED else None
     action = "township.suspended" if status == TownshipStatus.SUSPENDED else "township.reactivated"
     for tenant_id, county_id in ((township.id, None), (None, county.id)):
-        audit.record(action, actor=actor, tenant_id=tenant_id, county_id=county_id,
-                     target_type="township", target_id=township.id,
-                     before={"status": before}, after={"status": status})
+        audit.record(
+            action,
+            actor=actor,
+            tenant_id=tenant_id,
+            county_id=county_id,
+            target_type="township",
+            target_id=township.id,
+            before={"status": before},
+            after={"status": status},
+        )
     db.session.commit()
     return township
 
 
 # --- township: labels and branches ------------------------------------------------------------
+
 
 def labels_for(township: Township | None) -> dict[str, str]:
     labels = {k: str(v) for k, v in DEFAULT_LABELS.items()}
@@ -316,14 +415,27 @@ def update_labels(actor: Actor, township: Township, labels: dict[str, str]) -> d
         raise ValidationFailed(errors=errors)
     before = dict(township.labels or {})
     township.labels = cleaned
-    audit.record("township.labels_changed", actor=actor, tenant_id=township.id,
-                 target_type="township", target_id=township.id, before=before, after=cleaned)
+    audit.record(
+        "township.labels_changed",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="township",
+        target_id=township.id,
+        before=before,
+        after=cleaned,
+    )
     db.session.commit()
     return labels_for(township)
 
 
-def list_branches(actor: Actor, township: Township, *, include_inactive: bool = True,
-                  offset: int = 0, limit: int | None = None) -> tuple[list[Branch], int]:
+def list_branches(
+    actor: Actor,
+    township: Township,
+    *,
+    include_inactive: bool = True,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[Branch], int]:
     if not permissions.can_enter_township(actor, township):
         raise NotFound()
     query = select(Branch)
@@ -385,14 +497,19 @@ def create_branch(actor: Actor, township: Township, data: dict[str, Any]) -> Bra
         raise ValidationFailed(errors={"name": [_("已有同名支部")]})
     db.session.add(branch)
     db.session.flush()
-    audit.record("branch.created", actor=actor, tenant_id=township.id, target_type="branch",
-                 target_id=branch.id, after=_branch_dict(branch))
+    audit.record(
+        "branch.created",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="branch",
+        target_id=branch.id,
+        after=_branch_dict(branch),
+    )
     db.session.commit()
     return branch
 
 
-def update_branch(actor: Actor, township: Township, branch_id: int,
-                  data: dict[str, Any]) -> Branch:
+def update_branch(actor: Actor, township: Township, branch_id: int, data: dict[str, Any]) -> Branch:
     branch = get_branch(actor, township, branch_id)
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
@@ -401,7 +518,14 @@ def update_branch(actor: Actor, township: Township, branch_id: int,
     if _name_taken(township, branch.name, except_id=branch.id):
         db.session.rollback()
         raise ValidationFailed(errors={"name": [_("已有同名支部")]})
-    audit.record("branch.updated", actor=actor, tenant_id=township.id, target_type="branch",
-                 target_id=branch.id, before=before, after=_branch_dict(branch))
+    audit.record(
+        "branch.updated",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="branch",
+        target_id=branch.id,
+        before=before,
+        after=_branch_dict(branch),
+    )
     db.session.commit()
     return branch

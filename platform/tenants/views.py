@@ -17,18 +17,28 @@ from lianxin.auth.roles import TOWNSHIP_ROLES, Role
 from lianxin.errors import DomainError, PermissionDenied, ValidationFailed
 from lianxin.modules.registry import ModuleSpec, current_registry
 from lianxin.tenants import service as tenants
-from lianxin.tenants.forms import BRANCH_KIND_LABELS, BranchForm, CountyForm, MemberForm, OnboardForm
+from lianxin.tenants.forms import (
+    BRANCH_KIND_LABELS,
+    BranchForm,
+    CountyForm,
+    MemberForm,
+    OnboardForm,
+)
 from lianxin.tenants.labels import LABEL_TITLES
 from lianxin.tenants.models import TownshipStatus
 from lianxin.web.forms import apply_errors
 from lianxin.web.scope import current_actor, current_county, current_township
 
 platform_bp = Blueprint("platform", __name__, url_prefix="/admin", template_folder="templates")
-county_bp = Blueprint("county", __name__, url_prefix="/c/<county_slug>", template_folder="templates")
-township_bp = Blueprint("township", __name__, url_prefix="/t/<township_slug>",
-                        template_folder="templates")
-public_bp = Blueprint("public", __name__, url_prefix="/p/<township_slug>",
-                      template_folder="templates")
+county_bp = Blueprint(
+    "county", __name__, url_prefix="/c/<county_slug>", template_folder="templates"
+)
+township_bp = Blueprint(
+    "township", __name__, url_prefix="/t/<township_slug>", template_folder="templates"
+)
+public_bp = Blueprint(
+    "public", __name__, url_prefix="/p/<township_slug>", template_folder="templates"
+)
 
 
 def _posted() -> bool:
@@ -49,6 +59,7 @@ def settings_from_form(spec: ModuleSpec, form: Any) -> dict[str, Any]:
 
 # --- platform -----------------------------------------------------------------------------------
 
+
 @platform_bp.route("/", methods=["GET", "POST"], endpoint="home")
 def platform_home():
     actor = current_actor()
@@ -59,19 +70,29 @@ def platform_home():
     if form.validate_on_submit():
         try:
             created = tenants.create_county(
-                actor, name=form.name.data or "", slug=form.slug.data or "",
+                actor,
+                name=form.name.data or "",
+                slug=form.slug.data or "",
                 admin_username=form.admin_username.data or "",
-                admin_name=form.admin_name.data or "", admin_email=form.admin_email.data or None,
-                admin_phone=form.admin_phone.data or None)
+                admin_name=form.admin_name.data or "",
+                admin_email=form.admin_email.data or None,
+                admin_phone=form.admin_phone.data or None,
+            )
             flash(_("已创建县（区）“%(name)s”。", name=created.county.name), "success")  # type: ignore[union-attr]
             form = CountyForm(formdata=None)
         except ValidationFailed as exc:
             apply_errors(form, exc)
-    return render_template("tenants/platform_home.html", counties=tenants.list_counties(actor),
-                           form=form, created=created, setup_url=accounts.setup_url)
+    return render_template(
+        "tenants/platform_home.html",
+        counties=tenants.list_counties(actor),
+        form=form,
+        created=created,
+        setup_url=accounts.setup_url,
+    )
 
 
 # --- county -------------------------------------------------------------------------------------
+
 
 def _module_choices() -> list[tuple[str, str]]:
     return [SelectChoice(spec.key, str(spec.name)) for spec in current_registry()]
@@ -82,10 +103,14 @@ def county_home():
     actor, county = current_actor(), current_county()
     townships = tenants.county_townships(actor, county)
     switches = {t.id: tenants.enabled_module_keys(t.id) for t in townships}
-    return render_template("tenants/county_home.html", townships=townships, switches=switches,
-                           modules=list(current_registry()),
-                           can_admin=permissions.can_administer_county(actor, county.id),
-                           form=EmptyForm())
+    return render_template(
+        "tenants/county_home.html",
+        townships=townships,
+        switches=switches,
+        modules=list(current_registry()),
+        can_admin=permissions.can_administer_county(actor, county.id),
+        form=EmptyForm(),
+    )
 
 
 @county_bp.route("/townships/new", methods=["GET", "POST"])
@@ -98,16 +123,22 @@ def onboard():
     if form.validate_on_submit():
         try:
             done = tenants.onboard_township(
-                actor, county, name=form.name.data or "", slug=form.slug.data or "",
+                actor,
+                county,
+                name=form.name.data or "",
+                slug=form.slug.data or "",
                 modules=list(form.modules.data or []),
                 admin_username=form.admin_username.data or "",
-                admin_name=form.admin_name.data or "", admin_email=form.admin_email.data or None,
-                admin_phone=form.admin_phone.data or None)
+                admin_name=form.admin_name.data or "",
+                admin_email=form.admin_email.data or None,
+                admin_phone=form.admin_phone.data or None,
+            )
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            return render_template("tenants/onboarded.html", done=done,
-                                   link=accounts.setup_url(done.setup_token))
+            return render_template(
+                "tenants/onboarded.html", done=done, link=accounts.setup_url(done.setup_token)
+            )
     return render_template("tenants/onboard.html", form=form)
 
 
@@ -116,12 +147,19 @@ def township(township_id: int):
     actor, county = current_actor(), current_county()
     target = tenants.county_township(actor, county, township_id)
     enabled = tenants.enabled_module_keys(target.id)
-    settings = {spec.key: tenants.effective_settings(target.id, spec.key)
-                for spec in current_registry()}
-    return render_template("tenants/county_township.html", target=target, enabled=enabled,
-                           modules=list(current_registry()), settings=settings,
-                           can_admin=permissions.can_administer_county(actor, county.id),
-                           form=EmptyForm(), errors={})
+    settings = {
+        spec.key: tenants.effective_settings(target.id, spec.key) for spec in current_registry()
+    }
+    return render_template(
+        "tenants/county_township.html",
+        target=target,
+        enabled=enabled,
+        modules=list(current_registry()),
+        settings=settings,
+        can_admin=permissions.can_administer_county(actor, county.id),
+        form=EmptyForm(),
+        errors={},
+    )
 
 
 @county_bp.post("/townships/<int:township_id>/modules/<key>")
@@ -147,17 +185,23 @@ def module_settings(township_id: int, key: str):
 
         raise NotFound() from None
     try:
-        tenants.update_module_settings(actor, county, target.id, key,
-                                       settings_from_form(spec, request.form))
+        tenants.update_module_settings(
+            actor, county, target.id, key, settings_from_form(spec, request.form)
+        )
     except ValidationFailed as exc:
         flash(exc.message, "error")
-        settings = {s.key: tenants.effective_settings(target.id, s.key)
-                    for s in current_registry()}
+        settings = {s.key: tenants.effective_settings(target.id, s.key) for s in current_registry()}
         settings[key] = {**settings[key], **settings_from_form(spec, request.form)}
         return render_template(
-            "tenants/county_township.html", target=target,
-            enabled=tenants.enabled_module_keys(target.id), modules=list(current_registry()),
-            settings=settings, can_admin=True, form=EmptyForm(), errors={key: exc.errors}), 422
+            "tenants/county_township.html",
+            target=target,
+            enabled=tenants.enabled_module_keys(target.id),
+            modules=list(current_registry()),
+            settings=settings,
+            can_admin=True,
+            form=EmptyForm(),
+            errors={key: exc.errors},
+        ), 422
     flash(_("设置已保存。"), "success")
     return redirect(url_for(".township", township_id=township_id))
 
@@ -168,8 +212,10 @@ def township_status(township_id: int):
     if _posted():
         status = request.form.get("status", "")
         tenants.set_township_status(actor, county, township_id, status)
-        flash(_("乡镇已暂停使用。") if status == TownshipStatus.SUSPENDED else _("乡镇已恢复使用。"),
-              "success")
+        flash(
+            _("乡镇已暂停使用。") if status == TownshipStatus.SUSPENDED else _("乡镇已恢复使用。"),
+            "success",
+        )
     return redirect(url_for(".township", township_id=township_id))
 
 
@@ -183,8 +229,9 @@ def county_settings():
         key = request.form.get("module", "")
         try:
             spec = current_registry().get(key)
-            tenants.update_county_defaults(actor, county, key,
-                                           settings_from_form(spec, request.form))
+            tenants.update_county_defaults(
+                actor, county, key, settings_from_form(spec, request.form)
+            )
             flash(_("县级默认设置已保存。"), "success")
             return redirect(url_for(".county_settings"))
         except LookupError:
@@ -192,10 +239,17 @@ def county_settings():
         except ValidationFailed as exc:
             errors[key] = exc.errors
             flash(exc.message, "error")
-    defaults = {spec.key: spec.validate_settings(county.module_defaults.get(spec.key, {}))
-                for spec in current_registry()}
-    return render_template("tenants/county_settings.html", modules=list(current_registry()),
-                           defaults=defaults, errors=errors, form=EmptyForm()), 422 if errors else 200
+    defaults = {
+        spec.key: spec.validate_settings(county.module_defaults.get(spec.key, {}))
+        for spec in current_registry()
+    }
+    return render_template(
+        "tenants/county_settings.html",
+        modules=list(current_registry()),
+        defaults=defaults,
+        errors=errors,
+        form=EmptyForm(),
+    ), 422 if errors else 200
 
 
 @county_bp.get("/audit")
@@ -208,13 +262,17 @@ def county_audit():
 
 # --- township -------------------------------------------------------------------------------
 
+
 @township_bp.get("/", endpoint="home")
 def township_home():
     actor, township = current_actor(), current_township()
     roles = sorted(actor.roles_in_township(township.id), key=list(Role).index)
-    return render_template("tenants/township_home.html", roles=roles,
-                           modules=tenants.enabled_modules(township.id),
-                           is_admin=permissions.can_administer_township(actor, township.id))
+    return render_template(
+        "tenants/township_home.html",
+        roles=roles,
+        modules=tenants.enabled_modules(township.id),
+        is_admin=permissions.can_administer_township(actor, township.id),
+    )
 
 
 @township_bp.route("/branches", methods=["GET", "POST"])
@@ -229,14 +287,22 @@ def branches():
         except ValidationFailed as exc:
             apply_errors(form, exc)
     rows, _total = tenants.list_branches(actor, township)
-    return render_template("tenants/branches.html", branches=rows, form=form,
-                           kinds=BRANCH_KIND_LABELS,
-                           can_edit=permissions.can_administer_township(actor, township.id))
+    return render_template(
+        "tenants/branches.html",
+        branches=rows,
+        form=form,
+        kinds=BRANCH_KIND_LABELS,
+        can_edit=permissions.can_administer_township(actor, township.id),
+    )
 
 
 def _branch_data(form: BranchForm) -> dict[str, Any]:
-    return {"name": form.name.data, "kind": form.kind.data,
-            "secretary_name": form.secretary_name.data, "is_active": form.is_active.data}
+    return {
+        "name": form.name.data,
+        "kind": form.kind.data,
+        "secretary_name": form.secretary_name.data,
+        "is_active": form.is_active.data,
+    }
 
 
 @township_bp.route("/branches/<int:branch_id>", methods=["GET", "POST"])
@@ -251,8 +317,12 @@ def branch(branch_id: int):
             return redirect(url_for(".branches"))
         except ValidationFailed as exc:
             apply_errors(form, exc)
-    return render_template("tenants/branch_edit.html", branch=item, form=form,
-                           can_edit=permissions.can_administer_township(actor, township.id))
+    return render_template(
+        "tenants/branch_edit.html",
+        branch=item,
+        form=form,
+        can_edit=permissions.can_administer_township(actor, township.id),
+    )
 
 
 def _member_form(township_id: int) -> MemberForm:
@@ -261,7 +331,8 @@ def _member_form(township_id: int) -> MemberForm:
     form.role.choices = [SelectChoice(r.value, r.label) for r in TOWNSHIP_ROLES]
     rows, _total = tenants.list_branches(actor, township, include_inactive=False)
     form.branch_id.choices = [SelectChoice("", _("（不指定）"))] + [
-        SelectChoice(str(b.id), b.name) for b in rows]
+        SelectChoice(str(b.id), b.name) for b in rows
+    ]
     return form
 
 
@@ -275,11 +346,16 @@ def members():
         existing = request.form.get("user_id")
         try:
             added = accounts.add_township_member(
-                actor, township, role=Role(form.role.data),
+                actor,
+                township,
+                role=Role(form.role.data),
                 user_id=int(existing) if existing else None,
-                username=form.username.data, display_name=form.display_name.data,
-                phone=form.phone.data or None, email=form.email.data or None,
-                branch_id=int(form.branch_id.data) if form.branch_id.data else None)
+                username=form.username.data,
+                display_name=form.display_name.data,
+                phone=form.phone.data or None,
+                email=form.email.data or None,
+                branch_id=int(form.branch_id.data) if form.branch_id.data else None,
+            )
         except ValueError:
             flash(_("提交的数据有误。"), "error")
         except ValidationFailed as exc:
@@ -293,8 +369,13 @@ def members():
             memberships = accounts.township_members(actor, township)
             form = _member_form(township.id)
             form.process(formdata=None)
-    return render_template("tenants/members.html", memberships=memberships, form=form,
-                           new_link=new_link, action_form=EmptyForm())
+    return render_template(
+        "tenants/members.html",
+        memberships=memberships,
+        form=form,
+        new_link=new_link,
+        action_form=EmptyForm(),
+    )
 
 
 @township_bp.post("/members/<int:membership_id>/remove")
@@ -332,8 +413,13 @@ def labels():
         except ValidationFailed as exc:
             errors = exc.errors
             flash(exc.message, "error")
-    return render_template("tenants/labels.html", titles=LABEL_TITLES, errors=errors,
-                           values=tenants.labels_for(township), form=EmptyForm())
+    return render_template(
+        "tenants/labels.html",
+        titles=LABEL_TITLES,
+        errors=errors,
+        values=tenants.labels_for(township),
+        form=EmptyForm(),
+    )
 
 
 @township_bp.get("/audit")
@@ -345,6 +431,7 @@ def township_audit():
 
 
 # --- public -------------------------------------------------------------------------------------
+
 
 @public_bp.get("/", endpoint="home")
 def public_home():

@@ -19,8 +19,11 @@ log = logging.getLogger("lianxin.web")
 def render_error_page(status: int, message: str | None = None):
     # Werkzeug's own descriptions are English; pages speak Chinese.
     if message is None or message.isascii():
-        message = _("未找到该页面或记录。") if status == 404 else str(
-            HTTP_MESSAGES.get(status, _("请求失败。")))
+        message = (
+            _("未找到该页面或记录。")
+            if status == 404
+            else str(HTTP_MESSAGES.get(status, _("请求失败。")))
+        )
     return render_template("error.html", status=status, message=message), status
 
 
@@ -51,5 +54,7 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             return jsonify(error_body(404)), 404
         return render_error_page(404)
-    # HTTP errors (404, 405, 413, webargs' 400/422 …) are handled by LianxinApi.handle_http_exception,
-    # which flask-smorest registers app-wide: JSON for /api/, these pages for the rest.
+
+    # HTTP errors (404, 405, 413, webargs' 400/422 …) are handled by
+    # LianxinApi.handle_http_exception, which flask-smorest registers app-wide:
+    # JSON for /api/, these pages for the rest.

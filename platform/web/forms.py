@@ -14,8 +14,9 @@ def apply_errors(form: FlaskForm, exc: DomainError) -> None:
     for name, messages in exc.errors.items():
         field = form._fields.get(name)
         if field is not None:
-            field.errors = [*field.errors, *messages] if isinstance(field.errors, list) else list(
-                messages)
+            field.errors = (
+                [*field.errors, *messages] if isinstance(field.errors, list) else list(messages)
+            )
         else:
             unplaced.extend(messages)
     flash(exc.message if not unplaced else exc.message + " " + "；".join(unplaced), "error")

@@ -26,8 +26,9 @@ def _broker(app: Flask) -> dict[str, Any]:
     try:
         import redis
 
-        client = redis.Redis.from_url(app.config["BROKER_URL"], socket_connect_timeout=2,
-                                      socket_timeout=2)
+        client = redis.Redis.from_url(
+            app.config["BROKER_URL"], socket_connect_timeout=2, socket_timeout=2
+        )
         client.ping()
         return {"ok": True}
     except Exception as exc:
@@ -44,8 +45,10 @@ def exit_unless_ready(app: Flask) -> None:
     if failed:
         for name, check in failed.items():
             target = app.config["DATABASE_URL"] if name == "database" else app.config["BROKER_URL"]
-            print(f"lianxin: cannot reach the {name} at {_redact(target)}: {check['error']}",
-                  file=sys.stderr)
+            print(
+                f"lianxin: cannot reach the {name} at {_redact(target)}: {check['error']}",
+                file=sys.stderr,
+            )
         raise SystemExit(1)
 
 

@@ -26,8 +26,14 @@ from lianxin.tenants import service as tenants
 from lianxin.tenants.models import County, Township
 
 PUBLIC_PREFIX = "/p/"
-REQUEST_SCOPED = ("lianxin_user", "lianxin_actor", "township", "county", "public",
-                  "lianxin_enabled_modules")
+REQUEST_SCOPED = (
+    "lianxin_user",
+    "lianxin_actor",
+    "township",
+    "county",
+    "public",
+    "lianxin_enabled_modules",
+)
 
 
 def client_ip() -> str | None:
@@ -49,8 +55,11 @@ def current_user_or_none() -> Any:
         if is_api_request():
             g.lianxin_user = _api_user()
         else:
-            g.lianxin_user = (current_user._get_current_object()  # type: ignore[attr-defined]
-                              if current_user.is_authenticated else None)
+            g.lianxin_user = (
+                current_user._get_current_object()  # type: ignore[attr-defined]
+                if current_user.is_authenticated
+                else None
+            )
     return g.lianxin_user
 
 
@@ -119,11 +128,17 @@ def init_app(app: Flask) -> None:
     @app.url_defaults
     def _add_scope(endpoint: str, values: dict[str, Any]) -> None:
         url_map = current_app.url_map
-        if "township_slug" not in values and "township" in g and \
-                url_map.is_endpoint_expecting(endpoint, "township_slug"):
+        if (
+            "township_slug" not in values
+            and "township" in g
+            and url_map.is_endpoint_expecting(endpoint, "township_slug")
+        ):
             values["township_slug"] = g.township.slug
-        if "county_slug" not in values and "county" in g and \
-                url_map.is_endpoint_expecting(endpoint, "county_slug"):
+        if (
+            "county_slug" not in values
+            and "county" in g
+            and url_map.is_endpoint_expecting(endpoint, "county_slug")
+        ):
             values["county_slug"] = g.county.slug
 
     @app.teardown_request

@@ -72,8 +72,9 @@ def large_text():
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("web.index")
     response = redirect(target)
-    response.set_cookie("lx_large", "1" if enabled else "0", max_age=365 * 86400,
-                        samesite="Lax", httponly=True)
+    response.set_cookie(
+        "lx_large", "1" if enabled else "0", max_age=365 * 86400, samesite="Lax", httponly=True
+    )
     return response
 
 

@@ -27,22 +27,32 @@ def test_no_token_is_401(app, world, client):
 
 
 def test_invalid_json_is_400(app, world, headers, client):
-    response = client.post(f"/api/v1/t/{world.township.slug}/branches", headers=headers,
-                           data="{not json", content_type="application/json")
+    response = client.post(
+        f"/api/v1/t/{world.township.slug}/branches",
+        headers=headers,
+        data="{not json",
+        content_type="application/json",
+    )
     body = assert_error(response, 400, "bad_request")
     assert body["errors"]
 
 
 def test_wrong_types_are_422_naming_the_field(app, world, headers, client):
-    response = client.post(f"/api/v1/t/{world.township.slug}/branches", headers=headers,
-                           json={"name": 12, "is_active": "maybe"})
+    response = client.post(
+        f"/api/v1/t/{world.township.slug}/branches",
+        headers=headers,
+        json={"name": 12, "is_active": "maybe"},
+    )
     body = assert_error(response, 422, "validation_error")
     assert set(body["errors"]) == {"name", "is_active"}
 
 
 def test_unknown_fields_are_refused(app, world, headers, client):
-    response = client.post(f"/api/v1/t/{world.township.slug}/branches", headers=headers,
-                           json={"name": "新支部", "tenant_id": world.other.id})
+    response = client.post(
+        f"/api/v1/t/{world.township.slug}/branches",
+        headers=headers,
+        json={"name": "新支部", "tenant_id": world.other.id},
+    )
     body = assert_error(response, 422, "validation_error")
     assert "tenant_id" in body["errors"]
 
@@ -57,21 +67,26 @@ def test_service_validation_names_the_field(app, world, headers, client):
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("app_config", [{"MAX_CONTENT_LENGTH": 1024}])
 def test_oversized_body_is_413(app, world, headers, client):
-    response = client.post(f"/api/v1/t/{world.township.slug}/branches", headers=headers,
-                           json={"name": "x" * 5000})
+    response = client.post(
+        f"/api/v1/t/{world.township.slug}/branches", headers=headers, json={"name": "x" * 5000}
+    )
     assert_error(response, 413, "payload_too_large")
 
 
 def test_pagination(app, world, headers, client):
     for i in range(5):
         make_branch(world.township, f"分页支部{i}")
-    response = client.get(f"/api/v1/t/{world.township.slug}/branches?page=2&page_size=2",
-                          headers=headers)
+    response = client.get(
+        f"/api/v1/t/{world.township.slug}/branches?page=2&page_size=2", headers=headers
+    )
     assert response.status_code == 200
     assert len(response.get_json()) == 2
     assert '"total": 6' in response.headers["X-Pagination"]
-    assert_error(client.get(f"/api/v1/t/{world.township.slug}/branches?page=0",
-                            headers=headers), 422, "validation_error")
+    assert_error(
+        client.get(f"/api/v1/t/{world.township.slug}/branches?page=0", headers=headers),
+        422,
+        "validation_error",
+    )
 
 
 def test_openapi_document_and_docs(app, client):
@@ -92,11 +107,15 @@ def test_swagger_assets_are_served_locally(app, client):
 
 def test_api_create_read_update_branch(app, world, headers, client):
     url = f"/api/v1/t/{world.township.slug}/branches"
-    created = client.post(url, headers=headers, json={"name": "新华社区党支部",
-                                                      "kind": "community"}).get_json()
+    created = client.post(
+        url, headers=headers, json={"name": "新华社区党支部", "kind": "community"}
+    ).get_json()
     assert created["kind"] == "community" and "tenant_id" not in created
-    patched = client.patch(f"{url}/{created['id']}", headers=headers,
-                           json={"is_active": False}).get_json()
+    patched = client.patch(
+        f"{url}/{created['id']}", headers=headers, json={"is_active": False}
+    ).get_json()
     assert patched["is_active"] is False
-    assert client.get(f"{url}/{created['id']}", headers=headers).get_json()["name"] == "新华社区党支部"
+    assert (
+        client.get(f"{url}/{created['id']}", headers=headers).get_json()["name"] == "新华社区党支部"
+    )
     assert Branch.__tablename__ == "branches"

@@ -48,18 +48,22 @@ def test_repeated_failures_lock_the_account_briefly(app, world, client):
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True,
-                                         "LOGIN_RATE_LIMIT": "3 per minute"}])
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}]
+)
 def test_login_is_rate_limited(app, world, client):
     from lianxin.extensions import limiter
 
     limiter.reset()
-    codes = [client.post("/login", data={"username": f"nobody{i}", "password": "x"}).status_code
-             for i in range(5)]
+    codes = [
+        client.post("/login", data={"username": f"nobody{i}", "password": "x"}).status_code
+        for i in range(5)
+    ]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
-    token_codes = [client.post("/api/v1/auth/tokens",
-                               json={"username": "x", "password": "y"}).status_code
-                   for _ in range(4)]
+    token_codes = [
+        client.post("/api/v1/auth/tokens", json={"username": "x", "password": "y"}).status_code
+        for _ in range(4)
+    ]
     assert 429 in token_codes
 
 
@@ -70,13 +74,15 @@ def test_forms_need_a_csrf_token(app, world, client):
     assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"username": "t.township_admin", "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": "t.township_admin", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     # The API authenticates with Bearer tokens, never the cookie, so it needs no CSRF token.
     headers = bearer(world.users["township_admin"])
-    assert client.get(f"/api/v1/t/{world.township.slug}/branches",
-                      headers=headers).status_code == 200
+    assert (
+        client.get(f"/api/v1/t/{world.township.slug}/branches", headers=headers).status_code == 200
+    )
 
 
 def test_session_cookie_is_httponly_and_samesite(app, world, client):
@@ -88,12 +94,13 @@ def test_session_cookie_is_httponly_and_samesite(app, world, client):
 def test_production_cookies_are_secure():
     from lianxin.config import from_environ
 
-    config = from_environ({"LIANXIN_DATABASE_URL": "postgresql+psycopg://a@b/c",
-                           "LIANXIN_SECRET_KEY": "k"}, instance_path="/tmp/x")
+    config = from_environ(
+        {"LIANXIN_DATABASE_URL": "postgresql+psycopg://a@b/c", "LIANXIN_SECRET_KEY": "k"},
+        instance_path="/tmp/x",
+    )
     assert config["SESSION_COOKIE_SECURE"] is True
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        from_environ({"LIANXIN_DATABASE_URL": "postgresql+psycopg://a@b/c"},
-                     instance_path="/tmp/x")
+        from_environ({"LIANXIN_DATABASE_URL": "postgresql+psycopg://a@b/c"}, instance_path="/tmp/x")
 
 
 def test_setup_link_is_one_time(app, world, client):
@@ -104,7 +111,9 @@ def test_setup_link_is_one_time(app, world, client):
     assert client.get(f"/setup/{token}").status_code == 200
     weak = client.post(f"/setup/{token}", data={"password": "short", "confirm": "short"})
     assert "至少需要10位" in weak.get_data(as_text=True)
-    done = client.post(f"/setup/{token}", data={"password": "abc12345xyz", "confirm": "abc12345xyz"})
+    done = client.post(
+        f"/setup/{token}", data={"password": "abc12345xyz", "confirm": "abc12345xyz"}
+    )
     assert done.status_code == 302
     assert client.get(f"/setup/{token}").status_code == 404
     login(client, new, "abc12345xyz")
@@ -112,8 +121,10 @@ def test_setup_link_is_one_time(app, world, client):
 
 def test_api_token_lifecycle(app, world, client):
     user = world.users["township_staff"]
-    response = client.post("/api/v1/auth/tokens", json={"username": user.username,
-                                                        "password": PASSWORD, "name": "脚本"})
+    response = client.post(
+        "/api/v1/auth/tokens",
+        json={"username": user.username, "password": PASSWORD, "name": "脚本"},
+    )
     assert response.status_code == 201
     token = response.get_json()["token"]
     stored = db.session.scalar(select(ApiToken).where(ApiToken.name == "脚本"))
@@ -128,9 +139,13 @@ def test_api_token_lifecycle(app, world, client):
 
 
 def test_token_with_wrong_password_is_refused(app, world, client):
-    assert_error(client.post("/api/v1/auth/tokens", json={"username": "t.township_staff",
-                                                          "password": "wrong"}),
-                 401, "invalid_credentials")
+    assert_error(
+        client.post(
+            "/api/v1/auth/tokens", json={"username": "t.township_staff", "password": "wrong"}
+        ),
+        401,
+        "invalid_credentials",
+    )
 
 
 def test_tokens_from_the_profile_page(app, world, client):
@@ -174,25 +189,33 @@ def test_switcher_lists_every_township_of_the_user(app, world, client):
     response = client.get("/")
     page = response.get_data(as_text=True)
     assert world.township.name in page and world.other.name in page
-    assert f'/t/{world.other.slug}/' in client.get(f"/t/{world.township.slug}/").get_data(
-        as_text=True)
+    assert f"/t/{world.other.slug}/" in client.get(f"/t/{world.township.slug}/").get_data(
+        as_text=True
+    )
 
 
 def test_single_place_user_goes_straight_there(app, world, client):
     login(client, world.users["representative"])
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"].endswith(
-        f"/t/{world.township.slug}/")
+        f"/t/{world.township.slug}/"
+    )
 
 
 def test_permission_is_checked_in_the_service_not_the_form(app, world, client):
     login(client, world.users["representative"])
-    response = client.post(f"/t/{world.township.slug}/branches", data={"name": "私建支部",
-                                                                        "kind": "village"})
+    response = client.post(
+        f"/t/{world.township.slug}/branches", data={"name": "私建支部", "kind": "village"}
+    )
     assert response.status_code == 403
     headers = bearer(world.users["representative"])
-    assert_error(client.post(f"/api/v1/t/{world.township.slug}/branches", headers=headers,
-                             json={"name": "私建支部"}), 403, "permission_denied")
+    assert_error(
+        client.post(
+            f"/api/v1/t/{world.township.slug}/branches", headers=headers, json={"name": "私建支部"}
+        ),
+        403,
+        "permission_denied",
+    )
 
 
 def test_users_are_found_by_username_case_insensitively(app, world):

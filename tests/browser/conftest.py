@@ -25,8 +25,15 @@ from tests.conftest import base_config, create_test_module_tables, service_missi
 from tests.testmodule import TEST_MODULES
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 DEMO_PASSWORD = "browser-demo-2026"
 TIMEOUT_MS = 15_000
 SCREENS_FOR_HUMANS = Path("/tmp/lianxin-screens")
@@ -46,8 +53,9 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     database_url = f"sqlite:///{path}"
     upgrade(database_url)
     create_test_module_tables(database_url)
-    app = create_app({**base_config(tmp_path, database_url), "WTF_CSRF_ENABLED": True},
-                     modules=TEST_MODULES)
+    app = create_app(
+        {**base_config(tmp_path, database_url), "WTF_CSRF_ENABLED": True}, modules=TEST_MODULES
+    )
     with app.app_context():
         from lianxin import demo
 
@@ -58,8 +66,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     url = f"http://127.0.0.1:{server.server_port}"
     # One-time set-up links must point at this server, not at the default public address.
     app.config["PUBLIC_BASE_URL"] = url
-    thread = threading.Thread(target=server.serve_forever, name="lianxin-live-server",
-                              daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name="lianxin-live-server", daemon=True)
     thread.start()
     try:
         yield LiveServer(url, app, DEMO_PASSWORD)
@@ -74,8 +81,9 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
 def browser() -> Iterator[Any]:
     """Debian's Chromium, headless; never a downloaded browser."""
     if not CHROMIUM.exists():
-        service_missing("Chromium", f"{CHROMIUM} not found (apt-get install -y chromium, "
-                                    "or `make browser`)")
+        service_missing(
+            "Chromium", f"{CHROMIUM} not found (apt-get install -y chromium, or `make browser`)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -32,9 +32,14 @@ def log_in(page: Any, base: str, username: str, password: str) -> None:
 
 def phone_screenshot(browser: Any, signed_in: Any, url: str, path: Path) -> int:
     """Open `url` at a phone viewport with the session of `signed_in`; the page's scroll width."""
-    phone = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                has_touch=True, locale="zh-CN",
-                                storage_state=signed_in.storage_state())
+    phone = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        storage_state=signed_in.storage_state(),
+    )
     try:
         phone.set_default_timeout(TIMEOUT_MS)
         page = phone.new_page()
@@ -47,7 +52,8 @@ def phone_screenshot(browser: Any, signed_in: Any, url: str, path: Path) -> int:
 
 
 def test_county_admin_onboards_township_and_its_admin_sees_only_its_modules(
-        browser: Any, live_server: LiveServer, screens: Path) -> None:
+    browser: Any, live_server: LiveServer, screens: Path
+) -> None:
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
@@ -116,8 +122,9 @@ def test_county_admin_onboards_township_and_its_admin_sees_only_its_modules(
     expect(page.get_by_text("民意调查")).to_have_count(0)
 
     # The same page on a phone, with the same session: no sideways scrolling.
-    width = phone_screenshot(browser, context, f"{base}/t/{SLUG}/",
-                             screens / "township-home-phone.png")
+    width = phone_screenshot(
+        browser, context, f"{base}/t/{SLUG}/", screens / "township-home-phone.png"
+    )
     assert width <= PHONE["width"], f"township home scrolls sideways on a phone: {width}px"
 
     # The pilot module opens; the survey module is not there.

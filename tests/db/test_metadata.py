@@ -33,7 +33,8 @@ def test_tenant_table_keys_include_tenant_id(table):
     for constraint in table.constraints:
         if isinstance(constraint, UniqueConstraint):
             assert "tenant_id" in constraint.columns, (
-                f"{table.name}: UNIQUE {constraint.name} must include tenant_id")
+                f"{table.name}: UNIQUE {constraint.name} must include tenant_id"
+            )
     for index in table.indexes:
         if index.unique:
             assert "tenant_id" in index.columns, f"{table.name}: unique index without tenant_id"
@@ -47,7 +48,8 @@ def test_every_foreign_key_to_a_tenant_table_is_composite():
                 continue
             pairs = {(e.parent.name, e.column.name) for e in fk.elements}
             assert ("tenant_id", "tenant_id") in pairs, (
-                f"{table.name} -> {fk.referred_table.name}: foreign key must include tenant_id")
+                f"{table.name} -> {fk.referred_table.name}: foreign key must include tenant_id"
+            )
 
 
 def test_a_tenant_id_column_means_a_tenant_table_unless_declared():
@@ -56,19 +58,24 @@ def test_a_tenant_id_column_means_a_tenant_table_unless_declared():
         if "tenant_id" in table.columns and table.name not in tenant_names:
             assert table.name in PLATFORM_TABLES_WITH_TENANT_ID, (
                 f"{table.name} has tenant_id but is not tenant-owned; make it a TenantMixin "
-                "table or declare why it is platform-level")
+                "table or declare why it is platform-level"
+            )
 
 
 @pytest.mark.postgres
 def test_every_tenant_table_has_forced_rls_in_the_migrated_database(app):
     for table in tenant_tables():
-        row = db.session.execute(text(
-            "SELECT relrowsecurity, relforcerowsecurity FROM pg_class "
-            "WHERE relname = :t AND relkind = 'r'"), {"t": table.name}).one()
+        row = db.session.execute(
+            text(
+                "SELECT relrowsecurity, relforcerowsecurity FROM pg_class "
+                "WHERE relname = :t AND relkind = 'r'"
+            ),
+            {"t": table.name},
+        ).one()
         assert row.relrowsecurity and row.relforcerowsecurity, f"{table.name}: RLS not forced"
-        policies = db.session.execute(text(
-            "SELECT qual, with_check FROM pg_policies WHERE tablename = :t"),
-            {"t": table.name}).all()
+        policies = db.session.execute(
+            text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": table.name}
+        ).all()
         assert policies, f"{table.name}: no RLS policy"
         for qual, check in policies:
             for clause in (qual, check):
@@ -77,13 +84,14 @@ def test_every_tenant_table_has_forced_rls_in_the_migrated_database(app):
 
 @pytest.mark.postgres
 def test_the_app_connects_as_a_role_that_owns_nothing_and_cannot_bypass(app):
-    role = db.session.execute(text(
-        "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
-    )).one()
+    role = db.session.execute(
+        text("SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+    ).one()
     assert not role.rolsuper and not role.rolbypassrls
-    owned = db.session.execute(text(
-        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = :r"),
-        {"r": role.rolname}).scalar()
+    owned = db.session.execute(
+        text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = :r"),
+        {"r": role.rolname},
+    ).scalar()
     assert owned == 0
 
 

@@ -24,11 +24,13 @@ def test_rls_hides_other_townships_rows_with_the_orm_filter_off(app, world):
         # The ORM adds no criteria here; only PostgreSQL filters.
         assert db.session.scalars(select(Branch.name)).all() == ["甲镇专属支部"]
         assert db.session.execute(text("SELECT name FROM branches")).scalars().all() == [
-            "甲镇专属支部"]
+            "甲镇专属支部"
+        ]
         for table in tenant_tables():
             foreign = db.session.execute(
                 text(f'SELECT count(*) FROM "{table.name}" WHERE tenant_id <> :t'),
-                {"t": world.township.id}).scalar()
+                {"t": world.township.id},
+            ).scalar()
             assert foreign == 0, table.name
 
 
@@ -41,13 +43,19 @@ def test_rls_shows_nothing_without_a_township(app, world):
 def test_rls_refuses_writes_into_another_township(app, world):
     with UNSCOPED_ACROSS_TOWNSHIPS("proving RLS alone"), tenant_context(world.township.id):
         with pytest.raises(DBAPIError, match="row-level security"), db.session.begin_nested():
-            db.session.execute(text(
-                "INSERT INTO branches (tenant_id, name, kind, is_active, created_at) "
-                "VALUES (:o, '越界支部', 'village', true, now())"), {"o": world.other.id})
-        updated = db.session.execute(text(
-            "UPDATE branches SET name = '被改' WHERE tenant_id = :o"), {"o": world.other.id})
-        deleted = db.session.execute(text(
-            "DELETE FROM test_pilot_notes WHERE tenant_id = :o"), {"o": world.other.id})
+            db.session.execute(
+                text(
+                    "INSERT INTO branches (tenant_id, name, kind, is_active, created_at) "
+                    "VALUES (:o, '越界支部', 'village', true, now())"
+                ),
+                {"o": world.other.id},
+            )
+        updated = db.session.execute(
+            text("UPDATE branches SET name = '被改' WHERE tenant_id = :o"), {"o": world.other.id}
+        )
+        deleted = db.session.execute(
+            text("DELETE FROM test_pilot_notes WHERE tenant_id = :o"), {"o": world.other.id}
+        )
         assert updated.rowcount == 0 and deleted.rowcount == 0
         # Moving one of our rows into another township is refused too (WITH CHECK).
         with pytest.raises(DBAPIError, match="row-level security"), db.session.begin_nested():
@@ -58,8 +66,9 @@ def test_rls_refuses_writes_into_another_township(app, world):
 
 def test_the_setting_is_transaction_local(app, world):
     with tenant_context(world.township.id):
-        assert db.session.execute(text(
-            "SELECT current_setting('app.tenant_id', true)")).scalar() == str(world.township.id)
+        assert db.session.execute(
+            text("SELECT current_setting('app.tenant_id', true)")
+        ).scalar() == str(world.township.id)
     db.session.commit()
     with no_tenant_context():
         value = db.session.execute(text("SELECT current_setting('app.tenant_id', true)")).scalar()

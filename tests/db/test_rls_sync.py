@@ -28,7 +28,9 @@ def test_switching_townships_in_one_transaction_switches_rls(app, world):
 
     with tenant_context(world.township.id):
         assert db.session.execute(text("SELECT name FROM branches")).scalars().all() == [
-            "甲镇专属支部"]
+            "甲镇专属支部"
+        ]
     with tenant_context(world.other.id):
         assert db.session.execute(text("SELECT name FROM branches")).scalars().all() == [
-            "乙镇专属支部"]
+            "乙镇专属支部"
+        ]

@@ -52,16 +52,18 @@ def test_new_rows_take_the_context_township(world):
 
 def test_write_into_another_township_is_refused(world):
     with tenant_context(world.township.id):
-        db.session.add(Branch(tenant_id=world.other.id, name="越界", kind="village",
-                              is_active=True))
+        db.session.add(
+            Branch(tenant_id=world.other.id, name="越界", kind="village", is_active=True)
+        )
         with pytest.raises(CrossTenantWrite):
             db.session.flush()
     db.session.rollback()
 
 
 def test_write_without_context_is_refused(world):
-    db.session.add(Branch(tenant_id=world.township.id, name="无上下文", kind="village",
-                          is_active=True))
+    db.session.add(
+        Branch(tenant_id=world.township.id, name="无上下文", kind="village", is_active=True)
+    )
     with pytest.raises(TenantContextMissing):
         db.session.flush()
     db.session.rollback()

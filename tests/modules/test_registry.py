@@ -41,19 +41,22 @@ def test_effective_settings_layer_module_county_township(app, world):
     assert tenants.effective_settings(world.township.id, "pilot")["visits_per_month"] == 2
     tenants.update_county_defaults(admin, world.county, "pilot", {"visits_per_month": 5})
     assert tenants.effective_settings(world.township.id, "pilot")["visits_per_month"] == 5
-    tenants.update_module_settings(admin, world.county, world.township.id, "pilot",
-                                   {"visits_per_month": 7})
+    tenants.update_module_settings(
+        admin, world.county, world.township.id, "pilot", {"visits_per_month": 7}
+    )
     assert tenants.effective_settings(world.township.id, "pilot")["visits_per_month"] == 7
     assert tenants.effective_settings(world.other.id, "pilot")["visits_per_month"] == 5
     with pytest.raises(ValidationFailed):
-        tenants.update_module_settings(admin, world.county, world.township.id, "pilot",
-                                       {"visits_per_month": 0})
+        tenants.update_module_settings(
+            admin, world.county, world.township.id, "pilot", {"visits_per_month": 0}
+        )
     assert tenants.effective_settings(world.township.id, "pilot")["visits_per_month"] == 7
 
 
 def _switch(world, key, enabled):
-    tenants.set_module_enabled(actor(world.users["county_admin"]), world.county,
-                               world.township.id, key, enabled)
+    tenants.set_module_enabled(
+        actor(world.users["county_admin"]), world.county, world.township.id, key, enabled
+    )
 
 
 def test_switched_off_module_answers_404_naming_it_and_keeps_data(app, world, client):

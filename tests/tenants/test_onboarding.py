@@ -17,38 +17,61 @@ from tests.helpers import assert_error, bearer, login
 
 
 def _actions(chain: str) -> list[str]:
-    return list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.chain == chain)
-                                   .order_by(AuditEntry.seq)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.chain == chain).order_by(AuditEntry.seq)
+        )
+    )
 
 
 def test_platform_admin_creates_a_county_and_its_admin(app, world, client):
     login(client, world.users["platform"])
-    page = client.post("/admin/", data={"name": "新县", "slug": "xin-xian",
-                                        "admin_username": "xin.admin", "admin_name": "新管理员"})
+    page = client.post(
+        "/admin/",
+        data={
+            "name": "新县",
+            "slug": "xin-xian",
+            "admin_username": "xin.admin",
+            "admin_name": "新管理员",
+        },
+    )
     assert page.status_code == 200
-    link = re.search(r'http://testserver/setup/(setup_[\w-]+)', page.get_data(as_text=True))
+    link = re.search(r"http://testserver/setup/(setup_[\w-]+)", page.get_data(as_text=True))
     assert link
     county = tenants.county_by_slug("xin-xian")
     assert county is not None
     admin = db.session.scalar(select(Membership).where(Membership.county_id == county.id))
     assert admin.role == "county_admin"
     assert "county.created" in _actions("platform") and "county.created" in _actions(
-        f"c:{county.id}")
+        f"c:{county.id}"
+    )
 
 
 def test_only_platform_admins_create_counties(app, world, client):
     with pytest.raises(PermissionDenied):
-        tenants.create_county(actor(world.users["county_admin"]), name="x", slug="xx",
-                              admin_username="xx.admin", admin_name="x")
+        tenants.create_county(
+            actor(world.users["county_admin"]),
+            name="x",
+            slug="xx",
+            admin_username="xx.admin",
+            admin_name="x",
+        )
     login(client, world.users["county_admin"])
     assert client.get("/admin/").status_code == 403
 
 
 def test_county_admin_onboards_a_township_through_the_page(app, world, client):
     login(client, world.users["county_admin"])
-    response = client.post(f"/c/{world.county.slug}/townships/new", data={
-        "name": "新镇", "slug": "xin-zhen", "modules": ["pilot"],
-        "admin_username": "xz.admin", "admin_name": "新镇管理员"})
+    response = client.post(
+        f"/c/{world.county.slug}/townships/new",
+        data={
+            "name": "新镇",
+            "slug": "xin-zhen",
+            "modules": ["pilot"],
+            "admin_username": "xz.admin",
+            "admin_name": "新镇管理员",
+        },
+    )
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert 'id="setup-link"' in text
@@ -62,17 +85,37 @@ def test_county_admin_onboards_a_township_through_the_page(app, world, client):
 
 def test_onboarding_errors_are_named_and_nothing_is_written(app, world, client):
     login(client, world.users["county_admin"])
-    response = client.post(f"/c/{world.county.slug}/townships/new", data={
-        "name": "重复镇", "slug": world.township.slug, "modules": ["pilot"],
-        "admin_username": "dup.admin", "admin_name": "x"})
+    response = client.post(
+        f"/c/{world.county.slug}/townships/new",
+        data={
+            "name": "重复镇",
+            "slug": world.township.slug,
+            "modules": ["pilot"],
+            "admin_username": "dup.admin",
+            "admin_name": "x",
+        },
+    )
     assert "该标识已被使用" in response.get_data(as_text=True)
-    response = client.post(f"/c/{world.county.slug}/townships/new", data={
-        "name": "坏镇", "slug": "Bad Slug!", "admin_username": "bad.admin", "admin_name": "x"})
+    response = client.post(
+        f"/c/{world.county.slug}/townships/new",
+        data={
+            "name": "坏镇",
+            "slug": "Bad Slug!",
+            "admin_username": "bad.admin",
+            "admin_name": "x",
+        },
+    )
     assert "标识须为小写字母" in response.get_data(as_text=True)
     with pytest.raises(ValidationFailed) as exc:
-        tenants.onboard_township(actor(world.users["county_admin"]), world.county,
-                                 name="模块镇", slug="mokuai", modules=["no-such-module"],
-                                 admin_username="mk.admin", admin_name="x")
+        tenants.onboard_township(
+            actor(world.users["county_admin"]),
+            world.county,
+            name="模块镇",
+            slug="mokuai",
+            modules=["no-such-module"],
+            admin_username="mk.admin",
+            admin_name="x",
+        )
     assert "modules" in exc.value.errors
     assert tenants.township_by_slug("mokuai") is None
 
@@ -88,21 +131,37 @@ def test_county_viewer_cannot_onboard_or_switch(app, world, client):
 
 def test_onboarding_through_the_api(app, world, client):
     headers = bearer(world.users["county_admin"])
-    response = client.post(f"/api/v1/c/{world.county.slug}/townships", headers=headers, json={
-        "name": "接口镇", "slug": "api-zhen", "modules": ["survey"],
-        "admin_username": "api.admin", "admin_name": "接口管理员"})
+    response = client.post(
+        f"/api/v1/c/{world.county.slug}/townships",
+        headers=headers,
+        json={
+            "name": "接口镇",
+            "slug": "api-zhen",
+            "modules": ["survey"],
+            "admin_username": "api.admin",
+            "admin_name": "接口管理员",
+        },
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["setup_url"].startswith("http://testserver/setup/")
     listed = client.get(f"/api/v1/c/{world.county.slug}/townships", headers=headers).get_json()
     assert {t["slug"]: t["modules"] for t in listed}["api-zhen"] == ["survey"]
-    switched = client.put(f"/api/v1/c/{world.county.slug}/townships/{body['id']}/modules/pilot",
-                          headers=headers, json={"enabled": True,
-                                                 "settings": {"visits_per_month": 4}})
-    assert switched.get_json() == {"key": "pilot", "enabled": True,
-                                   "settings": {"visits_per_month": 4, "weekend_duty": True}}
-    bad = client.put(f"/api/v1/c/{world.county.slug}/townships/{body['id']}/modules/pilot",
-                     headers=headers, json={"settings": {"visits_per_month": 40}})
+    switched = client.put(
+        f"/api/v1/c/{world.county.slug}/townships/{body['id']}/modules/pilot",
+        headers=headers,
+        json={"enabled": True, "settings": {"visits_per_month": 4}},
+    )
+    assert switched.get_json() == {
+        "key": "pilot",
+        "enabled": True,
+        "settings": {"visits_per_month": 4, "weekend_duty": True},
+    }
+    bad = client.put(
+        f"/api/v1/c/{world.county.slug}/townships/{body['id']}/modules/pilot",
+        headers=headers,
+        json={"settings": {"visits_per_month": 40}},
+    )
     assert "visits_per_month" in assert_error(bad, 422, "validation_error")["errors"]
 
 
@@ -111,8 +170,9 @@ def test_module_switch_and_settings_from_the_county_pages(app, world, client):
     base = f"/c/{world.county.slug}/townships/{world.township.id}"
     assert client.post(f"{base}/modules/survey", data={"enabled": "0"}).status_code == 302
     assert tenants.enabled_module_keys(world.township.id) == {"pilot"}
-    bad = client.post(f"{base}/modules/pilot/settings",
-                      data={"visits_per_month": "abc", "weekend_duty": "1"})
+    bad = client.post(
+        f"{base}/modules/pilot/settings", data={"visits_per_month": "abc", "weekend_duty": "1"}
+    )
     assert bad.status_code == 422
     assert tenants.effective_settings(world.township.id, "pilot")["visits_per_month"] == 2
     good = client.post(f"{base}/modules/pilot/settings", data={"visits_per_month": "6"})
@@ -125,12 +185,14 @@ def test_module_switch_and_settings_from_the_county_pages(app, world, client):
 
 def test_county_defaults_page(app, world, client):
     login(client, world.users["county_admin"])
-    response = client.post(f"/c/{world.county.slug}/settings",
-                           data={"module": "survey", "min_answers": "8"})
+    response = client.post(
+        f"/c/{world.county.slug}/settings", data={"module": "survey", "min_answers": "8"}
+    )
     assert response.status_code == 302
     assert tenants.effective_settings(world.other.id, "survey") == {"min_answers": 8}
-    bad = client.post(f"/c/{world.county.slug}/settings",
-                      data={"module": "survey", "min_answers": "0"})
+    bad = client.post(
+        f"/c/{world.county.slug}/settings", data={"module": "survey", "min_answers": "0"}
+    )
     assert bad.status_code == 422
 
 
@@ -140,8 +202,9 @@ def test_suspend_and_reactivate_keep_everything(app, world, client):
     client.post(f"{base}/status", data={"status": "suspended"})
     assert not tenants.township_by_slug(world.township.slug).is_active
     with pytest.raises(Conflict):
-        tenants.set_township_status(actor(world.users["county_admin"]), world.county,
-                                    world.township.id, "suspended")
+        tenants.set_township_status(
+            actor(world.users["county_admin"]), world.county, world.township.id, "suspended"
+        )
     db.session.rollback()
     client.post(f"{base}/status", data={"status": "active"})
     assert tenants.township_by_slug(world.township.slug).is_active
@@ -157,19 +220,32 @@ def test_another_countys_township_is_not_found(app, world):
 def test_township_admin_manages_branches_users_and_words(app, world, client):
     login(client, world.users["township_admin"])
     slug = world.township.slug
-    assert client.post(f"/t/{slug}/branches", data={"name": "新建支部", "kind": "village",
-                                                    "is_active": "y"}).status_code == 302
-    response = client.post(f"/t/{slug}/members", data={
-        "username": "new.rep", "display_name": "新代表", "role": "representative",
-        "branch_id": ""})
+    assert (
+        client.post(
+            f"/t/{slug}/branches", data={"name": "新建支部", "kind": "village", "is_active": "y"}
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        f"/t/{slug}/members",
+        data={
+            "username": "new.rep",
+            "display_name": "新代表",
+            "role": "representative",
+            "branch_id": "",
+        },
+    )
     assert 'id="setup-link"' in response.get_data(as_text=True)
-    membership = db.session.scalar(select(Membership).where(Membership.tenant_id == world.township.id,
-                                                            Membership.role == "representative")
-                                   .order_by(Membership.id.desc()))
+    membership = db.session.scalar(
+        select(Membership)
+        .where(Membership.tenant_id == world.township.id, Membership.role == "representative")
+        .order_by(Membership.id.desc())
+    )
     assert client.post(f"/t/{slug}/members/{membership.id}/remove").status_code == 302
     assert db.session.get(Membership, membership.id) is None
-    response = client.post(f"/t/{slug}/labels", data={"workstation": "工作室",
-                                                      "representative_group": "代表团"})
+    response = client.post(
+        f"/t/{slug}/labels", data={"workstation": "工作室", "representative_group": "代表团"}
+    )
     assert response.status_code == 302
     home = client.get(f"/t/{slug}/branches").get_data(as_text=True)
     assert "党支部" in home
@@ -177,16 +253,21 @@ def test_township_admin_manages_branches_users_and_words(app, world, client):
     bad = client.post(f"/t/{slug}/labels", data={"workstation": ""})
     assert bad.status_code == 200 and "称谓须为1–16个字" in bad.get_data(as_text=True)
     actions = _actions(f"t:{world.township.id}")
-    for action in ("branch.created", "membership.granted", "membership.revoked",
-                   "township.labels_changed"):
+    for action in (
+        "branch.created",
+        "membership.granted",
+        "membership.revoked",
+        "township.labels_changed",
+    ):
         assert action in actions
     audit_page = client.get(f"/t/{slug}/audit").get_data(as_text=True)
     assert "membership.revoked" in audit_page
 
 
 def test_renamed_words_appear_on_pages(app, world, client):
-    tenants.update_labels(actor(world.users["township_admin"]), world.township,
-                          {"branch": "基层组织"})
+    tenants.update_labels(
+        actor(world.users["township_admin"]), world.township, {"branch": "基层组织"}
+    )
     login(client, world.users["township_admin"])
     assert "基层组织" in client.get(f"/t/{world.township.slug}/branches").get_data(as_text=True)
     assert tenants.labels_for(world.other)["branch"] == "党支部"

@@ -20,8 +20,9 @@ def test_healthz_and_readyz(app, client):
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.parametrize("app_config", [{"CELERY_EAGER": False,
-                                         "BROKER_URL": "redis://127.0.0.1:1/0"}])
+@pytest.mark.parametrize(
+    "app_config", [{"CELERY_EAGER": False, "BROKER_URL": "redis://127.0.0.1:1/0"}]
+)
 def test_readyz_reports_an_unreachable_broker(app, client):
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -31,17 +32,30 @@ def test_readyz_reports_an_unreachable_broker(app, client):
 
 
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lianxin.cli", "serve", "--port", "0"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "lianxin.cli", "serve", "--port", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
 
 
 def test_unreachable_database_at_start_is_one_line(tmp_path):
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "lianxin"), "serve", "--port", "5999"], cwd=ROOT,
-        capture_output=True, text=True, timeout=60,
-        env={**os.environ, "LIANXIN_INSTANCE_PATH": str(tmp_path), "LIANXIN_SECRET_KEY": "k",
-             "LIANXIN_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/nothing"})
+        [str(Path(sys.executable).parent / "lianxin"), "serve", "--port", "5999"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "LIANXIN_INSTANCE_PATH": str(tmp_path),
+            "LIANXIN_SECRET_KEY": "k",
+            "LIANXIN_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/nothing",
+        },
+    )
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("lianxin: cannot reach the database")
@@ -50,11 +64,18 @@ def test_unreachable_database_at_start_is_one_line(tmp_path):
 
 def test_unreachable_broker_at_start_is_one_line(tmp_path):
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "lianxin"), "serve", "--port", "5999"], cwd=ROOT,
-        capture_output=True, text=True, timeout=60,
-        env={**os.environ, "LIANXIN_INSTANCE_PATH": str(tmp_path),
-             "LIANXIN_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
-             "LIANXIN_BROKER_URL": "redis://127.0.0.1:1/0"})
+        [str(Path(sys.executable).parent / "lianxin"), "serve", "--port", "5999"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "LIANXIN_INSTANCE_PATH": str(tmp_path),
+            "LIANXIN_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+            "LIANXIN_BROKER_URL": "redis://127.0.0.1:1/0",
+        },
+    )
     assert result.returncode == 1
     assert result.stderr.strip().startswith("lianxin: cannot reach the broker")
     assert "Traceback" not in result.stderr

@@ -30,8 +30,12 @@ def _grant_app_role(connection, role: str) -> None:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.attributes["database_url"], target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.attributes["database_url"],
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -40,9 +44,12 @@ def run_migrations_online() -> None:
     url = config.attributes["database_url"]
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite",
-                          compare_type=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
             role = config.attributes.get("app_role")
