@@ -49,6 +49,7 @@ format: install
 	$(BIN)/ruff format platform worker tests
 
 messages: install
+	mkdir -p platform/translations
 	$(BIN)/pybabel extract -F babel.cfg -o platform/translations/messages.pot platform
 
 clean:

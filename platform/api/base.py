@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import RAISE, Schema, fields
@@ -27,18 +28,18 @@ HTTP_CODES = {
     503: "unavailable",
 }
 HTTP_MESSAGES = {
-    400: "请求格式有误。",
-    401: "请先登录或提供有效的 API 令牌。",
-    403: "您没有执行此操作的权限。",
-    404: "未找到。",
-    405: "不支持该请求方法。",
-    409: "与现有数据冲突。",
-    413: "请求内容过大。",
-    415: "不支持的内容类型。",
-    422: "提交的数据有误，请检查标出的字段。",
-    429: "请求过于频繁，请稍后再试。",
-    500: "服务器内部错误。",
-    503: "服务暂时不可用。",
+    400: _l("请求格式有误。"),
+    401: _l("请先登录或提供有效的 API 令牌。"),
+    403: _l("您没有执行此操作的权限。"),
+    404: _l("未找到。"),
+    405: _l("不支持该请求方法。"),
+    409: _l("与现有数据冲突。"),
+    413: _l("请求内容过大。"),
+    415: _l("不支持的内容类型。"),
+    422: _l("提交的数据有误，请检查标出的字段。"),
+    429: _l("请求过于频繁，请稍后再试。"),
+    500: _l("服务器内部错误。"),
+    503: _l("服务暂时不可用。"),
 }
 
 
@@ -51,7 +52,7 @@ def error_body(
 ) -> dict[str, Any]:
     return {
         "code": code or HTTP_CODES.get(status, "error"),
-        "message": message or HTTP_MESSAGES.get(status, "请求失败。"),
+        "message": str(message or HTTP_MESSAGES.get(status, _l("请求失败。"))),
         "errors": errors or {},
     }
 
@@ -81,7 +82,7 @@ class LianxinApi(Api):
         errors = flatten_webargs_messages(data["messages"]) if "messages" in data else {}
         message = None
         if status == 400 and errors:
-            message = "请求格式有误：" + "; ".join(f"{k}" for k in errors)
+            message = str(_l("请求格式有误：")) + "; ".join(f"{k}" for k in errors)
         response = jsonify(error_body(status, message, errors))
         response.status_code = status
         for key, value in (data.get("headers") or {}).items():

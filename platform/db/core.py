@@ -75,7 +75,8 @@ class Database:
 
     @staticmethod
     def _state() -> _State:
-        return current_app.extensions["lianxin.db"]  # type: ignore[no-any-return]
+        state: _State = current_app.extensions["lianxin.db"]
+        return state
 
     @property
     def session(self) -> scoped_session[LianxinSession]:

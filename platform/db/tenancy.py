@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.util import find_tables
 
 from lianxin.db.base import TenantMixin
@@ -136,8 +137,9 @@ def _touches_tenant_data(state: ORMExecuteState) -> bool:
     if any(_is_tenant_mapper(m) for m in state.all_mappers):
         return True
     names = _tenant_table_names()
+    statement = cast(ClauseElement, state.statement)
     for table in find_tables(
-        state.statement,
+        statement,
         check_columns=True,
         include_aliases=True,
         include_joins=True,
@@ -244,7 +246,7 @@ def _assign_sqlite_ids(session: Session, new_rows: list[TenantMixin]) -> None:
     for obj in new_rows:
         if obj.id is not None:
             continue
-        table = type(obj).__table__  # type: ignore[attr-defined]
+        table = type(obj).__table__
         if table.name not in next_ids:
             with session.no_autoflush:
                 current = session.connection().execute(select(func.max(table.c.id))).scalar()
