@@ -47,15 +47,23 @@ class PlatformTask(Task):
         tenant_id = kwargs.get("tenant_id")
         scope = tenant_context(tenant_id) if tenant_id is not None else no_tenant_context()
         with app.app_context(), db.separate_session(), scope:
-            if self.module_key and tenant_id is not None and not _module_on(
-                    tenant_id, self.module_key):
-                log.info("task %s skipped: module %s is off in township %s",
-                         self.name, self.module_key, tenant_id)
+            if (
+                self.module_key
+                and tenant_id is not None
+                and not _module_on(tenant_id, self.module_key)
+            ):
+                log.info(
+                    "task %s skipped: module %s is off in township %s",
+                    self.name,
+                    self.module_key,
+                    tenant_id,
+                )
                 return None
             return self.run(*args, **kwargs)
 
-    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any,
-                   einfo: Any) -> None:
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
         """A task that failed for good goes to the dead-letter table for an operator."""
         app = flask_app_of(self)
         if app is None:
@@ -64,11 +72,14 @@ class PlatformTask(Task):
 
         try:
             with app.app_context(), db.separate_session():
-                db.session.add(DeadLetter(
-                    task_name=self.name, tenant_id=kwargs.get("tenant_id"),
-                    arguments={"args": list(args), "kwargs": kwargs, "task_id": task_id},
-                    error=f"{type(exc).__name__}: {exc}"[:2000],
-                ))
+                db.session.add(
+                    DeadLetter(
+                        task_name=self.name,
+                        tenant_id=kwargs.get("tenant_id"),
+                        arguments={"args": list(args), "kwargs": kwargs, "task_id": task_id},
+                        error=f"{type(exc).__name__}: {exc}"[:2000],
+                    )
+                )
                 db.session.commit()
         except Exception:  # the dead-letter write must never hide the original failure
             log.exception("could not record dead letter for %s", task_id)
@@ -80,10 +91,11 @@ def _module_on(tenant_id: int, key: str) -> bool:
     return tenants.module_enabled(tenant_id, key)
 
 
-def celery_init_app(app: Flask, *, beat_schedule: dict[str, Any] | None = None,
-                    task_modules: tuple[str, ...] = ()) -> Celery:
+def celery_init_app(
+    app: Flask, *, beat_schedule: dict[str, Any] | None = None, task_modules: tuple[str, ...] = ()
+) -> Celery:
     celery = Celery(app.name, task_cls=PlatformTask)
-    celery.flask_app = app  # type: ignore[attr-defined]
+    celery.flask_app = app
     eager = app.config["CELERY_EAGER"]
     celery.conf.update(
         broker_url=app.config["BROKER_URL"] or "memory://",

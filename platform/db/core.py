@@ -54,6 +54,13 @@ def make_engine(url: str, **overrides: Any) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+            # pysqlite sends no BEGIN before a SAVEPOINT, so a savepoint that opened the
+            # transaction would commit on release; SQLAlchemy's recipe emits BEGIN itself.
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN")
 
         return engine
     options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}

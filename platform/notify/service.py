@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from lianxin.auth.models import User
 from lianxin.db import db, utcnow
@@ -30,37 +30,73 @@ def handler(topic: str) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         HANDLERS[topic] = fn
         return fn
+
     return register
 
 
-def enqueue(topic: str, payload: dict[str, Any], *, tenant_id: int | None,
-            dedupe_key: str | None = None, available_at: datetime | None = None) -> OutboxMessage:
+def enqueue(
+    topic: str,
+    payload: dict[str, Any],
+    *,
+    tenant_id: int | None,
+    dedupe_key: str | None = None,
+    available_at: datetime | None = None,
+) -> OutboxMessage:
     """Write a message in the caller's transaction. A repeated dedupe key adds nothing."""
     session = db.session
     if dedupe_key is not None:
-        existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        existing = session.scalar(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
+        )
         if existing is not None:
             return existing
-    message = OutboxMessage(topic=topic, payload=payload, tenant_id=tenant_id,
-                            dedupe_key=dedupe_key, available_at=available_at or utcnow())
-    try:
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:  # enqueued concurrently by another transaction
-        return session.scalars(
-            select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
-        ).one()
+    message = OutboxMessage(
+        topic=topic,
+        payload=payload,
+        tenant_id=tenant_id,
+        dedupe_key=dedupe_key,
+        available_at=available_at or utcnow(),
+    )
+    if dedupe_key is None:
+        session.add(message)
+        session.flush()
+    else:
+        # Only a dedupe key can collide: a SAVEPOINT lets the caller's transaction go on when
+        # another transaction enqueued the same key concurrently.
+        try:
+            with session.begin_nested():
+                session.add(message)
+        except IntegrityError:
+            return session.scalars(
+                select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
+            ).one()
     session.info.setdefault("outbox_new", []).append(message.id)
     return message
 
 
-def notify(user_ids: Iterable[int], title: str, body: str = "", *, tenant_id: int | None,
-           link: str | None = None, channels: Iterable[str] = ("inbox",),
-           dedupe_key: str | None = None) -> OutboxMessage:
+def notify(
+    user_ids: Iterable[int],
+    title: str,
+    body: str = "",
+    *,
+    tenant_id: int | None,
+    link: str | None = None,
+    channels: Iterable[str] = ("inbox",),
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
     chosen = [c for c in channels if c in CHANNELS]
-    return enqueue("notify", {"user_ids": sorted(set(user_ids)), "title": title, "body": body,
-                              "link": link, "channels": chosen},
-                   tenant_id=tenant_id, dedupe_key=dedupe_key)
+    return enqueue(
+        "notify",
+        {
+            "user_ids": sorted(set(user_ids)),
+            "title": title,
+            "body": body,
+            "link": link,
+            "channels": chosen,
+        },
+        tenant_id=tenant_id,
+        dedupe_key=dedupe_key,
+    )
 
 
 @handler("notify")
@@ -70,9 +106,16 @@ def _deliver_notification(message: OutboxMessage) -> None:
     users = db.session.scalars(select(User).where(User.id.in_(payload["user_ids"]))).all()
     for user in users:
         if "inbox" in payload["channels"]:
-            db.session.add(Notification(user_id=user.id, tenant_id=message.tenant_id,
-                                        outbox_id=message.id, title=text.title,
-                                        body=text.body, link=text.link))
+            db.session.add(
+                Notification(
+                    user_id=user.id,
+                    tenant_id=message.tenant_id,
+                    outbox_id=message.id,
+                    title=text.title,
+                    body=text.body,
+                    link=text.link,
+                )
+            )
         if "email" in payload["channels"] and user.email:
             EmailChannel().send(user.email, text)
         if "sms" in payload["channels"] and user.phone:
@@ -90,10 +133,14 @@ def deliver(message_id: int) -> bool:
     now = utcnow()
     claimed = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING,
-               OutboxMessage.available_at <= now)
-        .values(status=OutboxStatus.DELIVERED, delivered_at=now,
-                attempts=OutboxMessage.attempts + 1)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.available_at <= now,
+        )
+        .values(
+            status=OutboxStatus.DELIVERED, delivered_at=now, attempts=OutboxMessage.attempts + 1
+        )
         .returning(OutboxMessage.id, OutboxMessage.tenant_id)
     ).first()
     if claimed is None:
@@ -126,13 +173,21 @@ def _record_failure(message_id: int, exc: BaseException) -> None:
     message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         message.status = OutboxStatus.DEAD
-        session.add(DeadLetter(outbox_id=message.id, task_name=f"outbox:{message.topic}",
-                               tenant_id=message.tenant_id, arguments={"message_id": message.id},
-                               error=message.last_error))
+        session.add(
+            DeadLetter(
+                outbox_id=message.id,
+                task_name=f"outbox:{message.topic}",
+                tenant_id=message.tenant_id,
+                arguments={"message_id": message.id},
+                error=message.last_error,
+            )
+        )
         log.error("outbox message %s dead after %s attempts", message.id, message.attempts)
     else:
         # Exponential backoff: 30 s, 1 min, 2 min, … capped at one hour.
-        message.available_at = utcnow() + timedelta(seconds=min(3600, 30 * 2 ** (message.attempts - 1)))
+        message.available_at = utcnow() + timedelta(
+            seconds=min(3600, 30 * 2 ** (message.attempts - 1))
+        )
     session.commit()
 
 
@@ -140,31 +195,42 @@ def due_message_ids(limit: int = 500) -> list[tuple[int, int | None]]:
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.tenant_id)
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.available_at <= utcnow())
-        .order_by(OutboxMessage.available_at).limit(limit)
+        .order_by(OutboxMessage.available_at)
+        .limit(limit)
     ).all()
     return [(r.id, r.tenant_id) for r in rows]
 
 
 def inbox(user_id: int, *, limit: int = 50) -> list[Notification]:
-    return list(db.session.scalars(
-        select(Notification).where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def unread_count(user_id: int) -> int:
     from sqlalchemy import func
 
-    return db.session.scalar(
-        select(func.count()).select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def mark_read(user_id: int) -> None:
-    db.session.execute(update(Notification)
-                       .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-                       .values(read_at=utcnow()))
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
     db.session.commit()
 
 
@@ -175,6 +241,10 @@ def _kick_dispatch(session: Session) -> None:
     If the broker is down this only logs: the message is safe in the table and the beat sweep
     delivers it once the broker is back.
     """
+    if session.in_nested_transaction():
+        # SQLAlchemy also calls after_commit when a SAVEPOINT is released (begin_nested): the
+        # transaction is still open and its messages are not visible to the worker yet.
+        return
     new_ids = session.info.pop("outbox_new", None)
     if not new_ids:
         return
@@ -187,6 +257,13 @@ def _kick_dispatch(session: Session) -> None:
             log.warning("outbox %s queued for the sweep: %s", message_id, exc)
 
 
-@event.listens_for(LianxinSession, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop("outbox_new", None)
+@event.listens_for(LianxinSession, "after_transaction_end")
+def _forget_ended(session: Session, transaction: SessionTransaction) -> None:
+    """The whole transaction ended without a commit (rollback, close): forget its messages.
+
+    Only the outermost transaction counts: a SAVEPOINT rolled back inside it (a dedupe race in
+    `enqueue`, or the caller's own) leaves the messages enqueued before it to commit. After a
+    commit `_kick_dispatch` has already taken the list.
+    """
+    if transaction.parent is None:
+        session.info.pop("outbox_new", None)

@@ -11,8 +11,12 @@ from lianxin.api.base import BaseSchema, Blueprint
 from lianxin.storage import service as files
 from lianxin.web.scope import current_actor, current_township
 
-blp = Blueprint("files_api", __name__, url_prefix="/api/v1/t/<township_slug>/files",
-                description="文件：上传与下载（按乡镇隔离）")
+blp = Blueprint(
+    "files_api",
+    __name__,
+    url_prefix="/api/v1/t/<township_slug>/files",
+    description="文件：上传与下载（按乡镇隔离）",
+)
 
 
 class UploadSchema(BaseSchema):
@@ -35,8 +39,9 @@ class Files(MethodView):
     def post(self, data):
         """Upload a file"""
         upload = data["file"]
-        return files.save_upload(current_actor(), current_township(), upload.stream,
-                                 upload.filename or "file")
+        return files.save_upload(
+            current_actor(), current_township(), upload.stream, upload.filename or "file"
+        )
 
 
 @blp.route("/<int:file_id>")
@@ -47,5 +52,6 @@ class FileById(MethodView):
         result = files.open_download(current_actor(), current_township(), file_id)
         data = result.stream.read()
         result.stream.close()
-        return Response(data, mimetype=result.file.content_type,
-                         headers={"X-Content-Type-Options": "nosniff"})
+        return Response(
+            data, mimetype=result.file.content_type, headers={"X-Content-Type-Options": "nosniff"}
+        )

@@ -58,17 +58,21 @@ class S3Storage:
 
         self.bucket = bucket
         self.client = boto3.client(
-            "s3", endpoint_url=endpoint_url, region_name=region,
-            config=Config(retries={"max_attempts": 3, "mode": "standard"},
-                          connect_timeout=5, read_timeout=30),
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            config=Config(
+                retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30
+            ),
         )
 
     def put(self, key: str, stream: IO[bytes], content_type: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            self.client.upload_fileobj(stream, self.bucket, key,
-                                       ExtraArgs={"ContentType": content_type})
+            self.client.upload_fileobj(
+                stream, self.bucket, key, ExtraArgs={"ContentType": content_type}
+            )
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(str(exc)) from exc
 
@@ -76,7 +80,7 @@ class S3Storage:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"]  # type: ignore[no-any-return]
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(str(exc)) from exc
 
@@ -98,12 +102,13 @@ def init_app(app: Flask) -> None:
     if backend == "local":
         storage: Storage = LocalStorage(app.config["STORAGE_LOCAL_ROOT"])
     elif backend == "s3":
-        storage = S3Storage(app.config["S3_BUCKET"], app.config["S3_ENDPOINT_URL"],
-                            app.config["S3_REGION"])
+        storage = S3Storage(
+            app.config["S3_BUCKET"], app.config["S3_ENDPOINT_URL"], app.config["S3_REGION"]
+        )
     else:
         raise RuntimeError(f"unknown LIANXIN_STORAGE {backend!r} (local or s3)")
     app.extensions["lianxin.storage"] = storage
 
 
 def storage() -> Storage:
-    return current_app.extensions["lianxin.storage"]  # type: ignore[no-any-return]
+    return current_app.extensions["lianxin.storage"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import tempfile
@@ -56,16 +57,28 @@ def _sniff(head: bytes, filename: str) -> str | None:
         if mime == "application/zip" and suffix in (".xlsx", ".docx"):
             mime = next(m for m, s in ALLOWED.items() if s == suffix)
         return mime if mime in ALLOWED else None
-    if suffix in TEXT_SUFFIXES:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                head.decode("gb18030")
-            except UnicodeDecodeError:
-                return None
+    if suffix in TEXT_SUFFIXES and _is_text(head):
         return TEXT_SUFFIXES[suffix]
     return None
+
+
+# Control characters that text (CSV, plain text) does not contain; binary data nearly always does.
+_CONTROL = frozenset(chr(c) for c in (*range(0x20), 0x7F)) - frozenset("\t\n\r\f")
+
+
+def _is_text(head: bytes) -> bool:
+    """UTF-8 or GB18030 text without control characters.
+
+    `head` is the first bytes of the file and may end inside a multi-byte character (a Chinese
+    CSV cut at 8 KiB), so it is decoded incrementally: an incomplete tail is not an error.
+    """
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return not _CONTROL.intersection(text)
+    return False
 
 
 def _safe_name(filename: str) -> str:
@@ -79,8 +92,14 @@ class Download:
     stream: IO[bytes]
 
 
-def save_upload(actor: Actor, township: Township, stream: IO[bytes], filename: str, *,
-                purpose: str = "attachment") -> StoredFile:
+def save_upload(
+    actor: Actor,
+    township: Township,
+    stream: IO[bytes],
+    filename: str,
+    *,
+    purpose: str = "attachment",
+) -> StoredFile:
     """Check and store one upload, then write its row. Commits."""
     if not permissions.can_enter_township(actor, township):
         raise NotFound()
@@ -92,8 +111,10 @@ def save_upload(actor: Actor, township: Township, stream: IO[bytes], filename: s
         while chunk := stream.read(64 * 1024):
             size += len(chunk)
             if size > limit:
-                raise FileTooLarge(_("文件超过大小上限（%(mb)d MB）", mb=limit // (1024 * 1024)),
-                                   errors={"file": [_("文件过大")]})
+                raise FileTooLarge(
+                    _("文件超过大小上限（%(mb)d MB）", mb=limit // (1024 * 1024)),
+                    errors={"file": [_("文件过大")]},
+                )
             digest.update(chunk)
             spool.write(chunk)
         if size == 0:
@@ -102,7 +123,8 @@ def save_upload(actor: Actor, township: Township, stream: IO[bytes], filename: s
         content_type = _sniff(spool.read(8192), filename)
         if content_type is None:
             raise ValidationFailed(
-                errors={"file": [_("不支持的文件类型（允许 PDF、图片、Excel、Word、CSV、文本）")]})
+                errors={"file": [_("不支持的文件类型（允许 PDF、图片、Excel、Word、CSV、文本）")]}
+            )
         spool.seek(0)
         tenant_id = require_tenant_id()
         key = f"t/{tenant_id}/{purpose}/{uuid.uuid4().hex}{ALLOWED[content_type]}"
@@ -111,9 +133,15 @@ def save_upload(actor: Actor, township: Township, stream: IO[bytes], filename: s
         except StorageError as exc:
             log.warning("upload failed: %s", exc)
             raise StorageUnavailable(_("文件存储暂时不可用，请稍后重试。")) from exc
-    record = StoredFile(storage_key=key, filename=_safe_name(filename),
-                        content_type=content_type, size=size, sha256=digest.hexdigest(),
-                        purpose=purpose, uploaded_by_id=actor.user_id)
+    record = StoredFile(
+        storage_key=key,
+        filename=_safe_name(filename),
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        purpose=purpose,
+        uploaded_by_id=actor.user_id,
+    )
     db.session.add(record)
     try:
         db.session.commit()

@@ -13,8 +13,9 @@ from lianxin.storage import service as files
 from lianxin.storage.models import StoredFile
 from lianxin.web.scope import current_actor, current_township
 
-bp = Blueprint("files", __name__, url_prefix="/t/<township_slug>/files",
-               template_folder="templates")
+bp = Blueprint(
+    "files", __name__, url_prefix="/t/<township_slug>/files", template_folder="templates"
+)
 
 
 @bp.route("/", methods=["GET", "POST"], endpoint="index")
@@ -30,10 +31,13 @@ def files_index():
                 flash(_("文件已上传。"), "success")
                 return redirect(url_for(".index"))
             except DomainError as exc:
-                flash(exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
-                      "error")
-    rows = db.session.scalars(select(StoredFile).order_by(StoredFile.created_at.desc())
-                              .limit(100)).all()
+                flash(
+                    exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
+                    "error",
+                )
+    rows = db.session.scalars(
+        select(StoredFile).order_by(StoredFile.created_at.desc()).limit(100)
+    ).all()
     return render_template("storage/files.html", files=rows, form=EmptyForm())
 
 
@@ -54,5 +58,6 @@ def download(file_id: int):
     from urllib.parse import quote
 
     response.headers["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(result.file.filename)}")
+        f"attachment; filename*=UTF-8''{quote(result.file.filename)}"
+    )
     return response

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lianxin.db import db
-from lianxin.db.tenancy import UNSCOPED_ACROSS_TOWNSHIPS, tenant_context
+from lianxin.db.tenancy import tenant_context
 from lianxin.storage.models import StoredFile
 from tests.conftest import service_missing
 from tests.helpers import assert_error, bearer, login
@@ -34,14 +34,17 @@ def page_url(slug: str, file_id: int | None = None) -> str:
 
 
 def api_upload(client: Any, user: Any, slug: str, data: bytes, name: str) -> Any:
-    return client.post(api_url(slug), headers=bearer(user), content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(data), name)})
+    return client.post(
+        api_url(slug),
+        headers=bearer(user),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(data), name)},
+    )
 
 
-def all_files() -> list[StoredFile]:
-    with UNSCOPED_ACROSS_TOWNSHIPS("tests: every township's file rows"):
-        db.session.rollback()
-        return list(db.session.scalars(select(StoredFile).order_by(StoredFile.id)))
+def all_files(world: Any) -> list[StoredFile]:
+    """Every township's file rows, read township by township (RLS hides the rest on PostgreSQL)."""
+    return [f for t in (world.township, world.other, world.far) for f in files_of(t)]
 
 
 def files_of(township: Any) -> list[StoredFile]:
@@ -56,6 +59,7 @@ def stored_objects(app: Any) -> list[Path]:
 
 
 # --- local folder ---------------------------------------------------------------------------------
+
 
 def test_api_upload_and_download_round_trip(app, client, world):
     admin = world.users["township_admin"]
@@ -83,8 +87,11 @@ def test_api_upload_and_download_round_trip(app, client, world):
 def test_page_upload_and_download_round_trip(app, client, world):
     staff = world.users["township_staff"]
     login(client, staff)
-    response = client.post(page_url("jia-zhen"), content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(PNG), "走访照片.png")})
+    response = client.post(
+        page_url("jia-zhen"),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(PNG), "走访照片.png")},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
     (record,) = files_of(world.township)
@@ -101,23 +108,43 @@ def test_page_upload_and_download_round_trip(app, client, world):
     assert "attachment" in download.headers["Content-Disposition"]
 
 
-@pytest.mark.parametrize("name, data", [("setup.exe", EXE), ("报告.pdf", EXE),
-                                        ("报告.pdf", NOISE), ("名单.csv", NOISE)])
+@pytest.mark.parametrize(
+    "name, data", [("setup.exe", EXE), ("报告.pdf", EXE), ("报告.pdf", NOISE), ("名单.csv", NOISE)]
+)
 def test_wrong_type_is_refused_by_content(app, client, world, name, data):
     response = api_upload(client, world.users["township_admin"], "jia-zhen", data, name)
     body = assert_error(response, 422, "validation_error")
     assert list(body["errors"]) == ["file"]
-    assert all_files() == []
+    assert all_files(world) == []
     assert stored_objects(app) == []
+
+
+@pytest.mark.parametrize("encoding, prefix", [("utf-8", b""), ("gb18030", b"#")])
+def test_chinese_text_cut_inside_a_character_is_still_text(app, client, world, encoding, prefix):
+    """The type check reads the first 8 KiB: a Chinese CSV cut there mid-character is still CSV."""
+    data = prefix + ("代表姓名,联系电话,所在村组\n" * 1000).encode(encoding)
+    with pytest.raises(UnicodeDecodeError):
+        data[:8192].decode(encoding)
+    response = api_upload(client, world.users["township_admin"], "jia-zhen", data, "名单.csv")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["content_type"] == "text/csv"
+    download = client.get(
+        api_url("jia-zhen", response.get_json()["id"]),
+        headers=bearer(world.users["township_admin"]),
+    )
+    assert download.data == data
 
 
 def test_wrong_type_on_the_page_is_refused_with_a_message(app, client, world):
     login(client, world.users["township_admin"])
-    response = client.post(page_url("jia-zhen"), content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(EXE), "通知.pdf")})
+    response = client.post(
+        page_url("jia-zhen"),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(EXE), "通知.pdf")},
+    )
     assert response.status_code == 200
     assert "不支持的文件类型" in response.get_data(as_text=True)
-    assert all_files() == []
+    assert all_files(world) == []
     assert stored_objects(app) == []
 
 
@@ -125,7 +152,7 @@ def test_empty_upload_is_refused(app, client, world):
     response = api_upload(client, world.users["township_admin"], "jia-zhen", b"", "空.txt")
     body = assert_error(response, 422, "validation_error")
     assert list(body["errors"]) == ["file"]
-    assert all_files() == []
+    assert all_files(world) == []
 
 
 class TestTooLarge:
@@ -138,7 +165,7 @@ class TestTooLarge:
         response = api_upload(client, world.users["township_admin"], "jia-zhen", big, "大.pdf")
         body = assert_error(response, 413, "file_too_large")
         assert list(body["errors"]) == ["file"]
-        assert all_files() == []
+        assert all_files(world) == []
         assert stored_objects(app) == []
 
     def test_a_file_at_the_limit_is_accepted(self, app, client, world):
@@ -151,16 +178,19 @@ class TestTooLarge:
         huge = PDF + bytes(128 * 1024)
         response = api_upload(client, world.users["township_admin"], "jia-zhen", huge, "巨.pdf")
         assert_error(response, 413)
-        assert all_files() == []
+        assert all_files(world) == []
         assert stored_objects(app) == []
 
     def test_oversize_on_the_page_is_refused_with_a_message(self, app, client, world):
         login(client, world.users["township_admin"])
-        response = client.post(page_url("jia-zhen"), content_type="multipart/form-data",
-                               data={"file": (io.BytesIO(PDF + bytes(2048)), "大.pdf")})
+        response = client.post(
+            page_url("jia-zhen"),
+            content_type="multipart/form-data",
+            data={"file": (io.BytesIO(PDF + bytes(2048)), "大.pdf")},
+        )
         assert response.status_code == 200
         assert "文件超过大小上限" in response.get_data(as_text=True)
-        assert all_files() == []
+        assert all_files(world) == []
         assert stored_objects(app) == []
 
 
@@ -186,7 +216,7 @@ def test_another_townships_file_is_not_found(app, client, world):
     assert client.get(page_url("yi-zhen")).status_code == 404
     refused = api_upload(client, ours, "yi-zhen", PDF, "越界.pdf")
     assert_error(refused, 404)
-    assert len(all_files()) == 2
+    assert len(all_files(world)) == 2
 
     # The owner still gets its file.
     response = client.get(api_url("yi-zhen", other["id"]), headers=bearer(theirs))
@@ -195,13 +225,20 @@ def test_another_townships_file_is_not_found(app, client, world):
 
 
 def test_anonymous_requests_are_refused(app, client, world):
-    assert_error(client.post(api_url("jia-zhen"), content_type="multipart/form-data",
-                             data={"file": (io.BytesIO(PDF), "a.pdf")}), 401)
+    assert_error(
+        client.post(
+            api_url("jia-zhen"),
+            content_type="multipart/form-data",
+            data={"file": (io.BytesIO(PDF), "a.pdf")},
+        ),
+        401,
+    )
     assert client.get(page_url("jia-zhen")).status_code == 302  # to the login page
-    assert all_files() == []
+    assert all_files(world) == []
 
 
 # --- S3 through boto3, against moto's server on 127.0.0.1 -----------------------------------------
+
 
 def _closed_port() -> int:
     with socket.socket() as sock:
@@ -220,7 +257,7 @@ def s3_endpoint() -> Iterator[str]:
     try:
         server.start()
         host, port = server.get_host_and_port()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         service_missing("S3 (moto server)", f"could not start: {type(exc).__name__}: {exc}")
     try:
         yield f"http://{host}:{port}"
@@ -270,8 +307,12 @@ def close_storage(app: Any) -> Iterator[None]:
 class TestS3:
     @pytest.fixture
     def app_config(self, s3: Any, s3_endpoint: str) -> dict[str, Any]:
-        return {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": s3_endpoint,
-                "S3_BUCKET": s3.bucket, "S3_REGION": "us-east-1"}
+        return {
+            "STORAGE_BACKEND": "s3",
+            "S3_ENDPOINT_URL": s3_endpoint,
+            "S3_BUCKET": s3.bucket,
+            "S3_REGION": "us-east-1",
+        }
 
     def test_round_trip_under_the_tenant_prefix(self, app, client, world, s3, close_storage):
         admin = world.users["township_admin"]
@@ -303,21 +344,24 @@ class TestS3:
         assert_error(client.get(api_url("yi-zhen", other["id"]), headers=bearer(ours)), 404)
         login(client, ours)
         assert client.get(page_url("jia-zhen", other["id"])).status_code == 404
-        assert client.get(api_url("yi-zhen", other["id"]),
-                          headers=bearer(theirs)).data == PNG
+        assert client.get(api_url("yi-zhen", other["id"]), headers=bearer(theirs)).data == PNG
 
 
 @pytest.mark.s3
 class TestS3Down:
     @pytest.fixture
     def app_config(self, aws_env: None) -> dict[str, Any]:
-        return {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": f"http://127.0.0.1:{_closed_port()}",
-                "S3_BUCKET": "lianxin-unreachable", "S3_REGION": "us-east-1"}
+        return {
+            "STORAGE_BACKEND": "s3",
+            "S3_ENDPOINT_URL": f"http://127.0.0.1:{_closed_port()}",
+            "S3_BUCKET": "lianxin-unreachable",
+            "S3_REGION": "us-east-1",
+        }
 
     def test_upload_fails_clearly_and_writes_no_row(self, app, client, world, close_storage):
         response = api_upload(client, world.users["township_admin"], "jia-zhen", PDF, "a.pdf")
         body = assert_error(response, 503, "storage_unavailable")
         assert "文件存储暂时不可用" in body["message"]
-        assert all_files() == []
+        assert all_files(world) == []
         with tenant_context(world.township.id):
             assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0

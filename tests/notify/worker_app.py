@@ -1,0 +1,18 @@
+"""`python -m celery -A tests.notify.worker_app worker`: the real worker of test_worker.py.
+
+Built from the environment exactly as worker/__init__.py builds the production worker, with the
+test modules registered and the test run's own queue and Redis key prefix.
+"""
+
+import os
+
+from lianxin.app import create_app
+from tests.notify.worker_tasks import isolate
+from tests.testmodule import TEST_MODULES
+
+flask_app = create_app(modules=TEST_MODULES)
+celery = flask_app.extensions["celery"]
+isolate(
+    celery, queue=os.environ["LIANXIN_TEST_QUEUE"], result_backend=os.environ["LIANXIN_BROKER_URL"]
+)
+app = celery
