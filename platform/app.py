@@ -94,6 +94,10 @@ def _init_login(app: Flask) -> None:
 
 def _register_pages(app: Flask) -> None:
     from lianxin.auth.views import bp as auth_pages
+    from lianxin.people.import_views import bp as people_import_pages
+    from lianxin.people.public_views import bp as public_people_pages
+    from lianxin.people.structure_views import bp as people_structure_pages
+    from lianxin.people.views import bp as people_pages
     from lianxin.storage.views import bp as file_pages
     from lianxin.tenants.views import county_bp, platform_bp, public_bp, township_bp
     from lianxin.web.views import bp as web_pages
@@ -106,6 +110,10 @@ def _register_pages(app: Flask) -> None:
         township_bp,
         public_bp,
         file_pages,
+        people_pages,
+        people_import_pages,
+        people_structure_pages,
+        public_people_pages,
     ):
         app.register_blueprint(blueprint)
 
@@ -113,13 +121,25 @@ def _register_pages(app: Flask) -> None:
 def _register_api(app: Flask) -> None:
     from lianxin.api.base import LianxinApi
     from lianxin.auth.api import blp as auth_api
+    from lianxin.people.api import blp as people_api
+    from lianxin.people.import_api import blp as people_import_api
+    from lianxin.people.stats_api import blp as people_stats_api
     from lianxin.storage.api import blp as files_api
     from lianxin.tenants.api import county_blp, platform_blp, township_blp
 
     # One Api per app: flask-smorest keeps the OpenAPI document on the Api object.
     api = LianxinApi(app)
     app.extensions["lianxin.api"] = api
-    for blueprint in (auth_api, platform_blp, county_blp, township_blp, files_api):
+    for blueprint in (
+        auth_api,
+        platform_blp,
+        county_blp,
+        township_blp,
+        files_api,
+        people_api,
+        people_import_api,
+        people_stats_api,
+    ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
 

@@ -130,7 +130,7 @@ def celery_init_app(
             "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
             **(beat_schedule or {}),
         },
-        imports=("lianxin.notify.tasks", *task_modules),
+        imports=("lianxin.notify.tasks", "lianxin.people.tasks", *task_modules),
     )
     # Tasks defined with @shared_task bind to whichever app is current; make it this one.
     celery.set_default()

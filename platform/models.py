@@ -3,6 +3,15 @@
 from lianxin.audit.models import AuditChainHead, AuditEntry
 from lianxin.auth.models import ApiToken, Membership, SetupLink, User
 from lianxin.notify.models import DeadLetter, Notification, OutboxMessage
+from lianxin.people.models import (
+    GroupMembership,
+    HandlingUnit,
+    Household,
+    ImportJob,
+    PartyMember,
+    Representative,
+    RepresentativeGroup,
+)
 from lianxin.storage.models import StoredFile
 from lianxin.tenants.models import Branch, County, Township, TownshipModule
 
@@ -13,9 +22,16 @@ __all__ = [
     "Branch",
     "County",
     "DeadLetter",
+    "GroupMembership",
+    "HandlingUnit",
+    "Household",
+    "ImportJob",
     "Membership",
     "Notification",
     "OutboxMessage",
+    "PartyMember",
+    "Representative",
+    "RepresentativeGroup",
     "SetupLink",
     "StoredFile",
     "Township",

@@ -14,6 +14,7 @@ After each request the whole database is compared with a snapshot taken before: 
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 from typing import Any
@@ -141,7 +142,9 @@ def _request_schema(app: Any, rule: Rule, method: str) -> dict[str, Any] | None:
             template = template.replace(f"<{conv}{name}>", "{" + name + "}")
     op = spec["paths"].get(template, {}).get(method.lower(), {})
     content = (op.get("requestBody") or {}).get("content", {})
-    schema = (content.get("application/json") or {}).get("schema")
+    schema = (content.get("application/json") or content.get("multipart/form-data") or {}).get(
+        "schema"
+    )
     if schema and "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
     return schema
@@ -159,6 +162,13 @@ def valid_body(app: Any, rule: Rule, method: str) -> dict[str, Any] | None:
     }
 
 
+# A 1×1 PNG for routes that take an uploaded image.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415478da63f8ffff3f0005fe02fea7d6a9a80000000049454e44ae426082"
+)
+
+
 def _request(
     client: Any,
     method: str,
@@ -168,6 +178,9 @@ def _request(
     headers: dict[str, str],
     body: dict[str, Any] | None = None,
 ) -> Any:
+    if api and body and any(v == "<file>" for v in body.values()):
+        files = {k: (io.BytesIO(PNG), "x.png") if v == "<file>" else v for k, v in body.items()}
+        return client.open(path, method=method, headers=headers, data=files)
     if api:
         return client.open(
             path,
@@ -295,7 +308,7 @@ def _api_bodies(app: Any) -> list[tuple[str, str, dict[str, Any]]]:
             if "$ref" in schema:
                 schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
             props = schema.get("properties", {})
-            id_fields = [n for n in props if n.endswith("_id")]
+            id_fields = [n for n, p in props.items() if n.endswith("_id") and not p.get("readOnly")]
             if id_fields:
                 out.append(
                     (
@@ -319,8 +332,14 @@ def _sample(name: str, prop: dict[str, Any]) -> Any:
         return {}
     if kind == "array":
         return []
+    if prop.get("format") == "binary" or (kind == "string" and prop.get("format") == "binary"):
+        return "<file>"
     if prop.get("format") == "email":
         return "x@example.cn"
+    if prop.get("format") == "date":
+        return "2020-01-02"
+    if prop.get("format") == "date-time":
+        return "2020-01-02T03:04:05+00:00"
     return f"walker-{name}"
 
 

@@ -53,6 +53,9 @@ class Membership(Base):
     __tablename__ = "memberships"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "branch_id"], ["branches.tenant_id", "branches.id"]),
+        ForeignKeyConstraint(
+            ["tenant_id", "unit_id"], ["handling_units.tenant_id", "handling_units.id"]
+        ),
         Index("ix_memberships_tenant_role", "tenant_id", "role"),
     )
 

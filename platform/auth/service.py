@@ -33,6 +33,7 @@ from lianxin.errors import (
     TownshipSuspended,
     ValidationFailed,
 )
+from lianxin.people.models import HandlingUnit
 from lianxin.tenants.models import Branch, Township, TownshipStatus
 
 USERNAME_RE = re.compile(r"^[a-zA-Z0-9_.-]{3,64}$")
@@ -278,7 +279,13 @@ def _membership_summary(m: Membership) -> dict[str, object]:
 
 
 def grant_township_role(
-    actor: Actor, township: Township, *, user: User, role: Role, branch_id: int | None = None
+    actor: Actor,
+    township: Township,
+    *,
+    user: User,
+    role: Role,
+    branch_id: int | None = None,
+    unit_id: int | None = None,
 ) -> Membership:
     """Internal building block; callers check permission."""
     if role not in TOWNSHIP_ROLES:
@@ -288,6 +295,8 @@ def grant_township_role(
     if branch_id is not None and db.session.get(Branch, (township.id, branch_id)) is None:
         # Another township's branch id is simply not found here.
         raise NotFound(_("未找到该支部"))
+    if unit_id is not None and db.session.get(HandlingUnit, (township.id, unit_id)) is None:
+        raise NotFound(_("未找到该承办单位"))
     exists = db.session.scalar(
         select(Membership.id).where(
             Membership.user_id == user.id,
@@ -306,6 +315,7 @@ def grant_township_role(
         tenant_id=township.id,
         county_id=township.county_id,
         branch_id=branch_id,
+        unit_id=unit_id,
     )
     db.session.add(membership)
     db.session.flush()
@@ -337,6 +347,7 @@ def add_township_member(
     phone: str | None = None,
     email: str | None = None,
     branch_id: int | None = None,
+    unit_id: int | None = None,
 ) -> NewMember:
     """Give an existing member of the township a role, or create a new user with one."""
     if not permissions.can_administer_township(actor, township.id):
@@ -349,7 +360,9 @@ def add_township_member(
     else:
         user = create_user(username or "", display_name or "", phone=phone, email=email)
         token = issue_setup_link(user)
-    membership = grant_township_role(actor, township, user=user, role=role, branch_id=branch_id)
+    membership = grant_township_role(
+        actor, township, user=user, role=role, branch_id=branch_id, unit_id=unit_id
+    )
     if token and user.email:
         _send_setup_link(user, token, township.id)
     db.session.commit()

@@ -19,7 +19,7 @@ blp = Blueprint(
 )
 
 
-class UploadSchema(BaseSchema):
+class FileUploadSchema(BaseSchema):
     file = Upload(required=True)
 
 
@@ -34,7 +34,7 @@ class StoredFileSchema(BaseSchema):
 
 @blp.route("/")
 class Files(MethodView):
-    @blp.arguments(UploadSchema, location="files")
+    @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, StoredFileSchema)
     def post(self, data):
         """Upload a file"""

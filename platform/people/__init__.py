@@ -1,0 +1,1 @@
+"""The people of a township: representatives, groups, handling units, party members, households."""

@@ -1,0 +1,264 @@
+"""People API: the roster, groups, handling units, party members and households."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest.fields import Upload
+
+from lianxin.api.base import BaseSchema, Blueprint
+from lianxin.auth import service as accounts
+from lianxin.people import service as people
+from lianxin.people.schemas import (
+    AccountLinkedSchema,
+    AccountSchema,
+    BranchFilterSchema,
+    EndQualificationSchema,
+    GroupAssignSchema,
+    GroupPatchSchema,
+    GroupSchema,
+    HouseholdPatchSchema,
+    HouseholdSchema,
+    PartyMemberPatchSchema,
+    PartyMemberSchema,
+    RepresentativePatchSchema,
+    RepresentativeQuerySchema,
+    RepresentativeSchema,
+    UnitPatchSchema,
+    UnitSchema,
+    UnitUserAddedSchema,
+    UnitUserSchema,
+)
+from lianxin.web.scope import current_actor, current_township
+
+blp = Blueprint("people_api", __name__, url_prefix="/api/v1/t/<township_slug>",
+                description="代表名册、代表小组、承办单位、党员与群众")
+
+
+def _ctx():
+    return current_actor(), current_township()
+
+
+class PhotoSchema(BaseSchema):
+    photo = Upload(required=True)
+
+
+def _group_out(view: people.GroupView) -> dict:
+    return {"id": view.group.id, "name": view.group.name, "description": view.group.description,
+            "is_active": view.group.is_active,
+            "members": [{"rep": rep, "role": role} for rep, role in view.members]}
+
+
+@blp.route("/representatives")
+class Representatives(MethodView):
+    @blp.arguments(RepresentativeQuerySchema, location="query")
+    @blp.response(200, RepresentativeSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """The roster in pinyin order; search by name, pinyin or initials"""
+        rows, total = people.list_representatives(
+            *_ctx(), **args, offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return rows
+
+    @blp.arguments(RepresentativeSchema)
+    @blp.response(201, RepresentativeSchema)
+    def post(self, data):
+        """Add a representative"""
+        return people.create_representative(*_ctx(), data)
+
+
+@blp.route("/representatives/<int:rep_id>")
+class RepresentativeById(MethodView):
+    @blp.response(200, RepresentativeSchema)
+    def get(self, rep_id: int):
+        """One representative"""
+        return people.get_representative(*_ctx(), rep_id)
+
+    @blp.arguments(RepresentativePatchSchema)
+    @blp.response(200, RepresentativeSchema)
+    def patch(self, data, rep_id: int):
+        """Change a representative's record"""
+        return people.update_representative(*_ctx(), rep_id, data)
+
+
+@blp.route("/representatives/<int:rep_id>/end")
+class EndQualification(MethodView):
+    @blp.arguments(EndQualificationSchema)
+    @blp.response(200, RepresentativeSchema)
+    def post(self, data, rep_id: int):
+        """End a qualification (transferred, resigned, recalled …); history is kept"""
+        return people.end_qualification(*_ctx(), rep_id, reason=data["reason"], on=data["on"],
+                                        note=data["note"])
+
+
+@blp.route("/representatives/<int:rep_id>/account")
+class RepresentativeAccount(MethodView):
+    @blp.arguments(AccountSchema)
+    @blp.response(201, AccountLinkedSchema)
+    def post(self, data, rep_id: int):
+        """Give a representative a login (existing member, or a new user with a set-up link)"""
+        rep, token = people.link_account(*_ctx(), rep_id, **data)
+        return {"representative_id": rep.id, "user_id": rep.user_id,
+                "setup_url": accounts.setup_url(token) if token else None}
+
+
+@blp.route("/representatives/<int:rep_id>/photo")
+class RepresentativePhoto(MethodView):
+    @blp.arguments(PhotoSchema, location="files")
+    @blp.response(200, RepresentativeSchema)
+    def put(self, data, rep_id: int):
+        """Set a representative's photo (JPG, PNG or WebP)"""
+        upload = data["photo"]
+        return people.set_photo(*_ctx(), rep_id, upload.stream, upload.filename or "photo")
+
+
+@blp.route("/groups")
+class Groups(MethodView):
+    @blp.response(200, GroupSchema(many=True))
+    def get(self):
+        """Representative groups with their current members and roles"""
+        return [_group_out(v) for v in people.list_groups(*_ctx())]
+
+    @blp.arguments(GroupSchema)
+    @blp.response(201, GroupSchema)
+    def post(self, data):
+        """Create a group"""
+        actor, township = _ctx()
+        group = people.create_group(actor, township, **data)
+        return _group_out(people.get_group(actor, township, group.id))
+
+
+@blp.route("/groups/<int:group_id>")
+class GroupById(MethodView):
+    @blp.response(200, GroupSchema)
+    def get(self, group_id: int):
+        """One group"""
+        return _group_out(people.get_group(*_ctx(), group_id))
+
+    @blp.arguments(GroupPatchSchema)
+    @blp.response(200, GroupSchema)
+    def patch(self, data, group_id: int):
+        """Rename, describe or deactivate a group"""
+        actor, township = _ctx()
+        people.update_group(actor, township, group_id, data)
+        return _group_out(people.get_group(actor, township, group_id))
+
+
+@blp.route("/groups/<int:group_id>/members")
+class GroupMembers(MethodView):
+    @blp.arguments(GroupAssignSchema)
+    @blp.response(200, GroupSchema)
+    def post(self, data, group_id: int):
+        """Put a representative in the group with a role (leader, deputy, liaison, member)"""
+        actor, township = _ctx()
+        people.assign_to_group(actor, township, rep_id=data["representative_id"],
+                               group_id=group_id, role=data["role"], on=data["on"])
+        return _group_out(people.get_group(actor, township, group_id))
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @blp.response(200, UnitSchema(many=True))
+    def get(self):
+        """Handling units (承办单位)"""
+        return people.list_units(*_ctx())
+
+    @blp.arguments(UnitSchema)
+    @blp.response(201, UnitSchema)
+    def post(self, data):
+        """Add a handling unit"""
+        return people.create_unit(*_ctx(), data)
+
+
+@blp.route("/units/<int:unit_id>")
+class UnitById(MethodView):
+    @blp.response(200, UnitSchema)
+    def get(self, unit_id: int):
+        """One handling unit"""
+        return people.get_unit(*_ctx(), unit_id)
+
+    @blp.arguments(UnitPatchSchema)
+    @blp.response(200, UnitSchema)
+    def patch(self, data, unit_id: int):
+        """Change a handling unit"""
+        return people.update_unit(*_ctx(), unit_id, data)
+
+
+@blp.route("/units/<int:unit_id>/users")
+class UnitUsers(MethodView):
+    @blp.arguments(UnitUserSchema)
+    @blp.response(201, UnitUserAddedSchema)
+    def post(self, data, unit_id: int):
+        """A user who answers for the unit (existing member, or a new user with a set-up link)"""
+        added = people.add_unit_user(*_ctx(), unit_id, **data)
+        return {"membership_id": added.membership.id, "user_id": added.membership.user_id,
+                "setup_url": accounts.setup_url(added.setup_token) if added.setup_token else None}
+
+
+@blp.route("/party-members")
+class PartyMembers(MethodView):
+    @blp.arguments(BranchFilterSchema, location="query")
+    @blp.response(200, PartyMemberSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Party members, by branch, in pinyin order"""
+        rows, total = people.list_party_members(
+            *_ctx(), **args, offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return rows
+
+    @blp.arguments(PartyMemberSchema)
+    @blp.response(201, PartyMemberSchema)
+    def post(self, data):
+        """Add a party member"""
+        return people.save_party_member(*_ctx(), data)
+
+
+@blp.route("/party-members/<int:member_id>")
+class PartyMemberById(MethodView):
+    @blp.response(200, PartyMemberSchema)
+    def get(self, member_id: int):
+        """One party member"""
+        return people.get_party_member(*_ctx(), member_id)
+
+    @blp.arguments(PartyMemberPatchSchema)
+    @blp.response(200, PartyMemberSchema)
+    def patch(self, data, member_id: int):
+        """Change a party member"""
+        return people.save_party_member(*_ctx(), data, member_id)
+
+
+@blp.route("/households")
+class Households(MethodView):
+    @blp.arguments(BranchFilterSchema, location="query")
+    @blp.response(200, HouseholdSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Households, by branch"""
+        rows, total = people.list_households(
+            *_ctx(), branch_id=args["branch_id"], offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return rows
+
+    @blp.arguments(HouseholdSchema)
+    @blp.response(201, HouseholdSchema)
+    def post(self, data):
+        """Add a household"""
+        return people.save_household(*_ctx(), data)
+
+
+@blp.route("/households/<int:household_id>")
+class HouseholdById(MethodView):
+    @blp.response(200, HouseholdSchema)
+    def get(self, household_id: int):
+        """One household"""
+        return people.get_household(*_ctx(), household_id)
+
+    @blp.arguments(HouseholdPatchSchema)
+    @blp.response(200, HouseholdSchema)
+    def patch(self, data, household_id: int):
+        """Change a household"""
+        return people.save_household(*_ctx(), data, household_id)
