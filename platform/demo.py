@@ -17,6 +17,7 @@ from lianxin.auth.roles import Role
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.registry import current_registry
+from lianxin.people.models import Representative
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Branch, County, Township
 
@@ -181,6 +182,17 @@ def load(password: str | None = None) -> list[DemoLogin]:
         _grant(user, role, township=chengguan, branch_id=branch_id)
         logins.append(DemoLogin(username, password, role.label, chengguan.name))
 
+    for seed, (_name, slug, *_rest) in enumerate(TOWNSHIPS):
+        township = tenants.township_by_slug(slug)
+        assert township is not None
+        _load_people(township, seed)
+    with tenant_context(chengguan.id):
+        first = db.session.scalar(select(Representative).order_by(Representative.name_pinyin))
+        cg_rep = db.session.scalar(select(User).where(User.username == "cg.rep"))
+        if first is not None and cg_rep is not None and first.user_id is None:
+            first.user_id = cg_rep.id
+            db.session.commit()
+
     # One representative of two townships, to show the township switcher.
     both = _user("multi.rep", "孙两地", password)
     hekou = tenants.township_by_slug("hekou")
@@ -190,3 +202,133 @@ def load(password: str | None = None) -> list[DemoLogin]:
     db.session.commit()
     logins.append(DemoLogin("multi.rep", password, Role.REPRESENTATIVE.label, "城关镇、河口镇"))
     return logins
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = [
+    "秀英",
+    "建国",
+    "桂兰",
+    "志强",
+    "海燕",
+    "德胜",
+    "丽华",
+    "卫东",
+    "春梅",
+    "国庆",
+    "晓红",
+    "文斌",
+    "玉珍",
+    "永刚",
+    "慧敏",
+    "长江",
+    "淑芬",
+    "明亮",
+    "红霞",
+    "家宝",
+]
+GROUPS = [("农业代表小组", "种植、养殖"), ("工业代表小组", "企业"), ("社区代表小组", "城区社区")]
+UNITS = [
+    ("镇党政办", "department"),
+    ("镇农业农村办", "department"),
+    ("镇城建办", "department"),
+    ("东关村村委会", "village_committee"),
+    ("县交通运输局", "county_department"),
+]
+CATEGORIES = [
+    "farmer",
+    "farmer",
+    "other_grassroots",
+    "leading_cadre",
+    "professional",
+    "private_economy",
+    "farmer",
+    "other_grassroots",
+]
+EDUCATION = ["junior", "secondary", "secondary", "college", "bachelor", "bachelor", "postgraduate"]
+
+
+def _load_people(township: Township, seed: int) -> None:
+    """About forty representatives with groups, units, party members and households."""
+    from datetime import date
+
+    from lianxin.people.models import (
+        GroupMembership,
+        HandlingUnit,
+        Household,
+        PartyMember,
+        RepresentativeGroup,
+    )
+    from lianxin.people.service import pinyin_of
+
+    with tenant_context(township.id):
+        if db.session.scalar(select(Representative.id).limit(1)) is not None:
+            return
+        branches = list(db.session.scalars(select(Branch).order_by(Branch.id)))
+        groups = [
+            RepresentativeGroup(name=name, description=desc, is_active=True)
+            for name, desc in GROUPS
+        ]
+        db.session.add_all(groups)
+        for name, kind in UNITS:
+            level = "county" if kind == "county_department" else "township"
+            db.session.add(HandlingUnit(name=name, kind=kind, level=level, is_active=True))
+        db.session.flush()
+        for i in range(36 + seed * 3):
+            name = SURNAMES[(i * 7 + seed) % len(SURNAMES)] + GIVEN[(i * 3 + seed) % len(GIVEN)]
+            category = CATEGORIES[i % len(CATEGORIES)]
+            full, initials = pinyin_of(name)
+            rep = Representative(
+                name=name,
+                name_pinyin=full,
+                name_initials=initials,
+                gender="female" if i % 3 == 0 else "male",
+                birth_date=date(1962 + (i * 5 + seed) % 38, 1 + i % 12, 1 + (i * 7) % 28),
+                ethnicity="回族" if i % 17 == 5 else "汉族",
+                education=EDUCATION[(i + seed) % len(EDUCATION)],
+                category=category,
+                is_grassroots_cadre=category in ("leading_cadre", "other_grassroots"),
+                branch_id=branches[i % len(branches)].id,
+                group_id=groups[i % len(groups)].id,
+                is_township_rep=True,
+                is_county_rep=i % 9 == 0,
+                term=13,
+                phone=f"139{seed:02d}{i:06d}",
+                workplace=branches[i % len(branches)].name,
+                post="村党支部书记" if category == "leading_cadre" else None,
+                status="in_office",
+            )
+            db.session.add(rep)
+            db.session.flush()
+            role = "leader" if i < len(groups) else "member"
+            db.session.add(
+                GroupMembership(
+                    group_id=rep.group_id,
+                    representative_id=rep.id,
+                    role=role,
+                    started_on=date(2021, 10, 1),
+                )
+            )
+        for i, branch in enumerate(branches):
+            for j in range(4):
+                name = SURNAMES[(i + j * 5) % len(SURNAMES)] + GIVEN[(i * 2 + j) % len(GIVEN)]
+                full, initials = pinyin_of(name)
+                db.session.add(
+                    PartyMember(
+                        name=name,
+                        name_pinyin=full,
+                        name_initials=initials,
+                        gender="male" if j % 2 else "female",
+                        branch_id=branch.id,
+                        is_active=True,
+                    )
+                )
+                db.session.add(
+                    Household(
+                        head_name=name[0] + "大伯",
+                        address=f"{branch.name[:3]}{j + 1}组",
+                        branch_id=branch.id,
+                        is_active=True,
+                    )
+                )
+        db.session.commit()
