@@ -16,15 +16,30 @@ from lianxin.people import choices
 from lianxin.people import service as people
 from lianxin.people.models import RepStatus
 from lianxin.tenants import service as tenants
+from lianxin.web.forms import flash_error
 from lianxin.web.scope import current_actor, current_township
 
-bp = Blueprint("people", __name__, url_prefix="/t/<township_slug>/people",
-               template_folder="templates")
+bp = Blueprint(
+    "people", __name__, url_prefix="/t/<township_slug>/people", template_folder="templates"
+)
 
 PAGE_SIZE = 50
-REP_FORM_FIELDS = ("name", "gender", "birth_date", "ethnicity", "education", "category",
-                   "is_grassroots_cadre", "branch_id", "group_id", "level", "term", "phone",
-                   "workplace", "post")
+REP_FORM_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "category",
+    "is_grassroots_cadre",
+    "branch_id",
+    "group_id",
+    "level",
+    "term",
+    "phone",
+    "workplace",
+    "post",
+)
 
 
 def _posted() -> bool:
@@ -43,9 +58,12 @@ def _can_edit() -> bool:
 def _options() -> dict[str, Any]:
     actor, township = _ctx()
     branches, _total = tenants.list_branches(actor, township, include_inactive=False)
-    return {"branches": branches, "groups": [v.group for v in people.list_groups(actor, township)
-                                             if v.group.is_active],
-            "choices": choices, "RepStatus": RepStatus}
+    return {
+        "branches": branches,
+        "groups": [v.group for v in people.list_groups(actor, township) if v.group.is_active],
+        "choices": choices,
+        "RepStatus": RepStatus,
+    }
 
 
 def _rep_form() -> dict[str, Any]:
@@ -62,13 +80,26 @@ def roster():
     status = request.args.get("status") or RepStatus.IN_OFFICE.value
     page = max(1, request.args.get("page", 1, type=int))
     rows, total = people.list_representatives(
-        actor, township, q=q, status=None if status == "all" else status,
+        actor,
+        township,
+        q=q,
+        status=None if status == "all" else status,
         branch_id=request.args.get("branch_id", type=int),
         group_id=request.args.get("group_id", type=int),
-        offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    return render_template("people/roster.html", reps=rows, total=total, q=q or "",
-                           status=status, page=page, pages=max(1, -(-total // PAGE_SIZE)),
-                           can_edit=_can_edit(), **_options())
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
+    return render_template(
+        "people/roster.html",
+        reps=rows,
+        total=total,
+        q=q or "",
+        status=status,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        can_edit=_can_edit(),
+        **_options(),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"], endpoint="new")
@@ -89,15 +120,24 @@ def new_representative():
         from lianxin.errors import PermissionDenied
 
         raise PermissionDenied()
-    return render_template("people/edit.html", rep=None, values=values, errors=errors,
-                           **_options()), 422 if errors else 200
+    return render_template(
+        "people/edit.html", rep=None, values=values, errors=errors, **_options()
+    ), 422 if errors else 200
 
 
 def _values_of(rep: Any) -> dict[str, Any]:
-    level = ("乡镇和县" if rep.is_township_rep and rep.is_county_rep
-             else "县" if rep.is_county_rep else "乡镇")
-    return {**{f: getattr(rep, f, None) for f in REP_FORM_FIELDS}, "level": level,
-            "birth_date": rep.birth_date.isoformat()}
+    level = (
+        "乡镇和县"
+        if rep.is_township_rep and rep.is_county_rep
+        else "县"
+        if rep.is_county_rep
+        else "乡镇"
+    )
+    return {
+        **{f: getattr(rep, f, None) for f in REP_FORM_FIELDS},
+        "level": level,
+        "birth_date": rep.birth_date.isoformat(),
+    }
 
 
 @bp.route("/<int:rep_id>", methods=["GET", "POST"], endpoint="detail")
@@ -116,11 +156,17 @@ def representative(rep_id: int):
             errors = exc.errors
             flash(exc.message, "error")
     history = people.representative_groups(actor, township, rep_id)
-    return render_template("people/detail.html", rep=rep, values=values, errors=errors,
-                           history=history, can_edit=_can_edit(),
-                           can_admin=permissions.can_administer_township(actor, township.id),
-                           today=date.today().isoformat(), **_options()), (
-        422 if errors else 200)
+    return render_template(
+        "people/detail.html",
+        rep=rep,
+        values=values,
+        errors=errors,
+        history=history,
+        can_edit=_can_edit(),
+        can_admin=permissions.can_administer_township(actor, township.id),
+        today=date.today().isoformat(),
+        **_options(),
+    ), (422 if errors else 200)
 
 
 @bp.post("/<int:rep_id>/end", endpoint="end")
@@ -134,15 +180,19 @@ def end(rep_id: int):
             flash(_("请填写有效的终止日期。"), "error")
             return redirect(url_for(".detail", rep_id=rep_id))
         try:
-            people.end_qualification(actor, township, rep_id,
-                                     reason=request.form.get("reason", ""), on=on,
-                                     note=request.form.get("note"))
+            people.end_qualification(
+                actor,
+                township,
+                rep_id,
+                reason=request.form.get("reason", ""),
+                on=on,
+                note=request.form.get("note"),
+            )
             flash(_("已终止代表资格，历史记录保留。"), "success")
         except DomainError as exc:
             if exc.status == 404:
                 raise
-            flash(exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
-                  "error")
+            flash_error(exc)
     return redirect(url_for(".detail", rep_id=rep_id))
 
 
@@ -161,8 +211,7 @@ def photo(rep_id: int):
             except DomainError as exc:
                 if exc.status == 404:
                     raise
-                flash(exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
-                      "error")
+                flash_error(exc)
     return redirect(url_for(".detail", rep_id=rep_id))
 
 
@@ -172,35 +221,45 @@ def account(rep_id: int):
     people.get_representative(actor, township, rep_id)  # the record first: another's is 404
     if _posted():
         try:
-            _rep, token = people.link_account(actor, township, rep_id,
-                                              username=request.form.get("username") or None)
+            _rep, token = people.link_account(
+                actor, township, rep_id, username=request.form.get("username") or None
+            )
             if token:
-                flash(_("已开通登录账号，一次性设置链接：%(u)s", u=accounts.setup_url(token)),
-                      "success")
+                flash(
+                    _("已开通登录账号，一次性设置链接：%(u)s", u=accounts.setup_url(token)),
+                    "success",
+                )
         except DomainError as exc:
             if exc.status == 404:
                 raise
-            flash(exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
-                  "error")
+            flash_error(exc)
     return redirect(url_for(".detail", rep_id=rep_id))
 
 
 # --- groups ---------------------------------------------------------------------------------------
+
 
 @bp.route("/groups", methods=["GET", "POST"], endpoint="groups")
 def groups():
     actor, township = _ctx()
     if _posted():
         try:
-            group = people.create_group(actor, township, name=request.form.get("name", ""),
-                                        description=request.form.get("description"))
+            group = people.create_group(
+                actor,
+                township,
+                name=request.form.get("name", ""),
+                description=request.form.get("description"),
+            )
             flash(_("已添加。"), "success")
             return redirect(url_for(".group", group_id=group.id))
         except ValidationFailed as exc:
-            flash(exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
-                  "error")
-    return render_template("people/groups.html", views=people.list_groups(actor, township),
-                           can_edit=_can_edit(), **_options())
+            flash_error(exc)
+    return render_template(
+        "people/groups.html",
+        views=people.list_groups(actor, township),
+        can_edit=_can_edit(),
+        **_options(),
+    )
 
 
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"], endpoint="group")
@@ -209,19 +268,30 @@ def group(group_id: int):
     view = people.get_group(actor, township, group_id)
     if _posted():
         try:
-            people.update_group(actor, township, group_id, {
-                "name": request.form.get("name", ""),
-                "description": request.form.get("description"),
-                "is_active": request.form.get("is_active") == "1"})
+            people.update_group(
+                actor,
+                township,
+                group_id,
+                {
+                    "name": request.form.get("name", ""),
+                    "description": request.form.get("description"),
+                    "is_active": request.form.get("is_active") == "1",
+                },
+            )
             flash(_("已保存。"), "success")
             return redirect(url_for(".group", group_id=group_id))
         except ValidationFailed as exc:
-            flash(exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
-                  "error")
+            flash_error(exc)
     reps, _total = people.list_representatives(actor, township, status=RepStatus.IN_OFFICE)
-    return render_template("people/group.html", view=view, reps=reps,
-                           history=people.group_history(actor, township, group_id),
-                           can_edit=_can_edit(), today=date.today().isoformat(), **_options())
+    return render_template(
+        "people/group.html",
+        view=view,
+        reps=reps,
+        history=people.group_history(actor, township, group_id),
+        can_edit=_can_edit(),
+        today=date.today().isoformat(),
+        **_options(),
+    )
 
 
 @bp.post("/groups/<int:group_id>/assign", endpoint="assign")
@@ -230,10 +300,13 @@ def assign(group_id: int):
     people.get_group(actor, township, group_id)
     if _posted():
         try:
-            people.assign_to_group(actor, township,
-                                   rep_id=int(request.form.get("representative_id", "0") or 0),
-                                   group_id=None if request.form.get("remove") else group_id,
-                                   role=request.form.get("role", "member"))
+            people.assign_to_group(
+                actor,
+                township,
+                rep_id=int(request.form.get("representative_id", "0") or 0),
+                group_id=None if request.form.get("remove") else group_id,
+                role=request.form.get("role", "member"),
+            )
             flash(_("已保存。"), "success")
         except DomainError as exc:
             if exc.status == 404:
@@ -244,11 +317,16 @@ def assign(group_id: int):
 
 # --- handling units -------------------------------------------------------------------------------
 
+
 def _unit_form() -> dict[str, Any]:
-    return {"name": request.form.get("name", ""), "level": request.form.get("level", ""),
-            "kind": request.form.get("kind", ""),
-            "contact_name": request.form.get("contact_name"),
-            "phone": request.form.get("phone"), "is_active": request.form.get("is_active") == "1"}
+    return {
+        "name": request.form.get("name", ""),
+        "level": request.form.get("level", ""),
+        "kind": request.form.get("kind", ""),
+        "contact_name": request.form.get("contact_name"),
+        "phone": request.form.get("phone"),
+        "is_active": request.form.get("is_active") == "1",
+    }
 
 
 @bp.route("/units", methods=["GET", "POST"], endpoint="units")
@@ -263,8 +341,13 @@ def units():
         except ValidationFailed as exc:
             errors = exc.errors
             flash(exc.message, "error")
-    return render_template("people/units.html", units=people.list_units(actor, township),
-                           errors=errors, can_edit=_can_edit(), **_options())
+    return render_template(
+        "people/units.html",
+        units=people.list_units(actor, township),
+        errors=errors,
+        can_edit=_can_edit(),
+        **_options(),
+    )
 
 
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"], endpoint="unit")
@@ -275,12 +358,21 @@ def unit(unit_id: int):
     if _posted():
         try:
             if request.form.get("username"):
-                added = people.add_unit_user(actor, township, unit_id,
-                                             username=request.form.get("username"),
-                                             display_name=request.form.get("display_name"),
-                                             phone=request.form.get("user_phone") or None)
-                flash(_("已添加答复人，一次性设置链接：%(u)s",
-                        u=accounts.setup_url(added.setup_token or "")), "success")
+                added = people.add_unit_user(
+                    actor,
+                    township,
+                    unit_id,
+                    username=request.form.get("username"),
+                    display_name=request.form.get("display_name"),
+                    phone=request.form.get("user_phone") or None,
+                )
+                flash(
+                    _(
+                        "已添加答复人，一次性设置链接：%(u)s",
+                        u=accounts.setup_url(added.setup_token or ""),
+                    ),
+                    "success",
+                )
             else:
                 people.update_unit(actor, township, unit_id, _unit_form())
                 flash(_("已保存。"), "success")
@@ -288,36 +380,56 @@ def unit(unit_id: int):
         except ValidationFailed as exc:
             errors = exc.errors
             flash(exc.message, "error")
-    return render_template("people/unit.html", unit=item, errors=errors,
-                           users=people.unit_users(actor, township, unit_id),
-                           can_edit=_can_edit(),
-                           can_admin=permissions.can_administer_township(actor, township.id),
-                           **_options())
+    return render_template(
+        "people/unit.html",
+        unit=item,
+        errors=errors,
+        users=people.unit_users(actor, township, unit_id),
+        can_edit=_can_edit(),
+        can_admin=permissions.can_administer_township(actor, township.id),
+        **_options(),
+    )
 
 
 # --- party members and households -----------------------------------------------------------------
+
 
 @bp.route("/party-members", methods=["GET", "POST"], endpoint="party_members")
 def party_members():
     actor, township = _ctx()
     if _posted():
         try:
-            people.save_party_member(actor, township, {
-                "name": request.form.get("name", ""), "gender": request.form.get("gender"),
-                "phone": request.form.get("phone"), "branch_id": request.form.get("branch_id")})
+            people.save_party_member(
+                actor,
+                township,
+                {
+                    "name": request.form.get("name", ""),
+                    "gender": request.form.get("gender"),
+                    "phone": request.form.get("phone"),
+                    "branch_id": request.form.get("branch_id"),
+                },
+            )
             flash(_("已添加。"), "success")
             return redirect(url_for(".party_members"))
         except ValidationFailed as exc:
-            flash(exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
-                  "error")
+            flash_error(exc)
     branch_id = request.args.get("branch_id", type=int)
-    rows, total = people.list_party_members(actor, township, q=request.args.get("q"),
-                                            branch_id=branch_id, limit=500)
-    households, household_total = people.list_households(actor, township, branch_id=branch_id,
-                                                         limit=500)
-    return render_template("people/party_members.html", members=rows, total=total,
-                           households=households, household_total=household_total,
-                           branch_id=branch_id, can_edit=_can_edit(), **_options())
+    rows, total = people.list_party_members(
+        actor, township, q=request.args.get("q"), branch_id=branch_id, limit=500
+    )
+    households, household_total = people.list_households(
+        actor, township, branch_id=branch_id, limit=500
+    )
+    return render_template(
+        "people/party_members.html",
+        members=rows,
+        total=total,
+        households=households,
+        household_total=household_total,
+        branch_id=branch_id,
+        can_edit=_can_edit(),
+        **_options(),
+    )
 
 
 @bp.post("/households", endpoint="households")
@@ -325,12 +437,17 @@ def households():
     actor, township = _ctx()
     if _posted():
         try:
-            people.save_household(actor, township, {
-                "head_name": request.form.get("head_name", ""),
-                "address": request.form.get("address"), "phone": request.form.get("phone"),
-                "branch_id": request.form.get("branch_id")})
+            people.save_household(
+                actor,
+                township,
+                {
+                    "head_name": request.form.get("head_name", ""),
+                    "address": request.form.get("address"),
+                    "phone": request.form.get("phone"),
+                    "branch_id": request.form.get("branch_id"),
+                },
+            )
             flash(_("已添加。"), "success")
         except ValidationFailed as exc:
-            flash(exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
-                  "error")
+            flash_error(exc)
     return redirect(url_for(".party_members"))

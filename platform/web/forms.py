@@ -20,3 +20,9 @@ def apply_errors(form: FlaskForm, exc: DomainError) -> None:
         else:
             unplaced.extend(messages)
     flash(exc.message if not unplaced else exc.message + " " + "；".join(unplaced), "error")
+
+
+def flash_error(exc: DomainError) -> None:
+    """A service's error as one message on top of the page, field messages included."""
+    details = "；".join(m for messages in exc.errors.values() for m in messages)
+    flash(f"{exc.message} {details}".strip(), "error")
