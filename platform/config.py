@@ -78,6 +78,10 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         "LOGIN_RATE_LIMIT": env.get("LIANXIN_LOGIN_RATE_LIMIT", "10 per minute"),
         "SETUP_LINK_HOURS": int(env.get("LIANXIN_SETUP_LINK_HOURS", 72)),
         "OUTBOX_MAX_ATTEMPTS": int(env.get("LIANXIN_OUTBOX_MAX_ATTEMPTS", 8)),
+        # Roster imports larger than this run as a Celery task with a progress bar.
+        "IMPORT_ASYNC_ROWS": int(env.get("LIANXIN_IMPORT_ASYNC_ROWS", 500)),
+        "IMPORT_PROGRESS_EVERY": int(env.get("LIANXIN_IMPORT_PROGRESS_EVERY", 200)),
+        "IMPORT_MAX_ROWS": int(env.get("LIANXIN_IMPORT_MAX_ROWS", 20000)),
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "API_TITLE": "连心 Lianxin API",

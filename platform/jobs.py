@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+from contextlib import nullcontext
 from typing import Any
 
 from celery import Celery, Task
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 from lianxin.db import db
 from lianxin.db.tenancy import no_tenant_context, tenant_context
@@ -46,7 +47,10 @@ class PlatformTask(Task):
             raise RuntimeError("celery_init_app() was not called")
         tenant_id = kwargs.get("tenant_id")
         scope = tenant_context(tenant_id) if tenant_id is not None else no_tenant_context()
-        with app.app_context(), db.separate_session(), scope:
+        # An eager task inside a request reuses the request's app context: leaving an app
+        # context of its own would run teardown_appcontext and remove the request's session.
+        inside = has_app_context() and current_app._get_current_object() is app  # type: ignore[attr-defined]
+        with nullcontext() if inside else app.app_context(), db.separate_session(), scope:
             if (
                 self.module_key
                 and tenant_id is not None

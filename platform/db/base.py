@@ -67,7 +67,11 @@ class TenantMixin:
 
     @declared_attr
     def id(cls) -> Mapped[int]:
-        return mapped_column(BigId, Identity(), primary_key=True, sort_order=-9)
+        # insert_sentinel: with a composite key SQLAlchemy cannot match RETURNING rows to
+        # objects and would insert one row per statement; the identity column can.
+        return mapped_column(
+            BigId, Identity(), primary_key=True, insert_sentinel=True, sort_order=-9
+        )
 
 
 def tenant_tables() -> list[Any]:

@@ -30,8 +30,12 @@ from lianxin.people.schemas import (
 )
 from lianxin.web.scope import current_actor, current_township
 
-blp = Blueprint("people_api", __name__, url_prefix="/api/v1/t/<township_slug>",
-                description="代表名册、代表小组、承办单位、党员与群众")
+blp = Blueprint(
+    "people_api",
+    __name__,
+    url_prefix="/api/v1/t/<township_slug>",
+    description="代表名册、代表小组、承办单位、党员与群众",
+)
 
 
 def _ctx():
@@ -43,9 +47,13 @@ class PhotoSchema(BaseSchema):
 
 
 def _group_out(view: people.GroupView) -> dict:
-    return {"id": view.group.id, "name": view.group.name, "description": view.group.description,
-            "is_active": view.group.is_active,
-            "members": [{"rep": rep, "role": role} for rep, role in view.members]}
+    return {
+        "id": view.group.id,
+        "name": view.group.name,
+        "description": view.group.description,
+        "is_active": view.group.is_active,
+        "members": [{"rep": rep, "role": role} for rep, role in view.members],
+    }
 
 
 @blp.route("/representatives")
@@ -56,8 +64,11 @@ class Representatives(MethodView):
     def get(self, args, pagination_parameters):
         """The roster in pinyin order; search by name, pinyin or initials"""
         rows, total = people.list_representatives(
-            *_ctx(), **args, offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size)
+            *_ctx(),
+            **args,
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
+        )
         pagination_parameters.item_count = total
         return rows
 
@@ -88,8 +99,9 @@ class EndQualification(MethodView):
     @blp.response(200, RepresentativeSchema)
     def post(self, data, rep_id: int):
         """End a qualification (transferred, resigned, recalled …); history is kept"""
-        return people.end_qualification(*_ctx(), rep_id, reason=data["reason"], on=data["on"],
-                                        note=data["note"])
+        return people.end_qualification(
+            *_ctx(), rep_id, reason=data["reason"], on=data["on"], note=data["note"]
+        )
 
 
 @blp.route("/representatives/<int:rep_id>/account")
@@ -99,8 +111,11 @@ class RepresentativeAccount(MethodView):
     def post(self, data, rep_id: int):
         """Give a representative a login (existing member, or a new user with a set-up link)"""
         rep, token = people.link_account(*_ctx(), rep_id, **data)
-        return {"representative_id": rep.id, "user_id": rep.user_id,
-                "setup_url": accounts.setup_url(token) if token else None}
+        return {
+            "representative_id": rep.id,
+            "user_id": rep.user_id,
+            "setup_url": accounts.setup_url(token) if token else None,
+        }
 
 
 @blp.route("/representatives/<int:rep_id>/photo")
@@ -152,8 +167,14 @@ class GroupMembers(MethodView):
     def post(self, data, group_id: int):
         """Put a representative in the group with a role (leader, deputy, liaison, member)"""
         actor, township = _ctx()
-        people.assign_to_group(actor, township, rep_id=data["representative_id"],
-                               group_id=group_id, role=data["role"], on=data["on"])
+        people.assign_to_group(
+            actor,
+            township,
+            rep_id=data["representative_id"],
+            group_id=group_id,
+            role=data["role"],
+            on=data["on"],
+        )
         return _group_out(people.get_group(actor, township, group_id))
 
 
@@ -192,8 +213,11 @@ class UnitUsers(MethodView):
     def post(self, data, unit_id: int):
         """A user who answers for the unit (existing member, or a new user with a set-up link)"""
         added = people.add_unit_user(*_ctx(), unit_id, **data)
-        return {"membership_id": added.membership.id, "user_id": added.membership.user_id,
-                "setup_url": accounts.setup_url(added.setup_token) if added.setup_token else None}
+        return {
+            "membership_id": added.membership.id,
+            "user_id": added.membership.user_id,
+            "setup_url": accounts.setup_url(added.setup_token) if added.setup_token else None,
+        }
 
 
 @blp.route("/party-members")
@@ -204,8 +228,11 @@ class PartyMembers(MethodView):
     def get(self, args, pagination_parameters):
         """Party members, by branch, in pinyin order"""
         rows, total = people.list_party_members(
-            *_ctx(), **args, offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size)
+            *_ctx(),
+            **args,
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
+        )
         pagination_parameters.item_count = total
         return rows
 
@@ -238,8 +265,11 @@ class Households(MethodView):
     def get(self, args, pagination_parameters):
         """Households, by branch"""
         rows, total = people.list_households(
-            *_ctx(), branch_id=args["branch_id"], offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size)
+            *_ctx(),
+            branch_id=args["branch_id"],
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
+        )
         pagination_parameters.item_count = total
         return rows
 

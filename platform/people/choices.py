@@ -56,13 +56,24 @@ UNIT_KIND = {
 
 # Other spellings townships write in their spreadsheets.
 ALIASES = {
-    "education": {"本科": Education.BACHELOR, "大专": Education.COLLEGE, "专科": Education.COLLEGE,
-                  "硕士": Education.POSTGRADUATE, "博士": Education.POSTGRADUATE,
-                  "高中": Education.SECONDARY, "中专": Education.SECONDARY,
-                  "中专及高中": Education.SECONDARY, "初中": Education.JUNIOR,
-                  "小学": Education.JUNIOR},
-    "category": {"专业技术": Category.PROFESSIONAL, "非公经济": Category.PRIVATE_ECONOMY,
-                 "其他": Category.OTHER_GRASSROOTS, "基层": Category.OTHER_GRASSROOTS},
+    "education": {
+        "本科": Education.BACHELOR,
+        "大专": Education.COLLEGE,
+        "专科": Education.COLLEGE,
+        "硕士": Education.POSTGRADUATE,
+        "博士": Education.POSTGRADUATE,
+        "高中": Education.SECONDARY,
+        "中专": Education.SECONDARY,
+        "中专及高中": Education.SECONDARY,
+        "初中": Education.JUNIOR,
+        "小学": Education.JUNIOR,
+    },
+    "category": {
+        "专业技术": Category.PROFESSIONAL,
+        "非公经济": Category.PRIVATE_ECONOMY,
+        "其他": Category.OTHER_GRASSROOTS,
+        "基层": Category.OTHER_GRASSROOTS,
+    },
 }
 
 

@@ -232,7 +232,9 @@ class ImportJob(TenantMixin, Base):
 
     __tablename__ = "import_jobs"
     __table_args__ = (
-        ForeignKeyConstraint(["tenant_id", "file_id"], ["stored_files.tenant_id", "stored_files.id"]),
+        ForeignKeyConstraint(
+            ["tenant_id", "file_id"], ["stored_files.tenant_id", "stored_files.id"]
+        ),
     )
 
     kind: Mapped[str] = mapped_column(String(32))

@@ -25,8 +25,9 @@ class RepresentativeSchema(BaseSchema):
     education = fields.String(required=True, validate=validate.OneOf(list(Education)))
     category = fields.String(required=True, validate=validate.OneOf(list(Category)))
     is_grassroots_cadre = fields.Boolean(load_default=False)
-    branch_id = fields.Integer(load_default=None, allow_none=True,
-                               metadata={"description": "选举单位（支部）"})
+    branch_id = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "选举单位（支部）"}
+    )
     group_id = fields.Integer(load_default=None, allow_none=True)
     is_township_rep = fields.Boolean(load_default=True)
     is_county_rep = fields.Boolean(load_default=False)
@@ -105,18 +106,21 @@ class GroupPatchSchema(BaseSchema):
 
 class GroupAssignSchema(BaseSchema):
     representative_id = fields.Integer(required=True)
-    role = fields.String(load_default=GroupRole.MEMBER.value,
-                         validate=validate.OneOf(list(GroupRole)))
+    role = fields.String(
+        load_default=GroupRole.MEMBER.value, validate=validate.OneOf(list(GroupRole))
+    )
     on = fields.Date(load_default=None, allow_none=True)
 
 
 class UnitSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    level = fields.String(load_default=UnitLevel.TOWNSHIP.value,
-                          validate=validate.OneOf(list(UnitLevel)))
-    kind = fields.String(load_default=UnitKind.DEPARTMENT.value,
-                         validate=validate.OneOf(list(UnitKind)))
+    level = fields.String(
+        load_default=UnitLevel.TOWNSHIP.value, validate=validate.OneOf(list(UnitLevel))
+    )
+    kind = fields.String(
+        load_default=UnitKind.DEPARTMENT.value, validate=validate.OneOf(list(UnitKind))
+    )
     contact_name = fields.String(load_default=None, allow_none=True)
     phone = fields.String(load_default=None, allow_none=True)
     is_active = fields.Boolean(load_default=True)
@@ -147,8 +151,9 @@ class UnitUserAddedSchema(BaseSchema):
 class PartyMemberSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    gender = fields.String(load_default=None, allow_none=True,
-                           validate=validate.OneOf([*list(Gender), None]))
+    gender = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf([*list(Gender), None])
+    )
     phone = fields.String(load_default=None, allow_none=True)
     branch_id = fields.Integer(required=True)
     is_active = fields.Boolean(load_default=True)

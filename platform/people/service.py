@@ -47,13 +47,21 @@ PHONE_RE = re.compile(r"^(?:\+?86)?(1\d{10}|0\d{2,3}\d{7,8})$")
 DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "", "×"}
-LEVEL_WORDS = {"乡镇": (True, False), "镇": (True, False), "乡": (True, False),
-               "县": (False, True), "县级": (False, True),
-               "乡镇和县": (True, True), "乡镇、县": (True, True), "县和乡镇": (True, True),
-               "两级": (True, True)}
+LEVEL_WORDS = {
+    "乡镇": (True, False),
+    "镇": (True, False),
+    "乡": (True, False),
+    "县": (False, True),
+    "县级": (False, True),
+    "乡镇和县": (True, True),
+    "乡镇、县": (True, True),
+    "县和乡镇": (True, True),
+    "两级": (True, True),
+}
 
 
 # --- names in pinyin order -------------------------------------------------------------------
+
 
 def pinyin_of(name: str) -> tuple[str, str]:
     """("zhang xiu ying", "zxy"): the sort key and the initials searched by."""
@@ -68,11 +76,17 @@ def _search(query: Select[Any], model: Any, q: str | None) -> Select[Any]:
     q = q.strip().lower()
     like = f"%{q}%"
     compact = func.replace(model.name_pinyin, " ", "")
-    return query.where(or_(model.name.like(like), model.name_initials.like(f"{q}%"),
-                           compact.like(f"{q.replace(' ', '')}%")))
+    return query.where(
+        or_(
+            model.name.like(like),
+            model.name_initials.like(f"{q}%"),
+            compact.like(f"{q.replace(' ', '')}%"),
+        )
+    )
 
 
 # --- permissions --------------------------------------------------------------------------------
+
 
 def _can_read(actor: Actor, township: Township) -> None:
     if not permissions.can_enter_township(actor, township):
@@ -87,8 +101,9 @@ def _can_write(actor: Actor, township: Township) -> None:
 
 # --- checking a representative ----------------------------------------------------------------
 
+
 def parse_date(value: Any) -> date | None:
-    """A date from a date, a datetime, or text like 1990-03-01, 1990/3/1, 1990.03.01, 1990年3月1日."""
+    """A date from a date, a datetime, or text: 1990-03-01, 1990/3/1, 1990.03.01, 1990年3月1日."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -124,8 +139,20 @@ def clean_phone(value: Any) -> str | None:
 
 
 REPRESENTATIVE_FIELDS = (
-    "name", "gender", "birth_date", "ethnicity", "education", "category", "is_grassroots_cadre",
-    "branch_id", "group_id", "is_township_rep", "is_county_rep", "term", "phone", "workplace",
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "category",
+    "is_grassroots_cadre",
+    "branch_id",
+    "group_id",
+    "is_township_rep",
+    "is_county_rep",
+    "term",
+    "phone",
+    "workplace",
     "post",
 )
 REQUIRED = ("name", "gender", "birth_date", "education", "category", "term")
@@ -149,12 +176,14 @@ class RepresentativeCleaner:
     def groups(self) -> dict[str, int]:
         if self._groups is None:
             rows = db.session.execute(
-                select(RepresentativeGroup.name, RepresentativeGroup.id)).all()
+                select(RepresentativeGroup.name, RepresentativeGroup.id)
+            ).all()
             self._groups = {name: id_ for name, id_ in rows}
         return self._groups
 
-    def clean(self, raw: Mapping[str, Any], *, partial: bool = False
-              ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    def clean(
+        self, raw: Mapping[str, Any], *, partial: bool = False
+    ) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """(clean data, errors by field). Accepts typed values or the text of a spreadsheet.
 
         `branch` and `group` may be given by name instead of `branch_id` / `group_id`, and
@@ -245,12 +274,21 @@ class RepresentativeCleaner:
                     fail(field, _("过长"))
                 data[field] = value
         self._reference(raw, data, fail, "branch", self.branches(), Branch, _("未找到该支部"))
-        self._reference(raw, data, fail, "group", self.groups(), RepresentativeGroup,
-                        _("未找到该代表小组"))
+        self._reference(
+            raw, data, fail, "group", self.groups(), RepresentativeGroup, _("未找到该代表小组")
+        )
         return data, errors
 
-    def _reference(self, raw: Mapping[str, Any], data: dict[str, Any], fail: Any, field: str,
-                   by_name: dict[str, int], model: Any, missing: str) -> None:
+    def _reference(
+        self,
+        raw: Mapping[str, Any],
+        data: dict[str, Any],
+        fail: Any,
+        field: str,
+        by_name: dict[str, int],
+        model: Any,
+        missing: str,
+    ) -> None:
         id_field = f"{field}_id"
         if id_field in raw:
             value = raw[id_field]
@@ -278,15 +316,32 @@ class RepresentativeCleaner:
 
 # --- the roster ---------------------------------------------------------------------------------
 
+
 def _snapshot(rep: Representative) -> dict[str, Any]:
-    return {f: getattr(rep, f) for f in (*REPRESENTATIVE_FIELDS, "status", "ended_reason",
-                                         "ended_on", "user_id", "photo_file_id")}
+    return {
+        f: getattr(rep, f)
+        for f in (
+            *REPRESENTATIVE_FIELDS,
+            "status",
+            "ended_reason",
+            "ended_on",
+            "user_id",
+            "photo_file_id",
+        )
+    }
 
 
-def list_representatives(actor: Actor, township: Township, *, q: str | None = None,
-                         status: str | None = None, branch_id: int | None = None,
-                         group_id: int | None = None, offset: int = 0,
-                         limit: int | None = None) -> tuple[list[Representative], int]:
+def list_representatives(
+    actor: Actor,
+    township: Township,
+    *,
+    q: str | None = None,
+    status: str | None = None,
+    branch_id: int | None = None,
+    group_id: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[Representative], int]:
     """The roster in pinyin order, searchable by name, full pinyin or initials."""
     _can_read(actor, township)
     query = _search(select(Representative), Representative, q)
@@ -297,8 +352,9 @@ def list_representatives(actor: Actor, township: Township, *, q: str | None = No
     if group_id is not None:
         query = query.where(Representative.group_id == group_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    query = query.order_by(Representative.name_pinyin, Representative.birth_date,
-                           Representative.id).offset(offset)
+    query = query.order_by(
+        Representative.name_pinyin, Representative.birth_date, Representative.id
+    ).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query)), total
@@ -314,12 +370,16 @@ def get_representative(actor: Actor, township: Township, rep_id: int) -> Represe
 
 def find_by_key(name: str, birth_date: date) -> Representative | None:
     """The stable key of a representative within a township: name and birth date."""
-    return db.session.scalar(select(Representative).where(
-        Representative.name == name, Representative.birth_date == birth_date))
+    return db.session.scalar(
+        select(Representative).where(
+            Representative.name == name, Representative.birth_date == birth_date
+        )
+    )
 
 
-def apply_representative(rep: Representative, data: Mapping[str, Any], *,
-                         on: date | None = None) -> None:
+def apply_representative(
+    rep: Representative, data: Mapping[str, Any], *, on: date | None = None
+) -> None:
     """Write checked data onto a representative (internal: callers check and audit)."""
     group_before = rep.group_id
     for field in REPRESENTATIVE_FIELDS:
@@ -331,8 +391,9 @@ def apply_representative(rep: Representative, data: Mapping[str, Any], *,
         _move_group(rep, data["group_id"], GroupRole.MEMBER, on or date.today())
 
 
-def create_representative(actor: Actor, township: Township, raw: Mapping[str, Any]
-                          ) -> Representative:
+def create_representative(
+    actor: Actor, township: Township, raw: Mapping[str, Any]
+) -> Representative:
     _can_write(actor, township)
     data = RepresentativeCleaner(township).check(raw)
     if find_by_key(data["name"], data["birth_date"]) is not None:
@@ -343,14 +404,21 @@ def create_representative(actor: Actor, township: Township, raw: Mapping[str, An
     db.session.flush()
     if data.get("group_id"):
         _move_group(rep, data["group_id"], GroupRole.MEMBER, date.today())
-    audit.record("representative.created", actor=actor, tenant_id=township.id,
-                 target_type="representative", target_id=rep.id, after=_snapshot(rep))
+    audit.record(
+        "representative.created",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="representative",
+        target_id=rep.id,
+        after=_snapshot(rep),
+    )
     db.session.commit()
     return rep
 
 
-def update_representative(actor: Actor, township: Township, rep_id: int,
-                          raw: Mapping[str, Any]) -> Representative:
+def update_representative(
+    actor: Actor, township: Township, rep_id: int, raw: Mapping[str, Any]
+) -> Representative:
     rep = get_representative(actor, township, rep_id)
     _can_write(actor, township)
     data = RepresentativeCleaner(township).check(raw, partial=True)
@@ -360,15 +428,22 @@ def update_representative(actor: Actor, township: Township, rep_id: int,
     if other is not None and other.id != rep.id:
         raise ValidationFailed(errors={"name": [_("已有同名且出生日期相同的代表")]})
     apply_representative(rep, data)
-    audit.record("representative.updated", actor=actor, tenant_id=township.id,
-                 target_type="representative", target_id=rep.id, before=before,
-                 after=_snapshot(rep))
+    audit.record(
+        "representative.updated",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="representative",
+        target_id=rep.id,
+        before=before,
+        after=_snapshot(rep),
+    )
     db.session.commit()
     return rep
 
 
-def end_qualification(actor: Actor, township: Township, rep_id: int, *, reason: str,
-                      on: date, note: str | None = None) -> Representative:
+def end_qualification(
+    actor: Actor, township: Township, rep_id: int, *, reason: str, on: date, note: str | None = None
+) -> Representative:
     """Qualification ended: the person stays in every past record, with the reason and date."""
     rep = get_representative(actor, township, rep_id)
     _can_write(actor, township)
@@ -382,15 +457,22 @@ def end_qualification(actor: Actor, township: Township, rep_id: int, *, reason: 
     rep.status, rep.ended_reason, rep.ended_on = RepStatus.ENDED, reason, on
     rep.ended_note = (note or "").strip() or None
     _move_group(rep, None, GroupRole.MEMBER, on)
-    audit.record("representative.qualification_ended", actor=actor, tenant_id=township.id,
-                 target_type="representative", target_id=rep.id, before=before,
-                 after=_snapshot(rep))
+    audit.record(
+        "representative.qualification_ended",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="representative",
+        target_id=rep.id,
+        before=before,
+        after=_snapshot(rep),
+    )
     db.session.commit()
     return rep
 
 
-def set_photo(actor: Actor, township: Township, rep_id: int, stream: IO[bytes],
-              filename: str) -> Representative:
+def set_photo(
+    actor: Actor, township: Township, rep_id: int, stream: IO[bytes], filename: str
+) -> Representative:
     from lianxin.storage import service as files
 
     rep = get_representative(actor, township, rep_id)
@@ -399,14 +481,26 @@ def set_photo(actor: Actor, township: Township, rep_id: int, stream: IO[bytes],
     if not stored.content_type.startswith("image/"):
         raise ValidationFailed(errors={"photo": [_("照片须为图片（JPG、PNG、WebP）")]})
     rep.photo_file_id = stored.id
-    audit.record("representative.photo_set", actor=actor, tenant_id=township.id,
-                 target_type="representative", target_id=rep.id, after={"file_id": stored.id})
+    audit.record(
+        "representative.photo_set",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="representative",
+        target_id=rep.id,
+        after={"file_id": stored.id},
+    )
     db.session.commit()
     return rep
 
 
-def link_account(actor: Actor, township: Township, rep_id: int, *, user_id: int | None = None,
-                 username: str | None = None) -> tuple[Representative, str | None]:
+def link_account(
+    actor: Actor,
+    township: Township,
+    rep_id: int,
+    *,
+    user_id: int | None = None,
+    username: str | None = None,
+) -> tuple[Representative, str | None]:
     """Give a representative a login (role `representative`); a new user gets a set-up link."""
     rep = get_representative(actor, township, rep_id)
     if not permissions.can_administer_township(actor, township.id):
@@ -421,14 +515,24 @@ def link_account(actor: Actor, township: Township, rep_id: int, *, user_id: int 
     else:
         user = accounts.create_user(username or "", rep.name, phone=rep.phone)
         token = accounts.issue_setup_link(user)
-    has_role = db.session.scalar(select(Membership.id).where(
-        Membership.user_id == user.id, Membership.tenant_id == township.id,
-        Membership.role == Role.REPRESENTATIVE.value))
+    has_role = db.session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user.id,
+            Membership.tenant_id == township.id,
+            Membership.role == Role.REPRESENTATIVE.value,
+        )
+    )
     if not has_role:
         accounts.grant_township_role(actor, township, user=user, role=Role.REPRESENTATIVE)
     rep.user_id = user.id
-    audit.record("representative.account_linked", actor=actor, tenant_id=township.id,
-                 target_type="representative", target_id=rep.id, after={"user_id": user.id})
+    audit.record(
+        "representative.account_linked",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="representative",
+        target_id=rep.id,
+        after={"user_id": user.id},
+    )
     db.session.commit()
     return rep, token
 
@@ -439,16 +543,21 @@ def representative_for_user(township: Township, user_id: int) -> Representative 
 
 # --- groups -------------------------------------------------------------------------------------
 
+
 def _move_group(rep: Representative, group_id: int | None, role: str, on: date) -> None:
     """End the current group membership (kept as history) and start the new one."""
-    current = db.session.scalars(select(GroupMembership).where(
-        GroupMembership.representative_id == rep.id, GroupMembership.ended_on.is_(None))).all()
+    current = db.session.scalars(
+        select(GroupMembership).where(
+            GroupMembership.representative_id == rep.id, GroupMembership.ended_on.is_(None)
+        )
+    ).all()
     for row in current:
         row.ended_on = on
     rep.group_id = group_id
     if group_id is not None:
-        db.session.add(GroupMembership(group_id=group_id, representative_id=rep.id, role=role,
-                                       started_on=on))
+        db.session.add(
+            GroupMembership(group_id=group_id, representative_id=rep.id, role=role, started_on=on)
+        )
 
 
 @dataclass(frozen=True)
@@ -462,13 +571,17 @@ class GroupView:
 
 def list_groups(actor: Actor, township: Township) -> list[GroupView]:
     _can_read(actor, township)
-    groups = db.session.scalars(select(RepresentativeGroup).order_by(
-        RepresentativeGroup.is_active.desc(), RepresentativeGroup.name)).all()
+    groups = db.session.scalars(
+        select(RepresentativeGroup).order_by(
+            RepresentativeGroup.is_active.desc(), RepresentativeGroup.name
+        )
+    ).all()
     rows = db.session.execute(
         select(GroupMembership.group_id, GroupMembership.role, Representative)
         .join(Representative, Representative.id == GroupMembership.representative_id)
         .where(GroupMembership.ended_on.is_(None))
-        .order_by(Representative.name_pinyin)).all()
+        .order_by(Representative.name_pinyin)
+    ).all()
     members: dict[int, list[tuple[Representative, str]]] = {}
     for group_id, role, rep in rows:
         members.setdefault(group_id, []).append((rep, role))
@@ -483,25 +596,35 @@ def get_group(actor: Actor, township: Township, group_id: int) -> GroupView:
     return next(v for v in list_groups(actor, township) if v.group.id == group_id)
 
 
-def group_history(actor: Actor, township: Township, group_id: int
-                  ) -> list[tuple[GroupMembership, Representative]]:
+def group_history(
+    actor: Actor, township: Township, group_id: int
+) -> list[tuple[GroupMembership, Representative]]:
     get_group(actor, township, group_id)
-    return [(gm, rep) for gm, rep in db.session.execute(
-        select(GroupMembership, Representative)
-        .join(Representative, Representative.id == GroupMembership.representative_id)
-        .where(GroupMembership.group_id == group_id)
-        .order_by(GroupMembership.started_on.desc(), GroupMembership.id.desc())).all()]
+    return [
+        (gm, rep)
+        for gm, rep in db.session.execute(
+            select(GroupMembership, Representative)
+            .join(Representative, Representative.id == GroupMembership.representative_id)
+            .where(GroupMembership.group_id == group_id)
+            .order_by(GroupMembership.started_on.desc(), GroupMembership.id.desc())
+        ).all()
+    ]
 
 
-def representative_groups(actor: Actor, township: Township, rep_id: int
-                          ) -> list[tuple[GroupMembership, RepresentativeGroup]]:
+def representative_groups(
+    actor: Actor, township: Township, rep_id: int
+) -> list[tuple[GroupMembership, RepresentativeGroup]]:
     """A representative's group history, newest first."""
     get_representative(actor, township, rep_id)
-    return [(gm, group) for gm, group in db.session.execute(
-        select(GroupMembership, RepresentativeGroup)
-        .join(RepresentativeGroup, RepresentativeGroup.id == GroupMembership.group_id)
-        .where(GroupMembership.representative_id == rep_id)
-        .order_by(GroupMembership.started_on.desc(), GroupMembership.id.desc())).all()]
+    return [
+        (gm, group)
+        for gm, group in db.session.execute(
+            select(GroupMembership, RepresentativeGroup)
+            .join(RepresentativeGroup, RepresentativeGroup.id == GroupMembership.group_id)
+            .where(GroupMembership.representative_id == rep_id)
+            .order_by(GroupMembership.started_on.desc(), GroupMembership.id.desc())
+        ).all()
+    ]
 
 
 def _check_group_name(name: str, except_id: int | None = None) -> str:
@@ -516,21 +639,32 @@ def _check_group_name(name: str, except_id: int | None = None) -> str:
     return name
 
 
-def create_group(actor: Actor, township: Township, *, name: str,
-                 description: str | None = None) -> RepresentativeGroup:
+def create_group(
+    actor: Actor, township: Township, *, name: str, description: str | None = None
+) -> RepresentativeGroup:
     _can_write(actor, township)
-    group = RepresentativeGroup(name=_check_group_name(name),
-                                description=(description or "").strip() or None, is_active=True)
+    group = RepresentativeGroup(
+        name=_check_group_name(name),
+        description=(description or "").strip() or None,
+        is_active=True,
+    )
     db.session.add(group)
     db.session.flush()
-    audit.record("group.created", actor=actor, tenant_id=township.id, target_type="group",
-                 target_id=group.id, after={"name": group.name})
+    audit.record(
+        "group.created",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="group",
+        target_id=group.id,
+        after={"name": group.name},
+    )
     db.session.commit()
     return group
 
 
-def update_group(actor: Actor, township: Township, group_id: int,
-                 data: Mapping[str, Any]) -> RepresentativeGroup:
+def update_group(
+    actor: Actor, township: Township, group_id: int, data: Mapping[str, Any]
+) -> RepresentativeGroup:
     group = get_group(actor, township, group_id).group
     _can_write(actor, township)
     before = {"name": group.name, "description": group.description, "is_active": group.is_active}
@@ -540,16 +674,28 @@ def update_group(actor: Actor, township: Township, group_id: int,
         group.description = (data["description"] or "").strip() or None
     if "is_active" in data:
         group.is_active = bool(data["is_active"])
-    audit.record("group.updated", actor=actor, tenant_id=township.id, target_type="group",
-                 target_id=group.id, before=before,
-                 after={"name": group.name, "description": group.description,
-                        "is_active": group.is_active})
+    audit.record(
+        "group.updated",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="group",
+        target_id=group.id,
+        before=before,
+        after={"name": group.name, "description": group.description, "is_active": group.is_active},
+    )
     db.session.commit()
     return group
 
 
-def assign_to_group(actor: Actor, township: Township, *, rep_id: int, group_id: int | None,
-                    role: str = GroupRole.MEMBER, on: date | None = None) -> Representative:
+def assign_to_group(
+    actor: Actor,
+    township: Township,
+    *,
+    rep_id: int,
+    group_id: int | None,
+    role: str = GroupRole.MEMBER,
+    on: date | None = None,
+) -> Representative:
     """Put a representative in a group with a role; a group has one leader, deputy and liaison.
 
     Giving a role another member holds moves that member to an ordinary member, with history.
@@ -565,19 +711,34 @@ def assign_to_group(actor: Actor, township: Township, *, rep_id: int, group_id: 
             raise Conflict(_("资格已终止的代表不能加入代表小组"))
     before = {"group_id": rep.group_id}
     if group_id is not None and role != GroupRole.MEMBER:
-        holders = db.session.scalars(select(GroupMembership).where(
-            GroupMembership.group_id == group_id, GroupMembership.role == role,
-            GroupMembership.ended_on.is_(None),
-            GroupMembership.representative_id != rep.id)).all()
+        holders = db.session.scalars(
+            select(GroupMembership).where(
+                GroupMembership.group_id == group_id,
+                GroupMembership.role == role,
+                GroupMembership.ended_on.is_(None),
+                GroupMembership.representative_id != rep.id,
+            )
+        ).all()
         for holder in holders:
             holder.ended_on = on
-            db.session.add(GroupMembership(group_id=group_id,
-                                           representative_id=holder.representative_id,
-                                           role=GroupRole.MEMBER, started_on=on))
+            db.session.add(
+                GroupMembership(
+                    group_id=group_id,
+                    representative_id=holder.representative_id,
+                    role=GroupRole.MEMBER,
+                    started_on=on,
+                )
+            )
     _move_group(rep, group_id, role, on)
-    audit.record("group.member_assigned", actor=actor, tenant_id=township.id,
-                 target_type="representative", target_id=rep.id, before=before,
-                 after={"group_id": group_id, "role": role})
+    audit.record(
+        "group.member_assigned",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="representative",
+        target_id=rep.id,
+        before=before,
+        after={"group_id": group_id, "role": role},
+    )
     db.session.commit()
     return rep
 
@@ -587,8 +748,9 @@ def assign_to_group(actor: Actor, township: Township, *, rep_id: int, group_id: 
 UNIT_FIELDS = ("name", "level", "kind", "contact_name", "phone", "is_active")
 
 
-def _clean_unit(data: Mapping[str, Any], *, partial: bool, except_id: int | None = None
-                ) -> dict[str, Any]:
+def _clean_unit(
+    data: Mapping[str, Any], *, partial: bool, except_id: int | None = None
+) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {}
     if "name" in data or not partial:
@@ -623,8 +785,13 @@ def _clean_unit(data: Mapping[str, Any], *, partial: bool, except_id: int | None
 
 def list_units(actor: Actor, township: Township) -> list[HandlingUnit]:
     _can_read(actor, township)
-    return list(db.session.scalars(select(HandlingUnit).order_by(
-        HandlingUnit.is_active.desc(), HandlingUnit.level, HandlingUnit.name)))
+    return list(
+        db.session.scalars(
+            select(HandlingUnit).order_by(
+                HandlingUnit.is_active.desc(), HandlingUnit.level, HandlingUnit.name
+            )
+        )
+    )
 
 
 def get_unit(actor: Actor, township: Township, unit_id: int) -> HandlingUnit:
@@ -637,50 +804,85 @@ def get_unit(actor: Actor, township: Township, unit_id: int) -> HandlingUnit:
 
 def create_unit(actor: Actor, township: Township, data: Mapping[str, Any]) -> HandlingUnit:
     _can_write(actor, township)
-    values = {"level": UnitLevel.TOWNSHIP.value, "kind": UnitKind.DEPARTMENT.value,
-              "is_active": True, **_clean_unit(data, partial=False)}
+    values = {
+        "level": UnitLevel.TOWNSHIP.value,
+        "kind": UnitKind.DEPARTMENT.value,
+        "is_active": True,
+        **_clean_unit(data, partial=False),
+    }
     unit = HandlingUnit(**values)
     db.session.add(unit)
     db.session.flush()
-    audit.record("unit.created", actor=actor, tenant_id=township.id, target_type="unit",
-                 target_id=unit.id, after={f: getattr(unit, f) for f in UNIT_FIELDS})
+    audit.record(
+        "unit.created",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="unit",
+        target_id=unit.id,
+        after={f: getattr(unit, f) for f in UNIT_FIELDS},
+    )
     db.session.commit()
     return unit
 
 
-def update_unit(actor: Actor, township: Township, unit_id: int,
-                data: Mapping[str, Any]) -> HandlingUnit:
+def update_unit(
+    actor: Actor, township: Township, unit_id: int, data: Mapping[str, Any]
+) -> HandlingUnit:
     unit = get_unit(actor, township, unit_id)
     _can_write(actor, township)
     before = {f: getattr(unit, f) for f in UNIT_FIELDS}
     for field, value in _clean_unit(data, partial=True, except_id=unit.id).items():
         setattr(unit, field, value)
-    audit.record("unit.updated", actor=actor, tenant_id=township.id, target_type="unit",
-                 target_id=unit.id, before=before,
-                 after={f: getattr(unit, f) for f in UNIT_FIELDS})
+    audit.record(
+        "unit.updated",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="unit",
+        target_id=unit.id,
+        before=before,
+        after={f: getattr(unit, f) for f in UNIT_FIELDS},
+    )
     db.session.commit()
     return unit
 
 
 def unit_users(actor: Actor, township: Township, unit_id: int) -> list[Membership]:
     get_unit(actor, township, unit_id)
-    return list(db.session.scalars(select(Membership).where(
-        Membership.tenant_id == township.id, Membership.unit_id == unit_id)))
+    return list(
+        db.session.scalars(
+            select(Membership).where(
+                Membership.tenant_id == township.id, Membership.unit_id == unit_id
+            )
+        )
+    )
 
 
-def add_unit_user(actor: Actor, township: Township, unit_id: int, *,
-                  user_id: int | None = None, username: str | None = None,
-                  display_name: str | None = None, phone: str | None = None
-                  ) -> accounts.NewMember:
+def add_unit_user(
+    actor: Actor,
+    township: Township,
+    unit_id: int,
+    *,
+    user_id: int | None = None,
+    username: str | None = None,
+    display_name: str | None = None,
+    phone: str | None = None,
+) -> accounts.NewMember:
     """A user who answers for the unit (role `handling_unit`, scoped to it)."""
     get_unit(actor, township, unit_id)
-    return accounts.add_township_member(actor, township, role=Role.HANDLING_UNIT,
-                                        user_id=user_id, username=username,
-                                        display_name=display_name, phone=phone,
-                                        unit_id=unit_id)
+    return accounts.add_township_member(
+        actor,
+        township,
+        role=Role.HANDLING_UNIT,
+        user_id=user_id,
+        username=username,
+        display_name=display_name,
+        phone=phone,
+        unit_id=unit_id,
+    )
 
 
 # --- party members and households ---------------------------------------------------------------
+
 
 def _branch_of(township: Township, value: Any) -> int:
     try:
@@ -692,9 +894,15 @@ def _branch_of(township: Township, value: Any) -> int:
     return branch_id
 
 
-def list_party_members(actor: Actor, township: Township, *, q: str | None = None,
-                       branch_id: int | None = None, offset: int = 0,
-                       limit: int | None = None) -> tuple[list[PartyMember], int]:
+def list_party_members(
+    actor: Actor,
+    township: Township,
+    *,
+    q: str | None = None,
+    branch_id: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[PartyMember], int]:
     _can_read(actor, township)
     query = _search(select(PartyMember), PartyMember, q)
     if branch_id is not None:
@@ -714,11 +922,15 @@ def get_party_member(actor: Actor, township: Township, member_id: int) -> PartyM
     return member
 
 
-def save_party_member(actor: Actor, township: Township, data: Mapping[str, Any],
-                      member_id: int | None = None) -> PartyMember:
+def save_party_member(
+    actor: Actor, township: Township, data: Mapping[str, Any], member_id: int | None = None
+) -> PartyMember:
     _can_write(actor, township)
-    member = (get_party_member(actor, township, member_id) if member_id is not None
-              else PartyMember(is_active=True))
+    member = (
+        get_party_member(actor, township, member_id)
+        if member_id is not None
+        else PartyMember(is_active=True)
+    )
     errors: dict[str, list[str]] = {}
     if "branch_id" in data or member_id is None:
         member.branch_id = _branch_of(township, data.get("branch_id"))
@@ -743,16 +955,26 @@ def save_party_member(actor: Actor, township: Township, data: Mapping[str, Any],
     if member_id is None:
         db.session.add(member)
     db.session.flush()
-    audit.record("party_member.saved", actor=actor, tenant_id=township.id,
-                 target_type="party_member", target_id=member.id,
-                 after={"name": member.name, "branch_id": member.branch_id,
-                        "is_active": member.is_active})
+    audit.record(
+        "party_member.saved",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="party_member",
+        target_id=member.id,
+        after={"name": member.name, "branch_id": member.branch_id, "is_active": member.is_active},
+    )
     db.session.commit()
     return member
 
 
-def list_households(actor: Actor, township: Township, *, branch_id: int | None = None,
-                    offset: int = 0, limit: int | None = None) -> tuple[list[Household], int]:
+def list_households(
+    actor: Actor,
+    township: Township,
+    *,
+    branch_id: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[Household], int]:
     _can_read(actor, township)
     query = select(Household)
     if branch_id is not None:
@@ -772,11 +994,15 @@ def get_household(actor: Actor, township: Township, household_id: int) -> Househ
     return household
 
 
-def save_household(actor: Actor, township: Township, data: Mapping[str, Any],
-                   household_id: int | None = None) -> Household:
+def save_household(
+    actor: Actor, township: Township, data: Mapping[str, Any], household_id: int | None = None
+) -> Household:
     _can_write(actor, township)
-    household = (get_household(actor, township, household_id) if household_id is not None
-                 else Household(is_active=True))
+    household = (
+        get_household(actor, township, household_id)
+        if household_id is not None
+        else Household(is_active=True)
+    )
     errors: dict[str, list[str]] = {}
     if "branch_id" in data or household_id is None:
         household.branch_id = _branch_of(township, data.get("branch_id"))
@@ -802,9 +1028,14 @@ def save_household(actor: Actor, township: Township, data: Mapping[str, Any],
     if household_id is None:
         db.session.add(household)
     db.session.flush()
-    audit.record("household.saved", actor=actor, tenant_id=township.id,
-                 target_type="household", target_id=household.id,
-                 after={"head_name": household.head_name, "branch_id": household.branch_id})
+    audit.record(
+        "household.saved",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="household",
+        target_id=household.id,
+        after={"head_name": household.head_name, "branch_id": household.branch_id},
+    )
     db.session.commit()
     return household
 

@@ -17,8 +17,16 @@ from lianxin.people.models import GroupMembership, RepresentativeGroup
 from tests.factories import actor, make_branch
 from tests.helpers import assert_error, bearer, login
 
-REP = {"name": "张秀英", "gender": "女", "birth_date": "1975-03-01", "education": "大学本科",
-       "category": "农民", "term": 13, "phone": "13800138000", "post": "村妇联主席"}
+REP = {
+    "name": "张秀英",
+    "gender": "女",
+    "birth_date": "1975-03-01",
+    "education": "大学本科",
+    "category": "农民",
+    "term": 13,
+    "phone": "13800138000",
+    "post": "村妇联主席",
+}
 
 
 @pytest.fixture
@@ -32,25 +40,36 @@ def _rep(world, office, **overrides):
 
 
 def test_create_from_text_or_typed_values(app, world, office):
-    rep = _rep(world, office, branch=world.branches["t"].name, level="乡镇和县",
-               is_grassroots_cadre="是")
+    rep = _rep(
+        world, office, branch=world.branches["t"].name, level="乡镇和县", is_grassroots_cadre="是"
+    )
     assert (rep.gender, rep.education, rep.category) == ("female", "bachelor", "farmer")
     assert rep.birth_date == date(1975, 3, 1) and rep.branch_id == world.branches["t"].id
     assert rep.is_township_rep and rep.is_county_rep and rep.is_grassroots_cadre
     assert (rep.name_pinyin, rep.name_initials) == ("zhang xiu ying", "zxy")
-    typed = _rep(world, office, name="李四", gender="male", birth_date=date(1980, 1, 2),
-                 education="college", category="professional")
+    typed = _rep(
+        world,
+        office,
+        name="李四",
+        gender="male",
+        birth_date=date(1980, 1, 2),
+        education="college",
+        category="professional",
+    )
     assert typed.ethnicity == "汉族" and typed.status == "in_office"
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("birth_date", "1990.13.01", "日期无效"),
-    ("birth_date", "2015-01-01", "出生日期不合理"),
-    ("phone", "138abc00000", "手机号格式不正确"),
-    ("gender", "未知", "性别"),
-    ("education", "火星学历", "不认识的取值"),
-    ("term", "十三", "届次"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("birth_date", "1990.13.01", "日期无效"),
+        ("birth_date", "2015-01-01", "出生日期不合理"),
+        ("phone", "138abc00000", "手机号格式不正确"),
+        ("gender", "未知", "性别"),
+        ("education", "火星学历", "不认识的取值"),
+        ("term", "十三", "届次"),
+    ],
+)
 def test_bad_fields_are_named(app, world, office, field, value, message):
     with pytest.raises(ValidationFailed) as exc:
         _rep(world, office, **{field: value})
@@ -84,8 +103,12 @@ def test_the_same_person_twice_is_refused(app, world, office):
 
 
 def test_pinyin_order_and_search(app, world, office):
-    for name, born in (("赵六", "1970-01-01"), ("阿文", "1971-01-01"), ("张三", "1972-01-01"),
-                       ("张秀英", "1973-01-01")):
+    for name, born in (
+        ("赵六", "1970-01-01"),
+        ("阿文", "1971-01-01"),
+        ("张三", "1972-01-01"),
+        ("张秀英", "1973-01-01"),
+    ):
         _rep(world, office, name=name, birth_date=born)
     with tenant_context(world.township.id):
         names = [r.name for r in people.list_representatives(office, world.township)[0]]
@@ -93,28 +116,48 @@ def test_pinyin_order_and_search(app, world, office):
         for q in ("zxy", "zhangx", "张秀", "zhang xiu"):
             found = [r.name for r in people.list_representatives(office, world.township, q=q)[0]]
             assert found == ["张秀英"], q
-        assert [r.name for r in people.list_representatives(office, world.township, q="z")[0]] \
-            == ["张三", "张秀英", "赵六"]
+        assert [r.name for r in people.list_representatives(office, world.township, q="z")[0]] == [
+            "张三",
+            "张秀英",
+            "赵六",
+        ]
 
 
 def test_ending_a_qualification_keeps_the_history(app, world, office):
     rep = _rep(world, office)
     with tenant_context(world.township.id):
         group = people.create_group(office, world.township, name="第一代表小组")
-        people.assign_to_group(office, world.township, rep_id=rep.id, group_id=group.id,
-                               role="leader", on=date(2024, 1, 1))
-        people.end_qualification(office, world.township, rep.id, reason="transferred",
-                                 on=date(2025, 6, 30), note="调往县城")
+        people.assign_to_group(
+            office,
+            world.township,
+            rep_id=rep.id,
+            group_id=group.id,
+            role="leader",
+            on=date(2024, 1, 1),
+        )
+        people.end_qualification(
+            office,
+            world.township,
+            rep.id,
+            reason="transferred",
+            on=date(2025, 6, 30),
+            note="调往县城",
+        )
         with pytest.raises(Conflict):
-            people.end_qualification(office, world.township, rep.id, reason="resigned",
-                                     on=date(2025, 7, 1))
+            people.end_qualification(
+                office, world.township, rep.id, reason="resigned", on=date(2025, 7, 1)
+            )
         ended = people.get_representative(office, world.township, rep.id)
         assert (ended.status, ended.ended_reason, ended.ended_on) == (
-            "ended", "transferred", date(2025, 6, 30))
+            "ended",
+            "transferred",
+            date(2025, 6, 30),
+        )
         assert ended.group_id is None
         history = people.representative_groups(office, world.township, rep.id)
         assert [(gm.role, gm.started_on, gm.ended_on) for gm, _g in history] == [
-            ("leader", date(2024, 1, 1), date(2025, 6, 30))]
+            ("leader", date(2024, 1, 1), date(2025, 6, 30))
+        ]
         in_office = people.list_representatives(office, world.township, status="in_office")[1]
         everyone = people.list_representatives(office, world.township)[1]
         assert (in_office, everyone) == (0, 1)
@@ -127,18 +170,37 @@ def test_a_group_has_one_leader_and_keeps_its_history(app, world, office):
     b = _rep(world, office, name="乙", birth_date="1971-01-01")
     with tenant_context(world.township.id):
         group = people.create_group(office, world.township, name="农业代表小组")
-        people.assign_to_group(office, world.township, rep_id=a.id, group_id=group.id,
-                               role="leader", on=date(2024, 1, 1))
-        people.assign_to_group(office, world.township, rep_id=b.id, group_id=group.id,
-                               role="leader", on=date(2025, 1, 1))
+        people.assign_to_group(
+            office,
+            world.township,
+            rep_id=a.id,
+            group_id=group.id,
+            role="leader",
+            on=date(2024, 1, 1),
+        )
+        people.assign_to_group(
+            office,
+            world.township,
+            rep_id=b.id,
+            group_id=group.id,
+            role="leader",
+            on=date(2025, 1, 1),
+        )
         view = people.get_group(office, world.township, group.id)
         assert view.holder("leader").id == b.id
-        assert dict((rep.name, role) for rep, role in view.members) == {"甲": "member",
-                                                                        "乙": "leader"}
-        rows = db.session.scalars(select(GroupMembership).where(
-            GroupMembership.representative_id == a.id).order_by(GroupMembership.id)).all()
-        assert [(r.role, r.ended_on) for r in rows] == [("leader", date(2025, 1, 1)),
-                                                         ("member", None)]
+        assert dict((rep.name, role) for rep, role in view.members) == {
+            "甲": "member",
+            "乙": "leader",
+        }
+        rows = db.session.scalars(
+            select(GroupMembership)
+            .where(GroupMembership.representative_id == a.id)
+            .order_by(GroupMembership.id)
+        ).all()
+        assert [(r.role, r.ended_on) for r in rows] == [
+            ("leader", date(2025, 1, 1)),
+            ("member", None),
+        ]
         with pytest.raises(ValidationFailed):
             people.create_group(office, world.township, name="农业代表小组")
         assert db.session.scalar(select(RepresentativeGroup.name)) == "农业代表小组"
@@ -147,14 +209,18 @@ def test_a_group_has_one_leader_and_keeps_its_history(app, world, office):
 def test_units_and_the_users_who_answer_for_them(app, world):
     admin = actor(world.users["township_admin"])
     with tenant_context(world.township.id):
-        unit = people.create_unit(admin, world.township, {"name": "镇农业农村办", "phone": "0513-88001234"})
+        unit = people.create_unit(
+            admin, world.township, {"name": "镇农业农村办", "phone": "0513-88001234"}
+        )
         assert unit.phone == "051388001234"
-        added = people.add_unit_user(admin, world.township, unit.id, username="nongban",
-                                     display_name="农办答复人")
+        added = people.add_unit_user(
+            admin, world.township, unit.id, username="nongban", display_name="农办答复人"
+        )
         assert added.setup_token and added.membership.unit_id == unit.id
         assert added.membership.role == "handling_unit"
         assert [m.user.username for m in people.unit_users(admin, world.township, unit.id)] == [
-            "nongban"]
+            "nongban"
+        ]
         with pytest.raises(ValidationFailed):
             people.create_unit(admin, world.township, {"name": "镇农业农村办"})
     with tenant_context(world.other.id), pytest.raises(NotFound):
@@ -163,14 +229,21 @@ def test_units_and_the_users_who_answer_for_them(app, world):
 
 def test_party_members_and_households_need_a_branch_of_ours(app, world, office):
     with tenant_context(world.township.id):
-        member = people.save_party_member(office, world.township, {
-            "name": "陈党员", "gender": "男", "branch_id": world.branches["t"].id})
+        member = people.save_party_member(
+            office,
+            world.township,
+            {"name": "陈党员", "gender": "男", "branch_id": world.branches["t"].id},
+        )
         assert member.name_initials == "cdy"
         with pytest.raises(NotFound):
-            people.save_party_member(office, world.township, {
-                "name": "越界", "branch_id": world.branches["o"].id})
-        household = people.save_household(office, world.township, {
-            "head_name": "王大爷", "address": "东关村3组", "branch_id": world.branches["t"].id})
+            people.save_party_member(
+                office, world.township, {"name": "越界", "branch_id": world.branches["o"].id}
+            )
+        household = people.save_household(
+            office,
+            world.township,
+            {"head_name": "王大爷", "address": "东关村3组", "branch_id": world.branches["t"].id},
+        )
         assert people.list_households(office, world.township)[0] == [household]
 
 
@@ -188,8 +261,9 @@ def test_linking_a_login_gives_the_representative_role(app, world):
     with tenant_context(world.township.id):
         linked, token = people.link_account(admin, world.township, rep.id, username="zhangxy")
         assert token and linked.user_id
-        roles = db.session.scalars(select(Membership.role).where(
-            Membership.user_id == linked.user_id)).all()
+        roles = db.session.scalars(
+            select(Membership.role).where(Membership.user_id == linked.user_id)
+        ).all()
         assert roles == ["representative"]
         with pytest.raises(Conflict):
             people.link_account(admin, world.township, rep.id, username="again")
@@ -199,41 +273,58 @@ def test_changes_are_audited(app, world, office):
     rep = _rep(world, office)
     with tenant_context(world.township.id):
         people.update_representative(office, world.township, rep.id, {"post": "村支书"})
-    actions = db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.chain == f"t:{world.township.id}").order_by(AuditEntry.seq)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.chain == f"t:{world.township.id}")
+        .order_by(AuditEntry.seq)
+    ).all()
     assert actions[-2:] == ["representative.created", "representative.updated"]
 
 
 # --- API ----------------------------------------------------------------------------------------
 
+
 def test_api_roster_round_trip(app, world, client):
     headers = bearer(world.users["township_staff"])
     branch_id = world.branches["t"].id  # read before any request rolls the session back
     base = f"/api/v1/t/{world.township.slug}"
-    body = {"name": "刘德胜", "gender": "male", "birth_date": "1968-05-20",
-            "education": "college", "category": "leading_cadre", "term": 13,
-            "branch_id": branch_id, "is_grassroots_cadre": True}
+    body = {
+        "name": "刘德胜",
+        "gender": "male",
+        "birth_date": "1968-05-20",
+        "education": "college",
+        "category": "leading_cadre",
+        "term": 13,
+        "branch_id": branch_id,
+        "is_grassroots_cadre": True,
+    }
     created = client.post(f"{base}/representatives", headers=headers, json=body)
     assert created.status_code == 201, created.get_json()
     rep = created.get_json()
     assert rep["name_pinyin"] == "liu de sheng" and rep["status"] == "in_office"
-    bad = client.post(f"{base}/representatives", headers=headers,
-                      json={**body, "name": "王", "phone": "12ab"})
+    bad = client.post(
+        f"{base}/representatives", headers=headers, json={**body, "name": "王", "phone": "12ab"}
+    )
     assert "phone" in assert_error(bad, 422)["errors"]
     listed = client.get(f"{base}/representatives?q=lds", headers=headers)
     assert [r["name"] for r in listed.get_json()] == ["刘德胜"]
-    ended = client.post(f"{base}/representatives/{rep['id']}/end", headers=headers,
-                        json={"reason": "resigned", "on": "2025-01-01"})
+    ended = client.post(
+        f"{base}/representatives/{rep['id']}/end",
+        headers=headers,
+        json={"reason": "resigned", "on": "2025-01-01"},
+    )
     assert ended.get_json()["status"] == "ended"
     groups = client.post(f"{base}/groups", headers=headers, json={"name": "工业代表小组"})
     assert groups.status_code == 201
     unit = client.post(f"{base}/units", headers=headers, json={"name": "镇城建办"})
     assert unit.status_code == 201
-    member = client.post(f"{base}/party-members", headers=headers,
-                         json={"name": "党员甲", "branch_id": branch_id})
+    member = client.post(
+        f"{base}/party-members", headers=headers, json={"name": "党员甲", "branch_id": branch_id}
+    )
     assert member.status_code == 201
-    household = client.post(f"{base}/households", headers=headers,
-                            json={"head_name": "户主甲", "branch_id": branch_id})
+    household = client.post(
+        f"{base}/households", headers=headers, json={"head_name": "户主甲", "branch_id": branch_id}
+    )
     assert household.status_code == 201
 
 
@@ -247,19 +338,32 @@ def test_api_photo_must_be_an_image(app, world, client):
 
     ok = client.put(url, headers=headers, data={"photo": (io.BytesIO(PNG), "me.png")})
     assert ok.status_code == 200 and ok.get_json()["photo_file_id"]
-    pdf = client.put(url, headers=headers,
-                     data={"photo": (io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n"), "me.pdf")})
+    pdf = client.put(
+        url,
+        headers=headers,
+        data={"photo": (io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n"), "me.pdf")},
+    )
     assert "photo" in assert_error(pdf, 422)["errors"]
 
 
 # --- pages --------------------------------------------------------------------------------------
 
+
 def test_roster_pages(app, world, client):
     login(client, world.users["township_staff"])
     base = f"/t/{world.township.slug}/people"
-    form = {"name": "周建华", "gender": "male", "birth_date": "1965-09-09", "ethnicity": "回",
-            "education": "secondary", "category": "private_economy", "term": "13",
-            "level": "乡镇", "branch_id": str(world.branches["t"].id), "phone": "13912345678"}
+    form = {
+        "name": "周建华",
+        "gender": "male",
+        "birth_date": "1965-09-09",
+        "ethnicity": "回",
+        "education": "secondary",
+        "category": "private_economy",
+        "term": "13",
+        "level": "乡镇",
+        "branch_id": str(world.branches["t"].id),
+        "phone": "13912345678",
+    }
     created = client.post(f"{base}/new", data=form)
     assert created.status_code == 302
     rep_id = int(created.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
@@ -277,8 +381,13 @@ def test_roster_pages(app, world, client):
     groups = client.post(f"{base}/groups", data={"name": "服务业代表小组"})
     assert groups.status_code == 302
     assert client.get(f"{base}/units").status_code == 200
-    assert client.post(f"{base}/party-members", data={
-        "name": "党员乙", "branch_id": str(world.branches["t"].id)}).status_code == 302
+    assert (
+        client.post(
+            f"{base}/party-members",
+            data={"name": "党员乙", "branch_id": str(world.branches["t"].id)},
+        ).status_code
+        == 302
+    )
     assert "党员乙" in client.get(f"{base}/party-members").get_data(as_text=True)
 
 
