@@ -187,6 +187,16 @@ def load(password: str | None = None) -> list[DemoLogin]:
         assert township is not None
         _load_people(township, seed)
     with tenant_context(chengguan.id):
+        from lianxin.people.models import HandlingUnit
+
+        unit_id = db.session.scalar(
+            select(HandlingUnit.id).where(HandlingUnit.name == "镇农业农村办")
+        )
+        cg_unit = db.session.scalar(select(User).where(User.username == "cg.unit"))
+        if unit_id is not None and cg_unit is not None:
+            for membership in cg_unit.memberships:
+                if membership.role == Role.HANDLING_UNIT.value and membership.unit_id is None:
+                    membership.unit_id = unit_id
         first = db.session.scalar(select(Representative).order_by(Representative.name_pinyin))
         cg_rep = db.session.scalar(select(User).where(User.username == "cg.rep"))
         if first is not None and cg_rep is not None and first.user_id is None:

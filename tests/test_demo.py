@@ -1,0 +1,28 @@
+"""`make run` loads the demo county: it must load, twice, with a login for every role."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from lianxin import demo
+from lianxin.auth import service as accounts
+from lianxin.auth.models import Membership
+from lianxin.auth.roles import Role
+from lianxin.db import db
+from lianxin.db.tenancy import tenant_context
+from lianxin.people.models import Representative
+from lianxin.tenants import service as tenants
+
+
+def test_demo_loads_twice_with_a_login_for_every_role(app):
+    first = demo.load(password="demo-password-1")
+    second = demo.load(password="demo-password-1")
+    assert [d.username for d in first] == [d.username for d in second]
+    roles = set(db.session.scalars(select(Membership.role)))
+    assert roles == {r.value for r in Role}
+    for login in first:
+        assert accounts.authenticate(login.username, "demo-password-1")
+    township = tenants.township_by_slug("chengguan")
+    with tenant_context(township.id):
+        assert db.session.scalar(select(func.count()).select_from(Representative)) >= 30
+    assert len(tenants.county_by_slug("demo").townships) == 3
