@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lianxin import config as settings
 from lianxin.extensions import babel, csrf, db, limiter, login_manager
-from lianxin.modules.registry import ModuleSpec, Registry, load_first_party
+from lianxin.modules.registry import ModuleSpec, Registry, load_core, load_first_party
 
 
 def create_app(
@@ -38,7 +38,7 @@ def create_app(
     if app.config.get("TRUST_PROXY", True) and not app.config["EMBEDDED"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
 
-    registry = Registry(load_first_party() if modules is None else modules)
+    registry = Registry((*load_core(), *(load_first_party() if modules is None else modules)))
     app.extensions["lianxin.registry"] = registry
 
     from lianxin import models  # noqa: F401 - complete the metadata before the first query

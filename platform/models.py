@@ -2,6 +2,15 @@
 
 from lianxin.audit.models import AuditChainHead, AuditEntry
 from lianxin.auth.models import ApiToken, Membership, SetupLink, User
+from lianxin.casework.models import (
+    Case,
+    CaseAssignment,
+    CaseAttachment,
+    CaseEvent,
+    CaseReply,
+    CountyEscalation,
+    DeadlineExtension,
+)
 from lianxin.notify.models import DeadLetter, Notification, OutboxMessage
 from lianxin.people.models import (
     GroupMembership,
@@ -20,8 +29,15 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "Branch",
+    "Case",
+    "CaseAssignment",
+    "CaseAttachment",
+    "CaseEvent",
+    "CaseReply",
     "County",
+    "CountyEscalation",
     "DeadLetter",
+    "DeadlineExtension",
     "GroupMembership",
     "HandlingUnit",
     "Household",

@@ -53,6 +53,8 @@ class ModuleSpec:
     task_module: str | None = None
     models_module: str | None = None
     metrics: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    # A core part (casework) uses the same settings machinery but is always on.
+    core: bool = False
 
     def default_settings(self) -> dict[str, Any]:
         return dict(self.settings_schema().load({}))
@@ -102,7 +104,11 @@ class Registry:
             raise UnknownModule(key) from None
 
     def keys(self) -> list[str]:
-        return list(self._modules)
+        """The switchable modules' keys (core parts are always on)."""
+        return [k for k, spec in self._modules.items() if not spec.core]
+
+    def switchable(self) -> list[ModuleSpec]:
+        return [spec for spec in self if not spec.core]
 
     def labels(self) -> dict[str, Any]:
         merged: dict[str, Any] = {}
@@ -119,6 +125,14 @@ class Registry:
 
     def task_modules(self) -> tuple[str, ...]:
         return tuple(spec.task_module for spec in self if spec.task_module)
+
+
+# Core parts that keep per-township settings like a module, but are never switched off.
+CORE: tuple[str, ...] = ("lianxin.casework.module",)
+
+
+def load_core() -> tuple[ModuleSpec, ...]:
+    return tuple(importlib.import_module(path).MODULE for path in CORE)
 
 
 def load_first_party() -> tuple[ModuleSpec, ...]:

@@ -122,6 +122,12 @@ def _deliver_notification(message: OutboxMessage) -> None:
             sms_channel().send(user.phone, f"{text.title} {text.body}".strip())
 
 
+@handler("sms")
+def _deliver_sms(message: OutboxMessage) -> None:
+    """A text to a phone that belongs to no account (a person who raised a case)."""
+    sms_channel().send(message.payload["phone"], message.payload["text"])
+
+
 def deliver(message_id: int) -> bool:
     """Deliver one message exactly once; True if this call delivered it.
 

@@ -161,7 +161,8 @@ def onboard_township(
     """Create a township with its module switches and first admin, who gets a set-up link."""
     _require_county_admin(actor, county)
     registry = current_registry()
-    unknown = [key for key in modules if key not in registry]
+    switchable = set(registry.keys())
+    unknown = [key for key in modules if key not in switchable]
     if unknown:
         raise ValidationFailed(errors={"modules": [_("未知模块：%(k)s", k=", ".join(unknown))]})
     township = Township(
@@ -178,7 +179,7 @@ def onboard_township(
             TownshipModule(
                 township_id=township.id,
                 module_key=spec.key,
-                enabled=spec.key in modules,
+                enabled=spec.core or spec.key in modules,
                 settings={},
             )
         )
@@ -225,32 +226,36 @@ def _module_row(township_id: int, key: str) -> TownshipModule | None:
 
 
 def enabled_module_keys(township_id: int) -> set[str]:
-    """Switched-on module keys of a township, cached for the request."""
+    """Switched-on (switchable) module keys of a township, cached for the request."""
     cache: dict[int, set[str]] | None = None
     if has_app_context():
         cache = g.setdefault("lianxin_enabled_modules", {})
         if township_id in cache:
             return cache[township_id]
+    core = {s.key for s in current_registry() if s.core} if has_app_context() else set()
     keys = set(
         db.session.scalars(
             select(TownshipModule.module_key).where(
                 TownshipModule.township_id == township_id, TownshipModule.enabled.is_(True)
             )
         )
-    )
+    ) - core
     if cache is not None:
         cache[township_id] = keys
     return keys
 
 
 def module_enabled(township_id: int, key: str) -> bool:
+    registry = current_registry() if has_app_context() else None
+    if registry is not None and key in registry and registry.get(key).core:
+        return True
     return key in enabled_module_keys(township_id)
 
 
 def enabled_modules(township_id: int, registry: Registry | None = None) -> list[ModuleSpec]:
     registry = registry or current_registry()
     keys = enabled_module_keys(township_id)
-    return [spec for spec in registry if spec.key in keys]
+    return [spec for spec in registry if spec.key in keys and not spec.core]
 
 
 def _spec(key: str) -> ModuleSpec:
@@ -280,7 +285,8 @@ def set_module_enabled(
     """Switch a module on or off. Switching off hides it and keeps every row of its data."""
     _require_county_admin(actor, county)
     township = county_township(actor, county, township_id)
-    _spec(key)
+    if _spec(key).core:
+        raise ValidationFailed(errors={"enabled": [_("核心功能不能关闭")]})
     row = _module_row(township.id, key)
     if row is None:
         row = TownshipModule(township_id=township.id, module_key=key, enabled=False, settings={})

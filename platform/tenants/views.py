@@ -95,7 +95,7 @@ def platform_home():
 
 
 def _module_choices() -> list[tuple[str, str]]:
-    return [SelectChoice(spec.key, str(spec.name)) for spec in current_registry()]
+    return [SelectChoice(spec.key, str(spec.name)) for spec in current_registry().switchable()]
 
 
 @county_bp.get("/", endpoint="home")
@@ -107,7 +107,7 @@ def county_home():
         "tenants/county_home.html",
         townships=townships,
         switches=switches,
-        modules=list(current_registry()),
+        modules=current_registry().switchable(),
         can_admin=permissions.can_administer_county(actor, county.id),
         form=EmptyForm(),
     )

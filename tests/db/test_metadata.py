@@ -19,6 +19,7 @@ PLATFORM_TABLES_WITH_TENANT_ID = {
     "notifications",  # a person's inbox spans their townships
     "audit_entries",  # chains per township, county and platform in one append-only table
     "dead_letters",  # operator inspection across townships
+    "county_escalations",  # the county's queue: copies of what its townships sent up
 }
 
 

@@ -1,0 +1,1 @@
+"""Casework: every request recorded, routed, answered on time, rated."""

@@ -1,0 +1,170 @@
+"""Reply deadlines: calendar or working days, China's official calendar, Shanghai dates.
+
+Pure functions: no database, no Flask. A township's setting becomes a `DeadlineRule`; the
+case service asks it for a due date and whether a case is due soon or overdue.
+
+Working days follow China's official calendar (ARCHITECTURE.md invariant 9) through the
+maintained `chinesecalendar` package, which knows both the public holidays and the adjusted
+weekend working days (调休), e.g. Sunday 28 September and Saturday 11 October 2025 are working
+days around the National Day holiday of 1–8 October.
+
+The package only covers the years the State Council has already published (each release adds
+the next year, usually in November or December). For a year it does not cover, working days
+fall back to Monday–Friday and a warning is logged once per year on the `lianxin.casework`
+logger: updating the package fixes it. A due date computed under the fallback can be off by the
+holidays that year turns out to have.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+log = logging.getLogger("lianxin.casework")
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+SIMPLE = "simple"
+COMPLEX = "complex"
+
+# Years chinese_calendar did not cover and for which the fallback was announced.
+_warned_years: set[int] = set()
+
+
+class DayCount(StrEnum):
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+
+def is_working_day(day: date) -> bool:
+    """Whether people work on `day` in mainland China (holidays off, 调休 weekends on).
+
+    Outside the years the package covers: Monday–Friday, with a warning logged once per year.
+    """
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        if day.year not in _warned_years:
+            _warned_years.add(day.year)
+            log.warning(
+                "chinesecalendar has no data for %d: counting Monday to Friday as working days; "
+                "update the chinesecalendar package",
+                day.year,
+            )
+        return day.weekday() < 5
+
+
+def add_days(start: date, days: int, count: DayCount | str) -> date:
+    """The due date `days` days after `start`; `start` itself is not counted.
+
+    Calendar: `start + days`. Working: the `days`-th working day after `start`, so the result
+    is always a working day (unless `days` is 0, which returns `start`).
+    """
+    count = DayCount(count)
+    if days < 0:
+        raise ValueError(f"a deadline cannot be {days} days: it must be 0 or more")
+    if count is DayCount.CALENDAR or days == 0:
+        return start + timedelta(days=days)
+    day = start
+    remaining = days
+    while remaining:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def _working_days_between(after: date, up_to: date) -> int:
+    """Working days `d` with `after < d <= up_to`."""
+    total = 0
+    day = after + timedelta(days=1)
+    while day <= up_to:
+        if is_working_day(day):
+            total += 1
+        day += timedelta(days=1)
+    return total
+
+
+def days_left(today: date, due: date, count: DayCount | str) -> int:
+    """Days from `today` to `due`: 0 on the due date, negative once it has passed.
+
+    Calendar: the plain difference. Working: the working days after `today` up to and including
+    `due` (due tomorrow, a working day, is 1), so `days_left(s, add_days(s, n, WORKING), WORKING)`
+    is `n`. Past the due date it is minus the working days after `due` up to and including
+    `today`, and never more than -1: a case past its due date is overdue even if only a weekend
+    or a holiday has gone by since.
+    """
+    count = DayCount(count)
+    if count is DayCount.CALENDAR:
+        return (due - today).days
+    if today <= due:
+        return _working_days_between(today, due)
+    return -max(1, _working_days_between(due, today))
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """A township's reply deadline setting (DOMAIN.md §2: 60 days at most; [002]: 10 / 30).
+
+    `simple_complex` switches on the simple/complex rule; every deadline is capped at
+    `max_days`. `due_soon_days` is counted the same way as the deadline (`count`).
+    """
+
+    count: DayCount = DayCount.CALENDAR
+    max_days: int = 60
+    simple_complex: bool = False
+    simple_days: int = 10
+    complex_days: int = 30
+    due_soon_days: int = 3
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "count", DayCount(self.count))
+        for name in ("max_days", "simple_days", "complex_days", "due_soon_days"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a whole number of days, 0 or more: {value!r}")
+
+    def days_for(self, complexity: str | None) -> int:
+        """How many days a case of this complexity gets: simple/complex under that rule,
+        `max_days` otherwise, and never more than `max_days`.
+
+        `complexity` is None, "" (not assessed), "simple" or "complex"; anything else is refused
+        so that a typo cannot silently give a case the longest deadline.
+        """
+        if complexity not in (None, "", SIMPLE, COMPLEX):
+            raise ValueError(f"unknown case complexity: {complexity!r}")
+        days = self.max_days
+        if self.simple_complex and complexity == SIMPLE:
+            days = self.simple_days
+        elif self.simple_complex and complexity == COMPLEX:
+            days = self.complex_days
+        return min(days, self.max_days)
+
+    def due_on(self, received: date, complexity: str | None = None) -> date:
+        return add_days(received, self.days_for(complexity), self.count)
+
+    def days_left(self, today: date, due: date) -> int:
+        return days_left(today, due, self.count)
+
+    def is_overdue(self, today: date, due: date) -> bool:
+        return today > due
+
+    def is_due_soon(self, today: date, due: date) -> bool:
+        """Not yet overdue and at most `due_soon_days` days left (the due date itself included)."""
+        return not self.is_overdue(today, due) and 0 <= self.days_left(today, due) <= (
+            self.due_soon_days
+        )
+
+
+def shanghai_today(now: datetime | None = None) -> date:
+    """The date in Asia/Shanghai at `now` (an aware datetime; the current time by default)."""
+    if now is None:
+        now = datetime.now(UTC)
+    elif now.tzinfo is None:
+        raise ValueError("naive datetime given; pass a timezone-aware (UTC) datetime")
+    return now.astimezone(SHANGHAI).date()

@@ -1,0 +1,58 @@
+"""Casework registers as a core part: per-township settings with the county's defaults."""
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate, validates_schema
+from marshmallow.exceptions import ValidationError
+
+from lianxin.api.base import BaseSchema
+from lianxin.modules.registry import ModuleSpec
+
+
+class CaseworkSettings(BaseSchema):
+    day_count = fields.String(
+        load_default="calendar",
+        validate=validate.OneOf(["calendar", "working"]),
+        metadata={"label": _l("期限计算方式（calendar 自然日 / working 工作日）")},
+    )
+    max_days = fields.Integer(
+        load_default=60,
+        validate=validate.Range(min=1, max=60),
+        metadata={"label": _l("答复期限（天，最长60）")},
+    )
+    simple_complex = fields.Boolean(load_default=False, metadata={"label": _l("区分简单、复杂件")})
+    simple_days = fields.Integer(
+        load_default=10,
+        validate=validate.Range(min=1, max=60),
+        metadata={"label": _l("简单件期限（天）")},
+    )
+    complex_days = fields.Integer(
+        load_default=30,
+        validate=validate.Range(min=1, max=60),
+        metadata={"label": _l("复杂件期限（天）")},
+    )
+    due_soon_days = fields.Integer(
+        load_default=3,
+        validate=validate.Range(min=0, max=30),
+        metadata={"label": _l("到期前几天提醒")},
+    )
+    max_reassignments = fields.Integer(
+        load_default=2,
+        validate=validate.Range(min=0, max=10),
+        metadata={"label": _l("再交办几次后上报县级")},
+    )
+
+    @validates_schema
+    def _within_max(self, data, **_kwargs):
+        for name in ("simple_days", "complex_days"):
+            if data.get(name, 0) > data.get("max_days", 60):
+                raise ValidationError(str(_l("不能超过答复期限")), field_name=name)
+
+
+MODULE = ModuleSpec(
+    key="casework",
+    name=_l("诉求办理"),
+    core=True,
+    description=_l("件件有答复、事事有回音"),
+    settings_schema=CaseworkSettings,
+    task_module="lianxin.casework.tasks",
+)

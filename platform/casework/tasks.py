@@ -1,0 +1,1 @@
+"""Celery tasks of casework: the due-soon and overdue reminder sweep."""
