@@ -787,3 +787,73 @@ def find_by_code(township: Township, code: str) -> Case:
 
 def rate_by_code(township: Township, code: str, rating: str, comment: str | None) -> Case:
     return rate(township, find_by_code(township, code), rating, comment)
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+
+def _responsible_user_ids(township: Township, case: Case) -> list[int]:
+    units = db.session.scalars(
+        select(CaseAssignment.unit_id).where(
+            CaseAssignment.case_id == case.id, CaseAssignment.status == AssignmentStatus.ACTIVE
+        )
+    )
+    return sorted({*_office_user_ids(township), *_unit_user_ids(township, units)})
+
+
+def _claim_reminder(case: Case, column: Any) -> bool:
+    """Mark the reminder for this due date sent; True only for the one sweep that marks it."""
+    from sqlalchemy import update
+
+    claimed = db.session.execute(
+        update(Case)
+        .where(
+            Case.id == case.id,
+            Case.due_on == case.due_on,
+            or_(column.is_(None), column != case.due_on),
+        )
+        .values({column.key: case.due_on})
+        .returning(Case.id)
+    ).first()
+    return claimed is not None
+
+
+def send_reminders(township: Township, today: date | None = None) -> dict[str, int]:
+    """Due-soon and overdue reminders to the office and the assigned units, once per due date.
+
+    A sweep that runs twice sends each reminder once (conditional UPDATE … RETURNING); a due
+    date moved by an approved extension gets its own reminders.
+    """
+    today = today or deadlines.shanghai_today()
+    rule = rule_for(township.id)
+    horizon = deadlines.add_days(today, rule.due_soon_days, rule.count)
+    candidates = db.session.scalars(
+        select(Case).where(
+            Case.state.in_(list(OPEN_STATES)), Case.due_on.is_not(None), Case.due_on <= horizon
+        )
+    ).all()
+    sent = {"due_soon": 0, "overdue": 0}
+    for case in candidates:
+        assert case.due_on is not None
+        if rule.is_overdue(today, case.due_on):
+            kind, column, title = "overdue", Case.reminded_overdue, _("已逾期：%(t)s", t=case.title)
+        elif rule.is_due_soon(today, case.due_on):
+            kind, column, title = (
+                "due_soon",
+                Case.reminded_due_soon,
+                _("即将到期：%(t)s", t=case.title),
+            )
+        else:
+            continue
+        if not _claim_reminder(case, column):
+            continue
+        notify.notify(
+            _responsible_user_ids(township, case),
+            title,
+            _("答复期限：%(d)s", d=case.due_on),
+            tenant_id=township.id,
+            dedupe_key=f"case:{township.id}:{case.id}:{kind}:{case.due_on}",
+        )
+        sent[kind] += 1
+    db.session.commit()
+    return sent
