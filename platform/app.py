@@ -94,6 +94,9 @@ def _init_login(app: Flask) -> None:
 
 def _register_pages(app: Flask) -> None:
     from lianxin.auth.views import bp as auth_pages
+    from lianxin.casework.county_views import bp as county_case_pages
+    from lianxin.casework.public_views import bp as public_case_pages
+    from lianxin.casework.views import bp as case_pages
     from lianxin.people.import_views import bp as people_import_pages
     from lianxin.people.public_views import bp as public_people_pages
     from lianxin.people.structure_views import bp as people_structure_pages
@@ -114,6 +117,9 @@ def _register_pages(app: Flask) -> None:
         people_import_pages,
         people_structure_pages,
         public_people_pages,
+        case_pages,
+        county_case_pages,
+        public_case_pages,
     ):
         app.register_blueprint(blueprint)
 
@@ -121,6 +127,8 @@ def _register_pages(app: Flask) -> None:
 def _register_api(app: Flask) -> None:
     from lianxin.api.base import LianxinApi
     from lianxin.auth.api import blp as auth_api
+    from lianxin.casework.api import blp as cases_api
+    from lianxin.casework.county_api import blp as county_cases_api
     from lianxin.people.api import blp as people_api
     from lianxin.people.import_api import blp as people_import_api
     from lianxin.people.stats_api import blp as people_stats_api
@@ -139,6 +147,8 @@ def _register_api(app: Flask) -> None:
         people_api,
         people_import_api,
         people_stats_api,
+        cases_api,
+        county_cases_api,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)

@@ -76,6 +76,11 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         "LOGIN_MAX_FAILURES": int(env.get("LIANXIN_LOGIN_MAX_FAILURES", 5)),
         "LOGIN_LOCK_MINUTES": int(env.get("LIANXIN_LOGIN_LOCK_MINUTES", 15)),
         "LOGIN_RATE_LIMIT": env.get("LIANXIN_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Public case pages, per IP: submitting, and looking up or rating by tracking code.
+        "PUBLIC_SUBMIT_RATE_LIMIT": env.get(
+            "LIANXIN_PUBLIC_SUBMIT_RATE_LIMIT", "5 per minute; 30 per day"
+        ),
+        "PUBLIC_TRACK_RATE_LIMIT": env.get("LIANXIN_PUBLIC_TRACK_RATE_LIMIT", "10 per minute"),
         "SETUP_LINK_HOURS": int(env.get("LIANXIN_SETUP_LINK_HOURS", 72)),
         "OUTBOX_MAX_ATTEMPTS": int(env.get("LIANXIN_OUTBOX_MAX_ATTEMPTS", 8)),
         # Roster imports larger than this run as a Celery task with a progress bar.

@@ -233,13 +233,16 @@ def enabled_module_keys(township_id: int) -> set[str]:
         if township_id in cache:
             return cache[township_id]
     core = {s.key for s in current_registry() if s.core} if has_app_context() else set()
-    keys = set(
-        db.session.scalars(
-            select(TownshipModule.module_key).where(
-                TownshipModule.township_id == township_id, TownshipModule.enabled.is_(True)
+    keys = (
+        set(
+            db.session.scalars(
+                select(TownshipModule.module_key).where(
+                    TownshipModule.township_id == township_id, TownshipModule.enabled.is_(True)
+                )
             )
         )
-    ) - core
+        - core
+    )
     if cache is not None:
         cache[township_id] = keys
     return keys

@@ -33,6 +33,7 @@ REQUEST_SCOPED = (
     "county",
     "public",
     "lianxin_enabled_modules",
+    "_login_user",  # Flask-Login's cache of the current user
 )
 
 

@@ -1,0 +1,271 @@
+"""API schemas of casework, and the Chinese labels the pages and the API share."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+from lianxin.api.base import BaseSchema
+from lianxin.casework.models import (
+    AssignmentRole,
+    AssignmentStatus,
+    CaseState,
+    Channel,
+    Complexity,
+    ExtensionStatus,
+    Rating,
+)
+from lianxin.casework.service import CATEGORIES
+
+CHANNEL_LABELS = {
+    Channel.REGULAR_VISIT: _l("工作站常规接待"),
+    Channel.THEMED_VISIT: _l("主题约见"),
+    Channel.CONCENTRATED_VISIT: _l("集中接待"),
+    Channel.APPOINTED_VISIT: _l("预约约见"),
+    Channel.RECEPTION_DAY: _l("接待日"),
+    Channel.LIAISON: _l("联系走访"),
+    Channel.PUBLIC_WEB: _l("网上提交"),
+    Channel.PHONE: _l("电话"),
+    Channel.PAPER: _l("书面来信"),
+}
+COMPLEXITY_LABELS = {Complexity.SIMPLE: _l("简单件"), Complexity.COMPLEX: _l("复杂件")}
+RATING_LABELS = {
+    Rating.SATISFIED: _l("满意"),
+    Rating.BASICALLY_SATISFIED: _l("基本满意"),
+    Rating.UNSATISFIED: _l("不满意"),
+}
+ROLE_LABELS = {AssignmentRole.LEAD: _l("主办"), AssignmentRole.CO: _l("协办")}
+ASSIGNMENT_STATUS_LABELS = {
+    AssignmentStatus.ACTIVE: _l("办理中"),
+    AssignmentStatus.RETURNED: _l("已退回"),
+    AssignmentStatus.ANSWERED: _l("已答复"),
+    AssignmentStatus.SUPERSEDED: _l("已重新交办"),
+}
+EXTENSION_STATUS_LABELS = {
+    ExtensionStatus.PENDING: _l("待审批"),
+    ExtensionStatus.APPROVED: _l("已同意"),
+    ExtensionStatus.REFUSED: _l("未同意"),
+}
+REPLY_SOURCE_LABELS = {"unit": _l("承办单位"), "office": _l("联络站"), "county": _l("县级")}
+ACTION_LABELS = {
+    "register": _l("登记"),
+    "receive": _l("接待"),
+    "mark_inadmissible": _l("不予受理"),
+    "handle_on_spot": _l("当场答复"),
+    "refer": _l("交办"),
+    "escalate": _l("上报县级"),
+    "reply": _l("答复"),
+    "give_feedback": _l("反馈群众"),
+    "rate": _l("评价"),
+    "reassign": _l("再交办"),
+    "archive": _l("归档"),
+    "return_to_office": _l("退回"),
+    "request_extension": _l("申请延期"),
+    "decide_extension": _l("审批延期"),
+    "attach": _l("补充"),
+}
+
+
+def label(mapping: dict, value: str | None) -> str:
+    """A value's Chinese label; an unknown value as it is."""
+    if value is None:
+        return ""
+    for key, text in mapping.items():
+        if key == value:
+            return str(text)
+    return value
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+class CaseSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    state = fields.String(dump_only=True, validate=validate.OneOf(list(CaseState)))
+    state_label = fields.String(dump_only=True)
+    channel = fields.String(dump_only=True)
+    source_type = fields.String(dump_only=True, allow_none=True)
+    source_id = fields.Integer(dump_only=True, allow_none=True)
+    raiser_name = fields.String(dump_only=True, allow_none=True)
+    raiser_phone = fields.String(dump_only=True, allow_none=True)
+    anonymous = fields.Boolean(dump_only=True)
+    on_behalf = fields.Boolean(dump_only=True)
+    recorded_by_id = fields.Integer(dump_only=True, allow_none=True)
+    received_by_id = fields.Integer(dump_only=True, allow_none=True)
+    category = fields.String(dump_only=True)
+    title = fields.String(dump_only=True)
+    body = fields.String(dump_only=True)
+    complexity = fields.String(dump_only=True, allow_none=True)
+    due_on = fields.Date(dump_only=True, allow_none=True)
+    overdue = fields.Boolean(dump_only=True)
+    due_soon = fields.Boolean(dump_only=True)
+    reassign_count = fields.Integer(dump_only=True)
+    inadmissible_reason = fields.String(dump_only=True, allow_none=True)
+    referral_text = fields.String(dump_only=True, allow_none=True)
+    answer = fields.String(dump_only=True, allow_none=True)
+    answered_at = fields.DateTime(dump_only=True, allow_none=True)
+    rating = fields.String(dump_only=True, allow_none=True)
+    rating_comment = fields.String(dump_only=True, allow_none=True)
+    rated_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+    closed_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class CaseCreatedSchema(CaseSchema):
+    tracking_code = fields.String(
+        dump_only=True, metadata={"description": "查询码：只在登记时返回一次"}
+    )
+
+
+class EventSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    action = fields.String(dump_only=True)
+    from_state = fields.String(dump_only=True, allow_none=True)
+    to_state = fields.String(dump_only=True, allow_none=True)
+    actor_user_id = fields.Integer(dump_only=True, allow_none=True)
+    actor_name = fields.String(dump_only=True)
+    note = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class AssignmentSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    unit_id = fields.Integer(dump_only=True)
+    role = fields.String(dump_only=True)
+    round = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True)
+    return_reason = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ReplySchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    unit_id = fields.Integer(dump_only=True, allow_none=True)
+    source = fields.String(dump_only=True)
+    author_name = fields.String(dump_only=True)
+    text = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ExtensionSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    case_id = fields.Integer(dump_only=True)
+    unit_id = fields.Integer(dump_only=True)
+    requested_due_on = fields.Date(dump_only=True)
+    reason = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    decided_by_id = fields.Integer(dump_only=True, allow_none=True)
+    decided_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class HistorySchema(BaseSchema):
+    events = fields.List(fields.Nested(EventSchema), dump_only=True)
+    assignments = fields.List(fields.Nested(AssignmentSchema), dump_only=True)
+    replies = fields.List(fields.Nested(ReplySchema), dump_only=True)
+    extensions = fields.List(fields.Nested(ExtensionSchema), dump_only=True)
+
+
+class CaseDetailSchema(CaseSchema):
+    history = fields.Nested(HistorySchema, dump_only=True)
+
+
+class EscalationSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    township_id = fields.Integer(dump_only=True, attribute="tenant_id")
+    township_name = fields.String(dump_only=True)
+    case_id = fields.Integer(dump_only=True)
+    round = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    summary = fields.String(dump_only=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True)
+    answer = fields.String(dump_only=True, allow_none=True)
+    answered_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+# --- input ----------------------------------------------------------------------------------------
+
+
+class CaseQuerySchema(BaseSchema):
+    state = fields.String(load_default=None, validate=validate.OneOf(list(CaseState)))
+    overdue = fields.Boolean(load_default=False, metadata={"description": "只看逾期"})
+    q = fields.String(load_default=None, metadata={"description": "标题或内容包含"})
+
+
+class CaseCreateSchema(BaseSchema):
+    channel = fields.String(required=True, validate=validate.OneOf(list(Channel)))
+    category = fields.String(load_default="其他", validate=validate.OneOf(list(CATEGORIES)))
+    title = fields.String(required=True)
+    body = fields.String(required=True)
+    raiser_name = fields.String(load_default=None, allow_none=True)
+    raiser_phone = fields.String(load_default=None, allow_none=True)
+    anonymous = fields.Boolean(load_default=False)
+    complexity = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(list(Complexity))
+    )
+    received_by_id = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "首问代表（代表 id）"}
+    )
+    on_behalf = fields.Boolean(load_default=True, metadata={"description": "代为登记"})
+
+
+class ReceiveSchema(BaseSchema):
+    representative_id = fields.Integer(load_default=None, allow_none=True)
+
+
+class InadmissibleSchema(BaseSchema):
+    reason = fields.String(required=True)
+    referral_text = fields.String(required=True, metadata={"description": "告知群众的去向"})
+
+
+class AnswerSchema(BaseSchema):
+    answer = fields.String(required=True)
+
+
+class ReferSchema(BaseSchema):
+    lead_unit_id = fields.Integer(required=True, metadata={"description": "主办单位"})
+    co_unit_ids = fields.List(fields.Integer(), load_default=list, metadata={"description": "协办"})
+    complexity = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(list(Complexity))
+    )
+
+
+class ReassignSchema(BaseSchema):
+    lead_unit_id = fields.Integer(required=True)
+    co_unit_ids = fields.List(fields.Integer(), load_default=list)
+
+
+class ReplyTextSchema(BaseSchema):
+    text = fields.String(required=True)
+
+
+class ReasonSchema(BaseSchema):
+    reason = fields.String(required=True)
+
+
+class ExtensionRequestSchema(BaseSchema):
+    until = fields.Date(required=True)
+    reason = fields.String(required=True)
+
+
+class FeedbackSchema(BaseSchema):
+    note = fields.String(load_default=None, allow_none=True)
+
+
+class RateSchema(BaseSchema):
+    rating = fields.String(required=True, validate=validate.OneOf(list(Rating)))
+    comment = fields.String(load_default=None, allow_none=True)
+
+
+class EmptySchema(BaseSchema):
+    pass
+
+
+class DecisionSchema(BaseSchema):
+    approve = fields.Boolean(required=True)
+
+
+class EscalationQuerySchema(BaseSchema):
+    status = fields.String(load_default="open", validate=validate.OneOf(["open", "answered"]))
