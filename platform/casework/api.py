@@ -35,7 +35,6 @@ from lianxin.casework.schemas import (
     ReplyTextSchema,
 )
 from lianxin.casework.states import STATE_LABELS
-from lianxin.errors import PermissionDenied
 from lianxin.web.scope import current_actor, current_township
 
 blp = Blueprint(
@@ -214,11 +213,7 @@ class Rate(MethodView):
     @blp.response(200, CaseDetailSchema)
     def post(self, data, case_id: int):
         """The office records the person's rating (given by phone or in person)"""
-        actor, township = _ctx()
-        case = cases.get_case(actor, township, case_id)
-        if not cases.is_office(actor, township):
-            raise PermissionDenied()
-        cases.rate(township, case, data["rating"], data["comment"], actor=actor)
+        cases.record_rating(*_ctx(), case_id, data["rating"], data["comment"])
         return _detail(case_id)
 
 

@@ -10,7 +10,6 @@ from lianxin.api.base import Blueprint
 from lianxin.casework import service as cases
 from lianxin.casework.models import CountyEscalation
 from lianxin.casework.schemas import AnswerSchema, EscalationQuerySchema, EscalationSchema
-from lianxin.errors import NotFound
 from lianxin.tenants import service as tenants
 from lianxin.web.scope import current_actor, current_county
 
@@ -34,11 +33,7 @@ def escalation_out(item: CountyEscalation, names: dict[int, str]) -> dict[str, A
 
 def load_escalation(escalation_id: int) -> CountyEscalation:
     """One item of this county's queue, found only among what was sent to it; else 404."""
-    actor, county = current_actor(), current_county()
-    for item in cases.county_queue(actor, county, status=None):
-        if item.id == escalation_id:
-            return item
-    raise NotFound()
+    return cases.get_escalation(current_actor(), current_county(), escalation_id)
 
 
 @blp.route("/")

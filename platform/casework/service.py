@@ -526,10 +526,10 @@ def request_extension(
 def decide_extension(
     actor: Actor, township: Township, extension_id: int, *, approve: bool
 ) -> DeadlineExtension:
-    _require_office(actor, township)
     extension = db.session.get(DeadlineExtension, (township.id, extension_id))
-    if extension is None:
-        raise NotFound()
+    if extension is None or not permissions.can_enter_township(actor, township):
+        raise NotFound()  # the record first: another township's id is not found
+    _require_office(actor, township)
     if extension.status != ExtensionStatus.PENDING:
         raise Conflict(_("该申请已处理"))
     case = get_case(actor, township, extension.case_id)
@@ -579,6 +579,15 @@ def rate(
     )
     db.session.commit()
     return case
+
+
+def record_rating(
+    actor: Actor, township: Township, case_id: int, rating: str, comment: str | None = None
+) -> Case:
+    """The office records a rating the person gave by phone or in person."""
+    case = get_case(actor, township, case_id)
+    _require_office(actor, township)
+    return rate(township, case, rating, comment, actor=actor)
 
 
 def reassign(
@@ -649,6 +658,16 @@ def county_queue(
     if status:
         query = query.where(CountyEscalation.status == status)
     return list(db.session.scalars(query.order_by(CountyEscalation.created_at)))
+
+
+def get_escalation(actor: Actor, county: County, escalation_id: int) -> CountyEscalation:
+    """One item of this county's queue; anything else is not found."""
+    if not permissions.can_view_county(actor, county.id):
+        raise NotFound()
+    item = db.session.get(CountyEscalation, escalation_id)
+    if item is None or item.county_id != county.id:
+        raise NotFound()
+    return item
 
 
 def county_answer(

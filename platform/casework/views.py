@@ -248,11 +248,8 @@ def _text(name: str) -> str:
 
 def _rate(actor: Any, township: Any, case_id: int) -> Any:
     """The office records a rating the person gave by phone or in person."""
-    case = cases.get_case(actor, township, case_id)
-    if not cases.is_office(actor, township):
-        raise PermissionDenied()
-    return cases.rate(
-        township, case, _text("rating"), request.form.get("comment") or None, actor=actor
+    return cases.record_rating(
+        actor, township, case_id, _text("rating"), request.form.get("comment") or None
     )
 
 
