@@ -236,7 +236,8 @@ def register(actor: Actor | None, township: Township, data: dict[str, Any]) -> N
     if not body or len(body) > 5000:
         errors["body"] = [_("请填写具体内容（不超过5000字）")]
     channel = str(data.get("channel") or (Channel.PUBLIC_WEB if actor is None else ""))
-    if channel not in set(Channel) or (actor is None and channel != Channel.PUBLIC_WEB):
+    public_channels = (Channel.PUBLIC_WEB, Channel.APPOINTED_VISIT)
+    if channel not in set(Channel) or (actor is None and channel not in public_channels):
         errors["channel"] = [_("请选择来源渠道")]
     category = str(data.get("category") or "其他")
     if category not in CATEGORIES:
@@ -764,6 +765,42 @@ def list_cases(
     if limit is not None:
         query = query.limit(limit)
     return [flag(c, rule, today) for c in db.session.scalars(query)], total
+
+
+def attach(actor: Actor, township: Township, case_id: int, stream: Any, filename: str) -> Any:
+    """A supporting file on a case: the office's, or a unit's with its written answer.
+
+    The file passes the storage checks (type by content, size); it is readable by whoever may
+    see the case, within this township only.
+    """
+    from lianxin.casework.models import CaseAttachment
+    from lianxin.storage import service as files
+
+    case = get_case(actor, township, case_id)
+    if not (is_office(actor, township) or unit_ids_of(actor, township)):
+        raise PermissionDenied()
+    if not is_office(actor, township):
+        _assignment_of(actor, township, case)
+    stored = files.save_upload(actor, township, stream, filename, purpose="case")
+    _move(case, "attach", actor, stored.filename)
+    db.session.add(CaseAttachment(case_id=case.id, file_id=stored.id))
+    db.session.commit()
+    return stored
+
+
+def attachments(actor: Actor, township: Township, case_id: int) -> list[Any]:
+    from lianxin.casework.models import CaseAttachment
+    from lianxin.storage.models import StoredFile
+
+    case = get_case(actor, township, case_id)
+    return list(
+        db.session.scalars(
+            select(StoredFile)
+            .join(CaseAttachment, CaseAttachment.file_id == StoredFile.id)
+            .where(CaseAttachment.case_id == case.id)
+            .order_by(CaseAttachment.id)
+        )
+    )
 
 
 def history(actor: Actor, township: Township, case_id: int) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from lianxin.errors import ValidationFailed
 
 # Import paths of the first-party modules' `module.py`, in menu order. Each module issue adds
 # its line here.
-FIRST_PARTY: tuple[str, ...] = ()
+FIRST_PARTY: tuple[str, ...] = ("lianxin.modules.workstations.module",)
 
 
 class EmptySettings(Schema):

@@ -1,0 +1,33 @@
+"""The workstations module (工作站/工作室) declares itself to the registry."""
+
+from celery.schedules import crontab
+from flask_babel import lazy_gettext as _l
+
+from lianxin.auth.roles import Role
+from lianxin.modules.registry import ModuleSpec, NavItem
+from lianxin.modules.workstations.api import api
+from lianxin.modules.workstations.schemas import WorkstationSettings
+from lianxin.modules.workstations.views import pages, public
+
+OFFICE = frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})
+
+MODULE = ModuleSpec(
+    key="workstations",
+    name=_l("代表工作站"),
+    description=_l("工作站/工作室、值班表、约见、公开承诺和月度报告"),
+    settings_schema=WorkstationSettings,
+    permissions={"manage": OFFICE},
+    api_blueprint=api,
+    pages_blueprint=pages,
+    public_blueprint=public,
+    nav=(NavItem("workstations.index", _l("工作站")),),
+    public_nav=(NavItem("workstations_public.index", _l("代表工作站")),),
+    beat_schedule={
+        "monthly_reports": {
+            "task": "workstations.sweep_monthly_reports",
+            "schedule": crontab(minute=30, hour=1, day_of_month=1),
+        }
+    },
+    task_module="lianxin.modules.workstations.tasks",
+    models_module="lianxin.modules.workstations.models",
+)

@@ -1,0 +1,384 @@
+"""Pages of the workstations module (/t/<slug>/workstations) and its public pages
+(/p/<slug>/workstations). A foreign or unknown id is a 404 (NotFound propagates); rule breaks
+and bad input are flashed and nothing is changed."""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from lianxin.casework import deadlines
+from lianxin.casework import service as casework
+from lianxin.db import db
+from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.extensions import limiter
+from lianxin.modules.workstations import service
+from lianxin.people.models import Representative
+from lianxin.web.forms import flash_error
+from lianxin.web.scope import client_ip, current_actor, current_township
+
+log = logging.getLogger("lianxin.workstations")
+
+pages = Blueprint("workstations", __name__, template_folder="templates")
+public = Blueprint("workstations_public", __name__, template_folder="templates")
+
+HONEYPOT = "website"
+STATION_FIELDS = (
+    "kind",
+    "name",
+    "address",
+    "phone",
+    "hours",
+    "liaison_name",
+    "liaison_phone",
+    "rules",
+)
+CASE_FIELDS = ("title", "body", "category", "raiser_name", "raiser_phone")
+
+
+def _form(names: tuple[str, ...]) -> dict[str, Any]:
+    return {n: request.form.get(n, "").strip() for n in names}
+
+
+def _attempt(fn: Any, *args: Any, ok: str | None = None) -> Any:
+    """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
+    try:
+        result = fn(*args)
+    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return None
+    if ok:
+        flash(ok, "success")
+    return result
+
+
+def _reps() -> list[Representative]:
+    from sqlalchemy import select
+
+    return list(
+        db.session.scalars(
+            select(Representative).order_by(Representative.name_pinyin, Representative.id)
+        )
+    )
+
+
+@pages.route("/", methods=["GET", "POST"])
+def index():
+    actor, township = current_actor(), current_township()
+    if request.method == "POST":
+        made = _attempt(
+            service.create_station, actor, township, _form(STATION_FIELDS), ok=_("已创建")
+        )
+        if made is not None:
+            return redirect(url_for("workstations.station", station_id=made.id))
+        return redirect(url_for("workstations.index"))
+    return render_template(
+        "workstations/index.html",
+        stations=service.list_stations(actor, township),
+        kinds=service.KIND_LABELS,
+        can_edit=service.permissions.can_work_in_office(actor, township.id),
+    )
+
+
+@pages.route("/<int:station_id>", methods=["GET", "POST"])
+def station(station_id: int):
+    actor, township = current_actor(), current_township()
+    item = service.get_station(actor, township, station_id)
+    if request.method == "POST":
+        _attempt(
+            service.update_station,
+            actor,
+            township,
+            station_id,
+            _form(STATION_FIELDS),
+            ok=_("已保存"),
+        )
+        return redirect(url_for("workstations.station", station_id=station_id))
+    reps = service.station_representatives(township, item)
+    meetings = service.list_meetings(actor, township, station_id)
+    return render_template(
+        "workstations/station.html",
+        station=item,
+        kinds=service.KIND_LABELS,
+        reps=reps,
+        all_reps=_reps(),
+        shifts=service.list_shifts(actor, township, station_id),
+        rep_names={r.id: r.name for r in _reps()},
+        meetings=[(m, service.meeting_representatives(m)) for m in meetings],
+        meeting_kinds=service.MEETING_LABELS,
+        categories=casework.CATEGORIES,
+        commitments=service.list_commitments(actor, township, [r.id for r in reps]),
+        reports=service.list_reports(actor, township, station_id),
+        earliest=service.earliest_publishable(township.id),
+        can_edit=service.permissions.can_work_in_office(actor, township.id),
+    )
+
+
+@pages.post("/<int:station_id>/representatives")
+def representatives(station_id: int):
+    actor, township = current_actor(), current_township()
+    service.get_station(actor, township, station_id)
+    _attempt(
+        service.set_representatives,
+        actor,
+        township,
+        station_id,
+        request.form.getlist("representative_ids"),
+        ok=_("已保存"),
+    )
+    return redirect(url_for("workstations.station", station_id=station_id))
+
+
+@pages.post("/<int:station_id>/shifts")
+def add_shift(station_id: int):
+    actor, township = current_actor(), current_township()
+    service.get_station(actor, township, station_id)
+    data = _form(("representative_id", "day", "starts_at", "ends_at"))
+    data["representative_id"] = data["representative_id"] or None
+    if data["representative_id"] is not None:
+        service._representative(township, data["representative_id"])  # a foreign id: 404
+    _attempt(service.add_shift, actor, township, station_id, data, ok=_("已排班"))
+    return redirect(url_for("workstations.station", station_id=station_id))
+
+
+@pages.post("/<int:station_id>/publish")
+def publish(station_id: int):
+    actor, township = current_actor(), current_township()
+    service.get_station(actor, township, station_id)
+    _attempt(
+        service.publish_roster,
+        actor,
+        township,
+        station_id,
+        request.form.get("date_from", ""),
+        request.form.get("date_to", ""),
+        ok=_("值班表已公布"),
+    )
+    return redirect(url_for("workstations.station", station_id=station_id))
+
+
+@pages.post("/shifts/<int:shift_id>/swap")
+def swap(shift_id: int):
+    actor, township = current_actor(), current_township()
+    shift = service.get_shift(actor, township, shift_id)
+    rep_id = request.form.get("representative_id") or None
+    if rep_id is not None:
+        service._representative(township, rep_id)
+    _attempt(service.swap_shift, actor, township, shift_id, rep_id, ok=_("已换班"))
+    return redirect(url_for("workstations.station", station_id=shift.station_id))
+
+
+@pages.post("/shifts/<int:shift_id>/publish")
+def publish_shift(shift_id: int):
+    actor, township = current_actor(), current_township()
+    shift = service.get_shift(actor, township, shift_id)
+    _attempt(service.publish_shift, actor, township, shift_id, ok=_("已公布"))
+    return redirect(url_for("workstations.station", station_id=shift.station_id))
+
+
+@pages.post("/<int:station_id>/meetings")
+def add_meeting(station_id: int):
+    actor, township = current_actor(), current_township()
+    service.get_station(actor, township, station_id)
+    data: dict[str, Any] = _form(("kind", "held_on", "topic"))
+    data["representative_ids"] = request.form.getlist("representative_ids")
+    for rep_id in data["representative_ids"]:
+        service._representative(township, rep_id)
+    _attempt(service.create_meeting, actor, township, station_id, data, ok=_("已记录约见"))
+    return redirect(url_for("workstations.station", station_id=station_id))
+
+
+@pages.post("/meetings/<int:meeting_id>/cases")
+def meeting_case(meeting_id: int):
+    actor, township = current_actor(), current_township()
+    meeting = service.get_meeting(actor, township, meeting_id)
+    data: dict[str, Any] = _form(CASE_FIELDS)
+    data["anonymous"] = request.form.get("anonymous") in {"1", "on", "true"}
+    data["received_by_id"] = request.form.get("received_by_id") or None
+    if data["received_by_id"] is not None:
+        service._representative(township, data["received_by_id"])
+    made = _attempt(service.record_case, actor, township, meeting_id, data)
+    if made is not None:
+        flash(_("已登记诉求，查询码：%(c)s", c=made.tracking_code), "success")
+    return redirect(url_for("workstations.station", station_id=meeting.station_id))
+
+
+@pages.post("/<int:station_id>/commitments")
+def add_commitment(station_id: int):
+    actor, township = current_actor(), current_township()
+    service.get_station(actor, township, station_id)
+    data = _form(("representative_id", "text", "deadline"))
+    service._representative(township, data["representative_id"] or 0)
+    _attempt(service.add_commitment, actor, township, data, ok=_("已添加承诺"))
+    return redirect(url_for("workstations.station", station_id=station_id))
+
+
+@pages.post("/commitments/<int:commitment_id>")
+def commitment(commitment_id: int):
+    actor, township = current_actor(), current_township()
+    data = {"outcome": request.form.get("outcome", "")}
+    _attempt(service.update_commitment, actor, township, commitment_id, data, ok=_("已保存"))
+    return redirect(url_for("workstations.index"))
+
+
+def _month_arg() -> date:
+    raw = request.args.get("month", "")
+    try:
+        year, month = (int(p) for p in raw.split("-", 1))
+        return date(year, month, 1)
+    except ValueError:
+        return deadlines.shanghai_today().replace(day=1)
+
+
+@pages.get("/<int:station_id>/report")
+def report(station_id: int):
+    actor, township = current_actor(), current_township()
+    month = _month_arg()
+    figures = service.monthly_figures(actor, township, station_id, month)
+    return render_template(
+        "workstations/report.html",
+        figures=figures,
+        station=figures.station,
+        state_label=service.state_label,
+        pct=service._pct,
+    )
+
+
+@pages.get("/<int:station_id>/report.xlsx")
+def report_xlsx(station_id: int):
+    actor, township = current_actor(), current_township()
+    month = _month_arg()
+    figures = service.monthly_figures(actor, township, station_id, month)
+    data = service.report_xlsx(township, figures)
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"workstation-{station_id}-{month.strftime('%Y-%m')}.xlsx",
+    )
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+def _submit_limit() -> str:
+    return str(current_app.config.get("PUBLIC_SUBMIT_RATE_LIMIT", "5 per minute; 30 per day"))
+
+
+def _private(response: Any) -> Any:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def index_public():
+    from sqlalchemy import select
+
+    from lianxin.modules.workstations.models import Station
+
+    stations = list(
+        db.session.scalars(select(Station).where(Station.is_active.is_(True)).order_by(Station.id))
+    )
+    return render_template(
+        "workstations/public_index.html",
+        public_page=True,
+        stations=stations,
+        kinds=service.KIND_LABELS,
+    )
+
+
+# The registry's public_nav names this endpoint.
+public.add_url_rule("/", endpoint="index", view_func=index_public)
+
+
+@public.get("/<int:station_id>")
+def station_public(station_id: int):
+    township = current_township()
+    item = service.public_station(township, station_id)
+    reps = [r for r in service.station_representatives(township, item) if r.in_office]
+    shifts = service._shifts(item, published_only=True, since=deadlines.shanghai_today())
+    names = {r.id: r.name for r in _reps()}
+    return render_template(
+        "workstations/public_station.html",
+        public_page=True,
+        station=item,
+        kinds=service.KIND_LABELS,
+        reps=reps,
+        shifts=shifts,
+        rep_names=names,
+        commitments=service._commitments([r.id for r in reps]),
+    )
+
+
+def _appoint_form(item: Any, reps: list[Any], values: dict[str, Any], errors: dict, status=200):
+    return _private(
+        make_response(
+            render_template(
+                "workstations/public_appoint.html",
+                public_page=True,
+                station=item,
+                reps=reps,
+                values=values,
+                errors=errors,
+                categories=casework.CATEGORIES,
+                honeypot=HONEYPOT,
+            ),
+            status,
+        )
+    )
+
+
+@public.route("/<int:station_id>/appoint", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+def appoint(station_id: int):
+    """指定约见: a person asks a named representative of the station for a meeting."""
+    township = current_township()
+    item = service.public_station(township, station_id)
+    reps = [r for r in service.station_representatives(township, item) if r.in_office]
+    if request.method == "GET" or not township.is_active:
+        return _appoint_form(item, reps, {"representative_id": request.args.get("rep", "")}, {})
+    values: dict[str, Any] = _form((*CASE_FIELDS, "representative_id"))
+    values["anonymous"] = False
+    if request.form.get(HONEYPOT, "").strip():
+        log.warning("appointment form: honeypot filled (%s, %s)", township.slug, client_ip())
+        return _private(
+            make_response(
+                render_template(
+                    "workstations/public_done.html",
+                    public_page=True,
+                    station=item,
+                    tracking_code=casework.new_tracking_code(),
+                )
+            )
+        )
+    try:
+        made = service.request_appointment(township, station_id, values)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _appoint_form(item, reps, values, exc.errors, 422)
+    return _private(
+        make_response(
+            render_template(
+                "workstations/public_done.html",
+                public_page=True,
+                station=item,
+                tracking_code=made.tracking_code,
+            )
+        )
+    )
