@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
+from flask_smorest.fields import Upload
+from marshmallow import fields
 
-from lianxin.api.base import Blueprint
+from lianxin.api.base import BaseSchema, Blueprint
 from lianxin.casework import deadlines
 from lianxin.casework import service as cases
 from lianxin.casework.models import Case, CaseState
@@ -250,3 +252,30 @@ class Archive(MethodView):
         """Close the case"""
         cases.archive(*_step(case_id), case_id)
         return _detail(case_id)
+
+
+class AttachmentUploadSchema(BaseSchema):
+    file = Upload(required=True)
+
+
+class AttachmentSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    filename = fields.String(dump_only=True)
+    content_type = fields.String(dump_only=True)
+    size = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+@blp.route("/<int:case_id>/attachments")
+class Attachments(MethodView):
+    @blp.response(200, AttachmentSchema(many=True))
+    def get(self, case_id: int):
+        """A case's attachments (download them through the files API)"""
+        return cases.attachments(*_ctx(), case_id)
+
+    @blp.arguments(AttachmentUploadSchema, location="files")
+    @blp.response(201, AttachmentSchema)
+    def post(self, data, case_id: int):
+        """Attach a file to a case (the office, or a unit working on it)"""
+        upload = data["file"]
+        return cases.attach(*_ctx(), case_id, upload.stream, upload.filename or "file")

@@ -220,8 +220,30 @@ def detail(case_id: int):
         rep_names=_names(reps),
         reps=[r for r in reps if r.status == RepStatus.IN_OFFICE],
         today=date.today().isoformat(),
+        attachments=cases.attachments(actor, township, case_id),
+        can_attach=case.state != CaseState.ARCHIVED and (office or my_assignment is not None),
         **_common(),
     )
+
+
+@bp.post("/<int:case_id>/attachments", endpoint="attach")
+def attach(case_id: int):
+    actor, township = _ctx()
+    cases.get_case(actor, township, case_id)  # the record first: another township's is 404
+    if _posted():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(_("请选择文件。"), "error")
+        else:
+            try:
+                cases.attach(actor, township, case_id, upload.stream, upload.filename)
+                flash(_("附件已上传。"), "success")
+            except DomainError as exc:
+                if exc.status == 404:
+                    raise
+                db.session.rollback()
+                flash_error(exc)
+    return redirect(url_for(".detail", case_id=case_id))
 
 
 def _form_date(name: str) -> date:

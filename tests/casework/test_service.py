@@ -315,3 +315,35 @@ def test_representatives_see_the_cases_they_received(app, world, office):
         cases.register(office, world.township, {**CASE, "title": "别人的"})
         seen = cases.list_cases(actor(rep_user), world.township)[0]
         assert [r.case.id for r in seen] == [mine.id]
+
+
+def test_attachments_from_the_office_and_the_assigned_unit_only(app, world, office, units, client):
+    import io
+
+    from tests.helpers import bearer
+    from tests.test_isolation_walk import PNG
+
+    t = world.township
+    roads, roads_actor = units["roads"]
+    _farm, farm_actor = units["farm"]
+    case_id = _new(world, office).case.id
+    with tenant_context(t.id):
+        cases.receive(office, t, case_id)
+        cases.refer(office, t, case_id, lead_unit_id=roads.id)
+        cases.attach(office, t, case_id, io.BytesIO(PNG), "现场照片.png")
+        cases.attach(roads_actor, t, case_id, io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\n"), "答复.pdf")
+        with pytest.raises(NotFound):
+            cases.attach(farm_actor, t, case_id, io.BytesIO(PNG), "x.png")
+        with pytest.raises(ValidationFailed):
+            cases.attach(office, t, case_id, io.BytesIO(b"MZ\x90\x00" * 20), "x.pdf")
+        names = [f.filename for f in cases.attachments(office, t, case_id)]
+        assert names == ["现场照片.png", "答复.pdf"]
+    headers = bearer(world.users["township_staff"])
+    listed = client.get(f"/api/v1/t/{t.slug}/cases/{case_id}/attachments", headers=headers)
+    assert [a["filename"] for a in listed.get_json()] == names
+    posted = client.post(
+        f"/api/v1/t/{t.slug}/cases/{case_id}/attachments",
+        headers=headers,
+        data={"file": (io.BytesIO(PNG), "补充.png")},
+    )
+    assert posted.status_code == 201
