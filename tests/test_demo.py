@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from lianxin import demo
 from lianxin.auth import service as accounts
 from lianxin.auth.models import Membership
 from lianxin.auth.roles import Role
+from lianxin.casework.models import Case
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
+from lianxin.modules.registry import load_first_party
+from lianxin.modules.workstations.models import Station
 from lianxin.people.models import Representative
 from lianxin.tenants import service as tenants
+
+
+@pytest.fixture
+def app_modules():
+    """The demo as `make run` serves it: the real first-party modules."""
+    return load_first_party()
 
 
 def test_demo_loads_twice_with_a_login_for_every_role(app):
@@ -26,3 +36,6 @@ def test_demo_loads_twice_with_a_login_for_every_role(app):
     with tenant_context(township.id):
         assert db.session.scalar(select(func.count()).select_from(Representative)) >= 30
     assert len(tenants.county_by_slug("demo").townships) == 3
+    with tenant_context(township.id):
+        assert db.session.scalar(select(func.count()).select_from(Station)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Case)) == len(demo.DEMO_CASES)
