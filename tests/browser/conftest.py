@@ -47,14 +47,20 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+def live_modules() -> tuple[Any, ...]:
+    """The registry of the live server; a test module may override it."""
+    return TEST_MODULES
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, live_modules: tuple[Any, ...]) -> Iterator[LiveServer]:
     """The app with the test modules and CSRF on, served on 127.0.0.1, demo county loaded."""
     path = tmp_path / "live.db"
     database_url = f"sqlite:///{path}"
     upgrade(database_url)
     create_test_module_tables(database_url)
     app = create_app(
-        {**base_config(tmp_path, database_url), "WTF_CSRF_ENABLED": True}, modules=TEST_MODULES
+        {**base_config(tmp_path, database_url), "WTF_CSRF_ENABLED": True}, modules=live_modules
     )
     with app.app_context():
         from lianxin import demo

@@ -1,5 +1,6 @@
-"""A person raises an issue on the public page, the liaison office receives and refers it, the
-handling unit answers, and the person reads the answer with the tracking code and rates it."""
+"""A person asks a station's representative on the public page, the liaison office receives and
+refers it, the handling unit answers, the person reads the answer with the tracking code and
+rates it, and the station's monthly figures change."""
 
 from __future__ import annotations
 
@@ -17,6 +18,23 @@ pytestmark = pytest.mark.browser
 TITLE = "小区门口积水严重"
 
 
+@pytest.fixture
+def live_modules() -> tuple[Any, ...]:
+    """The real first-party modules: the demo's workstation comes with them."""
+    from lianxin.modules.registry import load_first_party
+    from tests.testmodule import TEST_MODULES
+
+    return (*TEST_MODULES, *load_first_party())
+
+
+def _figures(page: Any, url: str) -> dict[str, str]:
+    page.goto(url)
+    return {
+        key: page.locator(f"#{key}").inner_text().strip()
+        for key in ("receptions", "people", "satisfaction")
+    }
+
+
 def _context(browser: Any, **options: Any) -> Any:
     context = browser.new_context(locale="zh-CN", **options)
     context.set_default_timeout(TIMEOUT_MS)
@@ -27,22 +45,29 @@ def test_public_submission_to_rated_answer(
     browser: Any, live_server: LiveServer, screens: Path
 ) -> None:
     base = live_server.url
+    office = _context(browser).new_page()
+    log_in(office, base, "cg.staff", live_server.demo_password)
+    office.goto(f"{base}/t/chengguan/workstations/")
+    office.get_by_role("link", name="城关镇党代表工作站").first.click()
+    report_url = office.url.rstrip("/") + "/report"
+    before = _figures(office, report_url)
+
     public = _context(browser, viewport=PHONE, is_mobile=True, has_touch=True)
     person = public.new_page()
     person.goto(f"{base}/p/chengguan/")
-    person.get_by_role("link", name="我要反映问题").click()
+    person.get_by_role("link", name=re.compile("工作站")).first.click()
+    person.get_by_role("link", name="城关镇党代表工作站").click()
+    person.get_by_role("link", name="指定约见").first.click()
     person.locator("#f-category").select_option("基础设施")
     person.locator("#f-title").fill(TITLE)
     person.locator("#f-body").fill("城南社区3号门一下雨就积水，老人出行不便。")
     person.locator("#f-name").fill("刘阿姨")
     person.locator("#f-phone").fill("13912340000")
-    person.get_by_role("button", name="提交", exact=True).click()
+    person.get_by_role("button", name="提交约见申请").click()
     code = person.locator("#tracking-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{4}(-[A-Z0-9]{4}){3}", code), code
     person.screenshot(path=str(screens / "case-submitted-phone.png"), full_page=True)
 
-    office = _context(browser).new_page()
-    log_in(office, base, "cg.staff", live_server.demo_password)
     office.goto(f"{base}/t/chengguan/cases/")
     office.get_by_role("link", name=TITLE).click()
     office.locator("#form-receive button[type=submit]").click()
@@ -82,3 +107,8 @@ def test_public_submission_to_rated_answer(
 
     office.goto(case_url)
     expect(office.get_by_text("已评价").first).to_be_visible()
+    after = _figures(office, report_url)
+    assert int(after["receptions"]) == int(before["receptions"]) + 1, (before, after)
+    assert int(after["people"]) == int(before["people"]) + 1, (before, after)
+    # Ours is the station's only rated case this month, rated 满意.
+    assert after["satisfaction"].startswith("100"), (before, after)
