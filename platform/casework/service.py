@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
@@ -39,6 +39,7 @@ from lianxin.casework.models import (
 )
 from lianxin.casework.states import OPEN_STATES, STATE_LABELS, TRANSITIONS
 from lianxin.db import db, utcnow
+from lianxin.db.paging import paged
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.notify import service as notify
@@ -729,12 +730,10 @@ class CaseRow:
 
 
 def flag(case: Case, rule: deadlines.DeadlineRule, today: date) -> CaseRow:
-    open_ = case.state in OPEN_STATES and case.due_on is not None
-    return CaseRow(
-        case,
-        open_ and rule.is_overdue(today, case.due_on),  # type: ignore[arg-type]
-        open_ and rule.is_due_soon(today, case.due_on),
-    )  # type: ignore[arg-type]
+    due = case.due_on
+    if case.state not in OPEN_STATES or due is None:
+        return CaseRow(case, False, False)
+    return CaseRow(case, rule.is_overdue(today, due), rule.is_due_soon(today, due))
 
 
 def list_cases(
@@ -760,11 +759,8 @@ def list_cases(
     rule, today = rule_for(township.id), deadlines.shanghai_today()
     if overdue_only:
         query = query.where(Case.state.in_(list(OPEN_STATES)), Case.due_on < today)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    query = query.order_by(Case.created_at.desc(), Case.id.desc()).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return [flag(c, rule, today) for c in db.session.scalars(query)], total
+    rows, total = paged(query, Case.created_at.desc(), Case.id.desc(), offset=offset, limit=limit)
+    return [flag(c, rule, today) for c in rows], total
 
 
 def attach(actor: Actor, township: Township, case_id: int, stream: Any, filename: str) -> Any:

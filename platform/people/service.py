@@ -24,6 +24,7 @@ from lianxin.auth.actor import Actor
 from lianxin.auth.models import Membership, User
 from lianxin.auth.roles import Role
 from lianxin.db import db
+from lianxin.db.paging import paged
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.people import choices
 from lianxin.people.models import (
@@ -351,13 +352,14 @@ def list_representatives(
         query = query.where(Representative.branch_id == branch_id)
     if group_id is not None:
         query = query.where(Representative.group_id == group_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    query = query.order_by(
-        Representative.name_pinyin, Representative.birth_date, Representative.id
-    ).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(db.session.scalars(query)), total
+    return paged(
+        query,
+        Representative.name_pinyin,
+        Representative.birth_date,
+        Representative.id,
+        offset=offset,
+        limit=limit,
+    )
 
 
 def get_representative(actor: Actor, township: Township, rep_id: int) -> Representative:
@@ -907,11 +909,7 @@ def list_party_members(
     query = _search(select(PartyMember), PartyMember, q)
     if branch_id is not None:
         query = query.where(PartyMember.branch_id == branch_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    query = query.order_by(PartyMember.name_pinyin, PartyMember.id).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(db.session.scalars(query)), total
+    return paged(query, PartyMember.name_pinyin, PartyMember.id, offset=offset, limit=limit)
 
 
 def get_party_member(actor: Actor, township: Township, member_id: int) -> PartyMember:
@@ -979,11 +977,9 @@ def list_households(
     query = select(Household)
     if branch_id is not None:
         query = query.where(Household.branch_id == branch_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    query = query.order_by(Household.branch_id, Household.head_name, Household.id).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(db.session.scalars(query)), total
+    return paged(
+        query, Household.branch_id, Household.head_name, Household.id, offset=offset, limit=limit
+    )
 
 
 def get_household(actor: Actor, township: Township, household_id: int) -> Household:

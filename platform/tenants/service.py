@@ -17,6 +17,7 @@ from lianxin.auth.actor import Actor
 from lianxin.auth.models import Membership
 from lianxin.auth.roles import Role
 from lianxin.db import db, utcnow
+from lianxin.db.paging import paged
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.registry import ModuleSpec, Registry, UnknownModule, current_registry
 from lianxin.tenants.labels import DEFAULT_LABELS
@@ -450,13 +451,7 @@ def list_branches(
     query = select(Branch)
     if not include_inactive:
         query = query.where(Branch.is_active.is_(True))
-    from sqlalchemy import func
-
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    query = query.order_by(Branch.is_active.desc(), Branch.name).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(db.session.scalars(query)), total
+    return paged(query, Branch.is_active.desc(), Branch.name, offset=offset, limit=limit)
 
 
 def get_branch(actor: Actor, township: Township, branch_id: int) -> Branch:
