@@ -41,3 +41,20 @@ def can_view_township_audit(actor: Actor, township_id: int) -> bool:
 
 def can_switch_modules(actor: Actor, township: Township) -> bool:
     return can_administer_county(actor, township.county_id)
+
+
+def require_member(actor: Actor, township: Township) -> None:
+    """Anyone outside the township is answered 404, so that townships cannot be discovered."""
+    if not can_enter_township(actor, township):
+        from lianxin.errors import NotFound
+
+        raise NotFound()
+
+
+def require_office(actor: Actor, township: Township) -> None:
+    """A member of the township who is not on the liaison office staff is refused (403)."""
+    require_member(actor, township)
+    if not can_work_in_office(actor, township.id):
+        from lianxin.errors import PermissionDenied
+
+        raise PermissionDenied()

@@ -89,15 +89,8 @@ def _search(query: Select[Any], model: Any, q: str | None) -> Select[Any]:
 # --- permissions --------------------------------------------------------------------------------
 
 
-def _can_read(actor: Actor, township: Township) -> None:
-    if not permissions.can_enter_township(actor, township):
-        raise NotFound()
-
-
-def _can_write(actor: Actor, township: Township) -> None:
-    _can_read(actor, township)
-    if not permissions.can_work_in_office(actor, township.id):
-        raise PermissionDenied()
+_can_read = permissions.require_member
+_can_write = permissions.require_office
 
 
 # --- checking a representative ----------------------------------------------------------------

@@ -27,7 +27,7 @@ from lianxin.casework import service as casework
 from lianxin.casework.models import Case, CaseState, Channel, Rating
 from lianxin.casework.states import STATE_LABELS
 from lianxin.db import db, utcnow
-from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lianxin.errors import Conflict, NotFound, ValidationFailed
 from lianxin.modules.workstations.models import (
     Commitment,
     Meeting,
@@ -76,15 +76,8 @@ class RosterRuleBroken(Conflict):
 # --- access --------------------------------------------------------------------------------------
 
 
-def _read(actor: Actor, township: Township) -> None:
-    if not permissions.can_enter_township(actor, township):
-        raise NotFound()
-
-
-def _write(actor: Actor, township: Township) -> None:
-    _read(actor, township)
-    if not permissions.can_work_in_office(actor, township.id):
-        raise PermissionDenied()
+_read = permissions.require_member
+_write = permissions.require_office
 
 
 def lead_days(township_id: int) -> int:
