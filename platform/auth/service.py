@@ -356,7 +356,7 @@ def add_township_member(
         raise NotFound(_("未找到该支部"))  # ids are checked before anything else is validated
     token = None
     if user_id is not None:
-        user = _member_user(township, user_id)
+        user = member_user(township, user_id)
     else:
         user = create_user(username or "", display_name or "", phone=phone, email=email)
         token = issue_setup_link(user)
@@ -369,7 +369,7 @@ def add_township_member(
     return NewMember(membership, token)
 
 
-def _member_user(township: Township, user_id: int) -> User:
+def member_user(township: Township, user_id: int) -> User:
     """A user who belongs to this township; anyone else is not found from here."""
     user = db.session.get(User, user_id)
     if user is None or not any(m.tenant_id == township.id for m in user.memberships):
@@ -401,7 +401,7 @@ def remove_township_membership(actor: Actor, township: Township, membership_id: 
 def reissue_setup_link(actor: Actor, township: Township, user_id: int) -> str:
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
-    user = _member_user(township, user_id)
+    user = member_user(township, user_id)
     token = issue_setup_link(user)
     audit.record(
         "user.setup_link_issued",

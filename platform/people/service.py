@@ -21,7 +21,7 @@ from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth import service as accounts
 from lianxin.auth.actor import Actor
-from lianxin.auth.models import Membership, User
+from lianxin.auth.models import Membership
 from lianxin.auth.roles import Role
 from lianxin.db import db
 from lianxin.db.paging import paged
@@ -504,9 +504,7 @@ def link_account(
         raise Conflict(_("该代表已有登录账号"))
     token = None
     if user_id is not None:
-        user = db.session.get(User, user_id)
-        if user is None or not any(m.tenant_id == township.id for m in user.memberships):
-            raise NotFound(_("未找到该用户"))
+        user = accounts.member_user(township, user_id)
     else:
         user = accounts.create_user(username or "", rep.name, phone=rep.phone)
         token = accounts.issue_setup_link(user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import logging
 import tempfile
 import uuid
@@ -152,6 +153,34 @@ def save_upload(
         except StorageError as exc:  # never hide the original failure
             log.warning("orphan object %s left after a failed commit: %s", key, exc)
         raise
+    return record
+
+
+def store_generated(
+    township: Township, data: bytes, filename: str, *, content_type: str, purpose: str
+) -> StoredFile:
+    """A file the platform made itself (a monthly report, an export), stored under the township's
+    prefix like an upload. No actor: the caller is a system job in the township's context.
+    Adds the row without committing; the caller commits it with its own change."""
+    if require_tenant_id() != township.id:
+        raise NotFound()
+    extension = ALLOWED.get(content_type, "")
+    key = f"t/{township.id}/{purpose}/{uuid.uuid4().hex}{extension}"
+    try:
+        storage().put(key, io.BytesIO(data), content_type)
+    except StorageError as exc:
+        raise StorageUnavailable(_("文件存储暂时不可用，请稍后重试。")) from exc
+    record = StoredFile(
+        storage_key=key,
+        filename=_safe_name(filename),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        purpose=purpose,
+        uploaded_by_id=None,
+    )
+    db.session.add(record)
+    db.session.flush()
     return record
 
 

@@ -365,3 +365,19 @@ class TestS3Down:
         assert all_files(world) == []
         with tenant_context(world.township.id):
             assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
+
+
+def test_generated_files_go_under_the_township_in_context_only(app, world):
+    from lianxin.db.tenancy import tenant_context
+    from lianxin.errors import NotFound
+    from lianxin.storage import service as files
+
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    with tenant_context(world.township.id):
+        record = files.store_generated(
+            world.township, b"PK\x03\x04report", "月报.xlsx", content_type=xlsx, purpose="report"
+        )
+        assert record.storage_key.startswith(f"t/{world.township.id}/report/")
+        assert record.uploaded_by_id is None and record.size == 10
+        with pytest.raises(NotFound):
+            files.store_generated(world.other, b"x", "x.xlsx", content_type=xlsx, purpose="r")

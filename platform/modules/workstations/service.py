@@ -8,7 +8,6 @@ runs in the township's tenant context (and under RLS on PostgreSQL).
 from __future__ import annotations
 
 import io
-import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -803,31 +802,18 @@ def report_xlsx(township: Township, figures: MonthFigures) -> bytes:
 def generate_monthly_report(township: Township, station_id: int, month: date) -> MonthlyReport:
     """Build and store one station's .xlsx for `month` (the beat task's work; no actor).
 
-    The bytes go to the storage backend under the township's prefix and a StoredFile row is
-    written directly: storage.save_upload checks an actor's membership, and a system job has
-    none. A report already stored for that month is replaced."""
-    from lianxin.storage.backends import storage
-    from lianxin.storage.models import StoredFile
+    A report already stored for that month is replaced."""
+    from lianxin.storage import service as files
 
     station = _station(township, station_id)
     first = month.replace(day=1)
-    data = report_xlsx(township, _figures(township, station, first))
-    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    key = f"t/{township.id}/workstation-report/{uuid.uuid4().hex}.xlsx"
-    storage().put(key, io.BytesIO(data), content_type)
-    import hashlib
-
-    record = StoredFile(
-        storage_key=key,
-        filename=f"{station.name}-{first.strftime('%Y-%m')}-月度报告.xlsx",
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+    record = files.store_generated(
+        township,
+        report_xlsx(township, _figures(township, station, first)),
+        f"{station.name}-{first.strftime('%Y-%m')}-月度报告.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         purpose="workstation-report",
-        uploaded_by_id=None,
     )
-    db.session.add(record)
-    db.session.flush()
     report = db.session.scalar(
         select(MonthlyReport).where(
             MonthlyReport.station_id == station.id, MonthlyReport.month == first
