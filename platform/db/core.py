@@ -60,7 +60,12 @@ def make_engine(url: str, **overrides: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # IMMEDIATE takes the write lock up front, waiting up to `timeout` for it. A
+            # deferred transaction that reads and then writes cannot wait: if another
+            # connection committed in between, SQLite refuses it at once ("database is
+            # locked"), which two requests of the threaded embedded server, or two worker
+            # threads, easily hit. The price: on SQLite, transactions run one at a time.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
