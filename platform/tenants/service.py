@@ -319,6 +319,27 @@ def update_module_settings(
     """Set a township's own settings for a module, validated by the module's schema."""
     _require_county_admin(actor, county)
     township = county_township(actor, county, township_id)
+    return _save_module_settings(actor, county, township, key, data)
+
+
+def update_township_settings(
+    actor: Actor, township: Township, key: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """The township's own administrator sets its settings for a module it runs (the county's
+    defaults are where it starts from)."""
+    if not permissions.can_administer_township(actor, township.id):
+        raise PermissionDenied()
+    spec = _spec(key)
+    if not spec.core and not module_enabled(township.id, key):
+        raise NotFound(_("本乡镇未开通该模块"))
+    county = db.session.get(County, township.county_id)
+    assert county is not None
+    return _save_module_settings(actor, county, township, key, data)
+
+
+def _save_module_settings(
+    actor: Actor, county: County, township: Township, key: str, data: dict[str, Any]
+) -> dict[str, Any]:
     spec = _spec(key)
     base = {**spec.default_settings(), **county.module_defaults.get(key, {})}
     spec.validate_settings({**base, **data})

@@ -14,6 +14,7 @@ from lianxin.auth import permissions
 from lianxin.auth import service as accounts
 from lianxin.auth.forms import EmptyForm
 from lianxin.auth.roles import TOWNSHIP_ROLES, Role
+from lianxin.db import db
 from lianxin.errors import DomainError, PermissionDenied, ValidationFailed
 from lianxin.modules.registry import ModuleSpec, current_registry
 from lianxin.tenants import service as tenants
@@ -25,7 +26,7 @@ from lianxin.tenants.forms import (
     OnboardForm,
 )
 from lianxin.tenants.labels import LABEL_TITLES
-from lianxin.tenants.models import TownshipStatus
+from lianxin.tenants.models import Township, TownshipStatus
 from lianxin.web.forms import apply_errors
 from lianxin.web.scope import current_actor, current_county, current_township
 
@@ -420,6 +421,67 @@ def labels():
         values=tenants.labels_for(township),
         form=EmptyForm(),
     )
+
+
+def _settings_specs(township: Township) -> list[ModuleSpec]:
+    enabled = tenants.enabled_module_keys(township.id)
+    return [
+        spec
+        for spec in current_registry()
+        if spec.settings_fields() and (spec.core or spec.key in enabled)
+    ]
+
+
+def _render_township_settings(
+    township: Township, values: dict[str, dict[str, Any]], errors: dict[str, Any]
+) -> str:
+    return render_template(
+        "tenants/township_settings.html",
+        specs=_settings_specs(township),
+        settings=values,
+        errors=errors,
+        form=EmptyForm(),
+    )
+
+
+@township_bp.get("/settings")
+def township_settings():
+    """The settings of every module the township runs, for its own administrator."""
+    actor, township = current_actor(), current_township()
+    if not permissions.can_administer_township(actor, township.id):
+        raise PermissionDenied()
+    values = {
+        spec.key: tenants.effective_settings(township.id, spec.key)
+        for spec in _settings_specs(township)
+    }
+    return _render_township_settings(township, values, {})
+
+
+@township_bp.post("/settings/<key>")
+def township_module_settings(key: str):
+    actor, township = current_actor(), current_township()
+    if not permissions.can_administer_township(actor, township.id):
+        raise PermissionDenied()
+    spec = next((s for s in _settings_specs(township) if s.key == key), None)
+    if spec is None:
+        from lianxin.errors import NotFound
+
+        raise NotFound()
+    if not _posted():
+        return redirect(url_for(".township_settings"))
+    posted = settings_from_form(spec, request.form)
+    try:
+        tenants.update_township_settings(actor, township, key, posted)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        values = {
+            s.key: tenants.effective_settings(township.id, s.key) for s in _settings_specs(township)
+        }
+        values[key] = {**values[key], **posted}
+        return _render_township_settings(township, values, {key: exc.errors}), 422
+    flash(_("设置已保存。"), "success")
+    return redirect(url_for(".township_settings") + f"#settings-{key}")
 
 
 @township_bp.get("/audit")
