@@ -59,6 +59,15 @@ def is_working_day(day: date) -> bool:
         return day.weekday() < 5
 
 
+def calendar_known(year: int) -> bool:
+    """Whether the official holidays of `year` are known (published and in the package)."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
 def add_days(start: date, days: int, count: DayCount | str) -> date:
     """The due date `days` days after `start`; `start` itself is not counted.
 

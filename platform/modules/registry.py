@@ -21,7 +21,10 @@ from lianxin.errors import ValidationFailed
 
 # Import paths of the first-party modules' `module.py`, in menu order. Each module issue adds
 # its line here.
-FIRST_PARTY: tuple[str, ...] = ("lianxin.modules.workstations.module",)
+FIRST_PARTY: tuple[str, ...] = (
+    "lianxin.modules.workstations.module",
+    "lianxin.modules.reception_days.module",
+)
 
 
 class EmptySettings(Schema):

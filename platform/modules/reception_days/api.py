@@ -1,0 +1,417 @@
+"""REST API of the reception-days module, mounted at /api/v1/t/<slug>/reception_days.
+
+Every rule lives in the service; a handler loads its record through the service first (so an
+id of another township is 404 before anything else), calls the use case and turns the views it
+returns into plain dicts for the schemas below.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from flask.views import MethodView
+
+from lianxin.api.base import Blueprint as ApiBlueprint
+from lianxin.casework import deadlines
+from lianxin.casework.models import Case
+from lianxin.casework.service import NewCase
+from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.models import Duty, ReceptionDay, Schedule
+from lianxin.modules.reception_days.schemas import (
+    AbsenceSchema,
+    CandidateSchema,
+    DayCaseSchema,
+    DaySchema,
+    DutySchema,
+    GenerateSchema,
+    MoveSchema,
+    MyDutySchema,
+    PeopleReceivedSchema,
+    RecordCaseSchema,
+    RecordedCaseSchema,
+    ScheduleBriefSchema,
+    ScheduleSchema,
+    SitePatchSchema,
+    SiteQuerySchema,
+    SiteSchema,
+    SubstituteSchema,
+    SummarySchema,
+    TeamSchema,
+    YearReportSchema,
+)
+from lianxin.people.models import Representative
+from lianxin.web.scope import current_actor, current_township
+
+api = ApiBlueprint("reception_days_api", __name__, description="党代表接待日")
+
+
+def _ctx() -> tuple[Any, Any]:
+    return current_actor(), current_township()
+
+
+# --- views → dicts -------------------------------------------------------------------------------
+
+
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def duty_out(view: service.DutyView, site: service.SiteView | None = None) -> dict[str, Any]:
+    duty, rep = view.duty, view.rep
+    return {
+        "id": duty.id,
+        "representative_id": rep.id,
+        "name": rep.name,
+        "is_grassroots_cadre": rep.is_grassroots_cadre,
+        "in_office": rep.in_office,
+        "status": duty.status,
+        "absence_reason": duty.absence_reason,
+        "substitute_for_id": duty.substitute_for_id,
+        "needs_substitute": site.needs_substitute(view) if site is not None else False,
+    }
+
+
+def day_out(view: service.DayView) -> dict[str, Any]:
+    day = view.day
+    return {
+        "id": day.id,
+        "schedule_id": day.schedule_id,
+        "day": day.day,
+        "rule_day": day.rule_day,
+        "starts_at": _hhmm(day.starts_at),
+        "ends_at": _hhmm(day.ends_at),
+        "moved_reason": day.moved_reason,
+        "notice_on": view.notice_on,
+        "notice_published_at": day.notice_published_at,
+        "summary_sent_at": day.summary_sent_at,
+        "sites": [
+            {
+                "site_id": s.site.id,
+                "site_name": s.site.name,
+                "site_kind": s.site.kind,
+                "people_received": s.day_site.people_received,
+                "note": s.day_site.note,
+                "duties": [duty_out(d, s) for d in s.duties],
+                "problems": list(s.problems),
+            }
+            for s in view.sites
+        ],
+    }
+
+
+def schedule_brief(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "id": schedule.id,
+        "year": schedule.year,
+        "status": schedule.status,
+        "published_at": schedule.published_at,
+    }
+
+
+def schedule_out(view: service.ScheduleView, today: date | None = None) -> dict[str, Any]:
+    today = today or deadlines.shanghai_today()
+    return {
+        **schedule_brief(view.schedule),
+        "rule": view.schedule.rule,
+        "calendar_known": view.calendar_known,
+        "days": [day_out(d) for d in view.days],
+        "problems": [
+            {
+                "day_id": d.day.id,
+                "day": d.day.day,
+                "site_id": s.site.id,
+                "site_name": s.site.name,
+                "problem": p,
+                "coming": d.day.day >= today,
+            }
+            for d, s, p in view.problems
+        ],
+    }
+
+
+def lone_duty_out(duty: Duty) -> dict[str, Any]:
+    """A duty on its own (after an absence or a substitution), as its day shows it."""
+    for site in service.get_day(*_ctx(), duty.day_id).sites:
+        for view in site.duties:
+            if view.duty.id == duty.id:
+                return duty_out(view, site)
+    raise AssertionError(f"duty {duty.id} is not on its day")  # pragma: no cover
+
+
+def my_duty_out(row: service.MyDuty) -> dict[str, Any]:
+    return {
+        "id": row.duty.id,
+        "day_id": row.day.id,
+        "day": row.day.day,
+        "starts_at": _hhmm(row.day.starts_at),
+        "ends_at": _hhmm(row.day.ends_at),
+        "site_id": row.site.id,
+        "site_name": row.site.name,
+        "site_address": row.site.address,
+        "status": row.duty.status,
+        "absence_reason": row.duty.absence_reason,
+        "substitute_for_id": row.duty.substitute_for_id,
+        "published": row.published,
+    }
+
+
+def candidate_out(rep: Representative) -> dict[str, Any]:
+    return {
+        "id": rep.id,
+        "name": rep.name,
+        "is_grassroots_cadre": rep.is_grassroots_cadre,
+        "workplace": rep.workplace,
+    }
+
+
+def case_out(case: Case) -> dict[str, Any]:
+    """What the day's page needs of a case; no raiser's name or phone."""
+    return {
+        "id": case.id,
+        "title": case.title,
+        "category": case.category,
+        "state": case.state,
+        "state_label": service.state_label(case.state),
+        "received_by_id": case.received_by_id,
+        "created_at": case.created_at,
+    }
+
+
+def summary_out(day: ReceptionDay, summary: dict[str, Any], sent_at: Any) -> dict[str, Any]:
+    return {
+        "day_id": day.id,
+        "day": date.fromisoformat(summary["day"]),
+        "sites": summary["sites"],
+        "representatives": summary["representatives"],
+        "people_received": summary["people_received"],
+        "cases": summary["cases"],
+        "by_state": summary["by_state"],
+        "per_site": summary.get("per_site", []),
+        "sent_at": sent_at,
+    }
+
+
+def day_summary_out(day: ReceptionDay) -> dict[str, Any]:
+    """The summary as sent up, or as it stands now for a day not summarised yet."""
+    if day.summary is not None:
+        return summary_out(day, day.summary, day.summary_sent_at)
+    return summary_out(day, service.compute_summary(current_township(), day), None)
+
+
+# --- sites ---------------------------------------------------------------------------------------
+
+
+@api.route("/sites")
+class Sites(MethodView):
+    @api.arguments(SiteQuerySchema, location="query")
+    @api.response(200, SiteSchema(many=True))
+    def get(self, args):
+        """Reception sites (接待点)"""
+        return service.list_sites(*_ctx(), active_only=args["active_only"])
+
+    @api.arguments(SiteSchema)
+    @api.response(201, SiteSchema)
+    def post(self, data):
+        """Add a site (liaison office)"""
+        return service.create_site(*_ctx(), data)
+
+
+@api.route("/sites/<int:site_id>")
+class SiteById(MethodView):
+    @api.response(200, SiteSchema)
+    def get(self, site_id: int):
+        """One site"""
+        return service.get_site(*_ctx(), site_id)
+
+    @api.arguments(SitePatchSchema(partial=True))
+    @api.response(200, SiteSchema)
+    def patch(self, data, site_id: int):
+        """Change a site (liaison office)"""
+        return service.update_site(*_ctx(), site_id, data)
+
+
+# --- schedules -----------------------------------------------------------------------------------
+
+
+@api.route("/schedules")
+class Schedules(MethodView):
+    @api.response(200, ScheduleBriefSchema(many=True))
+    def get(self):
+        """The yearly schedules, newest first"""
+        return [schedule_brief(s) for s in service.list_schedules(*_ctx())]
+
+    @api.arguments(GenerateSchema)
+    @api.response(201, ScheduleSchema)
+    def post(self, data):
+        """Generate (or regenerate, while a draft) a year's schedule from the township's rule"""
+        view = service.generate(
+            *_ctx(), data["year"], data["site_ids"], copy_teams=data["copy_teams"]
+        )
+        return schedule_out(view)
+
+
+@api.route("/schedules/<int:year>")
+class ScheduleByYear(MethodView):
+    @api.response(200, ScheduleSchema)
+    def get(self, year: int):
+        """A year's schedule: every day, site and duty, and where the pairing rule is broken"""
+        return schedule_out(service.get_schedule(*_ctx(), year))
+
+
+@api.route("/schedules/<int:year>/publish")
+class PublishSchedule(MethodView):
+    @api.response(200, ScheduleSchema)
+    def post(self, year: int):
+        """Publish the schedule; refused (409 pairing_rule) while a coming site breaks the rule"""
+        actor, township = _ctx()
+        service.publish(actor, township, year)
+        return schedule_out(service.get_schedule(actor, township, year))
+
+
+# --- days ----------------------------------------------------------------------------------------
+
+
+@api.route("/days/<int:day_id>")
+class DayById(MethodView):
+    @api.response(200, DaySchema)
+    def get(self, day_id: int):
+        """One reception day with its sites and who is on duty"""
+        return day_out(service.get_day(*_ctx(), day_id))
+
+
+@api.route("/days/<int:day_id>/move")
+class MoveDay(MethodView):
+    @api.arguments(MoveSchema)
+    @api.response(200, DaySchema)
+    def post(self, data, day_id: int):
+        """Move a coming reception day to another date of the year (with the reason)"""
+        actor, township = _ctx()
+        return day_out(service.move_day(actor, township, day_id, data["day"], data["reason"]))
+
+
+@api.route("/days/<int:day_id>/sites/<int:site_id>/team")
+class Team(MethodView):
+    @api.arguments(TeamSchema)
+    @api.response(200, DaySchema)
+    def put(self, data, day_id: int, site_id: int):
+        """Put exactly these representatives on duty at the site (optionally on the later days
+        too); on a published schedule a change breaking the pairing rule is refused (409)"""
+        actor, township = _ctx()
+        view = service.set_team(
+            actor,
+            township,
+            day_id,
+            site_id,
+            data["representative_ids"],
+            apply_to_rest=data["apply_to_rest"],
+        )
+        return day_out(view)
+
+
+@api.route("/days/<int:day_id>/sites/<int:site_id>/people")
+class PeopleReceived(MethodView):
+    @api.arguments(PeopleReceivedSchema)
+    @api.response(200, DaySchema)
+    def put(self, data, day_id: int, site_id: int):
+        """How many people the site received that day (on or after the day)"""
+        actor, township = _ctx()
+        service.set_people_received(
+            actor, township, day_id, site_id, data["people_received"], data["note"]
+        )
+        return day_out(service.get_day(actor, township, day_id))
+
+
+# --- absence and substitutes ---------------------------------------------------------------------
+
+
+@api.route("/duties/<int:duty_id>/absence")
+class Absence(MethodView):
+    @api.arguments(AbsenceSchema)
+    @api.response(200, DutySchema)
+    def post(self, data, duty_id: int):
+        """Report that the representative cannot come (the representative, or the office)"""
+        actor, township = _ctx()
+        return lone_duty_out(service.report_absence(actor, township, duty_id, data["reason"]))
+
+
+@api.route("/duties/<int:duty_id>/substitutes")
+class Substitutes(MethodView):
+    @api.response(200, CandidateSchema(many=True))
+    def get(self, duty_id: int):
+        """Who may stand in for an absent representative (a cadre where the site needs one)"""
+        actor, township = _ctx()
+        return [candidate_out(r) for r in service.substitute_candidates(actor, township, duty_id)]
+
+
+@api.route("/duties/<int:duty_id>/substitute")
+class Substitute(MethodView):
+    @api.arguments(SubstituteSchema)
+    @api.response(201, DutySchema)
+    def post(self, data, duty_id: int):
+        """Put a substitute on duty for an absent representative"""
+        actor, township = _ctx()
+        return lone_duty_out(
+            service.substitute(actor, township, duty_id, data["representative_id"])
+        )
+
+
+@api.route("/mine")
+class Mine(MethodView):
+    @api.response(200, MyDutySchema(many=True))
+    def get(self):
+        """The caller's own reception-day duties (as a representative)"""
+        return [my_duty_out(r) for r in service.my_duties(*_ctx())]
+
+
+# --- on the day: cases, summary ------------------------------------------------------------------
+
+
+@api.route("/days/<int:day_id>/cases")
+class DayCases(MethodView):
+    @api.response(200, DayCaseSchema(many=True))
+    def get(self, day_id: int):
+        """Cases raised on the day"""
+        actor, township = _ctx()
+        return [case_out(c) for c in service.day_cases(actor, township, day_id)]
+
+    @api.arguments(RecordCaseSchema)
+    @api.response(201, RecordedCaseSchema)
+    def post(self, data, day_id: int):
+        """Record a case raised on the day, received by a representative on duty at the site;
+        the tracking code is returned this once only"""
+        actor, township = _ctx()
+        created: NewCase = service.record_case(actor, township, day_id, data)
+        return {
+            "id": created.case.id,
+            "tracking_code": created.tracking_code,
+            "state": created.case.state,
+        }
+
+
+@api.route("/days/<int:day_id>/summary")
+class DaySummary(MethodView):
+    @api.response(200, SummarySchema)
+    def get(self, day_id: int):
+        """The day's summary as sent up, or as it stands (sent_at empty) if not sent yet"""
+        view = service.get_day(*_ctx(), day_id)
+        return day_summary_out(view.day)
+
+    @api.response(200, SummarySchema)
+    def post(self, day_id: int):
+        """Send (or send again, after corrections) the day's summary to the township"""
+        actor, township = _ctx()
+        return day_summary_out(service.send_summary(actor, township, day_id))
+
+
+@api.route("/reports/<int:year>")
+class Report(MethodView):
+    @api.response(200, YearReportSchema)
+    def get(self, year: int):
+        """The year's reception days for the annual session's report: each day and the totals"""
+        report = service.year_report(*_ctx(), year)
+        return {
+            "year": report.year,
+            "days": [summary_out(day, s, day.summary_sent_at) for day, s in report.days],
+            "totals": report.totals,
+        }

@@ -1,0 +1,514 @@
+"""Pages of the reception-days module (/t/<slug>/reception_days) and its public notice
+(/p/<slug>/reception_days). Every rule lives in service.py; these pages only call it. A foreign
+or unknown id is a 404 and a non-office write a 403 (the errors propagate); rule breaks and bad
+input are flashed (or shown on the re-rendered form, 422) and nothing is changed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lianxin.auth import permissions
+from lianxin.casework import deadlines
+from lianxin.casework import service as casework
+from lianxin.db import db
+from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.models import ScheduleStatus
+from lianxin.people.models import Representative
+from lianxin.tenants.models import Branch
+from lianxin.web.forms import flash_error
+from lianxin.web.scope import current_actor, current_township
+
+pages = Blueprint("reception_days", __name__, template_folder="templates")
+public = Blueprint("reception_days_public", __name__, template_folder="templates")
+
+SITE_FIELDS = ("kind", "name", "address", "branch_id")
+CASE_FIELDS = ("title", "body", "category", "raiser_name", "raiser_phone", "received_by_id")
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
+def weekday(value: date) -> str:
+    return WEEKDAYS[value.weekday()]
+
+
+def hhmm(value: Any) -> str:
+    return value.strftime("%H:%M") if value is not None else ""
+
+
+@pages.context_processor
+@public.context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "weekday": weekday,
+        "hhmm": hhmm,
+        "site_kinds": service.SITE_KIND_LABELS,
+        "state_label": service.state_label,
+    }
+
+
+def _form(names: tuple[str, ...]) -> dict[str, Any]:
+    return {n: request.form.get(n, "").strip() for n in names}
+
+
+def _checked(name: str) -> bool:
+    return request.form.get(name) in {"1", "on", "true", "yes"}
+
+
+def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
+    """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
+    try:
+        result = fn(*args, **kwargs)
+    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return None
+    if ok:
+        flash(ok, "success")
+    return result
+
+
+def _can_edit() -> bool:
+    return permissions.can_work_in_office(current_actor(), current_township().id)
+
+
+def _require_office() -> None:
+    permissions.require_office(current_actor(), current_township())
+
+
+def _today() -> date:
+    return deadlines.shanghai_today()
+
+
+def _branches() -> list[Branch]:
+    return list(db.session.scalars(select(Branch).order_by(Branch.id)))
+
+
+def _in_office_reps() -> list[Representative]:
+    reps = db.session.scalars(
+        select(Representative).order_by(
+            Representative.is_grassroots_cadre.desc(), Representative.name_pinyin, Representative.id
+        )
+    )
+    return [r for r in reps if r.in_office]
+
+
+# --- index and generation ------------------------------------------------------------------------
+
+
+@pages.get("/", endpoint="index")
+def index():
+    actor, township = current_actor(), current_township()
+    schedules = service.list_schedules(actor, township)
+    today = _today()
+    years = (today.year, today.year + 1)
+    by_year = {s.year: s for s in schedules}
+    problems = {}
+    for year in years:
+        if year in by_year and by_year[year].status == ScheduleStatus.DRAFT:
+            problems[year] = len(service.get_schedule(actor, township, year).problems)
+    can_edit = permissions.can_work_in_office(actor, township.id)
+    return render_template(
+        "reception_days/index.html",
+        schedules=schedules,
+        by_year=by_year,
+        years=years,
+        problems=problems,
+        sites=service.list_sites(actor, township, active_only=True) if can_edit else [],
+        can_edit=can_edit,
+        is_rep=casework.representative_of(actor, township) is not None,
+        published=ScheduleStatus.PUBLISHED,
+    )
+
+
+@pages.post("/generate")
+def generate():
+    actor, township = current_actor(), current_township()
+    _require_office()
+    year = request.form.get("year", "")
+    made = _attempt(
+        service.generate,
+        actor,
+        township,
+        year,
+        request.form.getlist("site_ids"),
+        copy_teams=_checked("copy_teams"),
+        ok=_("已生成接待日安排（草稿），请检查各接待点的代表配备后发布"),
+    )
+    if made is not None:
+        return redirect(url_for("reception_days.schedule", year=made.schedule.year))
+    return redirect(url_for("reception_days.index"))
+
+
+# --- sites ---------------------------------------------------------------------------------------
+
+
+def _site_data() -> dict[str, Any]:
+    data: dict[str, Any] = _form(SITE_FIELDS)
+    data["is_active"] = _checked("is_active")
+    return data
+
+
+@pages.route("/sites", methods=["GET", "POST"])
+def sites():
+    actor, township = current_actor(), current_township()
+    values: dict[str, Any] = {"is_active": True}
+    status = 200
+    if request.method == "POST":
+        _require_office()
+        values = _site_data()
+        try:
+            service.create_site(actor, township, values)
+        except (ValidationFailed, Conflict) as exc:
+            db.session.rollback()
+            flash_error(exc)
+            status = 422
+        else:
+            flash(_("已添加接待点"), "success")
+            return redirect(url_for("reception_days.sites"))
+    branches = _branches()
+    return render_template(
+        "reception_days/sites.html",
+        sites=service.list_sites(actor, township),
+        branches=branches,
+        branch_names={b.id: b.name for b in branches},
+        values=values,
+        can_edit=permissions.can_work_in_office(actor, township.id),
+    ), status
+
+
+@pages.route("/sites/<int:site_id>", methods=["GET", "POST"])
+def site(site_id: int):
+    actor, township = current_actor(), current_township()
+    item = service.get_site(actor, township, site_id)
+    values: dict[str, Any] = {
+        "kind": item.kind,
+        "name": item.name,
+        "address": item.address,
+        "branch_id": item.branch_id or "",
+        "is_active": item.is_active,
+    }
+    status = 200
+    if request.method == "POST":
+        _require_office()
+        values = _site_data()
+        try:
+            service.update_site(actor, township, site_id, values)
+        except (ValidationFailed, Conflict) as exc:
+            db.session.rollback()
+            flash_error(exc)
+            status = 422
+        else:
+            flash(_("已保存"), "success")
+            return redirect(url_for("reception_days.sites"))
+    return render_template(
+        "reception_days/site.html",
+        site=item,
+        branches=_branches(),
+        values=values,
+        can_edit=permissions.can_work_in_office(actor, township.id),
+    ), status
+
+
+# --- the year's schedule -------------------------------------------------------------------------
+
+
+def _render_schedule(year: int, refused: Any = None, status: int = 200) -> Any:
+    actor, township = current_actor(), current_township()
+    view = service.get_schedule(actor, township, year)
+    today = _today()
+    return render_template(
+        "reception_days/schedule.html",
+        view=view,
+        today=today,
+        coming=view.coming_problems(today),
+        refused=refused,
+        published=view.schedule.status == ScheduleStatus.PUBLISHED,
+        can_edit=permissions.can_work_in_office(actor, township.id),
+        rule=service.settings(township.id),
+    ), status
+
+
+@pages.get("/<int:year>")
+def schedule(year: int):
+    return _render_schedule(year)
+
+
+@pages.post("/<int:year>/publish")
+def publish(year: int):
+    actor, township = current_actor(), current_township()
+    service.get_schedule(actor, township, year)  # unknown year: 404
+    _require_office()
+    try:
+        service.publish(actor, township, year)
+    except service.PairingRuleBroken as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render_schedule(year, refused=exc, status=422)
+    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return redirect(url_for("reception_days.schedule", year=year))
+    flash(_("%(y)d 年接待日安排已发布", y=year), "success")
+    return redirect(url_for("reception_days.schedule", year=year))
+
+
+@pages.get("/<int:year>/report")
+def report(year: int):
+    actor, township = current_actor(), current_township()
+    return render_template(
+        "reception_days/report.html",
+        report=service.year_report(actor, township, year),
+        today=_today(),
+    )
+
+
+# --- team editor ---------------------------------------------------------------------------------
+
+
+def _site_view(day_view: Any, site_id: int) -> Any:
+    for view in day_view.sites:
+        if view.site.id == site_id:
+            return view
+    from lianxin.errors import NotFound
+
+    raise NotFound(_("这一天没有安排该接待点"))
+
+
+@pages.route("/days/<int:day_id>/sites/<int:site_id>/team", methods=["GET", "POST"])
+def team(day_id: int, site_id: int):
+    actor, township = current_actor(), current_township()
+    day_view = service.get_day(actor, township, day_id)
+    site_view = _site_view(day_view, site_id)
+    _require_office()
+    year = service.schedule_of(day_view.day).year
+    if request.method == "POST":
+        done = _attempt(
+            service.set_team,
+            actor,
+            township,
+            day_id,
+            site_id,
+            request.form.getlist("representative_ids"),
+            apply_to_rest=_checked("apply_to_rest"),
+            ok=_("已保存接待代表"),
+        )
+        if done is not None:
+            return redirect(
+                url_for("reception_days.schedule", year=year) + f"#day-{day_id}-site-{site_id}"
+            )
+        return redirect(url_for("reception_days.team", day_id=day_id, site_id=site_id))
+    elsewhere = {
+        d.rep.id: other.site.name
+        for other in day_view.sites
+        if other.site.id != site_id
+        for d in other.duties
+    }
+    absent = {d.rep.id for d in site_view.absent}
+    current = {d.rep.id for d in site_view.on_duty}
+    reps = sorted(_in_office_reps(), key=lambda r: r.id not in current)  # the team on top
+    return render_template(
+        "reception_days/team.html",
+        day=day_view.day,
+        site_view=site_view,
+        year=year,
+        reps=reps,
+        current=current,
+        absent=absent,
+        elsewhere=elsewhere,
+        rule=service.settings(township.id),
+        past=day_view.day.day < _today(),
+    )
+
+
+# --- one reception day ---------------------------------------------------------------------------
+
+
+def _render_day(day_id: int, case_values: dict[str, Any] | None = None, status: int = 200) -> Any:
+    actor, township = current_actor(), current_township()
+    view = service.get_day(actor, township, day_id)
+    can_edit = permissions.can_work_in_office(actor, township.id)
+    today = _today()
+    candidates: dict[int, list[Representative]] = {}
+    if can_edit and view.day.day >= today:
+        for site_view in view.sites:
+            for d in site_view.absent:
+                if site_view.needs_substitute(d):
+                    candidates[d.duty.id] = service.substitute_candidates(
+                        actor, township, d.duty.id
+                    )
+    own = casework.representative_of(actor, township)
+    cases = service.day_cases(actor, township, day_id)
+    names = {d.rep.id: d.rep.name for s in view.sites for d in s.duties}
+    held = view.day.day <= today
+    return render_template(
+        "reception_days/day.html",
+        view=view,
+        schedule=service.schedule_of(view.day),
+        today=today,
+        held=held,
+        upcoming=view.day.day >= today,
+        can_edit=can_edit,
+        own_id=own.id if own is not None else None,
+        candidates=candidates,
+        cases=cases,
+        rep_names=names,
+        categories=casework.CATEGORIES,
+        summary=view.day.summary or (service.compute_summary(township, view.day) if held else None),
+        case_values=case_values or {},
+    ), status
+
+
+@pages.get("/days/<int:day_id>")
+def day(day_id: int):
+    return _render_day(day_id)
+
+
+@pages.post("/days/<int:day_id>/move")
+def move(day_id: int):
+    actor, township = current_actor(), current_township()
+    service.get_day(actor, township, day_id)
+    _require_office()
+    _attempt(
+        service.move_day,
+        actor,
+        township,
+        day_id,
+        request.form.get("day", ""),
+        request.form.get("reason", ""),
+        ok=_("已调整接待日"),
+    )
+    return redirect(url_for("reception_days.day", day_id=day_id))
+
+
+def _back(default: str) -> Any:
+    """Back to the page the form was on: `mine` or the day (never an outside address)."""
+    if request.form.get("next") == "mine":
+        return redirect(url_for("reception_days.mine"))
+    return redirect(default)
+
+
+@pages.post("/duties/<int:duty_id>/absence")
+def absence(duty_id: int):
+    actor, township = current_actor(), current_township()
+    duty = service.get_duty(actor, township, duty_id)
+    own = casework.representative_of(actor, township)
+    if (own is None or own.id != duty.representative_id) and not _can_edit():
+        raise PermissionDenied()
+    _attempt(
+        service.report_absence,
+        actor,
+        township,
+        duty_id,
+        request.form.get("reason", ""),
+        ok=_("已登记不能参加"),
+    )
+    return _back(url_for("reception_days.day", day_id=duty.day_id))
+
+
+@pages.post("/duties/<int:duty_id>/substitute")
+def substitute(duty_id: int):
+    actor, township = current_actor(), current_township()
+    duty = service.get_duty(actor, township, duty_id)
+    _require_office()
+    rep_id = request.form.get("representative_id", "")
+    if not rep_id:
+        flash(_("请选择替补代表"), "error")
+    else:
+        _attempt(service.substitute, actor, township, duty_id, rep_id, ok=_("已安排替补代表"))
+    return redirect(url_for("reception_days.day", day_id=duty.day_id) + f"#site-{duty.site_id}")
+
+
+@pages.post("/days/<int:day_id>/cases")
+def record_case(day_id: int):
+    actor, township = current_actor(), current_township()
+    service.get_day(actor, township, day_id)
+    data: dict[str, Any] = _form(CASE_FIELDS)
+    data["site_id"] = request.form.get("site_id", "")
+    data["anonymous"] = _checked("anonymous")
+    try:
+        made = service.record_case(actor, township, day_id, data)
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return _render_day(day_id, case_values=data, status=422)
+    flash(_("已登记诉求，查询码：%(c)s", c=made.tracking_code), "success")
+    return redirect(url_for("reception_days.day", day_id=day_id) + "#cases")
+
+
+@pages.post("/days/<int:day_id>/sites/<int:site_id>/people")
+def people_received(day_id: int, site_id: int):
+    actor, township = current_actor(), current_township()
+    service.get_day(actor, township, day_id)
+    _require_office()
+    _attempt(
+        service.set_people_received,
+        actor,
+        township,
+        day_id,
+        site_id,
+        request.form.get("people_received", ""),
+        request.form.get("note", ""),
+        ok=_("已保存接待人数"),
+    )
+    return redirect(url_for("reception_days.day", day_id=day_id) + f"#site-{site_id}")
+
+
+@pages.post("/days/<int:day_id>/summary")
+def send_summary(day_id: int):
+    actor, township = current_actor(), current_township()
+    service.get_day(actor, township, day_id)
+    _require_office()
+    _attempt(service.send_summary, actor, township, day_id, ok=_("汇总已发送"))
+    return redirect(url_for("reception_days.day", day_id=day_id) + "#summary")
+
+
+# --- my duties -----------------------------------------------------------------------------------
+
+
+@pages.get("/mine")
+def mine():
+    actor, township = current_actor(), current_township()
+    duties = service.my_duties(actor, township)
+    today = _today()
+    return render_template(
+        "reception_days/mine.html",
+        upcoming=[m for m in duties if m.day.day >= today],
+        past=[m for m in duties if m.day.day < today],
+        is_rep=casework.representative_of(actor, township) is not None,
+        today=today,
+    )
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+def _on_show(view: Any) -> list[Any]:
+    """The people named on a notice: on duty and still in office."""
+    return [d for d in view.duties if d.on_duty and d.rep.in_office]
+
+
+@public.get("/", endpoint="index")
+def public_index():
+    township = current_township()
+    return render_template(
+        "reception_days/public_index.html",
+        public_page=True,
+        notices=service.public_notices(township),
+        on_show=_on_show,
+    )
+
+
+@public.get("/<int:day_id>/poster")
+def poster(day_id: int):
+    township = current_township()
+    return render_template(
+        "reception_days/poster.html",
+        public_page=True,
+        view=service.public_day(township, day_id),
+        on_show=_on_show,
+    )
