@@ -205,6 +205,7 @@ def load(password: str | None = None) -> list[DemoLogin]:
 
     _load_cases(chengguan)
     _load_station(chengguan)
+    _load_reception_days(chengguan)
 
     # One representative of two townships, to show the township switcher.
     both = _user("multi.rep", "孙两地", password)
@@ -459,3 +460,64 @@ def _load_station(township: Township) -> None:
                 "deadline": (shanghai_today() + timedelta(days=60)).isoformat(),
             },
         )
+
+
+def _load_reception_days(township: Township) -> None:
+    """Two reception sites; this year's schedule published with full teams (the demo
+    representative among them), next year's generated as a draft from the same teams."""
+    from lianxin.casework.deadlines import shanghai_today
+    from lianxin.errors import ValidationFailed
+    from lianxin.modules.reception_days import service as reception
+    from lianxin.modules.reception_days.models import Site
+
+    if not tenants.module_enabled(township.id, "reception_days"):
+        return
+    staff = db.session.scalar(select(User).where(User.username == "cg.staff"))
+    cg_rep = db.session.scalar(select(User).where(User.username == "cg.rep"))
+    assert staff is not None and cg_rep is not None
+    office = actor_for(staff)
+    with tenant_context(township.id):
+        if db.session.scalar(select(Site.id).limit(1)) is not None:
+            return
+        branch = db.session.scalar(select(Branch).order_by(Branch.id))
+        room = reception.create_site(
+            office,
+            township,
+            {"kind": "township_room", "name": "城关镇党代表接待室", "address": "城关镇人民路8号"},
+        )
+        centre = reception.create_site(
+            office,
+            township,
+            {
+                "kind": "branch_centre",
+                "name": f"{branch.name}党群服务中心" if branch else "社区党群服务中心",
+                "address": "东关村村委会",
+                "branch_id": branch.id if branch else None,
+            },
+        )
+        reps = [
+            r
+            for r in db.session.scalars(select(Representative).order_by(Representative.id))
+            if r.in_office
+        ]
+        cadres = [r for r in reps if r.is_grassroots_cadre]
+        others = [r for r in reps if not r.is_grassroots_cadre]
+        mine = next((r for r in reps if r.user_id == cg_rep.id), None)
+        teams = {
+            room.id: [cadres[0].id, others[0].id],
+            centre.id: [cadres[1].id, (mine or others[1]).id],
+        }
+        if mine is not None and mine.id in teams[room.id]:
+            teams[centre.id] = [cadres[1].id, others[1].id]
+        year = shanghai_today().year
+        try:
+            view = reception.generate(office, township, year, [room.id, centre.id])
+        except ValidationFailed:  # no reception day left this year: start with next year
+            year += 1
+            view = reception.generate(office, township, year, [room.id, centre.id])
+        first = view.days[0].day.id
+        for site_id, team in teams.items():
+            reception.set_team(office, township, first, site_id, team, apply_to_rest=True)
+        reception.publish(office, township, year)
+        if year == shanghai_today().year:
+            reception.generate(office, township, year + 1, [room.id, centre.id])
