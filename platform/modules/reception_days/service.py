@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -55,6 +55,7 @@ from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Branch, Township
 
 log = logging.getLogger("lianxin.reception_days")
+T = TypeVar("T")
 
 MODULE_KEY = "reception_days"
 SOURCE_TYPE = "reception_day"
@@ -107,6 +108,19 @@ def _as_date(value: Any, name: str) -> date:
         raise ValidationFailed(errors={name: [_("日期格式不正确")]}) from None
 
 
+def _get(model: type[T], township: Township, raw_id: Any, message: str) -> T:
+    """The township's row with this id (anything else — another township's, malformed — is
+    not found)."""
+    try:
+        key = int(raw_id)
+    except (TypeError, ValueError):
+        raise NotFound(message) from None
+    row = db.session.get(model, (township.id, key))
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
 # --- sites ---------------------------------------------------------------------------------------
 
 
@@ -119,14 +133,7 @@ def list_sites(actor: Actor, township: Township, *, active_only: bool = False) -
 
 
 def _site(township: Township, site_id: Any) -> Site:
-    try:
-        key = int(site_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("未找到该接待点")) from None
-    site = db.session.get(Site, (township.id, key))
-    if site is None:
-        raise NotFound(_("未找到该接待点"))
-    return site
+    return _get(Site, township, site_id, _("未找到该接待点"))
 
 
 def get_site(actor: Actor, township: Township, site_id: int) -> Site:
@@ -585,14 +592,7 @@ def publish(actor: Actor, township: Township, year: Any, *, today: date | None =
 
 
 def _day(township: Township, day_id: Any) -> ReceptionDay:
-    try:
-        key = int(day_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("未找到该接待日")) from None
-    day = db.session.get(ReceptionDay, (township.id, key))
-    if day is None:
-        raise NotFound(_("未找到该接待日"))
-    return day
+    return _get(ReceptionDay, township, day_id, _("未找到该接待日"))
 
 
 def get_day(actor: Actor, township: Township, day_id: Any) -> DayView:
@@ -607,14 +607,7 @@ def schedule_of(day: ReceptionDay) -> Schedule:
 
 
 def _representative(township: Township, rep_id: Any) -> Representative:
-    try:
-        key = int(rep_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("未找到该代表")) from None
-    rep = db.session.get(Representative, (township.id, key))
-    if rep is None:
-        raise NotFound(_("未找到该代表"))
-    return rep
+    return _get(Representative, township, rep_id, _("未找到该代表"))
 
 
 def _day_site(day: ReceptionDay, site_id: Any) -> DaySite:
@@ -801,14 +794,7 @@ def move_day(
 
 
 def _duty(township: Township, duty_id: Any) -> Duty:
-    try:
-        key = int(duty_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("未找到该值班安排")) from None
-    duty = db.session.get(Duty, (township.id, key))
-    if duty is None:
-        raise NotFound(_("未找到该值班安排"))
-    return duty
+    return _get(Duty, township, duty_id, _("未找到该值班安排"))
 
 
 def _is_own_duty(actor: Actor, township: Township, duty: Duty) -> bool:
