@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -115,7 +116,7 @@ class Stack:
     app: Any
     celery: Any
     world: World
-    off_township: Any
+    extra: Any  # what the test's `build` returned besides the world
     worker: subprocess.Popen[bytes]
     log: Path
 
@@ -186,13 +187,16 @@ def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
             worker.wait(timeout=5)
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-def stack(
+@contextmanager
+def worker_stack(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
+    build: Callable[[], tuple[World, Any]],
+    modules: tuple[Any, ...] = TEST_MODULES,
 ) -> Iterator[Stack]:
+    """A committed database of `request.param` ("sqlite" or "postgresql") filled by `build`
+    (which returns the world and anything else the tests need), an app publishing to Redis, and
+    a worker process on a queue of its own; everything is removed afterwards."""
     redis_client = _redis_or_skip()
     tmp = tmp_path_factory.mktemp(f"worker-{request.param}")
     queue = f"lx-test-{uuid.uuid4().hex[:12]}"
@@ -214,16 +218,12 @@ def stack(
         )
         flask_app = create_app(
             {**base_config(tmp, database.url), "BROKER_URL": REDIS_URL, "CELERY_EAGER": False},
-            modules=TEST_MODULES,
+            modules=modules,
         )
         celery = flask_app.extensions["celery"]
         isolate(celery, queue=queue, result_backend=REDIS_URL)
         with flask_app.app_context():
-            world = build_world()
-            make_note(world.township, "甲镇第二条")
-            make_note(world.township, "甲镇第三条")
-            off = make_township(world.county, "丙镇", "bing-zhen", modules=("survey",))
-            make_note(off, "丙镇的记录")
+            world, extra = build()
 
         env = {
             **os.environ,
@@ -237,7 +237,7 @@ def stack(
         }
         log = tmp / "worker.log"
         worker = _start_worker(env, queue, log)
-        yield Stack(flask_app, celery, world, off, worker, log)
+        yield Stack(flask_app, celery, world, extra, worker, log)
     finally:
         if worker is not None:
             _stop_worker(worker)
@@ -256,6 +256,26 @@ def stack(
             database.drop()
 
 
+def _notes_world() -> tuple[World, Any]:
+    world = build_world()
+    make_note(world.township, "甲镇第二条")
+    make_note(world.township, "甲镇第三条")
+    off = make_township(world.county, "丙镇", "bing-zhen", modules=("survey",))
+    make_note(off, "丙镇的记录")
+    return world, off
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def stack(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Stack]:
+    with worker_stack(request, tmp_path_factory, _notes_world) as running:
+        yield running
+
+
 def test_task_runs_in_the_right_townships_context(stack):
     world = stack.world
     ours = stack.send("pilot.count_notes", tenant_id=world.township.id)
@@ -267,7 +287,7 @@ def test_task_runs_in_the_right_townships_context(stack):
 
 
 def test_task_of_a_switched_off_module_is_skipped(stack):
-    off = stack.off_township
+    off = stack.extra
     assert stack.get(stack.send("pilot.count_notes", tenant_id=off.id)) is None
     assert stack.get(stack.send("lianxin_test.probe", tenant_id=off.id)) is None
     assert "module pilot is off in township" in stack.worker_log()

@@ -7,17 +7,13 @@ backend, a worker process consuming a queue of its own).
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from celery.signals import after_task_publish
 from sqlalchemy import func, select, update
 
-from lianxin.app import create_app
 from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
@@ -27,18 +23,8 @@ from lianxin.modules.registry import load_first_party
 from lianxin.notify.models import Notification, OutboxMessage, OutboxStatus
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipModule
-from tests.conftest import REDIS_URL, base_config
 from tests.factories import actor, build_world
-from tests.notify.test_worker import (
-    REPO,
-    Stack,
-    _postgres_database,
-    _redis_or_skip,
-    _sqlite_database,
-    _start_worker,
-    _stop_worker,
-)
-from tests.notify.worker_tasks import isolate
+from tests.notify.test_worker import worker_stack
 from tests.testmodule import TEST_MODULES
 
 pytestmark = pytest.mark.redis
@@ -106,63 +92,14 @@ def _cast(world: Any) -> dict[str, Any]:
 def stack(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Any]:
-    redis_client = _redis_or_skip()
-    tmp = tmp_path_factory.mktemp(f"rd-worker-{request.param}")
-    queue = f"lx-test-{uuid.uuid4().hex[:12]}"
-    database = flask_app = worker = None
-    published: list[str] = []
+    def build() -> tuple[Any, dict[str, Any]]:
+        world = build_world()
+        return world, _cast(world)
 
-    def record(sender: Any = None, headers: dict[str, Any] | None = None, **_: Any) -> None:
-        if headers and headers.get("id"):
-            published.append(headers["id"])
-
-    after_task_publish.connect(record, weak=False)
-    try:
-        database = (
-            _sqlite_database(tmp)
-            if request.param == "sqlite"
-            else _postgres_database(request.getfixturevalue("pg_cluster"))
-        )
-        flask_app = create_app(
-            {**base_config(tmp, database.url), "BROKER_URL": REDIS_URL, "CELERY_EAGER": False},
-            modules=(*TEST_MODULES, *load_first_party()),
-        )
-        celery = flask_app.extensions["celery"]
-        isolate(celery, queue=queue, result_backend=REDIS_URL)
-        with flask_app.app_context():
-            world = build_world()
-            cast = _cast(world)
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-            "LIANXIN_DATABASE_URL": database.url,
-            "LIANXIN_BROKER_URL": REDIS_URL,
-            "LIANXIN_INSTANCE_PATH": str(tmp / "instance"),
-            "LIANXIN_STORAGE_ROOT": str(tmp / "files"),
-            "LIANXIN_TEST_QUEUE": queue,
-            "PYTHONUNBUFFERED": "1",
-        }
-        log = tmp / "worker.log"
-        worker = _start_worker(env, queue, log)
-        running = Stack(flask_app, celery, world, None, worker, log)
-        running.cast = cast  # type: ignore[attr-defined]
+    with worker_stack(
+        request, tmp_path_factory, build, modules=(*TEST_MODULES, *load_first_party())
+    ) as running:
         yield running
-    finally:
-        if worker is not None:
-            _stop_worker(worker)
-        if flask_app is not None:
-            celery = flask_app.extensions["celery"]
-            for task_id in published:
-                redis_client.delete(celery.backend.get_key_for_task(task_id))
-            celery.backend.client.close()
-            celery.close()
-            flask_app.extensions["lianxin.db"].engine.dispose()
-        for key in redis_client.scan_iter(match=f"{queue}:*", count=500):
-            redis_client.delete(key)
-        redis_client.close()
-        after_task_publish.disconnect(record)
-        if database is not None:
-            database.drop()
 
 
 def _reminder_counts(township_id: int) -> tuple[int, int, int]:
@@ -201,7 +138,7 @@ def _reminder_counts_in(stack: Any, township_id: int) -> tuple[int, int, int]:
 
 
 def test_a_moved_day_and_a_substitute_are_reminded_afresh(stack):
-    township_id, cast = stack.world.township.id, stack.cast
+    township_id, cast = stack.world.township.id, stack.extra
     with stack.app.app_context(), pytest.MonkeyPatch.context() as patch:
         office = actor(stack.world.users["township_staff"])
         patch.setattr(deadlines, "shanghai_today", lambda now=None: date(2026, 1, 14))
