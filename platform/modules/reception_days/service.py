@@ -1037,6 +1037,17 @@ def public_notices(township: Township, today: date | None = None) -> list[DayVie
     return _day_views(township, _published_days(township, today, today + timedelta(days=lead)))
 
 
+def next_announcements(
+    township: Township, today: date | None = None, limit: int = 3
+) -> list[tuple[ReceptionDay, date]]:
+    """The next published days not on show yet, with the date their notice goes up (the public
+    page lists when, not who: names are announced `notice_days` before)."""
+    today = _today(today)
+    lead = timedelta(days=int(settings(township.id)["notice_days"]))
+    later = _published_days(township, today + lead + timedelta(days=1))[:limit]
+    return [(day, day.day - lead) for day in later]
+
+
 def public_day(township: Township, day_id: Any, today: date | None = None) -> DayView:
     """One notice (the A4 poster); only while it is on show."""
     for view in public_notices(township, today):

@@ -499,6 +499,7 @@ def public_index():
         "reception_days/public_index.html",
         public_page=True,
         notices=service.public_notices(township),
+        coming=service.next_announcements(township),
         on_show=_on_show,
     )
 

@@ -261,7 +261,9 @@ def test_public_notice_and_poster_only_within_the_notice_period(
     slug = world.township.slug
     clock.today = date(2026, 1, 8)  # notice_days 7: on show from 9 January
     page = client.get(f"/p/{slug}/reception_days/").get_data(as_text=True)
-    assert "党代表接待日公告" in page and "2026-01-16" not in page and "近期暂无" in page
+    assert "党代表接待日公告" in page and "近期暂无" in page and "张书记" not in page
+    # When, not who: the coming days are listed with the date their names go up.
+    assert "2026-01-16（接待代表名单将于 2026-01-09 公告）" in page
     assert client.get(f"/p/{slug}/reception_days/{first}/poster").status_code == 404
     clock.today = date(2026, 1, 9)
     page = client.get(f"/p/{slug}/reception_days/").get_data(as_text=True)
