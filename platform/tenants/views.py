@@ -52,7 +52,10 @@ def settings_from_form(spec: ModuleSpec, form: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, field in spec.settings_fields():
         if isinstance(field, ma_fields.Boolean):
-            data[name] = form.get(name) == "1"
+            # The page sends a hidden "0" before each checkbox, so an unticked box reads as
+            # off and a setting the form did not carry at all is left as it was.
+            if name in form:
+                data[name] = "1" in form.getlist(name)
         elif name in form:
             data[name] = form.get(name, "").strip()
     return data

@@ -175,7 +175,10 @@ def test_module_switch_and_settings_from_the_county_pages(app, world, client):
     )
     assert bad.status_code == 422
     assert tenants.effective_settings(world.township.id, "pilot")["visits_per_month"] == 2
-    good = client.post(f"{base}/modules/pilot/settings", data={"visits_per_month": "6"})
+    # As the page posts it: a hidden "0" for the checkbox, which is left unticked.
+    good = client.post(
+        f"{base}/modules/pilot/settings", data={"visits_per_month": "6", "weekend_duty": "0"}
+    )
     assert good.status_code == 302
     settings = tenants.effective_settings(world.township.id, "pilot")
     assert settings == {"visits_per_month": 6, "weekend_duty": False}

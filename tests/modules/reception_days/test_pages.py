@@ -349,7 +349,7 @@ def test_township_settings_page_saves_the_rule_and_refuses_a_bad_one(world, clie
         "starts_at": "09:00",
         "ends_at": "12:00",
         "people_per_site": "3",
-        "require_cadre": "1",
+        "require_cadre": ["0", "1"],  # the hidden "0" and the ticked box, as the page sends
         "notice_days": "5",
         "reminder_days": "2",
     }
@@ -358,6 +358,11 @@ def test_township_settings_page_saves_the_rule_and_refuses_a_bad_one(world, clie
     saved = service.settings(world.township.id)
     assert (saved["day_of_month"], saved["people_per_site"], saved["starts_at"]) == (18, 3, "09:00")
     assert saved["require_cadre"] is True
+    # A post that does not carry the checkbox at all leaves it as it was; an unticked one is off.
+    client.post(f"/t/{slug}/settings/reception_days", data={"people_per_site": "2"})
+    assert service.settings(world.township.id)["require_cadre"] is True
+    client.post(f"/t/{slug}/settings/reception_days", data={**good, "require_cadre": "0"})
+    assert service.settings(world.township.id)["require_cadre"] is False
     r = client.post(
         f"/t/{slug}/settings/reception_days", data={**good, "rule": "date_list", "dates": ""}
     )
