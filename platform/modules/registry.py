@@ -24,6 +24,7 @@ from lianxin.errors import ValidationFailed
 FIRST_PARTY: tuple[str, ...] = (
     "lianxin.modules.workstations.module",
     "lianxin.modules.reception_days.module",
+    "lianxin.modules.proposals.module",
 )
 
 

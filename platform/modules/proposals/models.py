@@ -1,0 +1,247 @@
+"""Proposals (提案), suggestions (建议意见) and inquiries (质询): drafting and co-signing, review,
+assignment to handling units, written answers, ratings and publication. Every table is
+tenant-owned; every reference to another tenant table is a composite foreign key that includes
+`tenant_id`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lianxin.db.base import Base, BigId, TenantMixin, utcnow
+
+
+class Kind(StrEnum):
+    PROPOSAL = "proposal"  # 提案: N co-signers or a representative group
+    SUGGESTION = "suggestion"  # 建议意见: one representative
+    INQUIRY = "inquiry"  # 质询: to the Party committee, answered individually or publicly
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"  # 立案, numbered
+    MERGED = "merged"
+    NOT_ACCEPTED = "not_accepted"
+    ASSIGNED = "assigned"
+    ANSWERED = "answered"
+    UNSATISFIED = "unsatisfied"  # rated unsatisfied: back to the office to assign again
+    CLOSED = "closed"
+
+
+class SignatureStatus(StrEnum):
+    INVITED = "invited"
+    SIGNED = "signed"
+    DECLINED = "declined"
+
+
+class AssignmentRole(StrEnum):
+    LEAD = "lead"  # 主办
+    CO = "co"  # 协办
+
+
+class AssignmentStatus(StrEnum):
+    ACTIVE = "active"
+    RETURNED = "returned"  # sent back as not the unit's business
+    ANSWERED = "answered"
+    SUPERSEDED = "superseded"  # a later round replaced it (再交办)
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class Proposal(TenantMixin, Base):
+    __tablename__ = "pr_proposals"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number"),
+        ForeignKeyConstraint(
+            ["tenant_id", "author_id"], ["representatives.tenant_id", "representatives.id"]
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "group_id"],
+            ["representative_groups.tenant_id", "representative_groups.id"],
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "merged_into_id"], ["pr_proposals.tenant_id", "pr_proposals.id"]
+        ),
+        Index("ix_pr_proposals_state", "tenant_id", "state"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(20))
+    complexity: Mapped[str | None] = mapped_column(String(16))
+    author_id: Mapped[int] = mapped_column(BigId)
+    group_id: Mapped[int | None] = mapped_column(BigId)  # submitted by a representative group
+    state: Mapped[str] = mapped_column(String(16), default=State.DRAFT)
+    number: Mapped[str | None] = mapped_column(String(20))  # e.g. 2026-007, given at 立案
+    year: Mapped[int | None] = mapped_column(Integer)
+    submitted_at: Mapped[datetime | None]
+    review_note: Mapped[str | None] = mapped_column(Text)  # why not accepted / merged / changed
+    merged_into_id: Mapped[int | None] = mapped_column(BigId)
+    round: Mapped[int] = mapped_column(Integer, default=0)  # 0 before the first assignment
+    answer: Mapped[str | None] = mapped_column(Text)  # the written answer shown to the author
+    answered_at: Mapped[datetime | None]
+    answer_public: Mapped[bool] = mapped_column(
+        Boolean, default=False
+    )  # an inquiry answered publicly
+    rating: Mapped[str | None] = mapped_column(String(24))
+    rating_comment: Mapped[str | None] = mapped_column(String(500))
+    rated_at: Mapped[datetime | None]
+    closed_reason: Mapped[str | None] = mapped_column(String(500))
+    closed_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Signature(TenantMixin, Base):
+    """A representative named on a proposal (联名): the author signs first; the rest are invited.
+    `counted` is set at submission for each signer who was in office then: the frozen list."""
+
+    __tablename__ = "pr_signatures"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "proposal_id", "representative_id"),
+        ForeignKeyConstraint(
+            ["tenant_id", "proposal_id"], ["pr_proposals.tenant_id", "pr_proposals.id"]
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "representative_id"], ["representatives.tenant_id", "representatives.id"]
+        ),
+    )
+
+    proposal_id: Mapped[int] = mapped_column(BigId)
+    representative_id: Mapped[int] = mapped_column(BigId)
+    status: Mapped[str] = mapped_column(String(16), default=SignatureStatus.INVITED)
+    responded_at: Mapped[datetime | None]
+    counted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ProposalCase(TenantMixin, Base):
+    """A case the proposal grew from."""
+
+    __tablename__ = "pr_proposal_cases"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "proposal_id", "case_id"),
+        ForeignKeyConstraint(
+            ["tenant_id", "proposal_id"], ["pr_proposals.tenant_id", "pr_proposals.id"]
+        ),
+        ForeignKeyConstraint(["tenant_id", "case_id"], ["cases.tenant_id", "cases.id"]),
+    )
+
+    proposal_id: Mapped[int] = mapped_column(BigId)
+    case_id: Mapped[int] = mapped_column(BigId)
+
+
+class ProposalFile(TenantMixin, Base):
+    """A supporting file: the author's with the draft, or a unit's with its answer."""
+
+    __tablename__ = "pr_proposal_files"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "proposal_id"], ["pr_proposals.tenant_id", "pr_proposals.id"]
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "file_id"], ["stored_files.tenant_id", "stored_files.id"]
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "unit_id"], ["handling_units.tenant_id", "handling_units.id"]
+        ),
+    )
+
+    proposal_id: Mapped[int] = mapped_column(BigId)
+    file_id: Mapped[int] = mapped_column(BigId)
+    unit_id: Mapped[int | None] = mapped_column(BigId)  # set when a unit attached it
+
+
+class Assignment(TenantMixin, Base):
+    __tablename__ = "pr_assignments"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "proposal_id"], ["pr_proposals.tenant_id", "pr_proposals.id"]
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "unit_id"], ["handling_units.tenant_id", "handling_units.id"]
+        ),
+        Index("ix_pr_assignments_unit", "tenant_id", "unit_id", "status"),
+    )
+
+    proposal_id: Mapped[int] = mapped_column(BigId)
+    unit_id: Mapped[int] = mapped_column(BigId)
+    role: Mapped[str] = mapped_column(String(8))
+    round: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=AssignmentStatus.ACTIVE)
+    due_on: Mapped[date]
+    contacted_at: Mapped[datetime | None]  # the unit has contacted the author
+    contact_note: Mapped[str | None] = mapped_column(String(500))
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    return_reason: Mapped[str | None] = mapped_column(String(500))
+    reminded_due_soon: Mapped[date | None]  # the due date reminded of (once per due date)
+    reminded_overdue: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Extension(TenantMixin, Base):
+    __tablename__ = "pr_extensions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "assignment_id"], ["pr_assignments.tenant_id", "pr_assignments.id"]
+        ),
+    )
+
+    assignment_id: Mapped[int] = mapped_column(BigId)
+    days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default=ExtensionStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Event(TenantMixin, Base):
+    """The history: every step, who took it and when."""
+
+    __tablename__ = "pr_events"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "proposal_id"], ["pr_proposals.tenant_id", "pr_proposals.id"]
+        ),
+        Index("ix_pr_events_proposal", "tenant_id", "proposal_id"),
+    )
+
+    proposal_id: Mapped[int] = mapped_column(BigId)
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str | None] = mapped_column(String(16))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CollectionWindow(TenantMixin, Base):
+    """A collection campaign (征集): submissions are open from `opens_on` to `closes_on`."""
+
+    __tablename__ = "pr_windows"
+
+    title: Mapped[str] = mapped_column(String(100))
+    opens_on: Mapped[date]
+    closes_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,31 @@
+"""The proposals module (提案) declares itself to the registry."""
+
+from celery.schedules import crontab
+from flask_babel import lazy_gettext as _l
+
+from lianxin.auth.roles import Role
+from lianxin.modules.proposals.api import api
+from lianxin.modules.proposals.schemas import ProposalSettings
+from lianxin.modules.proposals.views import pages, public
+from lianxin.modules.registry import ModuleSpec, NavItem
+
+OFFICE = frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})
+
+MODULE = ModuleSpec(
+    key="proposals",
+    name=_l("提案"),
+    description=_l("提案、建议意见和质询：联名、审查立案、交办、答复、评价和公开"),
+    settings_schema=ProposalSettings,
+    permissions={"review": OFFICE},
+    api_blueprint=api,
+    pages_blueprint=pages,
+    public_blueprint=public,
+    nav=(NavItem("proposals.index", _l("提案")),),
+    public_nav=(NavItem("proposals_public.index", _l("提案办理公开")),),
+    beat_schedule={
+        # Hourly: each due date is reminded once however often the sweep runs.
+        "reminders": {"task": "proposals.sweep", "schedule": crontab(minute=15)},
+    },
+    task_module="lianxin.modules.proposals.tasks",
+    models_module="lianxin.modules.proposals.models",
+)

@@ -1,0 +1,110 @@
+"""Fixtures of the proposals tests: the real module in the registry, switched on for every
+township of the world with an open collection window, a fixed clock, twelve representatives of
+our township with accounts, and two handling units with a user each.
+
+Ids are captured up front (`Cast` holds plain ints and actors): on PostgreSQL the rows cannot be
+read back outside the township's context after a request has run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from lianxin.auth.models import User
+from lianxin.casework import deadlines
+from lianxin.db import db
+from lianxin.db.tenancy import tenant_context
+from lianxin.modules.proposals import service
+from lianxin.people import service as people
+from lianxin.tenants.models import TownshipModule
+from tests.factories import actor
+
+TODAY = date(2026, 3, 2)  # a Monday
+
+
+@pytest.fixture
+def app_modules():
+    from lianxin.modules.proposals.module import MODULE
+    from tests.testmodule import TEST_MODULES
+
+    return (*TEST_MODULES, MODULE)
+
+
+@pytest.fixture
+def world(app):
+    from tests.factories import build_world
+
+    built = build_world()
+    db.session.execute(
+        update(TownshipModule).where(TownshipModule.module_key == "proposals").values(enabled=True)
+    )
+    db.session.commit()
+    return built
+
+
+class Clock:
+    def __init__(self, today: date) -> None:
+        self.today = today
+
+    def __call__(self, now=None) -> date:
+        return self.today
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fixed = Clock(TODAY)
+    monkeypatch.setattr(deadlines, "shanghai_today", fixed)
+    return fixed
+
+
+@pytest.fixture
+def office(world):
+    return actor(world.users["township_staff"])
+
+
+@dataclass
+class Cast:
+    reps: list[int]  # representative ids; reps[0] is the usual author
+    users: list[User]  # their accounts, in the same order
+    actors: list[Any]
+    units: dict[str, tuple[int, Any]]  # key → (unit id, actor of its user)
+    window: int
+
+
+@pytest.fixture
+def cast(world, office, clock):
+    admin = actor(world.users["township_admin"])
+    base = {"gender": "男", "education": "大学本科", "category": "农民", "term": 13}
+    reps, users = [], []
+    with tenant_context(world.township.id):
+        for i in range(12):
+            rep = people.create_representative(
+                office, world.township, {**base, "name": f"代表{i:02d}", "birth_date": "1970-01-01"}
+            )
+            rep, _token = people.link_account(admin, world.township, rep.id, username=f"pr.rep{i}")
+            reps.append(rep.id)
+            users.append(db.session.get(User, rep.user_id))
+        units = {}
+        for key, name in (("roads", "镇城建办"), ("farm", "镇农业农村办")):
+            unit = people.create_unit(admin, world.township, {"name": name})
+            added = people.add_unit_user(
+                admin, world.township, unit.id, username=f"pr.u.{key}", display_name=name + "答复人"
+            )
+            units[key] = (unit.id, actor(db.session.get(User, added.membership.user_id)))
+        window = service.add_window(
+            office,
+            world.township,
+            {"title": "2026年提案征集", "opens_on": "2026-02-01", "closes_on": "2026-03-31"},
+        )
+    return Cast(reps, users, [actor(u) for u in users], units, window.id)
+
+
+@pytest.fixture
+def tctx(world):
+    with tenant_context(world.township.id):
+        yield world.township
