@@ -272,3 +272,65 @@ def test_visibility(clock, cast, tctx, office, world):
         service.get_proposal(cast.actors[11], tctx, proposal.id)
     with pytest.raises(NotFound):
         service.get_proposal(actor(world.users["other_admin"]), tctx, proposal.id)
+
+
+def test_a_group_leader_submits_in_the_groups_name_without_cosigners(clock, cast, tctx, office):
+    from lianxin.people import service as people
+
+    group = people.create_group(office, tctx, name="农业代表小组")
+    people.assign_to_group(office, tctx, rep_id=cast.reps[0], group_id=group.id, role="leader")
+    people.assign_to_group(office, tctx, rep_id=cast.reps[1], group_id=group.id)
+    with pytest.raises(ValidationFailed):  # a plain member cannot speak for the group
+        _draft(cast, tctx, author=1, group_id=group.id)
+    proposal = _draft(cast, tctx, group_id=group.id)
+    assert service.threshold(tctx, proposal).met
+    assert service.submit(cast.actors[0], tctx, proposal.id).state == State.SUBMITTED
+
+
+def test_a_changed_text_asks_the_cosigners_to_sign_again(clock, cast, tctx):
+    proposal = _signed(cast, tctx, 10)
+    service.update_draft(cast.actors[0], tctx, proposal.id, {"category": "民生保障"})
+    assert len(service.threshold(tctx, proposal).valid) == 10  # the category is not the text
+    service.update_draft(cast.actors[0], tctx, proposal.id, {"body": "修改后的内容"})
+    check = service.threshold(tctx, proposal)
+    assert [r.id for r in check.valid] == [cast.reps[0]]
+    with pytest.raises(Conflict):
+        service.submit(cast.actors[0], tctx, proposal.id)
+
+
+def test_a_case_becomes_a_draft_linked_to_it(clock, cast, tctx, office):
+    from lianxin.casework import service as casework
+
+    new = casework.register(
+        office,
+        tctx,
+        {
+            "title": "便民桥",
+            "body": "河上没有桥",
+            "channel": "phone",
+            "raiser_phone": "13900139000",
+            "received_by_id": cast.reps[0],
+        },
+    )
+    draft = service.draft_from_case(cast.actors[0], tctx, new.case.id, "suggestion")
+    assert (draft.kind, draft.title, draft.state) == ("suggestion", "便民桥", State.DRAFT)
+    assert [c.id for c in service.linked_cases(cast.actors[0], tctx, draft.id)] == [new.case.id]
+    with pytest.raises(NotFound):  # a case the representative did not receive
+        service.draft_from_case(cast.actors[1], tctx, new.case.id, "suggestion")
+
+
+def test_supporting_files_by_the_author_and_the_assigned_unit(clock, cast, tctx, office):
+    import io
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    draft = _draft(cast, tctx, kind="suggestion")
+    service.attach(cast.actors[0], tctx, draft.id, io.BytesIO(png), "现场.png")
+    with pytest.raises(NotFound):
+        service.attach(cast.actors[1], tctx, draft.id, io.BytesIO(png), "x.png")
+    service.submit(cast.actors[0], tctx, draft.id)
+    service.accept(office, tctx, draft.id, complexity="simple")
+    roads, roads_actor = cast.units["roads"]
+    service.assign(office, tctx, draft.id, lead_unit_id=roads)
+    service.attach(roads_actor, tctx, draft.id, io.BytesIO(png), "方案.png")
+    names = [f.filename for f in service.files_of(office, tctx, draft.id)]
+    assert names == ["现场.png", "方案.png"]
