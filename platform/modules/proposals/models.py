@@ -63,6 +63,7 @@ class ExtensionStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # the unit answered before the office decided
 
 
 class Proposal(TenantMixin, Base):

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from lianxin.api.base import BaseSchema
+from lianxin.casework.models import Rating
+from lianxin.casework.service import CATEGORIES
+from lianxin.modules.proposals.models import (
+    AssignmentRole,
+    AssignmentStatus,
+    ExtensionStatus,
+    Kind,
+    SignatureStatus,
+    State,
+)
 
 
 class ProposalSettings(BaseSchema):
@@ -53,3 +64,301 @@ class ProposalSettings(BaseSchema):
     def _ordered(self, data, **_kwargs):
         if data.get("simple_days", 10) > data.get("complex_days", 30):
             raise ValidationError(str(_l("简单件期限不能长于复杂件")), field_name="simple_days")
+
+
+# --- API schemas (dump-only unless said otherwise) -----------------------------------------------
+
+KINDS = [k.value for k in Kind]
+STATES = [s.value for s in State]
+COMPLEXITIES = ["simple", "complex"]
+
+
+class ProposalQuerySchema(BaseSchema):
+    state = fields.String(validate=validate.OneOf(STATES))
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    mine = fields.Boolean(load_default=False, metadata={"description": "只列出本人领衔的"})
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+
+
+class ProposalCreateSchema(BaseSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    category = fields.String(load_default="其他", validate=validate.OneOf(list(CATEGORIES)))
+    complexity = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(COMPLEXITIES)
+    )
+    group_id = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "以代表小组名义提出（本人须为该小组组长或副组长；仅提案）"},
+    )
+    case_ids = fields.List(
+        fields.Integer(), load_default=list, metadata={"description": "由哪些诉求形成"}
+    )
+
+
+class ProposalPatchSchema(BaseSchema):
+    """The draft's fields, each optional; a changed title, text or kind asks the co-signers to
+    sign again."""
+
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    body = fields.String(validate=validate.Length(min=1, max=20000))
+    category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
+    complexity = fields.String(allow_none=True, validate=validate.OneOf(COMPLEXITIES))
+    group_id = fields.Integer(allow_none=True)
+
+
+class ProposalSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True, metadata={"enum": KINDS})
+    kind_label = fields.String(dump_only=True)
+    title = fields.String(dump_only=True)
+    category = fields.String(dump_only=True)
+    complexity = fields.String(dump_only=True, allow_none=True)
+    state = fields.String(dump_only=True, metadata={"enum": STATES})
+    state_label = fields.String(dump_only=True)
+    number = fields.String(dump_only=True, allow_none=True, metadata={"example": "2026-007"})
+    year = fields.Integer(dump_only=True, allow_none=True)
+    author_id = fields.Integer(dump_only=True)
+    author_name = fields.String(dump_only=True)
+    group_id = fields.Integer(dump_only=True, allow_none=True)
+    round = fields.Integer(dump_only=True, metadata={"description": "交办轮次（0 为尚未交办）"})
+    submitted_at = fields.DateTime(dump_only=True, allow_none=True)
+    answered_at = fields.DateTime(dump_only=True, allow_none=True)
+    rating = fields.String(dump_only=True, allow_none=True)
+    published_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class ProposalSignerSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    representative_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    is_author = fields.Boolean(dump_only=True)
+    in_office = fields.Boolean(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"enum": [s.value for s in SignatureStatus]})
+    responded_at = fields.DateTime(dump_only=True, allow_none=True)
+    counted = fields.Boolean(
+        dump_only=True, metadata={"description": "提交时在任、计入联名人数（提交后确定）"}
+    )
+
+
+class ProposalThresholdSchema(BaseSchema):
+    needed = fields.Integer(dump_only=True, metadata={"description": "至少几名在任代表联名"})
+    valid = fields.Integer(dump_only=True, metadata={"description": "已联名且在任的人数"})
+    ended = fields.List(
+        fields.String(), dump_only=True, metadata={"description": "已联名但代表资格已终止"}
+    )
+    group = fields.Boolean(dump_only=True, metadata={"description": "以代表小组名义提出"})
+    met = fields.Boolean(dump_only=True)
+
+
+class ProposalAssignmentSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    unit_id = fields.Integer(dump_only=True)
+    unit_name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True, metadata={"enum": [r.value for r in AssignmentRole]})
+    round = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"enum": [s.value for s in AssignmentStatus]})
+    due_on = fields.Date(dump_only=True)
+    contacted_at = fields.DateTime(dump_only=True, allow_none=True)
+    contact_note = fields.String(dump_only=True, allow_none=True)
+    answer = fields.String(dump_only=True, allow_none=True)
+    answered_at = fields.DateTime(dump_only=True, allow_none=True)
+    return_reason = fields.String(dump_only=True, allow_none=True)
+
+
+class ProposalExtensionSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    assignment_id = fields.Integer(dump_only=True)
+    days = fields.Integer(dump_only=True)
+    reason = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"enum": [s.value for s in ExtensionStatus]})
+    decided_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ProposalDetailSchema(ProposalSchema):
+    body = fields.String(dump_only=True)
+    review_note = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "不予立案、并案或转为建议的理由"}
+    )
+    merged_into_id = fields.Integer(dump_only=True, allow_none=True)
+    answer = fields.String(dump_only=True, allow_none=True)
+    answer_public = fields.Boolean(dump_only=True)
+    rating_label = fields.String(dump_only=True, allow_none=True)
+    rating_comment = fields.String(dump_only=True, allow_none=True)
+    rated_at = fields.DateTime(dump_only=True, allow_none=True)
+    closed_reason = fields.String(dump_only=True, allow_none=True)
+    closed_at = fields.DateTime(dump_only=True, allow_none=True)
+    lead_unit = fields.String(dump_only=True, allow_none=True)
+    case_ids = fields.List(fields.Integer(), dump_only=True)
+    signers = fields.List(fields.Nested(ProposalSignerSchema), dump_only=True)
+    threshold = fields.Nested(
+        ProposalThresholdSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "能否提交（仅草稿）"},
+    )
+    assignments = fields.List(fields.Nested(ProposalAssignmentSchema), dump_only=True)
+    extensions = fields.List(fields.Nested(ProposalExtensionSchema), dump_only=True)
+
+
+class ProposalInviteSchema(BaseSchema):
+    representative_ids = fields.List(fields.Integer(), required=True)
+
+
+class ProposalAcceptSchema(BaseSchema):
+    complexity = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(COMPLEXITIES)
+    )
+
+
+class ProposalNoteSchema(BaseSchema):
+    note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ProposalMergeSchema(BaseSchema):
+    into_id = fields.Integer(required=True, metadata={"description": "并入哪一件已立案的提案"})
+    note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ProposalReasonSchema(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ProposalAssignSchema(BaseSchema):
+    lead_unit_id = fields.Integer(required=True)
+    co_unit_ids = fields.List(fields.Integer(), load_default=list)
+    complexity = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(COMPLEXITIES),
+        metadata={"description": "简单件或复杂件（决定办理期限；省略则沿用立案时的）"},
+    )
+
+
+class ProposalContactSchema(BaseSchema):
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class ProposalAnswerSchema(BaseSchema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class ProposalInquiryAnswerSchema(ProposalAnswerSchema):
+    public = fields.Boolean(load_default=False, metadata={"description": "公开答复"})
+
+
+class ProposalExtensionRequestSchema(BaseSchema):
+    days = fields.Integer(required=True, validate=validate.Range(min=1, max=90))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ProposalDecisionSchema(BaseSchema):
+    approve = fields.Boolean(required=True)
+
+
+class ProposalRateSchema(BaseSchema):
+    rating = fields.String(required=True, validate=validate.OneOf([r.value for r in Rating]))
+    comment = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "不满意时必填"},
+    )
+
+
+class ProposalPublishSchema(BaseSchema):
+    published = fields.Boolean(required=True)
+
+
+class ProposalDraftFromCaseSchema(BaseSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+
+
+class ProposalFileUploadSchema(BaseSchema):
+    file = Upload(required=True)
+
+
+class ProposalFileSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    filename = fields.String(dump_only=True)
+    content_type = fields.String(dump_only=True)
+    size = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ProposalEventSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    action = fields.String(dump_only=True)
+    from_state = fields.String(dump_only=True, allow_none=True)
+    to_state = fields.String(dump_only=True, allow_none=True)
+    actor_name = fields.String(dump_only=True)
+    note = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ProposalWindowSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ProposalDashboardUnitSchema(BaseSchema):
+    unit_id = fields.Integer(dump_only=True)
+    unit_name = fields.String(dump_only=True)
+    active = fields.Integer(dump_only=True)
+    answered = fields.Integer(dump_only=True)
+    overdue = fields.Integer(dump_only=True)
+    returned = fields.Integer(dump_only=True)
+
+
+class ProposalOverdueSchema(BaseSchema):
+    proposal_id = fields.Integer(dump_only=True)
+    number = fields.String(dump_only=True, allow_none=True)
+    title = fields.String(dump_only=True)
+    unit_id = fields.Integer(dump_only=True)
+    unit_name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True)
+    due_on = fields.Date(dump_only=True)
+
+
+class ProposalDashboardSchema(BaseSchema):
+    submission_open = fields.Boolean(dump_only=True, metadata={"description": "现在可以提交"})
+    by_state = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
+    units = fields.List(fields.Nested(ProposalDashboardUnitSchema), dump_only=True)
+    overdue = fields.List(fields.Nested(ProposalOverdueSchema), dump_only=True)
+    rated = fields.Integer(dump_only=True)
+    satisfied = fields.Integer(dump_only=True, metadata={"description": "满意或基本满意"})
+    satisfaction = fields.Float(dump_only=True, allow_none=True)
+    ratings = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
+
+
+class ProposalReportRowSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    number = fields.String(dump_only=True)
+    kind = fields.String(dump_only=True)
+    kind_label = fields.String(dump_only=True)
+    title = fields.String(dump_only=True)
+    author = fields.String(dump_only=True)
+    signers = fields.Integer(dump_only=True)
+    lead_unit = fields.String(dump_only=True, allow_none=True)
+    co_units = fields.List(fields.String(), dump_only=True)
+    rounds = fields.Integer(dump_only=True)
+    answer = fields.String(dump_only=True, allow_none=True)
+    rating = fields.String(dump_only=True, allow_none=True)
+    rating_label = fields.String(dump_only=True, allow_none=True)
+    state = fields.String(dump_only=True)
+    state_label = fields.String(dump_only=True)
+
+
+class ProposalReportSchema(BaseSchema):
+    year = fields.Integer(dump_only=True)
+    rows = fields.List(fields.Nested(ProposalReportRowSchema), dump_only=True)

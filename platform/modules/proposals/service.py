@@ -419,7 +419,11 @@ def create_draft(actor: Actor, township: Township, data: Mapping[str, Any]) -> P
     group_id = (
         _group_for(township, rep, data.get("group_id")) if clean["kind"] == Kind.PROPOSAL else None
     )
-    cases = [casework.get_case(actor, township, int(i)) for i in data.get("case_ids") or []]
+    try:
+        case_ids = [int(i) for i in data.get("case_ids") or []]
+    except (TypeError, ValueError):
+        raise ValidationFailed(errors={"case_ids": [_("诉求编号不正确")]}) from None
+    cases = [casework.get_case(actor, township, i) for i in case_ids]
     proposal = Proposal(author_id=rep.id, group_id=group_id, state=State.DRAFT, **clean)
     db.session.add(proposal)
     db.session.flush()
@@ -599,7 +603,7 @@ def decline(actor: Actor, township: Township, proposal_id: Any) -> Signature:
     proposal = get_proposal(actor, township, proposal_id)
     signature = _own_signature(actor, township, proposal)
     if signature.status == SignatureStatus.DECLINED:
-        raise Conflict(_("您已选择不联名"))
+        raise Conflict(_("您已选择不联名"), code="already_declined")
     signature.status, signature.responded_at = SignatureStatus.DECLINED, utcnow()
     _event(proposal, "decline", actor, proposal.state, proposal.state)
     db.session.commit()
@@ -656,7 +660,12 @@ def submit(
                 "（%(names)s 的代表资格已终止，不计入）",
                 names="、".join(r.name for r in check.ended),
             )
-        raise ThresholdNotMet(message, errors={"signers": [message]})
+        raise ThresholdNotMet(
+            message,
+            errors={
+                "signers": [_("在任联名代表 %(m)d / %(n)d", m=len(check.valid), n=check.needed)]
+            },
+        )
     # Only one submission of a draft, however many requests race for it.
     claimed = db.session.execute(
         update(Proposal)
@@ -702,6 +711,8 @@ def attach(
     from lianxin.storage import service as files
 
     proposal = get_proposal(actor, township, proposal_id)
+    if proposal.state not in TRANSITIONS["attach"].sources:
+        raise IllegalTransition(_("当前状态不能再添加附件"))
     unit_id = None
     if proposal.state == State.DRAFT:
         _author(actor, township, proposal)
@@ -1008,7 +1019,7 @@ def answer(actor: Actor, township: Township, proposal_id: Any, text: Any) -> Pro
     proposal = get_proposal(actor, township, proposal_id)
     assignment = _active_assignment(actor, township, proposal)
     errors: dict[str, list[str]] = {}
-    written = _text(text, "answer", 20000, _("请填写书面答复"), errors)
+    written = _text(text, "text", 20000, _("请填写书面答复"), errors)
     if errors:
         raise ValidationFailed(errors=errors)
     if assignment.contacted_at is None:
@@ -1016,6 +1027,14 @@ def answer(actor: Actor, township: Township, proposal_id: Any, text: Any) -> Pro
     now = utcnow()
     assignment.answer, assignment.answered_at = written, now
     assignment.status = AssignmentStatus.ANSWERED
+    # An extension still waiting for the office is moot once the unit has answered.
+    db.session.execute(
+        update(Extension)
+        .where(
+            Extension.assignment_id == assignment.id, Extension.status == ExtensionStatus.PENDING
+        )
+        .values(status=ExtensionStatus.WITHDRAWN, decided_at=now)
+    )
     if assignment.role == AssignmentRole.CO:
         _move(proposal, "co_answer", actor)
         db.session.commit()
@@ -1045,7 +1064,7 @@ def answer_inquiry(
     if proposal.kind != Kind.INQUIRY:
         raise Conflict(_("只有质询由党委直接答复"))
     errors: dict[str, list[str]] = {}
-    written = _text(text, "answer", 20000, _("请填写答复"), errors)
+    written = _text(text, "text", 20000, _("请填写答复"), errors)
     if errors:
         raise ValidationFailed(errors=errors)
     _move(proposal, "answer_inquiry", actor, _("公开答复") if public else _("个别答复"))
@@ -1252,6 +1271,8 @@ def set_published(actor: Actor, township: Township, proposal_id: Any, published:
         _move(proposal, "publish", actor)
         proposal.published_at = utcnow()
     else:
+        if proposal.published_at is None:
+            raise Conflict(_("该提案尚未公开"))
         proposal.published_at = None
         _event(proposal, "unpublish", actor, proposal.state, proposal.state)
     _audit("publish" if published else "unpublish", actor, township, proposal)
@@ -1437,15 +1458,17 @@ def handling_report(actor: Actor, township: Township, year: Any) -> list[ReportR
         year = int(year)
     except (TypeError, ValueError):
         raise NotFound() from None
+    if not 2000 <= year <= 2100:
+        raise NotFound()
     proposals = db.session.scalars(
         select(Proposal)
         .where(Proposal.year == year, Proposal.number.is_not(None))
         .order_by(Proposal.number)
     ).all()
-    order = {k: i for i, k in enumerate(Kind)}  # proposals, then suggestions, then inquiries
-    proposals = sorted(proposals, key=lambda p: order[Kind(p.kind)])
     if not proposals:
         return []
+    order = {k: i for i, k in enumerate(Kind)}  # proposals, then suggestions, then inquiries
+    proposals = sorted(proposals, key=lambda p: order[Kind(p.kind)])
     ids = [p.id for p in proposals]
     names = {
         r.id: r.name

@@ -51,7 +51,7 @@ TRANSITIONS = {
         _t("request_extension", {S.ASSIGNED}, None),
         _t("decide_extension", {S.ASSIGNED}, None),
         _t("publish", {S.ANSWERED, S.CLOSED}, None),
-        _t("attach", {S.DRAFT, S.ASSIGNED}, None),
+        _t("attach", {S.DRAFT, S.ASSIGNED, S.ANSWERED}, None),  # a co-unit may still answer
     )
 }
 

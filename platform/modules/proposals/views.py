@@ -1,19 +1,747 @@
 """Pages of the proposals module (/t/<slug>/proposals) and its public pages
-(/p/<slug>/proposals)."""
+(/p/<slug>/proposals). Every rule lives in service.py; these pages only call it. A foreign or
+unknown id is a 404 and a write by someone the service refuses a 403 (those errors propagate);
+rule breaks and bad input are flashed and the page is shown again with what was typed (422),
+nothing changed."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template_string
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lianxin.casework import deadlines
+from lianxin.casework import service as casework
+from lianxin.casework.models import Rating
+from lianxin.db import db
+from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules.proposals import service
+from lianxin.modules.proposals.models import (
+    AssignmentStatus,
+    ExtensionStatus,
+    Kind,
+    SignatureStatus,
+    State,
+)
+from lianxin.modules.proposals.states import KIND_LABELS, STATE_LABELS, allowed
+from lianxin.people.models import HandlingUnit, RepresentativeGroup
+from lianxin.web.scope import current_actor, current_township
 
 pages = Blueprint("proposals", __name__, template_folder="templates")
 public = Blueprint("proposals_public", __name__, template_folder="templates")
 
+DRAFT_FIELDS = ("kind", "title", "body", "category")
+OPEN = (State.ACCEPTED, State.ASSIGNED, State.ANSWERED, State.UNSATISFIED, State.CLOSED)
+SIGNATURE_LABELS = {
+    SignatureStatus.SIGNED: "已联名",
+    SignatureStatus.INVITED: "未回复",
+    SignatureStatus.DECLINED: "不联名",
+}
+EXTENSION_LABELS = {
+    ExtensionStatus.PENDING: "待审批",
+    ExtensionStatus.APPROVED: "已同意",
+    ExtensionStatus.REFUSED: "未同意",
+}
+ASSIGNMENT_LABELS = {
+    AssignmentStatus.ACTIVE: "办理中",
+    AssignmentStatus.ANSWERED: "已答复",
+    AssignmentStatus.RETURNED: "已退回",
+    AssignmentStatus.SUPERSEDED: "已结束",
+}
+COMPLEXITY_LABELS = {"simple": "简单件", "complex": "复杂件"}
+ACTION_LABELS = {
+    "create": "起草",
+    "edit": "修改草稿",
+    "invite": "邀请联名",
+    "sign": "联名",
+    "decline": "不联名",
+    "submit": "提交",
+    "attach": "上传附件",
+    "accept": "立案",
+    "convert": "转为建议意见",
+    "merge": "并案",
+    "merged_in": "并入",
+    "reject": "不予立案",
+    "assign": "交办",
+    "contact": "联系领衔代表",
+    "answer": "书面答复",
+    "co_answer": "协办单位答复",
+    "answer_inquiry": "答复质询",
+    "return": "退回",
+    "back_to_office": "退回提案办",
+    "request_extension": "申请延期",
+    "decide_extension": "审批延期",
+    "rate": "评价",
+    "rated": "评价结果",
+    "close": "办结",
+    "publish": "公开",
+    "unpublish": "取消公开",
+}
+
+
+def _label(labels: dict[Any, Any], value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        return str(labels[value])
+    except KeyError:
+        return str(value)
+
+
+@pages.context_processor
+@public.context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "state_label": lambda s: _label(STATE_LABELS, s),
+        "kind_label": lambda k: _label(KIND_LABELS, k),
+        "rating_label": lambda r: _label(service.RATING_LABELS, r),
+        "signature_label": lambda s: _label(SIGNATURE_LABELS, s),
+        "extension_label": lambda s: _label(EXTENSION_LABELS, s),
+        "assignment_label": lambda s: _label(ASSIGNMENT_LABELS, s),
+        "complexity_label": lambda c: _label(COMPLEXITY_LABELS, c),
+        "action_label": lambda a: _label(ACTION_LABELS, a),
+        "author_name": service.author_name,
+        "lead_unit_name": service.lead_unit_name,
+        "STATE_LABELS": STATE_LABELS,
+        "KIND_LABELS": KIND_LABELS,
+    }
+
+
+def _ctx() -> tuple[Any, Any]:
+    return current_actor(), current_township()
+
+
+def _flash(exc: DomainError) -> None:
+    """The service's message once, with any field message it does not already say."""
+    details = [
+        m for messages in exc.errors.values() for m in messages if str(m) != str(exc.message)
+    ]
+    flash(" ".join([str(exc.message), "；".join(str(d) for d in details)]).strip(), "error")
+
+
+def _checked(name: str) -> bool:
+    return request.form.get(name) in {"1", "on", "true", "yes"}
+
+
+def _unit_names() -> dict[int, str]:
+    return {u.id: u.name for u in db.session.scalars(select(HandlingUnit))}
+
+
+# --- the list and a new draft --------------------------------------------------------------------
+
+
+def _new_form_context(actor: Any, township: Any) -> dict[str, Any]:
+    rep = service.representative_of(actor, township)
+    return {
+        "can_create": rep is not None and rep.in_office,
+        "categories": casework.CATEGORIES,
+        "groups": service.lead_groups(actor, township),
+        "kinds": KIND_LABELS,
+    }
+
 
 @pages.get("/", endpoint="index")
 def index():
-    return render_template_string("")
+    actor, township = _ctx()
+    kind = request.args.get("kind") or None
+    state = request.args.get("state") or None
+    mine = request.args.get("mine") == "1"
+    rows = service.list_proposals(
+        actor,
+        township,
+        kind=kind if kind in set(Kind) else None,
+        state=state if state in set(State) else None,
+        mine=mine,
+    )
+    rep = service.representative_of(actor, township)
+    return render_template(
+        "proposals/index.html",
+        rows=rows,
+        kind=kind,
+        state=state,
+        mine=mine,
+        is_rep=rep is not None,
+        is_office=service.is_office(actor, township),
+        is_committee=service.is_committee(actor, township),
+        submission_open=service.submission_open(township),
+        year=deadlines.shanghai_today().year,
+        **_new_form_context(actor, township),
+    )
+
+
+def _render_new(values: dict[str, Any], status: int = 200) -> Any:
+    actor, township = _ctx()
+    return render_template(
+        "proposals/new.html", values=values, **_new_form_context(actor, township)
+    ), status
+
+
+@pages.route("/new", methods=["GET", "POST"])
+def new():
+    actor, township = _ctx()
+    if request.method == "GET":
+        return _render_new({"kind": request.args.get("kind", Kind.PROPOSAL)})
+    values = {n: request.form.get(n, "").strip() for n in (*DRAFT_FIELDS, "group_id")}
+    try:
+        made = service.create_draft(actor, township, values)
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        _flash(exc)
+        return _render_new(values, 422)
+    flash(_("草稿已保存"), "success")
+    return redirect(url_for("proposals.detail", proposal_id=made.id))
+
+
+@pages.post("/from-case/<int:case_id>")
+def from_case(case_id: int):
+    actor, township = _ctx()
+    kind = request.form.get("kind") or Kind.PROPOSAL
+    try:
+        made = service.draft_from_case(actor, township, case_id, kind)
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        _flash(exc)
+        return redirect(url_for("proposals.index"))
+    flash(_("已根据诉求生成草稿，请修改后邀请联名"), "success")
+    return redirect(url_for("proposals.detail", proposal_id=made.id))
+
+
+# --- one proposal --------------------------------------------------------------------------------
+
+
+def _render_detail(
+    proposal_id: int,
+    *,
+    failed: str | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Any:
+    actor, township = _ctx()
+    proposal = service.get_proposal(actor, township, proposal_id)
+    rep = service.representative_of(actor, township)
+    is_author = rep is not None and rep.id == proposal.author_id
+    is_office = service.is_office(actor, township)
+    is_committee = service.is_committee(actor, township)
+    signatures = service.signatures(actor, township, proposal_id)
+    draft = proposal.state == State.DRAFT
+    own_signature = None
+    if rep is not None and not is_author:
+        own_signature = next((s for s, r in signatures if r.id == rep.id), None)
+    assignments = service.assignments(actor, township, proposal_id)
+    units = casework.unit_ids_of(actor, township)
+    my_assignment = next(
+        (
+            a
+            for a in assignments
+            if a.unit_id in units
+            and a.round == proposal.round
+            and a.status == AssignmentStatus.ACTIVE
+        ),
+        None,
+    )
+    invitable = []
+    if is_author and draft and proposal.kind == Kind.PROPOSAL:
+        named = {r.id for _s, r in signatures}
+        invitable = [
+            r for r in service.member_representatives(actor, township) if r.id not in named
+        ]
+    merge_targets = []
+    if is_office and proposal.state == State.SUBMITTED:
+        merge_targets = [
+            p
+            for p in service.list_proposals(actor, township)
+            if p.id != proposal.id and p.state in OPEN and p.number
+        ]
+    group = (
+        db.session.get(RepresentativeGroup, (township.id, proposal.group_id))
+        if proposal.group_id
+        else None
+    )
+    merged_into = (
+        db.session.get(type(proposal), (township.id, proposal.merged_into_id))
+        if proposal.merged_into_id
+        else None
+    )
+    inquiry = proposal.kind == Kind.INQUIRY
+    return render_template(
+        "proposals/detail.html",
+        p=proposal,
+        group=group,
+        merged_into=merged_into,
+        is_author=is_author,
+        is_office=is_office,
+        is_committee=is_committee,
+        own_signature=own_signature,
+        signatures=signatures,
+        threshold=service.threshold(township, proposal) if draft else None,
+        submission_open=service.submission_open(township),
+        cases=service.linked_cases(actor, township, proposal_id),
+        files=service.files_of(actor, township, proposal_id),
+        assignments=assignments,
+        my_assignment=my_assignment,
+        unit_names=_unit_names(),
+        extensions=service.extensions(actor, township, proposal_id),
+        assignment_of={a.id: a for a in assignments},
+        events=service.history(actor, township, proposal_id),
+        invitable=invitable,
+        merge_targets=merge_targets,
+        unit_choices=service.unit_choices(actor, township) if is_office else [],
+        categories=casework.CATEGORIES,
+        groups=service.lead_groups(actor, township) if is_author else [],
+        can_attach=(draft and is_author) or my_assignment is not None,
+        can_assign=is_office and not inquiry and allowed("assign", proposal.state),
+        can_close=is_office and allowed("close", proposal.state),
+        can_publish=is_office and allowed("publish", proposal.state) and bool(proposal.answer),
+        can_answer_inquiry=(
+            inquiry and (is_office or is_committee) and allowed("answer_inquiry", proposal.state)
+        ),
+        ratings=service.RATING_LABELS,
+        rating_values=Rating,
+        failed=failed,
+        values=values or {},
+    ), status
+
+
+@pages.get("/<int:proposal_id>")
+def detail(proposal_id: int):
+    return _render_detail(proposal_id)
+
+
+def _act(proposal_id: int, form: str, fn: Any, *args: Any, ok: str, **kwargs: Any) -> Any:
+    """Run one step on the proposal; a rule break or bad input is shown on the page again with
+    what was typed (422) and nothing changes. A refusal (403) or unknown id (404) propagates."""
+    try:
+        fn(*args, **kwargs)
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        _flash(exc)
+        return _render_detail(proposal_id, failed=form, values=request.form.to_dict(), status=422)
+    flash(ok, "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal_id))
+
+
+@pages.post("/<int:proposal_id>/edit")
+def edit(proposal_id: int):
+    actor, township = _ctx()
+    data = {n: request.form.get(n, "").strip() for n in (*DRAFT_FIELDS, "group_id")}
+    return _act(
+        proposal_id,
+        "edit",
+        service.update_draft,
+        actor,
+        township,
+        proposal_id,
+        data,
+        ok=_("草稿已保存"),
+    )
+
+
+@pages.post("/<int:proposal_id>/invite")
+def invite(proposal_id: int):
+    actor, township = _ctx()
+    ids = request.form.getlist("representative_ids")
+    if not ids:
+        service.get_proposal(actor, township, proposal_id)
+        flash(_("请选择要邀请联名的代表"), "error")
+        return redirect(url_for("proposals.detail", proposal_id=proposal_id) + "#invite")
+    return _act(
+        proposal_id,
+        "invite",
+        service.invite,
+        actor,
+        township,
+        proposal_id,
+        ids,
+        ok=_("已邀请 %(n)d 名代表联名", n=len(ids)),
+    )
+
+
+@pages.post("/<int:proposal_id>/sign")
+def sign(proposal_id: int):
+    actor, township = _ctx()
+    return _act(proposal_id, "sign", service.sign, actor, township, proposal_id, ok=_("您已联名"))
+
+
+@pages.post("/<int:proposal_id>/decline")
+def decline(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "sign",
+        service.decline,
+        actor,
+        township,
+        proposal_id,
+        ok=_("您已选择不联名"),
+    )
+
+
+@pages.post("/<int:proposal_id>/submit")
+def submit(proposal_id: int):
+    actor, township = _ctx()
+    return _act(proposal_id, "submit", service.submit, actor, township, proposal_id, ok=_("已提交"))
+
+
+@pages.post("/<int:proposal_id>/files")
+def attach(proposal_id: int):
+    actor, township = _ctx()
+    service.get_proposal(actor, township, proposal_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("请选择文件。"), "error")
+    else:
+        try:
+            service.attach(actor, township, proposal_id, upload.stream, upload.filename)
+            flash(_("附件已上传。"), "success")
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            db.session.rollback()
+            _flash(exc)
+    return redirect(url_for("proposals.detail", proposal_id=proposal_id) + "#files")
+
+
+@pages.post("/<int:proposal_id>/accept")
+def accept(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "accept",
+        service.accept,
+        actor,
+        township,
+        proposal_id,
+        complexity=request.form.get("complexity") or None,
+        ok=_("已立案"),
+    )
+
+
+@pages.post("/<int:proposal_id>/convert")
+def convert(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "convert",
+        service.convert_to_suggestion,
+        actor,
+        township,
+        proposal_id,
+        request.form.get("note", ""),
+        ok=_("已转为建议意见"),
+    )
+
+
+@pages.post("/<int:proposal_id>/merge")
+def merge(proposal_id: int):
+    actor, township = _ctx()
+    into = request.form.get("into_id", "")
+    if not into:
+        service.get_proposal(actor, township, proposal_id)
+        flash(_("请选择并入的提案"), "error")
+        return _render_detail(
+            proposal_id, failed="merge", values=request.form.to_dict(), status=422
+        )
+    return _act(
+        proposal_id,
+        "merge",
+        service.merge,
+        actor,
+        township,
+        proposal_id,
+        into,
+        request.form.get("note", ""),
+        ok=_("已并案"),
+    )
+
+
+@pages.post("/<int:proposal_id>/reject")
+def reject(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "reject",
+        service.reject,
+        actor,
+        township,
+        proposal_id,
+        request.form.get("reason", ""),
+        ok=_("已决定不予立案"),
+    )
+
+
+@pages.post("/<int:proposal_id>/assign")
+def assign(proposal_id: int):
+    actor, township = _ctx()
+    lead = request.form.get("lead_unit_id", "")
+    if not lead:
+        service.get_proposal(actor, township, proposal_id)
+        flash(_("请选择主办单位"), "error")
+        return _render_detail(
+            proposal_id, failed="assign", values=request.form.to_dict(), status=422
+        )
+    return _act(
+        proposal_id,
+        "assign",
+        service.assign,
+        actor,
+        township,
+        proposal_id,
+        lead_unit_id=lead,
+        co_unit_ids=request.form.getlist("co_unit_ids"),
+        complexity=request.form.get("complexity") or None,
+        ok=_("已交办"),
+    )
+
+
+@pages.post("/<int:proposal_id>/close")
+def close(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "close",
+        service.close,
+        actor,
+        township,
+        proposal_id,
+        request.form.get("reason", ""),
+        ok=_("已办结"),
+    )
+
+
+@pages.post("/<int:proposal_id>/publish")
+def publish(proposal_id: int):
+    actor, township = _ctx()
+    published = request.form.get("published", "1") == "1"
+    return _act(
+        proposal_id,
+        "publish",
+        service.set_published,
+        actor,
+        township,
+        proposal_id,
+        published,
+        ok=_("已公开") if published else _("已取消公开"),
+    )
+
+
+@pages.post("/<int:proposal_id>/answer-inquiry")
+def answer_inquiry(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "answer_inquiry",
+        service.answer_inquiry,
+        actor,
+        township,
+        proposal_id,
+        request.form.get("answer", ""),
+        public=_checked("public"),
+        ok=_("已答复"),
+    )
+
+
+@pages.post("/<int:proposal_id>/contact")
+def contact(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "contact",
+        service.contact_author,
+        actor,
+        township,
+        proposal_id,
+        request.form.get("note", ""),
+        ok=_("已记录与领衔代表的联系"),
+    )
+
+
+@pages.post("/<int:proposal_id>/answer")
+def answer(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "answer",
+        service.answer,
+        actor,
+        township,
+        proposal_id,
+        request.form.get("answer", ""),
+        ok=_("已书面答复"),
+    )
+
+
+@pages.post("/<int:proposal_id>/return")
+def return_to_office(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "return",
+        service.return_to_office,
+        actor,
+        township,
+        proposal_id,
+        request.form.get("reason", ""),
+        ok=_("已退回提案办"),
+    )
+
+
+@pages.post("/<int:proposal_id>/extension")
+def request_extension(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "extension",
+        service.request_extension,
+        actor,
+        township,
+        proposal_id,
+        request.form.get("days", ""),
+        request.form.get("reason", ""),
+        ok=_("已申请延期"),
+    )
+
+
+@pages.post("/<int:proposal_id>/extensions/<int:extension_id>")
+def decide_extension(proposal_id: int, extension_id: int):
+    actor, township = _ctx()
+    service.get_proposal(actor, township, proposal_id)
+    if extension_id not in {e.id for e in service.extensions(actor, township, proposal_id)}:
+        raise NotFound()
+    approve = request.form.get("decision") == "approve"
+    return _act(
+        proposal_id,
+        "decide",
+        service.decide_extension,
+        actor,
+        township,
+        extension_id,
+        approve=approve,
+        ok=_("已同意延期") if approve else _("已不同意延期"),
+    )
+
+
+@pages.post("/<int:proposal_id>/rate")
+def rate(proposal_id: int):
+    actor, township = _ctx()
+    return _act(
+        proposal_id,
+        "rate",
+        service.rate,
+        actor,
+        township,
+        proposal_id,
+        request.form.get("rating", ""),
+        request.form.get("comment", ""),
+        ok=_("感谢您的评价"),
+    )
+
+
+# --- the office ----------------------------------------------------------------------------------
+
+
+@pages.get("/dashboard")
+def dashboard():
+    actor, township = _ctx()
+    board = service.dashboard(actor, township)
+    return render_template(
+        "proposals/dashboard.html",
+        board=board,
+        year=deadlines.shanghai_today().year,
+        is_office=service.is_office(actor, township),
+    )
+
+
+def _render_windows(values: dict[str, Any], status: int = 200) -> Any:
+    actor, township = _ctx()
+    return render_template(
+        "proposals/windows.html",
+        windows=service.list_windows(actor, township),
+        submission_open=service.submission_open(township),
+        all_year=bool(service.settings(township.id)["all_year"]),
+        today=deadlines.shanghai_today(),
+        is_office=service.is_office(actor, township),
+        values=values,
+    ), status
+
+
+@pages.route("/windows", methods=["GET", "POST"])
+def windows():
+    actor, township = _ctx()
+    if request.method == "GET":
+        return _render_windows({})
+    if not service.is_office(actor, township):
+        raise PermissionDenied()
+    values = {n: request.form.get(n, "").strip() for n in ("title", "opens_on", "closes_on")}
+    try:
+        service.add_window(actor, township, values)
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        _flash(exc)
+        return _render_windows(values, 422)
+    flash(_("已添加征集活动"), "success")
+    return redirect(url_for("proposals.windows"))
+
+
+@pages.post("/windows/<int:window_id>/delete")
+def delete_window(window_id: int):
+    actor, township = _ctx()
+    try:
+        service.delete_window(actor, township, window_id)
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        _flash(exc)
+    else:
+        flash(_("已删除征集活动"), "success")
+    return redirect(url_for("proposals.windows"))
+
+
+@pages.get("/report/<int:year>")
+def report(year: int):
+    actor, township = _ctx()
+    return render_template(
+        "proposals/report.html",
+        rows=service.handling_report(actor, township, year),
+        year=year,
+        today=deadlines.shanghai_today(),
+    )
+
+
+@pages.get("/report/<int:year>.xlsx")
+def report_xlsx(year: int):
+    actor, township = _ctx()
+    data = service.report_xlsx(service.handling_report(actor, township, year), year)
+    from urllib.parse import quote
+
+    name = f"{township.name}{year}年提案办理情况.xlsx"
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=proposals-{year}.xlsx; filename*=UTF-8''{quote(name)}"
+            )
+        },
+    )
+
+
+# --- public --------------------------------------------------------------------------------------
 
 
 @public.get("/", endpoint="index")
 def public_index():
-    return render_template_string("")
+    return render_template(
+        "proposals/public_index.html",
+        public_page=True,
+        rows=service.public_list(current_township()),
+    )
+
+
+@public.get("/<int:proposal_id>")
+def public_detail(proposal_id: int):
+    return render_template(
+        "proposals/public_detail.html",
+        public_page=True,
+        p=service.public_get(current_township(), proposal_id),
+    )
