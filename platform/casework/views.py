@@ -24,8 +24,10 @@ from lianxin.casework.models import AssignmentStatus, CaseState, ExtensionStatus
 from lianxin.casework.states import STATE_LABELS, actions_from
 from lianxin.db import db
 from lianxin.errors import DomainError, PermissionDenied, ValidationFailed
+from lianxin.modules.registry import current_registry
 from lianxin.people import service as people
 from lianxin.people.models import RepStatus
+from lianxin.tenants import service as tenants
 from lianxin.web.forms import flash_error
 from lianxin.web.scope import current_actor, current_township
 
@@ -204,8 +206,17 @@ def detail(case_id: int):
         if "reassign" in actions and case.rating != Rating.UNSATISFIED:
             actions.remove("reassign")
     unit_can_act = my_assignment is not None and case.state == CaseState.REFERRED
+    # An important or common issue can grow into a proposal (DOMAIN.md §1: handle).
+    own_rep = cases.representative_of(actor, township)
+    can_propose = (
+        own_rep is not None
+        and own_rep.in_office
+        and "proposals" in current_registry()
+        and tenants.module_enabled(township.id, "proposals")
+    )
     return render_template(
         "casework/detail.html",
+        can_propose=can_propose,
         case=case,
         row=row,
         history=history,
