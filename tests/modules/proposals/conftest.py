@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import update
 
 from lianxin.auth.models import User
+from lianxin.auth.passwords import hash_password
 from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
@@ -23,6 +24,7 @@ from lianxin.modules.proposals import service
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipModule
 from tests.factories import actor
+from tests.helpers import PASSWORD
 
 TODAY = date(2026, 3, 2)  # a Monday
 
@@ -87,8 +89,11 @@ def cast(world, office, clock):
                 office, world.township, {**base, "name": f"代表{i:02d}", "birth_date": "1970-01-01"}
             )
             rep, _token = people.link_account(admin, world.township, rep.id, username=f"pr.rep{i}")
+            user = db.session.get(User, rep.user_id)
+            user.password_hash = hash_password(PASSWORD)  # as if they had used their set-up link
             reps.append(rep.id)
-            users.append(db.session.get(User, rep.user_id))
+            users.append(user)
+        db.session.commit()
         units = {}
         for key, name in (("roads", "镇城建办"), ("farm", "镇农业农村办")):
             unit = people.create_unit(admin, world.township, {"name": name})
