@@ -32,3 +32,14 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
     if code is not None:
         assert body["code"] == code, body
     return body  # type: ignore[no-any-return]
+
+
+class Clock:
+    """The Shanghai date the code sees (patched over `deadlines.shanghai_today`); a test moves
+    it with `clock.today = …`."""
+
+    def __init__(self, today: Any) -> None:
+        self.today = today
+
+    def __call__(self, now: Any = None) -> Any:
+        return self.today

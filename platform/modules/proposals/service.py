@@ -35,6 +35,7 @@ from lianxin.casework import deadlines
 from lianxin.casework import service as casework
 from lianxin.casework.models import Rating
 from lianxin.db import db, utcnow
+from lianxin.db.lookup import tenant_get
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.proposals.models import (
     Assignment,
@@ -97,14 +98,7 @@ def _today(today: date | None = None) -> date:
 
 
 def _get(model: type[T], township: Township, raw_id: Any, message: str) -> T:
-    try:
-        key = int(raw_id)
-    except (TypeError, ValueError):
-        raise NotFound(message) from None
-    row = db.session.get(model, (township.id, key))
-    if row is None:
-        raise NotFound(message)
-    return row
+    return tenant_get(model, township.id, raw_id, message)
 
 
 def _text(value: Any, name: str, limit: int, message: str, errors: dict[str, list[str]]) -> str:

@@ -35,6 +35,7 @@ from lianxin.casework import service as casework
 from lianxin.casework.models import Case, Channel
 from lianxin.casework.states import STATE_LABELS
 from lianxin.db import db, utcnow
+from lianxin.db.lookup import tenant_get
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.reception_days.dates import RuleError, plan_year
 from lianxin.modules.reception_days.models import (
@@ -109,16 +110,7 @@ def _as_date(value: Any, name: str) -> date:
 
 
 def _get(model: type[T], township: Township, raw_id: Any, message: str) -> T:
-    """The township's row with this id (anything else — another township's, malformed — is
-    not found)."""
-    try:
-        key = int(raw_id)
-    except (TypeError, ValueError):
-        raise NotFound(message) from None
-    row = db.session.get(model, (township.id, key))
-    if row is None:
-        raise NotFound(message)
-    return row
+    return tenant_get(model, township.id, raw_id, message)
 
 
 # --- sites ---------------------------------------------------------------------------------------

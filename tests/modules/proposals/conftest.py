@@ -24,7 +24,7 @@ from lianxin.modules.proposals import service
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipModule
 from tests.factories import actor
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, Clock
 
 TODAY = date(2026, 3, 2)  # a Monday
 
@@ -47,14 +47,6 @@ def world(app):
     )
     db.session.commit()
     return built
-
-
-class Clock:
-    def __init__(self, today: date) -> None:
-        self.today = today
-
-    def __call__(self, now=None) -> date:
-        return self.today
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from lianxin.modules.reception_days import service
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipModule
 from tests.factories import actor
+from tests.helpers import Clock
 
 # A Monday in 2025 (a year chinesecalendar knows): the 2026 schedule is "next year".
 TODAY = date(2025, 12, 1)
@@ -42,16 +43,6 @@ def world(app):
     )
     db.session.commit()
     return built
-
-
-class Clock:
-    """The Shanghai date the code sees; a test moves it with `clock.today = …`."""
-
-    def __init__(self, today: date) -> None:
-        self.today = today
-
-    def __call__(self, now=None) -> date:
-        return self.today
 
 
 @pytest.fixture
