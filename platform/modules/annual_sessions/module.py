@@ -1,0 +1,25 @@
+"""The annual-session module (年会) declares itself to the registry."""
+
+from flask_babel import lazy_gettext as _l
+
+from lianxin.auth.roles import Role
+from lianxin.modules.annual_sessions.api import api
+from lianxin.modules.annual_sessions.schemas import AnnualSessionSettings
+from lianxin.modules.annual_sessions.views import pages, public
+from lianxin.modules.registry import ModuleSpec, NavItem
+
+OFFICE = frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})
+
+MODULE = ModuleSpec(
+    key="annual_sessions",
+    name=_l("党代表年会"),
+    description=_l("议题、请假与签到、法定人数、表决与无记名投票、选举和决议"),
+    settings_schema=AnnualSessionSettings,
+    permissions={"run": OFFICE},
+    api_blueprint=api,
+    pages_blueprint=pages,
+    public_blueprint=public,
+    nav=(NavItem("annual_sessions.index", _l("年会")),),
+    public_nav=(NavItem("annual_sessions_public.index", _l("年会决议")),),
+    models_module="lianxin.modules.annual_sessions.models",
+)
