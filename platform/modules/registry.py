@@ -25,6 +25,7 @@ FIRST_PARTY: tuple[str, ...] = (
     "lianxin.modules.workstations.module",
     "lianxin.modules.reception_days.module",
     "lianxin.modules.proposals.module",
+    "lianxin.modules.annual_sessions.module",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from lianxin.api.base import BaseSchema
@@ -50,3 +51,269 @@ class AnnualSessionSettings(BaseSchema):
         validate=validate.Range(min=2, max=100),
         metadata={"label": _l("网上无记名投票每满几张成批入箱（保护投票秘密）")},
     )
+
+
+# --- API schemas (every name prefixed, so they cannot clash with other modules' in OpenAPI) ---
+
+
+class SessionCreateSchema(BaseSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    held_on = fields.Date(required=True)
+    place = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class SessionRollSchema(BaseSchema):
+    expected = fields.Integer(dump_only=True, metadata={"description": "应到"})
+    present = fields.Integer(dump_only=True, metadata={"description": "实到（已签到）"})
+    on_leave = fields.Integer(dump_only=True, metadata={"description": "请假获准"})
+    leave_requested = fields.Integer(dump_only=True, metadata={"description": "请假待批"})
+    absent = fields.Integer(dump_only=True)
+    quorum_needed = fields.Integer(dump_only=True, metadata={"description": "开会须到会人数"})
+    quorum_met = fields.Boolean(dump_only=True)
+
+
+class SessionSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    held_on = fields.Date(dump_only=True)
+    place = fields.String(dump_only=True)
+    state = fields.String(dump_only=True)
+    agenda_fixed_at = fields.DateTime(dump_only=True, allow_none=True)
+    opened_at = fields.DateTime(dump_only=True, allow_none=True)
+    closed_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class SessionDetailSchema(SessionSchema):
+    agenda_deadline = fields.Date(dump_only=True, metadata={"description": "议题提出截止日"})
+    roll = fields.Nested(SessionRollSchema, dump_only=True)
+    checkin_token = fields.String(
+        dump_only=True, metadata={"description": "签到码（仅办公室可见）"}
+    )
+
+
+class SessionDocumentUploadSchema(BaseSchema):
+    """multipart/form-data: the file and its title (a form field, read by the handler: one
+    request body can document only one schema)."""
+
+    file = Upload(required=True)
+    title = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "文件标题（必填），如“党委工作报告”"},
+    )
+
+
+class SessionDocumentSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    file_id = fields.Integer(dump_only=True)
+    filename = fields.String(dump_only=True)
+    content_type = fields.String(dump_only=True)
+    size = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class AgendaItemCreateSchema(BaseSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=20000))
+    kind = fields.String(
+        load_default="motion",
+        validate=validate.OneOf(["motion", "report", "election", "personnel"]),
+    )
+    proposer = fields.String(
+        required=True, validate=validate.OneOf(["committee", "group", "representatives"])
+    )
+    group_id = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "以小组名义提出时必填"}
+    )
+
+
+class AgendaItemSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    session_id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    description = fields.String(dump_only=True)
+    kind = fields.String(dump_only=True)
+    proposer = fields.String(dump_only=True)
+    proposed_by_id = fields.Integer(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True)
+    by_rule = fields.Boolean(dump_only=True, metadata={"description": "按规则列入议程"})
+    decline_reason = fields.String(dump_only=True, allow_none=True)
+    during_session = fields.Boolean(dump_only=True)
+    supporters = fields.Integer(dump_only=True, metadata={"description": "联名代表人数"})
+    groups = fields.Integer(dump_only=True, metadata={"description": "提出的代表小组数"})
+    created_at = fields.DateTime(dump_only=True)
+
+
+class AgendaJoinGroupSchema(BaseSchema):
+    group_id = fields.Integer(required=True)
+
+
+class AgendaDecisionSchema(BaseSchema):
+    accept = fields.Boolean(required=True)
+    reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "不列入议程时必填"},
+    )
+
+
+class SessionLeaveSchema(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class SessionLeaveDecisionSchema(BaseSchema):
+    approve = fields.Boolean(required=True)
+
+
+class SessionCheckInSchema(BaseSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class SessionAttendanceSchema(BaseSchema):
+    representative_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, allow_none=True, metadata={"description": "无记录为空"})
+    leave_reason = fields.String(dump_only=True, allow_none=True)
+    checked_in_at = fields.DateTime(dump_only=True, allow_none=True)
+    self_checked_in = fields.Boolean(dump_only=True)
+
+
+class BallotVoteCreateSchema(BaseSchema):
+    method = fields.String(required=True, validate=validate.OneOf(["hands", "named", "secret"]))
+    channel = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(["online", "paper"])
+    )
+    seats = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    candidates = fields.List(
+        fields.String(validate=validate.Length(min=1, max=50)), load_default=list
+    )
+    teller1_id = fields.Integer(load_default=None, allow_none=True)
+    teller2_id = fields.Integer(load_default=None, allow_none=True)
+    scrutineer_id = fields.Integer(load_default=None, allow_none=True)
+
+
+class BallotCandidateSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    elected = fields.Boolean(dump_only=True, allow_none=True)
+
+
+class BallotVoteSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    session_id = fields.Integer(dump_only=True)
+    item_id = fields.Integer(dump_only=True)
+    item_title = fields.String(dump_only=True)
+    method = fields.String(dump_only=True)
+    channel = fields.String(dump_only=True, allow_none=True)
+    seats = fields.Integer(dump_only=True, allow_none=True)
+    state = fields.String(dump_only=True)
+    expected_count = fields.Integer(dump_only=True)
+    turnout = fields.Integer(dump_only=True, metadata={"description": "已投票人数（网上）"})
+    voted = fields.Boolean(dump_only=True, metadata={"description": "调用者是否已投票"})
+    candidates = fields.List(fields.Nested(BallotCandidateSchema), dump_only=True)
+    teller1_id = fields.Integer(dump_only=True, allow_none=True)
+    teller2_id = fields.Integer(dump_only=True, allow_none=True)
+    scrutineer_id = fields.Integer(dump_only=True, allow_none=True)
+    tally_status = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "纸质投票：waiting/mismatch/agreed"},
+    )
+    passed = fields.Boolean(dump_only=True, allow_none=True)
+    closed_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class BallotHandsSchema(BaseSchema):
+    yes = fields.Integer(required=True, validate=validate.Range(min=0))
+    no = fields.Integer(required=True, validate=validate.Range(min=0))
+    abstain = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class BallotChoiceSchema(BaseSchema):
+    choice = fields.String(required=True, validate=validate.OneOf(["yes", "no", "abstain"]))
+
+
+class BallotCastSchema(BaseSchema):
+    choice = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(["yes", "no", "abstain"])
+    )
+    candidate_ids = fields.List(
+        fields.Integer(), load_default=None, allow_none=True, metadata={"description": "选举"}
+    )
+
+
+class BallotPaperTallySchema(BaseSchema):
+    yes = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    no = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    abstain = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    ballots = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    candidates = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(validate=validate.Range(min=0)),
+        load_default=dict,
+        metadata={"description": "选举：候选人 id → 得票"},
+    )
+
+
+class BallotResultSchema(BaseSchema):
+    passed = fields.Boolean(dump_only=True, allow_none=True)
+    base = fields.Integer(dump_only=True, metadata={"description": "过半数的基数"})
+    yes = fields.Integer(dump_only=True)
+    no = fields.Integer(dump_only=True)
+    abstain = fields.Integer(dump_only=True)
+    ballots = fields.Integer(dump_only=True)
+    candidates = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
+    elected = fields.List(fields.String(), dump_only=True)
+
+
+class SessionResolutionCreateSchema(BaseSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    item_id = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "表决通过的议题"}
+    )
+
+
+class SessionResolutionSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    session_id = fields.Integer(dump_only=True)
+    item_id = fields.Integer(dump_only=True, allow_none=True)
+    title = fields.String(dump_only=True)
+    text = fields.String(dump_only=True)
+    published_at = fields.DateTime(dump_only=True, allow_none=True)
+    implementation = fields.String(dump_only=True, allow_none=True)
+    implementation_reported_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class SessionResolutionPublishSchema(BaseSchema):
+    published = fields.Boolean(required=True)
+
+
+class SessionImplementationSchema(BaseSchema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class SessionReportVoteSchema(BaseSchema):
+    vote = fields.Nested(BallotVoteSchema, dump_only=True)
+    item_title = fields.String(dump_only=True)
+    outcome = fields.Nested(BallotResultSchema, dump_only=True, allow_none=True)
+
+
+class SessionReportSchema(BaseSchema):
+    session = fields.Nested(SessionSchema, dump_only=True)
+    roll = fields.Nested(SessionRollSchema, dump_only=True)
+    agenda = fields.List(fields.Nested(AgendaItemSchema), dump_only=True)
+    declined = fields.List(fields.Nested(AgendaItemSchema), dump_only=True)
+    votes = fields.List(fields.Nested(SessionReportVoteSchema), dump_only=True)
+    resolutions = fields.List(fields.Nested(SessionResolutionSchema), dump_only=True)
+    previous = fields.List(
+        fields.Nested(SessionResolutionSchema),
+        dump_only=True,
+        metadata={"description": "上次会议的决议及落实情况"},
+    )
+    reception = fields.Dict(dump_only=True, metadata={"description": "接待日情况（模块开启时）"})
+    proposals = fields.Dict(dump_only=True, metadata={"description": "提案办理情况（模块开启时）"})

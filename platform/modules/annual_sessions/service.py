@@ -248,6 +248,8 @@ def _rep_of(actor: Actor, township: Township, session: Session) -> Representativ
 
 
 def _led_group(township: Township, rep: Representative, group_id: Any) -> RepresentativeGroup:
+    if group_id in (None, ""):
+        raise ValidationFailed(errors={"group_id": [_("请选择以哪个代表小组名义提出")]})
     group = _get(RepresentativeGroup, township, group_id, _("未找到该代表小组"))
     leads = db.session.scalar(
         select(GroupMembership.id).where(
@@ -311,7 +313,9 @@ def _proposal_window(township: Township, session: Session, today: date | None) -
     Refused after the deadline, once the agenda is fixed, or after the session."""
     if session.state == SessionState.OPEN:
         return False
-    if session.state != SessionState.PLANNING or _today(today) > agenda_deadline(township, session):
+    if session.state != SessionState.PLANNING:
+        raise AgendaClosed(_("议程已经确定，不能再提出议题"))
+    if _today(today) > agenda_deadline(township, session):
         raise AgendaClosed(
             _(
                 "议题提出已截止（须在会前 %(n)d 天提出）",
@@ -737,9 +741,10 @@ def create_vote(actor: Actor, township: Township, item_id: Any, data: Mapping[st
     )
     if channel is not None and channel not in set(BallotChannel):
         errors["channel"] = [_("请选择网上投票或纸质投票")]
-    names = [str(n).strip() for n in data.get("candidates") or [] if str(n).strip()]
+    names: list[str] = []
     seats = None
     if item.kind == ItemKind.ELECTION:
+        names = [str(n).strip() for n in data.get("candidates") or [] if str(n).strip()]
         seats = _count(data.get("seats"), "seats", errors)
         if seats < 1:
             errors["seats"] = [_("请填写应选名额")]
@@ -994,7 +999,7 @@ def close_vote(actor: Actor, township: Township, vote_id: Any) -> Vote:
     if vote.state != VoteState.OPEN:
         raise VoteClosed(_("表决已结束"))
     if vote.method == VoteMethod.HANDS or vote.channel == BallotChannel.PAPER:
-        raise Conflict(_("举手表决和纸质投票按录入的票数结束"))
+        raise Conflict(_("举手表决和纸质投票按录入的票数结束"), code="counted_by_entry")
     if vote.method == VoteMethod.NAMED:
         named = Counter(
             db.session.scalars(select(NamedVote.choice).where(NamedVote.vote_id == vote.id))
@@ -1085,6 +1090,9 @@ def tally_status(actor: Actor, township: Township, vote_id: Any) -> str:
 def reset_paper_tally(actor: Actor, township: Township, vote_id: Any) -> Vote:
     """The scrutineer has the ballots counted again: both entries are cleared."""
     vote = get_vote(actor, township, vote_id)
+    _open_session_of(township, vote)
+    if vote.channel != BallotChannel.PAPER:
+        raise Conflict(_("该项不是纸质投票"))
     if actor.user_id != vote.scrutineer_id:
         raise PermissionDenied(_("只有监票人可以要求重新计票"))
     if vote.state != VoteState.OPEN:
