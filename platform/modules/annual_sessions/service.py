@@ -18,7 +18,6 @@ only after the vote has closed.
 from __future__ import annotations
 
 import logging
-import random
 import secrets
 import uuid
 from collections import Counter
@@ -38,7 +37,7 @@ from lianxin.auth.models import Membership
 from lianxin.auth.roles import Role
 from lianxin.casework import deadlines
 from lianxin.casework import service as casework
-from lianxin.db import db, utcnow
+from lianxin.db import anonymous, db, utcnow
 from lianxin.db.lookup import tenant_get
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.annual_sessions.models import (
@@ -949,18 +948,15 @@ def cast_secret(actor: Actor, township: Township, vote_id: Any, data: Mapping[st
 
 
 def _release(township: Township, vote: Vote, *, force: bool) -> int:
-    """Move pooled ballots into the ballot box in shuffled order, once there are enough of them
-    (or all of them when the vote closes). One transaction: the released ballots share it."""
-    pooled = list(db.session.scalars(select(PooledBallot).where(PooledBallot.vote_id == vote.id)))
-    if not pooled or (not force and len(pooled) < int(settings(township.id)["ballot_batch"])):
-        return 0
-    random.SystemRandom().shuffle(pooled)
-    for ballot in pooled:
-        db.session.add(Ballot(vote_id=vote.id, key=ballot.key, content=ballot.content))
-    db.session.flush()
-    db.session.execute(delete(PooledBallot).where(PooledBallot.key.in_([b.key for b in pooled])))
-    db.session.commit()
-    return len(pooled)
+    """Move pooled ballots into the ballot box in shuffled batches (lianxin.db.anonymous)."""
+    return anonymous.release(
+        PooledBallot,
+        Ballot,
+        PooledBallot.vote_id == vote.id,
+        batch=int(settings(township.id)["ballot_batch"]),
+        force=force,
+        copy=lambda b: {"vote_id": b.vote_id, "key": b.key, "content": b.content},
+    )
 
 
 def voted(actor: Actor, township: Township, vote_id: Any) -> bool:
