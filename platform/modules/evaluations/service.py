@@ -1,0 +1,1053 @@
+"""Use cases of the evaluations module (评议, DOMAIN.md §5).
+
+A campaign has a shape (representatives evaluate the 两委委员; party members their
+representative's duty report; representatives the township departments; the public a station or
+the township), a period, subjects with their duty reports, and a form: dimensions with weights
+scored on a scale, an overall grade (优秀 / 称职 / 不称职) and an optional comment. The form is
+fixed once the campaign opens; so are the eligible raters, who answer from their account or
+through a one-time link (the public through one-answer codes).
+
+Anonymity (ARCHITECTURE.md §6): the receipt (who answered) is committed in its own transaction;
+the answers carry no rater, no time and a random key, wait in a pool and are released in
+shuffled batches (lianxin.db.anonymous). No audit entry, log line or task argument names a
+rater next to an answer. Results are shown only from K answers a subject, comments only as a
+sorted list, and every reading of results before publication is audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+import statistics
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any, TypeVar
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lianxin.audit import service as audit
+from lianxin.auth import permissions
+from lianxin.auth.actor import Actor
+from lianxin.auth.models import Membership, User
+from lianxin.auth.roles import Role
+from lianxin.casework import deadlines
+from lianxin.casework import service as casework
+from lianxin.db import anonymous, db, utcnow
+from lianxin.db.lookup import tenant_get
+from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules.evaluations.models import (
+    Answer,
+    Campaign,
+    CampaignState,
+    Grade,
+    PooledAnswer,
+    PublicCode,
+    Rater,
+    Receipt,
+    Shape,
+    Subject,
+)
+from lianxin.people.models import HandlingUnit, PartyMember, Representative
+from lianxin.tenants import service as tenants
+from lianxin.tenants.models import Township
+
+MODULE_KEY = "evaluations"
+T = TypeVar("T")
+
+DEFAULT_DIMENSIONS = [
+    {"key": key, "label": label, "weight": 1}
+    for key, label in (
+        ("morality", "思想品德"),
+        ("leadership", "领导才能"),
+        ("competence", "业务素质"),
+        ("policy", "政策水平"),
+        ("style", "工作作风"),
+        ("integrity", "廉洁自律"),
+        ("teamwork", "团结协作"),
+        ("discipline", "遵纪守法"),
+        ("dedication", "爱岗敬业"),
+        ("results", "工作实绩"),
+    )
+]
+SHAPE_LABELS = {
+    Shape.COMMITTEE: "代表评议两委委员",
+    Shape.DUTY: "党员评议代表述职",
+    Shape.DEPARTMENTS: "代表评议乡镇部门",
+    Shape.PUBLIC: "群众满意度测评",
+}
+GRADE_LABELS = {Grade.EXCELLENT: "优秀", Grade.COMPETENT: "称职", Grade.INCOMPETENT: "不称职"}
+
+
+class FormLocked(Conflict):
+    code = "form_locked"
+
+
+class AlreadyAnswered(Conflict):
+    code = "already_answered"
+
+
+class OutsidePeriod(Conflict):
+    code = "outside_period"
+
+
+class BelowThreshold(Conflict):
+    code = "below_threshold"
+
+
+def settings(township_id: int) -> dict[str, Any]:
+    return tenants.effective_settings(township_id, MODULE_KEY)
+
+
+def _today(today: date | None = None) -> date:
+    return today or deadlines.shanghai_today()
+
+
+def _get(model: type[T], township: Township, raw_id: Any, message: str) -> T:
+    return tenant_get(model, township.id, raw_id, message)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_office(actor: Actor, township: Township) -> bool:
+    return permissions.can_work_in_office(actor, township.id)
+
+
+def is_committee(actor: Actor, township: Township) -> bool:
+    return Role.COMMITTEE_MEMBER in actor.roles_in_township(township.id)
+
+
+def _require_office(actor: Actor, township: Township) -> None:
+    permissions.require_office(actor, township)
+
+
+def _require_reader(actor: Actor, township: Township) -> None:
+    permissions.require_member(actor, township)
+    if not (is_office(actor, township) or is_committee(actor, township)):
+        raise PermissionDenied()
+
+
+def _audit(
+    action: str, actor: Actor, township: Township, target: str, target_id: Any, **after: Any
+) -> None:
+    audit.record(
+        f"evaluation.{action}",
+        actor=actor,
+        tenant_id=township.id,
+        target_type=target,
+        target_id=target_id,
+        after=after or None,
+    )
+
+
+# --- campaigns and their form --------------------------------------------------------------------
+
+
+def list_campaigns(actor: Actor, township: Township) -> list[Campaign]:
+    permissions.require_member(actor, township)
+    return list(
+        db.session.scalars(select(Campaign).order_by(Campaign.opens_on.desc(), Campaign.id.desc()))
+    )
+
+
+def get_campaign(actor: Actor, township: Township, campaign_id: Any) -> Campaign:
+    permissions.require_member(actor, township)
+    return _get(Campaign, township, campaign_id, _("未找到该评议活动"))
+
+
+def _dates(data: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str, date]:
+    out: dict[str, date] = {}
+    for name in ("opens_on", "closes_on"):
+        raw = data.get(name)
+        try:
+            out[name] = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+        except ValueError:
+            errors[name] = [_("日期格式不正确")]
+    if len(out) == 2 and out["closes_on"] < out["opens_on"]:
+        errors["closes_on"] = [_("结束日期不能早于开始日期")]
+    return out
+
+
+def create_campaign(actor: Actor, township: Township, data: Mapping[str, Any]) -> Campaign:
+    _require_office(actor, township)
+    errors: dict[str, list[str]] = {}
+    title = str(data.get("title") or "").strip()
+    if not title or len(title) > 100:
+        errors["title"] = [_("请填写活动名称（不超过100字）")]
+    shape = str(data.get("shape") or "")
+    if shape not in set(Shape):
+        errors["shape"] = [_("请选择评议类型")]
+    dates = _dates(data, errors)
+    if not errors and db.session.scalar(select(Campaign.id).where(Campaign.title == title)):
+        errors["title"] = [_("已有同名的评议活动")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    campaign = Campaign(
+        title=title,
+        shape=shape,
+        state=CampaignState.DRAFT,
+        dimensions=[dict(d) for d in DEFAULT_DIMENSIONS],
+        scale_min=1,
+        scale_max=10,
+        **dates,
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    _audit("create", actor, township, "evaluation_campaign", campaign.id, shape=shape)
+    db.session.commit()
+    return campaign
+
+
+def _draft(actor: Actor, township: Township, campaign_id: Any) -> Campaign:
+    campaign = get_campaign(actor, township, campaign_id)
+    _require_office(actor, township)
+    if campaign.state != CampaignState.DRAFT:
+        raise FormLocked(_("评议已开始，表单和评议对象不能再改"))
+    return campaign
+
+
+def update_form(
+    actor: Actor, township: Township, campaign_id: Any, data: Mapping[str, Any]
+) -> Campaign:
+    """Dimensions, weights, scale and period — while the campaign is a draft only."""
+    campaign = _draft(actor, township, campaign_id)
+    errors: dict[str, list[str]] = {}
+    if "dimensions" in data:
+        dims = []
+        for n, raw in enumerate(data.get("dimensions") or [], start=1):
+            label = str((raw or {}).get("label") or "").strip()
+            try:
+                weight = float((raw or {}).get("weight", 1))
+            except (TypeError, ValueError):
+                weight = -1
+            if not label or len(label) > 30 or not 0 < weight <= 100:
+                errors["dimensions"] = [
+                    _("第 %(n)d 项：请填写名称（不超过30字）和大于0的权重", n=n)
+                ]
+                break
+            dims.append(
+                {"key": str((raw or {}).get("key") or f"d{n}"), "label": label, "weight": weight}
+            )
+        if not dims and "dimensions" not in errors:
+            errors["dimensions"] = [_("至少需要一项评议内容")]
+        if len({d["key"] for d in dims}) != len(dims):
+            errors["dimensions"] = [_("评议内容重复")]
+        if not errors:
+            campaign.dimensions = dims
+    for name in ("scale_min", "scale_max"):
+        if name in data:
+            try:
+                setattr(campaign, name, int(data[name]))
+            except (TypeError, ValueError):
+                errors[name] = [_("请填写整数")]
+    if (
+        campaign.scale_min >= campaign.scale_max
+        or campaign.scale_min < 0
+        or campaign.scale_max > 100
+    ):
+        errors["scale_max"] = [_("分值范围不正确")]
+    if "opens_on" in data or "closes_on" in data:
+        dates = _dates(
+            {
+                "opens_on": data.get("opens_on", campaign.opens_on),
+                "closes_on": data.get("closes_on", campaign.closes_on),
+            },
+            errors,
+        )
+        if not errors:
+            campaign.opens_on, campaign.closes_on = dates["opens_on"], dates["closes_on"]
+    if errors:
+        db.session.rollback()
+        raise ValidationFailed(errors=errors)
+    _audit(
+        "form",
+        actor,
+        township,
+        "evaluation_campaign",
+        campaign.id,
+        dimensions=len(campaign.dimensions),
+    )
+    db.session.commit()
+    return campaign
+
+
+# --- subjects and duty reports -------------------------------------------------------------------
+
+
+def subjects(actor: Actor, township: Township, campaign_id: Any) -> list[Subject]:
+    campaign = get_campaign(actor, township, campaign_id)
+    return _subjects(campaign)
+
+
+def _subjects(campaign: Campaign) -> list[Subject]:
+    return list(
+        db.session.scalars(
+            select(Subject).where(Subject.campaign_id == campaign.id).order_by(Subject.id)
+        )
+    )
+
+
+def get_subject(actor: Actor, township: Township, subject_id: Any) -> Subject:
+    permissions.require_member(actor, township)
+    return _get(Subject, township, subject_id, _("未找到该评议对象"))
+
+
+def _committee_users(township: Township) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.tenant_id == township.id, Membership.role == Role.COMMITTEE_MEMBER.value
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def add_subject(
+    actor: Actor, township: Township, campaign_id: Any, data: Mapping[str, Any]
+) -> Subject:
+    """One subject of the campaign's kind: a committee member (a user), a representative, a
+    handling unit, or a named station / the township for public satisfaction."""
+    campaign = _draft(actor, township, campaign_id)
+    subject = Subject(campaign_id=campaign.id)
+    if campaign.shape == Shape.COMMITTEE:
+        users = {u.id: u for u in _committee_users(township)}
+        try:
+            user = users.get(int(data.get("user_id") or 0))
+        except (TypeError, ValueError):
+            user = None
+        if user is None:
+            raise NotFound(_("未找到该党委委员"))
+        subject.user_id, subject.name = user.id, user.display_name or user.username
+    elif campaign.shape == Shape.DUTY:
+        rep = _get(Representative, township, data.get("representative_id"), _("未找到该代表"))
+        subject.representative_id, subject.name = rep.id, rep.name
+    elif campaign.shape == Shape.DEPARTMENTS:
+        unit = _get(HandlingUnit, township, data.get("unit_id"), _("未找到该承办单位"))
+        subject.unit_id, subject.name = unit.id, unit.name
+    else:
+        name = str(data.get("name") or "").strip()
+        if not name or len(name) > 100:
+            raise ValidationFailed(errors={"name": [_("请填写测评对象名称")]})
+        subject.name = name
+    duplicate = db.session.scalar(
+        select(Subject.id).where(Subject.campaign_id == campaign.id, Subject.name == subject.name)
+    )
+    if duplicate is not None:
+        raise ValidationFailed(errors={"name": [_("已是评议对象")]})
+    db.session.add(subject)
+    db.session.flush()
+    _audit("subject", actor, township, "evaluation_campaign", campaign.id, subject=subject.name)
+    db.session.commit()
+    return subject
+
+
+def add_default_subjects(actor: Actor, township: Township, campaign_id: Any) -> list[Subject]:
+    """Everyone the campaign's kind usually covers: every committee member, every representative
+    in office, every active unit, or the township itself."""
+    campaign = _draft(actor, township, campaign_id)
+    added = []
+    if campaign.shape == Shape.COMMITTEE:
+        rows: list[dict[str, Any]] = [{"user_id": u.id} for u in _committee_users(township)]
+    elif campaign.shape == Shape.DUTY:
+        rows = [
+            {"representative_id": r.id}
+            for r in db.session.scalars(select(Representative).order_by(Representative.name_pinyin))
+            if r.in_office
+        ]
+    elif campaign.shape == Shape.DEPARTMENTS:
+        rows = [
+            {"unit_id": u.id}
+            for u in db.session.scalars(
+                select(HandlingUnit).where(HandlingUnit.is_active.is_(True))
+            )
+        ]
+    else:
+        rows = [{"name": township.name}]
+    for data in rows:
+        try:
+            added.append(add_subject(actor, township, campaign.id, data))
+        except ValidationFailed:
+            continue  # already a subject
+    return added
+
+
+def remove_subject(actor: Actor, township: Township, subject_id: Any) -> None:
+    subject = get_subject(actor, township, subject_id)
+    _draft(actor, township, subject.campaign_id)
+    db.session.delete(subject)
+    db.session.commit()
+
+
+def _is_subject_self(actor: Actor, township: Township, subject: Subject) -> bool:
+    if subject.user_id is not None:
+        return subject.user_id == actor.user_id
+    if subject.representative_id is not None:
+        rep = casework.representative_of(actor, township)
+        return rep is not None and rep.id == subject.representative_id
+    return False
+
+
+def set_report(
+    actor: Actor,
+    township: Township,
+    subject_id: Any,
+    text: Any,
+    *,
+    stream: IO[bytes] | None = None,
+    filename: str | None = None,
+) -> Subject:
+    """The subject's duty report (述职述廉): written, or uploaded, by them or by the office."""
+    from lianxin.storage import service as files
+
+    subject = get_subject(actor, township, subject_id)
+    if not (_is_subject_self(actor, township, subject) or is_office(actor, township)):
+        raise PermissionDenied()
+    campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+    if campaign.state == CampaignState.CLOSED:
+        raise Conflict(_("评议已结束"))
+    body = str(text or "").strip()
+    if len(body) > 20000:
+        raise ValidationFailed(errors={"text": [_("内容过长")]})
+    if not body and stream is None:
+        raise ValidationFailed(errors={"text": [_("请填写或上传述职报告")]})
+    if body:
+        subject.report_text = body
+    if stream is not None:
+        stored = files.save_upload(
+            actor, township, stream, filename or "report", purpose="evaluation"
+        )
+        subject.report_file_id = stored.id
+    _audit("report", actor, township, "evaluation_subject", subject.id)
+    db.session.commit()
+    return subject
+
+
+# --- opening, raters and links -------------------------------------------------------------------
+
+
+@dataclass
+class IssuedLink:
+    rater: Rater
+    name: str
+    token: str  # shown once, to hand out
+
+
+def _rater_name(rater: Rater) -> str:
+    if rater.representative_id is not None:
+        rep = db.session.get(Representative, (rater.tenant_id, rater.representative_id))
+        return rep.name if rep else ""
+    member = db.session.get(PartyMember, (rater.tenant_id, rater.party_member_id))
+    return member.name if member else ""
+
+
+def open_campaign(actor: Actor, township: Township, campaign_id: Any) -> list[IssuedLink]:
+    """Fix the form, the subjects and the eligible raters; issue each rater a one-time link."""
+    campaign = _draft(actor, township, campaign_id)
+    subs = _subjects(campaign)
+    if not subs:
+        raise ValidationFailed(errors={"subjects": [_("请先添加评议对象")]})
+    if not campaign.dimensions:
+        raise ValidationFailed(errors={"dimensions": [_("至少需要一项评议内容")]})
+    issued: list[IssuedLink] = []
+    if campaign.shape in (Shape.COMMITTEE, Shape.DEPARTMENTS):
+        for rep in db.session.scalars(select(Representative).order_by(Representative.name_pinyin)):
+            if rep.in_office:
+                issued.append(_new_rater(campaign, representative_id=rep.id, name=rep.name))
+    elif campaign.shape == Shape.DUTY:
+        branches = {
+            r.branch_id
+            for r in db.session.scalars(
+                select(Representative).where(
+                    Representative.id.in_(
+                        [s.representative_id for s in subs if s.representative_id]
+                    )
+                )
+            )
+            if r.branch_id is not None
+        }
+        for member in db.session.scalars(
+            select(PartyMember).where(
+                PartyMember.branch_id.in_(branches), PartyMember.is_active.is_(True)
+            )
+        ):
+            issued.append(_new_rater(campaign, party_member_id=member.id, name=member.name))
+    campaign.state, campaign.opened_at = CampaignState.OPEN, utcnow()
+    _audit(
+        "open",
+        actor,
+        township,
+        "evaluation_campaign",
+        campaign.id,
+        raters=len(issued),
+        subjects=len(subs),
+    )
+    db.session.commit()
+    return issued
+
+
+def _new_rater(campaign: Campaign, *, name: str, **who: Any) -> IssuedLink:
+    token = secrets.token_urlsafe(24)
+    rater = Rater(campaign_id=campaign.id, token_hash=_digest(token), **who)
+    db.session.add(rater)
+    db.session.flush()
+    return IssuedLink(rater, name, token)
+
+
+def reissue_link(actor: Actor, township: Township, rater_id: Any) -> IssuedLink:
+    rater = _get(Rater, township, rater_id, _("未找到该评议人"))
+    _require_office(actor, township)
+    token = secrets.token_urlsafe(24)
+    rater.token_hash = _digest(token)
+    _audit("link", actor, township, "evaluation_rater", rater.id)
+    db.session.commit()
+    return IssuedLink(rater, _rater_name(rater), token)
+
+
+def close_campaign(actor: Actor, township: Township, campaign_id: Any) -> Campaign:
+    """Close: every pooled answer is released and each subject gets a proposed grade."""
+    campaign = get_campaign(actor, township, campaign_id)
+    _require_office(actor, township)
+    if campaign.state != CampaignState.OPEN:
+        raise Conflict(_("评议未在进行中"))
+    _release(township, campaign, force=True)
+    campaign.state, campaign.closed_at = CampaignState.CLOSED, utcnow()
+    for subject in _subjects(campaign):
+        result = _result(township, campaign, subject)
+        subject.proposed_grade = result.proposed_grade if result.shown else None
+    _audit("close", actor, township, "evaluation_campaign", campaign.id)
+    db.session.commit()
+    return campaign
+
+
+# --- answering -----------------------------------------------------------------------------------
+
+
+def rater_of(actor: Actor, township: Township, campaign: Campaign) -> Rater | None:
+    rep = casework.representative_of(actor, township)
+    if rep is None:
+        return None
+    return db.session.scalar(
+        select(Rater).where(Rater.campaign_id == campaign.id, Rater.representative_id == rep.id)
+    )
+
+
+def rater_by_link(township: Township, token: Any) -> tuple[Campaign, Rater]:
+    rater = db.session.scalar(select(Rater).where(Rater.token_hash == _digest(str(token or ""))))
+    if rater is None:
+        raise NotFound(_("链接无效或已失效"))
+    campaign = _get(Campaign, township, rater.campaign_id, _("链接无效或已失效"))
+    return campaign, rater
+
+
+def form_subjects(township: Township, campaign: Campaign, rater: Rater | None) -> list[Subject]:
+    """The subjects this rater answers about: a party member rates the representatives of their
+    own branch; everyone else every subject."""
+    subs = _subjects(campaign)
+    if rater is not None and rater.party_member_id is not None:
+        member = db.session.get(PartyMember, (township.id, rater.party_member_id))
+        reps = {
+            r.id
+            for r in db.session.scalars(
+                select(Representative).where(
+                    Representative.branch_id == (member.branch_id if member else -1)
+                )
+            )
+        }
+        subs = [s for s in subs if s.representative_id in reps]
+    return subs
+
+
+def answered(township: Township, campaign: Campaign, rater: Rater) -> bool:
+    return (
+        db.session.scalar(
+            select(Receipt.id).where(
+                Receipt.campaign_id == campaign.id, Receipt.rater_id == rater.id
+            )
+        )
+        is not None
+    )
+
+
+def _clean_answers(
+    campaign: Campaign, subs: list[Subject], data: Mapping[Any, Any]
+) -> list[dict[str, Any]]:
+    errors: dict[str, list[str]] = {}
+    out = []
+    keys = [d["key"] for d in campaign.dimensions]
+    for subject in subs:
+        raw = data.get(subject.id) or data.get(str(subject.id)) or {}
+        scores: dict[str, int | None] = {}
+        for key in keys:
+            value = (raw.get("scores") or {}).get(key)
+            try:
+                score: int | None = int(value) if value is not None else None
+            except (TypeError, ValueError):
+                score = None
+            if score is None or not campaign.scale_min <= score <= campaign.scale_max:
+                errors[f"{subject.id}.{key}"] = [
+                    _(
+                        "%(s)s：请打 %(a)d–%(b)d 分",
+                        s=subject.name,
+                        a=campaign.scale_min,
+                        b=campaign.scale_max,
+                    )
+                ]
+            scores[key] = score
+        overall = raw.get("overall") or None
+        if overall not in (None, *Grade):
+            errors[f"{subject.id}.overall"] = [_("请选择优秀、称职或不称职")]
+        comment = str(raw.get("comment") or "").strip() or None
+        if comment and len(comment) > 500:
+            errors[f"{subject.id}.comment"] = [_("意见过长（不超过500字）")]
+        out.append(
+            {"subject_id": subject.id, "scores": scores, "overall": overall, "comment": comment}
+        )
+    if errors:
+        raise ValidationFailed(errors=errors)
+    return out
+
+
+def _check_period(campaign: Campaign, today: date | None) -> None:
+    if campaign.state != CampaignState.OPEN:
+        raise OutsidePeriod(_("评议未在进行中"))
+    day = _today(today)
+    if not campaign.opens_on <= day <= campaign.closes_on:
+        raise OutsidePeriod(
+            _(
+                "评议时间为 %(a)s 至 %(b)s",
+                a=campaign.opens_on.isoformat(),
+                b=campaign.closes_on.isoformat(),
+            )
+        )
+
+
+def _pool(township: Township, campaign: Campaign, answers: list[dict[str, Any]]) -> None:
+    """The answers, in a transaction of their own, with random keys and nothing else."""
+    for answer in answers:
+        db.session.add(PooledAnswer(campaign_id=campaign.id, key=str(uuid.uuid4()), **answer))
+    db.session.commit()
+    _release(township, campaign, force=False)
+
+
+def _release(township: Township, campaign: Campaign, *, force: bool) -> int:
+    per_form = max(1, len(_subjects(campaign)))
+    return anonymous.release(
+        PooledAnswer,
+        Answer,
+        PooledAnswer.campaign_id == campaign.id,
+        batch=int(settings(township.id)["answer_batch"]) * per_form,
+        force=force,
+        copy=lambda a: {
+            "campaign_id": a.campaign_id,
+            "subject_id": a.subject_id,
+            "key": a.key,
+            "scores": a.scores,
+            "overall": a.overall,
+            "comment": a.comment,
+        },
+    )
+
+
+def _submit(
+    township: Township,
+    campaign: Campaign,
+    rater: Rater,
+    data: Mapping[Any, Any],
+    today: date | None,
+) -> None:
+    _check_period(campaign, today)
+    answers = _clean_answers(campaign, form_subjects(township, campaign, rater), data)
+    # 1. That this rater has answered: unique, so a second answer is refused.
+    db.session.add(Receipt(campaign_id=campaign.id, rater_id=rater.id))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyAnswered(_("您已经提交过评议")) from None
+    # 2. What they answered, apart.
+    _pool(township, campaign, answers)
+
+
+def submit_by_account(
+    actor: Actor,
+    township: Township,
+    campaign_id: Any,
+    data: Mapping[Any, Any],
+    *,
+    today: date | None = None,
+) -> None:
+    campaign = get_campaign(actor, township, campaign_id)
+    rater = rater_of(actor, township, campaign)
+    if rater is None:
+        raise PermissionDenied(_("您不在本次评议的评议人之列"))
+    _submit(township, campaign, rater, data, today)
+
+
+def submit_by_link(
+    township: Township, token: Any, data: Mapping[Any, Any], *, today: date | None = None
+) -> None:
+    campaign, rater = rater_by_link(township, token)
+    _submit(township, campaign, rater, data, today)
+
+
+def issue_codes(actor: Actor, township: Township, campaign_id: Any, count: Any) -> list[str]:
+    """One-answer codes for public satisfaction (printed on station QR cards); shown once."""
+    campaign = get_campaign(actor, township, campaign_id)
+    _require_office(actor, township)
+    if campaign.shape != Shape.PUBLIC:
+        raise Conflict(_("只有群众满意度测评使用测评码"))
+    try:
+        number = int(count)
+    except (TypeError, ValueError):
+        number = 0
+    if not 1 <= number <= 500:
+        raise ValidationFailed(errors={"count": [_("一次生成 1 到 500 个")]})
+    codes = [secrets.token_urlsafe(9) for _n in range(number)]
+    for code in codes:
+        db.session.add(PublicCode(campaign_id=campaign.id, code_hash=_digest(code)))
+    _audit("codes", actor, township, "evaluation_campaign", campaign.id, count=number)
+    db.session.commit()
+    return codes
+
+
+def code_for_case(actor: Actor, township: Township, campaign_id: Any, case_id: Any) -> str:
+    """A code for the person whose case was answered, to rate their satisfaction once."""
+    campaign = get_campaign(actor, township, campaign_id)
+    case = casework.get_case(actor, township, int(case_id))
+    _require_office(actor, township)
+    if campaign.shape != Shape.PUBLIC:
+        raise Conflict(_("只有群众满意度测评使用测评码"))
+    if db.session.scalar(
+        select(PublicCode.id).where(
+            PublicCode.campaign_id == campaign.id, PublicCode.case_id == case.id
+        )
+    ):
+        raise Conflict(_("该诉求已发过测评码"))
+    code = secrets.token_urlsafe(9)
+    db.session.add(PublicCode(campaign_id=campaign.id, code_hash=_digest(code), case_id=case.id))
+    db.session.commit()
+    return code
+
+
+def public_campaign(township: Township, campaign_id: Any) -> Campaign:
+    campaign = _get(Campaign, township, campaign_id, _("未找到该测评"))
+    if campaign.shape != Shape.PUBLIC or campaign.state == CampaignState.DRAFT:
+        raise NotFound(_("未找到该测评"))
+    return campaign
+
+
+def submit_public(
+    township: Township,
+    campaign_id: Any,
+    code: Any,
+    data: Mapping[Any, Any],
+    *,
+    today: date | None = None,
+) -> None:
+    campaign = public_campaign(township, campaign_id)
+    _check_period(campaign, today)
+    answers = _clean_answers(campaign, _subjects(campaign), data)
+    claimed = db.session.execute(
+        update(PublicCode)
+        .where(
+            PublicCode.campaign_id == campaign.id,
+            PublicCode.code_hash == _digest(str(code or "")),
+            PublicCode.used.is_(False),
+        )
+        .values(used=True)
+        .returning(PublicCode.id)
+    ).first()
+    if claimed is None:
+        db.session.rollback()
+        raise AlreadyAnswered(_("测评码无效或已使用"))
+    db.session.commit()
+    _pool(township, campaign, answers)
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class DimensionResult:
+    key: str
+    label: str
+    mean: float
+    distribution: dict[int, int]
+
+
+@dataclass
+class SubjectResult:
+    subject: Subject
+    count: int
+    shown: bool
+    dimensions: list[DimensionResult] = field(default_factory=list)
+    weighted_mean: float | None = None
+    overall: dict[str, int] = field(default_factory=dict)
+    comments: list[str] = field(default_factory=list)  # sorted: no order to read anything from
+    proposed_grade: str | None = None
+
+
+def _grade_for(township: Township, campaign: Campaign, mean: float) -> str:
+    rule = settings(township.id)
+    on_ten = (mean - campaign.scale_min) / (campaign.scale_max - campaign.scale_min) * 9 + 1
+    if on_ten >= float(rule["excellent_min"]):
+        return Grade.EXCELLENT
+    if on_ten >= float(rule["competent_min"]):
+        return Grade.COMPETENT
+    return Grade.INCOMPETENT
+
+
+def _result(township: Township, campaign: Campaign, subject: Subject) -> SubjectResult:
+    rows = list(db.session.scalars(select(Answer).where(Answer.subject_id == subject.id)))
+    k = int(settings(township.id)["min_answers"])
+    result = SubjectResult(subject, len(rows), len(rows) >= k)
+    if not result.shown:
+        return result
+    total_weight = sum(float(d["weight"]) for d in campaign.dimensions)
+    weighted = 0.0
+    for dim in campaign.dimensions:
+        values = [int(r.scores[dim["key"]]) for r in rows if dim["key"] in r.scores]
+        mean = statistics.fmean(values) if values else 0.0
+        result.dimensions.append(
+            DimensionResult(
+                dim["key"], dim["label"], round(mean, 2), dict(sorted(Counter(values).items()))
+            )
+        )
+        weighted += mean * float(dim["weight"])
+    result.weighted_mean = round(weighted / total_weight, 2) if total_weight else None
+    result.overall = dict(Counter(r.overall for r in rows if r.overall))
+    result.comments = sorted(r.comment for r in rows if r.comment)
+    if result.weighted_mean is not None:
+        result.proposed_grade = _grade_for(township, campaign, result.weighted_mean)
+    return result
+
+
+def results(actor: Actor, township: Township, campaign_id: Any) -> list[SubjectResult]:
+    """Every subject's result (hidden below K answers). Reading before publication is audited."""
+    campaign = get_campaign(actor, township, campaign_id)
+    _require_reader(actor, township)
+    subs = _subjects(campaign)
+    if any(s.published_at is None for s in subs):
+        _audit("results_read", actor, township, "evaluation_campaign", campaign.id)
+        db.session.commit()
+    return [_result(township, campaign, s) for s in subs]
+
+
+def subject_result(actor: Actor, township: Township, subject_id: Any) -> SubjectResult:
+    """One subject's result: refused below K answers; audited before publication."""
+    subject = get_subject(actor, township, subject_id)
+    campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+    if not (
+        is_office(actor, township)
+        or is_committee(actor, township)
+        or (_is_subject_self(actor, township, subject) and subject.grade is not None)
+    ):
+        raise PermissionDenied()
+    result = _result(township, campaign, subject)
+    if not result.shown:
+        raise BelowThreshold(
+            _("答卷不足 %(k)d 份，不显示结果", k=int(settings(township.id)["min_answers"]))
+        )
+    if subject.published_at is None:
+        _audit("results_read", actor, township, "evaluation_subject", subject.id)
+        db.session.commit()
+    return result
+
+
+def decide_grade(
+    actor: Actor, township: Township, subject_id: Any, grade: Any, reason: Any = None
+) -> Subject:
+    """The committee confirms the proposed grade, or changes it with a recorded reason."""
+    subject = get_subject(actor, township, subject_id)
+    if not (is_committee(actor, township) or is_office(actor, township)):
+        raise PermissionDenied()
+    campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+    if campaign.state != CampaignState.CLOSED:
+        raise Conflict(_("评议结束后才能确定等次"))
+    value = str(grade or "")
+    if value not in set(Grade):
+        raise ValidationFailed(errors={"grade": [_("请选择优秀、称职或不称职")]})
+    if subject.proposed_grade is None:
+        raise BelowThreshold(_("答卷不足，没有建议等次，不能确定"))
+    text = str(reason or "").strip() or None
+    if value != subject.proposed_grade and not text:
+        raise ValidationFailed(errors={"reason": [_("改变建议等次须写明理由")]})
+    subject.grade, subject.grade_reason, subject.graded_at = value, text, utcnow()
+    _audit(
+        "grade",
+        actor,
+        township,
+        "evaluation_subject",
+        subject.id,
+        grade=value,
+        proposed=subject.proposed_grade,
+        reason=text,
+    )
+    db.session.commit()
+    return subject
+
+
+def set_published(actor: Actor, township: Township, subject_id: Any, published: bool) -> Subject:
+    subject = get_subject(actor, township, subject_id)
+    _require_office(actor, township)
+    if published and subject.grade is None:
+        raise Conflict(_("确定等次后才能公开"))
+    subject.published_at = utcnow() if published else None
+    _audit("publish", actor, township, "evaluation_subject", subject.id, published=published)
+    db.session.commit()
+    return subject
+
+
+def my_feedback(actor: Actor, township: Township) -> list[tuple[Campaign, SubjectResult]]:
+    """A subject's own results and grade, once the committee has decided it."""
+    permissions.require_member(actor, township)
+    rep = casework.representative_of(actor, township)
+    query = select(Subject).where(Subject.grade.is_not(None))
+    mine = [
+        s
+        for s in db.session.scalars(query)
+        if s.user_id == actor.user_id or (rep is not None and s.representative_id == rep.id)
+    ]
+    out = []
+    for subject in mine:
+        campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+        out.append((campaign, _result(township, campaign, subject)))
+    return out
+
+
+def public_results(township: Township) -> list[tuple[Campaign, SubjectResult]]:
+    out = []
+    for subject in db.session.scalars(
+        select(Subject).where(Subject.published_at.is_not(None)).order_by(Subject.id)
+    ):
+        campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+        result = _result(township, campaign, subject)
+        if result.shown:
+            result.comments = []  # the public page shows grades and scores, not comments
+            out.append((campaign, result))
+    return out
+
+
+# --- participation and chasing -------------------------------------------------------------------
+
+
+@dataclass
+class Participation:
+    eligible: int
+    answered: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.eligible if self.eligible else None
+
+
+def participation(actor: Actor, township: Township, campaign_id: Any) -> Participation:
+    campaign = get_campaign(actor, township, campaign_id)
+    return campaign_participation(campaign)
+
+
+def campaign_participation(campaign: Campaign) -> Participation:
+    if campaign.shape == Shape.PUBLIC:
+        issued = db.session.scalar(
+            select(func.count())
+            .select_from(PublicCode)
+            .where(PublicCode.campaign_id == campaign.id)
+        )
+        used = db.session.scalar(
+            select(func.count())
+            .select_from(PublicCode)
+            .where(PublicCode.campaign_id == campaign.id, PublicCode.used.is_(True))
+        )
+        return Participation(issued or 0, used or 0)
+    eligible = db.session.scalar(
+        select(func.count()).select_from(Rater).where(Rater.campaign_id == campaign.id)
+    )
+    done = db.session.scalar(
+        select(func.count()).select_from(Receipt).where(Receipt.campaign_id == campaign.id)
+    )
+    return Participation(eligible or 0, done or 0)
+
+
+def non_respondents(actor: Actor, township: Township, campaign_id: Any) -> list[tuple[Rater, str]]:
+    """Who has not answered yet, for the liaison office to remind (never what anyone answered)."""
+    campaign = get_campaign(actor, township, campaign_id)
+    _require_office(actor, township)
+    done = set(
+        db.session.scalars(select(Receipt.rater_id).where(Receipt.campaign_id == campaign.id))
+    )
+    return [
+        (r, _rater_name(r))
+        for r in db.session.scalars(
+            select(Rater).where(Rater.campaign_id == campaign.id).order_by(Rater.id)
+        )
+        if r.id not in done
+    ]
+
+
+def export_xlsx(actor: Actor, township: Township, campaign_id: Any) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    campaign = get_campaign(actor, township, campaign_id)
+    rows = results(actor, township, campaign.id)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "评议结果"
+    dims = [d["label"] for d in campaign.dimensions]
+    sheet.append(["评议对象", "答卷数", *dims, "加权平均", "建议等次", "确定等次", "理由"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        if r.shown:
+            means: list[Any] = [d.mean for d in r.dimensions]
+        else:
+            means = ["—"] * len(dims)
+        sheet.append(
+            [
+                r.subject.name,
+                r.count,
+                *means,
+                r.weighted_mean if r.shown else "答卷不足",
+                GRADE_LABELS.get(Grade(r.proposed_grade), "") if r.proposed_grade else "",
+                GRADE_LABELS.get(Grade(r.subject.grade), "") if r.subject.grade else "",
+                r.subject.grade_reason or "",
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def committee_users(actor: Actor, township: Township) -> list[User]:
+    permissions.require_member(actor, township)
+    return _committee_users(township)
+
+
+def raters(actor: Actor, township: Township, campaign_id: Any) -> list[tuple[Rater, str, bool]]:
+    """Every eligible rater with whether they have answered (for the office)."""
+    campaign = get_campaign(actor, township, campaign_id)
+    _require_office(actor, township)
+    done = set(
+        db.session.scalars(select(Receipt.rater_id).where(Receipt.campaign_id == campaign.id))
+    )
+    return [
+        (r, _rater_name(r), r.id in done)
+        for r in db.session.scalars(
+            select(Rater).where(Rater.campaign_id == campaign.id).order_by(Rater.id)
+        )
+    ]
+
+
+def shapes() -> Iterable[tuple[str, str]]:
+    return [(s.value, SHAPE_LABELS[s]) for s in Shape]

@@ -1,0 +1,104 @@
+"""Fixtures of the evaluations tests: the real module in the registry and switched on, a fixed
+clock inside the default December–January period, thirty representatives with accounts, and
+two committee members with accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from lianxin.auth.roles import Role
+from lianxin.casework import deadlines
+from lianxin.db import db
+from lianxin.db.tenancy import tenant_context
+from lianxin.people.models import Representative
+from lianxin.tenants.models import TownshipModule
+from tests.factories import actor, grant, make_user
+from tests.helpers import Clock
+
+TODAY = date(2025, 12, 15)
+
+
+@pytest.fixture
+def app_modules():
+    from lianxin.modules.evaluations.module import MODULE
+    from tests.testmodule import TEST_MODULES
+
+    return (*TEST_MODULES, MODULE)
+
+
+@pytest.fixture
+def world(app):
+    from tests.factories import build_world
+
+    built = build_world()
+    db.session.execute(
+        update(TownshipModule)
+        .where(TownshipModule.module_key == "evaluations")
+        .values(enabled=True)
+    )
+    db.session.commit()
+    return built
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fixed = Clock(TODAY)
+    monkeypatch.setattr(deadlines, "shanghai_today", fixed)
+    return fixed
+
+
+@pytest.fixture
+def office(world):
+    return actor(world.users["township_staff"])
+
+
+@dataclass
+class Cast:
+    reps: list[int]
+    users: list[Any]
+    actors: list[Any]
+    members: list[Any]  # two committee members (users)
+
+
+@pytest.fixture
+def cast(world, clock):
+    reps, users = [], []
+    with tenant_context(world.township.id):
+        for i in range(30):
+            rep = Representative(
+                name=f"评议人{i:02d}",
+                name_pinyin=f"pingyiren{i:02d}",
+                name_initials="pyr",
+                gender="女",
+                birth_date=date(1975, 1, 1),
+                education="大学本科",
+                category="农民",
+                term=13,
+                branch_id=world.branches["t"].id,
+            )
+            db.session.add(rep)
+            reps.append(rep)
+        db.session.flush()
+        for i, rep in enumerate(reps):
+            user = make_user(f"ev.rep{i}")
+            grant(user, Role.REPRESENTATIVE, township=world.township)
+            rep.user_id = user.id
+            users.append(user)
+        members = []
+        for name in ("ev.member.a", "ev.member.b"):
+            user = make_user(name)
+            grant(user, Role.COMMITTEE_MEMBER, township=world.township)
+            members.append(user)
+        db.session.commit()
+        return Cast([r.id for r in reps], users, [actor(u) for u in users], members)
+
+
+@pytest.fixture
+def tctx(world):
+    with tenant_context(world.township.id):
+        yield world.township

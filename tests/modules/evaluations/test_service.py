@@ -1,0 +1,268 @@
+"""The evaluation rules: the form fixed once open, eligibility, one answer each, the period,
+score ranges, results only from K answers (audited before publication), grades and reasons,
+feedback, publication, public codes and participation — and, after a campaign of 30 raters,
+every table the module writes (and the audit log and outbox) read raw to show that nothing
+links an answer to a rater. On SQLite and PostgreSQL, with a fixed clock."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from lianxin.audit.models import AuditEntry
+from lianxin.db import db
+from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.models import (
+    Answer,
+    CampaignState,
+    PooledAnswer,
+    Rater,
+    Receipt,
+)
+from lianxin.notify.models import OutboxMessage
+from tests.factories import actor
+
+
+def _campaign(cast, tctx, office, shape="committee", **extra):
+    campaign = service.create_campaign(
+        office,
+        tctx,
+        {
+            "title": f"评议{uuid.uuid4().hex[:6]}",
+            "shape": shape,
+            "opens_on": "2025-12-01",
+            "closes_on": "2026-01-15",
+            **extra,
+        },
+    )
+    if shape == "committee":
+        for member in cast.members:
+            service.add_subject(office, tctx, campaign.id, {"user_id": member.id})
+    return campaign
+
+
+def _answers(campaign, subjects, score=8, overall="competent", comment=None):
+    return {
+        s.id: {
+            "scores": {d["key"]: score for d in campaign.dimensions},
+            "overall": overall,
+            "comment": comment,
+        }
+        for s in subjects
+    }
+
+
+def _opened(cast, tctx, office, **extra):
+    campaign = _campaign(cast, tctx, office, **extra)
+    links = service.open_campaign(office, tctx, campaign.id)
+    return campaign, links
+
+
+def test_the_form_is_fixed_once_the_campaign_opens(clock, cast, tctx, office):
+    campaign = _campaign(cast, tctx, office)
+    service.update_form(
+        office,
+        tctx,
+        campaign.id,
+        {"dimensions": [{"label": "工作实绩", "weight": 2}, {"label": "廉洁自律"}]},
+    )
+    assert [d["weight"] for d in campaign.dimensions] == [2.0, 1.0]
+    with pytest.raises(ValidationFailed):
+        service.update_form(office, tctx, campaign.id, {"dimensions": [{"label": "", "weight": 1}]})
+    assert len(campaign.dimensions) == 2  # nothing changed
+    links = service.open_campaign(office, tctx, campaign.id)
+    assert len(links) == 30 and all(link.token for link in links)
+    with pytest.raises(Conflict) as locked:
+        service.update_form(office, tctx, campaign.id, {"scale_max": 5})
+    assert locked.value.code == "form_locked"
+    with pytest.raises(Conflict):
+        service.add_subject(office, tctx, campaign.id, {"user_id": cast.members[0].id})
+
+
+def test_one_answer_each_in_the_period_with_scores_in_range(clock, cast, tctx, office, world):
+    campaign, links = _opened(cast, tctx, office)
+    subjects = service.subjects(office, tctx, campaign.id)
+    bad = _answers(campaign, subjects, score=11)
+    with pytest.raises(ValidationFailed):
+        service.submit_by_account(cast.actors[0], tctx, campaign.id, bad)
+    service.submit_by_account(cast.actors[0], tctx, campaign.id, _answers(campaign, subjects))
+    with pytest.raises(Conflict) as twice:
+        service.submit_by_account(cast.actors[0], tctx, campaign.id, _answers(campaign, subjects))
+    assert twice.value.code == "already_answered"
+    with pytest.raises(PermissionDenied):  # not an eligible rater
+        service.submit_by_account(
+            actor(world.users["committee_member"]), tctx, campaign.id, _answers(campaign, subjects)
+        )
+    service.submit_by_link(tctx, links[1].token, _answers(campaign, subjects))
+    with pytest.raises(Conflict):  # the same rater again, through their link
+        service.submit_by_link(tctx, links[1].token, _answers(campaign, subjects))
+    with pytest.raises(NotFound):
+        service.submit_by_link(tctx, "not-a-link", _answers(campaign, subjects))
+    clock.today = date(2026, 1, 16)
+    with pytest.raises(Conflict) as late:
+        service.submit_by_account(cast.actors[2], tctx, campaign.id, _answers(campaign, subjects))
+    assert late.value.code == "outside_period"
+    assert service.participation(office, tctx, campaign.id).answered == 2
+
+
+def test_results_hidden_below_k_shown_at_k_and_reading_is_audited(clock, cast, tctx, office, world):
+    campaign, _links = _opened(cast, tctx, office)
+    subjects = service.subjects(office, tctx, campaign.id)
+    for i in range(4):
+        service.submit_by_account(
+            cast.actors[i], tctx, campaign.id, _answers(campaign, subjects, score=7 + i % 2)
+        )
+    service.close_campaign(office, tctx, campaign.id)
+    rows = service.results(office, tctx, campaign.id)
+    assert all(not r.shown and r.count == 4 and not r.dimensions for r in rows)
+    with pytest.raises(Conflict) as hidden:
+        service.subject_result(office, tctx, subjects[0].id)
+    assert hidden.value.code == "below_threshold"
+    reads = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "evaluation.results_read")
+    ).all()
+    assert reads and all(e.actor_user_id == world.users["township_staff"].id for e in reads)
+
+
+def test_grades_from_thresholds_confirmed_or_changed_with_a_reason_then_feedback_and_publication(
+    clock, cast, tctx, office, world
+):
+    campaign, _links = _opened(cast, tctx, office)
+    subjects = service.subjects(office, tctx, campaign.id)
+    for i in range(5):
+        answers = _answers(
+            campaign, subjects, score=9, overall="excellent", comment=f"意见{i}" if i < 2 else None
+        )
+        service.submit_by_account(cast.actors[i], tctx, campaign.id, answers)
+    with pytest.raises(PermissionDenied):  # a representative cannot read results
+        service.results(cast.actors[0], tctx, campaign.id)
+    service.close_campaign(office, tctx, campaign.id)
+    (first, _second) = service.results(office, tctx, campaign.id)
+    assert first.shown and first.count == 5 and first.weighted_mean == 9.0
+    assert first.proposed_grade == "excellent" and first.comments == ["意见0", "意见1"]
+    committee = actor(world.users["committee_member"])
+    service.decide_grade(committee, tctx, subjects[0].id, "excellent")
+    with pytest.raises(ValidationFailed):  # a change needs a reason
+        service.decide_grade(committee, tctx, subjects[1].id, "competent")
+    service.decide_grade(committee, tctx, subjects[1].id, "competent", "年内有一次通报批评")
+    member = actor(cast.members[1])
+    (mine,) = service.my_feedback(member, tctx)
+    assert (
+        mine[1].subject.grade == "competent"
+        and mine[1].subject.grade_reason == "年内有一次通报批评"
+    )
+    assert service.public_results(tctx) == []
+    service.set_published(office, tctx, subjects[0].id, True)
+    (published,) = service.public_results(tctx)
+    assert published[1].subject.id == subjects[0].id and published[1].comments == []
+    assert service.export_xlsx(office, tctx, campaign.id)[:2] == b"PK"
+
+
+def test_public_codes_answer_once(clock, cast, tctx, office):
+    campaign = _campaign(cast, tctx, office, shape="public")
+    service.add_default_subjects(office, tctx, campaign.id)
+    service.open_campaign(office, tctx, campaign.id)
+    codes = service.issue_codes(office, tctx, campaign.id, 3)
+    subjects = service.subjects(office, tctx, campaign.id)
+    service.submit_public(tctx, campaign.id, codes[0], _answers(campaign, subjects))
+    with pytest.raises(Conflict):
+        service.submit_public(tctx, campaign.id, codes[0], _answers(campaign, subjects))
+    with pytest.raises(Conflict):
+        service.submit_public(tctx, campaign.id, "made-up", _answers(campaign, subjects))
+    figures = service.participation(office, tctx, campaign.id)
+    assert (figures.eligible, figures.answered) == (3, 1)
+
+
+def test_party_members_rate_only_their_own_branchs_representative(clock, cast, tctx, office, world):
+    from lianxin.people.models import PartyMember
+
+    for name in ("党员甲", "党员乙"):
+        db.session.add(
+            PartyMember(
+                name=name, name_pinyin=name, name_initials="dy", branch_id=world.branches["t"].id
+            )
+        )
+    db.session.commit()
+    campaign = _campaign(cast, tctx, office, shape="duty")
+    service.add_subject(office, tctx, campaign.id, {"representative_id": cast.reps[0]})
+    links = service.open_campaign(office, tctx, campaign.id)
+    assert sorted(link.name for link in links) == ["党员乙", "党员甲"]
+    chosen, rater = service.rater_by_link(tctx, links[0].token)
+    assert [s.representative_id for s in service.form_subjects(tctx, chosen, rater)] == [
+        cast.reps[0]
+    ]
+
+
+def test_after_30_raters_no_row_or_order_links_an_answer_to_a_rater(clock, cast, tctx, office):
+    """Read every table the module writes, and the audit log and the outbox, as a database
+    administrator would."""
+    campaign, _links = _opened(cast, tctx, office)
+    subjects = service.subjects(office, tctx, campaign.id)
+    for i in range(30):
+        answers = _answers(
+            campaign, subjects, score=1 + i % 10, overall="competent", comment=f"第{i}号意见"
+        )
+        service.submit_by_account(cast.actors[i], tctx, campaign.id, answers)
+    service.close_campaign(office, tctx, campaign.id)
+
+    answer = inspect(Answer).local_table
+    assert {c.name for c in answer.columns} == {
+        "tenant_id",
+        "id",
+        "campaign_id",
+        "subject_id",
+        "key",
+        "scores",
+        "overall",
+        "comment",
+    }
+    assert {fk.column.table.name for fk in answer.foreign_keys} == {
+        "townships",
+        "ev_campaigns",
+        "ev_subjects",
+    }
+    receipt = inspect(Receipt).local_table
+    assert {c.name for c in receipt.columns} == {"tenant_id", "id", "campaign_id", "rater_id"}
+    rows = db.session.execute(select(Answer.key, Answer.comment).order_by(Answer.id)).all()
+    assert len(rows) == 60 and all(uuid.UUID(k).version == 4 for k, _c in rows)
+    assert db.session.scalar(select(PooledAnswer.id)) is None  # nothing left in the pool
+    # The order of answers is not the order of the raters: released in shuffled batches of
+    # five forms, so the comment of rater i is not at position i (all of them, in order, would
+    # be a one-in-many-billions accident).
+    first_subject = [
+        c
+        for (_k, c), s in zip(
+            rows, db.session.scalars(select(Answer.subject_id).order_by(Answer.id)), strict=True
+        )
+        if s == subjects[0].id
+    ]
+    assert first_subject != [f"第{i}号意见" for i in range(30)]
+    # The audit log names who opened and closed the campaign and who read results, never a
+    # rater next to an answer; the outbox carries nothing about answers.
+    rater_users = {u.id for u in cast.users}
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action.like("evaluation.%"))
+    ).all()
+    assert not {e.actor_user_id for e in entries} & rater_users
+    assert not any("第" in str(e.after or "") for e in entries)
+    messages = db.session.scalars(select(OutboxMessage)).all()
+    assert not any("意见" in str(m.payload) for m in messages)
+    # No table of the module has a timestamp that could be matched against a receipt.
+    for model in (Answer, Receipt, PooledAnswer, Rater):
+        assert not [
+            c.name
+            for c in inspect(model).local_table.columns
+            if "_at" in c.name or c.name == "created"
+        ]
+    if db.session.get_bind().dialect.name == "postgresql":
+        answer_xmins = set(db.session.scalars(text("SELECT xmin::text FROM ev_answers")))
+        receipt_xmins = set(db.session.scalars(text("SELECT xmin::text FROM ev_receipts")))
+        assert len(receipt_xmins) == 30  # one transaction each
+        assert len(answer_xmins) <= 7  # six batches of five forms, and the rest at close
+        assert not answer_xmins & receipt_xmins
+    assert service.campaign_participation(campaign).answered == 30
+    assert campaign.state == CampaignState.CLOSED
