@@ -26,6 +26,7 @@ FIRST_PARTY: tuple[str, ...] = (
     "lianxin.modules.reception_days.module",
     "lianxin.modules.proposals.module",
     "lianxin.modules.annual_sessions.module",
+    "lianxin.modules.evaluations.module",
 )
 
 

@@ -1,7 +1,470 @@
-"""REST API of the evaluations module, mounted at /api/v1/t/<slug>/evaluations."""
+"""REST API of the evaluations module, mounted at /api/v1/t/<slug>/evaluations.
+
+Every rule lives in the service; a handler loads its record through the service first (so an
+id of another township is 404 before anything else), calls the use case and turns what it
+returns into plain dicts for the schemas. One-time links and public codes are returned once,
+to the office, when they are issued. Answering says nothing back but 204: no key, no time,
+nothing that could tie the answer to the one who gave it. Results are for the office and the
+committee (hidden below K answers; `below_threshold` on a single subject), grades before
+publication too.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_babel import gettext as _
+
 from lianxin.api.base import Blueprint as ApiBlueprint
+from lianxin.errors import PermissionDenied, ValidationFailed
+from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.models import Campaign, Shape, Subject
+from lianxin.modules.evaluations.schemas import (
+    EvaluationAnswersSchema,
+    EvaluationCampaignCreateSchema,
+    EvaluationCampaignDetailSchema,
+    EvaluationCampaignSchema,
+    EvaluationCodesCreateSchema,
+    EvaluationCodesSchema,
+    EvaluationFeedbackSchema,
+    EvaluationFormSchema,
+    EvaluationFormUpdateSchema,
+    EvaluationGradeSchema,
+    EvaluationLinkSchema,
+    EvaluationParticipationSchema,
+    EvaluationPublishSchema,
+    EvaluationRaterSchema,
+    EvaluationReportSchema,
+    EvaluationReportUploadSchema,
+    EvaluationResultSchema,
+    EvaluationSubjectCreateSchema,
+    EvaluationSubjectSchema,
+)
+from lianxin.web.scope import current_actor, current_township
 
 api = ApiBlueprint("evaluations_api", __name__, description="评议")
+
+
+def _ctx() -> tuple[Any, Any]:
+    return current_actor(), current_township()
+
+
+def _reader() -> bool:
+    """The office and the committee read results and grades before they are published."""
+    actor, township = _ctx()
+    return service.is_office(actor, township) or service.is_committee(actor, township)
+
+
+# --- rows → dicts --------------------------------------------------------------------------------
+
+
+def campaign_out(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "id": campaign.id,
+        "title": campaign.title,
+        "shape": campaign.shape,
+        "shape_label": service.SHAPE_LABELS.get(Shape(campaign.shape), campaign.shape),
+        "state": campaign.state,
+        "opens_on": campaign.opens_on,
+        "closes_on": campaign.closes_on,
+        "opened_at": campaign.opened_at,
+        "closed_at": campaign.closed_at,
+        "created_at": campaign.created_at,
+    }
+
+
+def participation_out(part: service.Participation) -> dict[str, Any]:
+    return {"eligible": part.eligible, "answered": part.answered, "rate": part.rate}
+
+
+def campaign_detail(campaign: Campaign) -> dict[str, Any]:
+    return {
+        **campaign_out(campaign),
+        "dimensions": [dict(d) for d in campaign.dimensions],
+        "scale_min": campaign.scale_min,
+        "scale_max": campaign.scale_max,
+        "participation": participation_out(service.campaign_participation(campaign)),
+    }
+
+
+def subject_out(subject: Subject, *, reader: bool | None = None) -> dict[str, Any]:
+    """Grades are for the office and the committee until published."""
+    if reader is None:
+        reader = _reader()
+    graded = reader or subject.published_at is not None
+    return {
+        "id": subject.id,
+        "campaign_id": subject.campaign_id,
+        "name": subject.name,
+        "user_id": subject.user_id,
+        "representative_id": subject.representative_id,
+        "unit_id": subject.unit_id,
+        "report_text": subject.report_text,
+        "report_file_id": subject.report_file_id,
+        "proposed_grade": subject.proposed_grade if graded else None,
+        "grade": subject.grade if graded else None,
+        "grade_reason": subject.grade_reason if graded else None,
+        "graded_at": subject.graded_at if graded else None,
+        "published_at": subject.published_at,
+    }
+
+
+def result_out(result: service.SubjectResult) -> dict[str, Any]:
+    subject = result.subject
+    out: dict[str, Any] = {
+        "subject": subject_out(subject, reader=True),
+        "count": result.count,
+        "shown": result.shown,
+        "grade": subject.grade,
+        "grade_reason": subject.grade_reason,
+        "proposed_grade": result.proposed_grade or subject.proposed_grade,
+    }
+    if result.shown:
+        out.update(
+            dimensions=[
+                {
+                    "key": d.key,
+                    "label": d.label,
+                    "mean": d.mean,
+                    "distribution": {str(k): v for k, v in d.distribution.items()},
+                }
+                for d in result.dimensions
+            ],
+            weighted_mean=result.weighted_mean,
+            overall=dict(result.overall),
+            comments=list(result.comments),
+        )
+    return out
+
+
+# --- campaigns and their form --------------------------------------------------------------------
+
+
+@api.route("/campaigns")
+class Campaigns(MethodView):
+    @api.response(200, EvaluationCampaignSchema(many=True))
+    def get(self):
+        """Every campaign of the township, the latest first"""
+        return [campaign_out(c) for c in service.list_campaigns(*_ctx())]
+
+    @api.arguments(EvaluationCampaignCreateSchema)
+    @api.response(201, EvaluationCampaignDetailSchema)
+    def post(self, data):
+        """Create a campaign (the office) with the default form: ten dimensions of weight 1,
+        scored 1–10"""
+        return campaign_detail(service.create_campaign(*_ctx(), data))
+
+
+@api.route("/campaigns/<int:campaign_id>")
+class CampaignById(MethodView):
+    @api.response(200, EvaluationCampaignDetailSchema)
+    def get(self, campaign_id: int):
+        """One campaign with its form and participation (eligible, answered, rate)"""
+        return campaign_detail(service.get_campaign(*_ctx(), campaign_id))
+
+
+@api.route("/campaigns/<int:campaign_id>/form")
+class CampaignForm(MethodView):
+    @api.response(200, EvaluationFormSchema)
+    def get(self, campaign_id: int):
+        """The form for the calling rater: the subjects they answer about (with their duty
+        reports) and whether they have answered. The office sees every subject"""
+        actor, township = _ctx()
+        campaign = service.get_campaign(actor, township, campaign_id)
+        rater = service.rater_of(actor, township, campaign)
+        if rater is None and not service.is_office(actor, township):
+            raise PermissionDenied(_("您不在本次评议的评议人之列"))
+        subjects = service.form_subjects(township, campaign, rater)
+        return {
+            "campaign": campaign_out(campaign),
+            "dimensions": [dict(d) for d in campaign.dimensions],
+            "scale_min": campaign.scale_min,
+            "scale_max": campaign.scale_max,
+            "subjects": [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "report_text": s.report_text,
+                    "report_file_id": s.report_file_id,
+                }
+                for s in subjects
+            ],
+            "answered": rater is not None and service.answered(township, campaign, rater),
+        }
+
+    @api.arguments(EvaluationFormUpdateSchema)
+    @api.response(200, EvaluationCampaignDetailSchema)
+    def patch(self, data, campaign_id: int):
+        """Change the dimensions and weights, the scale or the period (the office, while a
+        draft; 409 `form_locked` once open)"""
+        actor, township = _ctx()
+        service.get_campaign(actor, township, campaign_id)
+        return campaign_detail(service.update_form(actor, township, campaign_id, data))
+
+
+# --- subjects and duty reports -------------------------------------------------------------------
+
+
+@api.route("/campaigns/<int:campaign_id>/subjects")
+class Subjects(MethodView):
+    @api.response(200, EvaluationSubjectSchema(many=True))
+    def get(self, campaign_id: int):
+        """The campaign's subjects with their duty reports"""
+        reader = _reader()
+        return [subject_out(s, reader=reader) for s in service.subjects(*_ctx(), campaign_id)]
+
+    @api.arguments(EvaluationSubjectCreateSchema)
+    @api.response(201, EvaluationSubjectSchema)
+    def post(self, data, campaign_id: int):
+        """Add a subject (the office, while a draft): `user_id` of a committee member,
+        `representative_id`, `unit_id` or `name`, as the campaign's kind asks"""
+        actor, township = _ctx()
+        service.get_campaign(actor, township, campaign_id)
+        body = {k: v for k, v in data.items() if v is not None}
+        return subject_out(service.add_subject(actor, township, campaign_id, body))
+
+
+@api.route("/campaigns/<int:campaign_id>/subjects/defaults")
+class DefaultSubjects(MethodView):
+    @api.response(200, EvaluationSubjectSchema(many=True))
+    def post(self, campaign_id: int):
+        """Add everyone the campaign's kind usually covers (the office, while a draft); returns
+        those added"""
+        actor, township = _ctx()
+        service.get_campaign(actor, township, campaign_id)
+        return [subject_out(s) for s in service.add_default_subjects(actor, township, campaign_id)]
+
+
+@api.route("/subjects/<int:subject_id>")
+class SubjectById(MethodView):
+    @api.response(200, EvaluationSubjectSchema)
+    def get(self, subject_id: int):
+        """One subject with their duty report"""
+        return subject_out(service.get_subject(*_ctx(), subject_id))
+
+    @api.response(204)
+    def delete(self, subject_id: int):
+        """Remove a subject (the office, while a draft)"""
+        actor, township = _ctx()
+        service.get_subject(actor, township, subject_id)
+        service.remove_subject(actor, township, subject_id)
+
+
+@api.route("/subjects/<int:subject_id>/report")
+class SubjectReport(MethodView):
+    @api.arguments(EvaluationReportSchema)
+    @api.response(200, EvaluationSubjectSchema)
+    def put(self, data, subject_id: int):
+        """Write the duty report (述职述廉): the subject themself or the office"""
+        actor, township = _ctx()
+        service.get_subject(actor, township, subject_id)
+        return subject_out(service.set_report(actor, township, subject_id, data["text"]))
+
+
+@api.route("/subjects/<int:subject_id>/report-file")
+class SubjectReportFile(MethodView):
+    @api.arguments(EvaluationReportUploadSchema, location="files")
+    @api.response(200, EvaluationSubjectSchema)
+    def post(self, files, subject_id: int):
+        """Upload the duty report as a file (multipart: `file`, optionally `text`): the subject
+        themself or the office"""
+        actor, township = _ctx()
+        service.get_subject(actor, township, subject_id)
+        upload = files["file"]
+        subject = service.set_report(
+            actor,
+            township,
+            subject_id,
+            request.form.get("text"),
+            stream=upload.stream,
+            filename=upload.filename or "report",
+        )
+        return subject_out(subject)
+
+
+# --- opening, raters and links -------------------------------------------------------------------
+
+
+@api.route("/campaigns/<int:campaign_id>/open")
+class OpenCampaign(MethodView):
+    @api.response(200, EvaluationLinkSchema(many=True))
+    def post(self, campaign_id: int):
+        """Open the campaign (the office): the form, subjects and raters are fixed and each
+        rater gets a one-time link — returned here, once, to hand out"""
+        actor, township = _ctx()
+        service.get_campaign(actor, township, campaign_id)
+        return [
+            {"rater_id": link.rater.id, "name": link.name, "token": link.token}
+            for link in service.open_campaign(actor, township, campaign_id)
+        ]
+
+
+@api.route("/campaigns/<int:campaign_id>/close")
+class CloseCampaign(MethodView):
+    @api.response(200, EvaluationCampaignDetailSchema)
+    def post(self, campaign_id: int):
+        """Close the campaign (the office): every answer is released and each subject with
+        enough answers gets a proposed grade"""
+        actor, township = _ctx()
+        service.get_campaign(actor, township, campaign_id)
+        return campaign_detail(service.close_campaign(actor, township, campaign_id))
+
+
+@api.route("/raters/<int:rater_id>/link")
+class RaterLink(MethodView):
+    @api.response(200, EvaluationLinkSchema)
+    def post(self, rater_id: int):
+        """Issue a rater a new one-time link (the old one stops working); returned once"""
+        link = service.reissue_link(*_ctx(), rater_id)
+        return {"rater_id": link.rater.id, "name": link.name, "token": link.token}
+
+
+@api.route("/campaigns/<int:campaign_id>/raters")
+class Raters(MethodView):
+    @api.response(200, EvaluationRaterSchema(many=True))
+    def get(self, campaign_id: int):
+        """Every eligible rater and whether they have answered (the office)"""
+        actor, township = _ctx()
+        service.get_campaign(actor, township, campaign_id)
+        return [
+            {"rater_id": r.id, "name": name, "answered": done}
+            for r, name, done in service.raters(actor, township, campaign_id)
+        ]
+
+
+@api.route("/campaigns/<int:campaign_id>/non-respondents")
+class NonRespondents(MethodView):
+    @api.response(200, EvaluationRaterSchema(many=True))
+    def get(self, campaign_id: int):
+        """Who has not answered yet, to remind them (the office)"""
+        actor, township = _ctx()
+        service.get_campaign(actor, township, campaign_id)
+        return [
+            {"rater_id": r.id, "name": name, "answered": False}
+            for r, name in service.non_respondents(actor, township, campaign_id)
+        ]
+
+
+@api.route("/campaigns/<int:campaign_id>/participation")
+class CampaignParticipation(MethodView):
+    @api.response(200, EvaluationParticipationSchema)
+    def get(self, campaign_id: int):
+        """How many may answer and how many have (for a public campaign: codes issued, used)"""
+        return participation_out(service.participation(*_ctx(), campaign_id))
+
+
+# --- answering -----------------------------------------------------------------------------------
+
+
+@api.route("/campaigns/<int:campaign_id>/answers")
+class Answers(MethodView):
+    @api.arguments(EvaluationAnswersSchema)
+    @api.response(204)
+    def post(self, data, campaign_id: int):
+        """Answer the form from one's account (an eligible representative), one answer per
+        subject of the form; once (409 `already_answered`), in the period (409
+        `outside_period`). Nothing comes back that could identify the answer"""
+        actor, township = _ctx()
+        campaign = service.get_campaign(actor, township, campaign_id)
+        body: dict[int, dict[str, Any]] = {}
+        errors: dict[str, list[str]] = {}
+        for n, answer in enumerate(data["answers"]):
+            if answer["subject_id"] in body:
+                errors[f"answers.{n}.subject_id"] = [_("评议对象重复")]
+            body[answer["subject_id"]] = {
+                "scores": answer["scores"],
+                "overall": answer.get("overall"),
+                "comment": answer.get("comment"),
+            }
+        known = {s.id for s in service.subjects(actor, township, campaign.id)}
+        for n, answer in enumerate(data["answers"]):
+            if answer["subject_id"] not in known:
+                errors[f"answers.{n}.subject_id"] = [_("不是本次评议的评议对象")]
+        if errors:
+            raise ValidationFailed(errors=errors)
+        service.submit_by_account(actor, township, campaign_id, body)
+
+
+@api.route("/campaigns/<int:campaign_id>/codes")
+class PublicCodes(MethodView):
+    @api.arguments(EvaluationCodesCreateSchema)
+    @api.response(201, EvaluationCodesSchema)
+    def post(self, data, campaign_id: int):
+        """One-answer codes for a public satisfaction campaign (the office); returned once"""
+        actor, township = _ctx()
+        service.get_campaign(actor, township, campaign_id)
+        return {"codes": service.issue_codes(actor, township, campaign_id, data["count"])}
+
+
+@api.route("/campaigns/<int:campaign_id>/cases/<int:case_id>/code")
+class CaseCode(MethodView):
+    @api.response(201, EvaluationCodesSchema)
+    def post(self, campaign_id: int, case_id: int):
+        """A one-answer code for the person whose case was handled (one per case); returned
+        once, to hand to them with the answer"""
+        actor, township = _ctx()
+        service.get_campaign(actor, township, campaign_id)
+        return {"codes": [service.code_for_case(actor, township, campaign_id, case_id)]}
+
+
+# --- results and grades --------------------------------------------------------------------------
+
+
+@api.route("/campaigns/<int:campaign_id>/results")
+class Results(MethodView):
+    @api.response(200, EvaluationResultSchema(many=True))
+    def get(self, campaign_id: int):
+        """Every subject's result (the office and the committee): scores, distribution,
+        overall grades and comments only from K answers; reading before publication is
+        audited"""
+        actor, township = _ctx()
+        service.get_campaign(actor, township, campaign_id)
+        return [result_out(r) for r in service.results(actor, township, campaign_id)]
+
+
+@api.route("/subjects/<int:subject_id>/result")
+class SubjectResultById(MethodView):
+    @api.response(200, EvaluationResultSchema)
+    def get(self, subject_id: int):
+        """One subject's result (the office, the committee, or the subject once graded); 409
+        `below_threshold` below K answers"""
+        actor, township = _ctx()
+        service.get_subject(actor, township, subject_id)
+        return result_out(service.subject_result(actor, township, subject_id))
+
+
+@api.route("/subjects/<int:subject_id>/grade")
+class SubjectGrade(MethodView):
+    @api.arguments(EvaluationGradeSchema)
+    @api.response(200, EvaluationSubjectSchema)
+    def post(self, data, subject_id: int):
+        """Decide the grade after closing (the committee or the office): the proposed one, or
+        another with a `reason`"""
+        actor, township = _ctx()
+        service.get_subject(actor, township, subject_id)
+        subject = service.decide_grade(actor, township, subject_id, data["grade"], data["reason"])
+        return subject_out(subject)
+
+
+@api.route("/subjects/<int:subject_id>/published")
+class SubjectPublished(MethodView):
+    @api.arguments(EvaluationPublishSchema)
+    @api.response(200, EvaluationSubjectSchema)
+    def put(self, data, subject_id: int):
+        """Publish a graded subject's result on the public pages, or withdraw it (the office)"""
+        actor, township = _ctx()
+        service.get_subject(actor, township, subject_id)
+        return subject_out(service.set_published(actor, township, subject_id, data["published"]))
+
+
+@api.route("/feedback")
+class Feedback(MethodView):
+    @api.response(200, EvaluationFeedbackSchema(many=True))
+    def get(self):
+        """The caller's own results as a subject, once the committee has decided the grade"""
+        return [
+            {"campaign": campaign_out(c), "result": result_out(r)}
+            for c, r in service.my_feedback(*_ctx())
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from lianxin.api.base import BaseSchema
@@ -34,3 +35,183 @@ class EvaluationSettings(BaseSchema):
     def _ordered(self, data, **_kwargs):
         if data.get("competent_min", 6.0) > data.get("excellent_min", 8.5):
             raise ValidationError(str(_l("“称职”线不能高于“优秀”线")), field_name="competent_min")
+
+
+# --- API schemas (every name prefixed, so they cannot clash with other modules' in OpenAPI) ---
+
+SHAPES = ["committee", "duty", "departments", "public"]
+GRADES = ["excellent", "competent", "incompetent"]
+
+
+class EvaluationDimensionSchema(BaseSchema):
+    key = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
+    label = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    weight = fields.Float(load_default=1, validate=validate.Range(min=0, min_inclusive=False))
+
+
+class EvaluationParticipationSchema(BaseSchema):
+    eligible = fields.Integer(dump_only=True)
+    answered = fields.Integer(dump_only=True)
+    rate = fields.Float(dump_only=True, allow_none=True)
+
+
+class EvaluationCampaignCreateSchema(BaseSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    shape = fields.String(required=True, validate=validate.OneOf(SHAPES))
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+
+
+class EvaluationCampaignSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    shape = fields.String(dump_only=True)
+    shape_label = fields.String(dump_only=True)
+    state = fields.String(dump_only=True)
+    opens_on = fields.Date(dump_only=True)
+    closes_on = fields.Date(dump_only=True)
+    opened_at = fields.DateTime(dump_only=True, allow_none=True)
+    closed_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class EvaluationCampaignDetailSchema(EvaluationCampaignSchema):
+    dimensions = fields.List(fields.Nested(EvaluationDimensionSchema), dump_only=True)
+    scale_min = fields.Integer(dump_only=True)
+    scale_max = fields.Integer(dump_only=True)
+    participation = fields.Nested(EvaluationParticipationSchema, dump_only=True)
+
+
+class EvaluationFormUpdateSchema(BaseSchema):
+    dimensions = fields.List(
+        fields.Nested(EvaluationDimensionSchema), validate=validate.Length(min=1, max=50)
+    )
+    scale_min = fields.Integer(validate=validate.Range(min=0, max=100))
+    scale_max = fields.Integer(validate=validate.Range(min=0, max=100))
+    opens_on = fields.Date()
+    closes_on = fields.Date()
+
+
+class EvaluationSubjectCreateSchema(BaseSchema):
+    """One of: a committee member's `user_id`, a `representative_id`, a `unit_id`, or a
+    `name` (public satisfaction), as the campaign's kind asks."""
+
+    user_id = fields.Integer(load_default=None, allow_none=True)
+    representative_id = fields.Integer(load_default=None, allow_none=True)
+    unit_id = fields.Integer(load_default=None, allow_none=True)
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class EvaluationSubjectSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    campaign_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    user_id = fields.Integer(dump_only=True, allow_none=True)
+    representative_id = fields.Integer(dump_only=True, allow_none=True)
+    unit_id = fields.Integer(dump_only=True, allow_none=True)
+    report_text = fields.String(dump_only=True, allow_none=True)
+    report_file_id = fields.Integer(dump_only=True, allow_none=True)
+    proposed_grade = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "评议结束后（办公室、党委委员）"}
+    )
+    grade = fields.String(dump_only=True, allow_none=True)
+    grade_reason = fields.String(dump_only=True, allow_none=True)
+    graded_at = fields.DateTime(dump_only=True, allow_none=True)
+    published_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class EvaluationReportSchema(BaseSchema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class EvaluationReportUploadSchema(BaseSchema):
+    """multipart/form-data: the report file (PDF, Word, image); an optional `text` form field is
+    read by the handler."""
+
+    file = Upload(required=True)
+
+
+class EvaluationLinkSchema(BaseSchema):
+    rater_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    token = fields.String(dump_only=True, metadata={"description": "只显示这一次"})
+
+
+class EvaluationRaterSchema(BaseSchema):
+    rater_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    answered = fields.Boolean(dump_only=True)
+
+
+class EvaluationFormSubjectSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    report_text = fields.String(dump_only=True, allow_none=True)
+    report_file_id = fields.Integer(dump_only=True, allow_none=True)
+
+
+class EvaluationFormSchema(BaseSchema):
+    campaign = fields.Nested(EvaluationCampaignSchema, dump_only=True)
+    dimensions = fields.List(fields.Nested(EvaluationDimensionSchema), dump_only=True)
+    scale_min = fields.Integer(dump_only=True)
+    scale_max = fields.Integer(dump_only=True)
+    subjects = fields.List(fields.Nested(EvaluationFormSubjectSchema), dump_only=True)
+    answered = fields.Boolean(dump_only=True)
+
+
+class EvaluationAnswerSchema(BaseSchema):
+    subject_id = fields.Integer(required=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    overall = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GRADES))
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class EvaluationAnswersSchema(BaseSchema):
+    answers = fields.List(fields.Nested(EvaluationAnswerSchema), required=True)
+
+
+class EvaluationCodesCreateSchema(BaseSchema):
+    count = fields.Integer(required=True, validate=validate.Range(min=1, max=500))
+
+
+class EvaluationCodesSchema(BaseSchema):
+    codes = fields.List(fields.String(), dump_only=True, metadata={"description": "只显示这一次"})
+
+
+class EvaluationDimensionResultSchema(BaseSchema):
+    key = fields.String(dump_only=True)
+    label = fields.String(dump_only=True)
+    mean = fields.Float(dump_only=True)
+    distribution = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        dump_only=True,
+        metadata={"description": "分值 → 份数"},
+    )
+
+
+class EvaluationResultSchema(BaseSchema):
+    subject = fields.Nested(EvaluationSubjectSchema, dump_only=True)
+    count = fields.Integer(dump_only=True)
+    shown = fields.Boolean(dump_only=True, metadata={"description": "答卷达到规定份数才显示"})
+    dimensions = fields.List(fields.Nested(EvaluationDimensionResultSchema), dump_only=True)
+    weighted_mean = fields.Float(dump_only=True, allow_none=True)
+    overall = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
+    comments = fields.List(fields.String(), dump_only=True, metadata={"description": "已排序"})
+    proposed_grade = fields.String(dump_only=True, allow_none=True)
+    grade = fields.String(dump_only=True, allow_none=True)
+    grade_reason = fields.String(dump_only=True, allow_none=True)
+
+
+class EvaluationGradeSchema(BaseSchema):
+    grade = fields.String(required=True, validate=validate.OneOf(GRADES))
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class EvaluationPublishSchema(BaseSchema):
+    published = fields.Boolean(required=True)
+
+
+class EvaluationFeedbackSchema(BaseSchema):
+    campaign = fields.Nested(EvaluationCampaignSchema, dump_only=True)
+    result = fields.Nested(EvaluationResultSchema, dump_only=True)

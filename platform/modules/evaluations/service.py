@@ -232,9 +232,8 @@ def update_form(
                     _("第 %(n)d 项：请填写名称（不超过30字）和大于0的权重", n=n)
                 ]
                 break
-            dims.append(
-                {"key": str((raw or {}).get("key") or f"d{n}"), "label": label, "weight": weight}
-            )
+            key = str((raw or {}).get("key") or "") or f"d{uuid.uuid4().hex[:8]}"
+            dims.append({"key": key, "label": label, "weight": weight})
         if not dims and "dimensions" not in errors:
             errors["dimensions"] = [_("至少需要一项评议内容")]
         if len({d["key"] for d in dims}) != len(dims):
@@ -339,8 +338,17 @@ def add_subject(
         if not name or len(name) > 100:
             raise ValidationFailed(errors={"name": [_("请填写测评对象名称")]})
         subject.name = name
+    same = (
+        Subject.user_id == subject.user_id
+        if subject.user_id is not None
+        else Subject.representative_id == subject.representative_id
+        if subject.representative_id is not None
+        else Subject.unit_id == subject.unit_id
+        if subject.unit_id is not None
+        else Subject.name == subject.name
+    )
     duplicate = db.session.scalar(
-        select(Subject.id).where(Subject.campaign_id == campaign.id, Subject.name == subject.name)
+        select(Subject.id).where(Subject.campaign_id == campaign.id, same)
     )
     if duplicate is not None:
         raise ValidationFailed(errors={"name": [_("已是评议对象")]})
@@ -879,6 +887,8 @@ def decide_grade(
         raise ValidationFailed(errors={"grade": [_("请选择优秀、称职或不称职")]})
     if subject.proposed_grade is None:
         raise BelowThreshold(_("答卷不足，没有建议等次，不能确定"))
+    if subject.published_at is not None:
+        raise Conflict(_("结果已公开，请先取消公开再改等次"))
     text = str(reason or "").strip() or None
     if value != subject.proposed_grade and not text:
         raise ValidationFailed(errors={"reason": [_("改变建议等次须写明理由")]})

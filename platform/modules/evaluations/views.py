@@ -1,18 +1,713 @@
-"""Pages of the evaluations module (/t/<slug>/evaluations) and its public pages."""
+"""Pages of the evaluations module (/t/<slug>/evaluations) and its public pages
+(/p/<slug>/evaluations). Every rule lives in service.py; these pages only call it. A foreign or
+unknown id is a 404 and a step the service refuses a 403 (those errors propagate); rule breaks
+and bad input are flashed and the page is shown again with what was typed (422), nothing
+changed. One-time links and public codes are shown once, on the page that issued them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template_string
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lianxin.casework import deadlines
+from lianxin.casework import service as casework
+from lianxin.db import db
+from lianxin.db.lookup import tenant_get
+from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.models import CampaignState, Grade, Rater, Shape
+from lianxin.people.cards import qr_svg
+from lianxin.people.models import HandlingUnit, Representative
+from lianxin.storage.service import FileTooLarge
+from lianxin.web.scope import current_actor, current_township
 
 pages = Blueprint("evaluations", __name__, template_folder="templates")
 public = Blueprint("evaluations_public", __name__, template_folder="templates")
 
+STATE_LABELS = {
+    CampaignState.DRAFT: "准备中",
+    CampaignState.OPEN: "评议进行中",
+    CampaignState.CLOSED: "已结束",
+}
+GRADES = [g.value for g in Grade]
+STEP_ERRORS = (ValidationFailed, Conflict, FileTooLarge)
 
-@pages.get("/", endpoint="index")
+
+def _label(labels: dict[Any, Any], value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        return str(labels[value])
+    except KeyError:
+        return str(value)
+
+
+@pages.context_processor
+@public.context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "shape_label": lambda s: _label(service.SHAPE_LABELS, s),
+        "state_label": lambda s: _label(STATE_LABELS, s),
+        "grade_label": lambda g: _label(service.GRADE_LABELS, g),
+        "GRADES": GRADES,
+        "SHAPES": service.shapes(),
+        "percent": lambda rate: "—" if rate is None else f"{rate * 100:.0f}%",
+        "k_answers": lambda: int(service.settings(current_township().id)["min_answers"]),
+    }
+
+
+def _ctx() -> tuple[Any, Any]:
+    return current_actor(), current_township()
+
+
+def _flash(exc: DomainError) -> None:
+    """The service's message once, with any field message it does not already say."""
+    details = [
+        m for messages in exc.errors.values() for m in messages if str(m) not in str(exc.message)
+    ]
+    flash(" ".join([str(exc.message), "；".join(str(d) for d in details)]).strip(), "error")
+
+
+def _private(response: Any) -> Any:
+    """Pages that carry a one-time link or code: never cached, never sent on as a referrer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _public_base() -> str:
+    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+
+
+def _link_url(township: Any, token: str) -> str:
+    path = url_for("evaluations_public.answer", township_slug=township.slug, token=token)
+    return _public_base() + path
+
+
+def _code_url(township: Any, campaign_id: int, code: str | None = None) -> str:
+    path = url_for(
+        "evaluations_public.public_answer",
+        township_slug=township.slug,
+        campaign_id=campaign_id,
+        **({"code": code} if code else {}),
+    )
+    return _public_base() + path
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The coming evaluation season: 1 December to 15 January (the current one until then)."""
+    start_year = today.year - 1 if (today.month == 1 and today.day <= 15) else today.year
+    return date(start_year, 12, 1), date(start_year + 1, 1, 15)
+
+
+# --- the list of campaigns -----------------------------------------------------------------------
+
+
+def _render_index(values: dict[str, Any], status: int = 200) -> Any:
+    actor, township = _ctx()
+    campaigns = service.list_campaigns(actor, township)
+    rep = casework.representative_of(actor, township)
+    mine = []
+    if rep is not None:
+        for c in campaigns:
+            if c.state == CampaignState.DRAFT:
+                continue
+            rater = service.rater_of(actor, township, c)
+            if rater is not None:
+                mine.append((c, service.answered(township, c, rater)))
+    is_office = service.is_office(actor, township)
+    if not values and is_office:
+        opens, closes = default_period(deadlines.shanghai_today())
+        values = {"opens_on": opens.isoformat(), "closes_on": closes.isoformat()}
+    return render_template(
+        "evaluations/index.html",
+        campaigns=campaigns,
+        figures={c.id: service.campaign_participation(c) for c in campaigns},
+        mine=mine,
+        has_feedback=bool(service.my_feedback(actor, township)),
+        is_office=is_office,
+        can_read=is_office or service.is_committee(actor, township),
+        values=values,
+    ), status
+
+
+@pages.route("/", methods=["GET", "POST"], endpoint="index")
 def index():
-    return render_template_string("")
+    actor, township = _ctx()
+    if request.method == "GET":
+        return _render_index({})
+    values = {
+        n: request.form.get(n, "").strip() for n in ("title", "shape", "opens_on", "closes_on")
+    }
+    try:
+        made = service.create_campaign(actor, township, values)
+    except STEP_ERRORS as exc:
+        db.session.rollback()
+        _flash(exc)
+        return _render_index(values, 422)
+    flash(_("已创建评议活动"), "success")
+    return redirect(url_for("evaluations.campaign", campaign_id=made.id))
+
+
+# --- one campaign --------------------------------------------------------------------------------
+
+
+def _is_self(actor: Any, rep: Any, subject: Any) -> bool:
+    if subject.user_id is not None:
+        return subject.user_id == actor.user_id
+    return rep is not None and subject.representative_id == rep.id
+
+
+def _render_campaign(
+    campaign_id: int,
+    *,
+    failed: str | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+    links: list[Any] | None = None,
+    codes: list[str] | None = None,
+) -> Any:
+    actor, township = _ctx()
+    campaign = service.get_campaign(actor, township, campaign_id)
+    is_office = service.is_office(actor, township)
+    is_committee = service.is_committee(actor, township)
+    rep = casework.representative_of(actor, township)
+    subjects = service.subjects(actor, township, campaign_id)
+    draft = campaign.state == CampaignState.DRAFT
+    rater = service.rater_of(actor, township, campaign)
+    choices: dict[str, Any] = {}
+    if is_office and draft:
+        taken = {s.name for s in subjects}
+        if campaign.shape == Shape.COMMITTEE:
+            choices["users"] = [
+                u
+                for u in service.committee_users(actor, township)
+                if (u.display_name or u.username) not in taken
+            ]
+        elif campaign.shape == Shape.DUTY:
+            choices["reps"] = [
+                r
+                for r in db.session.scalars(
+                    select(Representative).order_by(Representative.name_pinyin)
+                )
+                if r.in_office and r.name not in taken
+            ]
+        elif campaign.shape == Shape.DEPARTMENTS:
+            choices["units"] = [
+                u
+                for u in db.session.scalars(
+                    select(HandlingUnit)
+                    .where(HandlingUnit.is_active.is_(True))
+                    .order_by(HandlingUnit.name)
+                )
+                if u.name not in taken
+            ]
+    shown_links = [(link.name, _link_url(township, link.token)) for link in links or []]
+    shown_codes = [(code, _code_url(township, campaign.id, code)) for code in codes or []]
+    public_url = _code_url(township, campaign.id) if campaign.shape == Shape.PUBLIC else None
+    response = make_response(
+        render_template(
+            "evaluations/campaign.html",
+            c=campaign,
+            subjects=subjects,
+            editable={
+                s.id
+                for s in subjects
+                if campaign.state != CampaignState.CLOSED and (is_office or _is_self(actor, rep, s))
+            },
+            is_office=is_office,
+            can_read=is_office or is_committee,
+            draft=draft,
+            rater=rater,
+            answered=rater is not None and service.answered(township, campaign, rater),
+            figures=service.campaign_participation(campaign),
+            pending=(
+                service.non_respondents(actor, township, campaign_id)
+                if is_office
+                and campaign.state == CampaignState.OPEN
+                and campaign.shape != Shape.PUBLIC
+                else []
+            ),
+            choices=choices,
+            links=shown_links,
+            codes=shown_codes,
+            code_qr=qr_svg(shown_codes[0][1]) if shown_codes else None,
+            public_url=public_url,
+            public_qr=qr_svg(public_url) if public_url and not draft else None,
+            failed=failed,
+            values=values or {},
+        ),
+        status,
+    )
+    return _private(response) if links or codes else response
+
+
+def _act(campaign_id: int, form: str, fn: Any, *args: Any, ok: str, anchor: str = "", **kw: Any):
+    """Run one step; a rule break or bad input is shown on the campaign page again with what was
+    typed (422) and nothing changes. A refusal (403) or unknown id (404) propagates."""
+    try:
+        fn(*args, **kw)
+    except STEP_ERRORS as exc:
+        db.session.rollback()
+        _flash(exc)
+        return _render_campaign(campaign_id, failed=form, values=request.form.to_dict(), status=422)
+    flash(ok, "success")
+    return redirect(url_for("evaluations.campaign", campaign_id=campaign_id) + anchor)
+
+
+def _subject(campaign_id: int, subject_id: int) -> Any:
+    actor, township = _ctx()
+    subject = service.get_subject(actor, township, subject_id)
+    if subject.campaign_id != campaign_id:
+        raise NotFound(_("未找到该评议对象"))
+    return subject
+
+
+@pages.get("/<int:campaign_id>")
+def campaign(campaign_id: int):
+    return _render_campaign(campaign_id)
+
+
+def _dimension_rows() -> list[dict[str, Any]]:
+    """The dimension rows of the form as typed: blank rows and rows ticked 删除 dropped; a new row
+    gets a key no other row has."""
+    labels = request.form.getlist("label")
+    weights = request.form.getlist("weight")
+    keys = request.form.getlist("key")
+    removed = set(request.form.getlist("remove"))
+    rows: list[dict[str, Any]] = []
+    for n, label in enumerate(labels):
+        key = keys[n] if n < len(keys) else ""
+        weight = weights[n].strip() if n < len(weights) else ""
+        if (key and key in removed) or (not key and not label.strip() and not weight):
+            continue
+        rows.append({"key": key, "label": label.strip(), "weight": weight or "1"})
+    used = {r["key"] for r in rows if r["key"]}
+    n = 1
+    for row in rows:
+        if not row["key"]:
+            while f"d{n}" in used:
+                n += 1
+            row["key"] = f"d{n}"
+            used.add(row["key"])
+    return rows
+
+
+@pages.post("/<int:campaign_id>/form")
+def update_form(campaign_id: int):
+    actor, township = _ctx()
+    data: dict[str, Any] = {
+        n: request.form.get(n, "").strip()
+        for n in ("scale_min", "scale_max", "opens_on", "closes_on")
+        if n in request.form
+    }
+    data["dimensions"] = _dimension_rows()
+    return _act(
+        campaign_id,
+        "form",
+        service.update_form,
+        actor,
+        township,
+        campaign_id,
+        data,
+        ok=_("评议表已保存"),
+        anchor="#form",
+    )
+
+
+@pages.post("/<int:campaign_id>/subjects")
+def add_subject(campaign_id: int):
+    actor, township = _ctx()
+    data = {
+        n: request.form.get(n, "").strip()
+        for n in ("user_id", "representative_id", "unit_id", "name")
+    }
+    if not any(data.values()):
+        service.get_campaign(actor, township, campaign_id)
+        flash(_("请选择或填写评议对象"), "error")
+        return _render_campaign(campaign_id, failed="subject", values=data, status=422)
+    return _act(
+        campaign_id,
+        "subject",
+        service.add_subject,
+        actor,
+        township,
+        campaign_id,
+        data,
+        ok=_("已添加评议对象"),
+        anchor="#subjects",
+    )
+
+
+@pages.post("/<int:campaign_id>/subjects/default")
+def add_default_subjects(campaign_id: int):
+    actor, township = _ctx()
+    try:
+        added = service.add_default_subjects(actor, township, campaign_id)
+    except STEP_ERRORS as exc:
+        db.session.rollback()
+        _flash(exc)
+        return _render_campaign(campaign_id, failed="subject", status=422)
+    flash(_("已添加 %(n)d 个评议对象", n=len(added)), "success")
+    return redirect(url_for("evaluations.campaign", campaign_id=campaign_id) + "#subjects")
+
+
+@pages.post("/<int:campaign_id>/subjects/<int:subject_id>/remove")
+def remove_subject(campaign_id: int, subject_id: int):
+    actor, township = _ctx()
+    _subject(campaign_id, subject_id)
+    return _act(
+        campaign_id,
+        f"remove-{subject_id}",
+        service.remove_subject,
+        actor,
+        township,
+        subject_id,
+        ok=_("已移除评议对象"),
+        anchor="#subjects",
+    )
+
+
+@pages.post("/<int:campaign_id>/subjects/<int:subject_id>/report")
+def set_report(campaign_id: int, subject_id: int):
+    actor, township = _ctx()
+    _subject(campaign_id, subject_id)
+    upload = request.files.get("file")
+    has_file = upload is not None and bool(upload.filename)
+    return _act(
+        campaign_id,
+        f"report-{subject_id}",
+        service.set_report,
+        actor,
+        township,
+        subject_id,
+        request.form.get("text", ""),
+        stream=upload.stream if has_file and upload is not None else None,
+        filename=upload.filename if has_file and upload is not None else None,
+        ok=_("述职报告已保存"),
+        anchor=f"#subject-{subject_id}",
+    )
+
+
+@pages.post("/<int:campaign_id>/open")
+def open_campaign(campaign_id: int):
+    actor, township = _ctx()
+    try:
+        links = service.open_campaign(actor, township, campaign_id)
+    except STEP_ERRORS as exc:
+        db.session.rollback()
+        _flash(exc)
+        return _render_campaign(campaign_id, failed="open", status=422)
+    flash(_("评议已开始，已为 %(n)d 名评议人生成一次性链接", n=len(links)), "success")
+    return _render_campaign(campaign_id, links=links)
+
+
+@pages.post("/<int:campaign_id>/close")
+def close_campaign(campaign_id: int):
+    actor, township = _ctx()
+    return _act(
+        campaign_id,
+        "close",
+        service.close_campaign,
+        actor,
+        township,
+        campaign_id,
+        ok=_("评议已结束，答卷已全部计入"),
+    )
+
+
+@pages.post("/<int:campaign_id>/raters/<int:rater_id>/reissue")
+def reissue_link(campaign_id: int, rater_id: int):
+    actor, township = _ctx()
+    service.get_campaign(actor, township, campaign_id)
+    rater = tenant_get(Rater, township.id, rater_id, _("未找到该评议人"))
+    if rater.campaign_id != campaign_id:
+        raise NotFound(_("未找到该评议人"))
+    link = service.reissue_link(actor, township, rater_id)
+    flash(_("已为 %(name)s 生成新链接，原链接作废", name=link.name), "success")
+    return _render_campaign(campaign_id, links=[link])
+
+
+@pages.post("/<int:campaign_id>/codes")
+def issue_codes(campaign_id: int):
+    actor, township = _ctx()
+    try:
+        codes = service.issue_codes(actor, township, campaign_id, request.form.get("count", ""))
+    except STEP_ERRORS as exc:
+        db.session.rollback()
+        _flash(exc)
+        return _render_campaign(
+            campaign_id, failed="codes", values=request.form.to_dict(), status=422
+        )
+    flash(_("已生成 %(n)d 个测评码", n=len(codes)), "success")
+    return _render_campaign(campaign_id, codes=codes)
+
+
+# --- answering -----------------------------------------------------------------------------------
+
+
+def _answers_from(campaign: Any, subjects: list[Any]) -> dict[int, dict[str, Any]]:
+    form = request.form
+    return {
+        s.id: {
+            "scores": {
+                d["key"]: (form.get(f"s{s.id}-{d['key']}") or "").strip() or None
+                for d in campaign.dimensions
+            },
+            "overall": form.get(f"s{s.id}-overall") or None,
+            "comment": form.get(f"s{s.id}-comment", ""),
+        }
+        for s in subjects
+    }
+
+
+def _field_errors(exc: DomainError) -> dict[str, str]:
+    """The service's '<subject id>.<field>' errors as the names of the form's fields."""
+    return {
+        f"s{k.replace('.', '-', 1)}": "；".join(str(m) for m in v) for k, v in exc.errors.items()
+    }
+
+
+def _render_answer(
+    campaign: Any,
+    subjects: list[Any],
+    action: str,
+    *,
+    state: str = "form",
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    public_page: bool = False,
+    code: str = "",
+    status: int = 200,
+) -> Any:
+    return _private(
+        make_response(
+            render_template(
+                "evaluations/answer.html",
+                c=campaign,
+                subjects=subjects,
+                action=action,
+                state=state,
+                values=values or {},
+                errors=errors or {},
+                public_page=public_page,
+                code=code,
+                scale=list(range(campaign.scale_min, campaign.scale_max + 1)),
+            ),
+            status,
+        )
+    )
+
+
+def _answer_step(
+    campaign: Any, subjects: list[Any], action: str, submit: Any, **render: Any
+) -> Any:
+    """POST of an answer form: the thank-you page, or the form again with what was typed."""
+    data = _answers_from(campaign, subjects)
+    try:
+        submit(data)
+    except service.AlreadyAnswered as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render_answer(campaign, subjects, action, state="answered", status=422, **render)
+    except STEP_ERRORS as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return _render_answer(
+            campaign,
+            subjects,
+            action,
+            values=request.form.to_dict(),
+            errors=_field_errors(exc),
+            status=422,
+            **render,
+        )
+    return _render_answer(campaign, subjects, action, state="done", **render)
+
+
+def _state_of(campaign: Any, answered: bool) -> str:
+    if answered:
+        return "answered"
+    if campaign.state != CampaignState.OPEN:
+        return "closed"
+    return "form"
+
+
+@pages.route("/<int:campaign_id>/answer", methods=["GET", "POST"])
+def answer(campaign_id: int):
+    actor, township = _ctx()
+    campaign = service.get_campaign(actor, township, campaign_id)
+    rater = service.rater_of(actor, township, campaign)
+    if rater is None:
+        raise PermissionDenied(_("您不在本次评议的评议人之列"))
+    subjects = service.form_subjects(township, campaign, rater)
+    action = url_for("evaluations.answer", campaign_id=campaign_id)
+    if request.method == "GET":
+        state = _state_of(campaign, service.answered(township, campaign, rater))
+        return _render_answer(campaign, subjects, action, state=state)
+    return _answer_step(
+        campaign,
+        subjects,
+        action,
+        lambda data: service.submit_by_account(actor, township, campaign_id, data),
+    )
+
+
+# --- results, grades, publication ----------------------------------------------------------------
+
+
+def _render_results(
+    campaign_id: int,
+    *,
+    failed: str | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Any:
+    actor, township = _ctx()
+    campaign = service.get_campaign(actor, township, campaign_id)
+    rows = service.results(actor, township, campaign_id)
+    return render_template(
+        "evaluations/results.html",
+        c=campaign,
+        rows=rows,
+        scale=list(range(campaign.scale_min, campaign.scale_max + 1)),
+        is_office=service.is_office(actor, township),
+        failed=failed,
+        values=values or {},
+    ), status
+
+
+@pages.get("/<int:campaign_id>/results")
+def results(campaign_id: int):
+    return _render_results(campaign_id)
+
+
+def _results_step(campaign_id: int, form: str, fn: Any, *args: Any, ok: str, anchor: str) -> Any:
+    try:
+        fn(*args)
+    except STEP_ERRORS as exc:
+        db.session.rollback()
+        _flash(exc)
+        return _render_results(campaign_id, failed=form, values=request.form.to_dict(), status=422)
+    flash(ok, "success")
+    return redirect(url_for("evaluations.results", campaign_id=campaign_id) + anchor)
+
+
+@pages.post("/<int:campaign_id>/subjects/<int:subject_id>/grade")
+def decide_grade(campaign_id: int, subject_id: int):
+    actor, township = _ctx()
+    _subject(campaign_id, subject_id)
+    return _results_step(
+        campaign_id,
+        f"grade-{subject_id}",
+        service.decide_grade,
+        actor,
+        township,
+        subject_id,
+        request.form.get("grade", ""),
+        request.form.get("reason", ""),
+        ok=_("等次已确定"),
+        anchor=f"#result-{subject_id}",
+    )
+
+
+@pages.post("/<int:campaign_id>/subjects/<int:subject_id>/publish")
+def publish(campaign_id: int, subject_id: int):
+    actor, township = _ctx()
+    _subject(campaign_id, subject_id)
+    published = request.form.get("published") == "1"
+    return _results_step(
+        campaign_id,
+        f"publish-{subject_id}",
+        service.set_published,
+        actor,
+        township,
+        subject_id,
+        published,
+        ok=_("已公开") if published else _("已取消公开"),
+        anchor=f"#result-{subject_id}",
+    )
+
+
+@pages.get("/<int:campaign_id>/results.xlsx")
+def export(campaign_id: int):
+    actor, township = _ctx()
+    campaign = service.get_campaign(actor, township, campaign_id)
+    body = service.export_xlsx(actor, township, campaign_id)
+    response = make_response(body)
+    response.mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    from urllib.parse import quote
+
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(campaign.title + '评议结果.xlsx')}"
+    )
+    return response
+
+
+@pages.get("/feedback")
+def feedback():
+    actor, township = _ctx()
+    return render_template("evaluations/feedback.html", rows=service.my_feedback(actor, township))
+
+
+# --- public --------------------------------------------------------------------------------------
 
 
 @public.get("/", endpoint="index")
 def public_index():
-    return render_template_string("")
+    return render_template(
+        "evaluations/public_index.html",
+        public_page=True,
+        rows=service.public_results(current_township()),
+    )
+
+
+@public.route("/answer/<token>", methods=["GET", "POST"], endpoint="answer")
+def link_answer(token: str):
+    township = current_township()
+    campaign, rater = service.rater_by_link(township, token)
+    subjects = service.form_subjects(township, campaign, rater)
+    action = url_for("evaluations_public.answer", token=token)
+    if request.method == "GET" or not township.is_active:
+        state = _state_of(campaign, service.answered(township, campaign, rater))
+        return _render_answer(campaign, subjects, action, state=state, public_page=True)
+    return _answer_step(
+        campaign,
+        subjects,
+        action,
+        lambda data: service.submit_by_link(township, token, data),
+        public_page=True,
+    )
+
+
+@public.route("/<int:campaign_id>/public", methods=["GET", "POST"])
+def public_answer(campaign_id: int):
+    township = current_township()
+    campaign = service.public_campaign(township, campaign_id)
+    subjects = service.form_subjects(township, campaign, None)
+    code = (request.values.get("code") or "").strip()
+    action = url_for("evaluations_public.public_answer", campaign_id=campaign_id)
+    if request.method == "GET" or not township.is_active:
+        state = "form" if campaign.state == CampaignState.OPEN else "closed"
+        return _render_answer(campaign, subjects, action, state=state, public_page=True, code=code)
+    return _answer_step(
+        campaign,
+        subjects,
+        action,
+        lambda data: service.submit_public(township, campaign_id, code, data),
+        public_page=True,
+        code=code,
+    )
