@@ -266,3 +266,22 @@ def test_after_30_raters_no_row_or_order_links_an_answer_to_a_rater(clock, cast,
         assert not answer_xmins & receipt_xmins
     assert service.campaign_participation(campaign).answered == 30
     assert campaign.state == CampaignState.CLOSED
+
+
+def test_a_handled_case_gets_one_public_code(clock, cast, tctx, office):
+    from lianxin.casework import service as casework
+
+    campaign = _campaign(cast, tctx, office, shape="public")
+    service.add_default_subjects(office, tctx, campaign.id)
+    service.open_campaign(office, tctx, campaign.id)
+    new = casework.register(
+        office,
+        tctx,
+        {"title": "路灯", "body": "不亮", "channel": "phone", "raiser_phone": "13900139000"},
+    )
+    code = service.code_for_case(office, tctx, campaign.id, new.case.id)
+    with pytest.raises(Conflict):
+        service.code_for_case(office, tctx, campaign.id, new.case.id)
+    subjects = service.subjects(office, tctx, campaign.id)
+    service.submit_public(tctx, campaign.id, code, _answers(campaign, subjects))
+    assert service.participation(office, tctx, campaign.id).answered == 1
