@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import flash
 from flask_wtf import FlaskForm
 
@@ -23,6 +26,22 @@ def apply_errors(form: FlaskForm, exc: DomainError) -> None:
 
 
 def flash_error(exc: DomainError) -> None:
-    """A service's error as one message on top of the page, field messages included."""
-    details = "；".join(m for messages in exc.errors.values() for m in messages)
-    flash(f"{exc.message} {details}".strip(), "error")
+    """A service's error as one message on top of the page, with each field message it does not
+    already say."""
+    details = [
+        str(m)
+        for messages in exc.errors.values()
+        for m in messages
+        if str(m) not in str(exc.message)
+    ]
+    flash(f"{exc.message} {'；'.join(details)}".strip(), "error")
+
+
+def label(labels: Mapping[Any, Any], value: Any) -> str:
+    """The Chinese label of a stored value ("" for none; the value itself when unknown)."""
+    if value is None:
+        return ""
+    try:
+        return str(labels[value])
+    except KeyError:
+        return str(value)

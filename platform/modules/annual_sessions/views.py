@@ -26,7 +26,7 @@ from lianxin.auth.models import Membership, User
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
-from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.annual_sessions import service
 from lianxin.modules.annual_sessions.models import (
     AttendanceStatus,
@@ -42,6 +42,7 @@ from lianxin.modules.annual_sessions.models import (
 )
 from lianxin.people.cards import qr_svg
 from lianxin.people.models import GroupMembership, GroupRole, RepresentativeGroup
+from lianxin.web.forms import flash_error, label
 from lianxin.web.scope import current_actor, current_township
 
 pages = Blueprint("annual_sessions", __name__, template_folder="templates")
@@ -89,28 +90,19 @@ TALLY_LABELS = {
 }
 
 
-def _label(labels: dict[Any, Any], value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        return str(labels[value])
-    except KeyError:
-        return str(value)
-
-
 @pages.context_processor
 @public.context_processor
 def _helpers() -> dict[str, Any]:
     return {
-        "session_state_label": lambda s: _label(SESSION_STATE_LABELS, s),
-        "item_kind_label": lambda k: _label(ITEM_KIND_LABELS, k),
-        "proposer_label": lambda p: _label(PROPOSER_LABELS, p),
-        "item_status_label": lambda s: _label(ITEM_STATUS_LABELS, s),
-        "attendance_label": lambda s: _label(ATTENDANCE_LABELS, s),
-        "method_label": lambda m: _label(METHOD_LABELS, m),
-        "channel_label": lambda c: _label(CHANNEL_LABELS, c),
-        "choice_label": lambda c: _label(CHOICE_LABELS, c),
-        "tally_label": lambda t: _label(TALLY_LABELS, t),
+        "session_state_label": lambda s: label(SESSION_STATE_LABELS, s),
+        "item_kind_label": lambda k: label(ITEM_KIND_LABELS, k),
+        "proposer_label": lambda p: label(PROPOSER_LABELS, p),
+        "item_status_label": lambda s: label(ITEM_STATUS_LABELS, s),
+        "attendance_label": lambda s: label(ATTENDANCE_LABELS, s),
+        "method_label": lambda m: label(METHOD_LABELS, m),
+        "channel_label": lambda c: label(CHANNEL_LABELS, c),
+        "choice_label": lambda c: label(CHOICE_LABELS, c),
+        "tally_label": lambda t: label(TALLY_LABELS, t),
         "ITEM_KIND_LABELS": ITEM_KIND_LABELS,
         "METHOD_LABELS": METHOD_LABELS,
         "CHANNEL_LABELS": CHANNEL_LABELS,
@@ -121,14 +113,6 @@ def _helpers() -> dict[str, Any]:
 
 def _ctx() -> tuple[Any, Any]:
     return current_actor(), current_township()
-
-
-def _flash(exc: DomainError) -> None:
-    """The service's message once, with any field message it does not already say."""
-    details = [
-        m for messages in exc.errors.values() for m in messages if str(m) not in str(exc.message)
-    ]
-    flash(" ".join([str(exc.message), "；".join(str(d) for d in details)]).strip(), "error")
 
 
 def _led_groups(rep: Any) -> list[RepresentativeGroup]:
@@ -200,7 +184,7 @@ def index():
         made = service.create_session(actor, township, values)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_index(values, 422)
     flash(_("已创建会议"), "success")
     return redirect(url_for("annual_sessions.session", session_id=made.id))
@@ -306,7 +290,7 @@ def _act(session_id: int, form: str, fn: Any, *args: Any, ok: str, anchor: str =
         fn(*args, **kw)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_session(session_id, failed=form, values=request.form.to_dict(), status=422)
     flash(ok, "success")
     return redirect(url_for("annual_sessions.session", session_id=session_id) + anchor)
@@ -523,7 +507,7 @@ def _attendance_step(session_id: int, fn: Any, *args: Any, ok: str, **kw: Any) -
         fn(*args, **kw)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
     else:
         flash(ok, "success")
     return redirect(url_for("annual_sessions.attendance", session_id=session_id))
@@ -572,7 +556,7 @@ def checkin(session_id: int, token: str):
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
         if exc.code != "already_checked_in":
-            _flash(exc)
+            flash_error(exc)
             return render_template(
                 "annual_sessions/checkin.html", s=session, token=token, done=False
             ), 422
@@ -711,7 +695,7 @@ def ballot(session_id: int, vote_id: int):
         cast(actor, township, vote_id, data)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_ballot(session_id, vote_id, values=data, status=422)
     flash(_("投票成功"), "success")
     return redirect(url_for("annual_sessions.ballot", session_id=session_id, vote_id=vote_id))

@@ -32,6 +32,7 @@ from lianxin.modules.evaluations.models import CampaignState, Grade, Rater, Shap
 from lianxin.people.cards import qr_svg
 from lianxin.people.models import HandlingUnit, Representative
 from lianxin.storage.service import FileTooLarge
+from lianxin.web.forms import flash_error, label
 from lianxin.web.scope import current_actor, current_township
 
 pages = Blueprint("evaluations", __name__, template_folder="templates")
@@ -46,22 +47,13 @@ GRADES = [g.value for g in Grade]
 STEP_ERRORS = (ValidationFailed, Conflict, FileTooLarge)
 
 
-def _label(labels: dict[Any, Any], value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        return str(labels[value])
-    except KeyError:
-        return str(value)
-
-
 @pages.context_processor
 @public.context_processor
 def _helpers() -> dict[str, Any]:
     return {
-        "shape_label": lambda s: _label(service.SHAPE_LABELS, s),
-        "state_label": lambda s: _label(STATE_LABELS, s),
-        "grade_label": lambda g: _label(service.GRADE_LABELS, g),
+        "shape_label": lambda s: label(service.SHAPE_LABELS, s),
+        "state_label": lambda s: label(STATE_LABELS, s),
+        "grade_label": lambda g: label(service.GRADE_LABELS, g),
         "GRADES": GRADES,
         "SHAPES": service.shapes(),
         "percent": lambda rate: "—" if rate is None else f"{rate * 100:.0f}%",
@@ -71,14 +63,6 @@ def _helpers() -> dict[str, Any]:
 
 def _ctx() -> tuple[Any, Any]:
     return current_actor(), current_township()
-
-
-def _flash(exc: DomainError) -> None:
-    """The service's message once, with any field message it does not already say."""
-    details = [
-        m for messages in exc.errors.values() for m in messages if str(m) not in str(exc.message)
-    ]
-    flash(" ".join([str(exc.message), "；".join(str(d) for d in details)]).strip(), "error")
 
 
 def _private(response: Any) -> Any:
@@ -156,7 +140,7 @@ def index():
         made = service.create_campaign(actor, township, values)
     except STEP_ERRORS as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_index(values, 422)
     flash(_("已创建评议活动"), "success")
     return redirect(url_for("evaluations.campaign", campaign_id=made.id))
@@ -262,7 +246,7 @@ def _act(campaign_id: int, form: str, fn: Any, *args: Any, ok: str, anchor: str 
         fn(*args, **kw)
     except STEP_ERRORS as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_campaign(campaign_id, failed=form, values=request.form.to_dict(), status=422)
     flash(ok, "success")
     return redirect(url_for("evaluations.campaign", campaign_id=campaign_id) + anchor)
@@ -282,27 +266,19 @@ def campaign(campaign_id: int):
 
 
 def _dimension_rows() -> list[dict[str, Any]]:
-    """The dimension rows of the form as typed: blank rows and rows ticked 删除 dropped; a new row
-    gets a key no other row has."""
+    """The dimension rows of the form as typed: blank rows and rows ticked 删除 dropped."""
     labels = request.form.getlist("label")
     weights = request.form.getlist("weight")
     keys = request.form.getlist("key")
     removed = set(request.form.getlist("remove"))
     rows: list[dict[str, Any]] = []
-    for n, label in enumerate(labels):
+    for n, text in enumerate(labels):
         key = keys[n] if n < len(keys) else ""
         weight = weights[n].strip() if n < len(weights) else ""
-        if (key and key in removed) or (not key and not label.strip() and not weight):
+        if (key and key in removed) or (not key and not text.strip() and not weight):
             continue
-        rows.append({"key": key, "label": label.strip(), "weight": weight or "1"})
-    used = {r["key"] for r in rows if r["key"]}
-    n = 1
-    for row in rows:
-        if not row["key"]:
-            while f"d{n}" in used:
-                n += 1
-            row["key"] = f"d{n}"
-            used.add(row["key"])
+        # A new row has no key: the service gives it one no other row has.
+        rows.append({"key": key, "label": text.strip(), "weight": weight or "1"})
     return rows
 
 
@@ -359,7 +335,7 @@ def add_default_subjects(campaign_id: int):
         added = service.add_default_subjects(actor, township, campaign_id)
     except STEP_ERRORS as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_campaign(campaign_id, failed="subject", status=422)
     flash(_("已添加 %(n)d 个评议对象", n=len(added)), "success")
     return redirect(url_for("evaluations.campaign", campaign_id=campaign_id) + "#subjects")
@@ -409,7 +385,7 @@ def open_campaign(campaign_id: int):
         links = service.open_campaign(actor, township, campaign_id)
     except STEP_ERRORS as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_campaign(campaign_id, failed="open", status=422)
     flash(_("评议已开始，已为 %(n)d 名评议人生成一次性链接", n=len(links)), "success")
     return _render_campaign(campaign_id, links=links)
@@ -448,7 +424,7 @@ def issue_codes(campaign_id: int):
         codes = service.issue_codes(actor, township, campaign_id, request.form.get("count", ""))
     except STEP_ERRORS as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_campaign(
             campaign_id, failed="codes", values=request.form.to_dict(), status=422
         )
@@ -600,7 +576,7 @@ def _results_step(campaign_id: int, form: str, fn: Any, *args: Any, ok: str, anc
         fn(*args)
     except STEP_ERRORS as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_results(campaign_id, failed=form, values=request.form.to_dict(), status=422)
     flash(ok, "success")
     return redirect(url_for("evaluations.results", campaign_id=campaign_id) + anchor)

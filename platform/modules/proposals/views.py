@@ -27,6 +27,7 @@ from lianxin.modules.proposals.models import (
 )
 from lianxin.modules.proposals.states import KIND_LABELS, STATE_LABELS, allowed
 from lianxin.people.models import HandlingUnit, RepresentativeGroup
+from lianxin.web.forms import flash_error, label
 from lianxin.web.scope import current_actor, current_township
 
 pages = Blueprint("proposals", __name__, template_folder="templates")
@@ -81,27 +82,18 @@ ACTION_LABELS = {
 }
 
 
-def _label(labels: dict[Any, Any], value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        return str(labels[value])
-    except KeyError:
-        return str(value)
-
-
 @pages.context_processor
 @public.context_processor
 def _helpers() -> dict[str, Any]:
     return {
-        "state_label": lambda s: _label(STATE_LABELS, s),
-        "kind_label": lambda k: _label(KIND_LABELS, k),
-        "rating_label": lambda r: _label(service.RATING_LABELS, r),
-        "signature_label": lambda s: _label(SIGNATURE_LABELS, s),
-        "extension_label": lambda s: _label(EXTENSION_LABELS, s),
-        "assignment_label": lambda s: _label(ASSIGNMENT_LABELS, s),
-        "complexity_label": lambda c: _label(COMPLEXITY_LABELS, c),
-        "action_label": lambda a: _label(ACTION_LABELS, a),
+        "state_label": lambda s: label(STATE_LABELS, s),
+        "kind_label": lambda k: label(KIND_LABELS, k),
+        "rating_label": lambda r: label(service.RATING_LABELS, r),
+        "signature_label": lambda s: label(SIGNATURE_LABELS, s),
+        "extension_label": lambda s: label(EXTENSION_LABELS, s),
+        "assignment_label": lambda s: label(ASSIGNMENT_LABELS, s),
+        "complexity_label": lambda c: label(COMPLEXITY_LABELS, c),
+        "action_label": lambda a: label(ACTION_LABELS, a),
         "author_name": service.author_name,
         "lead_unit_name": service.lead_unit_name,
         "STATE_LABELS": STATE_LABELS,
@@ -111,14 +103,6 @@ def _helpers() -> dict[str, Any]:
 
 def _ctx() -> tuple[Any, Any]:
     return current_actor(), current_township()
-
-
-def _flash(exc: DomainError) -> None:
-    """The service's message once, with any field message it does not already say."""
-    details = [
-        m for messages in exc.errors.values() for m in messages if str(m) != str(exc.message)
-    ]
-    flash(" ".join([str(exc.message), "；".join(str(d) for d in details)]).strip(), "error")
 
 
 def _checked(name: str) -> bool:
@@ -188,7 +172,7 @@ def new():
         made = service.create_draft(actor, township, values)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_new(values, 422)
     flash(_("草稿已保存"), "success")
     return redirect(url_for("proposals.detail", proposal_id=made.id))
@@ -202,7 +186,7 @@ def from_case(case_id: int):
         made = service.draft_from_case(actor, township, case_id, kind)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return redirect(url_for("proposals.index"))
     flash(_("已根据诉求生成草稿，请修改后邀请联名"), "success")
     return redirect(url_for("proposals.detail", proposal_id=made.id))
@@ -316,7 +300,7 @@ def _act(proposal_id: int, form: str, fn: Any, *args: Any, ok: str, **kwargs: An
         fn(*args, **kwargs)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_detail(proposal_id, failed=form, values=request.form.to_dict(), status=422)
     flash(ok, "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal_id))
@@ -399,7 +383,7 @@ def attach(proposal_id: int):
             if exc.status in (403, 404):
                 raise
             db.session.rollback()
-            _flash(exc)
+            flash_error(exc)
     return redirect(url_for("proposals.detail", proposal_id=proposal_id) + "#files")
 
 
@@ -678,7 +662,7 @@ def windows():
         service.add_window(actor, township, values)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
         return _render_windows(values, 422)
     flash(_("已添加征集活动"), "success")
     return redirect(url_for("proposals.windows"))
@@ -691,7 +675,7 @@ def delete_window(window_id: int):
         service.delete_window(actor, township, window_id)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
-        _flash(exc)
+        flash_error(exc)
     else:
         flash(_("已删除征集活动"), "success")
     return redirect(url_for("proposals.windows"))
