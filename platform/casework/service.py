@@ -219,6 +219,11 @@ class NewCase:
     tracking_code: str
 
 
+# Besides the office and representatives, the people of the liaison chain (三联) write down what
+# they were told: committee members and branch liaisons.
+RECORDING_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.BRANCH_LIAISON})
+
+
 def register(actor: Actor | None, township: Township, data: dict[str, Any]) -> NewCase:
     """Record a case. `actor` None means the person submitted it themselves (public web form).
 
@@ -226,7 +231,9 @@ def register(actor: Actor | None, township: Township, data: dict[str, Any]) -> N
     as such. The reply clock starts now.
     """
     if actor is not None and not (
-        is_office(actor, township) or representative_of(actor, township) is not None
+        is_office(actor, township)
+        or representative_of(actor, township) is not None
+        or actor.roles_in_township(township.id) & RECORDING_ROLES
     ):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}

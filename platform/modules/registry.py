@@ -27,6 +27,7 @@ FIRST_PARTY: tuple[str, ...] = (
     "lianxin.modules.proposals.module",
     "lianxin.modules.annual_sessions.module",
     "lianxin.modules.evaluations.module",
+    "lianxin.modules.liaison.module",
 )
 
 

@@ -1,0 +1,366 @@
+"""REST API of the liaison-chain module (三联), mounted at /api/v1/t/<slug>/liaison.
+
+Every rule lives in the service; the handlers turn its views into plain dicts for the schemas.
+A contact or meeting sent again with the same `client_key` answers 200 with the stored record
+and `duplicate: true` instead of 201, so a phone that retries stores it once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from lianxin.api.base import Blueprint as ApiBlueprint
+from lianxin.casework.models import Case
+from lianxin.modules.liaison import service
+from lianxin.modules.liaison.schemas import (
+    BranchPartSchema,
+    BranchReviewInSchema,
+    CaseBriefSchema,
+    CaseInSchema,
+    ComplianceSchema,
+    ContactInSchema,
+    ContactQuerySchema,
+    ContactSchema,
+    FiguresSchema,
+    LinkQuerySchema,
+    LinkSchema,
+    MeetingInSchema,
+    MeetingSchema,
+    PeriodQuerySchema,
+    ReportInSchema,
+    ReportQuerySchema,
+    ReportSchema,
+    SuggestResultSchema,
+    SuggestSchema,
+)
+from lianxin.web.scope import current_actor, current_township
+
+api = ApiBlueprint("liaison_api", __name__, description="三联工作（联系安排、联系记录、季度履职）")
+
+
+def _ctx() -> tuple[Any, Any]:
+    return current_actor(), current_township()
+
+
+def person_out(person: service.Person) -> dict[str, Any]:
+    return {"kind": person.kind, "id": person.id, "name": person.name}
+
+
+def link_out(view: service.LinkView) -> dict[str, Any]:
+    link = view.link
+    return {
+        "id": link.id,
+        "year": link.year,
+        "level": link.level,
+        "upper": person_out(view.upper),
+        "lower": person_out(view.lower),
+        "branch_id": link.branch_id,
+        "suggested": link.suggested,
+        "started_on": link.started_on,
+        "ended_on": link.ended_on,
+        "contacts": view.contacts,
+    }
+
+
+def case_out(case: Case, codes: dict[int, str] | None = None) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "title": case.title,
+        "state": case.state,
+        "state_label": service.state_label(case.state),
+        "tracking_code": (codes or {}).get(case.id),
+    }
+
+
+def contact_out(view: service.ContactView) -> dict[str, Any]:
+    contact = view.contact
+    return {
+        "id": contact.id,
+        "link_id": contact.link_id,
+        "level": view.link.link.level,
+        "upper": person_out(view.link.upper),
+        "lower": person_out(view.link.lower),
+        "contacted_on": contact.contacted_on,
+        "method": contact.method,
+        "summary": contact.summary,
+        "recorded_by_id": contact.recorded_by_id,
+        "created_at": contact.created_at,
+        "cases": [case_out(c, view.tracking_codes) for c in view.cases],
+        "duplicate": view.duplicate,
+    }
+
+
+def meeting_out(view: service.MeetingView) -> dict[str, Any]:
+    meeting = view.meeting
+    return {
+        "id": meeting.id,
+        "committee_user_id": meeting.committee_user_id,
+        "committee_name": view.committee.display_name,
+        "held_on": meeting.held_on,
+        "place": meeting.place,
+        "summary": meeting.summary,
+        "attendees": [person_out(service.person_of(r)) for r in view.attendees],
+        "cases": [case_out(c, view.tracking_codes) for c in view.cases],
+        "duplicate": view.duplicate,
+    }
+
+
+def part_out(part: service.BranchPart, year: int) -> dict[str, Any]:
+    return {
+        "year": year,
+        "branch_id": part.branch.id,
+        "branch_name": part.branch.name,
+        "links": part.links,
+        "short": part.short,
+        "confirmed": part.confirmed,
+        "confirmed_at": part.review.confirmed_at if part.review else None,
+        "confirmed_links": part.review.links if part.review else None,
+        "note": part.review.note if part.review else None,
+    }
+
+
+def compliance_out(result: service.Compliance) -> dict[str, Any]:
+    q = result.quarter
+    return {
+        "year": q.year,
+        "quarter": q.number,
+        "starts_on": q.starts_on,
+        "ends_on": q.ends_on,
+        "links_due": result.links_due,
+        "links_kept": result.links_kept,
+        "kept_share": result.kept_share,
+        "reports_due": result.reports_due,
+        "reports_in": result.reports_in,
+        "meetings_due": result.meetings_due,
+        "meetings_held": result.meetings_held,
+        "people": [p.as_dict() for p in result.people],
+        "branches": [b.as_dict() for b in result.branches],
+        "behind": [p.as_dict() for p in result.behind],
+    }
+
+
+def _this_year() -> int:
+    return service._today().year
+
+
+# --- links ---------------------------------------------------------------------------------------
+
+
+@api.route("/links")
+class Links(MethodView):
+    @api.arguments(LinkQuerySchema, location="query")
+    @api.response(200, LinkSchema(many=True))
+    def get(self, args):
+        """A year's pairs of the chain that you may see (mine=true: those you record on)"""
+        views = service.list_links(
+            *_ctx(),
+            args.get("year") or _this_year(),
+            level=args.get("level"),
+            branch_id=args.get("branch_id"),
+            mine=args["mine"],
+        )
+        return [link_out(v) for v in views]
+
+    @api.arguments(LinkSchema)
+    @api.response(201, LinkSchema)
+    def post(self, data):
+        """Pair two people for a year (liaison office); 409 already_linked when the lower end is
+        kept in touch with by someone else at this level this year"""
+        return link_out(service.add_link(*_ctx(), data))
+
+
+@api.route("/links/<int:link_id>")
+class LinkById(MethodView):
+    @api.response(200, LinkSchema)
+    def get(self, link_id: int):
+        """One pair"""
+        return link_out(service.get_link(*_ctx(), link_id))
+
+    @api.response(204)
+    def delete(self, link_id: int):
+        """Take a pair off the chain (ended if it has contacts, else deleted)"""
+        service.remove_link(*_ctx(), link_id)
+
+
+@api.route("/links/suggest")
+class Suggest(MethodView):
+    @api.arguments(SuggestSchema)
+    @api.response(200, SuggestResultSchema)
+    def post(self, data):
+        """Suggest pairs up to each level's minimum: last year's first, then the nearest"""
+        result = service.suggest(*_ctx(), data["year"], data["levels"])
+        return {"created": result.created, "short": result.short}
+
+
+@api.route("/branches")
+class BranchParts(MethodView):
+    @api.arguments(PeriodQuerySchema, location="query")
+    @api.response(200, BranchPartSchema(many=True))
+    def get(self, args):
+        """Each branch's part of a year's chain and whether the branch confirmed it"""
+        year = args.get("year") or _this_year()
+        return [part_out(p, year) for p in service.branch_parts(*_ctx(), year)]
+
+
+@api.route("/branches/confirm")
+class ConfirmBranch(MethodView):
+    @api.arguments(BranchReviewInSchema)
+    @api.response(200, BranchPartSchema)
+    def post(self, data):
+        """The branch confirms its part of the year's chain (its liaison, or the office)"""
+        part = service.confirm_branch(*_ctx(), data["year"], data["branch_id"], data["note"])
+        return part_out(part, data["year"])
+
+
+# --- contacts ------------------------------------------------------------------------------------
+
+
+@api.route("/contacts")
+class Contacts(MethodView):
+    @api.arguments(ContactQuerySchema, location="query")
+    @api.response(200, ContactSchema(many=True))
+    def get(self, args):
+        """Contacts you may see, newest first"""
+        views = service.list_contacts(
+            *_ctx(),
+            year=args.get("year"),
+            quarter=args.get("quarter"),
+            link_id=args.get("link_id"),
+            mine=args["mine"],
+        )
+        return [contact_out(v) for v in views]
+
+    @api.arguments(ContactInSchema)
+    @api.response(201, ContactSchema)
+    @api.alt_response(200, schema=ContactSchema, description="同一 client_key 已保存过：返回原记录")
+    def post(self, data):
+        """Record a contact along a pair, optionally raising the issue as a case in one step"""
+        view = service.record_contact(*_ctx(), data)
+        return contact_out(view), 200 if view.duplicate else 201
+
+
+@api.route("/contacts/<int:contact_id>")
+class ContactById(MethodView):
+    @api.response(200, ContactSchema)
+    def get(self, contact_id: int):
+        """One contact with the cases raised from it"""
+        return contact_out(service.get_contact(*_ctx(), contact_id))
+
+
+@api.route("/contacts/<int:contact_id>/cases")
+class ContactCases(MethodView):
+    @api.arguments(CaseInSchema)
+    @api.response(201, CaseBriefSchema)
+    @api.alt_response(200, schema=CaseBriefSchema, description="同一标题的诉求已登记过")
+    def post(self, data, contact_id: int):
+        """Raise an issue of a stored contact as a case (the same title again: the case raised)"""
+        view, made = service.raise_contact_case(*_ctx(), contact_id, data)
+        if made is None:
+            case = next(c for c in view.cases if c.title == data["title"].strip())
+            return case_out(case), 200
+        return case_out(made.case, {made.case.id: made.tracking_code}), 201
+
+
+# --- reports and meetings ------------------------------------------------------------------------
+
+
+def report_out(report: Any, rep: Any) -> dict[str, Any]:
+    return {
+        "id": report.id,
+        "representative_id": rep.id,
+        "representative_name": rep.name,
+        "year": report.year,
+        "quarter": report.quarter,
+        "text": report.text,
+        "submitted_at": report.submitted_at,
+        "updated_at": report.updated_at,
+    }
+
+
+@api.route("/reports")
+class Reports(MethodView):
+    @api.arguments(ReportQuerySchema, location="query")
+    @api.response(200, ReportSchema(many=True))
+    def get(self, args):
+        """Quarterly reports up the chain you may see"""
+        rows = service.list_reports(*_ctx(), args.get("year") or _this_year(), args.get("quarter"))
+        return [report_out(r, rep) for r, rep in rows]
+
+    @api.arguments(ReportInSchema)
+    @api.response(201, ReportSchema)
+    @api.alt_response(200, schema=ReportSchema, description="本季度已报告过：更新原报告")
+    def post(self, data):
+        """A representative's report of the quarter (sent again, it replaces the text)"""
+        actor, township = _ctx()
+        report, created = service.submit_report(actor, township, data)
+        from lianxin.people.models import Representative
+
+        rep = service._get(Representative, township, report.representative_id, None)
+        return report_out(report, rep), 201 if created else 200
+
+
+@api.route("/meetings")
+class Meetings(MethodView):
+    @api.arguments(PeriodQuerySchema, location="query")
+    @api.response(200, MeetingSchema(many=True))
+    def get(self, args):
+        """Committee members' liaison meetings of a year or quarter"""
+        views = service.list_meetings(
+            *_ctx(), args.get("year") or _this_year(), args.get("quarter")
+        )
+        return [meeting_out(v) for v in views]
+
+    @api.arguments(MeetingInSchema)
+    @api.response(201, MeetingSchema)
+    @api.alt_response(200, schema=MeetingSchema, description="同一 client_key 已保存过：返回原记录")
+    def post(self, data):
+        """Record a committee member's liaison meeting"""
+        view = service.record_meeting(*_ctx(), data)
+        return meeting_out(view), 200 if view.duplicate else 201
+
+
+@api.route("/meetings/<int:meeting_id>")
+class MeetingById(MethodView):
+    @api.response(200, MeetingSchema)
+    def get(self, meeting_id: int):
+        """One meeting with who came and its follow-up cases"""
+        return meeting_out(service.get_meeting(*_ctx(), meeting_id))
+
+
+@api.route("/meetings/<int:meeting_id>/cases")
+class MeetingCases(MethodView):
+    @api.arguments(CaseInSchema)
+    @api.response(201, CaseBriefSchema)
+    @api.alt_response(200, schema=CaseBriefSchema, description="同一标题的诉求已登记过")
+    def post(self, data, meeting_id: int):
+        """A follow-up of the meeting as a case"""
+        view, made = service.raise_meeting_case(*_ctx(), meeting_id, data)
+        if made is None:
+            case = next(c for c in view.cases if c.title == data["title"].strip())
+            return case_out(case), 200
+        return case_out(made.case, {made.case.id: made.tracking_code}), 201
+
+
+# --- compliance and figures ----------------------------------------------------------------------
+
+
+@api.route("/compliance")
+class ComplianceView(MethodView):
+    @api.arguments(PeriodQuerySchema, location="query")
+    @api.response(200, ComplianceSchema)
+    def get(self, args):
+        """A quarter's compliance per person and branch, and who is behind (default: this
+        quarter)"""
+        result = service.compliance(*_ctx(), args.get("year"), args.get("quarter"))
+        return compliance_out(result)
+
+
+@api.route("/figures")
+class Figures(MethodView):
+    @api.arguments(PeriodQuerySchema, location="query")
+    @api.response(200, FiguresSchema)
+    def get(self, args):
+        """The quarter's figures the county compares (default: this quarter)"""
+        return service.township_figures(*_ctx(), args.get("year"), args.get("quarter"))

@@ -1,0 +1,254 @@
+"""Settings and API schemas of the liaison-chain module (三联)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+from lianxin.api.base import BaseSchema
+from lianxin.casework.service import CATEGORIES
+from lianxin.modules.liaison.models import Level, Method
+
+
+class LiaisonSettings(BaseSchema):
+    reps_per_committee_member = fields.Integer(
+        load_default=3,
+        validate=validate.Range(min=1, max=50),
+        metadata={"label": _l("每名党委委员联系代表（名）")},
+    )
+    members_per_rep = fields.Integer(
+        load_default=2,
+        validate=validate.Range(min=1, max=50),
+        metadata={"label": _l("每名代表至少联系党员（名）")},
+    )
+    households_per_member = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=50),
+        metadata={"label": _l("每名党员至少联系群众（户）")},
+    )
+    contacts_per_quarter = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=30),
+        metadata={"label": _l("每个联系对象每季度至少联系（次）")},
+    )
+    reports_per_quarter = fields.Boolean(
+        load_default=True,
+        metadata={"label": _l("代表每季度向联系委员报告一次履职情况")},
+    )
+    meetings_per_quarter = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=0, max=12),
+        metadata={
+            "label": _l("党委委员每季度召开联系代表座谈会（次）"),
+            "description": _l("0 表示不作要求"),
+        },
+    )
+    reminder_days = fields.Integer(
+        load_default=15,
+        validate=validate.Range(min=0, max=60),
+        metadata={"label": _l("季度末前几天提醒未完成的人（天）")},
+    )
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+
+class PersonSchema(BaseSchema):
+    kind = fields.String(metadata={"example": "representative"})
+    id = fields.Integer()
+    name = fields.String()
+
+
+class LinkSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    level = fields.String(required=True, validate=validate.OneOf([v.value for v in Level]))
+    upper_id = fields.Integer(
+        required=True,
+        load_only=True,
+        metadata={"description": "委员的用户 id，或代表 id，或党员 id（随层级）"},
+    )
+    lower_id = fields.Integer(
+        required=True,
+        load_only=True,
+        metadata={"description": "代表 id，或党员 id，或户 id（随层级）"},
+    )
+    upper = fields.Nested(PersonSchema, dump_only=True)
+    lower = fields.Nested(PersonSchema, dump_only=True)
+    branch_id = fields.Integer(dump_only=True, allow_none=True)
+    suggested = fields.Boolean(dump_only=True)
+    started_on = fields.Date(dump_only=True)
+    ended_on = fields.Date(dump_only=True, allow_none=True)
+    contacts = fields.Integer(dump_only=True)
+
+
+class LinkQuerySchema(BaseSchema):
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    level = fields.String(validate=validate.OneOf([v.value for v in Level]))
+    branch_id = fields.Integer()
+    mine = fields.Boolean(load_default=False)
+
+
+class SuggestSchema(BaseSchema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    levels = fields.List(
+        fields.String(validate=validate.OneOf([v.value for v in Level])),
+        load_default=lambda: [v.value for v in Level],
+    )
+
+
+class SuggestResultSchema(BaseSchema):
+    created = fields.Dict(keys=fields.String(), values=fields.Integer())
+    short = fields.List(fields.Dict())
+
+
+class BranchReviewInSchema(BaseSchema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    branch_id = fields.Integer(required=True)
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class BranchPartSchema(BaseSchema):
+    year = fields.Integer()
+    branch_id = fields.Integer()
+    branch_name = fields.String()
+    links = fields.Integer()
+    short = fields.List(fields.Dict())
+    confirmed = fields.Boolean()
+    confirmed_at = fields.DateTime(allow_none=True)
+    confirmed_links = fields.Integer(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class CaseInSchema(BaseSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    category = fields.String(load_default="其他", validate=validate.OneOf(list(CATEGORIES)))
+
+
+class CaseBriefSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    state = fields.String()
+    state_label = fields.String()
+    tracking_code = fields.String(allow_none=True, metadata={"description": "只在新登记时返回一次"})
+
+
+class ContactInSchema(BaseSchema):
+    link_id = fields.Integer(required=True)
+    contacted_on = fields.Date(required=True)
+    method = fields.String(required=True, validate=validate.OneOf([v.value for v in Method]))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    client_key = fields.String(
+        required=True,
+        validate=validate.Length(min=8, max=64),
+        metadata={"description": "客户端为每次录入生成的一次性标识；网络重试时重复提交只保存一条"},
+    )
+    case = fields.Nested(CaseInSchema, load_default=None, allow_none=True)
+
+
+class ContactSchema(BaseSchema):
+    id = fields.Integer()
+    link_id = fields.Integer()
+    level = fields.String()
+    upper = fields.Nested(PersonSchema)
+    lower = fields.Nested(PersonSchema)
+    contacted_on = fields.Date()
+    method = fields.String()
+    summary = fields.String()
+    recorded_by_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    cases = fields.List(fields.Nested(CaseBriefSchema))
+    duplicate = fields.Boolean(metadata={"description": "true：这是之前已保存的同一条记录"})
+
+
+class ContactQuerySchema(BaseSchema):
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    quarter = fields.Integer(validate=validate.Range(min=1, max=4))
+    link_id = fields.Integer()
+    mine = fields.Boolean(load_default=False)
+
+
+class ReportInSchema(BaseSchema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    quarter = fields.Integer(required=True, validate=validate.Range(min=1, max=4))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    representative_id = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "联络办代为提交时填写"}
+    )
+
+
+class ReportSchema(BaseSchema):
+    id = fields.Integer()
+    representative_id = fields.Integer()
+    representative_name = fields.String()
+    year = fields.Integer()
+    quarter = fields.Integer()
+    text = fields.String()
+    submitted_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ReportQuerySchema(BaseSchema):
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    quarter = fields.Integer(validate=validate.Range(min=1, max=4))
+
+
+class MeetingInSchema(BaseSchema):
+    committee_user_id = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "联络办代为登记时填写"}
+    )
+    held_on = fields.Date(required=True)
+    place = fields.String(load_default="", validate=validate.Length(max=100))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    attendee_ids = fields.List(fields.Integer(), load_default=list)
+    client_key = fields.String(required=True, validate=validate.Length(min=8, max=64))
+
+
+class MeetingSchema(BaseSchema):
+    id = fields.Integer()
+    committee_user_id = fields.Integer()
+    committee_name = fields.String()
+    held_on = fields.Date()
+    place = fields.String()
+    summary = fields.String()
+    attendees = fields.List(fields.Nested(PersonSchema))
+    cases = fields.List(fields.Nested(CaseBriefSchema))
+    duplicate = fields.Boolean()
+
+
+class PeriodQuerySchema(BaseSchema):
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    quarter = fields.Integer(validate=validate.Range(min=1, max=4))
+
+
+class ComplianceSchema(BaseSchema):
+    year = fields.Integer()
+    quarter = fields.Integer()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    links_due = fields.Integer()
+    links_kept = fields.Integer()
+    kept_share = fields.Float(allow_none=True)
+    reports_due = fields.Integer()
+    reports_in = fields.Integer()
+    meetings_due = fields.Integer()
+    meetings_held = fields.Integer()
+    people = fields.List(fields.Dict())
+    branches = fields.List(fields.Dict())
+    behind = fields.List(fields.Dict())
+
+
+class FiguresSchema(BaseSchema):
+    year = fields.Integer()
+    quarter = fields.Integer()
+    links_due = fields.Integer()
+    links_kept = fields.Integer()
+    kept_share = fields.Float(allow_none=True)
+    contacts = fields.Integer()
+    representatives = fields.Integer()
+    contacts_per_representative = fields.Float(allow_none=True)
+    issues_raised = fields.Integer()
+    issues_closed = fields.Integer()
+    issues_answered = fields.Integer()
+    issues_open = fields.Integer()
