@@ -68,6 +68,7 @@ def create_app(
     _register_pages(app)
     _register_api(app)
     _register_modules(app, registry)
+    _register_county(app)
     errors.init_app(app)
     _init_templates(app)
 
@@ -190,6 +191,18 @@ def _register_modules(app: Flask, registry: Registry) -> None:
         township = g.get("township")
         if township is None or not tenants.module_enabled(township.id, key):
             raise ModuleDisabled(_("模块“%(name)s”在本乡镇未开通。", name=registry.get(key).name))
+
+
+def _register_county(app: Flask) -> None:
+    """The county's comparison (lianxin.county): pages, API, and the nightly rollup refresh."""
+    from lianxin.county import tasks as county_tasks
+    from lianxin.county.api import blp as county_comparison_api
+    from lianxin.county.views import bp as county_comparison_pages
+
+    app.register_blueprint(county_comparison_pages)
+    app.extensions["lianxin.api"].register_blueprint(county_comparison_api)
+    csrf.exempt(county_comparison_api)
+    app.extensions["celery"].conf.beat_schedule.update(county_tasks.BEAT_SCHEDULE)
 
 
 def _init_templates(app: Flask) -> None:

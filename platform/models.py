@@ -11,6 +11,7 @@ from lianxin.casework.models import (
     CountyEscalation,
     DeadlineExtension,
 )
+from lianxin.county.models import CountyEntityRollup, CountyJob, CountyRollup, CountySettings
 from lianxin.notify.models import DeadLetter, Notification, OutboxMessage
 from lianxin.people.models import (
     GroupMembership,
@@ -35,7 +36,11 @@ __all__ = [
     "CaseEvent",
     "CaseReply",
     "County",
+    "CountyEntityRollup",
     "CountyEscalation",
+    "CountyJob",
+    "CountyRollup",
+    "CountySettings",
     "DeadLetter",
     "DeadlineExtension",
     "GroupMembership",

@@ -5,6 +5,7 @@ from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from lianxin.api.base import BaseSchema
+from lianxin.casework.metrics import CASEWORK_METRICS
 from lianxin.modules.registry import ModuleSpec
 
 
@@ -55,4 +56,5 @@ MODULE = ModuleSpec(
     description=_l("件件有答复、事事有回音"),
     settings_schema=CaseworkSettings,
     task_module="lianxin.casework.tasks",
+    metrics=CASEWORK_METRICS,
 )

@@ -23,3 +23,31 @@ def disable(op: Any, table: str) -> None:
     op.execute(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"')
     op.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
     op.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')
+
+
+COUNTY_POLICY = "county_rollup_access"
+COUNTY_PREDICATE = (
+    "county_id = NULLIF(current_setting('app.county_id', true), '')::bigint "
+    f"OR {PREDICATE}"
+)
+
+
+def enable_county(op: Any, table: str) -> None:
+    """RLS for a county rollup table (ARCHITECTURE.md §4): the county whose id the transaction
+    set in `app.county_id` reads its townships' rows; a township's context writes its own."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
+    op.execute(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
+    op.execute(
+        f'CREATE POLICY {COUNTY_POLICY} ON "{table}" '
+        f"USING ({COUNTY_PREDICATE}) WITH CHECK ({COUNTY_PREDICATE})"
+    )
+
+
+def disable_county(op: Any, table: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f'DROP POLICY IF EXISTS {COUNTY_POLICY} ON "{table}"')
+    op.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
+    op.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')

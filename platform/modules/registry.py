@@ -4,6 +4,33 @@ A module is one folder, `platform/modules/<key>/`, whose `module.py` defines `MO
 `ModuleSpec`. The registry is an explicit tuple of first-party modules (FIRST_PARTY below), not a
 folder scan. The registry knows each module's settings schema and defaults; which modules a
 township has switched on lives in `township_modules` and is read through tenants.service.
+
+The metrics hook (the county's comparison, ARCHITECTURE.md §4). A module that the county
+compares sets `ModuleSpec.metrics` to a `MetricSet`:
+
+    MetricSet(
+        metrics=(Metric("cases_received", _l("收到诉求"), kind="count"), ...),
+        compute=figures,            # figures(start: date, end: date) -> Mapping[str, Figure]
+        entities=entity_figures,    # optional: (start, end) -> Iterable[EntityFigure]
+    )
+
+- `compute(start, end)` is called by the county rollup refresh inside the township's tenant
+  context (read-only, `lianxin.db.tenancy.tenant_context(tenant_id, read_only=True)`), once per
+  period, with Shanghai calendar dates and `end` exclusive: figures of [start, end). It returns
+  a `Figure(value, n)` (or a plain number) for each declared metric key. `n` is the count a rate
+  or a median is drawn from (its denominator), which decides whether the entry may be ranked;
+  `value=None` means "no data in this period" and is shown as such, never as zero. A rate is a
+  fraction in [0, 1]. It must not write, commit or depend on the request.
+- Metric keys are global: the registry prefixes none, so name them after the module
+  (`liaison_links_kept`). `kind` is "count", "rate" (0–1), "days" or "number";
+  `lower_is_better` orders rankings (e.g. median days to answer).
+- `entities(start, end)` (optional) yields figures of stations, handling units or
+  representatives (`EntityFigure.kind` "station" / "unit" / "representative") for the county's
+  rankings.
+- The simple form is also accepted: `metrics={"key": fn}` with `fn(start, end) -> Figure |
+  int | float | None`; the key is then its own label.
+
+A switched-off module is never asked: its figures show as 未开通.
 """
 
 from __future__ import annotations
@@ -11,7 +38,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 from marshmallow import RAISE, Schema, ValidationError
@@ -44,6 +73,95 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """One figure of one township in one period; `n` is what a rate or median is drawn from."""
+
+    value: float | None
+    n: int | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: Any  # a lazy gettext string
+    kind: str = "count"  # count / rate (0-1) / days / number
+    lower_is_better: bool = False
+    description: Any = ""  # how it is computed, shown beside the figure
+
+
+@dataclass(frozen=True)
+class EntityFigure:
+    """A figure of one station, handling unit or representative, for the county's rankings."""
+
+    kind: str  # station / unit / representative
+    entity_id: int
+    name: str
+    metric: str
+    value: float | None
+    n: int | None = None
+
+
+FiguresFn = Callable[[date, date], Mapping[str, "Figure | int | float | None"]]
+EntitiesFn = Callable[[date, date], Iterable[EntityFigure]]
+
+
+@dataclass(frozen=True)
+class MetricSet:
+    metrics: tuple[Metric, ...]
+    compute: FiguresFn
+    entities: EntitiesFn | None = None
+
+
+def as_figure(value: Any) -> Figure:
+    if isinstance(value, Figure):
+        return value
+    if value is None:
+        return Figure(None)
+    return Figure(float(value))
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start, end) in Shanghai calendar days, as UTC instants to compare stored timestamps."""
+    return (
+        datetime.combine(start, time(), SHANGHAI).astimezone(UTC),
+        datetime.combine(end, time(), SHANGHAI).astimezone(UTC),
+    )
+
+
+def rate(numerator: int, denominator: int) -> Figure:
+    """A share in [0, 1]; no denominator is "no data", never 0 %."""
+    return Figure(numerator / denominator if denominator else None, denominator)
+
+
+def median(values: list[float]) -> Figure:
+    if not values:
+        return Figure(None, 0)
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    value = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return Figure(float(value), len(ordered))
+
+
+def _metric_set(spec_key: str, metrics: Any) -> MetricSet | None:
+    """The module's MetricSet, the simple form `{key: fn(start, end)}` adapted to one."""
+    if metrics is None:
+        return None
+    if isinstance(metrics, MetricSet):
+        return metrics
+    if isinstance(metrics, Mapping) and metrics:
+        functions = dict(metrics)
+
+        def compute(start: date, end: date) -> dict[str, Any]:
+            return {key: fn(start, end) for key, fn in functions.items()}
+
+        return MetricSet(tuple(Metric(key, key, kind="number") for key in functions), compute)
+    return None
+
+
+@dataclass(frozen=True)
 class ModuleSpec:
     key: str
     name: Any  # a lazy gettext string: the module's Chinese name
@@ -59,7 +177,9 @@ class ModuleSpec:
     beat_schedule: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     task_module: str | None = None
     models_module: str | None = None
-    metrics: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    # The county's figures of this module: a MetricSet (see the module docstring), or the
+    # simple form {metric_key: fn(start, end)}.
+    metrics: MetricSet | Mapping[str, Callable[..., Any]] | None = None
     # A core part (casework) uses the same settings machinery but is always on.
     core: bool = False
 
@@ -129,6 +249,15 @@ class Registry:
             for name, entry in spec.beat_schedule.items():
                 schedule[f"{spec.key}.{name}"] = dict(entry)
         return schedule
+
+    def metric_sets(self) -> list[tuple[ModuleSpec, MetricSet]]:
+        """Every registered part that declares figures for the county, in registry order."""
+        out = []
+        for spec in self:
+            metric_set = _metric_set(spec.key, spec.metrics)
+            if metric_set is not None:
+                out.append((spec, metric_set))
+        return out
 
     def task_modules(self) -> tuple[str, ...]:
         return tuple(spec.task_module for spec in self if spec.task_module)

@@ -33,6 +33,8 @@ REQUEST_SCOPED = (
     "county",
     "public",
     "lianxin_enabled_modules",
+    "drill_down",
+    "drill_county",
     "_login_user",  # Flask-Login's cache of the current user
 )
 
@@ -96,15 +98,21 @@ def _enter_township(slug: str) -> None:
     if township is None:
         raise NotFound()
     g.township = township
+    read_only = False
     if request.path.startswith(PUBLIC_PREFIX):
         g.public = True
     else:
         actor = current_actor()
         if not permissions.can_enter_township(actor, township):
-            raise NotFound()
+            from lianxin.county import drill
+
+            # A county viewer's audited drill-down from the comparison: read-only.
+            if not drill.enter(actor, township):
+                raise NotFound()
+            read_only = True
         if not township.is_active:
             raise TownshipSuspended()
-    g.tenant_token = enter_tenant(township.id)
+    g.tenant_token = enter_tenant(township.id, read_only=read_only)
 
 
 def _enter_county(slug: str) -> None:

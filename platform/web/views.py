@@ -25,7 +25,7 @@ from lianxin.web.scope import current_actor, current_user_or_none
 bp = Blueprint("web", __name__)
 
 # Only these npm packages' files are served, from node_modules, under /vendor/.
-VENDORED = {"swagger-ui-dist"}
+VENDORED = {"swagger-ui-dist", "chart.js"}
 
 
 @bp.get("/")

@@ -20,6 +20,10 @@ PLATFORM_TABLES_WITH_TENANT_ID = {
     "audit_entries",  # chains per township, county and platform in one append-only table
     "dead_letters",  # operator inspection across townships
     "county_escalations",  # the county's queue: copies of what its townships sent up
+    # The county's comparison reads these across its townships; their own county policy
+    # (rls.enable_county) stands in for the tenant one (tests/county/test_rollup_policy.py).
+    "county_rollups",
+    "county_entity_rollups",
 }
 
 

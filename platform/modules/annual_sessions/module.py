@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from lianxin.auth.roles import Role
 from lianxin.modules.annual_sessions.api import api
+from lianxin.modules.annual_sessions.metrics import ANNUAL_SESSION_METRICS
 from lianxin.modules.annual_sessions.schemas import AnnualSessionSettings
 from lianxin.modules.annual_sessions.views import pages, public
 from lianxin.modules.registry import ModuleSpec, NavItem
@@ -22,4 +23,5 @@ MODULE = ModuleSpec(
     nav=(NavItem("annual_sessions.index", _l("年会")),),
     public_nav=(NavItem("annual_sessions_public.index", _l("年会决议")),),
     models_module="lianxin.modules.annual_sessions.models",
+    metrics=ANNUAL_SESSION_METRICS,
 )

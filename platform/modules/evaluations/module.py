@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from lianxin.auth.roles import Role
 from lianxin.modules.evaluations.api import api
+from lianxin.modules.evaluations.metrics import EVALUATION_METRICS
 from lianxin.modules.evaluations.schemas import EvaluationSettings
 from lianxin.modules.evaluations.views import pages, public
 from lianxin.modules.registry import ModuleSpec, NavItem
@@ -22,4 +23,5 @@ MODULE = ModuleSpec(
     nav=(NavItem("evaluations.index", _l("评议")),),
     public_nav=(NavItem("evaluations_public.index", _l("评议结果公开")),),
     models_module="lianxin.modules.evaluations.models",
+    metrics=EVALUATION_METRICS,
 )

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from lianxin.auth.roles import Role
 from lianxin.modules.proposals.api import api
+from lianxin.modules.proposals.metrics import PROPOSAL_METRICS
 from lianxin.modules.proposals.schemas import ProposalSettings
 from lianxin.modules.proposals.views import pages, public
 from lianxin.modules.registry import ModuleSpec, NavItem
@@ -28,4 +29,5 @@ MODULE = ModuleSpec(
     },
     task_module="lianxin.modules.proposals.tasks",
     models_module="lianxin.modules.proposals.models",
+    metrics=PROPOSAL_METRICS,
 )

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from lianxin.auth.roles import Role
 from lianxin.modules.reception_days.api import api
+from lianxin.modules.reception_days.metrics import RECEPTION_DAY_METRICS
 from lianxin.modules.reception_days.schemas import ReceptionDaySettings
 from lianxin.modules.reception_days.views import pages, public
 from lianxin.modules.registry import ModuleSpec, NavItem
@@ -29,4 +30,5 @@ MODULE = ModuleSpec(
     },
     task_module="lianxin.modules.reception_days.tasks",
     models_module="lianxin.modules.reception_days.models",
+    metrics=RECEPTION_DAY_METRICS,
 )

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from lianxin.auth.roles import Role
 from lianxin.modules.registry import ModuleSpec, NavItem
 from lianxin.modules.workstations.api import api
+from lianxin.modules.workstations.metrics import WORKSTATION_METRICS
 from lianxin.modules.workstations.schemas import WorkstationSettings
 from lianxin.modules.workstations.views import pages, public
 
@@ -30,4 +31,5 @@ MODULE = ModuleSpec(
     },
     task_module="lianxin.modules.workstations.tasks",
     models_module="lianxin.modules.workstations.models",
+    metrics=WORKSTATION_METRICS,
 )

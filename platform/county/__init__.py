@@ -1,0 +1,1 @@
+"""The county's comparison of its townships: rollups, charts, rankings, exports, drill-down."""
