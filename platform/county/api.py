@@ -52,7 +52,7 @@ def metric_out(info: service.MetricInfo) -> dict[str, Any]:
 
 
 def job_out(job: CountyJob) -> dict[str, Any]:
-    out = {c: getattr(job, c) for c in JobSchema().fields}
+    out = {c: getattr(job, c) for c in JobSchema().fields if c != "download_url"}
     out["download_url"] = (
         url_for(".ExportDownload", job_id=job.id)
         if job.kind == "export" and job.status == "done"

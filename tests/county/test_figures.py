@@ -80,9 +80,9 @@ def test_a_township_onboarded_mid_period(refreshed):
         assert cell.status == RollupStatus.NOT_ONBOARDED and cell.value is None
     info = service.metric_info("cases_received")
     assert service.format_value(info, january["bing"]["cases_received"]) == "未接入"
-    result, quarter = _figures(refreshed, "2026-Q1")
+    _result, quarter = _figures(refreshed, "2026-Q1")
     assert quarter["bing"]["cases_received"].value == 1
-    assert "2月15日接入" in result.notes(refreshed.ids["bing"])
+    assert "2月15日接入" in _result.notes(refreshed.ids["bing"])
 
 
 def test_a_period_with_no_data(refreshed):
@@ -114,7 +114,7 @@ def test_a_module_switched_off_mid_period(refreshed, monkeypatch):
         False,
     )
     service.refresh_county(refreshed.county.id, full=True, today=TODAY)
-    result, quarter = _figures(refreshed, "2026-Q1")
+    _result, quarter = _figures(refreshed, "2026-Q1")
     # Switched off on 10 February: the quarter keeps what was done while it ran, with a note.
     assert quarter["jia"]["proposals_filed"].value == 3
     assert quarter["jia"]["proposals_filed"].note == "2月10日停用"
