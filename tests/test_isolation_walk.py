@@ -75,6 +75,12 @@ def _ids_of(township: Township) -> set[int]:
                     text(f'SELECT id FROM "{table.name}" WHERE tenant_id = :t'), {"t": township.id}
                 ).scalars()
             )
+        # Memberships and their users are not tenant rows but belong to a township too
+        # (/members/<id>, /users/<id>/…).
+        for row in db.session.execute(
+            text("SELECT id, user_id FROM memberships WHERE tenant_id = :t"), {"t": township.id}
+        ):
+            ids.update(row)
     db.session.rollback()
     return ids
 
@@ -322,6 +328,8 @@ def _api_bodies(app: Any) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def _sample(name: str, prop: dict[str, Any]) -> Any:
+    if "$ref" in prop or "allOf" in prop or "anyOf" in prop:
+        return None  # a nested object (optional by the API's rule): left out
     if "enum" in prop:
         return prop["enum"][0]
     kind = prop.get("type")

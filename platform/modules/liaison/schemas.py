@@ -61,15 +61,17 @@ class PersonSchema(BaseSchema):
 
 class LinkSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = fields.Integer(required=True)
     level = fields.String(required=True, validate=validate.OneOf([v.value for v in Level]))
     upper_id = fields.Integer(
         required=True,
+        allow_none=True,
         load_only=True,
         metadata={"description": "委员的用户 id，或代表 id，或党员 id（随层级）"},
     )
     lower_id = fields.Integer(
         required=True,
+        allow_none=True,
         load_only=True,
         metadata={"description": "代表 id，或党员 id，或户 id（随层级）"},
     )
@@ -103,7 +105,7 @@ class SuggestResultSchema(BaseSchema):
 
 
 class BranchReviewInSchema(BaseSchema):
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = fields.Integer(required=True)
     branch_id = fields.Integer(required=True)
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
@@ -170,7 +172,7 @@ class ContactQuerySchema(BaseSchema):
 
 
 class ReportInSchema(BaseSchema):
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = fields.Integer(required=True)
     quarter = fields.Integer(required=True, validate=validate.Range(min=1, max=4))
     text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     representative_id = fields.Integer(

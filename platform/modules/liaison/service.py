@@ -418,8 +418,8 @@ def add_link(
     someone already kept in touch with at this level this year is refused (409)."""
     _require_office(actor, township)
     level = _level(data.get("level"))
-    year = _year(data.get("year"))
     upper, lower = _resolve_ends(township, level, data.get("upper_id"), data.get("lower_id"))
+    year = _year(data.get("year"))
     current = _holder(level, year, lower.id)
     if current is not None:
         holder = _People([current]).upper(current)
@@ -1205,19 +1205,19 @@ def submit_report(
     """A representative's quarterly report up the chain (the office may enter one for them).
     Sent again for the same quarter, it replaces the text: (report, created)."""
     permissions.require_member(actor, township)
-    quarter = _quarter(data.get("year"), data.get("quarter"))
-    if quarter.starts_on > _today(today):
-        raise ValidationFailed(errors={"quarter": [_("该季度还没有开始")]})
-    text = _text(data.get("text"), "text", _("请填写履职情况（不超过5000字）"))
     own = own_representative(actor, township)
     raw_rep = data.get("representative_id")
-    if raw_rep not in (None, "") and (own is None or int(raw_rep) != own.id):
+    if raw_rep not in (None, "") and (own is None or str(raw_rep) != str(own.id)):
         _require_office(actor, township)
         rep = _get(Representative, township, raw_rep, _("未找到该代表"))
     elif own is not None:
         rep = own
     else:
         raise PermissionDenied(_("您的账号没有关联代表信息"))
+    quarter = _quarter(data.get("year"), data.get("quarter"))
+    if quarter.starts_on > _today(today):
+        raise ValidationFailed(errors={"quarter": [_("该季度还没有开始")]})
+    text = _text(data.get("text"), "text", _("请填写履职情况（不超过5000字）"))
     report = db.session.scalar(
         select(Report).where(
             Report.representative_id == rep.id,

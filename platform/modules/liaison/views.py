@@ -1,12 +1,506 @@
-"""Pages of the liaison-chain module (/t/<slug>/liaison)."""
+"""Pages of the liaison-chain module (/t/<slug>/liaison). Every rule lives in service.py; these
+pages only call it. A foreign or unknown id is a 404 and a write without the right a 403 (the
+errors propagate); bad input re-renders the form with each field's message (422) and keeps what
+was typed, and a rule break is flashed — nothing is changed either way.
+
+The contact form is made for a phone: the pair, today's date and the way are chosen with a tap,
+and a hidden one-time key makes a resent form store one record."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import uuid
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lianxin.casework import service as casework
+from lianxin.db import db
+from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.modules.liaison import service
+from lianxin.modules.liaison.models import Level, Method
+from lianxin.modules.liaison.quarters import Quarter
+from lianxin.people.models import Household, PartyMember, Representative
+from lianxin.tenants.models import Branch
+from lianxin.web.forms import flash_error
+from lianxin.web.scope import current_actor, current_township
 
 pages = Blueprint("liaison", __name__, template_folder="templates")
 
 
+@pages.context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "level_labels": {k.value: v for k, v in service.LEVEL_LABELS.items()},
+        "method_labels": {k.value: v for k, v in service.METHOD_LABELS.items()},
+        "state_label": service.state_label,
+        "levels": [lv.value for lv in Level],
+    }
+
+
+def _ctx() -> tuple[Any, Any]:
+    return current_actor(), current_township()
+
+
+def _today() -> date:
+    return service._today()
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
+    """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
+    try:
+        result = fn(*args, **kwargs)
+    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return None
+    if ok:
+        flash(ok, "success")
+    return result
+
+
+def _year_arg() -> int:
+    try:
+        year = int(request.args.get("year") or _today().year)
+    except ValueError:
+        year = _today().year
+    return year if 2000 <= year <= 2100 else _today().year
+
+
+def _quarter_arg() -> Quarter:
+    current = Quarter.of(_today())
+    try:
+        year = int(request.args.get("year") or current.year)
+        number = int(request.args.get("quarter") or current.number)
+        return Quarter(year, number)
+    except ValueError:
+        return current
+
+
+def _flash_codes(codes: dict[int, str]) -> None:
+    for case_id, code in codes.items():
+        flash(
+            _("已转为诉求（编号 %(id)s），查询码 %(code)s，请告知反映人。", id=case_id, code=code),
+            "success",
+        )
+
+
+# --- the representative's page -------------------------------------------------------------------
+
+
 @pages.get("/", endpoint="index")
 def index():
-    return "三联"
+    actor, township = _ctx()
+    year = _today().year
+    quarter, duty = service.my_duty(actor, township)
+    mine = service.list_links(actor, township, year, mine=True)
+    whole = service.sees_whole_chain(actor, township)
+    return render_template(
+        "liaison/index.html",
+        quarter=quarter,
+        duty=duty,
+        mine=mine,
+        days_left=quarter.days_left(_today()),
+        need=int(service.settings(township.id)["contacts_per_quarter"]),
+        is_office=service.is_office(actor, township),
+        is_committee=service.is_committee(actor, township),
+        is_rep=service.own_representative(actor, township) is not None,
+        sees_whole=whole,
+        branch_liaison=bool(service.liaison_branches(actor, township)),
+        recent=service.list_contacts(actor, township, year=year, mine=True, limit=5),
+    )
+
+
+# --- contacts ------------------------------------------------------------------------------------
+
+CONTACT_FIELDS = ("link_id", "contacted_on", "method", "summary", "client_key")
+CASE_FIELDS = ("case_title", "case_category", "case_body")
+
+
+def _contact_form(values: dict[str, Any], errors: dict[str, Any], status: int = 200) -> Any:
+    actor, township = _ctx()
+    links = service.list_links(actor, township, _today().year, mine=True)
+    return (
+        render_template(
+            "liaison/contact_form.html",
+            links=links,
+            values=values,
+            errors=errors,
+            methods=[m.value for m in Method],
+            categories=casework.CATEGORIES,
+            today=_today(),
+        ),
+        status,
+    )
+
+
+@pages.get("/contacts/new", endpoint="contact_new")
+def contact_new():
+    values = {
+        "link_id": request.args.get("link", ""),
+        "contacted_on": _today().isoformat(),
+        "method": Method.VISIT.value,
+        "client_key": _new_key(),
+    }
+    return _contact_form(values, {})
+
+
+@pages.post("/contacts/new")
+def contact_create():
+    actor, township = _ctx()
+    values = {n: request.form.get(n, "").strip() for n in CONTACT_FIELDS + CASE_FIELDS}
+    data: dict[str, Any] = {n: values[n] for n in CONTACT_FIELDS}
+    if values["case_title"] or values["case_body"]:
+        data["case"] = {
+            "title": values["case_title"],
+            "category": values["case_category"] or "其他",
+            "body": values["case_body"],
+        }
+    try:
+        view = service.record_contact(actor, township, data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _contact_form(values, exc.errors, 422)
+    except (Conflict, PermissionDenied) as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return _contact_form(values, {}, exc.status)
+    if view.duplicate:
+        flash(_("这条联系记录已保存过，没有重复保存。"), "success")
+    else:
+        flash(_("联系记录已保存。"), "success")
+        _flash_codes(view.tracking_codes)
+    return redirect(url_for("liaison.contact", contact_id=view.contact.id))
+
+
+@pages.get("/contacts/", endpoint="contacts")
+def contacts():
+    actor, township = _ctx()
+    quarter = _quarter_arg()
+    mine = request.args.get("mine") == "1"
+    rows = service.list_contacts(
+        actor, township, year=quarter.year, quarter=quarter.number, mine=mine
+    )
+    return render_template("liaison/contacts.html", rows=rows, quarter=quarter, mine=mine)
+
+
+@pages.get("/contacts/<int:contact_id>", endpoint="contact")
+def contact(contact_id: int):
+    actor, township = _ctx()
+    view = service.get_contact(actor, township, contact_id)
+    return render_template(
+        "liaison/contact.html",
+        view=view,
+        can_record=service.can_record(actor, township, view.link.link),
+        categories=casework.CATEGORIES,
+    )
+
+
+@pages.post("/contacts/<int:contact_id>/case", endpoint="contact_case")
+def contact_case(contact_id: int):
+    actor, township = _ctx()
+    data = {
+        "title": request.form.get("title", ""),
+        "category": request.form.get("category") or "其他",
+        "body": request.form.get("body", ""),
+    }
+    result = _attempt(service.raise_contact_case, actor, township, contact_id, data)
+    if result is not None:
+        view, made = result
+        if made is None:
+            flash(_("同一标题的诉求已经登记过。"), "success")
+        else:
+            _flash_codes(view.tracking_codes)
+    return redirect(url_for("liaison.contact", contact_id=contact_id))
+
+
+# --- the chain: pairs, suggestions, branches -----------------------------------------------------
+
+
+def _candidates(township: Any) -> dict[str, Any]:
+    """Who can stand at each end, for the office's add form."""
+    reps = [
+        r
+        for r in db.session.scalars(select(Representative).order_by(Representative.name_pinyin))
+        if r.in_office
+    ]
+    members = list(
+        db.session.scalars(
+            select(PartyMember)
+            .where(PartyMember.is_active.is_(True))
+            .order_by(PartyMember.name_pinyin)
+        )
+    )
+    households = list(
+        db.session.scalars(
+            select(Household).where(Household.is_active.is_(True)).order_by(Household.head_name)
+        )
+    )
+    return {
+        "committee": service.committee_members(township),
+        "reps": reps,
+        "members": members,
+        "households": households,
+    }
+
+
+@pages.get("/links", endpoint="links")
+def links():
+    actor, township = _ctx()
+    year = _year_arg()
+    level = request.args.get("level") or None
+    if level not in {lv.value for lv in Level}:
+        level = None
+    views = service.list_links(actor, township, year, level=level)
+    grouped: dict[str, dict[str, list[service.LinkView]]] = {}
+    for view in views:
+        grouped.setdefault(view.link.level, {}).setdefault(view.upper.key, []).append(view)
+    is_office = service.is_office(actor, township)
+    parts = (
+        service.branch_parts(actor, township, year)
+        if is_office
+        or service.is_committee(actor, township)
+        or service.liaison_branches(actor, township)
+        else []
+    )
+    return render_template(
+        "liaison/links.html",
+        year=year,
+        level=level,
+        grouped=grouped,
+        count=len(views),
+        is_office=is_office,
+        parts=parts,
+        my_branches=service.liaison_branches(actor, township),
+        short=service.shortfalls(township, year) if is_office else [],
+        settings=service.settings(township.id),
+        candidates=_candidates(township) if is_office else None,
+    )
+
+
+@pages.post("/links", endpoint="link_add")
+def link_add():
+    actor, township = _ctx()
+    year = request.form.get("year", "")
+    data = {
+        "year": year,
+        "level": request.form.get("level", ""),
+        "upper_id": request.form.get("upper_id", ""),
+        "lower_id": request.form.get("lower_id", ""),
+    }
+    _attempt(service.add_link, actor, township, data, ok=_("已添加联系安排"))
+    return redirect(url_for("liaison.links", year=year, level=data["level"] or None))
+
+
+@pages.post("/links/<int:link_id>/remove", endpoint="link_remove")
+def link_remove(link_id: int):
+    actor, township = _ctx()
+    view = service.get_link(actor, township, link_id)
+    year = view.link.year
+    _attempt(service.remove_link, actor, township, link_id, ok=_("已调整联系安排"))
+    return redirect(url_for("liaison.links", year=year))
+
+
+@pages.post("/links/suggest", endpoint="suggest")
+def suggest():
+    actor, township = _ctx()
+    year = request.form.get("year", "")
+    result = _attempt(service.suggest, actor, township, year, request.form.getlist("levels"))
+    if result is not None:
+        made = sum(result.created.values())
+        flash(_("已生成建议联系安排 %(n)s 对，请检查调整。", n=made), "success")
+        if result.short:
+            flash(_("仍有 %(n)s 人未达到联系人数要求，见下方名单。", n=len(result.short)), "error")
+    return redirect(url_for("liaison.links", year=year))
+
+
+@pages.post("/branches/<int:branch_id>/confirm", endpoint="confirm_branch")
+def confirm_branch(branch_id: int):
+    actor, township = _ctx()
+    year = request.form.get("year", "")
+    branch = service._get(Branch, township, branch_id, _("未找到该支部"))
+    _attempt(
+        service.confirm_branch,
+        actor,
+        township,
+        year,
+        branch.id,
+        request.form.get("note"),
+        ok=_("%(b)s已确认本支部的联系安排", b=branch.name),
+    )
+    return redirect(url_for("liaison.links", year=year))
+
+
+# --- compliance ----------------------------------------------------------------------------------
+
+
+@pages.get("/compliance", endpoint="compliance")
+def compliance():
+    actor, township = _ctx()
+    quarter = _quarter_arg()
+    result = service.compliance(actor, township, quarter.year, quarter.number)
+    return render_template(
+        "liaison/compliance.html",
+        result=result,
+        quarter=quarter,
+        current=Quarter.of(_today()),
+        need=int(service.settings(township.id)["contacts_per_quarter"]),
+    )
+
+
+# --- quarterly reports ---------------------------------------------------------------------------
+
+
+def _reports_page(values: dict[str, Any], errors: dict[str, Any], status: int = 200) -> Any:
+    actor, township = _ctx()
+    quarter = _quarter_arg()
+    own = service.own_representative(actor, township)
+    rows = service.list_reports(actor, township, quarter.year, quarter.number)
+    mine = next((r for r, rep in rows if own is not None and rep.id == own.id), None)
+    return (
+        render_template(
+            "liaison/reports.html",
+            rows=rows,
+            quarter=quarter,
+            current=Quarter.of(_today()),
+            own=own,
+            mine=mine,
+            values=values,
+            errors=errors,
+            whole=service.sees_whole_chain(actor, township),
+        ),
+        status,
+    )
+
+
+@pages.get("/reports", endpoint="reports")
+def reports():
+    return _reports_page({}, {})
+
+
+@pages.post("/reports")
+def report_submit():
+    actor, township = _ctx()
+    values = {n: request.form.get(n, "").strip() for n in ("year", "quarter", "text")}
+    try:
+        _report, created = service.submit_report(actor, township, values)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _reports_page(values, exc.errors, 422)
+    except PermissionDenied as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return _reports_page(values, {}, 403)
+    flash(_("履职情况已报告。") if created else _("已更新本季度的履职报告。"), "success")
+    return redirect(url_for("liaison.reports", year=values["year"], quarter=values["quarter"]))
+
+
+# --- committee members' meetings -----------------------------------------------------------------
+
+MEETING_FIELDS = ("committee_user_id", "held_on", "place", "summary", "client_key")
+
+
+@pages.get("/meetings", endpoint="meetings")
+def meetings():
+    actor, township = _ctx()
+    year = _year_arg()
+    return render_template(
+        "liaison/meetings.html",
+        year=year,
+        rows=service.list_meetings(actor, township, year),
+        can_record=service.is_office(actor, township) or service.is_committee(actor, township),
+    )
+
+
+def _meeting_form(values: dict[str, Any], errors: dict[str, Any], status: int = 200) -> Any:
+    actor, township = _ctx()
+    is_office = service.is_office(actor, township)
+    if not (is_office or service.is_committee(actor, township)):
+        raise PermissionDenied()
+    mine = (
+        {v.lower.id for v in service.list_links(actor, township, _today().year, mine=True)}
+        if service.is_committee(actor, township)
+        else set()
+    )
+    reps = [
+        r
+        for r in db.session.scalars(select(Representative).order_by(Representative.name_pinyin))
+        if r.in_office
+    ]
+    return (
+        render_template(
+            "liaison/meeting_form.html",
+            values=values,
+            errors=errors,
+            reps=sorted(reps, key=lambda r: (r.id not in mine, r.name_pinyin)),
+            mine=mine,
+            committee=service.committee_members(township) if is_office else [],
+            is_office=is_office,
+            today=_today(),
+        ),
+        status,
+    )
+
+
+@pages.get("/meetings/new", endpoint="meeting_new")
+def meeting_new():
+    return _meeting_form(
+        {"held_on": _today().isoformat(), "client_key": _new_key(), "attendee_ids": []}, {}
+    )
+
+
+@pages.post("/meetings/new")
+def meeting_create():
+    actor, township = _ctx()
+    values: dict[str, Any] = {n: request.form.get(n, "").strip() for n in MEETING_FIELDS}
+    values["attendee_ids"] = request.form.getlist("attendee_ids")
+    try:
+        view = service.record_meeting(actor, township, values)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _meeting_form(values, exc.errors, 422)
+    flash(
+        _("座谈会记录已保存过，没有重复保存。") if view.duplicate else _("座谈会已记录。"),
+        "success",
+    )
+    return redirect(url_for("liaison.meeting", meeting_id=view.meeting.id))
+
+
+@pages.get("/meetings/<int:meeting_id>", endpoint="meeting")
+def meeting(meeting_id: int):
+    actor, township = _ctx()
+    view = service.get_meeting(actor, township, meeting_id)
+    return render_template(
+        "liaison/meeting.html",
+        view=view,
+        can_follow_up=service.is_office(actor, township)
+        or view.meeting.committee_user_id == actor.user_id,
+        categories=casework.CATEGORIES,
+    )
+
+
+@pages.post("/meetings/<int:meeting_id>/case", endpoint="meeting_case")
+def meeting_case(meeting_id: int):
+    actor, township = _ctx()
+    data = {
+        "title": request.form.get("title", ""),
+        "category": request.form.get("category") or "其他",
+        "body": request.form.get("body", ""),
+    }
+    result = _attempt(service.raise_meeting_case, actor, township, meeting_id, data)
+    if result is not None:
+        view, made = result
+        if made is None:
+            flash(_("同一标题的诉求已经登记过。"), "success")
+        else:
+            _flash_codes(view.tracking_codes)
+    return redirect(url_for("liaison.meeting", meeting_id=meeting_id))
