@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from lianxin.auth.roles import Role
 from lianxin.modules.liaison.api import api
+from lianxin.modules.liaison.metrics import LIAISON_METRICS
 from lianxin.modules.liaison.schemas import LiaisonSettings
 from lianxin.modules.liaison.views import pages
 from lianxin.modules.registry import ModuleSpec, NavItem
@@ -24,6 +25,7 @@ MODULE = ModuleSpec(
         # Hourly; each run reminds a person at most once a quarter.
         "daily": {"task": "liaison.sweep", "schedule": crontab(minute=20)},
     },
+    metrics=LIAISON_METRICS,
     task_module="lianxin.modules.liaison.tasks",
     models_module="lianxin.modules.liaison.models",
 )

@@ -244,13 +244,8 @@ class ComplianceSchema(BaseSchema):
 class FiguresSchema(BaseSchema):
     year = fields.Integer()
     quarter = fields.Integer()
-    links_due = fields.Integer()
-    links_kept = fields.Integer()
-    kept_share = fields.Float(allow_none=True)
-    contacts = fields.Integer()
-    representatives = fields.Integer()
-    contacts_per_representative = fields.Float(allow_none=True)
-    issues_raised = fields.Integer()
-    issues_closed = fields.Integer()
-    issues_answered = fields.Integer()
-    issues_open = fields.Integer()
+    figures = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(),
+        metadata={"description": "每项指标的值（value，比例为 0–1）与其基数（n）；无数据为 null"},
+    )

@@ -25,7 +25,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from flask_babel import gettext as _
@@ -40,7 +40,7 @@ from lianxin.auth.models import Membership, User
 from lianxin.auth.roles import Role
 from lianxin.casework import deadlines
 from lianxin.casework import service as casework
-from lianxin.casework.models import Case, CaseState, Channel
+from lianxin.casework.models import Case, Channel
 from lianxin.casework.states import STATE_LABELS
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
@@ -1740,67 +1740,22 @@ def my_duty(
 # --- figures for the county ----------------------------------------------------------------------
 
 
-def figures(township: Township, quarter: Quarter) -> dict[str, Any]:
-    """The quarter's figures the county compares: share of pairs kept, contacts per
-    representative, issues raised along the chain and what became of them."""
-    result = compute_compliance(township, quarter)
-    contacts = (
-        db.session.scalar(
-            select(func.count()).where(
-                Contact.contacted_on.between(quarter.starts_on, quarter.ends_on)
-            )
-        )
-        or 0
-    )
-    reps = len(_reps_due(quarter))
-    contact_ids = select(Contact.id).where(
-        Contact.contacted_on.between(quarter.starts_on, quarter.ends_on)
-    )
-    meeting_ids = select(Meeting.id).where(
-        Meeting.held_on.between(quarter.starts_on, quarter.ends_on)
-    )
-    states = Counter(
-        db.session.scalars(
-            select(Case.state).where(
-                ((Case.source_type == CONTACT_SOURCE) & Case.source_id.in_(contact_ids))
-                | ((Case.source_type == MEETING_SOURCE) & Case.source_id.in_(meeting_ids))
-            )
-        )
-    )
-    closed_states = {
-        CaseState.HANDLED_ON_SPOT.value,
-        CaseState.INADMISSIBLE.value,
-        CaseState.RATED.value,
-        CaseState.ARCHIVED.value,
-    }
-    answered_states = {CaseState.REPLIED.value, CaseState.FEEDBACK_GIVEN.value}
-    raised = sum(states.values())
-    closed = sum(n for s, n in states.items() if s in closed_states)
-    answered = sum(n for s, n in states.items() if s in answered_states)
-    return {
-        "year": quarter.year,
-        "quarter": quarter.number,
-        "links_due": result.links_due,
-        "links_kept": result.links_kept,
-        "kept_share": result.kept_share,
-        "contacts": contacts,
-        "representatives": reps,
-        "contacts_per_representative": round(contacts / reps, 2) if reps else None,
-        "issues_raised": raised,
-        "issues_closed": closed,
-        "issues_answered": answered,
-        "issues_open": raised - closed - answered,
-    }
-
-
 def township_figures(
     actor: Actor, township: Township, year: Any = None, quarter: Any = None
 ) -> dict[str, Any]:
+    """A quarter's figures as the county's rollup computes them (office and committee)."""
     permissions.require_member(actor, township)
     if not sees_whole_chain(actor, township):
         raise PermissionDenied()
+    from lianxin.modules.liaison import metrics  # metrics reads through this module
+
     q = Quarter.of(_today()) if year in (None, "") else _quarter(year, quarter or 1)
-    return figures(township, q)
+    values = metrics.figures(q.starts_on, q.ends_on + timedelta(days=1))
+    return {
+        "year": q.year,
+        "quarter": q.number,
+        "figures": {key: {"value": f.value, "n": f.n} for key, f in values.items()},
+    }
 
 
 # --- reminders before the quarter ends -----------------------------------------------------------

@@ -160,7 +160,7 @@ def test_reports_meetings_compliance_and_figures(client, url, staff, rep, world,
     assert "安代表" in {p["name"] for p in compliance["behind"]}
     assert_error(client.get(url("/compliance"), headers=rep), 403)
     figures = client.get(url("/figures?year=2026&quarter=2"), headers=staff).get_json()
-    assert figures["links_due"] == 1 and figures["kept_share"] == 0.0
+    assert figures["figures"]["liaison_links_kept"] == {"value": 0.0, "n": 1}
 
 
 def test_switched_off_answers_404_naming_the_module(client, url, staff, world, ids):

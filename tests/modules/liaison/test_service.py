@@ -396,23 +396,36 @@ def test_compliance_is_for_the_office_committee_and_branches(world, chain, offic
 
 
 def test_figures_for_the_county(world, chain, office, clock, season):
+    from lianxin.casework import service as casework
+    from lianxin.modules.liaison import metrics
+
     t = world.township
     view = _contact(
         office, t, season["a-m2"], "2026-05-03", "q-figures-1", case={"title": "自来水"}
     )
-    figures = service.figures(t, Quarter(2026, 2))
-    assert figures["links_due"] == 6 and figures["links_kept"] == 3
-    assert figures["kept_share"] == 0.5
-    # Q2 contacts: wang-a 4-01, a-m1 ×2, a-m2: 4, over 6 representatives in office.
-    assert figures["contacts"] == 4 and figures["representatives"] == 6
-    assert figures["contacts_per_representative"] == 0.67
-    assert (figures["issues_raised"], figures["issues_open"]) == (1, 1)
-    from lianxin.casework import service as casework
-
+    q2 = metrics.figures(date(2026, 4, 1), date(2026, 7, 1))
+    # Q2: wang-a (4-01), a-m1 (5-01, 5-20) and a-m2 (5-03) kept of six pairs.
+    assert (q2["liaison_links_kept"].value, q2["liaison_links_kept"].n) == (0.5, 6)
+    # Four contacts over six representatives in office.
+    assert q2["liaison_contacts"].value == 4
+    assert q2["liaison_contacts_per_rep"].value == 0.67
+    assert q2["liaison_issues_raised"].value == 1
+    assert q2["liaison_issues_closed"].value == 0.0
     casework.receive(office, t, view.cases[0].id)
     casework.handle_on_spot(office, t, view.cases[0].id, "已现场解决")
-    assert service.figures(t, Quarter(2026, 2))["issues_closed"] == 1
-    assert service.figures(t, Quarter(2026, 1))["issues_raised"] == 0
+    assert metrics.figures(date(2026, 4, 1), date(2026, 7, 1))["liaison_issues_closed"].value == 1
+    # May alone: a-m1 and a-m2 have their contact inside the month; 2 of the quarter's 6.
+    may = metrics.figures(date(2026, 5, 1), date(2026, 6, 1))
+    assert may["liaison_links_kept"].value == pytest.approx(2 / 6)
+    # The year so far: Q1 kept wang-a (3-31) and wang-b (3-15), Q2 three: 5 of 12.
+    year = metrics.figures(date(2026, 1, 1), date(2027, 1, 1))
+    assert (year["liaison_links_kept"].value, year["liaison_links_kept"].n) == (5 / 12, 12)
+    assert year["liaison_contacts"].value == 6
+    # A period with nothing in it says "no data", never zero per cent.
+    empty = metrics.figures(date(2025, 1, 1), date(2025, 4, 1))
+    assert empty["liaison_links_kept"].value is None and empty["liaison_issues_closed"].n == 0
+    # Not yet begun: no data at all.
+    assert metrics.figures(date(2026, 10, 1), date(2027, 1, 1))["liaison_contacts"].value is None
 
 
 # --- reports and meetings ------------------------------------------------------------------------
