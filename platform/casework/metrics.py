@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from lianxin.casework.models import (
     AssignmentRole,
@@ -118,6 +118,10 @@ def entities(start: date, end: date) -> Iterator[EntityFigure]:
         .where(
             CaseAssignment.role == AssignmentRole.LEAD,
             CaseAssignment.status.in_((AssignmentStatus.ACTIVE, AssignmentStatus.ANSWERED)),
+            or_(
+                and_(Case.due_on >= start, Case.due_on < end),
+                and_(Case.rated_at >= lo, Case.rated_at < hi),
+            ),
         )
     )
     due: dict[int, list[int]] = defaultdict(lambda: [0, 0])
