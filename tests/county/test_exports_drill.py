@@ -4,6 +4,7 @@ the read-only audited drill-down, and the rollups' own county policy on PostgreS
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -136,3 +137,15 @@ def test_the_rollups_own_policy_hides_other_counties(refreshed, app):
     ).all()
     forced = {name: force for name, force in policies}
     assert forced["county_rollups"] and forced["county_entity_rollups"]
+
+
+def test_the_nightly_refresh_runs_from_beat(scene, app):
+    from lianxin.county import tasks
+
+    entry = app.extensions["celery"].conf.beat_schedule["county.nightly_refresh"]
+    assert entry["task"] == "county.refresh_all"
+    assert tasks.refresh_all.delay().get() == 2  # both counties, eager in tests
+    result = service.comparison(
+        actor(scene.users["viewer"]), scene.county, service.P.containing(date.today(), "year").key
+    )
+    assert result.refreshed_at is not None
