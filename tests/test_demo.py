@@ -38,4 +38,13 @@ def test_demo_loads_twice_with_a_login_for_every_role(app):
     assert len(tenants.county_by_slug("demo").townships) == 3
     with tenant_context(township.id):
         assert db.session.scalar(select(func.count()).select_from(Station)) == 1
-        assert db.session.scalar(select(func.count()).select_from(Case)) == len(demo.DEMO_CASES)
+        not_liaison = select(func.count()).select_from(Case).where(Case.channel != "liaison")
+        assert db.session.scalar(not_liaison) == len(demo.DEMO_CASES)
+        # The liaison chain: this year's pairs, contacts, one raised as a case, a meeting.
+        from lianxin.modules.liaison.models import Contact, Link, Meeting
+
+        assert db.session.scalar(select(func.count()).select_from(Link)) > 20
+        assert db.session.scalar(select(func.count()).select_from(Contact)) == 3
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+        liaison_cases = select(func.count()).select_from(Case).where(Case.channel == "liaison")
+        assert db.session.scalar(liaison_cases) == 1
