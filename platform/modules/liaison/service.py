@@ -550,9 +550,7 @@ def list_links(
     people = _People(links)
     views = [LinkView(lk, people.upper(lk), people.lower(lk), counts.get(lk.id, 0)) for lk in links]
     order = {level.value: i for i, level in enumerate(Level)}  # down the chain
-    return sorted(
-        views, key=lambda v: (order[v.link.level], v.upper.name, v.lower.name, v.link.id)
-    )
+    return sorted(views, key=lambda v: (order[v.link.level], v.upper.name, v.lower.name, v.link.id))
 
 
 def _contact_counts(quarter: Quarter, link_ids: list[int]) -> dict[int, int]:
