@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lianxin.auth import permissions
@@ -12,6 +12,7 @@ from lianxin.county import drill, service
 from lianxin.county import periods as P
 from lianxin.county.api import xlsx_response
 from lianxin.db import db
+from lianxin.db.tenancy import ReadOnlyTenantContext
 from lianxin.errors import DomainError
 from lianxin.web.forms import flash_error
 from lianxin.web.scope import current_actor, current_county
@@ -185,6 +186,19 @@ def progress(job_id: int):
 def download(job_id: int):
     data, filename = service.open_export(current_actor(), current_county(), job_id)
     return xlsx_response(data, filename)
+
+
+@bp.app_errorhandler(ReadOnlyTenantContext)
+def _read_only(exc: ReadOnlyTenantContext):
+    """A page that would write while a county viewer drills down: refused, saying why."""
+    from lianxin.api.base import error_body, is_api_request
+    from lianxin.web.errors import render_error_page
+
+    db.session.rollback()
+    message = _("县级只读查看：不能在本乡镇作任何修改。") if g.get("drill_down") else None
+    if is_api_request():
+        return error_body(403, message), 403
+    return render_error_page(403, message)
 
 
 @bp.post("/drill/<int:township_id>", endpoint="drill")
