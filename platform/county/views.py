@@ -74,13 +74,16 @@ def index():
             for t in result.townships
         ],
     }
+    choices = {k: _period_choices(k) for k in P.KINDS}
+    if result.period not in choices[result.period.kind]:
+        choices[result.period.kind].insert(0, result.period)
     return render_template(
         "county/compare.html",
         result=result,
         chart=chart,
         chart_key=chart_key,
         kind=result.period.kind,
-        period_choices={k: _period_choices(k) for k in P.KINDS},
+        period_choices=choices,
         format_value=service.format_value,
         order=order,
         form=EmptyForm(),
