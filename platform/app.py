@@ -62,9 +62,10 @@ def create_app(
     )
     backends.init_app(app)
 
-    from lianxin.web import errors, scope
+    from lianxin.web import errors, scope, security
 
     scope.init_app(app)
+    security.init_app(app)
     _register_pages(app)
     _register_api(app)
     _register_modules(app, registry)

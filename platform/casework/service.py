@@ -762,7 +762,10 @@ def list_cases(
     if state:
         query = query.where(Case.state == state)
     if q:
-        query = query.where(or_(Case.title.like(f"%{q}%"), Case.body.like(f"%{q}%")))
+        # autoescape: a typed % or _ is a character to find, not a LIKE wildcard.
+        query = query.where(
+            or_(Case.title.contains(q, autoescape=True), Case.body.contains(q, autoescape=True))
+        )
     rule, today = rule_for(township.id), deadlines.shanghai_today()
     if overdue_only:
         query = query.where(Case.state.in_(list(OPEN_STATES)), Case.due_on < today)

@@ -75,13 +75,13 @@ def _search(query: Select[Any], model: Any, q: str | None) -> Select[Any]:
     if not q or not q.strip():
         return query
     q = q.strip().lower()
-    like = f"%{q}%"
     compact = func.replace(model.name_pinyin, " ", "")
+    # autoescape: a typed % or _ is a character to find, not a LIKE wildcard.
     return query.where(
         or_(
-            model.name.like(like),
-            model.name_initials.like(f"{q}%"),
-            compact.like(f"{q.replace(' ', '')}%"),
+            model.name.contains(q, autoescape=True),
+            model.name_initials.startswith(q, autoescape=True),
+            compact.startswith(q.replace(" ", ""), autoescape=True),
         )
     )
 
@@ -472,9 +472,14 @@ def set_photo(
 
     rep = get_representative(actor, township, rep_id)
     _can_write(actor, township)
-    stored = files.save_upload(actor, township, stream, filename, purpose="photo")
-    if not stored.content_type.startswith("image/"):
-        raise ValidationFailed(errors={"photo": [_("照片须为图片（JPG、PNG、WebP）")]})
+    images = {t for t in files.ALLOWED if t.startswith("image/")}
+    try:
+        # Checked before storing: a refused photo leaves no file row and no bytes behind.
+        stored = files.save_upload(
+            actor, township, stream, filename, purpose="photo", allowed=images
+        )
+    except ValidationFailed:
+        raise ValidationFailed(errors={"photo": [_("照片须为图片（JPG、PNG、WebP）")]}) from None
     rep.photo_file_id = stored.id
     audit.record(
         "representative.photo_set",

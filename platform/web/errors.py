@@ -7,6 +7,7 @@ import logging
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 
 from lianxin.api.base import HTTP_MESSAGES, error_body, is_api_request
 from lianxin.db import db
@@ -45,6 +46,17 @@ def init_app(app: Flask) -> None:
             return jsonify(error_body(400, "CSRF 校验失败。", code="csrf_failed")), 400
         flash(_("页面已过期，请刷新后重试。"), "error")
         return render_error_page(400, _("页面已过期或表单无效，请返回刷新后重试。"))
+
+    @app.errorhandler(DataError)
+    def _data_error(exc: DataError):
+        # The database refused a value the request carried (a NUL byte, a number past bigint):
+        # the client's input, not a server fault.
+        db.session.rollback()
+        log.warning("database refused a value: %s", exc.orig)
+        message = _("提交的内容包含无法保存的字符或超出范围的数值。")
+        if is_api_request():
+            return jsonify(error_body(400, message, code="invalid_value")), 400
+        return render_error_page(400, message)
 
     @app.errorhandler(TenancyError)
     def _tenancy_error(exc: TenancyError):
