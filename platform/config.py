@@ -45,6 +45,9 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         "EMBEDDED": embedded,
         "SECRET_KEY": _secret_key(env, instance, embedded),
         "DATABASE_URL": database_url,
+        # Connections per process (PostgreSQL): pool_size kept open, max_overflow more at peaks.
+        "DATABASE_POOL_SIZE": int(env.get("LIANXIN_DATABASE_POOL_SIZE", 10)),
+        "DATABASE_MAX_OVERFLOW": int(env.get("LIANXIN_DATABASE_MAX_OVERFLOW", 10)),
         # Migrations run as the owner role; the app connects as a role that owns nothing.
         "MIGRATION_DATABASE_URL": env.get("LIANXIN_MIGRATION_DATABASE_URL") or database_url,
         "APP_DB_ROLE": env.get("LIANXIN_APP_DB_ROLE", "lianxin_app"),
@@ -87,6 +90,10 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         "IMPORT_ASYNC_ROWS": int(env.get("LIANXIN_IMPORT_ASYNC_ROWS", 500)),
         "IMPORT_PROGRESS_EVERY": int(env.get("LIANXIN_IMPORT_PROGRESS_EVERY", 200)),
         "IMPORT_MAX_ROWS": int(env.get("LIANXIN_IMPORT_MAX_ROWS", 20000)),
+        # An .xlsx is a zip: what it unpacks to is capped too, before it is parsed (zip bombs).
+        "IMPORT_MAX_UNPACKED_BYTES": int(
+            env.get("LIANXIN_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+        ),
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "API_TITLE": "连心 Lianxin API",

@@ -167,8 +167,17 @@ def detect_format(data: bytes, filename: str) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 is_workbook = "xl/workbook.xml" in archive.namelist()
+                unpacked = sum(member.file_size for member in archive.infolist())
         except zipfile.BadZipFile:
-            is_workbook = False
+            is_workbook, unpacked = False, 0
+        # zipfile never inflates a member past its declared size (a lie fails its CRC), so the
+        # declared sizes bound what parsing the workbook can unpack into memory.
+        limit = current_app.config.get("IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+        if unpacked > limit:
+            raise FileTooLarge(
+                _("文件解压后超过 %(mb)s MB，未读取。", mb=megabytes(limit)),
+                errors={"file": [_("文件解压后过大")]},
+            )
         if is_workbook:
             return "xlsx"
         if suffix == "docx":
@@ -313,9 +322,14 @@ def _read_sheet(rows: Iterator[tuple[int, list[Any]]], accepted: dict[str, str])
     if unknown:
         warnings.insert(0, _("未识别的列（已忽略）：%(cols)s", cols="、".join(unknown)))
     data_rows: list[tuple[int, dict[str, Any]]] = []
+    limit = current_app.config.get("IMPORT_MAX_ROWS", 20000)
     for number, values in rows:
         if all(_blank(v) for v in values):
             continue
+        if len(data_rows) == limit:  # stop reading: the rest of the sheet is never held
+            raise _file_error(
+                _("一次最多导入 %(n)d 行，请分成几个文件。", n=limit), "too_many_rows"
+            )
         data_rows.append(
             (number, {f: values[i] if i < len(values) else None for f, i in positions.items()})
         )
@@ -323,9 +337,6 @@ def _read_sheet(rows: Iterator[tuple[int, list[Any]]], accepted: dict[str, str])
         raise _file_error(
             _("表格中没有数据行：表头（第%(row)d行）下面是空的。", row=header_number), "empty_sheet"
         )
-    limit = current_app.config.get("IMPORT_MAX_ROWS", 20000)
-    if len(data_rows) > limit:
-        raise _file_error(_("一次最多导入 %(n)d 行，请分成几个文件。", n=limit), "too_many_rows")
     return Sheet(columns, data_rows, warnings)
 
 

@@ -8,6 +8,7 @@ import io
 import logging
 import tempfile
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import IO
 
@@ -83,7 +84,8 @@ def _is_text(head: bytes) -> bool:
 
 
 def _safe_name(filename: str) -> str:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "file"
+    # Only a label: the key is random. No directory part, no leading dots (`..`, `.htaccess`).
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".") or "file"
     return "".join(ch for ch in name if ch.isprintable())[:200]
 
 
@@ -100,8 +102,12 @@ def save_upload(
     filename: str,
     *,
     purpose: str = "attachment",
+    allowed: Collection[str] | None = None,
 ) -> StoredFile:
-    """Check and store one upload, then write its row. Commits."""
+    """Check and store one upload, then write its row. Commits.
+
+    `allowed` narrows the accepted content types (a photo: images only); a file outside it is
+    refused before any byte is stored."""
     if not permissions.can_enter_township(actor, township):
         raise NotFound()
     limit = current_app.config["MAX_UPLOAD_BYTES"]
@@ -126,6 +132,8 @@ def save_upload(
             raise ValidationFailed(
                 errors={"file": [_("不支持的文件类型（允许 PDF、图片、Excel、Word、CSV、文本）")]}
             )
+        if allowed is not None and content_type not in allowed:
+            raise ValidationFailed(errors={"file": [_("不支持此处上传该类型的文件")]})
         spool.seek(0)
         tenant_id = require_tenant_id()
         key = f"t/{tenant_id}/{purpose}/{uuid.uuid4().hex}{ALLOWED[content_type]}"
