@@ -81,8 +81,10 @@ def create_app(
 
 
 def _init_login(app: Flask) -> None:
+    from lianxin.auth import sessions as web_sessions
     from lianxin.auth.models import User
 
+    web_sessions.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("请先登录。")
@@ -90,6 +92,8 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
+        if not web_sessions.is_live():  # logged out: a copy of the old cookie is worthless
+            return None
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.is_active else None
 

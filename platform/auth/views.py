@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from lianxin.auth import service as accounts
+from lianxin.auth import sessions as web_sessions
 from lianxin.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, SetupForm, TokenForm
 from lianxin.errors import DomainError, ValidationFailed
 from lianxin.extensions import limiter
@@ -42,6 +43,7 @@ def login():
         else:
             session.clear()
             login_user(user)
+            web_sessions.start()
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -50,6 +52,7 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
+        web_sessions.end()
         logout_user()
         session.clear()
     return redirect(url_for("auth.login"))
