@@ -70,7 +70,16 @@ def flatten_webargs_messages(messages: Any) -> dict[str, Any]:
     return flat
 
 
+class ErrorSchema(Schema):
+    code = fields.String(metadata={"example": "validation_error"})
+    message = fields.String(metadata={"example": "提交的数据有误，请检查标出的字段。"})
+    errors = fields.Dict(metadata={"example": {"name": ["此字段为必填项。"]}})
+
+
 class LianxinApi(Api):
+    # The document's default error response is the one error body the API sends (error_body).
+    ERROR_SCHEMA = ErrorSchema
+
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         """flask-smorest registers this for every HTTP error; pages keep their HTML errors."""
         if not is_api_request():
@@ -98,9 +107,3 @@ class BaseSchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
-
-
-class ErrorSchema(Schema):
-    code = fields.String(metadata={"example": "validation_error"})
-    message = fields.String(metadata={"example": "提交的数据有误，请检查标出的字段。"})
-    errors = fields.Dict(metadata={"example": {"name": ["此字段为必填项。"]}})

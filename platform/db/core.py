@@ -77,7 +77,16 @@ class Database:
     """Bare at import, bound by `init_app` (the Flask extension pattern)."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
+        url = app.config["DATABASE_URL"]
+        pool = (
+            {}
+            if url.startswith("sqlite")
+            else {
+                "pool_size": app.config.get("DATABASE_POOL_SIZE", 10),
+                "max_overflow": app.config.get("DATABASE_MAX_OVERFLOW", 10),
+            }
+        )
+        engine = make_engine(url, **pool)
         factory = sessionmaker(bind=engine, class_=LianxinSession, expire_on_commit=False)
         app.extensions["lianxin.db"] = _State(engine, scoped_session(factory, _scopefunc))
 
