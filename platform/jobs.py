@@ -142,3 +142,22 @@ def celery_init_app(
         importlib.import_module(module)
     app.extensions["celery"] = celery
     return celery
+
+
+def each_township(task: Task) -> int:
+    """Queue `task` once per active township (one where the task's module is off skips it).
+
+    The read ends before the first task is queued: run eagerly on SQLite, a still-open read
+    would hold the database lock (BEGIN IMMEDIATE) while each township's task waits for it.
+    """
+    from sqlalchemy import select
+
+    from lianxin.tenants.models import Township, TownshipStatus
+
+    ids = list(
+        db.session.scalars(select(Township.id).where(Township.status == TownshipStatus.ACTIVE))
+    )
+    db.session.rollback()
+    for tenant_id in ids:
+        task.delay(tenant_id=tenant_id)
+    return len(ids)

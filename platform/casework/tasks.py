@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
-from sqlalchemy import select
 
 from lianxin.casework import service
 from lianxin.db import db
-from lianxin.jobs import PlatformTask
+from lianxin.jobs import PlatformTask, each_township
 from lianxin.tenants.models import Township, TownshipStatus
 
 
@@ -22,9 +21,4 @@ def send_reminders(*, tenant_id: int) -> dict[str, int]:
 @shared_task(base=PlatformTask, name="casework.sweep_reminders")
 def sweep_reminders() -> int:
     """One small task per active township; each runs in that township's context."""
-    ids = db.session.scalars(select(Township.id).where(Township.status == TownshipStatus.ACTIVE))
-    count = 0
-    for tenant_id in ids:
-        send_reminders.delay(tenant_id=tenant_id)
-        count += 1
-    return count
+    return each_township(send_reminders)

@@ -349,6 +349,7 @@ def compliance():
     return render_template(
         "liaison/compliance.html",
         result=result,
+        branch_names={b.id: b.name for b in db.session.scalars(select(Branch))},
         quarter=quarter,
         current=Quarter.of(_today()),
         need=int(service.settings(township.id)["contacts_per_quarter"]),

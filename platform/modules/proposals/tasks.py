@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from sqlalchemy import select
 
 from lianxin.db import db
-from lianxin.jobs import PlatformTask
+from lianxin.jobs import PlatformTask, each_township
 from lianxin.modules.proposals import service
 from lianxin.tenants.models import Township, TownshipStatus
 
@@ -24,9 +23,4 @@ def reminders(*, tenant_id: int, today: str | None = None) -> dict[str, int] | N
 @shared_task(base=PlatformTask, name="proposals.sweep")
 def sweep() -> int:
     """One task per active township (a township without the module is skipped by PlatformTask)."""
-    ids = list(
-        db.session.scalars(select(Township.id).where(Township.status == TownshipStatus.ACTIVE))
-    )
-    for tenant_id in ids:
-        reminders.delay(tenant_id=tenant_id)
-    return len(ids)
+    return each_township(reminders)

@@ -4,10 +4,9 @@ to the people on duty, and the summaries of days gone by."""
 from __future__ import annotations
 
 from celery import shared_task
-from sqlalchemy import select
 
 from lianxin.db import db
-from lianxin.jobs import PlatformTask
+from lianxin.jobs import PlatformTask, each_township
 from lianxin.modules.reception_days import service
 from lianxin.tenants.models import Township, TownshipStatus
 
@@ -25,9 +24,4 @@ def daily(*, tenant_id: int, today: str | None = None) -> dict[str, int] | None:
 @shared_task(base=PlatformTask, name="reception_days.sweep")
 def sweep() -> int:
     """One task per active township (a township without the module is skipped by PlatformTask)."""
-    ids = list(
-        db.session.scalars(select(Township.id).where(Township.status == TownshipStatus.ACTIVE))
-    )
-    for tenant_id in ids:
-        daily.delay(tenant_id=tenant_id)
-    return len(ids)
+    return each_township(daily)

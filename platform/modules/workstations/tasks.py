@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from sqlalchemy import select
 
 from lianxin.db import db
-from lianxin.jobs import PlatformTask
+from lianxin.jobs import PlatformTask, each_township
 from lianxin.modules.workstations import service
 from lianxin.tenants.models import Township, TownshipStatus
 
@@ -24,9 +23,4 @@ def monthly_reports(*, tenant_id: int, month: str | None = None) -> int:
 @shared_task(base=PlatformTask, name="workstations.sweep_monthly_reports")
 def sweep_monthly_reports() -> int:
     """One task per active township (a township without the module is skipped by PlatformTask)."""
-    ids = list(
-        db.session.scalars(select(Township.id).where(Township.status == TownshipStatus.ACTIVE))
-    )
-    for tenant_id in ids:
-        monthly_reports.delay(tenant_id=tenant_id)
-    return len(ids)
+    return each_township(monthly_reports)
