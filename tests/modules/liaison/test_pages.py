@@ -154,3 +154,21 @@ def test_branch_liaison_confirms_and_committee_records_a_meeting(
     client.post("/logout")
     login(client, world.users["representative"])
     assert client.get(f"{base}/meetings/new").status_code == 403
+
+
+def test_township_settings_page_sets_the_chain_numbers(world, client):
+    login(client, world.users["township_admin"])
+    slug = world.township.slug
+    page = client.get(f"/t/{slug}/settings").get_data(as_text=True)
+    assert "三联工作" in page and "每名党委委员联系代表（名）" in page
+    r = client.post(
+        f"/t/{slug}/settings/liaison",
+        data={"reps_per_committee_member": "5", "members_per_rep": "3", "reminder_days": "10"},
+    )
+    assert r.status_code == 302
+    saved = service.settings(world.township.id)
+    assert (saved["reps_per_committee_member"], saved["members_per_rep"]) == (5, 3)
+    assert saved["reminder_days"] == 10 and saved["households_per_member"] == 1
+    bad = client.post(f"/t/{slug}/settings/liaison", data={"members_per_rep": "0"})
+    assert bad.status_code in (302, 422)
+    assert service.settings(world.township.id)["members_per_rep"] == 3
