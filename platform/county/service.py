@@ -525,6 +525,8 @@ class Formula:
     label: Any
     description: Any
     components: tuple[tuple[str, float], ...]  # (metric, weight)
+    # A count normalised by another: numerator ÷ denominator × 100 (per hundred representatives).
+    per_hundred: tuple[str, str] | None = None
 
 
 FORMULAS: dict[str, Formula] = {
@@ -554,6 +556,16 @@ FORMULAS: dict[str, Formula] = {
             _l("满意率"),
             _l("满意率 =（满意 + 基本满意）÷ 期内评价件数。"),
             (("cases_satisfaction", 100.0),),
+        ),
+        Formula(
+            "cases_per_100_reps",
+            _l("每百名代表收到诉求"),
+            _l(
+                "每百名代表收到诉求 = 期内收到诉求件数 ÷ 期末在任代表人数 × 100；"
+                "诉求件数少于最少件数时只列出、不排名。"
+            ),
+            (("cases_received", 1.0), ("representatives", 0.0)),
+            per_hundred=("cases_received", "representatives"),
         ),
         Formula(
             "engagement",
@@ -637,6 +649,9 @@ def township_ranking(
     entries: list[RankEntry] = []
     for township in result.townships:
         parts = {key: result.cell(township.id, key) for key, _w in formula.components}
+        if formula.per_hundred is not None:
+            entries.append(_per_hundred(township, formula.per_hundred, parts, minimum))
+            continue
         score = weight = 0.0
         reason = None
         for key, w in formula.components:
@@ -659,6 +674,20 @@ def township_ranking(
             RankEntry(township, township.name, value, None, reason, parts, township.name)
         )
     return formula, _rank(entries), minimum
+
+
+def _per_hundred(
+    township: Township, keys: tuple[str, str], parts: dict[str, Cell], minimum: int
+) -> RankEntry:
+    top, bottom = parts[keys[0]], parts[keys[1]]
+    value, reason = None, None
+    if not (top.comparable and bottom.comparable) or not bottom.value:
+        reason = _("无数据")
+    else:
+        value = round(100 * (top.value or 0.0) / bottom.value, 2)
+        if (top.value or 0) < minimum:
+            reason = _("件数不足%(n)s件", n=minimum)
+    return RankEntry(township, township.name, value, None, reason, parts, township.name)
 
 
 def entity_ranking(

@@ -93,3 +93,16 @@ def test_best_handling_units_representatives_and_stations(refreshed, client):
         ),
         422,
     )
+
+
+def test_cases_per_hundred_representatives(refreshed):
+    _f, entries, _m = service.township_ranking(
+        actor(refreshed.users["viewer"]),
+        refreshed.county,
+        "2026-Q1",
+        "cases_per_100_reps",
+        min_count=2,
+    )
+    # 甲镇 5 cases / 4 representatives; 乙镇 1 / 2 (one case: not ranked); 丙镇 has nobody.
+    assert _table(entries) == [("甲镇", 1, 125.0), ("乙镇", None, 50.0), ("丙镇", None, None)]
+    assert [e.reason for e in entries] == [None, "件数不足2件", "无数据"]
