@@ -489,10 +489,11 @@ def can_read_link(actor: Actor, township: Township, link: Link) -> bool:
     return rep is not None and rep.id in (link.upper_rep_id, link.lower_rep_id)
 
 
-def can_record(actor: Actor, township: Township, link: Link) -> bool:
+def can_record(actor: Actor, township: Township, link: Link, *, personal: bool = False) -> bool:
     """Who may record a contact along a pair: the office, the upper end themselves, and for a
-    party member's households the branch liaison or the representative keeping that member."""
-    if is_office(actor, township):
+    party member's households the branch liaison or the representative keeping that member.
+    `personal`: leave the office's right out (the pairs that are one's own to keep)."""
+    if not personal and is_office(actor, township):
         return True
     level = Level(link.level)
     if level == Level.COMMITTEE_REP:
@@ -528,8 +529,8 @@ def list_links(
     include_ended: bool = False,
     quarter: Quarter | None = None,
 ) -> list[LinkView]:
-    """A year's pairs this actor may see, with each pair's contacts in `quarter` (default: the
-    current quarter when it is in that year, else none counted)."""
+    """A year's pairs this actor may see (`mine`: those that are theirs to keep), with each
+    pair's contacts in `quarter` (default: the current quarter when it is in that year)."""
     permissions.require_member(actor, township)
     query = select(Link).where(Link.year == _year(year))
     if not include_ended:
@@ -540,7 +541,7 @@ def list_links(
         query = query.where(Link.branch_id == branch_id)
     links = list(db.session.scalars(query.order_by(Link.level, Link.id)))
     if mine:
-        links = [lk for lk in links if can_record(actor, township, lk)]
+        links = [lk for lk in links if can_record(actor, township, lk, personal=True)]
     elif not sees_whole_chain(actor, township):
         links = [lk for lk in links if can_read_link(actor, township, lk)]
     if quarter is None:

@@ -92,6 +92,10 @@ def test_office_suggests_adjusts_and_sees_who_is_behind(world, chain, office, cl
     assert r.status_code == 302
     page = client.get(f"{base}/links?year=2026").get_data(as_text=True)
     assert "党员1" in page and "建议" in page and "未达到人数要求" in page
+    # The office keeps nobody itself: its page has no "my people", but it may record for anyone.
+    home = client.get(f"{base}/").get_data(as_text=True)
+    assert "我的联系对象" not in home and "季度达标情况" in home
+    assert "党员1" in client.get(f"{base}/contacts/new").get_data(as_text=True)
     with tenant_context(world.township.id):
         link = db.session.scalar(select(Link).order_by(Link.id))
         link_id, member = link.id, link.lower_member_id
