@@ -391,6 +391,15 @@ class Cell:
 
 
 MISSING = Cell(None, None, "missing")
+# Plain rows, not ORM objects: a county's period has hundreds of figures.
+ROLLUP_COLUMNS = (
+    CountyRollup.tenant_id,
+    CountyRollup.metric,
+    CountyRollup.value,
+    CountyRollup.n,
+    CountyRollup.status,
+    CountyRollup.note,
+)
 NOT_ONBOARDED = Cell(None, None, RollupStatus.NOT_ONBOARDED)
 
 
@@ -457,10 +466,10 @@ def comparison(
     _use_county(county)
     townships = townships_of(county)
     rows = db.session.execute(
-        select(CountyRollup).where(
+        select(*ROLLUP_COLUMNS, CountyRollup.refreshed_at).where(
             CountyRollup.county_id == county.id, CountyRollup.period == period.key
         )
-    ).scalars()
+    )
     cells: dict[int, dict[str, Cell]] = {}
     refreshed: datetime | None = None
     for row in rows:
@@ -505,12 +514,12 @@ def trend(
     _use_county(county)
     townships = townships_of(county)
     rows = db.session.execute(
-        select(CountyRollup).where(
+        select(*ROLLUP_COLUMNS, CountyRollup.period).where(
             CountyRollup.county_id == county.id,
             CountyRollup.metric == metric_key,
             CountyRollup.period.in_([p.key for p in series]),
         )
-    ).scalars()
+    )
     found = {(r.tenant_id, r.period): Cell(r.value, r.n, r.status, r.note) for r in rows}
     lines = {t.id: [found.get((t.id, p.key)) or absent(t, p) for p in series] for t in townships}
     return info, series, lines, townships
@@ -899,10 +908,10 @@ def _build_export(job: CountyJob) -> None:
     _use_county(county)
     townships = townships_of(county)
     rows = db.session.execute(
-        select(CountyRollup).where(
+        select(*ROLLUP_COLUMNS).where(
             CountyRollup.county_id == county.id, CountyRollup.period == period.key
         )
-    ).scalars()
+    )
     cells: dict[tuple[int, str], Cell] = {
         (r.tenant_id, r.metric): Cell(r.value, r.n, r.status, r.note) for r in rows
     }

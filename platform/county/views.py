@@ -74,12 +74,33 @@ def index():
             for t in result.townships
         ],
     }
+    # The table's cells, formatted once here: a county of thirty townships has hundreds.
+    rows = [
+        {
+            "township": t,
+            "notes": result.notes(t.id),
+            "drill_url": url_for(".drill", township_id=t.id),
+            "cells": [
+                (
+                    m.key,
+                    service.format_value(m, cell),
+                    cell.status,
+                    cell.n if m.metric.kind in ("rate", "days") else None,
+                    cell.comparable,
+                )
+                for m in result.metrics
+                for cell in (result.cell(t.id, m.key),)
+            ],
+        }
+        for t in result.townships
+    ]
     choices = {k: _period_choices(k) for k in P.KINDS}
     if result.period not in choices[result.period.kind]:
         choices[result.period.kind].insert(0, result.period)
     return render_template(
         "county/compare.html",
         result=result,
+        rows=rows,
         chart=chart,
         chart_key=chart_key,
         kind=result.period.kind,
