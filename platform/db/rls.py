@@ -27,8 +27,7 @@ def disable(op: Any, table: str) -> None:
 
 COUNTY_POLICY = "county_rollup_access"
 COUNTY_PREDICATE = (
-    "county_id = NULLIF(current_setting('app.county_id', true), '')::bigint "
-    f"OR {PREDICATE}"
+    f"county_id = NULLIF(current_setting('app.county_id', true), '')::bigint OR {PREDICATE}"
 )
 
 
