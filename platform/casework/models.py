@@ -83,6 +83,8 @@ class Case(TenantMixin, Base):
         ),
         Index("ix_cases_state_due", "tenant_id", "state", "due_on"),
         Index("ix_cases_source", "tenant_id", "source_type", "source_id"),
+        # The case list, newest first (a top-N sort of the whole township without it).
+        Index("ix_cases_created", "tenant_id", "created_at", "id"),
     )
 
     # Shown once to the person who raised it; only its SHA-256 is kept.
@@ -149,6 +151,7 @@ class CaseAssignment(TenantMixin, Base):
             ["tenant_id", "unit_id"], ["handling_units.tenant_id", "handling_units.id"]
         ),
         Index("ix_case_assignments_unit", "tenant_id", "unit_id", "status"),
+        Index("ix_case_assignments_case", "tenant_id", "case_id"),
     )
 
     case_id: Mapped[int] = mapped_column(BigId)
@@ -169,6 +172,7 @@ class CaseReply(TenantMixin, Base):
         ForeignKeyConstraint(
             ["tenant_id", "unit_id"], ["handling_units.tenant_id", "handling_units.id"]
         ),
+        Index("ix_case_replies_case", "tenant_id", "case_id"),
     )
 
     case_id: Mapped[int] = mapped_column(BigId)
