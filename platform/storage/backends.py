@@ -51,6 +51,9 @@ class LocalStorage:
         pass
 
 
+SINGLE_PUT_LIMIT = 1024 * 1024 * 1024  # bytes; uploads and generated files stay far below
+
+
 class S3Storage:
     def __init__(self, bucket: str, endpoint_url: str | None, region: str) -> None:
         import boto3
@@ -67,11 +70,19 @@ class S3Storage:
         )
 
     def put(self, key: str, stream: IO[bytes], content_type: str) -> None:
+        from boto3.s3.transfer import TransferConfig
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
+            # One PUT, never a multipart upload: a PUT is atomic (the object exists whole or not
+            # at all), while a multipart upload cut off with the endpoint leaves parts behind
+            # that its abort cannot reach. Uploads are capped far below S3's 5 GB for one PUT.
             self.client.upload_fileobj(
-                stream, self.bucket, key, ExtraArgs={"ContentType": content_type}
+                stream,
+                self.bucket,
+                key,
+                ExtraArgs={"ContentType": content_type},
+                Config=TransferConfig(multipart_threshold=SINGLE_PUT_LIMIT),
             )
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(str(exc)) from exc
