@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 
 from lianxin.api.base import HTTP_MESSAGES, error_body, is_api_request
 from lianxin.db import db
@@ -57,6 +68,29 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             return jsonify(error_body(400, message, code="invalid_value")), 400
         return render_error_page(400, message)
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(exc: OperationalError):
+        # The database cannot be reached (a restart, a failover) or gave up on the statement:
+        # a clean 503 to try again. Nothing was committed; the pool tests its connections
+        # before reuse, so requests succeed again once the server is back.
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        log.error("database unavailable: %s", exc.orig)
+        message = _("数据库暂时不可用，请稍后重试。")
+        if is_api_request():
+            response = jsonify(error_body(503, message, code="unavailable"))
+        else:
+            # The page must render without the database: no signed-in user, no township.
+            from lianxin.extensions import login_manager
+
+            g.lianxin_user, g.township, g.county = None, None, None
+            g._login_user = login_manager.anonymous_user()  # flask-login's cached user
+            response, _status = render_error_page(503, message)
+            response = make_response(response)
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(TenancyError)
     def _tenancy_error(exc: TenancyError):

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -81,15 +82,22 @@ class ThrowawayPostgres:
     """A cluster made with initdb in a temporary folder, run by pg_ctl as the `postgres` user
     (PostgreSQL refuses to run as root), trusting local connections."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self) -> None:
         if PG_BIN is None or not (PG_BIN / "pg_ctl").exists():
             service_missing("PostgreSQL binaries", "no /usr/lib/postgresql/*/bin/pg_ctl")
         self.bin = PG_BIN
         self.port = free_port()
-        self.data = workdir / "pgdata"
-        self.log = workdir / "postgres.log"
-        workdir.chmod(0o777)
+        # Not under pytest's tmp_path: as root that is private to root, and the server runs
+        # as `postgres`.
+        self.workdir = Path(tempfile.mkdtemp(prefix="lianxin-fault-pg-"))
         self._as_postgres = os.geteuid() == 0
+        if self._as_postgres:
+            shutil.chown(self.workdir, "postgres", "postgres")
+        self.data = self.workdir / "pgdata"
+        self.log = self.workdir / "postgres.log"
+
+    def remove(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _run(self, *args: str) -> None:
         command = [str(a) for a in args]
