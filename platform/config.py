@@ -53,6 +53,12 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         "APP_DB_ROLE": env.get("LIANXIN_APP_DB_ROLE", "lianxin_app"),
         "BROKER_URL": broker_url,
         "CELERY_EAGER": not broker_url,
+        # Redelivery of a task whose worker died: after this many seconds unacknowledged (above
+        # the longest task: the time limit is 3/4 of it), found by a sweep every
+        # interval × throttle seconds (kombu's Redis transport).
+        "CELERY_VISIBILITY_TIMEOUT": int(env.get("LIANXIN_CELERY_VISIBILITY_TIMEOUT", 3600)),
+        "CELERY_RESTORE_INTERVAL": int(env.get("LIANXIN_CELERY_RESTORE_INTERVAL", 10)),
+        "CELERY_RESTORE_THROTTLE": int(env.get("LIANXIN_CELERY_RESTORE_THROTTLE", 10)),
         "RATELIMIT_STORAGE_URI": env.get("LIANXIN_RATELIMIT_STORAGE_URI")
         or (broker_url if broker_url.startswith("redis") else "memory://"),
         "STORAGE_BACKEND": env.get("LIANXIN_STORAGE", "local"),

@@ -101,6 +101,11 @@ def celery_init_app(
     celery = Celery(app.name, task_cls=PlatformTask)
     celery.flask_app = app
     eager = app.config["CELERY_EAGER"]
+    # A message whose worker died unacknowledged (SIGKILL, a lost machine) is handed out again
+    # once it has been unacknowledged for `visibility` seconds, found by a sweep every
+    # interval × throttle seconds: that sum bounds the redelivery (README, fault drills).
+    visibility = int(app.config.get("CELERY_VISIBILITY_TIMEOUT", VISIBILITY_TIMEOUT))
+    time_limit = min(TASK_TIME_LIMIT, visibility * 3 // 4)
     celery.conf.update(
         broker_url=app.config["BROKER_URL"] or "memory://",
         task_always_eager=eager,
@@ -109,10 +114,12 @@ def celery_init_app(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_time_limit=TASK_TIME_LIMIT,
-        task_soft_time_limit=TASK_TIME_LIMIT - 60,
+        task_time_limit=time_limit,
+        task_soft_time_limit=time_limit - min(60, time_limit // 4),
         broker_transport_options={
-            "visibility_timeout": VISIBILITY_TIMEOUT,
+            "visibility_timeout": visibility,
+            "unacked_restore_interval": int(app.config.get("CELERY_RESTORE_INTERVAL", 10)),
+            "unacked_restore_throttle": int(app.config.get("CELERY_RESTORE_THROTTLE", 10)),
             # A publish connects through `Connection.default_channel`, which retries by these
             # options, not by `task_publish_retry`: unset, kombu keeps retrying for seconds
             # while the user's request waits. One quick retry, then the outbox sweep takes over.
