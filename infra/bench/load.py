@@ -95,7 +95,15 @@ def _drive_path(spec: dict[str, Any], path: dict[str, Any]) -> dict[str, Any]:
     issued = [0]
     warmup = 2
     deadline = [0.0]
-    ready = threading.Barrier(spec["clients"] + 1)
+    # The clock starts when the last client is warm: the barrier's action sets the deadline
+    # before any client is released (a client must never see the deadline unset).
+    clock = [0.0]
+
+    def start_clock() -> None:
+        clock[0] = time.perf_counter()
+        deadline[0] = clock[0] + spec["seconds"]
+
+    ready = threading.Barrier(spec["clients"] + 1, action=start_clock)
 
     def client(index: int) -> None:
         conn = http.client.HTTPConnection(host, port, timeout=60)
@@ -160,11 +168,9 @@ def _drive_path(spec: dict[str, Any], path: dict[str, Any]) -> dict[str, Any]:
     for thread in threads:
         thread.start()
     ready.wait()
-    started = time.perf_counter()
-    deadline[0] = started + spec["seconds"]
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = time.perf_counter() - clock[0]
     return {
         "latencies": latencies,
         "seconds": elapsed,
@@ -184,11 +190,13 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
-def _vm_hwm_mb(pid: int) -> float:
+def _memory_mb(pid: int) -> tuple[float, float]:
+    """(VmHWM, VmRSS) of a process in MB: its peak and its current resident size."""
+    fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+        if line.startswith(("VmHWM:", "VmRSS:")):
+            fields[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return fields.get("VmHWM", 0.0), fields.get("VmRSS", 0.0)
 
 
 def _wait_ready(port: int, path: str, proc: subprocess.Popen[bytes], log: Path) -> None:
@@ -240,8 +248,8 @@ class Server:
             self.port, "/healthz" if app.startswith("lianxin") else "/", self.proc, self.log
         )
 
-    def workers_peak_mb(self) -> list[float]:
-        return [_vm_hwm_mb(pid) for pid in _children(self.proc.pid)]
+    def workers_peak_mb(self) -> list[tuple[float, float]]:
+        return [_memory_mb(pid) for pid in _children(self.proc.pid)]
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -589,7 +597,7 @@ def _drive_all(args: argparse.Namespace, specs: list[dict[str, Any]]) -> dict[st
 
 
 def report(
-    args: argparse.Namespace, results: dict[str, Any], peaks: dict[str, list[float]]
+    args: argparse.Namespace, results: dict[str, Any], peaks: dict[str, list[tuple[float, float]]]
 ) -> None:
     print(
         f"{args.clients} clients, gunicorn {args.workers} workers x {args.threads} threads "
@@ -621,7 +629,10 @@ def report(
                 f"{bad or ''} {' '.join(result['errors'])}"
             )
     for server, values in peaks.items():
-        print(f"peak RSS per worker ({server}): " + ", ".join(f"{v:.0f} MB" for v in values))
+        print(
+            f"per worker ({server}): peak RSS (VmHWM) / RSS at the end "
+            + ", ".join(f"{hwm:.0f} / {rss:.0f} MB" for hwm, rss in values)
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
