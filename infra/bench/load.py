@@ -1,7 +1,7 @@
 """Benchmark: the web tier under load, against its bare floor, with row-level security on and off.
 
     .venv/bin/python infra/bench/load.py [--preset quick|full] [--clients 32] \
-        [--requests 1500] [--seconds 15] [--workers 2] [--threads 4] \
+        [--requests 1500] [--seconds 12] [--rounds 2] [--workers 2] [--threads 4] \
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 1. Makes a throwaway database (roster_import.throwaway_database), writes the preset's province
@@ -9,15 +9,17 @@
    tokens and signed-in sessions for eight townships' admins and that county's admin.
 2. Records, in-process as the application role, every SQL statement each target URL sends
    (floor.py replays them).
-3. Serves three gunicorn servers in turn on 127.0.0.1 with infra/gunicorn.conf.py (`--workers`
-   processes of `--threads` threads, no worker recycling during the run):
+3. Signs the bench users in on a short-lived server of their own, then serves three gunicorn
+   servers at once on 127.0.0.1 with infra/gunicorn.conf.py (`--workers` processes of
+   `--threads` threads, no worker recycling during the run):
    - the app as the row-level-security-bound application role (as in production),
-   - the bare floor (floor.py: the same SQL with psycopg, the rows as JSON),
    - the app as a BYPASSRLS role that is a member of the application role (same grants; the
-     ORM's tenant filter still applies, so the difference is the policies' cost).
+     ORM's tenant filter still applies, so the difference is the policies' cost),
+   - the bare floor (floor.py: the same SQL with psycopg, the rows as JSON).
    A second process (`load.py --drive`) runs `--clients` threads with keep-alive connections
-   (http.client) over each path until `--requests` requests or `--seconds` seconds, whichever
-   comes first (after a warm-up of 2 requests per client), and reports the latencies.
+   (http.client) over each path on each server in turn, `--rounds` interleaved rounds (on,
+   off, floor, on, off, floor: the machine's drift hits all three alike), each leg until its
+   share of `--requests` or of `--seconds`, after a warm-up of 2 requests per client.
 4. Prints p50/p95/p99 and requests/s per path and server, the ratio of each path to its floor
    and of RLS on to RLS off, and the peak RSS (VmHWM) of each gunicorn worker.
 
@@ -81,9 +83,9 @@ def _cookie(response: http.client.HTTPResponse) -> str:
     return "; ".join(cookies)
 
 
-def drive(spec: dict[str, Any]) -> dict[str, Any]:
-    """Run every path of `spec` in turn with `clients` threads; latencies in ms per path."""
-    return {path["name"]: _drive_path(spec, path) for path in spec["paths"]}
+def drive(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run every leg (a path on a server's port) of `spec` in turn with `clients` threads."""
+    return [_drive_path({**spec, "port": leg["port"]}, leg["path"]) for leg in spec["legs"]]
 
 
 def _drive_path(spec: dict[str, Any], path: dict[str, Any]) -> dict[str, Any]:
@@ -216,8 +218,10 @@ def _wait_ready(port: int, path: str, proc: subprocess.Popen[bytes], log: Path) 
 
 
 class Server:
-    def __init__(self, app: str, env: dict[str, str], args: argparse.Namespace, tmp: Path):
-        self.port = args.port
+    def __init__(
+        self, app: str, env: dict[str, str], args: argparse.Namespace, tmp: Path, port: int
+    ):
+        self.port = port
         self.log = tmp / f"gunicorn-{app.replace(':', '-')}-{time.monotonic_ns()}.log"
         command = [
             str(BIN / "gunicorn"),
@@ -525,55 +529,67 @@ def run(args: argparse.Namespace) -> None:
             )
             setup = prepare(app, province)
 
-            # The app as the application role: sign the bench users in once (the session
-            # cookies are signed with the shared key, so they hold on every server below).
-            server = Server(
-                "lianxin.wsgi:app", {**base_env, "LIANXIN_DATABASE_URL": app_url}, args, tmp
-            )
+            # Sign the bench users in on a server of their own (the session cookies are signed
+            # with the shared key and hold on every server below), so that the measured
+            # servers' peak memory is not the sign-ins' (argon2 takes 64 MiB a verification).
+            app_env = {**base_env, "LIANXIN_DATABASE_URL": app_url}
+            server = Server("lianxin.wsgi:app", app_env, args, tmp, args.port + 3)
             try:
                 users = [t["user"] for t in setup["targets"]] + [setup["county"][2]]
-                cookies = {u: _login(args.port, u, province.password) for u in users}
-                specs = paths(setup, cookies)
-                results = {"rls": _drive_all(args, specs)}
-                print(
-                    "RLS on:",
-                    {k: (summarise(v)["p95"], v["statuses"]) for k, v in results["rls"].items()},
-                    flush=True,
-                )
-                peaks = {"rls": server.workers_peak_mb()}
+                cookies = {u: _login(server.port, u, province.password) for u in users}
             finally:
                 server.stop()
+            specs = paths(setup, cookies)
             recorded = record_sql(app, specs, {c: u for u, c in cookies.items()}, province.password)
             app.extensions["lianxin.db"].engine.dispose()
             floor_file = tmp / "floor.pickle"
             floor_file.write_bytes(pickle.dumps(recorded))
             as_app = make_url(app_url)
-            server = Server(
-                "floor:app",
-                {
-                    "LIANXIN_BENCH_FLOOR_FILE": str(floor_file),
-                    "LIANXIN_BENCH_FLOOR_DSN": (
-                        f"host={as_app.host} port={as_app.port or 5432} "
-                        f"user={as_app.username} dbname={as_app.database}"
-                    ),
-                },
-                args,
-                tmp,
-            )
+            floor_env = {
+                "LIANXIN_BENCH_FLOOR_FILE": str(floor_file),
+                "LIANXIN_BENCH_FLOOR_DSN": (
+                    f"host={as_app.host} port={as_app.port or 5432} "
+                    f"user={as_app.username} dbname={as_app.database}"
+                ),
+            }
+            # All three servers up at once; each path is driven on them in turn, `--rounds`
+            # times (on, off, floor, on, off, floor, ...), so that the machine's drift hits
+            # them alike. An idle server costs nothing but memory.
+            servers: dict[str, Server] = {}
             try:
-                floor_specs = [{**s, "auth": {}} for s in specs if s["method"] == "GET"]
-                results["floor"] = _drive_all(args, floor_specs)
-                peaks["floor"] = server.workers_peak_mb()
+                servers["rls"] = Server("lianxin.wsgi:app", app_env, args, tmp, args.port)
+                bypass_env = {**base_env, "LIANXIN_DATABASE_URL": bypass_url}
+                servers["bypass"] = Server("lianxin.wsgi:app", bypass_env, args, tmp, args.port + 1)
+                servers["floor"] = Server("floor:app", floor_env, args, tmp, args.port + 2)
+                legs, keys = [], []
+                for path in specs:
+                    for _round in range(args.rounds):
+                        for name, server in servers.items():
+                            if name == "floor" and path["method"] != "GET":
+                                continue
+                            leg_path = {**path, "auth": {}} if name == "floor" else path
+                            legs.append({"port": server.port, "path": leg_path})
+                            keys.append((name, path["name"]))
+                spec = {
+                    "clients": args.clients,
+                    "requests": max(1, args.requests // args.rounds),
+                    "seconds": args.seconds / args.rounds,
+                    "legs": legs,
+                }
+                results: dict[str, dict[str, Any]] = {name: {} for name in servers}
+                for (name, path_name), leg in zip(keys, run_driver(spec, tmp), strict=True):
+                    merged = results[name].setdefault(
+                        path_name, {"latencies": [], "seconds": 0.0, "statuses": {}, "errors": []}
+                    )
+                    merged["latencies"] += leg["latencies"]
+                    merged["seconds"] += leg["seconds"]
+                    merged["errors"] += leg["errors"]
+                    for status, count in leg["statuses"].items():
+                        merged["statuses"][status] = merged["statuses"].get(status, 0) + count
+                peaks = {name: server.workers_peak_mb() for name, server in servers.items()}
             finally:
-                server.stop()
-            server = Server(
-                "lianxin.wsgi:app", {**base_env, "LIANXIN_DATABASE_URL": bypass_url}, args, tmp
-            )
-            try:
-                results["bypass"] = _drive_all(args, specs)
-                peaks["bypass"] = server.workers_peak_mb()
-            finally:
-                server.stop()
+                for server in servers.values():
+                    server.stop()
             report(args, results, peaks)
     finally:
         if bypass:
@@ -585,23 +601,13 @@ def run(args: argparse.Namespace) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _drive_all(args: argparse.Namespace, specs: list[dict[str, Any]]) -> dict[str, Any]:
-    spec = {
-        "port": args.port,
-        "clients": args.clients,
-        "requests": args.requests,
-        "seconds": args.seconds,
-        "paths": specs,
-    }
-    return run_driver(spec, Path(tempfile.gettempdir()))
-
-
 def report(
     args: argparse.Namespace, results: dict[str, Any], peaks: dict[str, list[tuple[float, float]]]
 ) -> None:
     print(
         f"{args.clients} clients, gunicorn {args.workers} workers x {args.threads} threads "
-        f"(gthread), at most {args.requests} requests or {args.seconds} s per path"
+        f"(gthread), at most {args.requests} requests or {args.seconds} s per path and server, "
+        f"in {args.rounds} interleaved rounds"
     )
     print(
         f"{'path':<18} {'server':<7} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
@@ -640,7 +646,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preset", choices=sorted(PRESETS), default="quick")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=1500)
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--seconds", type=float, default=12)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=18731)
