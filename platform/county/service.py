@@ -580,10 +580,14 @@ FORMULAS: dict[str, Formula] = {
             "engagement",
             _l("履职参与"),
             _l(
-                "履职参与分 = 接待日代表到岗率×50 + 评议参与率×50；"
-                "只有一项开通时按该项折算为百分制。"
+                "履职参与分 = 接待日代表到岗率×40 + 评议参与率×30 + 三联联系达标率×30；"
+                "未开通的项不计，按其余各项折算为百分制。"
             ),
-            (("reception_attendance", 50.0), ("evaluations_participation", 50.0)),
+            (
+                ("reception_attendance", 40.0),
+                ("evaluations_participation", 30.0),
+                ("liaison_links_kept", 30.0),
+            ),
         ),
     )
 }
