@@ -197,7 +197,9 @@ def load(password: str | None = None) -> list[DemoLogin]:
             for membership in cg_unit.memberships:
                 if membership.role == Role.HANDLING_UNIT.value and membership.unit_id is None:
                     membership.unit_id = unit_id
-        first = db.session.scalar(select(Representative).order_by(Representative.name_pinyin))
+        first = db.session.scalar(
+            select(Representative).order_by(Representative.name_pinyin, Representative.id)
+        )
         cg_rep = db.session.scalar(select(User).where(User.username == "cg.rep"))
         if first is not None and cg_rep is not None and first.user_id is None:
             first.user_id = cg_rep.id
@@ -726,6 +728,7 @@ def _load_liaison(township: Township) -> None:
     from lianxin.modules.liaison import service as liaison
     from lianxin.modules.liaison.models import Link
     from lianxin.modules.liaison.quarters import Quarter
+    from lianxin.people.models import PartyMember
 
     if not tenants.module_enabled(township.id, "liaison"):
         return
@@ -746,8 +749,32 @@ def _load_liaison(township: Township) -> None:
     with tenant_context(township.id):
         if db.session.scalar(select(Link.id).where(Link.year == today.year).limit(1)):
             return
+        # cg.rep keeps two party members of their own branch whatever the suggestion's order.
+        own = liaison.own_representative(rep, township)
+        if own is not None:
+            members = db.session.scalars(
+                select(PartyMember)
+                .where(PartyMember.is_active.is_(True))
+                .order_by((PartyMember.branch_id == own.branch_id).desc(), PartyMember.id)
+                .limit(2)
+            )
+            for member in members:
+                liaison.add_link(
+                    office,
+                    township,
+                    {
+                        "year": today.year,
+                        "level": "rep_member",
+                        "upper_id": own.id,
+                        "lower_id": member.id,
+                    },
+                )
         liaison.suggest(office, township, today.year)
-        mine = liaison.list_links(rep, township, today.year, mine=True)
+        mine = [
+            v
+            for v in liaison.list_links(rep, township, today.year, mine=True)
+            if v.link.level == "rep_member"
+        ]
         for i, view in enumerate(mine[:2]):
             liaison.record_contact(
                 rep,
