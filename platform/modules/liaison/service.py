@@ -1002,8 +1002,30 @@ def _raise_case(
     )
 
 
-def _existing_contact(key: str) -> Contact | None:
-    return db.session.scalar(select(Contact).where(Contact.client_key == key))
+R = TypeVar("R", Contact, Meeting)
+
+
+def _stored(model: type[R], key: str, actor: Actor) -> R | None:
+    """The record this client key already stored (a resent form), if any. The same key from
+    somebody else is refused rather than showing them what it stored."""
+    row = db.session.scalar(select(model).where(model.client_key == key)) if key else None
+    if row is not None and row.recorded_by_id != actor.user_id:
+        raise DuplicateKey(_("提交标识已被使用，请刷新页面后重试"))
+    return row
+
+
+def _insert_once(row: R) -> R | None:
+    """Add a record under its client key: None when added, or the row that a copy of the same
+    submission arriving at the same moment stored first."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        again = db.session.scalar(select(type(row)).where(type(row).client_key == row.client_key))
+        if again is None:  # an integrity error of another kind
+            raise
+        return again
+    return None
 
 
 def record_contact(
@@ -1018,10 +1040,8 @@ def record_contact(
         key = _client_key(data.get("client_key"))
     except ValidationFailed as exc:
         errors.update(exc.errors)
-    existing = _existing_contact(key) if key else None
+    existing = _stored(Contact, key, actor)
     if existing is not None:
-        if existing.recorded_by_id != actor.user_id:
-            raise DuplicateKey(_("提交标识已被使用，请刷新页面后重试"))
         return _contact_view(actor, township, existing, duplicate=True)
     link = _get(Link, township, data.get("link_id"), _("未找到该联系安排"))
     if not can_read_link(actor, township, link) and not can_record(actor, township, link):
@@ -1063,15 +1083,9 @@ def record_contact(
         client_key=key,
         recorded_by_id=actor.user_id,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(contact)
-    except IntegrityError:
-        # The same submission arrived twice at once: the other one stored it.
-        again = _existing_contact(key)
-        if again is None:  # pragma: no cover - an integrity error of another kind
-            raise
-        return _contact_view(actor, township, again, duplicate=True)
+    first = _insert_once(contact)
+    if first is not None:
+        return _contact_view(actor, township, first, duplicate=True)
     audit.record(
         "liaison.contact",
         actor=actor,
@@ -1343,10 +1357,8 @@ def record_meeting(
     client key again returns the stored meeting."""
     permissions.require_member(actor, township)
     key = _client_key(data.get("client_key"))
-    existing = db.session.scalar(select(Meeting).where(Meeting.client_key == key))
+    existing = _stored(Meeting, key, actor)
     if existing is not None:
-        if existing.recorded_by_id != actor.user_id:
-            raise DuplicateKey(_("提交标识已被使用，请刷新页面后重试"))
         return _meeting_view(actor, township, existing, duplicate=True)
     committee = _meeting_committee(actor, township, data.get("committee_user_id"))
     held_on = _as_date(data.get("held_on"), "held_on")
@@ -1366,14 +1378,9 @@ def record_meeting(
         client_key=key,
         recorded_by_id=actor.user_id,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(meeting)
-    except IntegrityError:
-        again = db.session.scalar(select(Meeting).where(Meeting.client_key == key))
-        if again is None:  # pragma: no cover
-            raise
-        return _meeting_view(actor, township, again, duplicate=True)
+    first = _insert_once(meeting)
+    if first is not None:
+        return _meeting_view(actor, township, first, duplicate=True)
     for rep in reps:
         db.session.add(MeetingAttendee(meeting_id=meeting.id, representative_id=rep.id))
     db.session.flush()

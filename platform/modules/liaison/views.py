@@ -205,21 +205,26 @@ def contact(contact_id: int):
     )
 
 
-@pages.post("/contacts/<int:contact_id>/case", endpoint="contact_case")
-def contact_case(contact_id: int):
+def _raise_case(use_case: Any, record_id: int) -> None:
+    """A follow-up case from a stored contact or meeting; the same title again is flashed."""
     actor, township = _ctx()
     data = {
         "title": request.form.get("title", ""),
         "category": request.form.get("category") or "其他",
         "body": request.form.get("body", ""),
     }
-    result = _attempt(service.raise_contact_case, actor, township, contact_id, data)
+    result = _attempt(use_case, actor, township, record_id, data)
     if result is not None:
         view, made = result
         if made is None:
             flash(_("同一标题的诉求已经登记过。"), "success")
         else:
             _flash_codes(view.tracking_codes)
+
+
+@pages.post("/contacts/<int:contact_id>/case", endpoint="contact_case")
+def contact_case(contact_id: int):
+    _raise_case(service.raise_contact_case, contact_id)
     return redirect(url_for("liaison.contact", contact_id=contact_id))
 
 
@@ -493,17 +498,5 @@ def meeting(meeting_id: int):
 
 @pages.post("/meetings/<int:meeting_id>/case", endpoint="meeting_case")
 def meeting_case(meeting_id: int):
-    actor, township = _ctx()
-    data = {
-        "title": request.form.get("title", ""),
-        "category": request.form.get("category") or "其他",
-        "body": request.form.get("body", ""),
-    }
-    result = _attempt(service.raise_meeting_case, actor, township, meeting_id, data)
-    if result is not None:
-        view, made = result
-        if made is None:
-            flash(_("同一标题的诉求已经登记过。"), "success")
-        else:
-            _flash_codes(view.tracking_codes)
+    _raise_case(service.raise_meeting_case, meeting_id)
     return redirect(url_for("liaison.meeting", meeting_id=meeting_id))
