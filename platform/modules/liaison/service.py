@@ -1368,8 +1368,11 @@ def record_meeting(
     place = str(data.get("place") or "").strip()
     if len(place) > 100:
         raise ValidationFailed(errors={"place": [_("地点不超过100字")]})
-    attendee_ids = {int(x) for x in (data.get("attendee_ids") or []) if str(x).strip()}
-    reps = [_get(Representative, township, rid, _("未找到该代表")) for rid in sorted(attendee_ids)]
+    raw_ids = [str(x).strip() for x in (data.get("attendee_ids") or [])]
+    if not all(x.isdigit() for x in raw_ids if x):
+        raise ValidationFailed(errors={"attendee_ids": [_("参加代表选择有误")]})
+    attendee_ids = sorted({int(x) for x in raw_ids if x})
+    reps = [_get(Representative, township, rid, _("未找到该代表")) for rid in attendee_ids]
     meeting = Meeting(
         committee_user_id=committee.id,
         held_on=held_on,

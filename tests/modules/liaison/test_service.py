@@ -472,6 +472,8 @@ def test_meetings_follow_ups_and_rules(world, chain, office, clock, tctx):
     assert service.record_meeting(wang, t, data).duplicate
     with pytest.raises(ValidationFailed):
         service.record_meeting(wang, t, {**data, "held_on": "2026-05-21", "client_key": "k" * 10})
+    with pytest.raises(ValidationFailed):
+        service.record_meeting(wang, t, {**data, "attendee_ids": ["1x"], "client_key": "x" * 10})
     with pytest.raises(PermissionDenied):
         service.record_meeting(
             actor(world.users["representative"]), t, {**data, "client_key": "r" * 10}
