@@ -1174,10 +1174,10 @@ def list_contacts(
         query = query.where(Contact.link_id == link_id)
     if mine:
         query = query.where(Contact.recorded_by_id == actor.user_id)
-    rows = db.session.execute(
-        query.order_by(Contact.contacted_on.desc(), Contact.id.desc()).limit(limit)
-    ).all()
     whole = sees_whole_chain(actor, township)
+    query = query.order_by(Contact.contacted_on.desc(), Contact.id.desc())
+    # Whoever sees less is filtered before the limit, so their own never fall off the page.
+    rows = db.session.execute(query.limit(limit) if whole else query).all()
     rows = [
         (c, lk)
         for c, lk in rows
@@ -1185,7 +1185,7 @@ def list_contacts(
         or c.recorded_by_id == actor.user_id
         or can_read_link(actor, township, lk)
         or can_record(actor, township, lk)
-    ]
+    ][:limit]
     people = _People([lk for _c, lk in rows])
     case_rows = (
         db.session.scalars(

@@ -513,3 +513,18 @@ def test_a_new_representative_in_another_township_is_not_ours(world, chain, offi
     service.suggest(office, world.township, YEAR, ["committee_rep"])
     names = {p.person.name for p in service.compliance(office, world.township).people}
     assert "外镇代表" not in names
+
+
+def test_a_representative_sees_their_own_contacts_however_many_others_there_are(
+    world, chain, office, clock, tctx
+):
+    t = world.township
+    mine = _link(office, t, "rep_member", chain.reps["a"], chain.members["m1"])
+    other = _link(office, t, "rep_member", chain.reps["b"], chain.members["m2"])
+    _contact(office, t, mine, "2026-05-01", "own-old-contact")
+    for i in range(3):
+        _contact(office, t, other, "2026-05-10", f"newer-contact-{i}")
+    rep_a = actor(world.users["representative"])
+    rows = service.list_contacts(rep_a, t, year=2026, limit=2)
+    assert [r.contact.client_key for r in rows] == ["own-old-contact"]
+    assert len(service.list_contacts(office, t, year=2026, limit=2)) == 2
