@@ -158,8 +158,16 @@ def _plan(preset: str) -> dict[str, int]:
     }
 
 
-def generate(superuser_db_url: str, preset: str, log: Callable[[str], None] = print) -> Province:
-    """Write the preset's data set into the (migrated, empty) database at `superuser_db_url`."""
+def generate(
+    superuser_db_url: str,
+    preset: str,
+    log: Callable[[str], None] = print,
+    *,
+    with_cases: bool = True,
+) -> Province:
+    """Write the preset's data set into the (migrated, empty) database at `superuser_db_url`;
+    `with_cases=False` writes the roll only (townships, accounts, representatives), for runs
+    that need no cases (reminders.py)."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -167,6 +175,8 @@ def generate(superuser_db_url: str, preset: str, log: Callable[[str], None] = pr
     from lianxin.modules.registry import load_first_party
 
     plan = _plan(preset)
+    if not with_cases:
+        plan.update(cases_per=0, proposals_per=0)
     province = Province(preset)
     url = make_url(superuser_db_url)
     dsn = f"host={url.host} port={url.port or 5432} user={url.username} dbname={url.database}"

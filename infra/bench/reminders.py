@@ -4,14 +4,16 @@ two real Celery workers on Redis.
     .venv/bin/python infra/bench/reminders.py [--preset quick|full] [--concurrency 1] \
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
-Writes the preset's province (province.generate) into a throwaway database, starts two Celery
-worker processes (`celery -A worker worker`, the production entry point, as the application
-role, `--concurrency` pool processes each) on Redis database 14 (flushed before and after; no
-other database is touched), then, township by township as the application role in the township's
-context, enqueues one SMS reminder per representative with `notify.enqueue` (a dedupe key per
-person, as the reminder sweeps do) and commits: the commit publishes one `outbox.deliver` task
-per message. Prints the time to enqueue (rows written and tasks published), the time until the
-last message is marked delivered, and messages/s. The SMS channel is `log` (nothing leaves the
+Writes the preset's roll (province.generate without cases: townships, accounts and every
+representative) into a throwaway database, starts two Celery worker processes (`celery -A worker
+worker`, the production entry point, as the application role, `--concurrency` pool processes
+each) on Redis database 14 (flushed before and after; no other database is touched), then,
+township by township as the application role in the township's context, enqueues one SMS
+reminder per representative with `notify.enqueue_many` (a dedupe key per person, one
+`INSERT … ON CONFLICT DO NOTHING` per 500 rows, as a reminder sweep does) and commits: the commit
+publishes one `outbox.deliver_batch` task per 500 messages. Prints the time to enqueue (rows
+written and tasks published), the time until the last message is marked delivered, and
+messages/s. The SMS channel is `log` (nothing leaves the
 machine). The workers are stopped and everything is dropped at the end. Not part of `make test`.
 """
 
@@ -47,8 +49,16 @@ def run(args: argparse.Namespace) -> None:
     workers: list[subprocess.Popen[bytes]] = []
     try:
         with throwaway_database(args.database_url) as (owner_url, app_url):
+            started = time.perf_counter()
             province = generate(
-                superuser_url_for(args.database_url, owner_url), args.preset, log=lambda _m: None
+                superuser_url_for(args.database_url, owner_url),
+                args.preset,
+                log=lambda _m: None,
+                with_cases=False,  # the roll is all a reminder needs
+            )
+            print(
+                f"roll of preset {args.preset} ({sum(province.rows.values()):,} rows) written in "
+                f"{time.perf_counter() - started:.0f} s"
             )
             env = {
                 **os.environ,
@@ -98,17 +108,23 @@ def run(args: argparse.Namespace) -> None:
                 time.sleep(3)  # let the workers connect; delivery starts as soon as tasks arrive
                 started = time.perf_counter()
                 for township_id, _county, _slug in province.townships:
+                    # As a reminder sweep does: one bulk enqueue per township, then the commit
+                    # publishes one delivery task per 500 messages.
                     with tenant_context(township_id):
                         reps = db.session.execute(
                             select(Representative.id, Representative.phone)
                         ).all()
-                        for rep_id, phone in reps:
-                            notify.enqueue(
-                                "sms",
-                                {"phone": phone, "text": "连心提醒：本季度履职登记还剩7天"},
-                                tenant_id=township_id,
-                                dedupe_key=f"bench-reminder:{township_id}:{rep_id}",
-                            )
+                        notify.enqueue_many(
+                            "sms",
+                            (
+                                (
+                                    {"phone": phone, "text": "连心提醒：本季度履职登记还剩7天"},
+                                    f"bench-reminder:{township_id}:{rep_id}",
+                                )
+                                for rep_id, phone in reps
+                            ),
+                            tenant_id=township_id,
+                        )
                         db.session.commit()
                         total += len(reps)
                 enqueued = time.perf_counter() - started

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -64,12 +65,15 @@ class Actor:
 SYSTEM = Actor(user_id=None, name="system")
 
 
+def grants_of(memberships: Iterable[Membership]) -> tuple[Grant, ...]:
+    return tuple(
+        Grant(m.id, Role(m.role), m.county_id, m.tenant_id, m.branch_id, m.unit_id)
+        for m in sorted(memberships, key=lambda m: m.id)
+    )
+
+
 def actor_for(user: User, ip: str | None = None) -> Actor:
     memberships = db.session.scalars(
         select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
     ).all()
-    grants = tuple(
-        Grant(m.id, Role(m.role), m.county_id, m.tenant_id, m.branch_id, m.unit_id)
-        for m in memberships
-    )
-    return Actor(user.id, user.display_name, grants, ip)
+    return Actor(user.id, user.display_name, grants_of(memberships), ip)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
-from lianxin.auth.actor import Actor
+from lianxin.auth.actor import Actor, grants_of
 from lianxin.auth.models import ApiToken, Membership, SetupLink, User
 from lianxin.auth.passwords import (
     hash_password,
@@ -127,11 +127,20 @@ def complete_setup(token: str, password: str) -> User:
 def _suspended_everywhere(user: User) -> bool:
     """True when every membership the user has is in a suspended township."""
     memberships = user.memberships
-    if not memberships or any(m.tenant_id is None for m in memberships):
+    ids = {m.tenant_id for m in memberships if m.tenant_id is not None}
+    statuses = dict(
+        db.session.execute(select(Township.id, Township.status).where(Township.id.in_(ids))).all()
+        if ids
+        else []
+    )
+    return _all_suspended([(m.tenant_id, statuses.get(m.tenant_id)) for m in memberships])
+
+
+def _all_suspended(scopes: list[tuple[int | None, str | None]]) -> bool:
+    """(township, its status) per membership: every one is of a suspended township."""
+    if not scopes or any(tenant_id is None for tenant_id, _s in scopes):
         return False
-    ids = {m.tenant_id for m in memberships}
-    statuses = db.session.scalars(select(Township.status).where(Township.id.in_(ids))).all()
-    return all(s == TownshipStatus.SUSPENDED for s in statuses)
+    return all(status == TownshipStatus.SUSPENDED for _t, status in scopes)
 
 
 def authenticate(username: str, password: str, *, ip: str | None = None) -> User:
@@ -236,21 +245,34 @@ def revoke_api_token(actor: Actor, token_id: int) -> None:
 
 
 def user_for_token(plaintext: str) -> User | None:
-    token = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == token_digest(plaintext), ApiToken.revoked_at.is_(None)
-        )
-    )
-    if token is None or not token.user.is_active:
+    found = actor_for_token(plaintext)
+    return found[0] if found else None
+
+
+def actor_for_token(plaintext: str, ip: str | None = None) -> tuple[User, Actor] | None:
+    """The user of a live API token and who they act as: two queries (the token with its user;
+    the memberships with their townships' status), since every API request asks."""
+    row = db.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_digest(plaintext), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None or not row.User.is_active:
         return None
-    if _suspended_everywhere(token.user):
+    token, user = row.ApiToken, row.User
+    memberships = db.session.execute(
+        select(Membership, Township.status)
+        .outerjoin(Township, Township.id == Membership.tenant_id)
+        .where(Membership.user_id == user.id)
+    ).all()
+    if _all_suspended([(m.tenant_id, status) for m, status in memberships]):
         return None
     now = utcnow()
     # Written at most once a minute, so reads through the API stay reads.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
         db.session.commit()
-    return token.user
+    return user, Actor(user.id, user.display_name, grants_of(m for m, _s in memberships), ip)
 
 
 # --- memberships of a township -------------------------------------------------------------

@@ -15,7 +15,7 @@ from marshmallow import fields
 from lianxin.api.base import BaseSchema, Blueprint
 from lianxin.casework import deadlines
 from lianxin.casework import service as cases
-from lianxin.casework.models import Case, CaseState
+from lianxin.casework.models import Case
 from lianxin.casework.schemas import (
     AnswerSchema,
     CaseCreatedSchema,
@@ -48,18 +48,28 @@ def _ctx():
     return current_actor(), current_township()
 
 
-def case_out(case: Case, row: cases.CaseRow | None = None) -> dict[str, Any]:
-    """A case with its state label and deadline flags, as the schemas dump it."""
-    township = current_township()
+_CASE_COLUMNS = tuple(c.key for c in Case.__table__.columns)
+
+
+def case_out(
+    case: Case, row: cases.CaseRow | None = None, labels: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A case with its state label and deadline flags, as the schemas dump it. A list passes
+    its rows' flags and the state labels translated once (`state_labels`)."""
     if row is None:
+        township = current_township()
         row = cases.flag(case, cases.rule_for(township.id), deadlines.shanghai_today())
-    out = {c.key: getattr(case, c.key) for c in Case.__table__.columns}
+    out = {key: getattr(case, key) for key in _CASE_COLUMNS}
     out.update(
-        state_label=str(STATE_LABELS[CaseState(case.state)]),
+        state_label=(labels or state_labels())[case.state],
         overdue=row.overdue,
         due_soon=row.due_soon,
     )
     return out
+
+
+def state_labels() -> dict[str, str]:
+    return {state.value: str(text) for state, text in STATE_LABELS.items()}
 
 
 def _detail(case_id: int) -> dict[str, Any]:
@@ -85,7 +95,8 @@ class Cases(MethodView):
             limit=pagination_parameters.page_size,
         )
         pagination_parameters.item_count = total
-        return [case_out(r.case, r) for r in rows]
+        labels = state_labels()
+        return [case_out(r.case, r, labels) for r in rows]
 
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, CaseCreatedSchema)

@@ -178,16 +178,30 @@ def install(session_class: type[Session]) -> None:
 
     @event.listens_for(session_class, "after_begin")
     def _after_begin(session: Session, transaction: SessionTransaction, connection: Connection):
-        if connection.dialect.name == "postgresql":
+        if connection.dialect.name != "postgresql":
+            return
+        if _rls_value() or connection.in_nested_transaction():
             _apply_rls(connection, session)
+        else:
+            # No township at the start of a real transaction: nothing to send. A
+            # transaction-local setting ends with the transaction that made it, so a new one
+            # starts with the setting unset (or '' once it was set on the connection), which the
+            # policies read as no township; nothing sets it at session level (ARCHITECTURE.md
+            # §3). A session joining an outer transaction (a SAVEPOINT: the tests) may inherit
+            # the outer one's township, so it is always set there.
+            session.info["rls_tenant"] = ""
 
     def _sync_rls(session: Session) -> None:
+        value = _rls_value()
         if (
-            session.get_bind().dialect.name == "postgresql"
-            and session.info.get("rls_tenant") != _rls_value()
+            session.info.get("rls_tenant") != value
+            and session.get_bind().dialect.name == "postgresql"
         ):
             # The context changed inside an open transaction (e.g. the user was loaded first).
-            _apply_rls(session.connection(), session)
+            # `connection()` may begin the transaction, and `_after_begin` then sets it.
+            connection = session.connection()
+            if session.info.get("rls_tenant") != value:
+                _apply_rls(connection, session)
 
     @event.listens_for(session_class, "before_flush")
     def _sync_rls_before_flush(session: Session, flush_context: Any, instances: Any) -> None:

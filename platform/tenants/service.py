@@ -9,6 +9,7 @@ from typing import Any
 from flask import g, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
@@ -58,7 +59,10 @@ def county_by_slug(slug: str) -> County | None:
 
 
 def township_by_slug(slug: str) -> Township | None:
-    return db.session.scalar(select(Township).where(Township.slug == slug))
+    """The township with its county (every scoped request reads both: one query)."""
+    return db.session.scalar(
+        select(Township).where(Township.slug == slug).options(joinedload(Township.county))
+    )
 
 
 def list_counties(actor: Actor) -> list[County]:
@@ -226,27 +230,40 @@ def _module_row(township_id: int, key: str) -> TownshipModule | None:
     return db.session.get(TownshipModule, (township_id, key))
 
 
-def enabled_module_keys(township_id: int) -> set[str]:
-    """Switched-on (switchable) module keys of a township, cached for the request."""
-    cache: dict[int, set[str]] | None = None
+_MODULE_ROWS = "lianxin_enabled_modules"  # in web.scope.REQUEST_SCOPED: dropped after a request
+
+
+def _module_rows(township_id: int) -> dict[str, TownshipModule]:
+    """Every module row (switch and settings) of a township, read once per request or task.
+
+    The menu, the module guard and each module's settings all ask: one query answers them.
+    A change through this service drops the cache (`_forget_module_rows`).
+    """
+    cache: dict[int, dict[str, TownshipModule]] | None = None
     if has_app_context():
-        cache = g.setdefault("lianxin_enabled_modules", {})
+        cache = g.setdefault(_MODULE_ROWS, {})
         if township_id in cache:
             return cache[township_id]
-    core = {s.key for s in current_registry() if s.core} if has_app_context() else set()
-    keys = (
-        set(
-            db.session.scalars(
-                select(TownshipModule.module_key).where(
-                    TownshipModule.township_id == township_id, TownshipModule.enabled.is_(True)
-                )
-            )
+    rows = {
+        row.module_key: row
+        for row in db.session.scalars(
+            select(TownshipModule).where(TownshipModule.township_id == township_id)
         )
-        - core
-    )
+    }
     if cache is not None:
-        cache[township_id] = keys
-    return keys
+        cache[township_id] = rows
+    return rows
+
+
+def _forget_module_rows() -> None:
+    if has_app_context():
+        g.pop(_MODULE_ROWS, None)
+
+
+def enabled_module_keys(township_id: int) -> set[str]:
+    """Switched-on (switchable) module keys of a township, read once per request."""
+    core = {s.key for s in current_registry() if s.core} if has_app_context() else set()
+    return {key for key, row in _module_rows(township_id).items() if row.enabled} - core
 
 
 def module_enabled(township_id: int, key: str) -> bool:
@@ -277,7 +294,7 @@ def effective_settings(township_id: int, key: str) -> dict[str, Any]:
         raise NotFound()
     merged: dict[str, Any] = {}
     merged.update(township.county.module_defaults.get(key, {}))
-    row = _module_row(township_id, key)
+    row = _module_rows(township_id).get(key)
     if row is not None:
         merged.update(row.settings)
     return spec.validate_settings(merged)
@@ -309,7 +326,7 @@ def set_module_enabled(
             after={"enabled": enabled},
         )
     db.session.commit()
-    g.pop("lianxin_enabled_modules", None)
+    _forget_module_rows()
     return row
 
 
@@ -362,6 +379,7 @@ def _save_module_settings(
         after=overrides,
     )
     db.session.commit()
+    _forget_module_rows()
     return effective_settings(township.id, key)
 
 

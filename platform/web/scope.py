@@ -44,13 +44,20 @@ def client_ip() -> str | None:
 
 
 def _api_user() -> Any:
-    """API requests authenticate with a Bearer token only: no cookie, so no CSRF exposure."""
+    """API requests authenticate with a Bearer token only: no cookie, so no CSRF exposure.
+
+    The token's lookup also yields the actor (its memberships), which is kept for the request.
+    """
     from lianxin.auth import service as accounts
 
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
         return None
-    return accounts.user_for_token(header[7:].strip())
+    found = accounts.actor_for_token(header[7:].strip(), client_ip())
+    if found is None:
+        return None
+    user, g.lianxin_actor = found
+    return user
 
 
 def current_user_or_none() -> Any:
@@ -69,8 +76,9 @@ def current_user_or_none() -> Any:
 def current_actor(*, required: bool = True) -> Actor:
     """The acting user with their memberships, for services; raises if nobody is logged in."""
     if "lianxin_actor" not in g:
-        user = current_user_or_none()
-        g.lianxin_actor = actor_for(user, client_ip()) if user is not None else None
+        user = current_user_or_none()  # an API token brings its actor along
+        if "lianxin_actor" not in g:
+            g.lianxin_actor = actor_for(user, client_ip()) if user is not None else None
     actor: Actor | None = g.lianxin_actor
     if actor is None:
         if required:

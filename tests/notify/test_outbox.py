@@ -116,6 +116,53 @@ def test_dedupe_key_enqueued_twice_is_one_row(app, world):
     assert count(Notification) == 2
 
 
+def test_bulk_enqueue_writes_each_key_once_and_delivers_in_batches(app, world, monkeypatch):
+    """A sweep's many reminders: one INSERT per 500 rows, a key already there (or twice in the
+    call) adds nothing, and after the commit one task per 500 messages delivers them."""
+    monkeypatch.setattr(service, "BATCH", 3)
+    sent: list[str] = []
+    monkeypatch.setitem(service.HANDLERS, "test.sms", lambda m: sent.append(m.payload["to"]))
+    published: list[list[int]] = []
+    real_many = service.deliver_many
+
+    def spy(ids: list[int]) -> int:
+        published.append(list(ids))
+        return real_many(ids)
+
+    monkeypatch.setattr(service, "deliver_many", spy)
+    tid = world.township.id
+    service.enqueue("test.sms", {"to": "p0"}, tenant_id=tid, dedupe_key="bulk:0")
+    db.session.commit()
+    sent.clear()
+
+    items = [({"to": f"p{n}"}, f"bulk:{n}") for n in range(7)] + [({"to": "p3"}, "bulk:3")]
+    ids = service.enqueue_many("test.sms", items, tenant_id=tid)
+    assert len(ids) == 6  # bulk:0 was there already; bulk:3 twice is one row
+    assert sent == []  # nothing leaves before the commit
+    db.session.commit()
+    assert sorted(sent) == [f"p{n}" for n in range(1, 7)]
+    assert [len(batch) for batch in published] == [3, 3]
+    assert count(OutboxMessage, OutboxMessage.status == OutboxStatus.DELIVERED) == 7
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
+    assert {(r.tenant_id, r.attempts) for r in rows} == {(tid, 1)}
+
+    # The same sweep again: every key exists, nothing is written or sent.
+    assert service.enqueue_many("test.sms", items, tenant_id=tid) == []
+    db.session.commit()
+    assert len(sent) == 6
+    # A redelivered batch claims nothing.
+    assert real_many(ids) == 0
+
+
+def test_bulk_enqueue_rolled_back_leaves_nothing(app, world):
+    service.enqueue_many("sms", [({"phone": "1", "text": "t"}, "gone:1")], tenant_id=None)
+    db.session.rollback()
+    assert count(OutboxMessage) == 0
+    db.session.get(Township, world.township.id).name = "甲镇二"
+    db.session.commit()  # the forgotten batch is not published with a later commit
+    assert count(OutboxMessage) == 0
+
+
 class TestFailures:
     @pytest.fixture
     def app_config(self) -> dict[str, Any]:
@@ -163,6 +210,31 @@ class TestFailures:
         assert message.id not in [i for i, _ in service.due_message_ids()]
         assert service.deliver(message.id) is False
         assert len(boom) == 3
+        assert count(DeadLetter) == 1
+
+    def test_a_failure_in_a_batch_is_rescheduled_alone(self, app, world, boom):
+        """One handler fails in a batch: its own effects are undone and it backs off; the other
+        messages of the batch are delivered with their effects."""
+        rep = world.users["representative"]
+        good = service.notify([rep.id], "甲", tenant_id=world.township.id)
+        bad = service.enqueue("test.boom", {"n": 1}, tenant_id=world.township.id)
+        other = service.notify([rep.id], "乙", tenant_id=world.township.id)
+        db.session.info.pop("outbox_new", None)  # not one task each: deliver them as one batch
+        db.session.commit()
+        assert service.deliver_many([good.id, bad.id, other.id]) == 2
+        assert boom == [bad.id]
+        assert sorted(n.title for n in service.inbox(rep.id)) == ["乙", "甲"]
+        failed = fresh(bad.id)
+        assert (failed.status, failed.attempts) == (OutboxStatus.PENDING, 1)
+        assert failed.last_error == "RuntimeError: gateway refused"
+        assert failed.delivered_at is None and failed.available_at > utcnow()
+        assert fresh(good.id).status == OutboxStatus.DELIVERED
+        assert service.deliver_many([good.id, bad.id, other.id]) == 0  # not due, or done
+        for _ in range(2):
+            make_due(bad.id)
+            assert service.deliver_many([bad.id]) == 0
+        dead = fresh(bad.id)
+        assert (dead.status, dead.attempts) == (OutboxStatus.DEAD, 3)
         assert count(DeadLetter) == 1
 
     def test_failure_rolls_back_the_handlers_partial_work(self, app, world, monkeypatch):
