@@ -81,6 +81,7 @@ def create_app(
 
 
 def _init_login(app: Flask) -> None:
+    from lianxin.auth import service as accounts
     from lianxin.auth import sessions as web_sessions
     from lianxin.auth.models import User
 
@@ -94,8 +95,11 @@ def _init_login(app: Flask) -> None:
     def _load_user(user_id: str) -> User | None:
         if not web_sessions.is_live():  # logged out: a copy of the old cookie is worthless
             return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+        found = accounts.session_user(int(user_id), request.remote_addr)
+        if found is None:
+            return None
+        user, g.lianxin_actor = found  # web.scope.current_actor uses it for the request
+        return user
 
 
 def _register_pages(app: Flask) -> None:

@@ -170,6 +170,7 @@ def _drive_path(spec: dict[str, Any], path: dict[str, Any]) -> dict[str, Any]:
     for thread in threads:
         thread.start()
     ready.wait()
+    cpu_started = time.process_time()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - clock[0]
@@ -178,6 +179,8 @@ def _drive_path(spec: dict[str, Any], path: dict[str, Any]) -> dict[str, Any]:
         "seconds": elapsed,
         "statuses": statuses,
         "errors": errors[:3],
+        # The driver's own CPU while it measured: it shares the 2 cores with the servers.
+        "driver_cpu": time.process_time() - cpu_started,
     }
 
 
@@ -583,6 +586,7 @@ def run(args: argparse.Namespace) -> None:
                     )
                     merged["latencies"] += leg["latencies"]
                     merged["seconds"] += leg["seconds"]
+                    merged["driver_cpu"] = merged.get("driver_cpu", 0.0) + leg["driver_cpu"]
                     merged["errors"] += leg["errors"]
                     for status, count in leg["statuses"].items():
                         merged["statuses"][status] = merged["statuses"].get(status, 0) + count
@@ -634,6 +638,13 @@ def report(
                 f"{s['p99']:>8.1f} {s['rps']:>7.1f}  {ratio_floor:>9} {ratio_rls:>11}  "
                 f"{bad or ''} {' '.join(result['errors'])}"
             )
+    cpu = sum(r.get("driver_cpu", 0.0) for by_path in results.values() for r in by_path.values())
+    wall = sum(r["seconds"] for by_path in results.values() for r in by_path.values())
+    done = sum(len(r["latencies"]) for by_path in results.values() for r in by_path.values())
+    print(
+        f"load driver: {cpu:.1f} CPU s over {wall:.1f} s measured ({cpu / max(wall, 1e-9):.0%} of "
+        f"one core), {cpu / max(done, 1) * 1e6:.0f} us of CPU per request"
+    )
     for server, values in peaks.items():
         print(
             f"per worker ({server}): peak RSS (VmHWM) / RSS at the end "

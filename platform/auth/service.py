@@ -249,22 +249,34 @@ def user_for_token(plaintext: str) -> User | None:
     return found[0] if found else None
 
 
-def actor_for_token(plaintext: str, ip: str | None = None) -> tuple[User, Actor] | None:
-    """The user of a live API token and who they act as: two queries (the token with its user;
-    the memberships with their townships' status), since every API request asks."""
-    row = db.session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == token_digest(plaintext), ApiToken.revoked_at.is_(None))
-    ).first()
-    if row is None or not row.User.is_active:
-        return None
-    token, user = row.ApiToken, row.User
-    memberships = db.session.execute(
-        select(Membership, Township.status)
-        .outerjoin(Township, Township.id == Membership.tenant_id)
-        .where(Membership.user_id == user.id)
+def session_user(user_id: int, ip: str | None = None) -> tuple[User, Actor] | None:
+    """The active user of a live session cookie and who they act as, in one query."""
+    rows = db.session.execute(
+        select(User, Membership)
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .where(User.id == user_id)
     ).all()
+    if not rows or not rows[0].User.is_active:
+        return None
+    user = rows[0].User
+    grants = grants_of(r.Membership for r in rows if r.Membership is not None)
+    return user, Actor(user.id, user.display_name, grants, ip)
+
+
+def actor_for_token(plaintext: str, ip: str | None = None) -> tuple[User, Actor] | None:
+    """The user of a live API token and who they act as, in one query (the token, its user, the
+    memberships and their townships' status), since every API request asks."""
+    rows = db.session.execute(
+        select(ApiToken, User, Membership, Township.status)
+        .join(User, User.id == ApiToken.user_id)
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .outerjoin(Township, Township.id == Membership.tenant_id)
+        .where(ApiToken.token_hash == token_digest(plaintext), ApiToken.revoked_at.is_(None))
+    ).all()
+    if not rows or not rows[0].User.is_active:
+        return None
+    token, user = rows[0].ApiToken, rows[0].User
+    memberships = [(r.Membership, r.status) for r in rows if r.Membership is not None]
     if _all_suspended([(m.tenant_id, status) for m, status in memberships]):
         return None
     now = utcnow()
@@ -449,22 +461,22 @@ def _send_setup_link(user: User, token: str, tenant_id: int | None) -> None:
     )
 
 
-def memberships_for_switcher(user_id: int) -> list[tuple[str, str, str]]:
-    """(kind, slug, name) of every place the user can act in, for the header switcher."""
+def memberships_for_switcher(actor: Actor) -> list[tuple[str, str, str]]:
+    """(kind, slug, name) of every place the user can act in, for the header switcher; from the
+    actor's memberships, already read for the request."""
     from lianxin.tenants.models import County
 
     rows: list[tuple[str, str, str]] = []
     seen: set[tuple[str, str]] = set()
-    memberships = db.session.scalars(select(Membership).where(Membership.user_id == user_id)).all()
-    for m in memberships:
-        scope = Role(m.role).scope
-        if scope is Scope.TOWNSHIP and m.tenant_id is not None:
-            township = db.session.get(Township, m.tenant_id)
+    for grant in actor.grants:
+        scope = grant.role.scope
+        if scope is Scope.TOWNSHIP and grant.tenant_id is not None:
+            township = db.session.get(Township, grant.tenant_id)
             if township and ("t", township.slug) not in seen:
                 seen.add(("t", township.slug))
                 rows.append(("t", township.slug, township.name))
-        elif scope is Scope.COUNTY and m.county_id is not None:
-            county = db.session.get(County, m.county_id)
+        elif scope is Scope.COUNTY and grant.county_id is not None:
+            county = db.session.get(County, grant.county_id)
             if county and ("c", county.slug) not in seen:
                 seen.add(("c", county.slug))
                 rows.append(("c", county.slug, county.name))

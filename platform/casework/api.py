@@ -75,7 +75,7 @@ def state_labels() -> dict[str, str]:
 def _detail(case_id: int) -> dict[str, Any]:
     actor, township = _ctx()
     case = cases.get_case(actor, township, case_id)
-    return {**case_out(case), "history": cases.history(actor, township, case_id)}
+    return {**case_out(case), "history": cases.history_of(case)}
 
 
 @blp.route("/")

@@ -795,10 +795,14 @@ def attach(actor: Actor, township: Township, case_id: int, stream: Any, filename
 
 
 def attachments(actor: Actor, township: Township, case_id: int) -> list[Any]:
+    return attachments_of(get_case(actor, township, case_id))
+
+
+def attachments_of(case: Case) -> list[Any]:
+    """The files of a case the caller has already been given by `get_case`."""
     from lianxin.casework.models import CaseAttachment
     from lianxin.storage.models import StoredFile
 
-    case = get_case(actor, township, case_id)
     return list(
         db.session.scalars(
             select(StoredFile)
@@ -810,7 +814,11 @@ def attachments(actor: Actor, township: Township, case_id: int) -> list[Any]:
 
 
 def history(actor: Actor, township: Township, case_id: int) -> dict[str, Any]:
-    case = get_case(actor, township, case_id)
+    return history_of(get_case(actor, township, case_id))
+
+
+def history_of(case: Case) -> dict[str, Any]:
+    """The history of a case the caller has already been given by `get_case`."""
     return {
         "events": list(
             db.session.scalars(

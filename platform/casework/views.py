@@ -184,7 +184,7 @@ def detail(case_id: int):
     actor, township = _ctx()
     case = cases.get_case(actor, township, case_id)
     row = cases.flag(case, cases.rule_for(township.id), deadlines.shanghai_today())
-    history = cases.history(actor, township, case_id)
+    history = cases.history_of(case)
     office = cases.is_office(actor, township)
     units = people.list_units(actor, township)
     unit_names = _names(units)
@@ -231,7 +231,7 @@ def detail(case_id: int):
         rep_names=_names(reps),
         reps=[r for r in reps if r.status == RepStatus.IN_OFFICE],
         today=date.today().isoformat(),
-        attachments=cases.attachments(actor, township, case_id),
+        attachments=cases.attachments_of(case),
         can_attach=case.state != CaseState.ARCHIVED and (office or my_assignment is not None),
         **_common(),
     )

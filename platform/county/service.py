@@ -363,11 +363,16 @@ def _require_viewer(actor: Actor, county: County) -> None:
 
 def _use_county(county: County) -> None:
     """Open the rollups' county policy for this transaction (PostgreSQL), never a session SET."""
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
-        db.session.execute(
-            text("SELECT set_config('app.county_id', :c, true)"), {"c": str(county.id)}
-        )
+    session = db.session()
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    done = session.info.get("county_rls")
+    if transaction is not None and done is not None and done[0] is transaction:
+        if done[1] == county.id:
+            return  # set already in this transaction (the table, then the trend)
+    session.execute(text("SELECT set_config('app.county_id', :c, true)"), {"c": str(county.id)})
+    session.info["county_rls"] = (session.get_transaction(), county.id)
 
 
 def townships_of(county: County) -> list[Township]:

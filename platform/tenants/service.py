@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -33,6 +33,8 @@ from lianxin.tenants.models import (
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 RESERVED_SLUGS = {"admin", "api", "static", "vendor", "login", "logout", "new", "www"}
+# A township's module rows, read once per request (web.scope.REQUEST_SCOPED drops the key).
+_MODULE_ROWS = "lianxin_enabled_modules"
 
 
 def _check_slug(slug: str, model: type[County] | type[Township]) -> str:
@@ -59,10 +61,20 @@ def county_by_slug(slug: str) -> County | None:
 
 
 def township_by_slug(slug: str) -> Township | None:
-    """The township with its county (every scoped request reads both: one query)."""
-    return db.session.scalar(
-        select(Township).where(Township.slug == slug).options(joinedload(Township.county))
+    """The township with its county and module rows: every scoped request reads all three (the
+    guard, the menu, the settings), so one query reads them."""
+    township = (
+        db.session.scalars(
+            select(Township)
+            .where(Township.slug == slug)
+            .options(joinedload(Township.county), joinedload(Township.modules))
+        )
+        .unique()
+        .first()
     )
+    if township is not None and has_app_context():
+        g.setdefault(_MODULE_ROWS, {})[township.id] = {m.module_key: m for m in township.modules}
+    return township
 
 
 def list_counties(actor: Actor) -> list[County]:
@@ -228,9 +240,6 @@ def onboard_township(
 
 def _module_row(township_id: int, key: str) -> TownshipModule | None:
     return db.session.get(TownshipModule, (township_id, key))
-
-
-_MODULE_ROWS = "lianxin_enabled_modules"  # in web.scope.REQUEST_SCOPED: dropped after a request
 
 
 def _module_rows(township_id: int) -> dict[str, TownshipModule]:
@@ -438,9 +447,18 @@ def set_township_status(actor: Actor, county: County, township_id: int, status: 
 
 
 def labels_for(township: Township | None) -> dict[str, str]:
-    labels = {k: str(v) for k, v in DEFAULT_LABELS.items()}
     if has_app_context():
-        labels.update({k: str(v) for k, v in current_registry().labels().items()})
+        # Every page asks; the defaults and the modules' words are translated once per app (its
+        # locale is fixed, app.py).
+        registry = current_registry()
+        defaults = current_app.extensions.setdefault("lianxin.default_labels", {})
+        if id(registry) not in defaults:
+            words = {k: str(v) for k, v in DEFAULT_LABELS.items()}
+            words.update({k: str(v) for k, v in registry.labels().items()})
+            defaults[id(registry)] = words
+        labels = dict(defaults[id(registry)])
+    else:
+        labels = {k: str(v) for k, v in DEFAULT_LABELS.items()}
     if township is not None:
         labels.update(township.labels or {})
     return labels

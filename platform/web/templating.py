@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         from lianxin.auth import service as accounts
-        from lianxin.web.scope import current_user_or_none
+        from lianxin.web.scope import current_actor, current_user_or_none
 
         township = g.get("township")
         labels = tenants.labels_for(township)
@@ -50,6 +50,6 @@ def init_app(app: Flask) -> None:
             "county": g.get("county"),
             "nav_modules": nav,
             "me": user,
-            "switcher": accounts.memberships_for_switcher(user.id) if user else [],
+            "switcher": accounts.memberships_for_switcher(current_actor()) if user else [],
             "large_text": large,
         }

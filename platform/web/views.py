@@ -33,7 +33,7 @@ def index():
     user = current_user_or_none()
     if user is None:
         return redirect(url_for("auth.login"))
-    places = accounts.memberships_for_switcher(user.id)
+    places = accounts.memberships_for_switcher(current_actor())
     if len(places) == 1:
         kind, slug, _name = places[0]
         return redirect(_place_url(kind, slug))
