@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import event, func, select, text
@@ -174,6 +175,13 @@ def _apply_rls(connection: Connection, session: Session) -> None:
     session.info["rls_tenant"] = value
 
 
+@lru_cache(maxsize=4096)
+def _tenant_criteria(tid: int) -> Any:
+    """The ORM filter of one township: an option is immutable, so one serves every statement
+    (building it, and analysing its lambda, cost more than the rest of the check)."""
+    return with_loader_criteria(TenantMixin, lambda cls: cls.tenant_id == tid, include_aliases=True)
+
+
 def install(session_class: type[Session]) -> None:
     """Attach the tenant guards to a Session class."""
 
@@ -224,12 +232,7 @@ def install(session_class: type[Session]) -> None:
             raise TenantContextMissing("tenant data queried with no township context")
         if scope.read_only and (state.is_update or state.is_delete):
             raise ReadOnlyTenantContext("this township is open read-only")
-        tid = scope.tenant_id
-        state.statement = state.statement.options(
-            with_loader_criteria(
-                TenantMixin, lambda cls: cls.tenant_id == tid, include_aliases=True
-            )
-        )
+        state.statement = state.statement.options(_tenant_criteria(scope.tenant_id))
 
     @event.listens_for(session_class, "before_flush")
     def _stamp_and_check(session: Session, flush_context: Any, instances: Any) -> None:

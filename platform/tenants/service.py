@@ -33,8 +33,10 @@ from lianxin.tenants.models import (
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 RESERVED_SLUGS = {"admin", "api", "static", "vendor", "login", "logout", "new", "www"}
-# A township's module rows, read once per request (web.scope.REQUEST_SCOPED drops the key).
+# A township's module rows and its modules' validated settings, read once per request
+# (web.scope.REQUEST_SCOPED drops both keys).
 _MODULE_ROWS = "lianxin_enabled_modules"
+_SETTINGS = "lianxin_module_settings"
 
 
 def _check_slug(slug: str, model: type[County] | type[Township]) -> str:
@@ -267,6 +269,7 @@ def _module_rows(township_id: int) -> dict[str, TownshipModule]:
 def _forget_module_rows() -> None:
     if has_app_context():
         g.pop(_MODULE_ROWS, None)
+        g.pop(_SETTINGS, None)
 
 
 def enabled_module_keys(township_id: int) -> set[str]:
@@ -296,7 +299,14 @@ def _spec(key: str) -> ModuleSpec:
 
 
 def effective_settings(township_id: int, key: str) -> dict[str, Any]:
-    """Module defaults, overridden by the county's defaults, then by the township's own."""
+    """Module defaults, overridden by the county's defaults, then by the township's own.
+
+    Validated once per request (the case list asks for casework's deadlines on every call)."""
+    cache: dict[tuple[int, str], dict[str, Any]] | None = None
+    if has_app_context():
+        cache = g.setdefault(_SETTINGS, {})
+        if (township_id, key) in cache:
+            return dict(cache[(township_id, key)])
     spec = _spec(key)
     township = db.session.get(Township, township_id)
     if township is None:
@@ -306,7 +316,10 @@ def effective_settings(township_id: int, key: str) -> dict[str, Any]:
     row = _module_rows(township_id).get(key)
     if row is not None:
         merged.update(row.settings)
-    return spec.validate_settings(merged)
+    settings = spec.validate_settings(merged)
+    if cache is not None:
+        cache[(township_id, key)] = dict(settings)
+    return settings
 
 
 def set_module_enabled(
@@ -413,6 +426,7 @@ def update_county_defaults(
         after=overrides,
     )
     db.session.commit()
+    _forget_module_rows()
     return validated
 
 

@@ -33,6 +33,7 @@ REQUEST_SCOPED = (
     "county",
     "public",
     "lianxin_enabled_modules",
+    "lianxin_module_settings",
     "drill_down",
     "drill_county",
     "_login_user",  # Flask-Login's cache of the current user
