@@ -66,14 +66,18 @@ ACTION_LABELS = {
 }
 
 
+_TRANSLATED: dict[int, tuple[dict, dict[str, str]]] = {}
+
+
 def label(mapping: dict, value: str | None) -> str:
-    """A value's Chinese label; an unknown value as it is."""
+    """A value's Chinese label; an unknown value as it is. A page of rows asks once per row:
+    each mapping (a module constant) is translated once (the app's locale is fixed, app.py)."""
     if value is None:
         return ""
-    for key, text in mapping.items():
-        if key == value:
-            return str(text)
-    return value
+    known = _TRANSLATED.get(id(mapping))
+    if known is None or known[0] is not mapping:
+        known = _TRANSLATED[id(mapping)] = (mapping, {str(k): str(t) for k, t in mapping.items()})
+    return known[1].get(str(value), value)
 
 
 # --- output ---------------------------------------------------------------------------------------

@@ -59,7 +59,9 @@ def _ctx() -> tuple[Any, Any]:
 
 
 def _common() -> dict[str, Any]:
-    return {"cw": cw, "STATE_LABELS": STATE_LABELS, "CaseState": CaseState}
+    # The labels translated once for the page, not once per row.
+    labels = {state.value: str(text) for state, text in STATE_LABELS.items()}
+    return {"cw": cw, "STATE_LABELS": labels, "CaseState": CaseState}
 
 
 def _filters() -> dict[str, Any]:

@@ -35,7 +35,9 @@ A switched-off module is never asked: its figures show as 未开通.
 
 from __future__ import annotations
 
+import copy
 import importlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -63,6 +65,10 @@ FIRST_PARTY: tuple[str, ...] = (
 class EmptySettings(Schema):
     class Meta:
         unknown = RAISE
+
+
+# Settings that passed validation, by (module, content): see ModuleSpec.validate_settings.
+_VALID_SETTINGS: dict[tuple[str, int, str], dict[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -187,9 +193,17 @@ class ModuleSpec:
         return dict(self.settings_schema().load({}))
 
     def validate_settings(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Full settings with defaults filled in; raises ValidationFailed naming each field."""
+        """Full settings with defaults filled in; raises ValidationFailed naming each field.
+
+        Valid settings are remembered by their content (the same township's deadlines are
+        checked on every case list), and handed out as copies."""
+        content = json.dumps(data, sort_keys=True, default=str)
+        memo_key = (self.key, id(self.settings_schema), content)
+        known = _VALID_SETTINGS.get(memo_key)
+        if known is not None:
+            return copy.deepcopy(known)
         try:
-            return dict(self.settings_schema().load(dict(data)))
+            valid = dict(self.settings_schema().load(dict(data)))
         except ValidationError as exc:
             errors = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
             raise ValidationFailed(
@@ -198,6 +212,10 @@ class ModuleSpec:
                     for k, v in errors.items()
                 }
             ) from exc
+        if len(_VALID_SETTINGS) >= 4096:
+            _VALID_SETTINGS.clear()
+        _VALID_SETTINGS[memo_key] = copy.deepcopy(valid)
+        return valid
 
     def settings_fields(self) -> list[tuple[str, Any]]:
         return list(self.settings_schema().fields.items())

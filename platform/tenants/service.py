@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask import current_app, g, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lianxin.audit import service as audit
@@ -62,18 +63,20 @@ def county_by_slug(slug: str) -> County | None:
     return db.session.scalar(select(County).where(County.slug == slug))
 
 
+@cache
+def _township_by_slug() -> Any:
+    # Built once: every scoped request runs it (building it cost as much as running it).
+    return (
+        select(Township)
+        .where(Township.slug == bindparam("slug"))
+        .options(joinedload(Township.county), joinedload(Township.modules))
+    )
+
+
 def township_by_slug(slug: str) -> Township | None:
     """The township with its county and module rows: every scoped request reads all three (the
     guard, the menu, the settings), so one query reads them."""
-    township = (
-        db.session.scalars(
-            select(Township)
-            .where(Township.slug == slug)
-            .options(joinedload(Township.county), joinedload(Township.modules))
-        )
-        .unique()
-        .first()
-    )
+    township = db.session.scalars(_township_by_slug(), {"slug": slug}).unique().first()
     if township is not None and has_app_context():
         g.setdefault(_MODULE_ROWS, {})[township.id] = {m.module_key: m for m in township.modules}
     return township
