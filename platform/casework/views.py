@@ -9,6 +9,7 @@ a conflict) is shown as a message on the case and nothing is changed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,7 @@ from lianxin.casework import service as cases
 from lianxin.casework.models import AssignmentStatus, CaseState, ExtensionStatus, Rating
 from lianxin.casework.states import STATE_LABELS, actions_from
 from lianxin.db import db
-from lianxin.errors import DomainError, PermissionDenied, ValidationFailed
+from lianxin.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.registry import current_registry
 from lianxin.people import service as people
 from lianxin.people.models import RepStatus
@@ -190,7 +191,6 @@ def detail(case_id: int):
     office = cases.is_office(actor, township)
     units = people.list_units(actor, township)
     unit_names = _names(units)
-    reps, _total = people.list_representatives(actor, township)
     mine = cases.unit_ids_of(actor, township)
     my_assignment = next(
         (
@@ -208,6 +208,14 @@ def detail(case_id: int):
         if "reassign" in actions and case.rating != Rating.UNSATISFIED:
             actions.remove("reassign")
     unit_can_act = my_assignment is not None and case.state == CaseState.REFERRED
+    # The roll is read only when the page offers to receive the case (it lists who may).
+    reps = people.list_representatives(actor, township)[0] if "receive" in actions else []
+    rep_names = _names(reps)
+    if case.received_by_id and case.received_by_id not in rep_names:
+        with suppress(NotFound):  # shown as "—"
+            rep_names[case.received_by_id] = people.get_representative(
+                actor, township, case.received_by_id
+            ).name
     # An important or common issue can grow into a proposal (DOMAIN.md §1: handle).
     own_rep = cases.representative_of(actor, township)
     can_propose = (
@@ -230,7 +238,7 @@ def detail(case_id: int):
         unit_has_pending=pending is not None,
         units=[u for u in units if u.is_active],
         unit_names=unit_names,
-        rep_names=_names(reps),
+        rep_names=rep_names,
         reps=[r for r in reps if r.status == RepStatus.IN_OFFICE],
         today=date.today().isoformat(),
         attachments=cases.attachments_of(case),

@@ -29,6 +29,7 @@ from lianxin.people import service as people
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import TownshipModule
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser.screens import shoot
 from tests.browser.test_onboarding import PHONE, log_in
 from tests.helpers import Clock
 
@@ -189,7 +190,7 @@ def test_check_in_to_quorum_a_show_of_hands_and_a_secret_election(
         expect(staff.locator(f"#rep-{rep_id} .status")).to_contain_text("已签到")
     expect(staff.locator("#present")).to_have_text(str(quorum))
     expect(staff.locator("#quorum")).to_contain_text("已达到法定人数")
-    staff.screenshot(path=str(screens / "as-attendance.png"), full_page=True)
+    shoot(staff, str(screens / "as-attendance.png"), full_page=True)
 
     # The session opens; a show of hands on the motion.
     staff.goto(url)
@@ -231,7 +232,7 @@ def test_check_in_to_quorum_a_show_of_hands_and_a_secret_election(
         if n == 0:
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], f"the ballot scrolls sideways on a phone: {width}px"
-            page.screenshot(path=str(screens / "as-ballot-phone.png"), full_page=True)
+            shoot(page, str(screens / "as-ballot-phone.png"), full_page=True)
         page.get_by_role("button", name="投票", exact=True).click()
         expect(page.locator("#voted")).to_have_text("已投票")
         page.context.close()
@@ -261,4 +262,4 @@ def test_check_in_to_quorum_a_show_of_hands_and_a_secret_election(
     result = staff.locator(f"#item-{world.election_id} .vote-result")
     expect(result.locator(".elected")).to_have_text(f"{CANDIDATES[0]}、{CANDIDATES[1]}")
     expect(result).to_contain_text(f"收回选票 {quorum} 张")
-    staff.screenshot(path=str(screens / "as-session-results.png"), full_page=True)
+    shoot(staff, str(screens / "as-session-results.png"), full_page=True)

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser.screens import shoot
 from tests.browser.test_onboarding import PHONE, log_in
 
 pytestmark = pytest.mark.browser
@@ -66,7 +67,7 @@ def test_public_submission_to_rated_answer(
     person.get_by_role("button", name="提交约见申请").click()
     code = person.locator("#tracking-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{4}(-[A-Z0-9]{4}){3}", code), code
-    person.screenshot(path=str(screens / "case-submitted-phone.png"), full_page=True)
+    shoot(person, str(screens / "case-submitted-phone.png"), full_page=True)
 
     office.goto(f"{base}/t/chengguan/cases/")
     office.get_by_role("link", name=TITLE).click()
@@ -103,7 +104,7 @@ def test_public_submission_to_rated_answer(
     person.get_by_label("满意", exact=True).check()
     person.get_by_role("button", name="提交评价").click()
     expect(person.locator("#case-rating")).to_contain_text("满意")
-    person.screenshot(path=str(screens / "case-rated-phone.png"), full_page=True)
+    shoot(person, str(screens / "case-rated-phone.png"), full_page=True)
 
     office.goto(case_url)
     expect(office.get_by_text("已评价").first).to_be_visible()

@@ -25,6 +25,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.tenants import service as tenants
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser.screens import shoot
 from tests.browser.test_onboarding import PHONE, log_in
 from tests.county.conftest import _case, at
 
@@ -110,7 +111,7 @@ def test_county_admin_compares_sorts_and_exports(
     assert page.evaluate("() => window.lxBarChart.data.labels.length") == 2
     # Readable on a phone: the page itself never scrolls sideways (the table scrolls in its box).
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"] + 1
-    page.screenshot(path=str(screens / "county-comparison-phone.png"), full_page=True)
+    shoot(page, str(screens / "county-comparison-phone.png"), full_page=True)
 
     page.locator('th[data-metric="cases_on_time"] a').click()
     expect(page.locator('th[data-metric="cases_on_time"]')).to_contain_text("↓")

@@ -29,6 +29,7 @@ from lianxin.people.models import Representative
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import TownshipModule
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser.screens import shoot
 from tests.browser.test_onboarding import PHONE, log_in
 from tests.helpers import Clock
 
@@ -123,7 +124,7 @@ def test_five_answers_show_results_the_committee_grades_and_a_subject_reads_feed
     staff.get_by_role("button", name="开始评议并生成链接").click()
     expect(staff.locator("#state")).to_have_text("评议进行中")
     expect(staff.locator("#link-table")).to_contain_text("/p/chengguan/evaluations/answer/")
-    staff.screenshot(path=str(screens / "ev-links.png"), full_page=True)
+    shoot(staff, str(screens / "ev-links.png"), full_page=True)
     staff.goto(campaign_url)
     expect(staff.locator("#link-table")).to_have_count(0)  # shown once
 
@@ -144,7 +145,7 @@ def test_five_answers_show_results_the_committee_grades_and_a_subject_reads_feed
         if n == 0:
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], f"the answer form scrolls sideways: {width}px"
-            page.screenshot(path=str(screens / "ev-answer-phone.png"), full_page=True)
+            shoot(page, str(screens / "ev-answer-phone.png"), full_page=True)
         page.get_by_role("button", name="提交评议").click()
         expect(page.locator("#thanks")).to_contain_text("提交成功")
         page.context.close()
@@ -175,10 +176,10 @@ def test_five_answers_show_results_the_committee_grades_and_a_subject_reads_feed
         expect(committee.locator(".flash-success")).to_contain_text("等次已确定")
         committee.goto(f"{campaign_url}/results")
     expect(committee.locator(".decided")).to_have_count(subjects)
-    committee.screenshot(path=str(screens / "ev-results.png"), full_page=True)
+    shoot(committee, str(screens / "ev-results.png"), full_page=True)
     committee.goto(f"{home}/")
     committee.get_by_role("link", name="我的评议反馈").click()
     expect(committee.locator("h1")).to_have_text("我的评议反馈")
     expect(committee.locator(".grade").first).to_contain_text("优秀")
     expect(committee.locator("main")).to_contain_text(TITLE)
-    committee.screenshot(path=str(screens / "ev-feedback.png"), full_page=True)
+    shoot(committee, str(screens / "ev-feedback.png"), full_page=True)

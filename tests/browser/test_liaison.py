@@ -18,6 +18,7 @@ from lianxin.db.tenancy import tenant_context
 from lianxin.modules.liaison.models import Contact
 from lianxin.tenants import service as tenants
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser.screens import shoot
 from tests.browser.test_onboarding import PHONE, log_in
 
 pytestmark = pytest.mark.browser
@@ -63,7 +64,7 @@ def test_a_representative_records_a_contact_and_raises_a_case_on_a_phone(
     people = page.locator("#my-links li")
     expect(people.first).to_be_visible()
     name = people.first.locator("strong").inner_text()
-    page.screenshot(path=str(screens / "liaison-home-phone.png"), full_page=True)
+    shoot(page, str(screens / "liaison-home-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # One tap on 记录 opens the form with that person chosen and today's date filled in.
@@ -76,7 +77,7 @@ def test_a_representative_records_a_contact_and_raises_a_case_on_a_phone(
     form.locator("#raise-case summary").click()
     form.get_by_label("诉求标题").fill(ISSUE)
     form.get_by_label("类别").select_option("基础设施")
-    page.screenshot(path=str(screens / "liaison-form-phone.png"), full_page=True)
+    shoot(page, str(screens / "liaison-form-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # What the phone sent, kept so that it can send it again below.
     action = form.get_attribute("action")
@@ -91,7 +92,7 @@ def test_a_representative_records_a_contact_and_raises_a_case_on_a_phone(
     expect(page.locator("#contact")).to_contain_text(SUMMARY)
     expect(page.locator("#cases")).to_contain_text(ISSUE)
     detail = page.url
-    page.screenshot(path=str(screens / "liaison-contact-phone.png"), full_page=True)
+    shoot(page, str(screens / "liaison-contact-phone.png"), full_page=True)
 
     # The connection drops and the phone sends the very same form again: one record only.
     status = page.evaluate(

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser.screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +46,7 @@ def phone_screenshot(browser: Any, signed_in: Any, url: str, path: Path) -> int:
         page = phone.new_page()
         response = page.goto(url)
         assert response is not None and response.status == 200, url
-        page.screenshot(path=str(path), full_page=True)
+        shoot(page, str(path), full_page=True)
         return int(page.evaluate("document.documentElement.scrollWidth"))
     finally:
         phone.close()
@@ -89,7 +90,7 @@ def test_county_admin_onboards_township_and_its_admin_sees_only_its_modules(
     expect(row.get_by_role("link", name=NAME)).to_be_visible()
     expect(row.locator('button.switch[title="走访试点"]')).to_have_text("已开通")
     expect(row.locator('button.switch[title="民意调查"]')).to_have_text("未开通")
-    page.screenshot(path=str(screens / "county-desktop.png"), full_page=True)
+    shoot(page, str(screens / "county-desktop.png"), full_page=True)
     # For reviewers: the county page on a phone (its wide table scrolls inside .table-scroll).
     width = phone_screenshot(browser, context, f"{base}/c/demo/", screens / "county-phone.png")
     assert width <= PHONE["width"], f"county page scrolls sideways on a phone: {width}px"

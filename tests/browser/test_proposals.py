@@ -27,6 +27,7 @@ from lianxin.people.models import Representative
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import TownshipModule
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser.screens import shoot
 from tests.browser.test_onboarding import PHONE, log_in, phone_screenshot
 
 pytestmark = pytest.mark.browser
@@ -194,7 +195,7 @@ def test_the_whole_path_from_draft_to_published_answer_with_ten_representative_a
     office.goto(detail)
     office.get_by_role("button", name="公开办理结果").click()
     expect(office.locator("#published")).to_be_visible()
-    office.screenshot(path=str(screens / "pr-detail-office.png"), full_page=True)
+    shoot(office, str(screens / "pr-detail-office.png"), full_page=True)
 
     phone = _context(browser, viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     phone.goto(f"{base}/p/chengguan/proposals/")
@@ -203,7 +204,7 @@ def test_the_whole_path_from_draft_to_published_answer_with_ten_representative_a
     expect(card).to_contain_text("镇农业农村办")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the public list scrolls sideways on a phone: {width}px"
-    phone.screenshot(path=str(screens / "pr-public-phone.png"), full_page=True)
+    shoot(phone, str(screens / "pr-public-phone.png"), full_page=True)
     card.get_by_role("link", name=TITLE).click()
     expect(phone.locator("#answer")).to_have_text(ANSWER)
-    phone.screenshot(path=str(screens / "pr-public-detail-phone.png"), full_page=True)
+    shoot(phone, str(screens / "pr-public-detail-phone.png"), full_page=True)

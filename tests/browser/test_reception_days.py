@@ -24,6 +24,7 @@ from lianxin.people import service as people
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Branch, TownshipModule
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser.screens import shoot
 from tests.browser.test_onboarding import PHONE, log_in, phone_screenshot
 
 pytestmark = pytest.mark.browser
@@ -150,7 +151,7 @@ def test_office_makes_fixes_and_publishes_the_schedule_and_the_public_reads_the_
     for name in (ROOM, CENTRE):
         expect(page.locator(f'[data-site="{name}"][data-broken="1"]')).to_have_count(12)
     expect(page.locator("#days > section")).to_have_count(12)
-    page.screenshot(path=str(screens / "rd-draft-broken.png"))
+    shoot(page, str(screens / "rd-draft-broken.png"))
     page.get_by_role("button", name="发布全年安排").click()
     expect(page.locator("#publish-refused")).to_contain_text("缺少基层领导干部代表")
     expect(page.locator("#status")).to_have_text("草稿")
@@ -171,7 +172,7 @@ def test_office_makes_fixes_and_publishes_the_schedule_and_the_public_reads_the_
     page.get_by_role("button", name="发布全年安排").click()
     expect(page.get_by_text("2026 年接待日安排已发布")).to_be_visible()
     expect(page.locator("#status")).to_have_text("已发布")
-    page.screenshot(path=str(screens / "rd-published.png"))
+    shoot(page, str(screens / "rd-published.png"))
     for url, shot in ((page.url, "rd-schedule-phone.png"), (editor_url, "rd-team-phone.png")):
         width = phone_screenshot(browser, page.context, url, screens / shot)
         assert width <= PHONE["width"], f"{url} scrolls sideways on a phone: {width}px"
@@ -189,14 +190,14 @@ def test_office_makes_fixes_and_publishes_the_schedule_and_the_public_reads_the_
     expect(notice).not_to_contain_text("13700001005")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the notice scrolls sideways on a phone: {width}px"
-    phone.screenshot(path=str(screens / "rd-notice-phone.png"), full_page=True)
+    shoot(phone, str(screens / "rd-notice-phone.png"), full_page=True)
     notice.get_by_role("link", name="打印公告（A4）").click()
     poster = phone.locator("#poster")
     expect(poster).to_contain_text("2026年1月16日")
     expect(poster).to_contain_text("上官春梅")
     expect(poster).to_contain_text("13700001002")
-    phone.screenshot(path=str(screens / "rd-poster-phone.png"), full_page=True)
+    shoot(phone, str(screens / "rd-poster-phone.png"), full_page=True)
     desk = _context(browser, viewport={"width": 1000, "height": 1300}).new_page()
     desk.goto(phone.url)
     expect(desk.locator("#poster")).to_contain_text("党代表接待日公告")
-    desk.screenshot(path=str(screens / "rd-poster-a4.png"), full_page=True)
+    shoot(desk, str(screens / "rd-poster-a4.png"), full_page=True)

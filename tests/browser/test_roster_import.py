@@ -16,6 +16,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser.screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -141,7 +142,7 @@ def test_township_admin_imports_a_200_row_roster(
     expect(errors.nth(2)).to_contain_text("与第3行重复")
     expect(page.locator("#import-summary")).to_contain_text("共 200 行，其中 197 行无误，3 处错误")
     expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
-    page.screenshot(path=str(screens / "roster-import-errors.png"), full_page=True)
+    shoot(page, str(screens / "roster-import-errors.png"), full_page=True)
     assert structure_total(page, base)[0] == before  # nothing was written
 
     # The fixed file: 200 new people, then the commit.
@@ -156,13 +157,13 @@ def test_township_admin_imports_a_200_row_roster(
     page.get_by_role("button", name="确认导入").click()
     expect(page.locator("#import-result")).to_contain_text("导入完成：新增 200 人，更新 0 人。")
     expect(page.locator("#import-status")).to_have_text("已完成")
-    page.screenshot(path=str(screens / "roster-import-done.png"), full_page=True)
+    shoot(page, str(screens / "roster-import-done.png"), full_page=True)
 
     # The structure statistics count the 200 new representatives.
     after, summary_after = structure_total(page, base)
     assert after == before + 200, (before, after)
     assert summary_after != summary_before
-    page.screenshot(path=str(screens / "roster-import-structure.png"), full_page=True)
+    shoot(page, str(screens / "roster-import-structure.png"), full_page=True)
 
     # The same file again updates the same 200 people: no one is added twice.
     page.goto(f"{base}/t/{SLUG}/people/import/")
@@ -179,7 +180,7 @@ def test_township_admin_imports_a_200_row_roster(
     expect(page.locator("#import-progress")).to_have_attribute("value", "50")
     set_job(live_server, job_id, processed_rows=150)
     expect(page.locator("#import-progress-text")).to_contain_text("150 / 200（75%）")
-    page.screenshot(path=str(screens / "roster-import-progress.png"), full_page=True)
+    shoot(page, str(screens / "roster-import-progress.png"), full_page=True)
     set_job(
         live_server, job_id, status="done", processed_rows=200, created_rows=0, updated_rows=200
     )
