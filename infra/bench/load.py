@@ -543,6 +543,9 @@ def run(args: argparse.Namespace) -> None:
             finally:
                 server.stop()
             specs = paths(setup, cookies)
+            if args.paths:
+                wanted = {name.strip() for name in args.paths.split(",")}
+                specs = [spec for spec in specs if spec["name"] in wanted]
             recorded = record_sql(app, specs, {c: u for u, c in cookies.items()}, province.password)
             app.extensions["lianxin.db"].engine.dispose()
             floor_file = tmp / "floor.pickle"
@@ -662,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=18731)
+    parser.add_argument("--paths", help="only these paths, by name, comma-separated")
     parser.add_argument("--drive", help=argparse.SUPPRESS)
     parser.add_argument(
         "--database-url",
