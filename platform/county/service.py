@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -412,16 +413,27 @@ def absent(township: Township, period: P.Period) -> Cell:
     return NOT_ONBOARDED if period.end <= _local_date(township.created_at) else MISSING
 
 
+_NO_FIGURE = {
+    RollupStatus.OFF: _l("未开通"),
+    RollupStatus.NOT_ONBOARDED: _l("未接入"),
+    "missing": _l("未统计"),
+    "no_data": _l("无数据"),
+}
+
+
+@cache
+def _no_figure(status: str) -> str:
+    """The word for a cell without a figure, translated once: a comparison shows hundreds (the
+    app's locale is fixed, app.py)."""
+    return str(_NO_FIGURE[status])
+
+
 def format_value(info: MetricInfo | Metric, cell: Cell) -> str:
     metric = info.metric if isinstance(info, MetricInfo) else info
-    if cell.status == RollupStatus.OFF:
-        return _("未开通")
-    if cell.status == RollupStatus.NOT_ONBOARDED:
-        return _("未接入")
-    if cell.status == "missing":
-        return _("未统计")
+    if cell.status in (RollupStatus.OFF, RollupStatus.NOT_ONBOARDED, "missing"):
+        return _no_figure(str(cell.status))
     if cell.value is None:
-        return _("无数据")
+        return _no_figure("no_data")
     if metric.kind == "rate":
         return f"{cell.value * 100:.1f}%"
     if metric.kind == "days":

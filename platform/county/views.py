@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -74,6 +76,20 @@ def index():
             for t in result.townships
         ],
     }
+    # The table's head: each figure's words translated once and its sort link, which differs
+    # from the others only in its query (one url_for for them all).
+    base = url_for(".index", period=result.period.key, metric=chart_key)
+    heads = [
+        {
+            "key": m.key,
+            "label": str(m.metric.label),
+            "description": str(m.metric.description),
+            "url": f"{base}&{urlencode({'sort': m.key, 'order': next_order})}",
+            "arrow": (" ↓" if order == "desc" else " ↑") if result.sort == m.key else "",
+        }
+        for m in result.metrics
+        for next_order in ("asc" if result.sort == m.key and order == "desc" else "desc",)
+    ]
     # The table's cells, formatted once here: a county of thirty townships has hundreds.
     rows = [
         {
@@ -101,6 +117,7 @@ def index():
         "county/compare.html",
         result=result,
         rows=rows,
+        heads=heads,
         chart=chart,
         chart_key=chart_key,
         kind=result.period.kind,
