@@ -222,19 +222,24 @@ def deliver(message_id: int) -> bool:
     message = session.get(OutboxMessage, message_id)
     assert message is not None
     try:
-        run = HANDLERS[message.topic]
-        if claimed.tenant_id is not None:
-            with tenant_context(claimed.tenant_id):
-                run(message)
-        else:
-            with no_tenant_context():
-                run(message)
+        _run_handler(message)
         session.commit()
     except Exception as exc:
         session.rollback()
         _record_failure(message_id, exc)
         raise
     return True
+
+
+def _run_handler(message: OutboxMessage) -> None:
+    """The topic's handler, in the message's township (or none, for a platform message)."""
+    run = HANDLERS[message.topic]
+    if message.tenant_id is not None:
+        with tenant_context(message.tenant_id):
+            run(message)
+    else:
+        with no_tenant_context():
+            run(message)
 
 
 def deliver_many(message_ids: Iterable[int]) -> int:
@@ -280,13 +285,7 @@ def deliver_many(message_ids: Iterable[int]) -> int:
     for message in messages:
         try:
             with session.begin_nested():
-                run = HANDLERS[message.topic]
-                if message.tenant_id is not None:
-                    with tenant_context(message.tenant_id):
-                        run(message)
-                else:
-                    with no_tenant_context():
-                        run(message)
+                _run_handler(message)
             delivered += 1
         except Exception as exc:
             log.warning("outbox %s not delivered in its batch: %s", message.id, exc)
