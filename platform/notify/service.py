@@ -151,19 +151,30 @@ def notify(
     channels: Iterable[str] = ("inbox",),
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
-    chosen = [c for c in channels if c in CHANNELS]
     return enqueue(
         "notify",
-        {
-            "user_ids": sorted(set(user_ids)),
-            "title": title,
-            "body": body,
-            "link": link,
-            "channels": chosen,
-        },
+        notification(user_ids, title, body, link=link, channels=channels),
         tenant_id=tenant_id,
         dedupe_key=dedupe_key,
     )
+
+
+def notification(
+    user_ids: Iterable[int],
+    title: str,
+    body: str = "",
+    *,
+    link: str | None = None,
+    channels: Iterable[str] = ("inbox",),
+) -> dict[str, Any]:
+    """The payload of a "notify" message (for `enqueue_many`, as `notify` writes one)."""
+    return {
+        "user_ids": sorted(set(user_ids)),
+        "title": title,
+        "body": body,
+        "link": link,
+        "channels": [c for c in channels if c in CHANNELS],
+    }
 
 
 @handler("notify")

@@ -1826,6 +1826,9 @@ def send_reminders(township: Township, today: date | None = None) -> dict[str, i
     result = compute_compliance(township, quarter)
     behind = result.behind
     link = f"/t/{township.slug}/{MODULE_KEY}/"
+    # Written in two bulk enqueues after the loop (a township may have hundreds behind).
+    texts: list[tuple[dict[str, Any], str | None]] = []
+    notices: list[tuple[dict[str, Any], str | None]] = []
     for duty in behind:
         if not _claim(quarter, duty.person.key):
             continue
@@ -1840,32 +1843,32 @@ def send_reminders(township: Township, today: date | None = None) -> dict[str, i
             if rep is not None and rep.user_id:
                 users.add(rep.user_id)
             elif person.phone:
-                notify.enqueue(
-                    "sms",
-                    {"phone": person.phone, "text": f"{title} {body}"},
-                    tenant_id=township.id,
-                    dedupe_key=f"liaison:{township.id}:{quarter.key}:{person.key}:sms",
+                texts.append(
+                    (
+                        {"phone": person.phone, "text": f"{title} {body}"},
+                        f"liaison:{township.id}:{quarter.key}:{person.key}:sms",
+                    )
                 )
         else:  # a party member has no account: their branch liaison passes it on
             users |= _branch_liaison_user_ids(township, person.branch_id)
             body = _("党员%(n)s：%(b)s", n=person.name, b=body)
             if person.phone:
-                notify.enqueue(
-                    "sms",
-                    {"phone": person.phone, "text": f"{title} {body}"},
-                    tenant_id=township.id,
-                    dedupe_key=f"liaison:{township.id}:{quarter.key}:{person.key}:sms",
+                texts.append(
+                    (
+                        {"phone": person.phone, "text": f"{title} {body}"},
+                        f"liaison:{township.id}:{quarter.key}:{person.key}:sms",
+                    )
                 )
         if users:
-            notify.notify(
-                users,
-                title,
-                body,
-                tenant_id=township.id,
-                link=link,
-                dedupe_key=f"liaison:{township.id}:{quarter.key}:{person.key}",
+            notices.append(
+                (
+                    notify.notification(users, title, body, link=link),
+                    f"liaison:{township.id}:{quarter.key}:{person.key}",
+                )
             )
         done["reminded"] += 1
+    notify.enqueue_many("sms", texts, tenant_id=township.id)
+    notify.enqueue_many("notify", notices, tenant_id=township.id)
     if behind and _claim(quarter, "office"):
         names = "、".join(d.person.name for d in behind[:30])
         more = _("等%(n)s人", n=len(behind)) if len(behind) > 30 else ""

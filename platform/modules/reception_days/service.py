@@ -1115,41 +1115,34 @@ def run_daily(township: Township, today: date | None = None) -> dict[str, int]:
             dedupe_key=f"rd:{township.id}:day:{day.id}:notice:{day.day.isoformat()}",
         )
     horizon = today + timedelta(days=int(rule["reminder_days"]))
+    reminders: list[tuple[dict[str, Any], str | None]] = []
     for day in _published_days(township, today, horizon):
-        duties = db.session.scalars(
-            select(Duty).where(
+        # One conditional UPDATE claims every duty of the day not yet reminded for it, so a
+        # sweep that runs twice (or two at once) reminds each person once.
+        claimed = db.session.execute(
+            update(Duty)
+            .where(
                 Duty.day_id == day.id,
                 Duty.status == DutyStatus.ON_DUTY,
                 or_(Duty.reminded_for.is_(None), Duty.reminded_for != day.day),
             )
+            .values(reminded_for=day.day)
+            .returning(Duty.id, Duty.representative_id)
         ).all()
-        for duty in duties:
-            claimed = db.session.execute(
-                update(Duty)
-                .where(
-                    Duty.id == duty.id,
-                    Duty.status == DutyStatus.ON_DUTY,
-                    or_(Duty.reminded_for.is_(None), Duty.reminded_for != day.day),
+        for duty_id, representative_id in sorted(claimed):
+            reminders.append(
+                (
+                    {
+                        "duty_id": duty_id,
+                        "representative_id": representative_id,
+                        "day": day.day.isoformat(),
+                    },
+                    f"rd:{township.id}:reminder:{duty_id}:{representative_id}:"
+                    f"{day.day.isoformat()}",
                 )
-                .values(reminded_for=day.day)
-                .returning(Duty.id)
-            ).first()
-            if claimed is None:
-                continue
-            notify.enqueue(
-                REMINDER_TOPIC,
-                {
-                    "duty_id": duty.id,
-                    "representative_id": duty.representative_id,
-                    "day": day.day.isoformat(),
-                },
-                tenant_id=township.id,
-                dedupe_key=(
-                    f"rd:{township.id}:reminder:{duty.id}:{duty.representative_id}:"
-                    f"{day.day.isoformat()}"
-                ),
             )
-            done["reminders"] += 1
+    notify.enqueue_many(REMINDER_TOPIC, reminders, tenant_id=township.id)
+    done["reminders"] += len(reminders)
     db.session.commit()
     for day in _days_to_summarise(today):
         if _send_summary(township, day, actor=None):

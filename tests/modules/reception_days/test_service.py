@@ -300,6 +300,7 @@ def held_outbox(monkeypatch):
     from lianxin.notify import tasks
 
     monkeypatch.setattr(tasks.deliver_outbox_message, "delay", lambda *a, **k: None)
+    monkeypatch.setattr(tasks.deliver_outbox_batch, "delay", lambda *a, **k: None)
 
 
 def _reminders():
