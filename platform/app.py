@@ -98,7 +98,9 @@ def _init_login(app: Flask) -> None:
         found = accounts.session_user(int(user_id), request.remote_addr)
         if found is None:
             return None
-        user, g.lianxin_actor = found  # web.scope.current_actor uses it for the request
+        # Kept aside for web.scope.current_actor, which takes it only on a page request and
+        # only for this same user (an API request's actor comes from its token alone).
+        user, g.lianxin_session_actor = found
         return user
 
 

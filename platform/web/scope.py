@@ -29,6 +29,7 @@ PUBLIC_PREFIX = "/p/"
 REQUEST_SCOPED = (
     "lianxin_user",
     "lianxin_actor",
+    "lianxin_session_actor",
     "township",
     "county",
     "public",
@@ -79,7 +80,14 @@ def current_actor(*, required: bool = True) -> Actor:
     if "lianxin_actor" not in g:
         user = current_user_or_none()  # an API token brings its actor along
         if "lianxin_actor" not in g:
-            g.lianxin_actor = actor_for(user, client_ip()) if user is not None else None
+            # A page's session: its memberships came with the user (app._load_user).
+            loaded = g.pop("lianxin_session_actor", None)
+            if user is None:
+                g.lianxin_actor = None
+            elif loaded is not None and loaded.user_id == user.id and not is_api_request():
+                g.lianxin_actor = loaded
+            else:
+                g.lianxin_actor = actor_for(user, client_ip())
     actor: Actor | None = g.lianxin_actor
     if actor is None:
         if required:

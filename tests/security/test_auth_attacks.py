@@ -14,7 +14,7 @@ from lianxin.auth.models import User
 from lianxin.db import db, utcnow
 from lianxin.extensions import limiter
 from tests.factories import PASSWORD
-from tests.helpers import login
+from tests.helpers import bearer, login
 
 WRONG = "not-the-password"
 
@@ -124,6 +124,21 @@ def test_state_changing_forms_refuse_a_missing_or_foreign_csrf_token(app, world,
     assert "跨站支部" not in page
     # The API needs no CSRF token: it ignores cookies and takes only a Bearer token.
     assert client.post(f"/api/v1/t/{slug}/branches", json={"name": "跨站支部"}).status_code == 401
+
+
+def test_an_api_request_acts_as_its_token_never_as_the_cookie(app, world, client):
+    """A browser signed in as the township admin sends an API request with someone else's token:
+    it acts as the token's user alone (here a representative: no branch may be created)."""
+    login(client, world.users["township_admin"])
+    slug = world.township.slug
+    assert client.get(f"/t/{slug}/").status_code == 200
+    rep = bearer(world.users["representative"])
+    created = client.post(f"/api/v1/t/{slug}/branches", json={"name": "越权支部"}, headers=rep)
+    assert created.status_code == 403, created.get_data(as_text=True)[:300]
+    viewer = bearer(world.users["far_county_admin"])  # no membership in this township at all
+    assert client.get(f"/api/v1/t/{slug}/branches", headers=viewer).status_code == 404
+    page = client.get(f"/t/{slug}/branches").get_data(as_text=True)
+    assert "越权支部" not in page
 
 
 def test_a_session_cookie_is_worthless_after_logout(app, world, client):
