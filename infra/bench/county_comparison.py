@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from roster_import import DEFAULT_ADMIN_URL, throwaway_database
+from roster_import import add_database_url, throwaway_database
 from sqlalchemy import insert, text
 
 
@@ -319,11 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--cases-per-month", type=int, default=40)
     parser.add_argument("--requests", type=int, default=60)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("LIANXIN_BENCH_ADMIN_URL", DEFAULT_ADMIN_URL),
-        help="a superuser connection to the PostgreSQL server (a throwaway database is made)",
-    )
+    add_database_url(parser)
     run(parser.parse_args(argv))
     return 0
 

@@ -55,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from county_comparison import percentile
 from province import PRESETS, generate, superuser_url_for
-from roster_import import DEFAULT_ADMIN_URL, throwaway_database
+from roster_import import add_database_url, throwaway_database
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -289,6 +289,25 @@ def _login(port: int, username: str, password: str) -> str:
     return _cookie(response) or cookie
 
 
+def in_process_app(app_url: str, tmp: Path) -> Any:
+    """The app in this process as the application role: set-up, recording and paths.py."""
+    from lianxin.app import create_app
+
+    return create_app(
+        {
+            "DATABASE_URL": app_url,
+            "SECRET_KEY": os.environ.get("LIANXIN_SECRET_KEY", SECRET),
+            "BROKER_URL": "",
+            "CELERY_EAGER": True,
+            "INSTANCE_DIR": str(tmp),
+            "STORAGE_LOCAL_ROOT": str(tmp / "files"),
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
+
+
 def prepare(app: Any, province: Any) -> dict[str, Any]:
     """Tokens, the county's rollups and the target URLs (cookies come later, from the server)."""
     from lianxin.auth import service as accounts
@@ -484,7 +503,6 @@ def run(args: argparse.Namespace) -> None:
     from sqlalchemy.pool import NullPool
 
     os.environ.setdefault("LIANXIN_SECRET_KEY", SECRET)
-    from lianxin.app import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="lx-bench-load-"))
     bypass = None
@@ -517,19 +535,7 @@ def run(args: argparse.Namespace) -> None:
                 "LIANXIN_LOGIN_RATE_LIMIT": "1000 per minute",
                 "LIANXIN_DATABASE_POOL_SIZE": str(args.threads),
             }
-            app = create_app(
-                {
-                    "DATABASE_URL": app_url,
-                    "SECRET_KEY": base_env["LIANXIN_SECRET_KEY"],
-                    "BROKER_URL": "",
-                    "CELERY_EAGER": True,
-                    "INSTANCE_DIR": str(tmp),
-                    "STORAGE_LOCAL_ROOT": str(tmp / "files"),
-                    "RATELIMIT_ENABLED": False,
-                    "WTF_CSRF_ENABLED": False,
-                    "SESSION_COOKIE_SECURE": False,
-                }
-            )
+            app = in_process_app(app_url, tmp)
             setup = prepare(app, province)
 
             # Sign the bench users in on a server of their own (the session cookies are signed
@@ -680,11 +686,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=18731)
     parser.add_argument("--paths", help="only these paths, by name, comma-separated")
     parser.add_argument("--drive", help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("LIANXIN_BENCH_ADMIN_URL", DEFAULT_ADMIN_URL),
-        help="a superuser connection to the PostgreSQL server (a throwaway database is made)",
-    )
+    add_database_url(parser)
     args = parser.parse_args(argv)
     if args.drive:
         spec = json.loads(Path(args.drive).read_text())

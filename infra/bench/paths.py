@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import shutil
 import sys
@@ -28,16 +27,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import SECRET, paths, prepare
+from load import in_process_app, paths, prepare
 from province import PRESETS, generate, superuser_url_for
-from roster_import import DEFAULT_ADMIN_URL, throwaway_database
+from roster_import import add_database_url, throwaway_database
 
 
 def run(args: argparse.Namespace) -> None:
     from sqlalchemy import event
-
-    os.environ.setdefault("LIANXIN_SECRET_KEY", SECRET)
-    from lianxin.app import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="lx-bench-paths-"))
     try:
@@ -45,19 +41,7 @@ def run(args: argparse.Namespace) -> None:
             province = generate(
                 superuser_url_for(args.database_url, owner_url), args.preset, log=lambda _m: None
             )
-            app = create_app(
-                {
-                    "DATABASE_URL": app_url,
-                    "SECRET_KEY": SECRET,
-                    "BROKER_URL": "",
-                    "CELERY_EAGER": True,
-                    "INSTANCE_DIR": str(tmp),
-                    "STORAGE_LOCAL_ROOT": str(tmp / "files"),
-                    "RATELIMIT_ENABLED": False,
-                    "WTF_CSRF_ENABLED": False,
-                    "SESSION_COOKIE_SECURE": False,
-                }
-            )
+            app = in_process_app(app_url, tmp)
             setup = prepare(app, province)
             users = [t["user"] for t in setup["targets"]] + [setup["county"][2]]
             specs = paths(setup, {u: f"user:{u}" for u in users})
@@ -128,11 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", help="run this path (by name) under cProfile")
     parser.add_argument("--top", type=int, default=40)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("LIANXIN_BENCH_ADMIN_URL", DEFAULT_ADMIN_URL),
-        help="a superuser connection to the PostgreSQL server (a throwaway database is made)",
-    )
+    add_database_url(parser)
     run(parser.parse_args(argv))
     return 0
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -37,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from roster_import import DEFAULT_ADMIN_URL, throwaway_database
+from roster_import import add_database_url, throwaway_database
 
 PRESETS = {
     "quick": {"counties": 3, "townships": 30, "reps": 3_000, "cases": 60_000, "proposals": 6_000},
@@ -565,11 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preset", choices=sorted(PRESETS), default="quick")
     parser.add_argument("--keep", action="store_true", help="wait for Enter before dropping")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("LIANXIN_BENCH_ADMIN_URL", DEFAULT_ADMIN_URL),
-        help="a superuser connection to the PostgreSQL server (a throwaway database is made)",
-    )
+    add_database_url(parser)
     args = parser.parse_args(argv)
     with throwaway_database(args.database_url) as (owner_url, app_url):
         print(f"province data set, preset {args.preset}: {PRESETS[args.preset]}")

@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from province import PRESETS, generate, superuser_url_for
-from roster_import import DEFAULT_ADMIN_URL, throwaway_database
+from roster_import import add_database_url, throwaway_database
 
 REPO = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -178,11 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preset", choices=sorted(PRESETS), default="quick")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=1800)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("LIANXIN_BENCH_ADMIN_URL", DEFAULT_ADMIN_URL),
-        help="a superuser connection to the PostgreSQL server (a throwaway database is made)",
-    )
+    add_database_url(parser)
     run(parser.parse_args(argv))
     return 0
 

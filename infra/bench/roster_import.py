@@ -235,14 +235,19 @@ def run(rows: int, admin_url: str) -> None:
         shutil.rmtree(files, ignore_errors=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=5000)
+def add_database_url(parser: argparse.ArgumentParser) -> None:
+    """Every benchmark's `--database-url`: a superuser connection to the PostgreSQL server."""
     parser.add_argument(
         "--database-url",
         default=os.environ.get("LIANXIN_BENCH_ADMIN_URL", DEFAULT_ADMIN_URL),
         help="a superuser connection to the PostgreSQL server (a throwaway database is made)",
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=5000)
+    add_database_url(parser)
     args = parser.parse_args(argv)
     run(args.rows, args.database_url)
     return 0

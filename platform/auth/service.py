@@ -246,11 +246,6 @@ def revoke_api_token(actor: Actor, token_id: int) -> None:
     db.session.commit()
 
 
-def user_for_token(plaintext: str) -> User | None:
-    found = actor_for_token(plaintext)
-    return found[0] if found else None
-
-
 # The two statements every signed-in request runs, built once (building one cost about as much
 # as running it).
 @cache

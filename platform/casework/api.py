@@ -35,6 +35,7 @@ from lianxin.casework.schemas import (
     ReceiveSchema,
     ReferSchema,
     ReplyTextSchema,
+    label,
 )
 from lianxin.casework.states import STATE_LABELS
 from lianxin.web.scope import current_actor, current_township
@@ -51,25 +52,19 @@ def _ctx():
 _CASE_COLUMNS = tuple(c.key for c in Case.__table__.columns)
 
 
-def case_out(
-    case: Case, row: cases.CaseRow | None = None, labels: dict[str, str] | None = None
-) -> dict[str, Any]:
-    """A case with its state label and deadline flags, as the schemas dump it. A list passes
-    its rows' flags and the state labels translated once (`state_labels`)."""
+def case_out(case: Case, row: cases.CaseRow | None = None) -> dict[str, Any]:
+    """A case with its state label and deadline flags, as the schemas dump it (a list passes its
+    rows' flags)."""
     if row is None:
         township = current_township()
         row = cases.flag(case, cases.rule_for(township.id), deadlines.shanghai_today())
     out = {key: getattr(case, key) for key in _CASE_COLUMNS}
     out.update(
-        state_label=(labels or state_labels())[case.state],
+        state_label=label(STATE_LABELS, case.state),
         overdue=row.overdue,
         due_soon=row.due_soon,
     )
     return out
-
-
-def state_labels() -> dict[str, str]:
-    return {state.value: str(text) for state, text in STATE_LABELS.items()}
 
 
 def _detail(case_id: int) -> dict[str, Any]:
@@ -95,8 +90,7 @@ class Cases(MethodView):
             limit=pagination_parameters.page_size,
         )
         pagination_parameters.item_count = total
-        labels = state_labels()
-        return [case_out(r.case, r, labels) for r in rows]
+        return [case_out(r.case, r) for r in rows]
 
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, CaseCreatedSchema)

@@ -69,15 +69,20 @@ ACTION_LABELS = {
 _TRANSLATED: dict[int, tuple[dict, dict[str, str]]] = {}
 
 
-def label(mapping: dict, value: str | None) -> str:
-    """A value's Chinese label; an unknown value as it is. A page of rows asks once per row:
-    each mapping (a module constant) is translated once (the app's locale is fixed, app.py)."""
-    if value is None:
-        return ""
+def translated(mapping: dict) -> dict[str, str]:
+    """A module constant of labels as plain strings, translated once (the app's locale is fixed,
+    app.py): a page of rows asks once per row. Read only."""
     known = _TRANSLATED.get(id(mapping))
     if known is None or known[0] is not mapping:
         known = _TRANSLATED[id(mapping)] = (mapping, {str(k): str(t) for k, t in mapping.items()})
-    return known[1].get(str(value), value)
+    return known[1]
+
+
+def label(mapping: dict, value: str | None) -> str:
+    """A value's Chinese label; an unknown value as it is."""
+    if value is None:
+        return ""
+    return translated(mapping).get(str(value), value)
 
 
 # --- output ---------------------------------------------------------------------------------------

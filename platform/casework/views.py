@@ -60,9 +60,8 @@ def _ctx() -> tuple[Any, Any]:
 
 
 def _common() -> dict[str, Any]:
-    # The labels translated once for the page, not once per row.
-    labels = {state.value: str(text) for state, text in STATE_LABELS.items()}
-    return {"cw": cw, "STATE_LABELS": labels, "CaseState": CaseState}
+    # The labels translated once, not once per row.
+    return {"cw": cw, "STATE_LABELS": cw.translated(STATE_LABELS), "CaseState": CaseState}
 
 
 def _filters() -> dict[str, Any]:

@@ -368,8 +368,7 @@ def _use_county(county: County) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     transaction = session.get_transaction()
-    done = session.info.get("county_rls")
-    if transaction is not None and done is not None and done == (transaction, county.id):
+    if transaction is not None and session.info.get("county_rls") == (transaction, county.id):
         return  # set already in this transaction (the table, then the trend)
     session.execute(text("SELECT set_config('app.county_id', :c, true)"), {"c": str(county.id)})
     session.info["county_rls"] = (session.get_transaction(), county.id)

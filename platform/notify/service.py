@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -233,7 +234,8 @@ def deliver(message_id: int) -> bool:
     message = session.get(OutboxMessage, message_id)
     assert message is not None
     try:
-        _run_handler(message)
+        with _in_township_of(message):
+            HANDLERS[message.topic](message)
         session.commit()
     except Exception as exc:
         session.rollback()
@@ -242,15 +244,11 @@ def deliver(message_id: int) -> bool:
     return True
 
 
-def _run_handler(message: OutboxMessage) -> None:
-    """The topic's handler, in the message's township (or none, for a platform message)."""
-    run = HANDLERS[message.topic]
+def _in_township_of(message: OutboxMessage) -> AbstractContextManager[Any]:
+    """The message's township (or none, for a platform message), for its handler."""
     if message.tenant_id is not None:
-        with tenant_context(message.tenant_id):
-            run(message)
-    else:
-        with no_tenant_context():
-            run(message)
+        return tenant_context(message.tenant_id)
+    return no_tenant_context()
 
 
 def deliver_many(message_ids: Iterable[int]) -> int:
@@ -295,8 +293,9 @@ def deliver_many(message_ids: Iterable[int]) -> int:
     delivered = 0
     for message in messages:
         try:
-            with session.begin_nested():
-                _run_handler(message)
+            # The SAVEPOINT inside the township: its release flushes the handler's rows there.
+            with _in_township_of(message), session.begin_nested():
+                HANDLERS[message.topic](message)
             delivered += 1
         except Exception as exc:
             log.warning("outbox %s not delivered in its batch: %s", message.id, exc)

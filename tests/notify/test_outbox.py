@@ -154,6 +154,28 @@ def test_bulk_enqueue_writes_each_key_once_and_delivers_in_batches(app, world, m
     assert real_many(ids) == 0
 
 
+def test_a_batched_handler_writes_its_townships_rows(app, world, monkeypatch):
+    """A handler that writes a tenant row: the batch flushes it inside the message's township
+    (each township's rows in its own), not after the handler has left it."""
+    from lianxin.db.tenancy import tenant_context
+    from lianxin.tenants.models import Branch
+
+    def add_branch(message: OutboxMessage) -> None:
+        db.session.add(Branch(name=message.payload["name"], kind="village", is_active=True))
+
+    monkeypatch.setitem(service.HANDLERS, "test.branch", add_branch)
+    ours = service.enqueue("test.branch", {"name": "批量甲"}, tenant_id=world.township.id)
+    theirs = service.enqueue("test.branch", {"name": "批量乙"}, tenant_id=world.other.id)
+    db.session.info.pop("outbox_new", None)  # delivered below as one batch
+    db.session.commit()
+    assert service.deliver_many([ours.id, theirs.id]) == 2
+    pairs = ((world.township, "批量甲", "批量乙"), (world.other, "批量乙", "批量甲"))
+    for township, own, other in pairs:
+        with tenant_context(township.id):
+            names = set(db.session.scalars(select(Branch.name)))
+        assert own in names and other not in names
+
+
 def test_bulk_enqueue_rolled_back_leaves_nothing(app, world):
     service.enqueue_many("sms", [({"phone": "1", "text": "t"}, "gone:1")], tenant_id=None)
     db.session.rollback()
