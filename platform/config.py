@@ -44,6 +44,9 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         "INSTANCE_DIR": str(instance),
         "EMBEDDED": embedded,
         "SECRET_KEY": _secret_key(env, instance, embedded),
+        # The master key of sealed anonymous answers (lianxin.db.anonymous): a file of 32+ random
+        # bytes kept off the database server; unset, it is derived from SECRET_KEY.
+        "ANONYMITY_KEY_FILE": env.get("LIANXIN_ANONYMITY_KEY_FILE") or None,
         "DATABASE_URL": database_url,
         # Connections per process (PostgreSQL): pool_size kept open, max_overflow more at peaks.
         "DATABASE_POOL_SIZE": int(env.get("LIANXIN_DATABASE_POOL_SIZE", 10)),

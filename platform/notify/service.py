@@ -236,6 +236,7 @@ def deliver(message_id: int) -> bool:
     try:
         with _in_township_of(message):
             HANDLERS[message.topic](message)
+            session.flush()  # the handler's rows belong to the message's township
         session.commit()
     except Exception as exc:
         session.rollback()

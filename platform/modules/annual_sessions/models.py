@@ -3,10 +3,11 @@ attendance, votes (show of hands, named, secret online or on paper, elections), 
 apart from the receipts that say who voted, and resolutions. Every table is tenant-owned;
 every reference to another tenant table is a composite foreign key that includes `tenant_id`.
 
-Anonymity (ARCHITECTURE.md §6): a secret ballot row has no voter, no timestamp and a random
-key; `as_receipts` records *that* a representative voted, never what. A ballot is written in a
-different transaction from its receipt, first into a pool that is released into `as_ballots`
-in shuffled batches, so neither a transaction id nor the order of rows pairs the two.
+Anonymity (ARCHITECTURE.md §6, lianxin.db.anonymous): `as_receipts` records *that* a
+representative voted, never what. The ballot is committed with the receipt only sealed, under
+a key the database never holds; the worker opens pooled ballots and writes them into
+`as_ballots` with fresh random keys in shuffled batches of at least K, so neither a
+transaction id, the order of rows nor a key pairs a ballot with its voter.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -75,6 +77,7 @@ class BallotChannel(StrEnum):
 
 class VoteState(StrEnum):
     OPEN = "open"
+    COUNTING = "counting"  # closed to voters; the worker releases the last ballots and counts
     CLOSED = "closed"
 
 
@@ -213,6 +216,10 @@ class Vote(TenantMixin, Base):
     result: Mapped[dict[str, Any] | None]
     passed: Mapped[bool | None] = mapped_column(Boolean)
     closed_at: Mapped[datetime | None]
+    # Secret ballots, frozen when the vote is created: the smallest batch released (K) and the
+    # vote's own sealing key's salt.
+    min_ballots: Mapped[int | None] = mapped_column(Integer)
+    seal_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))
 
 
 class Candidate(TenantMixin, Base):
@@ -260,17 +267,15 @@ class Receipt(TenantMixin, Base):
 
 
 class PooledBallot(TenantMixin, Base):
-    """A cast ballot waiting to be released with others (see the module docstring)."""
+    """A cast ballot, sealed until the worker releases it with others (module docstring)."""
 
     __tablename__ = "as_ballot_pool"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "key"),
         ForeignKeyConstraint(["tenant_id", "vote_id"], ["as_votes.tenant_id", "as_votes.id"]),
     )
 
     vote_id: Mapped[int] = mapped_column(BigId)
-    key: Mapped[str] = mapped_column(String(36))
-    content: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Ballot(TenantMixin, Base):

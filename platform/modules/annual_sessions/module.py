@@ -1,5 +1,6 @@
 """The annual-session module (年会) declares itself to the registry."""
 
+from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
 from lianxin.auth.roles import Role
@@ -22,6 +23,11 @@ MODULE = ModuleSpec(
     public_blueprint=public,
     nav=(NavItem("annual_sessions.index", _l("年会")),),
     public_nav=(NavItem("annual_sessions_public.index", _l("年会决议")),),
+    beat_schedule={
+        # Sealed secret ballots are released by the worker in batches of at least K (service).
+        "release": {"task": "annual_sessions.release_sweep", "schedule": crontab(minute="*/5")},
+    },
+    task_module="lianxin.modules.annual_sessions.tasks",
     models_module="lianxin.modules.annual_sessions.models",
     metrics=ANNUAL_SESSION_METRICS,
 )

@@ -48,8 +48,10 @@ class AnnualSessionSettings(BaseSchema):
     )
     ballot_batch = fields.Integer(
         load_default=5,
-        validate=validate.Range(min=2, max=100),
-        metadata={"label": _l("网上无记名投票每满几张成批入箱（保护投票秘密）")},
+        validate=validate.Range(min=3, max=100),
+        metadata={
+            "label": _l("网上无记名投票每批至少几张才开封入箱；少于此数不计票（保护投票秘密）")
+        },
     )
 
 

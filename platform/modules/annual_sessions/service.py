@@ -9,10 +9,12 @@ representative. The session opens only with 4/5 of 应到 present. Motions pass 
 half of 应到. Elections and personnel items are secret ballots, online or on paper (two tellers
 who must agree, under a scrutineer).
 
-Secret ballots (ARCHITECTURE.md §6): the receipt (who voted) and the ballot (what) are written
-in different transactions; ballots wait in a pool and are released into `as_ballots` in
-shuffled batches; nothing about a ballot names its voter or its time; the tally can be read
-only after the vote has closed.
+Secret ballots (ARCHITECTURE.md §6, lianxin.db.anonymous): the receipt (who voted) commits with
+the ballot sealed under the vote's own key, which the database never holds; the worker opens
+pooled ballots into `as_ballots` with fresh random keys in shuffled batches of at least K (the
+`ballot_batch` setting, frozen when the vote is created); nothing about a ballot names its
+voter or its time; the tally exists only after the vote has closed and been counted, and only
+from K ballots.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ log = logging.getLogger("lianxin.annual_sessions")
 
 MODULE_KEY = "annual_sessions"
 CHOICES = ("yes", "no", "abstain")
+COUNT_TOPIC = "annual_sessions.count"
 SECRET_KINDS = (ItemKind.ELECTION, ItemKind.PERSONNEL)
 T = TypeVar("T")
 
@@ -765,6 +768,7 @@ def create_vote(actor: Actor, township: Township, item_id: Any, data: Mapping[st
                 errors["scrutineer_id"] = [_("计票人和监票人须是三个不同的人")]
     if errors:
         raise ValidationFailed(errors=errors)
+    online_secret = method == VoteMethod.SECRET and channel == BallotChannel.ONLINE
     vote = Vote(
         session_id=session.id,
         item_id=item.id,
@@ -773,6 +777,8 @@ def create_vote(actor: Actor, township: Township, item_id: Any, data: Mapping[st
         seats=seats,
         state=VoteState.OPEN,
         expected_count=expected_count(township, session),
+        min_ballots=int(settings(township.id)["ballot_batch"]) if online_secret else None,
+        seal_salt=anonymous.new_salt() if online_secret else None,
         **tellers,
     )
     db.session.add(vote)
@@ -928,35 +934,103 @@ def cast_named(
 
 
 def cast_secret(actor: Actor, township: Township, vote_id: Any, data: Mapping[str, Any]) -> None:
-    """Cast a secret ballot online: the receipt in one transaction, the ballot in another."""
+    """Cast a secret ballot online: the receipt and the sealed ballot in one transaction."""
     vote = get_vote(actor, township, vote_id)
     rep = _voter(actor, township, vote)
     if vote.method != VoteMethod.SECRET or vote.channel != BallotChannel.ONLINE:
         raise Conflict(_("该项不是网上无记名投票"))
-    content = _clean_content(vote, data)
-    # 1. That this representative voted: unique, so a second ballot is refused.
+    sealed = _box(vote).seal(_clean_content(vote, data))
+    # That this representative voted (unique: a second ballot is refused), and what, sealed.
     db.session.add(Receipt(vote_id=vote.id, representative_id=rep.id))
+    db.session.add(PooledBallot(vote_id=vote.id, sealed=sealed))
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise AlreadyVoted(_("您已经投过票了")) from None
-    # 2. What was voted, in its own transaction, with a random key and nothing else.
-    db.session.add(PooledBallot(vote_id=vote.id, key=str(uuid.uuid4()), content=content))
-    db.session.commit()
-    _release(township, vote, force=False)
 
 
-def _release(township: Township, vote: Vote, *, force: bool) -> int:
-    """Move pooled ballots into the ballot box in shuffled batches (lianxin.db.anonymous)."""
+def _box(vote: Vote) -> anonymous.Box:
+    """The vote's sealing box: its own key; every ballot pads to one size."""
+    if vote.seal_salt is None:
+        raise Conflict(_("该项不是网上无记名投票"))
+    size = 96 + 24 * len(candidates(vote))
+    return anonymous.Box("ballot", vote.tenant_id, vote.id, bytes(vote.seal_salt), size)
+
+
+def _k(township: Township, vote: Vote) -> int:
+    return int(vote.min_ballots or settings(township.id)["ballot_batch"])
+
+
+def _release(township: Township, vote: Vote, *, closing: bool) -> anonymous.Released:
+    """Open what the rule lets out (lianxin.db.anonymous.release); the caller commits."""
+    box = _box(vote)
     return anonymous.release(
         PooledBallot,
-        Ballot,
-        PooledBallot.vote_id == vote.id,
-        batch=int(settings(township.id)["ballot_batch"]),
-        force=force,
-        copy=lambda b: {"vote_id": b.vote_id, "key": b.key, "content": b.content},
+        [(vote.id, PooledBallot.vote_id == vote.id)],
+        minimum=_k(township, vote),
+        closing=closing,
+        open_row=lambda row: box.open(row.sealed),
+        final_row=lambda _row, content: Ballot(
+            vote_id=vote.id, key=str(uuid.uuid4()), content=content
+        ),
     )
+
+
+def _locked(vote_id: int) -> Vote | None:
+    """The vote, locked against another release of it until this transaction ends."""
+    return db.session.scalar(
+        select(Vote)
+        .where(Vote.id == vote_id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE
+        .execution_options(populate_existing=True)
+    )
+
+
+def release_ballots(township: Township, vote_id: int) -> int:
+    """The worker's periodic release of an open secret vote; commits on its own, as the release
+    must not share a transaction with anything a voter did."""
+    vote = _locked(vote_id)
+    if vote is None or vote.state != VoteState.OPEN or vote.seal_salt is None:
+        db.session.rollback()
+        return 0
+    released = _release(township, vote, closing=False).released
+    db.session.commit()
+    return released
+
+
+def release_open_votes(township: Township) -> int:
+    """Every open online secret vote of the township, one release transaction each (beat)."""
+    ids = list(
+        db.session.scalars(
+            select(Vote.id).where(Vote.state == VoteState.OPEN, Vote.seal_salt.is_not(None))
+        )
+    )
+    db.session.rollback()
+    return sum(release_ballots(township, vote_id) for vote_id in ids)
+
+
+def count_closed_vote(vote_id: int) -> None:
+    """After the close: release what remains and count. Fewer than K ballots in all are never
+    opened and give no tally. In the caller's transaction (the outbox delivery commits it)."""
+    vote = _locked(vote_id)
+    if vote is None or vote.state != VoteState.COUNTING:
+        return
+    township = db.session.get(Township, vote.tenant_id)
+    assert township is not None
+    withheld = _release(township, vote, closing=True).withheld
+    contents = list(db.session.scalars(select(Ballot.content).where(Ballot.vote_id == vote.id)))
+    if withheld or len(contents) < _k(township, vote):
+        vote.result = {"withheld": True, "ballots": withheld + len(contents)}
+        vote.passed = False
+        vote.state, vote.closed_at = VoteState.CLOSED, utcnow()
+        return
+    _close(township, vote, _count_ballots(vote, contents))
+
+
+@notify.handler(COUNT_TOPIC)
+def _count_on_close(message: Any) -> None:
+    count_closed_vote(int(message.payload["vote_id"]))
 
 
 def voted(actor: Actor, township: Township, vote_id: Any) -> bool:
@@ -1001,13 +1075,20 @@ def close_vote(actor: Actor, township: Township, vote_id: Any) -> Vote:
             db.session.scalars(select(NamedVote.choice).where(NamedVote.vote_id == vote.id))
         )
         result: dict[str, Any] = {c: named[c] for c in CHOICES}
+        _close(township, vote, result)
     else:
-        _release(township, vote, force=True)
-        contents = list(db.session.scalars(select(Ballot.content).where(Ballot.vote_id == vote.id)))
-        result = _count_ballots(vote, contents)
-    _close(township, vote, result)
+        # The worker opens the last sealed ballots and counts (`count_closed_vote`).
+        vote.state = VoteState.COUNTING
+        notify.enqueue(
+            COUNT_TOPIC,
+            {"vote_id": vote.id},
+            tenant_id=township.id,
+            dedupe_key=f"{COUNT_TOPIC}:{township.id}:{vote.id}",
+        )
     _audit("vote_close", actor, township, "annual_session_vote", vote.id)
     db.session.commit()
+    # The count may already have run (Celery eager, or a quick worker) in its own session.
+    db.session.expire_all()
     return vote
 
 
@@ -1102,6 +1183,8 @@ def reset_paper_tally(actor: Actor, township: Township, vote_id: Any) -> Vote:
 def result(actor: Actor, township: Township, vote_id: Any) -> dict[str, Any]:
     """The tally: readable only once the vote has closed."""
     vote = get_vote(actor, township, vote_id)
+    if vote.state == VoteState.COUNTING:
+        raise Conflict(_("正在计票，请稍后再看"), code="vote_counting")
     if vote.state != VoteState.CLOSED or vote.result is None:
         raise Conflict(_("表决尚未结束，不能查看结果"), code="vote_open")
     out = {"passed": vote.passed, **vote.result}

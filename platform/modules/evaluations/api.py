@@ -36,6 +36,7 @@ from lianxin.modules.evaluations.schemas import (
     EvaluationParticipationSchema,
     EvaluationPublishSchema,
     EvaluationRaterSchema,
+    EvaluationRemindedSchema,
     EvaluationReportSchema,
     EvaluationReportUploadSchema,
     EvaluationResultSchema,
@@ -71,6 +72,9 @@ def campaign_out(campaign: Campaign) -> dict[str, Any]:
         "closes_on": campaign.closes_on,
         "opened_at": campaign.opened_at,
         "closed_at": campaign.closed_at,
+        "counted_at": campaign.counted_at,
+        "min_answers": campaign.min_answers,
+        "answer_batch": campaign.answer_batch,
         "created_at": campaign.created_at,
     }
 
@@ -104,6 +108,7 @@ def subject_out(subject: Subject, *, reader: bool | None = None) -> dict[str, An
         "report_text": subject.report_text,
         "report_file_id": subject.report_file_id,
         "proposed_grade": subject.proposed_grade if graded else None,
+        "proposal_reason": subject.proposal_reason if graded else None,
         "grade": subject.grade if graded else None,
         "grade_reason": subject.grade_reason if graded else None,
         "graded_at": subject.graded_at if graded else None,
@@ -113,13 +118,22 @@ def subject_out(subject: Subject, *, reader: bool | None = None) -> dict[str, An
 
 def result_out(result: service.SubjectResult) -> dict[str, Any]:
     subject = result.subject
+    if result.withheld:  # the reader's own result, before it is published
+        return {
+            "subject": subject_out(subject, reader=False),
+            "count": 0,
+            "shown": False,
+            "withheld": True,
+        }
     out: dict[str, Any] = {
         "subject": subject_out(subject, reader=True),
         "count": result.count,
         "shown": result.shown,
+        "withheld": False,
         "grade": subject.grade,
         "grade_reason": subject.grade_reason,
-        "proposed_grade": result.proposed_grade or subject.proposed_grade,
+        "proposed_grade": subject.proposed_grade or result.proposed_grade,
+        "proposal_reason": subject.proposal_reason,
     }
     if result.shown:
         out.update(
@@ -325,26 +339,24 @@ class RaterLink(MethodView):
 class Raters(MethodView):
     @api.response(200, EvaluationRaterSchema(many=True))
     def get(self, campaign_id: int):
-        """Every eligible rater and whether they have answered (the office)"""
+        """Every eligible rater, to hand out or reissue links (the office). Who has answered is
+        not shown, only how many (`participation`)"""
         actor, township = _ctx()
         service.get_campaign(actor, township, campaign_id)
         return [
-            {"rater_id": r.id, "name": name, "answered": done}
-            for r, name, done in service.raters(actor, township, campaign_id)
+            {"rater_id": r.id, "name": name}
+            for r, name in service.raters(actor, township, campaign_id)
         ]
 
 
-@api.route("/campaigns/<int:campaign_id>/non-respondents")
-class NonRespondents(MethodView):
-    @api.response(200, EvaluationRaterSchema(many=True))
-    def get(self, campaign_id: int):
-        """Who has not answered yet, to remind them (the office)"""
+@api.route("/campaigns/<int:campaign_id>/reminders")
+class Reminders(MethodView):
+    @api.response(201, EvaluationRemindedSchema)
+    def post(self, campaign_id: int):
+        """The system reminds everyone who has not answered yet (the office; once a day, 409
+        `already_reminded`); the answer says how many, never who"""
         actor, township = _ctx()
-        service.get_campaign(actor, township, campaign_id)
-        return [
-            {"rater_id": r.id, "name": name, "answered": False}
-            for r, name in service.non_respondents(actor, township, campaign_id)
-        ]
+        return {"reminded": service.remind(actor, township, campaign_id)}
 
 
 @api.route("/campaigns/<int:campaign_id>/participation")
@@ -416,9 +428,10 @@ class CaseCode(MethodView):
 class Results(MethodView):
     @api.response(200, EvaluationResultSchema(many=True))
     def get(self, campaign_id: int):
-        """Every subject's result (the office and the committee): scores, distribution,
-        overall grades and comments only from K answers; reading before publication is
-        audited"""
+        """Every subject's result (the office and the committee) once the campaign has closed
+        and been counted (409 `not_counted` before): scores, distribution, overall grades and
+        comments only from K answers; a reader's own result only once published; reading
+        before publication is audited"""
         actor, township = _ctx()
         service.get_campaign(actor, township, campaign_id)
         return [result_out(r) for r in service.results(actor, township, campaign_id)]
@@ -428,11 +441,24 @@ class Results(MethodView):
 class SubjectResultById(MethodView):
     @api.response(200, EvaluationResultSchema)
     def get(self, subject_id: int):
-        """One subject's result (the office, the committee, or the subject once graded); 409
-        `below_threshold` below K answers"""
+        """One subject's result after the count (the office, the committee, or the subject
+        once published); 409 `not_counted` before, `below_threshold` below K answers"""
         actor, township = _ctx()
         service.get_subject(actor, township, subject_id)
         return result_out(service.subject_result(actor, township, subject_id))
+
+
+@api.route("/subjects/<int:subject_id>/proposal")
+class SubjectProposal(MethodView):
+    @api.arguments(EvaluationGradeSchema)
+    @api.response(200, EvaluationSubjectSchema)
+    def post(self, data, subject_id: int):
+        """Propose the grade to the committee after the count (the office): the one the scores
+        suggest, or another with a `reason`; never one's own"""
+        actor, township = _ctx()
+        service.get_subject(actor, township, subject_id)
+        subject = service.propose_grade(actor, township, subject_id, data["grade"], data["reason"])
+        return subject_out(subject)
 
 
 @api.route("/subjects/<int:subject_id>/grade")
@@ -440,8 +466,8 @@ class SubjectGrade(MethodView):
     @api.arguments(EvaluationGradeSchema)
     @api.response(200, EvaluationSubjectSchema)
     def post(self, data, subject_id: int):
-        """Decide the grade after closing (the committee or the office): the proposed one, or
-        another with a `reason`"""
+        """Decide the grade after the count (a committee member, never about himself): the
+        office's proposal, or another with a `reason`"""
         actor, township = _ctx()
         service.get_subject(actor, township, subject_id)
         subject = service.decide_grade(actor, township, subject_id, data["grade"], data["reason"])
@@ -463,7 +489,7 @@ class SubjectPublished(MethodView):
 class Feedback(MethodView):
     @api.response(200, EvaluationFeedbackSchema(many=True))
     def get(self):
-        """The caller's own results as a subject, once the committee has decided the grade"""
+        """The caller's own results as a subject, once they are published"""
         return [
             {"campaign": campaign_out(c), "result": result_out(r)}
             for c, r in service.my_feedback(*_ctx())

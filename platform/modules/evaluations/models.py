@@ -2,9 +2,10 @@
 the receipts that say who has answered, the answers themselves (pooled, then released in
 shuffled batches), public one-answer codes, and the committee's grades.
 
-Anonymity (ARCHITECTURE.md §6): an answer row has no rater, no timestamp and a random key; a
-receipt (who answered) is committed in a different transaction from the answers, which wait in
-a pool and move into `ev_answers` in shuffled batches (lianxin.db.anonymous).
+Anonymity (ARCHITECTURE.md §6, lianxin.db.anonymous): a receipt (who answered) is committed
+with the answers sealed under a key the database never holds; the worker opens them and writes
+them into `ev_answers` with fresh random keys, in shuffled batches of at least K per subject.
+An answer row has no rater, no time and nothing carried over from its sealed form.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -63,6 +65,13 @@ class Campaign(TenantMixin, Base):
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Frozen from the township's settings when the campaign opens: a setting changed while it
+    # runs cannot lower the protection of the answers already given.
+    min_answers: Mapped[int | None] = mapped_column(Integer)  # K
+    answer_batch: Mapped[int | None] = mapped_column(Integer)
+    seal_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))  # its own sealing key
+    # When the worker released the last answers after the close: results exist from then on.
+    counted_at: Mapped[datetime | None]
 
 
 class Subject(TenantMixin, Base):
@@ -93,7 +102,8 @@ class Subject(TenantMixin, Base):
     unit_id: Mapped[int | None] = mapped_column(BigId)
     report_text: Mapped[str | None] = mapped_column(Text)
     report_file_id: Mapped[int | None] = mapped_column(BigId)
-    proposed_grade: Mapped[str | None] = mapped_column(String(16))
+    proposed_grade: Mapped[str | None] = mapped_column(String(16))  # the office's proposal
+    proposal_reason: Mapped[str | None] = mapped_column(String(500))
     grade: Mapped[str | None] = mapped_column(String(16))
     grade_reason: Mapped[str | None] = mapped_column(String(500))
     graded_at: Mapped[datetime | None]
@@ -163,9 +173,10 @@ class PublicCode(TenantMixin, Base):
 
 
 class PooledAnswer(TenantMixin, Base):
+    """An answer about one subject, sealed (lianxin.db.anonymous) until the worker releases it."""
+
     __tablename__ = "ev_answer_pool"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "key"),
         ForeignKeyConstraint(
             ["tenant_id", "campaign_id"], ["ev_campaigns.tenant_id", "ev_campaigns.id"]
         ),
@@ -176,10 +187,7 @@ class PooledAnswer(TenantMixin, Base):
 
     campaign_id: Mapped[int] = mapped_column(BigId)
     subject_id: Mapped[int] = mapped_column(BigId)
-    key: Mapped[str] = mapped_column(String(36))
-    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    overall: Mapped[str | None] = mapped_column(String(16))
-    comment: Mapped[str | None] = mapped_column(Text)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Answer(TenantMixin, Base):

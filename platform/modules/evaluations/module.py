@@ -1,5 +1,6 @@
 """The evaluations module (评议) declares itself to the registry."""
 
+from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
 from lianxin.auth.roles import Role
@@ -22,6 +23,12 @@ MODULE = ModuleSpec(
     public_blueprint=public,
     nav=(NavItem("evaluations.index", _l("评议")),),
     public_nav=(NavItem("evaluations_public.index", _l("评议结果公开")),),
+    beat_schedule={
+        # Sealed answers are released by the worker, in batches of at least K (service).
+        "release": {"task": "evaluations.release_sweep", "schedule": crontab(minute="*/10")},
+        "remind": {"task": "evaluations.remind_sweep", "schedule": crontab(hour=9, minute=0)},
+    },
+    task_module="lianxin.modules.evaluations.tasks",
     models_module="lianxin.modules.evaluations.models",
     metrics=EVALUATION_METRICS,
 )

@@ -27,8 +27,13 @@ class EvaluationSettings(BaseSchema):
     )
     answer_batch = fields.Integer(
         load_default=5,
-        validate=validate.Range(min=2, max=100),
-        metadata={"label": _l("每满几份答卷成批入库（保护评议人）")},
+        validate=validate.Range(min=3, max=100),
+        metadata={"label": _l("评议中每满几份答卷才成批开封入库（不少于上一项，保护评议人）")},
+    )
+    reminder_days = fields.Integer(
+        load_default=2,
+        validate=validate.Range(min=0, max=30),
+        metadata={"label": _l("结束前几天起每天提醒未提交的评议人")},
     )
 
     @validates_schema
@@ -72,6 +77,15 @@ class EvaluationCampaignSchema(BaseSchema):
     closes_on = fields.Date(dump_only=True)
     opened_at = fields.DateTime(dump_only=True, allow_none=True)
     closed_at = fields.DateTime(dump_only=True, allow_none=True)
+    counted_at = fields.DateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "结束后计票完成的时间；此后才有结果"},
+    )
+    min_answers = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "开始时固定：至少几份才显示结果"}
+    )
+    answer_batch = fields.Integer(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -114,6 +128,7 @@ class EvaluationSubjectSchema(BaseSchema):
     proposed_grade = fields.String(
         dump_only=True, allow_none=True, metadata={"description": "评议结束后（办公室、党委委员）"}
     )
+    proposal_reason = fields.String(dump_only=True, allow_none=True)
     grade = fields.String(dump_only=True, allow_none=True)
     grade_reason = fields.String(dump_only=True, allow_none=True)
     graded_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -137,10 +152,13 @@ class EvaluationLinkSchema(BaseSchema):
     token = fields.String(dump_only=True, metadata={"description": "只显示这一次"})
 
 
+class EvaluationRemindedSchema(BaseSchema):
+    reminded = fields.Integer(dump_only=True, metadata={"description": "提醒了几人（不列姓名）"})
+
+
 class EvaluationRaterSchema(BaseSchema):
     rater_id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
-    answered = fields.Boolean(dump_only=True)
 
 
 class EvaluationFormSubjectSchema(BaseSchema):
@@ -194,11 +212,13 @@ class EvaluationResultSchema(BaseSchema):
     subject = fields.Nested(EvaluationSubjectSchema, dump_only=True)
     count = fields.Integer(dump_only=True)
     shown = fields.Boolean(dump_only=True, metadata={"description": "答卷达到规定份数才显示"})
+    withheld = fields.Boolean(dump_only=True, metadata={"description": "本人的结果，公开前不显示"})
     dimensions = fields.List(fields.Nested(EvaluationDimensionResultSchema), dump_only=True)
     weighted_mean = fields.Float(dump_only=True, allow_none=True)
     overall = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
     comments = fields.List(fields.String(), dump_only=True, metadata={"description": "已排序"})
     proposed_grade = fields.String(dump_only=True, allow_none=True)
+    proposal_reason = fields.String(dump_only=True, allow_none=True)
     grade = fields.String(dump_only=True, allow_none=True)
     grade_reason = fields.String(dump_only=True, allow_none=True)
 

@@ -7,11 +7,15 @@ scored on a scale, an overall grade (优秀 / 称职 / 不称职) and an optiona
 fixed once the campaign opens; so are the eligible raters, who answer from their account or
 through a one-time link (the public through one-answer codes).
 
-Anonymity (ARCHITECTURE.md §6): the receipt (who answered) is committed in its own transaction;
-the answers carry no rater, no time and a random key, wait in a pool and are released in
-shuffled batches (lianxin.db.anonymous). No audit entry, log line or task argument names a
-rater next to an answer. Results are shown only from K answers a subject, comments only as a
-sorted list, and every reading of results before publication is audited.
+Anonymity (ARCHITECTURE.md §6, lianxin.db.anonymous): the receipt (who answered) commits with
+the answers sealed under the campaign's own key, which the database never holds; the worker
+releases them into `ev_answers` with fresh random keys in shuffled batches of at least K per
+subject (K and the batch frozen when the campaign opens). No audit entry, log line or task
+argument names a rater next to an answer. While the campaign runs the office sees only how
+many have answered; results, comments and grades exist once it has closed and the worker has
+counted, only from K answers a subject, comments only as a sorted list, and every reading
+before publication is audited. The subject of a campaign never reads his own result before it
+is published and never decides his own grade: the office proposes, committee members decide.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ from lianxin.modules.evaluations.models import (
     Shape,
     Subject,
 )
+from lianxin.notify import service as notify
+from lianxin.notify.models import OutboxMessage
 from lianxin.people.models import HandlingUnit, PartyMember, Representative
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Township
@@ -98,6 +104,14 @@ class OutsidePeriod(Conflict):
 
 class BelowThreshold(Conflict):
     code = "below_threshold"
+
+
+class NotYetCounted(Conflict):
+    code = "not_counted"
+
+
+COUNT_TOPIC = "evaluations.count"
+COMMENT_MAX = 500
 
 
 def settings(township_id: int) -> dict[str, Any]:
@@ -489,6 +503,10 @@ def open_campaign(actor: Actor, township: Township, campaign_id: Any) -> list[Is
             )
         ):
             issued.append(_new_rater(campaign, party_member_id=member.id, name=member.name))
+    rule = settings(township.id)
+    campaign.min_answers = int(rule["min_answers"])
+    campaign.answer_batch = max(int(rule["answer_batch"]), campaign.min_answers)
+    campaign.seal_salt = anonymous.new_salt()
     campaign.state, campaign.opened_at = CampaignState.OPEN, utcnow()
     _audit(
         "open",
@@ -498,6 +516,8 @@ def open_campaign(actor: Actor, township: Township, campaign_id: Any) -> list[Is
         campaign.id,
         raters=len(issued),
         subjects=len(subs),
+        min_answers=campaign.min_answers,
+        answer_batch=campaign.answer_batch,
     )
     db.session.commit()
     return issued
@@ -522,18 +542,23 @@ def reissue_link(actor: Actor, township: Township, rater_id: Any) -> IssuedLink:
 
 
 def close_campaign(actor: Actor, township: Township, campaign_id: Any) -> Campaign:
-    """Close: every pooled answer is released and each subject gets a proposed grade."""
+    """Close to answers; the worker then releases the last sealed answers and counts
+    (`count_closed`), which proposes each subject's grade."""
     campaign = get_campaign(actor, township, campaign_id)
     _require_office(actor, township)
     if campaign.state != CampaignState.OPEN:
         raise Conflict(_("评议未在进行中"))
-    _release(township, campaign, force=True)
     campaign.state, campaign.closed_at = CampaignState.CLOSED, utcnow()
-    for subject in _subjects(campaign):
-        result = _result(township, campaign, subject)
-        subject.proposed_grade = result.proposed_grade if result.shown else None
+    notify.enqueue(
+        COUNT_TOPIC,
+        {"campaign_id": campaign.id},
+        tenant_id=township.id,
+        dedupe_key=f"{COUNT_TOPIC}:{township.id}:{campaign.id}",
+    )
     _audit("close", actor, township, "evaluation_campaign", campaign.id)
     db.session.commit()
+    # The count may already have run (Celery eager, or a quick worker) in its own session.
+    db.session.expire_all()
     return campaign
 
 
@@ -614,8 +639,8 @@ def _clean_answers(
         overall = raw.get("overall") or None
         if overall not in (None, *Grade):
             errors[f"{subject.id}.overall"] = [_("请选择优秀、称职或不称职")]
-        comment = str(raw.get("comment") or "").strip() or None
-        if comment and len(comment) > 500:
+        comment = _printable(str(raw.get("comment") or "")).strip() or None
+        if comment and len(comment) > COMMENT_MAX:
             errors[f"{subject.id}.comment"] = [_("意见过长（不超过500字）")]
         out.append(
             {"subject_id": subject.id, "scores": scores, "overall": overall, "comment": comment}
@@ -639,31 +664,112 @@ def _check_period(campaign: Campaign, today: date | None) -> None:
         )
 
 
-def _pool(township: Township, campaign: Campaign, answers: list[dict[str, Any]]) -> None:
-    """The answers, in a transaction of their own, with random keys and nothing else."""
+def _printable(text: str) -> str:
+    """Control characters out (a line break stays): each character then seals in 4 bytes."""
+    return "".join(c for c in text if c in "\n\t" or (ord(c) >= 32 and ord(c) != 127))
+
+
+def _box(campaign: Campaign) -> anonymous.Box:
+    """The campaign's sealing box: its own key; every answer pads to one size."""
+    if campaign.seal_salt is None:
+        raise Conflict(_("评议未在进行中"))
+    size = 256 + 48 * len(campaign.dimensions) + 4 * COMMENT_MAX
+    return anonymous.Box(
+        "evaluation", campaign.tenant_id, campaign.id, bytes(campaign.seal_salt), size
+    )
+
+
+def _pool(campaign: Campaign, answers: list[dict[str, Any]]) -> None:
+    """The answers, sealed, in the caller's transaction (the receipt's or the code's)."""
+    box = _box(campaign)
     for answer in answers:
-        db.session.add(PooledAnswer(campaign_id=campaign.id, key=str(uuid.uuid4()), **answer))
-    db.session.commit()
-    _release(township, campaign, force=False)
+        subject_id = answer.pop("subject_id")
+        db.session.add(
+            PooledAnswer(
+                campaign_id=campaign.id,
+                subject_id=subject_id,
+                sealed=box.seal(answer, subject_id),
+            )
+        )
 
 
-def _release(township: Township, campaign: Campaign, *, force: bool) -> int:
-    per_form = max(1, len(_subjects(campaign)))
+def _release(campaign: Campaign, *, closing: bool) -> anonymous.Released:
+    """Open what the rule lets out (lianxin.db.anonymous.release); the caller commits."""
+    box = _box(campaign)
     return anonymous.release(
         PooledAnswer,
-        Answer,
-        PooledAnswer.campaign_id == campaign.id,
-        batch=int(settings(township.id)["answer_batch"]) * per_form,
-        force=force,
-        copy=lambda a: {
-            "campaign_id": a.campaign_id,
-            "subject_id": a.subject_id,
-            "key": a.key,
-            "scores": a.scores,
-            "overall": a.overall,
-            "comment": a.comment,
-        },
+        [
+            (s.id, (PooledAnswer.campaign_id == campaign.id) & (PooledAnswer.subject_id == s.id))
+            for s in _subjects(campaign)
+        ],
+        minimum=_k(campaign),
+        batch=campaign.answer_batch,
+        closing=closing,
+        open_row=lambda row: box.open(row.sealed, row.subject_id),
+        final_row=lambda row, content: Answer(
+            campaign_id=campaign.id,
+            subject_id=row.subject_id,
+            key=str(uuid.uuid4()),
+            scores=content["scores"],
+            overall=content.get("overall"),
+            comment=content.get("comment"),
+        ),
     )
+
+
+def _locked(campaign_id: int) -> Campaign | None:
+    """The campaign, locked against another release of it until this transaction ends."""
+    return db.session.scalar(
+        select(Campaign)
+        .where(Campaign.id == campaign_id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE
+        .execution_options(populate_existing=True)
+    )
+
+
+def release_answers(township: Township, campaign_id: int) -> int:
+    """The worker's periodic release of an open campaign; commits on its own, as the release
+    must not share a transaction with anything a voter did. Returns how many were released."""
+    campaign = _locked(campaign_id)
+    if campaign is None or campaign.state != CampaignState.OPEN:
+        db.session.rollback()
+        return 0
+    released = _release(campaign, closing=False).released
+    db.session.commit()
+    return released
+
+
+def release_open_campaigns(township: Township) -> int:
+    """Every open campaign of the township, one release transaction each (the beat sweep)."""
+    ids = list(db.session.scalars(select(Campaign.id).where(Campaign.state == CampaignState.OPEN)))
+    db.session.rollback()
+    return sum(release_answers(township, campaign_id) for campaign_id in ids)
+
+
+def count_closed(campaign_id: int) -> None:
+    """After the close: release what remains (never a batch under K; a subject with fewer than
+    K answers in all keeps none) and propose each subject's grade. In the caller's transaction:
+    the outbox delivery that runs it commits both at once, so it happens once."""
+    campaign = _locked(campaign_id)
+    if campaign is None or campaign.state != CampaignState.CLOSED or campaign.counted_at:
+        return
+    township = db.session.get(Township, campaign.tenant_id)
+    assert township is not None
+    _release(campaign, closing=True)
+    campaign.counted_at = utcnow()
+    for subject in _subjects(campaign):
+        result = _result(township, campaign, subject)
+        subject.proposed_grade = result.proposed_grade if result.shown else None
+
+
+@notify.handler(COUNT_TOPIC)
+def _count_on_close(message: Any) -> None:
+    count_closed(int(message.payload["campaign_id"]))
+
+
+def _k(campaign: Campaign) -> int:
+    """K of the campaign: frozen when it opened (a draft reads today's setting)."""
+    return int(campaign.min_answers or settings(campaign.tenant_id)["min_answers"])
 
 
 def _submit(
@@ -675,15 +781,14 @@ def _submit(
 ) -> None:
     _check_period(campaign, today)
     answers = _clean_answers(campaign, form_subjects(township, campaign, rater), data)
-    # 1. That this rater has answered: unique, so a second answer is refused.
+    # That this rater has answered (unique: a second answer is refused), and what, sealed.
+    _pool(campaign, answers)
     db.session.add(Receipt(campaign_id=campaign.id, rater_id=rater.id))
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise AlreadyAnswered(_("您已经提交过评议")) from None
-    # 2. What they answered, apart.
-    _pool(township, campaign, answers)
 
 
 def submit_by_account(
@@ -778,8 +883,8 @@ def submit_public(
     if claimed is None:
         db.session.rollback()
         raise AlreadyAnswered(_("测评码无效或已使用"))
+    _pool(campaign, answers)
     db.session.commit()
-    _pool(township, campaign, answers)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -803,6 +908,7 @@ class SubjectResult:
     overall: dict[str, int] = field(default_factory=dict)
     comments: list[str] = field(default_factory=list)  # sorted: no order to read anything from
     proposed_grade: str | None = None
+    withheld: bool = False  # the reader's own result, before publication
 
 
 def _grade_for(township: Township, campaign: Campaign, mean: float) -> str:
@@ -817,8 +923,7 @@ def _grade_for(township: Township, campaign: Campaign, mean: float) -> str:
 
 def _result(township: Township, campaign: Campaign, subject: Subject) -> SubjectResult:
     rows = list(db.session.scalars(select(Answer).where(Answer.subject_id == subject.id)))
-    k = int(settings(township.id)["min_answers"])
-    result = SubjectResult(subject, len(rows), len(rows) >= k)
+    result = SubjectResult(subject, len(rows), len(rows) >= _k(campaign))
     if not result.shown:
         return result
     total_weight = sum(float(d["weight"]) for d in campaign.dimensions)
@@ -840,55 +945,113 @@ def _result(township: Township, campaign: Campaign, subject: Subject) -> Subject
     return result
 
 
+def _require_counted(campaign: Campaign) -> None:
+    """Results exist only once the campaign has closed and the worker has counted it: read
+    while answers still come in, two readings would tell the answer given in between."""
+    if campaign.state != CampaignState.CLOSED:
+        raise NotYetCounted(_("评议结束后才能查看结果；进行中只显示已提交人数"))
+    if campaign.counted_at is None:
+        raise NotYetCounted(_("正在计票，请稍后再看"))
+
+
 def results(actor: Actor, township: Township, campaign_id: Any) -> list[SubjectResult]:
-    """Every subject's result (hidden below K answers). Reading before publication is audited."""
+    """Every subject's result (hidden below K answers), after the count. A reader who is one of
+    the subjects does not see his own before it is published. Reading before publication is
+    audited."""
     campaign = get_campaign(actor, township, campaign_id)
     _require_reader(actor, township)
+    _require_counted(campaign)
     subs = _subjects(campaign)
     if any(s.published_at is None for s in subs):
         _audit("results_read", actor, township, "evaluation_campaign", campaign.id)
         db.session.commit()
-    return [_result(township, campaign, s) for s in subs]
+    out = []
+    for subject in subs:
+        if subject.published_at is None and _is_subject_self(actor, township, subject):
+            out.append(SubjectResult(subject, 0, False, withheld=True))
+        else:
+            out.append(_result(township, campaign, subject))
+    return out
 
 
 def subject_result(actor: Actor, township: Township, subject_id: Any) -> SubjectResult:
-    """One subject's result: refused below K answers; audited before publication."""
+    """One subject's result: after the count; refused below K answers; the subject himself
+    only once it is published; audited before publication."""
     subject = get_subject(actor, township, subject_id)
     campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
-    if not (
-        is_office(actor, township)
-        or is_committee(actor, township)
-        or (_is_subject_self(actor, township, subject) and subject.grade is not None)
-    ):
+    if _is_subject_self(actor, township, subject):
+        if subject.published_at is None:
+            raise PermissionDenied(_("评议结果公开后，本人才能查看"))
+    elif not (is_office(actor, township) or is_committee(actor, township)):
         raise PermissionDenied()
+    _require_counted(campaign)
     result = _result(township, campaign, subject)
     if not result.shown:
-        raise BelowThreshold(
-            _("答卷不足 %(k)d 份，不显示结果", k=int(settings(township.id)["min_answers"]))
-        )
+        raise BelowThreshold(_("答卷不足 %(k)d 份，不显示结果", k=_k(campaign)))
     if subject.published_at is None:
         _audit("results_read", actor, township, "evaluation_subject", subject.id)
         db.session.commit()
     return result
 
 
-def decide_grade(
-    actor: Actor, township: Township, subject_id: Any, grade: Any, reason: Any = None
-) -> Subject:
-    """The committee confirms the proposed grade, or changes it with a recorded reason."""
+def _gradable(actor: Actor, township: Township, subject_id: Any, grade: Any) -> tuple[Subject, str]:
     subject = get_subject(actor, township, subject_id)
-    if not (is_committee(actor, township) or is_office(actor, township)):
-        raise PermissionDenied()
+    if _is_subject_self(actor, township, subject):
+        raise PermissionDenied(_("不能为自己提出或确定等次"))
     campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
     if campaign.state != CampaignState.CLOSED:
         raise Conflict(_("评议结束后才能确定等次"))
+    _require_counted(campaign)
     value = str(grade or "")
     if value not in set(Grade):
         raise ValidationFailed(errors={"grade": [_("请选择优秀、称职或不称职")]})
-    if subject.proposed_grade is None:
-        raise BelowThreshold(_("答卷不足，没有建议等次，不能确定"))
     if subject.published_at is not None:
         raise Conflict(_("结果已公开，请先取消公开再改等次"))
+    return subject, value
+
+
+def propose_grade(
+    actor: Actor, township: Township, subject_id: Any, grade: Any, reason: Any = None
+) -> Subject:
+    """The office proposes the grade to the committee: the one the scores suggest (set at the
+    count), or another with a recorded reason. Never for the office member himself."""
+    _require_office(actor, township)
+    subject, value = _gradable(actor, township, subject_id, grade)
+    if subject.proposed_grade is None:
+        raise BelowThreshold(_("答卷不足，没有建议等次"))
+    campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+    suggested = _result(township, campaign, subject).proposed_grade
+    text = str(reason or "").strip() or None
+    if value != suggested and not text:
+        raise ValidationFailed(errors={"reason": [_("与按得分建议的等次不同，须写明理由")]})
+    if text and len(text) > 500:
+        raise ValidationFailed(errors={"reason": [_("理由过长（不超过500字）")]})
+    subject.proposed_grade, subject.proposal_reason = value, text
+    subject.grade = subject.grade_reason = subject.graded_at = None  # the committee decides anew
+    _audit(
+        "propose",
+        actor,
+        township,
+        "evaluation_subject",
+        subject.id,
+        proposed=value,
+        suggested=suggested,
+        reason=text,
+    )
+    db.session.commit()
+    return subject
+
+
+def decide_grade(
+    actor: Actor, township: Township, subject_id: Any, grade: Any, reason: Any = None
+) -> Subject:
+    """A committee member confirms the office's proposed grade, or changes it with a recorded
+    reason. Only committee members decide, and never about themselves."""
+    if not is_committee(actor, township):
+        raise PermissionDenied(_("等次由党委委员会确定"))
+    subject, value = _gradable(actor, township, subject_id, grade)
+    if subject.proposed_grade is None:
+        raise BelowThreshold(_("答卷不足，没有建议等次，不能确定"))
     text = str(reason or "").strip() or None
     if value != subject.proposed_grade and not text:
         raise ValidationFailed(errors={"reason": [_("改变建议等次须写明理由")]})
@@ -919,10 +1082,10 @@ def set_published(actor: Actor, township: Township, subject_id: Any, published: 
 
 
 def my_feedback(actor: Actor, township: Township) -> list[tuple[Campaign, SubjectResult]]:
-    """A subject's own results and grade, once the committee has decided it."""
+    """A subject's own results and grade, once they are published."""
     permissions.require_member(actor, township)
     rep = casework.representative_of(actor, township)
-    query = select(Subject).where(Subject.grade.is_not(None))
+    query = select(Subject).where(Subject.published_at.is_not(None))
     mine = [
         s
         for s in db.session.scalars(query)
@@ -988,20 +1151,79 @@ def campaign_participation(campaign: Campaign) -> Participation:
     return Participation(eligible or 0, done or 0)
 
 
-def non_respondents(actor: Actor, township: Township, campaign_id: Any) -> list[tuple[Rater, str]]:
-    """Who has not answered yet, for the liaison office to remind (never what anyone answered)."""
+def _pending_raters(campaign: Campaign) -> list[Rater]:
+    done = select(Receipt.rater_id).where(Receipt.campaign_id == campaign.id)
+    return list(
+        db.session.scalars(
+            select(Rater).where(Rater.campaign_id == campaign.id, Rater.id.not_in(done))
+        )
+    )
+
+
+def remind_non_respondents(
+    township: Township, campaign: Campaign, *, actor: Actor | None = None
+) -> int:
+    """The system reminds everyone who has not answered (inbox for an account, SMS for a phone
+    without one); the office learns how many, never who. Once a day at most per campaign."""
+    if campaign.state != CampaignState.OPEN:
+        raise Conflict(_("评议未在进行中"))
+    day = deadlines.shanghai_today().isoformat()
+    key = f"evaluations.remind:{township.id}:{campaign.id}:{day}"
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+        raise Conflict(_("今天已经提醒过了"), code="already_reminded")
+    pending = _pending_raters(campaign)
+    title = _("请参加评议：%(t)s", t=campaign.title)
+    body = _("评议将于 %(d)s 结束，请按时提交。", d=campaign.closes_on.isoformat())
+    users: list[int] = []
+    for rater in pending:
+        person: Any
+        if rater.representative_id is not None:
+            person = db.session.get(Representative, (township.id, rater.representative_id))
+        else:
+            person = db.session.get(PartyMember, (township.id, rater.party_member_id))
+        if person is None:
+            continue
+        if getattr(person, "user_id", None):
+            users.append(person.user_id)
+        elif person.phone:
+            notify.enqueue(
+                "sms", {"phone": person.phone, "text": f"{title} {body}"}, tenant_id=township.id
+            )
+    notify.notify(
+        users,
+        title,
+        body,
+        tenant_id=township.id,
+        link=f"/t/{township.slug}/evaluations/{campaign.id}",
+        dedupe_key=key,
+    )
+    if actor is not None:
+        _audit("remind", actor, township, "evaluation_campaign", campaign.id, count=len(pending))
+    db.session.commit()
+    return len(pending)
+
+
+def remind(actor: Actor, township: Township, campaign_id: Any) -> int:
+    """The office asks the system to remind those who have not answered yet."""
     campaign = get_campaign(actor, township, campaign_id)
     _require_office(actor, township)
-    done = set(
-        db.session.scalars(select(Receipt.rater_id).where(Receipt.campaign_id == campaign.id))
-    )
-    return [
-        (r, _rater_name(r))
-        for r in db.session.scalars(
-            select(Rater).where(Rater.campaign_id == campaign.id).order_by(Rater.id)
-        )
-        if r.id not in done
-    ]
+    return remind_non_respondents(township, campaign, actor=actor)
+
+
+def remind_due(township: Township) -> int:
+    """The beat's reminder: open campaigns closing within the township's reminder days."""
+    lead = int(settings(township.id)["reminder_days"])
+    today = deadlines.shanghai_today()
+    sent = 0
+    for campaign in db.session.scalars(
+        select(Campaign).where(Campaign.state == CampaignState.OPEN)
+    ).all():
+        if 0 <= (campaign.closes_on - today).days <= lead:
+            try:
+                sent += remind_non_respondents(township, campaign)
+            except Conflict:
+                db.session.rollback()
+    return sent
 
 
 def export_xlsx(actor: Actor, township: Township, campaign_id: Any) -> bytes:
@@ -1044,15 +1266,13 @@ def committee_users(actor: Actor, township: Township) -> list[User]:
     return _committee_users(township)
 
 
-def raters(actor: Actor, township: Township, campaign_id: Any) -> list[tuple[Rater, str, bool]]:
-    """Every eligible rater with whether they have answered (for the office)."""
+def raters(actor: Actor, township: Township, campaign_id: Any) -> list[tuple[Rater, str]]:
+    """Every eligible rater, to hand out or reissue links. Whether one has answered is not
+    shown to the office: only how many (`participation`); the system reminds the rest."""
     campaign = get_campaign(actor, township, campaign_id)
     _require_office(actor, township)
-    done = set(
-        db.session.scalars(select(Receipt.rater_id).where(Receipt.campaign_id == campaign.id))
-    )
     return [
-        (r, _rater_name(r), r.id in done)
+        (r, _rater_name(r))
         for r in db.session.scalars(
             select(Rater).where(Rater.campaign_id == campaign.id).order_by(Rater.id)
         )

@@ -57,7 +57,11 @@ def _helpers() -> dict[str, Any]:
         "GRADES": GRADES,
         "SHAPES": service.shapes(),
         "percent": lambda rate: "—" if rate is None else f"{rate * 100:.0f}%",
-        "k_answers": lambda: int(service.settings(current_township().id)["min_answers"]),
+        "k_answers": lambda campaign=None: (
+            int(campaign.min_answers)
+            if campaign is not None and campaign.min_answers
+            else int(service.settings(current_township().id)["min_answers"])
+        ),
     }
 
 
@@ -218,8 +222,8 @@ def _render_campaign(
             rater=rater,
             answered=rater is not None and service.answered(township, campaign, rater),
             figures=service.campaign_participation(campaign),
-            pending=(
-                service.non_respondents(actor, township, campaign_id)
+            raters=(
+                service.raters(actor, township, campaign_id)
                 if is_office
                 and campaign.state == CampaignState.OPEN
                 and campaign.shape != Shape.PUBLIC
@@ -401,8 +405,21 @@ def close_campaign(campaign_id: int):
         actor,
         township,
         campaign_id,
-        ok=_("评议已结束，答卷已全部计入"),
+        ok=_("评议已结束，系统正在开封计票"),
     )
+
+
+@pages.post("/<int:campaign_id>/reminders")
+def remind(campaign_id: int):
+    actor, township = _ctx()
+    try:
+        count = service.remind(actor, township, campaign_id)
+    except STEP_ERRORS as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return redirect(url_for("evaluations.campaign", campaign_id=campaign_id) + "#raters")
+    flash(_("已由系统提醒 %(n)d 名未提交的评议人", n=count), "success")
+    return redirect(url_for("evaluations.campaign", campaign_id=campaign_id) + "#raters")
 
 
 @pages.post("/<int:campaign_id>/raters/<int:rater_id>/reissue")
@@ -561,6 +578,7 @@ def _render_results(
         rows=rows,
         scale=list(range(campaign.scale_min, campaign.scale_max + 1)),
         is_office=service.is_office(actor, township),
+        is_committee=service.is_committee(actor, township),
         failed=failed,
         values=values or {},
     ), status
@@ -580,6 +598,24 @@ def _results_step(campaign_id: int, form: str, fn: Any, *args: Any, ok: str, anc
         return _render_results(campaign_id, failed=form, values=request.form.to_dict(), status=422)
     flash(ok, "success")
     return redirect(url_for("evaluations.results", campaign_id=campaign_id) + anchor)
+
+
+@pages.post("/<int:campaign_id>/subjects/<int:subject_id>/proposal")
+def propose_grade(campaign_id: int, subject_id: int):
+    actor, township = _ctx()
+    _subject(campaign_id, subject_id)
+    return _results_step(
+        campaign_id,
+        f"propose-{subject_id}",
+        service.propose_grade,
+        actor,
+        township,
+        subject_id,
+        request.form.get("grade", ""),
+        request.form.get("reason", ""),
+        ok=_("已提出建议等次，请党委委员确定"),
+        anchor=f"#result-{subject_id}",
+    )
 
 
 @pages.post("/<int:campaign_id>/subjects/<int:subject_id>/grade")
