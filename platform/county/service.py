@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, text, update
 
+from lianxin import spreadsheets
 from lianxin.audit import service as audit
 from lianxin.audit.models import AuditEntry
 from lianxin.auth import permissions
@@ -911,13 +912,7 @@ def run_job(job_id: int) -> None:
         raise
 
 
-SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
-
-
 def _build_export(job: CountyJob) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     from lianxin.storage.backends import storage
 
     county = db.session.get(County, job.county_id)
@@ -934,26 +929,18 @@ def _build_export(job: CountyJob) -> None:
     cells: dict[tuple[int, str], Cell] = {
         (r.tenant_id, r.metric): Cell(r.value, r.n, r.status, r.note) for r in rows
     }
-    workbook = Workbook()
-    about = workbook.active
-    about.title = "说明"
-    about.append([f"{county.name} 乡镇比较", period.label()])
-    about.append(["指标", "所属", "口径"])
+    book = spreadsheets.Book()
+    about = book.sheet("说明")
+    about.append([f"{county.name} 乡镇比较", period.label()], bold=True)
+    about.header(["指标", "所属", "口径"])
     for info in metrics:
         about.append([str(info.metric.label), str(info.module_name), str(info.metric.description)])
-    about["A1"].font = Font(bold=True)
     total = len(metrics)
-    used: set[str] = {"说明"}
     for index, info in enumerate(metrics, start=1):
-        title = str(info.metric.label).translate(SHEET_FORBIDDEN)[:31]
-        while title in used:
-            title = (title[:28] + f"_{index}")[:31]
-        used.add(title)
-        sheet = workbook.create_sheet(title)
+        sheet = book.sheet(str(info.metric.label))
+        sheet.widths([16, 16])
         unit = {"rate": "（%）", "days": "（天）"}.get(info.metric.kind, "")
-        sheet.append(["乡镇", f"{info.metric.label}{unit}", "件数", "状态", "说明"])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet.header(["乡镇", f"{info.metric.label}{unit}", "件数", "状态", "说明"])
         for township in townships:
             c = cells.get((township.id, info.key)) or absent(township, period)
             value: Any = None
@@ -968,17 +955,14 @@ def _build_export(job: CountyJob) -> None:
                     c.note or "",
                 ]
             )
-        sheet.column_dimensions["A"].width = 16
-        sheet.column_dimensions["B"].width = 16
         if index % 5 == 0 or index == total:
             _progress(job.id, index, total)
             reloaded = db.session.get(CountyJob, job.id)
             assert reloaded is not None
             job = reloaded
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    data = book.to_bytes()
     key = f"c/{county.id}/exports/{uuid.uuid4().hex}.xlsx"
-    storage().put(key, io.BytesIO(buffer.getvalue()), XLSX)
+    storage().put(key, io.BytesIO(data), XLSX)
     job.storage_key = key
     job.filename = f"{county.name}乡镇比较_{period.key}.xlsx"
     job.done = job.total = total

@@ -41,6 +41,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from lianxin import spreadsheets
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
@@ -797,32 +798,13 @@ def progress_of(job: ImportJob) -> dict[str, Any]:
 
 
 def _workbook(sheets: Iterable[tuple[str, list[str], Iterable[list[Any]]]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
+    book = spreadsheets.Book()
     for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        bold = []
-        for header in headers:
-            cell = WriteOnlyCell(sheet, value=header)
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        sheet.append(bold)
+        sheet = book.sheet(title)
+        sheet.header(headers)
         for values in rows:
-            cells = []
-            for value in values:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                elif isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"  # text someone typed, never a formula Excel would run
-                cells.append(cell)
-            sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            sheet.append(values)
+    return book.to_bytes()
 
 
 def _level_word(rep: Representative) -> str:

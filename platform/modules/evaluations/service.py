@@ -21,7 +21,6 @@ is published and never decides his own grade: the office proposes, committee mem
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
 import statistics
 import uuid
@@ -35,6 +34,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from lianxin import spreadsheets
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
@@ -1227,38 +1227,30 @@ def remind_due(township: Township) -> int:
 
 
 def export_xlsx(actor: Actor, township: Township, campaign_id: Any) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     campaign = get_campaign(actor, township, campaign_id)
     rows = results(actor, township, campaign.id)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "评议结果"
     dims = [d["label"] for d in campaign.dimensions]
-    sheet.append(["评议对象", "答卷数", *dims, "加权平均", "建议等次", "确定等次", "理由"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = spreadsheets.Book()
+    sheet = book.sheet("评议结果")
+    sheet.header(["评议对象", "答卷数", *dims, "加权平均", "建议等次", "确定等次", "理由"])
     for r in rows:
-        if r.shown:
-            means: list[Any] = [d.mean for d in r.dimensions]
-        else:
-            means = ["—"] * len(dims)
+        if r.withheld:
+            sheet.append([r.subject.name, "", *[""] * len(dims), "本人结果，公开后可见"])
+            continue
+        means: list[Any] = [d.mean for d in r.dimensions] if r.shown else ["—"] * len(dims)
+        proposed = r.subject.proposed_grade or r.proposed_grade
         sheet.append(
             [
                 r.subject.name,
                 r.count,
                 *means,
                 r.weighted_mean if r.shown else "答卷不足",
-                GRADE_LABELS.get(Grade(r.proposed_grade), "") if r.proposed_grade else "",
+                GRADE_LABELS.get(Grade(proposed), "") if proposed else "",
                 GRADE_LABELS.get(Grade(r.subject.grade), "") if r.subject.grade else "",
                 r.subject.grade_reason or "",
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 def committee_users(actor: Actor, township: Township) -> list[User]:

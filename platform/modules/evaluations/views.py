@@ -17,6 +17,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -687,12 +688,39 @@ def public_index():
     )
 
 
-@public.route("/answer/<token>", methods=["GET", "POST"], endpoint="answer")
+# One-time links and codes must not stay in access logs or a Referer: the first GET trades the
+# secret in the URL for a value in the signed session cookie and redirects to the same page
+# without it; the form is then shown and posted without the secret in any URL.
+LINK_KEY = "evaluation_link"
+CODE_KEY = "evaluation_code"
+
+
+def _remember(key: str, value: str, target: str) -> Any:
+    session[key] = {"township": current_township().slug, "secret": value}
+    response = redirect(target)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _remembered(key: str) -> str:
+    kept = session.get(key) or {}
+    if kept.get("township") != current_township().slug:
+        return ""
+    return str(kept.get("secret") or "")
+
+
+@public.get("/answer/<token>", endpoint="answer")
 def link_answer(token: str):
+    return _remember(LINK_KEY, token, url_for("evaluations_public.answer_form"))
+
+
+@public.route("/answer", methods=["GET", "POST"], endpoint="answer_form")
+def link_answer_form():
     township = current_township()
+    token = _remembered(LINK_KEY)
     campaign, rater = service.rater_by_link(township, token)
     subjects = service.form_subjects(township, campaign, rater)
-    action = url_for("evaluations_public.answer", token=token)
+    action = url_for("evaluations_public.answer_form")
     if request.method == "GET" or not township.is_active:
         state = _state_of(campaign, service.answered(township, campaign, rater))
         return _render_answer(campaign, subjects, action, state=state, public_page=True)
@@ -709,9 +737,11 @@ def link_answer(token: str):
 def public_answer(campaign_id: int):
     township = current_township()
     campaign = service.public_campaign(township, campaign_id)
-    subjects = service.form_subjects(township, campaign, None)
-    code = (request.values.get("code") or "").strip()
     action = url_for("evaluations_public.public_answer", campaign_id=campaign_id)
+    if request.method == "GET" and request.args.get("code"):
+        return _remember(CODE_KEY, request.args["code"].strip(), action)
+    subjects = service.form_subjects(township, campaign, None)
+    code = (request.form.get("code") or _remembered(CODE_KEY)).strip()
     if request.method == "GET" or not township.is_active:
         state = "form" if campaign.state == CampaignState.OPEN else "closed"
         return _render_answer(campaign, subjects, action, state=state, public_page=True, code=code)

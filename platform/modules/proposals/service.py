@@ -16,7 +16,6 @@ are simply not found: every query runs in the township's tenant context.
 
 from __future__ import annotations
 
-import io
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -27,6 +26,7 @@ from typing import IO, Any, TypeVar
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select, update
 
+from lianxin import spreadsheets
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
@@ -1499,29 +1499,24 @@ def handling_report(actor: Actor, township: Township, year: Any) -> list[ReportR
 
 
 def report_xlsx(rows: list[ReportRow], year: int) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = f"{year}年办理情况"
-    header = [
-        "编号",
-        "类型",
-        "标题",
-        "领衔代表",
-        "联名人数",
-        "主办单位",
-        "协办单位",
-        "办理轮次",
-        "答复",
-        "评价",
-        "状态",
-    ]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = spreadsheets.Book()
+    sheet = book.sheet(f"{year}年办理情况")
+    sheet.widths((12, 8, 40, 10, 8, 20, 20, 8, 60, 10, 14))
+    sheet.header(
+        [
+            "编号",
+            "类型",
+            "标题",
+            "领衔代表",
+            "联名人数",
+            "主办单位",
+            "协办单位",
+            "办理轮次",
+            "答复",
+            "评价",
+            "状态",
+        ]
+    )
     for row in rows:
         p = row.proposal
         sheet.append(
@@ -1537,16 +1532,10 @@ def report_xlsx(rows: list[ReportRow], year: int) -> bytes:
                 p.answer or "",
                 RATING_LABELS.get(Rating(p.rating), "") if p.rating else "",
                 str(STATE_LABELS[State(p.state)]),
-            ]
+            ],
+            wrap=True,
         )
-    for column, width in zip("ABCDEFGHIJK", (12, 8, 40, 10, 8, 20, 20, 8, 60, 10, 14), strict=True):
-        sheet.column_dimensions[column].width = width
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 def member_representatives(actor: Actor, township: Township) -> list[Representative]:

@@ -7,7 +7,6 @@ runs in the township's tenant context (and under RLS on PostgreSQL).
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
 
+from lianxin import spreadsheets
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
@@ -775,13 +775,11 @@ def _pct(value: float | None) -> str:
 
 
 def report_xlsx(township: Township, figures: MonthFigures) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "月度报告"
+    book = spreadsheets.Book()
+    sheet = book.sheet("月度报告")
+    sheet.widths([28])
     month = figures.month.strftime("%Y年%m月")
-    sheet.append([f"{township.name} {figures.station.name} {month} 活动情况"])
+    sheet.append([f"{township.name} {figures.station.name} {month} 活动情况"], bold=True)
     sheet.append([])
     sheet.append(["接待人次（登记诉求）", figures.receptions])
     sheet.append(["接待群众（人）", figures.people])
@@ -790,13 +788,10 @@ def report_xlsx(township: Township, figures: MonthFigures) -> bytes:
     sheet.append(["已评价", figures.rated])
     sheet.append(["满意率（满意+基本满意）", _pct(figures.satisfaction)])
     sheet.append([])
-    sheet.append(["办理状态", "件数"])
+    sheet.header(["办理状态", "件数"])
     for state, count in sorted(figures.by_state.items()):
         sheet.append([state_label(state), count])
-    sheet.column_dimensions["A"].width = 28
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 def generate_monthly_report(township: Township, station_id: int, month: date) -> MonthlyReport:
