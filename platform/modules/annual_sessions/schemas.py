@@ -269,6 +269,10 @@ class BallotResultSchema(BaseSchema):
     ballots = fields.Integer(dump_only=True)
     candidates = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
     elected = fields.List(fields.String(), dump_only=True)
+    withheld = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "选票少于规定张数：不开封计票，无任何票数（保护投票秘密）"},
+    )
 
 
 class SessionResolutionCreateSchema(BaseSchema):

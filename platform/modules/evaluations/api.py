@@ -94,9 +94,12 @@ def campaign_detail(campaign: Campaign) -> dict[str, Any]:
 
 
 def subject_out(subject: Subject, *, reader: bool | None = None) -> dict[str, Any]:
-    """Grades are for the office and the committee until published."""
+    """Grades are for the office and the committee until published — never for the subject
+    himself before then (a committee member may be one)."""
     if reader is None:
         reader = _reader()
+    if reader and subject.published_at is None:
+        reader = not service.is_subject_self(*_ctx(), subject)
     graded = reader or subject.published_at is not None
     return {
         "id": subject.id,

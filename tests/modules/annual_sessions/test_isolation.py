@@ -1,11 +1,13 @@
 """The foundation's cross-township walk, with the annual-session module in the registry and
 switched on, and in every township a representative, a group, a session (open) with an item on
 its agenda that a representative and a group proposed, an attendance row, a named vote cast, a
-closed election with a candidate, a secret ballot's receipt and ballot, a paper tally and a
-published resolution — so that every id the walk sends from 乙镇 names a real row."""
+closed election with a candidate, a secret ballot's receipt, its released ballot and a sealed
+one still in the pool, and a published resolution — so that every id the walk sends from 乙镇
+names a real row."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -20,6 +22,7 @@ from lianxin.modules.annual_sessions.models import (
     ItemGroup,
     ItemSupporter,
     NamedVote,
+    PooledBallot,
     Receipt,
     Resolution,
     Session,
@@ -143,6 +146,7 @@ def _rows(township):
             Ballot(
                 **own(1), vote_id=secret.id, key=f"{township.id:08d}-0000-4000-8000-000000000001"
             ),
+            PooledBallot(**own(1), vote_id=secret.id, sealed=os.urandom(148)),
         ]
     )
     db.session.commit()

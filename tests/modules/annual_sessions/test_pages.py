@@ -2,9 +2,10 @@
 item until it is on the agenda by rule; the committee decides the rest (a reason to decline);
 the agenda is fixed; on the day representatives check in by QR code and staff by button while
 the roll JSON counts them; opening is refused below quorum, then allowed; a show of hands; a
-secret online election cast through the ballot page, its result hidden until closed; a
-non-representative cannot vote; a resolution is published on the public page; the report.
-Bad input is shown again (422) with what was typed; on SQLite and PostgreSQL."""
+secret online election cast through the ballot page, its result hidden until closed and
+counted from K ballots, never opened below K; a non-representative cannot vote; a resolution is
+published on the public page; the report. Bad input is shown again (422) with what was typed;
+on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -321,8 +322,9 @@ def test_a_show_of_hands_and_a_secret_online_election(app, clock, world, cast, o
         ids = {c.name: c.id for c in service.candidates(vote)}
         vote_id = vote.id
     ballot_url = f"{base}/{cast.session}/votes/{vote_id}"
-    picks = [["张三", "李四"], ["张三"], ["张三", "王五"], ["李四"]]
-    for user, names in zip(cast.users[:4], picks, strict=True):
+    # Five ballots: K (the `ballot_batch` setting, 5) frozen into the vote, so it is counted.
+    picks = [["张三", "李四"], ["张三"], ["张三", "王五"], ["李四"], ["王五"]]
+    for user, names in zip(cast.users[:5], picks, strict=True):
         rep = _as(app, user)
         assert "去投票" in _text(rep.get(f"{base}/{cast.session}"))
         form = _text(rep.get(ballot_url))
@@ -339,12 +341,32 @@ def test_a_show_of_hands_and_a_secret_online_election(app, clock, world, cast, o
     assert over.status_code == 422 and "最多选 2 名" in _text(over)
     # Nothing of the tally shows while the vote is open.
     page = _text(staff.get(f"{base}/{cast.session}"))
-    assert "已投 4 票" in page and "当选：" not in page and "收回选票" not in page
+    assert "已投 5 票" in page and "当选：" not in page and "收回选票" not in page
     assert staff.post(f"{base}/{cast.session}/votes/{vote_id}/close").status_code == 302
     page = _text(staff.get(f"{base}/{cast.session}"))
-    assert "当选：" in page and "收回选票 4 张" in page and "张三 3 票" in page
+    assert "当选：" in page and "收回选票 5 张" in page and "张三 3 票" in page
+    assert "王五 2 票" in page and "不开封计票" not in page
     assert "无人当选" in page  # 3 votes of 应到 100 is not more than half
     assert "当选：" in _text(_as(app, cast.users[0]).get(ballot_url))
+
+
+def test_a_secret_vote_with_fewer_than_k_ballots_is_never_opened(app, clock, world, cast, office):
+    base = _base(world)
+    (item,) = _opened(world, cast, office, clock, kinds=("personnel",))
+    with tenant_context(world.township.id):
+        vote = service.create_vote(office, world.township, item, {"method": "secret"})
+        vote_id, k = vote.id, vote.min_ballots
+    assert k == 5
+    url = f"{base}/{cast.session}/votes/{vote_id}"
+    for user in cast.users[:4]:
+        assert _as(app, user).post(url, data={"choice": "yes"}).status_code == 302
+    staff = _as(app, world.users["township_staff"])
+    assert staff.post(f"{url}/close").status_code == 302
+    page = _text(staff.get(f"{base}/{cast.session}"))
+    assert "收回选票 4 张，不足 5 张，为保护投票秘密不开封计票，本项未通过。" in page
+    assert "赞成 4" not in page and "赞成 0" not in page
+    ballot = _text(_as(app, cast.users[0]).get(url))
+    assert "选票不足 5 张，不开封计票。" in ballot and "赞成" not in ballot.split('id="result"')[1]
 
 
 def test_a_non_representative_cannot_vote(app, clock, world, cast, office):

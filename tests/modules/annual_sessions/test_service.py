@@ -1,6 +1,8 @@
 """The annual-session rules with 应到 of 100: quorum at 79 and 80 present, passing at 50 and 51
-yes, agenda rules at 9 and 10 co-proposers and at one and two groups; secret ballots, paper
-tallies, elections and resolutions — on SQLite and PostgreSQL, with a fixed clock."""
+yes, agenda rules at 9 and 10 co-proposers and at one and two groups; secret ballots (sealed
+when cast, released by the worker at 2K holding K back, counted after the close only from K
+ballots, K frozen when the vote is created), paper tallies, elections and resolutions — on
+SQLite and PostgreSQL, with a fixed clock."""
 
 from __future__ import annotations
 
@@ -180,6 +182,7 @@ def test_secret_ballot_online_once_per_representative_and_tally_only_after_close
 ):
     (item,) = _opened(clock, cast, tctx, office, world, kinds=("personnel",))
     vote = service.create_vote(office, tctx, item.id, {"method": "secret", "channel": "online"})
+    assert vote.min_ballots == 5 and vote.seal_salt  # K and the vote's own key, frozen
     choices = ["yes", "yes", "no", "yes", "abstain", "yes", "no"]
     for i, choice in enumerate(choices):
         service.cast_secret(cast.actors[i], tctx, vote.id, {"choice": choice})
@@ -192,7 +195,8 @@ def test_secret_ballot_online_once_per_representative_and_tally_only_after_close
         service.result(office, tctx, vote.id)
     assert early.value.code == "vote_open"
     assert service.turnout(office, tctx, vote.id) == 7
-    service.close_vote(office, tctx, vote.id)
+    closed = service.close_vote(office, tctx, vote.id)
+    assert closed.state == VoteState.CLOSED  # counted by the worker (eager in tests)
     outcome = service.result(office, tctx, vote.id)
     assert (outcome["yes"], outcome["no"], outcome["abstain"]) == (4, 2, 1)
     assert outcome["passed"] is False  # 4 of 应到 100
@@ -207,6 +211,15 @@ def test_raw_ballot_tables_link_no_ballot_to_a_voter(clock, cast, tctx, office, 
     vote = service.create_vote(office, tctx, item.id, {"method": "secret", "channel": "online"})
     for i in range(7):
         service.cast_secret(cast.actors[i], tctx, vote.id, {"choice": "yes" if i % 2 else "no"})
+    # Cast, a ballot is only sealed, next to nothing but its vote, every one of one length.
+    pool = inspect(PooledBallot).local_table
+    assert {c.name for c in pool.columns} == {"tenant_id", "id", "vote_id", "sealed"}
+    sealed = db.session.scalars(
+        select(PooledBallot.sealed).where(PooledBallot.vote_id == vote.id)
+    ).all()
+    assert len(sealed) == 7 and len({len(bytes(b)) for b in sealed}) == 1
+    assert not any(b'"choice"' in bytes(b) for b in sealed)
+    assert db.session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id)) is None
     service.close_vote(office, tctx, vote.id)
 
     ballots = inspect(Ballot).local_table
@@ -236,8 +249,76 @@ def test_raw_ballot_tables_link_no_ballot_to_a_voter(clock, cast, tctx, office, 
                 text("SELECT xmin::text FROM as_receipts WHERE vote_id = :v"), {"v": vote.id}
             )
         )
-        assert len(ballot_xmins) <= 2  # one batch of five, and the rest at close
+        assert len(ballot_xmins) == 1  # all released together at the count
         assert not ballot_xmins & set(receipt_xmins)
+
+
+def test_the_worker_releases_ballots_at_2k_holding_k_back(clock, cast, tctx, office, world):
+    (item,) = _opened(clock, cast, tctx, office, world, kinds=("personnel",))
+    vote = service.create_vote(office, tctx, item.id, {"method": "secret", "channel": "online"})
+
+    def pending():
+        return len(db.session.scalars(select(PooledBallot.id)).all())
+
+    for i in range(9):
+        service.cast_secret(cast.actors[i], tctx, vote.id, {"choice": "yes"})
+    assert service.release_ballots(tctx, vote.id) == 0 and pending() == 9  # 2K − 1: nothing
+    service.cast_secret(cast.actors[9], tctx, vote.id, {"choice": "no"})
+    assert service.release_ballots(tctx, vote.id) == 5 and pending() == 5  # 2K: all but K
+    assert service.release_ballots(tctx, vote.id) == 0  # again: nothing twice
+    with pytest.raises(Conflict) as early:  # released ballots are still not a result
+        service.result(office, tctx, vote.id)
+    assert early.value.code == "vote_open"
+    service.close_vote(office, tctx, vote.id)
+    assert pending() == 0 and service.release_ballots(tctx, vote.id) == 0
+    outcome = service.result(office, tctx, vote.id)
+    assert (outcome["yes"], outcome["no"], outcome["abstain"]) == (9, 1, 0)
+
+
+@pytest.mark.parametrize(("cast_ballots", "counted"), [(4, False), (5, True)])
+def test_fewer_than_k_ballots_in_all_are_never_opened(
+    clock, cast, tctx, office, world, cast_ballots, counted
+):
+    from lianxin.tenants import service as tenants
+
+    (item,) = _opened(clock, cast, tctx, office, world, kinds=("personnel",))
+    vote = service.create_vote(office, tctx, item.id, {"method": "secret", "channel": "online"})
+    # K is frozen at the vote's creation: lowering the setting now changes nothing for it.
+    admin = actor(world.users["township_admin"])
+    tenants.update_township_settings(admin, tctx, "annual_sessions", {"ballot_batch": 3})
+    for i in range(cast_ballots):
+        service.cast_secret(cast.actors[i], tctx, vote.id, {"choice": "yes"})
+    service.close_vote(office, tctx, vote.id)
+    db.session.refresh(vote)
+    assert vote.min_ballots == 5 and vote.state == VoteState.CLOSED
+    assert db.session.scalar(select(PooledBallot.id).where(PooledBallot.vote_id == vote.id)) is None
+    opened = db.session.scalars(select(Ballot.id).where(Ballot.vote_id == vote.id)).all()
+    outcome = service.result(office, tctx, vote.id)
+    if counted:
+        assert len(opened) == 5 and outcome["yes"] == 5 and "withheld" not in outcome
+    else:
+        assert opened == []  # deleted unopened
+        assert outcome == {"passed": False, "withheld": True, "ballots": 4}
+        assert vote.result == {"withheld": True, "ballots": 4} and vote.passed is False
+
+
+def test_a_result_is_refused_while_the_vote_is_counted(clock, cast, tctx, office, world):
+    (item,) = _opened(clock, cast, tctx, office, world, kinds=("personnel",))
+    vote = service.create_vote(office, tctx, item.id, {"method": "secret", "channel": "online"})
+    vote.state = VoteState.COUNTING  # as a worker that has not counted yet leaves it
+    db.session.commit()
+    with pytest.raises(Conflict) as counting:
+        service.result(office, tctx, vote.id)
+    assert counting.value.code == "vote_counting"
+    with pytest.raises(Conflict):  # closed to voters
+        service.cast_secret(cast.actors[0], tctx, vote.id, {"choice": "yes"})
+    service.count_closed_vote(vote.id)
+    db.session.commit()
+    assert service.result(office, tctx, vote.id) == {
+        "passed": False,
+        "withheld": True,
+        "ballots": 0,
+    }
 
 
 def test_paper_ballots_stand_only_when_both_tellers_agree(clock, cast, tctx, office, world):

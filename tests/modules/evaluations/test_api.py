@@ -1,8 +1,10 @@
 """The evaluations REST API: a committee evaluation created, its form edited, subjects added, the
 campaign opened (links once, to the office), answers from several representatives' accounts
-(once each, in the period, scores in range, eligible raters only), results hidden below K and
-shown from K, grades with and without a reason, the subject's feedback and publication — through
-Bearer tokens, on SQLite and PostgreSQL, with a fixed clock."""
+(once each, in the period, scores in range, eligible raters only), the office seeing only how
+many have answered and reminding the rest through the system, no results before the close and
+the count, results hidden below K and shown from K, grades proposed by the office and decided by
+committee members (never about themselves), the subject's own result and feedback only once
+published — through Bearer tokens, on SQLite and PostgreSQL, with a fixed clock."""
 
 from __future__ import annotations
 
@@ -280,19 +282,25 @@ def test_a_committee_evaluation_from_creation_to_publication(
     clock.today = TODAY
     part = _ok(client.get(url(f"/campaigns/{cid}/participation"), headers=staff))
     assert part == {"eligible": 30, "answered": 3, "rate": 0.1}
-    waiting = _ok(client.get(url(f"/campaigns/{cid}/non-respondents"), headers=staff))
-    assert len(waiting) == 27 and "评议人00" not in {w["name"] for w in waiting}
-    assert_error(client.get(url(f"/campaigns/{cid}/non-respondents"), headers=ids.tokens[5]), 403)
+    # Who has answered is nobody's to read: no list of non-respondents, raters without a flag.
+    assert_error(client.get(url(f"/campaigns/{cid}/non-respondents"), headers=staff), 404)
     raters = _ok(client.get(url(f"/campaigns/{cid}/raters"), headers=staff))
-    assert sum(r["answered"] for r in raters) == 3
-
-    # Below K: nothing shown, and a single subject is refused.
-    rows = _ok(client.get(url(f"/campaigns/{cid}/results"), headers=committee))
-    assert [r["shown"] for r in rows] == [False, False]
-    assert "dimensions" not in rows[0] and "comments" not in rows[0]
+    assert len(raters) == 30 and all(set(r) == {"rater_id", "name"} for r in raters)
+    assert_error(client.get(url(f"/campaigns/{cid}/raters"), headers=ids.tokens[5]), 403)
+    # The system reminds the 27 who have not answered, once a day; the office learns how many.
+    assert_error(client.post(url(f"/campaigns/{cid}/reminders"), headers=ids.tokens[5]), 403)
+    assert _ok(client.post(url(f"/campaigns/{cid}/reminders"), headers=staff), 201) == {
+        "reminded": 27
+    }
     assert_error(
-        client.get(url(f"/subjects/{sids[0]}/result"), headers=staff), 409, "below_threshold"
+        client.post(url(f"/campaigns/{cid}/reminders"), headers=staff), 409, "already_reminded"
     )
+
+    # While open: no results at all, for anyone (409 before the count; 403 to a representative).
+    assert_error(
+        client.get(url(f"/campaigns/{cid}/results"), headers=committee), 409, "not_counted"
+    )
+    assert_error(client.get(url(f"/subjects/{sids[0]}/result"), headers=staff), 409, "not_counted")
     assert_error(client.get(url(f"/campaigns/{cid}/results"), headers=ids.tokens[5]), 403)
     assert_error(client.get(url(f"/subjects/{sids[0]}/result"), headers=ids.tokens[5]), 403)
 
@@ -315,18 +323,26 @@ def test_a_committee_evaluation_from_creation_to_publication(
         ),
         409,
     )
+    assert_error(
+        client.post(
+            url(f"/subjects/{sids[0]}/proposal"), headers=staff, json={"grade": "competent"}
+        ),
+        409,
+    )
     assert_error(client.post(url(f"/campaigns/{cid}/close"), headers=ids.tokens[0]), 403)
     closed = _ok(client.post(url(f"/campaigns/{cid}/close"), headers=staff))
     assert closed["state"] == "closed" and closed["participation"]["answered"] == 5
+    assert closed["counted_at"] and (closed["min_answers"], closed["answer_batch"]) == (5, 5)
     assert_error(
         client.post(url(f"/campaigns/{cid}/answers"), headers=ids.tokens[5], json=_answers(form)),
         409,
         "outside_period",
     )
+    assert_error(client.post(url(f"/campaigns/{cid}/reminders"), headers=staff), 409)
 
     rows = _ok(client.get(url(f"/campaigns/{cid}/results"), headers=committee))
     first = rows[0]
-    assert first["shown"] is True and first["count"] == 5
+    assert first["shown"] is True and first["count"] == 5 and first["withheld"] is False
     assert [d["mean"] for d in first["dimensions"]] == [8.4, 8.4]
     assert first["dimensions"][0]["distribution"] == {"8": 4, "10": 1}
     assert first["weighted_mean"] == 8.4 and first["proposed_grade"] == "competent"
@@ -336,17 +352,47 @@ def test_a_committee_evaluation_from_creation_to_publication(
     assert single["subject"]["id"] == sids[1] and single["shown"] is True
     assert_error(client.get(url(f"/campaigns/{cid}/results"), headers=ids.tokens[0]), 403)
 
-    # No feedback for the subject until graded (as a committee member they may read results,
-    # the service's rule).
+    # The subject (a committee member) reads the others' results, never his own before it is
+    # published; no feedback either.
+    own_rows = _ok(client.get(url(f"/campaigns/{cid}/results"), headers=ids.member_tokens[1]))
+    assert own_rows[1] == {
+        "subject": own_rows[1]["subject"],
+        "count": 0,
+        "shown": False,
+        "withheld": True,
+    }
+    assert own_rows[0]["shown"] is True and own_rows[0]["count"] == 5
+    assert_error(client.get(url(f"/subjects/{sids[1]}/result"), headers=ids.member_tokens[1]), 403)
     assert _ok(client.get(url("/feedback"), headers=ids.member_tokens[1])) == []
 
-    # Grades: the proposed one without a reason; another only with one.
+    # Grades: the office proposes (another grade than the scores' only with a reason) ...
     assert_error(
         client.post(
-            url(f"/subjects/{sids[1]}/grade"), headers=ids.tokens[0], json={"grade": "competent"}
+            url(f"/subjects/{sids[1]}/proposal"), headers=committee, json={"grade": "competent"}
         ),
         403,
     )
+    no_reason = assert_error(
+        client.post(
+            url(f"/subjects/{sids[1]}/proposal"), headers=staff, json={"grade": "excellent"}
+        ),
+        422,
+    )
+    assert "reason" in no_reason["errors"]
+    proposed = _ok(
+        client.post(
+            url(f"/subjects/{sids[0]}/proposal"), headers=staff, json={"grade": "competent"}
+        )
+    )
+    assert proposed["proposed_grade"] == "competent" and proposed["proposal_reason"] is None
+    # ... committee members decide: not a representative, not the office, not the subject.
+    for headers in (ids.tokens[0], staff, ids.member_tokens[1]):
+        assert_error(
+            client.post(
+                url(f"/subjects/{sids[1]}/grade"), headers=headers, json={"grade": "competent"}
+            ),
+            403,
+        )
     no_reason = assert_error(
         client.post(
             url(f"/subjects/{sids[1]}/grade"), headers=committee, json={"grade": "excellent"}
@@ -367,23 +413,17 @@ def test_a_committee_evaluation_from_creation_to_publication(
     )
     assert graded["grade"] == "excellent" and graded["grade_reason"] == "全年工作突出"
     plain = _ok(
-        client.post(url(f"/subjects/{sids[0]}/grade"), headers=staff, json={"grade": "competent"})
+        client.post(
+            url(f"/subjects/{sids[0]}/grade"),
+            headers=ids.member_tokens[1],  # a committee member deciding about another
+            json={"grade": "competent"},
+        )
     )
     assert plain["grade"] == "competent" and plain["grade_reason"] is None
 
     # Grades are not for representatives to read before publication.
     listed = _ok(client.get(url(f"/campaigns/{cid}/subjects"), headers=ids.tokens[0]))
     assert all(s["grade"] is None and s["proposed_grade"] is None for s in listed)
-
-    # The subject's feedback: their own result and grade.
-    feedback = _ok(client.get(url("/feedback"), headers=ids.member_tokens[1]))
-    assert len(feedback) == 1 and feedback[0]["campaign"]["id"] == cid
-    assert feedback[0]["result"]["subject"]["id"] == sids[1]
-    assert feedback[0]["result"]["grade"] == "excellent" and feedback[0]["result"]["count"] == 5
-    assert _ok(client.get(url(f"/subjects/{sids[1]}/result"), headers=ids.member_tokens[1]))[
-        "shown"
-    ]
-    assert _ok(client.get(url("/feedback"), headers=ids.tokens[0])) == []
 
     # Publication: the office, once graded.
     assert_error(
@@ -398,10 +438,22 @@ def test_a_committee_evaluation_from_creation_to_publication(
     assert published["published_at"]
     listed = _ok(client.get(url(f"/campaigns/{cid}/subjects"), headers=ids.tokens[0]))
     assert [s["grade"] for s in listed] == [None, "excellent"]
+
+    # The subject's feedback, once published: their own result and grade.
+    feedback = _ok(client.get(url("/feedback"), headers=ids.member_tokens[1]))
+    assert len(feedback) == 1 and feedback[0]["campaign"]["id"] == cid
+    assert feedback[0]["result"]["subject"]["id"] == sids[1]
+    assert feedback[0]["result"]["grade"] == "excellent" and feedback[0]["result"]["count"] == 5
+    assert _ok(client.get(url(f"/subjects/{sids[1]}/result"), headers=ids.member_tokens[1]))[
+        "shown"
+    ]
+    assert _ok(client.get(url("/feedback"), headers=ids.tokens[0])) == []
+
     withdrawn = _ok(
         client.put(url(f"/subjects/{sids[1]}/published"), headers=staff, json={"published": False})
     )
     assert withdrawn["published_at"] is None
+    assert _ok(client.get(url("/feedback"), headers=ids.member_tokens[1])) == []
     assert_error(client.put(url(f"/subjects/{sids[1]}/published"), headers=staff, json={}), 422)
 
 
@@ -597,13 +649,14 @@ def test_the_openapi_document_describes_the_module(app, client, recwarn):
         ("/campaigns/{campaign_id}/close", {"post"}),
         ("/raters/{rater_id}/link", {"post"}),
         ("/campaigns/{campaign_id}/raters", {"get"}),
-        ("/campaigns/{campaign_id}/non-respondents", {"get"}),
+        ("/campaigns/{campaign_id}/reminders", {"post"}),
         ("/campaigns/{campaign_id}/participation", {"get"}),
         ("/campaigns/{campaign_id}/answers", {"post"}),
         ("/campaigns/{campaign_id}/codes", {"post"}),
         ("/campaigns/{campaign_id}/cases/{case_id}/code", {"post"}),
         ("/campaigns/{campaign_id}/results", {"get"}),
         ("/subjects/{subject_id}/result", {"get"}),
+        ("/subjects/{subject_id}/proposal", {"post"}),
         ("/subjects/{subject_id}/grade", {"post"}),
         ("/subjects/{subject_id}/published", {"put"}),
         ("/feedback", {"get"}),
@@ -611,5 +664,6 @@ def test_the_openapi_document_describes_the_module(app, client, recwarn):
         assert methods <= set(spec["paths"][base + path]), path
     names = set(spec["components"]["schemas"])
     assert {"EvaluationCampaignDetail", "EvaluationAnswers", "EvaluationResult"} <= names
+    assert base + "/campaigns/{campaign_id}/non-respondents" not in spec["paths"]
     upload = spec["paths"][base + "/subjects/{subject_id}/report-file"]["post"]["requestBody"]
     assert "multipart/form-data" in upload["content"], upload

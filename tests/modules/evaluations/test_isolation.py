@@ -1,8 +1,8 @@
 """The foundation's cross-township walk, with the evaluations module in the registry and switched
-on, and in every township a representative, a closed campaign with a graded and published
-subject (the representative) and a named one, a rater with a receipt, a released answer and a
-pooled one (with a comment), a public campaign with a code — so that every id the walk sends
-from 乙镇 names a real row."""
+on, and in every township a representative, a closed and counted campaign with a graded and
+published subject (the representative) and a named one, a rater with a receipt, a released
+answer, an open public campaign with an answer sealed in its pool (with a comment) and a code —
+so that every id the walk sends from 乙镇 names a real row."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from lianxin.db import db, utcnow
+from lianxin.db import anonymous, db, utcnow
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.evaluations.models import (
     Answer,
@@ -64,6 +64,9 @@ def _rows(township):
         dimensions=DIMENSIONS,
         opened_at=utcnow(),
         closed_at=utcnow(),
+        counted_at=utcnow(),
+        min_answers=1,
+        answer_batch=3,
     )
     public = Campaign(
         **own(2),
@@ -74,6 +77,9 @@ def _rows(township):
         closes_on=date(2026, 1, 15),
         dimensions=DIMENSIONS,
         opened_at=utcnow(),
+        min_answers=3,
+        answer_batch=3,
+        seal_salt=anonymous.new_salt(),
     )
     db.session.add_all([rep, duty, public])
     db.session.flush()
@@ -111,9 +117,9 @@ def _rows(township):
                 **own(1),
                 campaign_id=public.id,
                 subject_id=station.id,
-                key=f"{township.id:08d}-0000-4000-8000-000000000002",
-                scores={"results": 9},
-                comment=f"{mark}群众意见",
+                sealed=anonymous.Box(
+                    "evaluation", township.id, public.id, public.seal_salt, 512
+                ).seal({"scores": {"results": 9}, "comment": f"{mark}群众意见"}, station.id),
             ),
             PublicCode(**own(1), campaign_id=public.id, code_hash=f"{township.id + 1:064d}"),
         ]
@@ -149,12 +155,14 @@ def test_the_walk_sees_evaluation_routes(app):
         "/campaigns/<int:campaign_id>/raters",
         "/campaigns/<int:campaign_id>/answers",
         "/campaigns/<int:campaign_id>/participation",
-        "/campaigns/<int:campaign_id>/non-respondents",
+        "/campaigns/<int:campaign_id>/reminders",
         "/campaigns/<int:campaign_id>/codes",
         "/campaigns/<int:campaign_id>/results",
         "/subjects/<int:subject_id>/result",
+        "/subjects/<int:subject_id>/proposal",
         "/subjects/<int:subject_id>/grade",
         "/subjects/<int:subject_id>/published",
         "/feedback",
     ):
         assert base + path in rules, path
+    assert base + "/campaigns/<int:campaign_id>/non-respondents" not in rules

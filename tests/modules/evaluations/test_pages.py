@@ -1,9 +1,11 @@
 """The evaluation pages: the office creates a campaign (bad input shown again, 422), edits the
-form, adds subjects and opens it (the one-time links shown once); representatives answer from
-their account (a second answer refused, bad scores shown again with what was typed); results
-hidden at four answers and shown at five; the committee grades with a reason; the subject sees
-their feedback; publication puts the result on the public page; a one-time link and a public
-code are answered without login; a representative is refused the results. SQLite and
+form, adds subjects and opens it (the one-time links shown once), sees the raters to reissue
+links and has the system remind those who have not answered; representatives answer from their
+account (a second answer refused, bad scores shown again with what was typed); no results while
+open, after the close hidden at four answers and shown at five; the office proposes grades and
+the committee decides with a reason; the subject reads neither his result nor his feedback
+until it is published; publication puts the result on the public page; a one-time link and a
+public code are answered without login; a representative is refused the results. SQLite and
 PostgreSQL."""
 
 from __future__ import annotations
@@ -186,7 +188,15 @@ def test_create_edit_the_form_add_subjects_and_open_showing_the_links_once(
     assert len(found) == 30 and "评议人00" in page and "打印" in page
     again = _text(staff.get(url))
     assert not re.search(r"/evaluations/answer/", again)
-    assert "评议进行中" in again and "未提交的评议人（30）" in again
+    # The raters, to reissue a link, and a button for the system to remind whoever has not
+    # answered — never a list of who has or has not; no results link before the count.
+    assert "评议进行中" in again and "评议人（30）" in again and "提醒未提交的评议人" in again
+    assert "未提交的评议人（" not in again and 'id="results-link"' not in again
+    reminded = staff.post(f"{url}/reminders")
+    assert reminded.status_code == 302 and reminded.headers["Location"].endswith("#raters")
+    assert "已由系统提醒 30 名未提交的评议人" in _text(staff.get(url))
+    staff.post(f"{url}/reminders")
+    assert "今天已经提醒过了" in _text(staff.get(url))
     assert staff.post(f"{url}/form", data={"label": ["x"], "weight": ["1"]}).status_code == 422
     # A link re-issued: the old one no longer works, the new one is shown once.
     first = found[0]
@@ -196,13 +206,15 @@ def test_create_edit_the_form_add_subjects_and_open_showing_the_links_once(
     reissued = staff.post(f"{url}/raters/{rater_id}/reissue")
     assert reissued.status_code == 200
     (fresh,) = re.findall(r"/evaluations/answer/([A-Za-z0-9_-]+)", _text(reissued))
-    anon = app.test_client()
-    assert anon.get(f"/p/{world.township.slug}/evaluations/answer/{first}").status_code == 404
-    assert anon.get(f"/p/{world.township.slug}/evaluations/answer/{fresh}").status_code == 200
+    links = f"/p/{world.township.slug}/evaluations/answer"
+    old = app.test_client().get(f"{links}/{first}", follow_redirects=True)
+    assert old.status_code == 404
+    new = app.test_client().get(f"{links}/{fresh}", follow_redirects=True)
+    assert new.status_code == 200
     assert staff.get(f"{base}/999999").status_code == 404
 
 
-def test_answer_from_an_account_once_results_hidden_at_four_shown_at_five_grade_and_feedback(
+def test_answer_once_results_after_the_count_proposal_grade_and_feedback_once_published(
     app, clock, world, cast, office
 ):
     base = _base(world)
@@ -230,46 +242,76 @@ def test_answer_from_an_account_once_results_hidden_at_four_shown_at_five_grade_
     outsider = _as(app, world.users["committee_member"])
     assert outsider.get(f"{url}/answer").status_code == 403  # not a rater
 
-    for i in range(1, 4):
+    for i in range(1, 5):
         client = _as(app, cast.users[i])
         assert client.post(f"{url}/answer", data=_form(dims, subjects)).status_code == 200
+    # While open the office sees how many answered, and no results at all.
     staff = _as(app, world.users["township_staff"])
-    page = _text(staff.get(f"{url}/results"))
-    assert page.count("答卷不足 5 份，不显示") == len(subjects)
-    assert "4 / 30" in _text(staff.get(f"{base}/"))
-    client = _as(app, cast.users[4])
-    assert client.post(f"{url}/answer", data=_form(dims, subjects)).status_code == 200
-    page = _text(staff.get(f"{url}/results"))
-    assert "答卷不足" not in page and "9.0" in page and "意见0" in page
+    assert "5 / 30" in _text(staff.get(f"{base}/"))
+    early = staff.get(f"{url}/results")
+    assert early.status_code == 409 and "9.0" not in _text(early) and "意见0" not in _text(early)
+    assert staff.get(f"{url}/results.xlsx").status_code == 409
+    assert 'id="results-link"' not in _text(staff.get(url))
 
     assert staff.post(f"{url}/close").status_code == 302
+    assert 'id="results-link"' in _text(staff.get(url))
     page = _text(staff.get(f"{url}/results"))
-    assert "建议等次：" in page and "优秀" in page and "确定等次" in page
+    assert "答卷不足" not in page and "9.0" in page and "意见0" in page
+    # The office sees its proposal and may change it; deciding is the committee's.
+    assert "办公室建议等次：" in page and "优秀" in page and "修改建议等次" in page
+    assert "党委确定等次" not in page
     committee = _as(app, world.users["committee_member"])
+    page = _text(committee.get(f"{url}/results"))
+    assert "党委确定等次" in page and "修改建议等次" not in page
     first, second = subjects
+    assert (
+        staff.post(
+            f"{url}/subjects/{first.id}/grade", data={"grade": "excellent", "reason": ""}
+        ).status_code
+        == 403
+    )
     assert (
         committee.post(
             f"{url}/subjects/{first.id}/grade", data={"grade": "excellent", "reason": ""}
         ).status_code
         == 302
     )
-    bad = committee.post(f"{url}/subjects/{second.id}/grade", data={"grade": "competent"})
+    bad = committee.post(f"{url}/subjects/{first.id}/grade", data={"grade": "competent"})
     assert bad.status_code == 422 and "须写明理由" in _text(bad)
-    ok = committee.post(
-        f"{url}/subjects/{second.id}/grade",
+    # The office proposes another grade for the second, with its reason.
+    bad = staff.post(f"{url}/subjects/{second.id}/proposal", data={"grade": "competent"})
+    assert bad.status_code == 422 and "须写明理由" in _text(bad)
+    assert (
+        committee.post(
+            f"{url}/subjects/{second.id}/proposal",
+            data={"grade": "competent", "reason": "年内有一次通报批评"},
+        ).status_code
+        == 403
+    )
+    ok = staff.post(
+        f"{url}/subjects/{second.id}/proposal",
         data={"grade": "competent", "reason": "年内有一次通报批评"},
     )
     assert ok.status_code == 302
+    assert (
+        committee.post(f"{url}/subjects/{second.id}/grade", data={"grade": "competent"}).status_code
+        == 302
+    )
     assert "年内有一次通报批评" in _text(committee.get(f"{url}/results"))
     xlsx = staff.get(f"{url}/results.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
-    # The subject (the second committee member) sees their result and the committee's reason.
+    # The subject (the second committee member) reads the first's result, not his own, and
+    # decides no grade of his own; no feedback before publication.
     member = _as(app, cast.members[1])
-    assert "我的评议反馈" in _text(member.get(f"{base}/"))
-    feedback = _text(member.get(f"{base}/feedback"))
-    assert "称职" in feedback and "年内有一次通报批评" in feedback and "思想品德" in feedback
-    assert "暂无评议反馈" in _text(rep.get(f"{base}/feedback"))
+    page = _text(member.get(f"{url}/results"))
+    assert "这是您本人的评议结果：公开后才能查看" in page and "年内有一次通报批评" not in page
+    own = member.post(
+        f"{url}/subjects/{second.id}/grade", data={"grade": "excellent", "reason": "自评"}
+    )
+    assert own.status_code == 403
+    assert "我的评议反馈" not in _text(member.get(f"{base}/"))
+    assert "暂无评议反馈" in _text(member.get(f"{base}/feedback"))
 
     # Publication: the public page shows the grade and scores, no comments.
     public = app.test_client()
@@ -287,13 +329,44 @@ def test_answer_from_an_account_once_results_hidden_at_four_shown_at_five_grade_
     with tenant_context(world.township.id):
         db.session.expire_all()
         assert db.session.get(Subject, (world.township.id, first.id)).published_at is not None
+    assert "暂无评议反馈" in _text(member.get(f"{base}/feedback"))
+
+    # Published, the subject sees his result and the office's reason.
+    assert (
+        staff.post(f"{url}/subjects/{second.id}/publish", data={"published": "1"}).status_code
+        == 302
+    )
+    assert "我的评议反馈" in _text(member.get(f"{base}/"))
+    feedback = _text(member.get(f"{base}/feedback"))
+    assert "称职" in feedback and "思想品德" in feedback
+    assert "暂无评议反馈" in _text(rep.get(f"{base}/feedback"))
+    assert "这是您本人的评议结果" not in _text(member.get(f"{url}/results"))
+
+
+def test_results_hidden_at_four_answers_shown_at_five(app, clock, world, cast, office):
+    staff = _as(app, world.users["township_staff"])
+    for answers, hidden in ((4, True), (5, False)):
+        campaign_id, subjects, _links = _made(world, office, cast)
+        dims = _dims(world, campaign_id)
+        url = f"{_base(world)}/{campaign_id}"
+        for i in range(answers):
+            client = _as(app, cast.users[i])
+            assert client.post(f"{url}/answer", data=_form(dims, subjects)).status_code == 200
+        assert staff.post(f"{url}/close").status_code == 302
+        page = _text(staff.get(f"{url}/results"))
+        assert page.count("答卷不足 5 份，不显示") == (len(subjects) if hidden else 0)
+        assert ("9.0" in page) is not hidden
+        assert ("修改建议等次" in page) is not hidden  # no proposal below K
 
 
 def test_a_one_time_link_answered_without_login(app, clock, world, cast, office):
     campaign_id, subjects, links = _made(world, office, cast)
     dims = _dims(world, campaign_id)
     anon = app.test_client()
-    url = f"/p/{world.township.slug}/evaluations/answer/{links[5].token}"
+    # The link's secret leaves the URL at once (tests/modules/evaluations/test_links.py).
+    first = anon.get(f"/p/{world.township.slug}/evaluations/answer/{links[5].token}")
+    assert first.status_code == 302 and first.headers["Referrer-Policy"] == "no-referrer"
+    url = first.headers["Location"]
     page = anon.get(url)
     assert page.status_code == 200 and page.headers["Referrer-Policy"] == "no-referrer"
     assert all(s.name in _text(page) for s in subjects)
@@ -302,7 +375,10 @@ def test_a_one_time_link_answered_without_login(app, clock, world, cast, office)
     assert "提交成功" in _text(anon.post(url, data=_form(dims, subjects)))
     assert "已经提交过" in _text(anon.get(url))
     assert anon.post(url, data=_form(dims, subjects)).status_code == 422
-    assert anon.get(f"/p/{world.township.slug}/evaluations/answer/nope").status_code == 404
+    nope = app.test_client().get(
+        f"/p/{world.township.slug}/evaluations/answer/nope", follow_redirects=True
+    )
+    assert nope.status_code == 404
     with tenant_context(world.township.id):
         assert service.campaign_participation(_campaign_row(world, campaign_id)).answered == 1
 
@@ -320,12 +396,12 @@ def test_public_codes_shown_once_with_a_qr_and_answered_once(app, clock, world, 
     assert len(set(codes)) == 3
     anon = app.test_client()
     public = f"/p/{world.township.slug}/evaluations/{campaign_id}/public"
-    page = _text(anon.get(f"{public}?code={codes[0]}"))
+    page = _text(anon.get(f"{public}?code={codes[0]}", follow_redirects=True))
     assert world.township.name in page and f'value="{codes[0]}"' in page
     assert "提交成功" in _text(anon.post(public, data={"code": codes[0], **_form(dims, subjects)}))
     again = anon.post(public, data={"code": codes[0], **_form(dims, subjects)})
     assert again.status_code == 422 and "测评码无效或已使用" in _text(again)
-    assert "测评码" in _text(anon.get(public))  # no code: a field to type it
+    assert "测评码" in _text(app.test_client().get(public))  # no code: a field to type it
     with tenant_context(world.township.id):
         figures = service.campaign_participation(_campaign_row(world, campaign_id))
         assert (figures.eligible, figures.answered) == (3, 1)

