@@ -45,6 +45,7 @@ from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFaile
 from lianxin.notify import service as notify
 from lianxin.people.models import HandlingUnit, Representative
 from lianxin.people.service import clean_phone
+from lianxin.storage import owners as storage_owners
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import County, Township
 
@@ -811,6 +812,20 @@ def attachments_of(case: Case) -> list[Any]:
             .order_by(CaseAttachment.id)
         )
     )
+
+
+@storage_owners.reader("case")
+def _attachment_readable(actor: Actor, township: Township, file_id: int) -> bool:
+    """A case's attachment is read by whoever may see the case (`get_case`)."""
+    from lianxin.casework.models import CaseAttachment
+
+    case_id = db.session.scalar(
+        select(CaseAttachment.case_id).where(CaseAttachment.file_id == file_id).limit(1)
+    )
+    if case_id is None:
+        return False
+    get_case(actor, township, case_id)
+    return True
 
 
 def history(actor: Actor, township: Township, case_id: int) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from lianxin.people.models import (
     UnitKind,
     UnitLevel,
 )
+from lianxin.storage import owners as storage_owners
 from lianxin.tenants.models import Branch, Township
 
 PHONE_RE = re.compile(r"^(?:\+?86)?(1\d{10}|0\d{2,3}\d{7,8})$")
@@ -491,6 +492,19 @@ def set_photo(
     )
     db.session.commit()
     return rep
+
+
+@storage_owners.reader("photo")
+def _photo_readable(actor: Actor, township: Township, file_id: int) -> bool:
+    """A photo is read by whoever may read its representative (`get_representative`); one that
+    was replaced is held by no representative."""
+    rep_id = db.session.scalar(
+        select(Representative.id).where(Representative.photo_file_id == file_id).limit(1)
+    )
+    if rep_id is None:
+        return False
+    get_representative(actor, township, rep_id)
+    return True
 
 
 def link_account(

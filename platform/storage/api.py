@@ -1,4 +1,5 @@
-"""Files API: upload to and download from the township in the URL."""
+"""Files API of the township in the URL: the office's index and uploads; downloads for whoever
+may read what the file belongs to."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ blp = Blueprint(
     "files_api",
     __name__,
     url_prefix="/api/v1/t/<township_slug>/files",
-    description="文件：上传与下载（按乡镇隔离）",
+    description="文件：联络办的文件目录与上传；下载按文件所属对象的查看权限（按乡镇隔离）",
 )
 
 
@@ -34,12 +35,19 @@ class StoredFileSchema(BaseSchema):
 
 @blp.route("/")
 class Files(MethodView):
+    @blp.response(200, StoredFileSchema(many=True))
+    def get(self):
+        """The township's latest files (the liaison office only)"""
+        return files.list_files(current_actor(), current_township())
+
     @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, StoredFileSchema)
     def post(self, data):
-        """Upload a file"""
+        """Upload a file that belongs to nothing else (the liaison office only)
+
+        Files of a case, a proposal or a session are uploaded to that object instead."""
         upload = data["file"]
-        return files.save_upload(
+        return files.save_office_file(
             current_actor(), current_township(), upload.stream, upload.filename or "file"
         )
 
@@ -48,7 +56,7 @@ class Files(MethodView):
 class FileById(MethodView):
     @blp.response(200, description="文件内容")
     def get(self, file_id: int):
-        """Download a file"""
+        """Download a file (404 unless one may read what it belongs to)"""
         result = files.open_download(current_actor(), current_township(), file_id)
         data = result.stream.read()
         result.stream.close()

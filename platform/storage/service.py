@@ -1,4 +1,9 @@
-"""Storing and serving files: type and size checks, tenant-prefixed keys, re-checked reads."""
+"""Storing and serving files: type and size checks, tenant-prefixed keys, re-checked reads.
+
+A file is read by exactly those who may read the object it belongs to, as that object's owner
+says (lianxin.storage.owners); a file no object holds is the liaison office's. Refusals are
+404s, so that a file one may not read cannot be told from one that does not exist.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +20,14 @@ from typing import IO
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.db.tenancy import require_tenant_id
 from lianxin.errors import DomainError, NotFound, ValidationFailed
+from lianxin.storage import owners
 from lianxin.storage.backends import StorageError, storage
 from lianxin.storage.models import StoredFile
 from lianxin.tenants.models import Township
@@ -106,8 +113,10 @@ def save_upload(
 ) -> StoredFile:
     """Check and store one upload, then write its row. Commits.
 
-    `allowed` narrows the accepted content types (a photo: images only); a file outside it is
-    refused before any byte is stored."""
+    The caller is the owner of the object the file is attached to, and has checked that the
+    actor may change it; `purpose` names that owner's reader (lianxin.storage.owners). `allowed`
+    narrows the accepted content types (a photo: images only); a file outside it is refused
+    before any byte is stored."""
     if not permissions.can_enter_township(actor, township):
         raise NotFound()
     limit = current_app.config["MAX_UPLOAD_BYTES"]
@@ -192,12 +201,53 @@ def store_generated(
     return record
 
 
+def save_office_file(
+    actor: Actor, township: Township, stream: IO[bytes], filename: str
+) -> StoredFile:
+    """A file the liaison office keeps on the files page, attached to nothing: the office's only
+    (no owner reads it), so only the office may store one."""
+    permissions.require_office(actor, township)
+    return save_upload(actor, township, stream, filename)
+
+
+def list_files(actor: Actor, township: Township, *, limit: int = 100) -> list[StoredFile]:
+    """The township's latest files, every owner's: the office's index (others are refused)."""
+    permissions.require_office(actor, township)
+    return list(
+        db.session.scalars(
+            select(StoredFile)
+            .order_by(StoredFile.created_at.desc(), StoredFile.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def may_read(actor: Actor, township: Township, record: StoredFile) -> bool:
+    """Whether the actor may read the file: its owner decides; an unowned file is the office's.
+
+    The owner's reader answers through the owner's own service, which raises (NotFound,
+    PermissionDenied) for an object the actor may not read."""
+    read = owners.reader_for(record.purpose)
+    if read is not None:
+        try:
+            if read(actor, township, record.id):
+                return True
+        except DomainError:  # NotFound, PermissionDenied, a switched-off module: fail closed
+            return False
+    # No owner holds the file (an office file, a replaced report, an owner not installed).
+    return permissions.can_work_in_office(actor, township.id)
+
+
 def open_download(actor: Actor, township: Township, file_id: int) -> Download:
-    """Read a file of this township; the key is checked again against the township."""
+    """Read a file of this township that the actor may read; the key is checked again against
+    the township. Anything else is 404: existence does not leak."""
     if not permissions.can_enter_township(actor, township):
         raise NotFound()
     record = db.session.get(StoredFile, (township.id, file_id))
     if record is None or not record.storage_key.startswith(f"t/{township.id}/"):
+        raise NotFound(_("未找到该文件"))
+    if not may_read(actor, township, record):
+        log.info("file %s refused to user %s", record.id, actor.user_id)
         raise NotFound(_("未找到该文件"))
     try:
         return Download(record, storage().open(record.storage_key))

@@ -1,16 +1,14 @@
-"""File pages of a township: upload and download, always within the township in the URL."""
+"""File pages of a township: the office's index and uploads, and downloads for whoever may read
+what the file belongs to — always within the township in the URL."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from lianxin.auth.forms import EmptyForm
-from lianxin.db import db
 from lianxin.errors import DomainError
 from lianxin.storage import service as files
-from lianxin.storage.models import StoredFile
 from lianxin.web.scope import current_actor, current_township
 
 bp = Blueprint(
@@ -21,13 +19,14 @@ bp = Blueprint(
 @bp.route("/", methods=["GET", "POST"], endpoint="index")
 def files_index():
     actor, township = current_actor(), current_township()
+    rows = files.list_files(actor, township)  # the office's page: anyone else is refused (403)
     if request.method == "POST" and EmptyForm().validate_on_submit():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             flash(_("请选择文件。"), "error")
         else:
             try:
-                files.save_upload(actor, township, upload.stream, upload.filename)
+                files.save_office_file(actor, township, upload.stream, upload.filename)
                 flash(_("文件已上传。"), "success")
                 return redirect(url_for(".index"))
             except DomainError as exc:
@@ -35,9 +34,6 @@ def files_index():
                     exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms),
                     "error",
                 )
-    rows = db.session.scalars(
-        select(StoredFile).order_by(StoredFile.created_at.desc()).limit(100)
-    ).all()
     return render_template("storage/files.html", files=rows, form=EmptyForm())
 
 

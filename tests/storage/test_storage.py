@@ -224,6 +224,29 @@ def test_another_townships_file_is_not_found(app, client, world):
     assert response.data == PNG
 
 
+def test_the_index_and_the_upload_are_the_offices(app, client, world):
+    """The files page and the API list are the office's; so is uploading a file that belongs to
+    nothing (each owner's own upload path takes its files)."""
+    staff, rep = world.users["township_staff"], world.users["representative"]
+    made = api_upload(client, staff, "jia-zhen", PDF, "会议纪要.pdf")
+    assert made.status_code == 201
+    listed = client.get(api_url("jia-zhen"), headers=bearer(staff))
+    assert [f["filename"] for f in listed.get_json()] == ["会议纪要.pdf"]
+
+    assert_error(client.get(api_url("jia-zhen"), headers=bearer(rep)), 403, "permission_denied")
+    assert_error(api_upload(client, rep, "jia-zhen", PNG, "a.png"), 403, "permission_denied")
+    assert_error(client.get(api_url("jia-zhen", made.get_json()["id"]), headers=bearer(rep)), 404)
+    login(client, rep)
+    assert client.get(page_url("jia-zhen")).status_code == 403
+    page = client.post(
+        page_url("jia-zhen"),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(PNG), "a.png")},
+    )
+    assert page.status_code == 403
+    assert [f.filename for f in files_of(world.township)] == ["会议纪要.pdf"]
+
+
 def test_anonymous_requests_are_refused(app, client, world):
     assert_error(
         client.post(

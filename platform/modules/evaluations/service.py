@@ -60,6 +60,7 @@ from lianxin.modules.evaluations.models import (
 from lianxin.notify import service as notify
 from lianxin.notify.models import OutboxMessage
 from lianxin.people.models import HandlingUnit, PartyMember, Representative
+from lianxin.storage import owners as storage_owners
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Township
 
@@ -410,7 +411,7 @@ def remove_subject(actor: Actor, township: Township, subject_id: Any) -> None:
     db.session.commit()
 
 
-def _is_subject_self(actor: Actor, township: Township, subject: Subject) -> bool:
+def is_subject_self(actor: Actor, township: Township, subject: Subject) -> bool:
     if subject.user_id is not None:
         return subject.user_id == actor.user_id
     if subject.representative_id is not None:
@@ -432,7 +433,7 @@ def set_report(
     from lianxin.storage import service as files
 
     subject = get_subject(actor, township, subject_id)
-    if not (_is_subject_self(actor, township, subject) or is_office(actor, township)):
+    if not (is_subject_self(actor, township, subject) or is_office(actor, township)):
         raise PermissionDenied()
     campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
     if campaign.state == CampaignState.CLOSED:
@@ -452,6 +453,21 @@ def set_report(
     _audit("report", actor, township, "evaluation_subject", subject.id)
     db.session.commit()
     return subject
+
+
+@storage_owners.reader("evaluation")
+def _report_readable(actor: Actor, township: Township, file_id: int) -> bool:
+    """A duty report's file is read by whoever may read its subject (`get_subject`), while the
+    module is switched on; a replaced report's file is held by no subject."""
+    subject_id = db.session.scalar(
+        select(Subject.id).where(Subject.report_file_id == file_id).limit(1)
+    )
+    if subject_id is None:
+        return False
+    if not tenants.module_enabled(township.id, MODULE_KEY):
+        raise NotFound()
+    get_subject(actor, township, subject_id)
+    return True
 
 
 # --- opening, raters and links -------------------------------------------------------------------
@@ -967,7 +983,7 @@ def results(actor: Actor, township: Township, campaign_id: Any) -> list[SubjectR
         db.session.commit()
     out = []
     for subject in subs:
-        if subject.published_at is None and _is_subject_self(actor, township, subject):
+        if subject.published_at is None and is_subject_self(actor, township, subject):
             out.append(SubjectResult(subject, 0, False, withheld=True))
         else:
             out.append(_result(township, campaign, subject))
@@ -979,7 +995,7 @@ def subject_result(actor: Actor, township: Township, subject_id: Any) -> Subject
     only once it is published; audited before publication."""
     subject = get_subject(actor, township, subject_id)
     campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
-    if _is_subject_self(actor, township, subject):
+    if is_subject_self(actor, township, subject):
         if subject.published_at is None:
             raise PermissionDenied(_("评议结果公开后，本人才能查看"))
     elif not (is_office(actor, township) or is_committee(actor, township)):
@@ -996,7 +1012,7 @@ def subject_result(actor: Actor, township: Township, subject_id: Any) -> Subject
 
 def _gradable(actor: Actor, township: Township, subject_id: Any, grade: Any) -> tuple[Subject, str]:
     subject = get_subject(actor, township, subject_id)
-    if _is_subject_self(actor, township, subject):
+    if is_subject_self(actor, township, subject):
         raise PermissionDenied(_("不能为自己提出或确定等次"))
     campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
     if campaign.state != CampaignState.CLOSED:

@@ -62,6 +62,7 @@ from lianxin.people.models import (
     Representative,
     RepresentativeGroup,
 )
+from lianxin.storage import owners as storage_owners
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Township
 
@@ -737,6 +738,21 @@ def files_of(actor: Actor, township: Township, proposal_id: Any) -> list[Any]:
             .order_by(ProposalFile.id)
         )
     )
+
+
+@storage_owners.reader("proposal")
+def _file_readable(actor: Actor, township: Township, file_id: int) -> bool:
+    """A supporting file is read by whoever may read its proposal (`get_proposal`), while the
+    module is switched on."""
+    proposal_id = db.session.scalar(
+        select(ProposalFile.proposal_id).where(ProposalFile.file_id == file_id).limit(1)
+    )
+    if proposal_id is None:
+        return False
+    if not tenants.module_enabled(township.id, MODULE_KEY):
+        raise NotFound()
+    get_proposal(actor, township, proposal_id)
+    return True
 
 
 def linked_cases(actor: Actor, township: Township, proposal_id: Any) -> list[Any]:

@@ -40,6 +40,7 @@ from lianxin.modules.workstations.models import (
 )
 from lianxin.people.models import Representative
 from lianxin.people.service import clean_phone
+from lianxin.storage import owners as storage_owners
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Township
 
@@ -845,6 +846,21 @@ def list_reports(actor: Actor, township: Township, station_id: int) -> list[Mont
             .order_by(MonthlyReport.month.desc())
         )
     )
+
+
+@storage_owners.reader("workstation-report")
+def _report_readable(actor: Actor, township: Township, file_id: int) -> bool:
+    """A monthly report is read by whoever may read its station, while the module is on; a
+    replaced month's old file is held by no report."""
+    station_id = db.session.scalar(
+        select(MonthlyReport.station_id).where(MonthlyReport.file_id == file_id).limit(1)
+    )
+    if station_id is None:
+        return False
+    if not tenants.module_enabled(township.id, MODULE_KEY):
+        raise NotFound()
+    get_station(actor, township, station_id)
+    return True
 
 
 def clean_public_phone(value: Any) -> str | None:
