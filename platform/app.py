@@ -35,8 +35,12 @@ def create_app(
     app.config.from_mapping(settings.from_environ(instance_path=app.instance_path))
     if config:
         app.config.update(config)
-    if app.config.get("TRUST_PROXY", True) and not app.config["EMBEDDED"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    # X-Forwarded-For/-Proto are believed only from the configured number of proxies in front
+    # (LIANXIN_TRUSTED_PROXIES; 0 by default): otherwise any client could choose its address
+    # (the login limit, the audit log) by writing the header itself.
+    hops = int(app.config.get("TRUSTED_PROXIES", 0))
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     registry = Registry((*load_core(), *(load_first_party() if modules is None else modules)))
     app.extensions["lianxin.registry"] = registry
@@ -83,9 +87,11 @@ def create_app(
 def _init_login(app: Flask) -> None:
     from lianxin.auth import service as accounts
     from lianxin.auth import sessions as web_sessions
+    from lianxin.auth import throttle
     from lianxin.auth.models import User
 
     web_sessions.init_app(app)
+    throttle.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("请先登录。")
@@ -93,10 +99,12 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
-        if not web_sessions.is_live():  # logged out: a copy of the old cookie is worthless
+        # Logged out or idle too long: a copy of the old cookie is worthless.
+        if not web_sessions.is_live():
             return None
         found = accounts.session_user(int(user_id), request.remote_addr)
-        if found is None:
+        # The password was set or changed, or the account switched off, since this sign-in.
+        if found is None or not web_sessions.matches(found[0]):
             return None
         # Kept aside for web.scope.current_actor, which takes it only on a page request and
         # only for this same user (an API request's actor comes from its token alone).

@@ -70,9 +70,3 @@ class InvalidCredentials(DomainError):
     status = 401
     code = "invalid_credentials"
     default_message = _l("用户名或密码不正确。")
-
-
-class AccountLocked(DomainError):
-    status = 423
-    code = "account_locked"
-    default_message = _l("登录失败次数过多，账号已暂时锁定，请稍后再试。")

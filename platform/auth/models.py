@@ -23,8 +23,13 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     large_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Failed logins in a row; from LOGIN_MAX_FAILURES on, each one makes the next attempt wait
+    # (twice as long each time) until `locked_until` — the name is older than the back-off.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
+    # Raised whenever the password is set or changed, or the account is switched off: a session
+    # remembers the value it signed in with and ends when it no longer matches.
+    credentials_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -88,13 +93,16 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+    # Set at creation (API_TOKEN_DAYS); an expired token authenticates nobody.
+    expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
 
 
 class SetupLink(Base):
-    """A one-time link with which a new user sets their password."""
+    """A one-time link with which a user sets their password. Only a user's newest link works:
+    issuing one deletes the older unused ones."""
 
     __tablename__ = "setup_links"
 

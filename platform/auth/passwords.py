@@ -9,8 +9,16 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-# Verifying against this keeps the time of a login for an unknown user like a real one.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# (hasher, a hash of a random password made by it): verifying against it when there is no user
+# (or no password yet) costs what a real verification costs, so time tells nothing.
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
+def _dummy_hash() -> str:
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:  # made lazily, with the hasher in use
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[1]
 
 
 def hash_password(password: str) -> str:
@@ -18,8 +26,9 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """Always exactly one Argon2 verification, whether or not there is a hash to check."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

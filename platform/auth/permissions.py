@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from lianxin.auth.actor import Actor
+from collections.abc import Iterable
+
+from lianxin.auth.actor import Actor, Grant
 from lianxin.auth.roles import Role
 from lianxin.tenants.models import Township
 
 TOWNSHIP_MANAGERS = frozenset({Role.TOWNSHIP_ADMIN})
 TOWNSHIP_OFFICE = frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})
+ACCOUNT_ADMINS = frozenset({Role.PLATFORM_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN})
 
 
 def can_administer_platform(actor: Actor) -> bool:
@@ -41,6 +44,39 @@ def can_view_township_audit(actor: Actor, township_id: int) -> bool:
 
 def can_switch_modules(actor: Actor, township: Township) -> bool:
     return can_administer_county(actor, township.county_id)
+
+
+def administers_accounts(actor: Actor) -> bool:
+    """Holds a role that manages other people's accounts somewhere."""
+    return any(g.role in ACCOUNT_ADMINS for g in actor.grants)
+
+
+def administers_membership(actor: Actor, grant: Grant) -> bool:
+    """The actor administers the place where another account holds this membership: its
+    township (township admin) or its county (county admin); a platform role only the platform.
+    `grant.county_id` is the county of the membership's township for a township role."""
+    if actor.is_platform_admin:
+        return True
+    if grant.role is Role.PLATFORM_ADMIN:
+        return False
+    if grant.tenant_id is not None and can_administer_township(actor, grant.tenant_id):
+        return True
+    return grant.county_id is not None and can_administer_county(actor, grant.county_id)
+
+
+def can_see_account(actor: Actor, grants: Iterable[Grant]) -> bool:
+    """Any of the account's memberships lies where the actor administers."""
+    return actor.is_platform_admin or any(administers_membership(actor, g) for g in grants)
+
+
+def can_manage_account(actor: Actor, grants: Iterable[Grant]) -> bool:
+    """Set-up links and switching the account off: only for someone who administers EVERY place
+    the account acts in. Otherwise a township admin could reset the password of a person who
+    also acts in another township, and sign in there as them."""
+    grants = list(grants)
+    if actor.is_platform_admin:
+        return True
+    return bool(grants) and all(administers_membership(actor, g) for g in grants)
 
 
 def require_member(actor: Actor, township: Township) -> None:

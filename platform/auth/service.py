@@ -1,21 +1,26 @@
-"""Use cases of accounts: log in, set a password, API tokens, and memberships of a township."""
+"""Use cases of accounts: log in, set a password, API tokens, and memberships of a township.
+
+What an administrator does to someone else's account (switch it off, reset it with a set-up
+link from the county or the platform) is in lianxin.auth.management.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
-from lianxin.auth.actor import Actor, grants_of
+from lianxin.auth.actor import Actor, Grant, grants_of
 from lianxin.auth.models import ApiToken, Membership, SetupLink, User
 from lianxin.auth.passwords import (
     hash_password,
@@ -27,7 +32,6 @@ from lianxin.auth.passwords import (
 from lianxin.auth.roles import TOWNSHIP_ROLES, Role, Scope
 from lianxin.db import db, utcnow
 from lianxin.errors import (
-    AccountLocked,
     Conflict,
     InvalidCredentials,
     NotFound,
@@ -84,9 +88,14 @@ def create_user(
 
 
 def issue_setup_link(user: User) -> str:
-    """A one-time token for the user to set a password; only its hash is kept."""
+    """A one-time token for the user to set a password; only its hash is kept. Internal: callers
+    check permission (`permissions.can_manage_account`) and audit. Older unused links of the
+    user stop working: only the newest one a person was sent is valid."""
     token = new_token("setup")
     hours = current_app.config["SETUP_LINK_HOURS"]
+    db.session.execute(
+        delete(SetupLink).where(SetupLink.user_id == user.id, SetupLink.used_at.is_(None))
+    )
     db.session.add(
         SetupLink(
             user_id=user.id,
@@ -102,25 +111,67 @@ def setup_url(token: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/setup/{token}"
 
 
-def find_setup_link(token: str) -> SetupLink:
-    link = db.session.scalar(select(SetupLink).where(SetupLink.token_hash == token_digest(token)))
+def _valid_link(link: SetupLink | None) -> SetupLink:
+    """Unused, unexpired and the newest of its user's links."""
     if link is None or link.used_at is not None or link.expires_at < utcnow():
+        raise NotFound(_("该设置链接无效或已过期，请联系管理员重新发送。"))
+    newest = db.session.scalar(
+        select(func.max(SetupLink.id)).where(SetupLink.user_id == link.user_id)
+    )
+    if newest != link.id:
         raise NotFound(_("该设置链接无效或已过期，请联系管理员重新发送。"))
     return link
 
 
+def find_setup_link(token: str) -> SetupLink:
+    """The valid link of a token: a new link's, or the secret `open_setup_link` gave for it."""
+    return _valid_link(
+        db.session.scalar(select(SetupLink).where(SetupLink.token_hash == token_digest(token)))
+    )
+
+
+def open_setup_link(token: str, minutes: int) -> str:
+    """Exchange the token of a link's URL for a new secret that lives `minutes` at most (kept in
+    the browser's signed session): the URL's token, which access logs, browser history and
+    Referer headers may keep, opens nothing any more."""
+    link = find_setup_link(token)
+    secret = new_token("setup")
+    link.token_hash = token_digest(secret)
+    link.expires_at = min(link.expires_at, utcnow() + timedelta(minutes=minutes))
+    db.session.commit()
+    return secret
+
+
+def end_credentials(user: User, now: datetime) -> int:
+    """Every session of the user ends (a new credentials epoch) and every API token of theirs
+    is revoked; returns how many tokens were. Internal: callers audit and commit."""
+    user.credentials_epoch += 1
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def complete_setup(token: str, password: str) -> User:
+    """Set the password with a set-up link (the secret `open_setup_link` gave): it is used up,
+    and any session or token the account had before ends (the link may have been a reset)."""
     link = find_setup_link(token)
     check_password_strength(password)
     user = link.user
+    now = utcnow()
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
-    link.used_at = utcnow()
+    link.used_at = now
+    revoked = end_credentials(user, now)
     audit.record(
         "user.setup_completed",
         actor=Actor(user.id, user.display_name),
         target_type="user",
         target_id=user.id,
+        after={"api_tokens_revoked": revoked},
     )
     db.session.commit()
     return user
@@ -145,31 +196,63 @@ def _all_suspended(scopes: list[tuple[int | None, str | None]]) -> bool:
     return all(status == TownshipStatus.SUSPENDED for _t, status in scopes)
 
 
-def authenticate(username: str, password: str, *, ip: str | None = None) -> User:
-    """Check a password with a lock after repeated failures; commits the counters."""
+def backoff(failures: int) -> timedelta:
+    """How long an account waits after `failures` failed logins in a row: nothing below
+    LOGIN_MAX_FAILURES, then 1 s, 2 s, 4 s … up to LOGIN_LOCK_MINUTES."""
+    config = current_app.config
+    over = failures - int(config["LOGIN_MAX_FAILURES"])
+    if over < 0:
+        return timedelta(0)
+    cap = 60 * int(config["LOGIN_LOCK_MINUTES"])
+    return timedelta(seconds=cap if over >= cap.bit_length() else min(2**over, cap))
+
+
+def _count_failure(user: User, now: datetime, ip: str | None) -> None:
+    user.failed_logins += 1
+    wait = backoff(user.failed_logins)
+    if wait:
+        user.locked_until = now + wait
+        if user.failed_logins == current_app.config["LOGIN_MAX_FAILURES"]:
+            audit.record(
+                "user.login_backoff",
+                actor=Actor(None, "system", ip=ip),
+                target_type="user",
+                target_id=user.id,
+            )
+    db.session.commit()
+
+
+def authenticate(
+    username: str,
+    password: str,
+    *,
+    ip: str | None = None,
+    known_devices: Collection[int] = (),
+) -> User:
+    """Check a password. An unknown name, a wrong password, an account that must wait, one that
+    is switched off or has no membership left: all the same InvalidCredentials, after the same
+    single Argon2 verification, so neither the answer nor its time tells whether a name exists.
+
+    Failed attempts in a row make the account's next attempts wait (`backoff`); while it waits
+    only the right password from a device it signed in on before (`known_devices`, user ids
+    from lianxin.auth.devices) passes, so guessing cannot keep the owner out. Commits the
+    counters."""
     user = db.session.scalar(
         select(User)
         .where(func.lower(User.username) == username.strip().lower())
         .options(selectinload(User.memberships))
     )
+    right = verify_password(user.password_hash if user is not None else None, password)
+    if user is None:
+        raise InvalidCredentials()
     now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
-        verify_password(None, password)
-        raise AccountLocked()
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
-        if user is not None:
-            user.failed_logins += 1
-            config = current_app.config
-            if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-                user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-                user.failed_logins = 0
-                audit.record(
-                    "user.locked",
-                    actor=Actor(None, "system", ip=ip),
-                    target_type="user",
-                    target_id=user.id,
-                )
-            db.session.commit()
+    waiting = user.locked_until is not None and user.locked_until > now
+    if waiting and not (right and user.id in known_devices):
+        raise InvalidCredentials()  # not counted: a wait is not made longer by knocking
+    if not right:
+        _count_failure(user, now, ip)
+        raise InvalidCredentials()
+    if not user.is_active or not user.memberships:
         raise InvalidCredentials()
     if _suspended_everywhere(user):
         raise TownshipSuspended(_("您所在的乡镇已暂停使用，暂时无法登录。"))
@@ -180,14 +263,24 @@ def authenticate(username: str, password: str, *, ip: str | None = None) -> User
     return user
 
 
-def change_password(actor: Actor, current: str, new: str) -> None:
+def change_password(actor: Actor, current: str, new: str) -> User:
+    """Change one's own password: every other session of the user ends and every API token is
+    revoked (the caller re-stamps the session it came from with the returned user's epoch)."""
     user = db.session.get(User, actor.user_id)
     if user is None or not verify_password(user.password_hash, current):
         raise ValidationFailed(errors={"current_password": [_("当前密码不正确")]})
     check_password_strength(new, "new_password")
     user.password_hash = hash_password(new)
-    audit.record("user.password_changed", actor=actor, target_type="user", target_id=user.id)
+    revoked = end_credentials(user, utcnow())
+    audit.record(
+        "user.password_changed",
+        actor=actor,
+        target_type="user",
+        target_id=user.id,
+        after={"api_tokens_revoked": revoked},
+    )
     db.session.commit()
+    return user
 
 
 def set_large_text(actor: Actor, enabled: bool) -> None:
@@ -211,8 +304,14 @@ def create_api_token(actor: Actor, name: str) -> IssuedToken:
     if not name or len(name) > 100:
         raise ValidationFailed(errors={"name": [_("请填写令牌名称（不超过100字）")]})
     plaintext = new_token("lx")
+    now = utcnow()
     token = ApiToken(
-        user_id=actor.user_id, name=name, prefix=plaintext[:8], token_hash=token_digest(plaintext)
+        user_id=actor.user_id,
+        name=name,
+        prefix=plaintext[:8],
+        token_hash=token_digest(plaintext),
+        created_at=now,
+        expires_at=now + timedelta(days=int(current_app.config["API_TOKEN_DAYS"])),
     )
     db.session.add(token)
     db.session.flush()
@@ -221,13 +320,15 @@ def create_api_token(actor: Actor, name: str) -> IssuedToken:
         actor=actor,
         target_type="api_token",
         target_id=token.id,
-        after={"name": name, "prefix": token.prefix},
+        after={"name": name, "prefix": token.prefix, "expires_at": token.expires_at},
     )
     db.session.commit()
     return IssuedToken(token, plaintext)
 
 
 def list_api_tokens(actor: Actor) -> list[ApiToken]:
+    """The user's tokens that are not revoked; expired ones too, with their expiry, so that the
+    owner sees why a script stopped."""
     return list(
         db.session.scalars(
             select(ApiToken)
@@ -264,7 +365,11 @@ def _token_actor() -> Any:
         .join(User, User.id == ApiToken.user_id)
         .outerjoin(Membership, Membership.user_id == User.id)
         .outerjoin(Township, Township.id == Membership.tenant_id)
-        .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+        .where(
+            ApiToken.token_hash == bindparam("token_hash"),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > bindparam("now"),
+        )
     )
 
 
@@ -279,16 +384,19 @@ def session_user(user_id: int, ip: str | None = None) -> tuple[User, Actor] | No
 
 
 def actor_for_token(plaintext: str, ip: str | None = None) -> tuple[User, Actor] | None:
-    """The user of a live API token and who they act as, in one query (the token, its user, the
-    memberships and their townships' status), since every API request asks."""
-    rows = db.session.execute(_token_actor(), {"token_hash": token_digest(plaintext)}).all()
+    """The user of a live (not revoked, not expired) API token and who they act as, in one query
+    (the token, its user, the memberships and their townships' status), since every API request
+    asks."""
+    now = utcnow()
+    rows = db.session.execute(
+        _token_actor(), {"token_hash": token_digest(plaintext), "now": now}
+    ).all()
     if not rows or not rows[0].User.is_active:
         return None
     token, user = rows[0].ApiToken, rows[0].User
     memberships = [(r.Membership, r.status) for r in rows if r.Membership is not None]
     if _all_suspended([(m.tenant_id, status) for m, status in memberships]):
         return None
-    now = utcnow()
     # Written at most once a minute, so reads through the API stay reads.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
@@ -441,10 +549,52 @@ def remove_township_membership(actor: Actor, township: Township, membership_id: 
     db.session.commit()
 
 
+def account_grants(user: User) -> tuple[Grant, ...]:
+    """The user's memberships, each with the county it lies in (a township role's county is its
+    township's), for the account permissions."""
+    memberships = list(user.memberships)
+    tenant_ids = {m.tenant_id for m in memberships if m.tenant_id is not None}
+    counties = (
+        dict(
+            db.session.execute(
+                select(Township.id, Township.county_id).where(Township.id.in_(tenant_ids))
+            ).all()
+        )
+        if tenant_ids
+        else {}
+    )
+    return tuple(
+        Grant(
+            g.membership_id,
+            g.role,
+            counties.get(g.tenant_id, g.county_id) if g.tenant_id is not None else g.county_id,
+            g.tenant_id,
+            g.branch_id,
+            g.unit_id,
+        )
+        for g in grants_of(memberships)
+    )
+
+
+def require_account_manager(actor: Actor, user: User, message: str) -> None:
+    if not permissions.can_manage_account(actor, account_grants(user)):
+        raise PermissionDenied(message)
+
+
+def reset_refused_message() -> str:
+    return _(
+        "该用户还在您管理范围以外的乡镇或县担任角色，不能由您发送设置链接："
+        "请联系县委组织部或平台管理员办理，或由本人登录后在“个人设置”中修改密码。"
+    )
+
+
 def reissue_setup_link(actor: Actor, township: Township, user_id: int) -> str:
+    """A new set-up link for a member of this township, only if every membership of the account
+    lies in townships the actor administers."""
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
     user = member_user(township, user_id)
+    require_account_manager(actor, user, reset_refused_message())
     token = issue_setup_link(user)
     audit.record(
         "user.setup_link_issued",

@@ -11,6 +11,13 @@ sees a logout at once; this process's memory in the embedded default (one proces
 process also remembers the ids it denied itself, so a logout holds on that worker even while
 Redis is unreachable; a Redis outage is logged and the check falls back to that memory for a
 few seconds before it tries again, so requests never hang on it.
+
+Two more things end a session without a logout. The cookie carries the user's credentials epoch
+from sign-in; setting or changing the password, or switching the account off, raises the epoch,
+so every other session of the user ends at its next request (the session that changed the
+password is re-stamped). And the cookie carries the time of its last request, refreshed at most
+once a minute (so that the cookie is not rewritten on every response): a session idle for
+longer than SESSION_IDLE_HOURS signs nobody in.
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ from flask import current_app, session
 log = logging.getLogger("lianxin.auth")
 
 KEY = "_sid"
+EPOCH = "_epoch"
+SEEN = "_seen"
+_SEEN_REFRESH = 60  # seconds between rewrites of the last-seen time
 _PREFIX = "lianxin:logout:"
 _RETRY_AFTER = 5.0  # seconds without asking Redis after it failed
 
@@ -96,9 +106,23 @@ def _denylist() -> DenyList:
     return current_app.extensions["lianxin.session_denylist"]  # type: ignore[no-any-return]
 
 
-def start() -> None:
-    """Call right after login_user(): this sign-in's own id."""
+def start(user: Any) -> None:
+    """Call right after login_user(): this sign-in's own id, the user's credentials epoch and
+    the time."""
     session[KEY] = secrets.token_urlsafe(24)
+    session[SEEN] = int(time.time())
+    restamp(user)
+
+
+def restamp(user: Any) -> None:
+    """This session survives the user's own password change: it carries the new epoch."""
+    session[EPOCH] = user.credentials_epoch
+
+
+def matches(user: Any) -> bool:
+    """The session was signed in (or re-stamped) since the user's password was last set."""
+    epoch = session.get(EPOCH)
+    return isinstance(epoch, int) and epoch == user.credentials_epoch
 
 
 def end() -> None:
@@ -108,7 +132,21 @@ def end() -> None:
         _denylist().deny(str(sid))
 
 
+def _fresh() -> bool:
+    """Used within SESSION_IDLE_HOURS; refreshes the last-seen time at most once a minute."""
+    seen = session.get(SEEN)
+    if not isinstance(seen, int | float):
+        return False
+    now = time.time()
+    if now - seen > float(current_app.config["SESSION_IDLE_HOURS"]) * 3600:
+        return False
+    if now - seen >= _SEEN_REFRESH:
+        session[SEEN] = int(now)
+    return True
+
+
 def is_live() -> bool:
-    """The session cookie of this request belongs to a sign-in that has not logged out."""
+    """The session cookie of this request belongs to a sign-in that has neither logged out nor
+    sat idle too long."""
     sid = session.get(KEY)
-    return bool(sid) and not _denylist().denied(str(sid))
+    return bool(sid) and _fresh() and not _denylist().denied(str(sid))

@@ -592,8 +592,12 @@ def update_branch(actor: Actor, township: Township, branch_id: int, data: dict[s
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
     before = _branch_dict(branch)
-    _apply_branch(branch, data)
-    if _name_taken(township, branch.name, except_id=branch.id):
+    # Not flushed before the check: a rename onto a taken name would hit the unique constraint
+    # in the check's own query (a 500) instead of being refused here.
+    with db.session.no_autoflush:
+        _apply_branch(branch, data)
+        taken = _name_taken(township, branch.name, except_id=branch.id)
+    if taken:
         db.session.rollback()
         raise ValidationFailed(errors={"name": [_("已有同名支部")]})
     audit.record(

@@ -314,6 +314,7 @@ def branch(branch_id: int):
     actor, township = current_actor(), current_township()
     item = tenants.get_branch(actor, township, branch_id)
     form = BranchForm(obj=item)
+    status = 200
     if request.method == "POST" and form.validate_on_submit():
         try:
             tenants.update_branch(actor, township, branch_id, _branch_data(form))
@@ -321,12 +322,13 @@ def branch(branch_id: int):
             return redirect(url_for(".branches"))
         except ValidationFailed as exc:
             apply_errors(form, exc)
+            status = 422
     return render_template(
         "tenants/branch_edit.html",
         branch=item,
         form=form,
         can_edit=permissions.can_administer_township(actor, township.id),
-    )
+    ), status
 
 
 def _member_form(township_id: int) -> MemberForm:

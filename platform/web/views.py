@@ -18,6 +18,7 @@ from flask import (
 from flask_login import login_required
 
 from lianxin.auth import service as accounts
+from lianxin.auth.redirects import safe_next, same_site_path
 from lianxin.notify import service as notify
 from lianxin.web.health import readiness
 from lianxin.web.scope import current_actor, current_user_or_none
@@ -68,9 +69,13 @@ def large_text():
     user = current_user_or_none()
     if user is not None:
         accounts.set_large_text(current_actor(), enabled)
-    target = request.form.get("next") or request.referrer or url_for("web.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("web.index")
+    # Back where the switch was pressed: a path of this site only (no open redirect).
+    home = url_for("web.index")
+    target = request.form.get("next")
+    if target:
+        target = safe_next(target, home)
+    else:
+        target = same_site_path(request.referrer, request.host) or home
     response = redirect(target)
     response.set_cookie(
         "lx_large", "1" if enabled else "0", max_age=365 * 86400, samesite="Lax", httponly=True

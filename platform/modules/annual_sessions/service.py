@@ -68,6 +68,7 @@ from lianxin.modules.annual_sessions.models import (
 )
 from lianxin.notify import service as notify
 from lianxin.people.models import GroupMembership, GroupRole, Representative, RepresentativeGroup
+from lianxin.storage import owners as storage_owners
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Township
 
@@ -237,6 +238,20 @@ def documents(actor: Actor, township: Township, session_id: Any) -> list[Documen
             select(Document).where(Document.session_id == session.id).order_by(Document.id)
         )
     )
+
+
+@storage_owners.reader("annual_session")
+def _document_readable(actor: Actor, township: Township, file_id: int) -> bool:
+    """A session's document is read by whoever may read the session, while the module is on."""
+    session_id = db.session.scalar(
+        select(Document.session_id).where(Document.file_id == file_id).limit(1)
+    )
+    if session_id is None:
+        return False
+    if not tenants.module_enabled(township.id, MODULE_KEY):
+        raise NotFound()
+    get_session(actor, township, session_id)
+    return True
 
 
 # --- agenda --------------------------------------------------------------------------------------
@@ -585,12 +600,17 @@ def check_in(
     return _check_in(township, session, rep, self_=False, today=today)
 
 
+def checkin_token_matches(session: Session, token: Any) -> bool:
+    """Compared as UTF-8 bytes: `compare_digest` refuses str with non-ASCII characters (a 500)."""
+    return secrets.compare_digest(str(token or "").encode(), session.checkin_token.encode())
+
+
 def self_check_in(
     actor: Actor, township: Township, session_id: Any, token: Any, *, today: date | None = None
 ) -> Attendance:
     """A representative scans the session's QR code and checks in."""
     session = get_session(actor, township, session_id)
-    if not secrets.compare_digest(str(token or ""), session.checkin_token):
+    if not checkin_token_matches(session, token):
         raise NotFound(_("签到码无效"))
     rep = _rep_of(actor, township, session)
     return _check_in(township, session, rep, self_=True, today=today)

@@ -6,7 +6,6 @@ nothing changed."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import (
@@ -548,7 +547,7 @@ def checkin(session_id: int, token: str):
     actor, township = _ctx()
     session = service.get_session(actor, township, session_id)
     if request.method == "GET":
-        if not secrets.compare_digest(token, session.checkin_token):
+        if not service.checkin_token_matches(session, token):
             raise NotFound(_("签到码无效"))
         return render_template("annual_sessions/checkin.html", s=session, token=token, done=False)
     try:
