@@ -13,7 +13,7 @@ from flask.cli import AppGroup, FlaskGroup
 
 db_cli = AppGroup("db", help="Database migrations (run as the owner role).")
 demo_cli = AppGroup("demo", help="The demo county.")
-audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+audit_cli = AppGroup("audit", help="The hash-chained, signed audit log and its checkpoints.")
 outbox_cli = AppGroup("outbox", help="The outbox of side effects.")
 
 
@@ -57,17 +57,70 @@ def demo_load(password: str | None) -> None:
         click.echo(f"  {login.username:<22} {login.password:<16} {login.role}  {login.place}")
 
 
+def _chain_line(name: str, entries: int, state: str) -> str:
+    return f"{name:<12} {entries:>7} entries  {state}"
+
+
 @audit_cli.command("verify")
 @click.option("--chain", default=None, help="One chain, e.g. t:5, c:1 or platform.")
 def audit_verify(chain: str | None) -> None:
-    """Recompute the hash chains; exit 1 if any is broken."""
-    from lianxin.audit.service import all_chains, verify_chain
+    """Check every entry's link, hash and MAC and every signed checkpoint; exit 1 on a break.
 
+    Exit 2 if the checkpoints in the file store cannot be read.
+    """
+    from lianxin.audit.service import all_chains, load_anchors, verify_chain
+    from lianxin.storage.backends import StorageError
+
+    try:
+        anchors = load_anchors(chain)
+    except StorageError as exc:
+        click.echo(f"cannot read the audit checkpoints in the file store: {exc}", err=True)
+        sys.exit(2)
     broken = 0
-    for name in [chain] if chain else all_chains():
-        report = verify_chain(name)
-        state = "ok" if report.ok else f"BROKEN at #{report.broken_at}: {report.reason}"
-        click.echo(f"{name:<12} {report.entries:>7} entries  {state}")
+    if anchors.legacy_problem is not None:
+        click.echo(f"legacy anchor BROKEN: {anchors.legacy_problem}")
+        broken += 1
+    for name in [chain] if chain else sorted(set(all_chains()) | anchors.chains()):
+        report = verify_chain(name, anchors=anchors)
+        if report.ok:
+            notes = [f"{report.checkpoints} checkpoints, anchored to #{report.anchored}"]
+            if report.unsigned:
+                notes.append(f"{report.unsigned} legacy entries without MAC")
+            if report.anchored < report.entries:
+                notes.append(f"{report.entries - report.anchored} after the last checkpoint")
+            state = f"ok ({'; '.join(notes)})"
+        else:
+            state = f"BROKEN at #{report.broken_at}: {report.reason}"
+        click.echo(_chain_line(name, report.entries, state))
+        broken += not report.ok
+    sys.exit(1 if broken else 0)
+
+
+@audit_cli.command("checkpoint")
+@click.option("--chain", default=None, help="One chain, e.g. t:5, c:1 or platform.")
+def audit_checkpoint(chain: str | None) -> None:
+    """Sign a checkpoint of each chain that grew into the file store (the hourly task does too).
+
+    A chain that does not verify gets none; exit 1 then.
+    """
+    from lianxin.audit.service import checkpoint_all
+    from lianxin.storage.backends import StorageError
+
+    try:
+        results = checkpoint_all(chain)
+    except StorageError as exc:
+        click.echo(f"cannot write the audit checkpoints to the file store: {exc}", err=True)
+        sys.exit(2)
+    broken = 0
+    for result in results:
+        report = result.report
+        if not report.ok:
+            state = f"BROKEN at #{report.broken_at}: {report.reason} (no checkpoint written)"
+        elif result.written is not None:
+            state = f"checkpoint #{result.written.seq} written"
+        else:
+            state = f"unchanged since checkpoint #{report.anchored}"
+        click.echo(_chain_line(result.chain, report.entries, state))
         broken += not report.ok
     sys.exit(1 if broken else 0)
 

@@ -13,6 +13,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask, current_app, has_app_context
 
 from lianxin.db import db
@@ -139,9 +140,16 @@ def celery_init_app(
         enable_utc=True,
         beat_schedule={
             "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
+            # Hourly signed checkpoints of the audit chains, outside the database.
+            "audit-checkpoint": {"task": "audit.checkpoint", "schedule": crontab(minute=17)},
             **(beat_schedule or {}),
         },
-        imports=("lianxin.notify.tasks", "lianxin.people.tasks", *task_modules),
+        imports=(
+            "lianxin.notify.tasks",
+            "lianxin.people.tasks",
+            "lianxin.audit.tasks",
+            *task_modules,
+        ),
     )
     # Tasks defined with @shared_task bind to whichever app is current; make it this one.
     celery.set_default()

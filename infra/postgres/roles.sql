@@ -20,10 +20,11 @@
 --     SELECT set_config('app.tenant_id', :t, true); with no setting, no tenant row is visible.
 --   * privileges for the role named by LIANXIN_APP_DB_ROLE (default lianxin_app), granted on
 --     each table as it is created: SELECT, INSERT, UPDATE, DELETE on ordinary tables; only
---     SELECT and INSERT on audit_entries, which is append-only (hash-chained per tenant);
+--     SELECT and INSERT on audit_entries and audit_chain_heads, which are append-only
+--     (hash-chained per tenant, each entry signed with a key the database never holds);
 --     USAGE on sequences.
 -- There are deliberately no ALTER DEFAULT PRIVILEGES here: a default grant would also give
--- UPDATE and DELETE on audit_entries.
+-- UPDATE and DELETE on the audit tables.
 --
 -- PASSWORDS: the two below are placeholders. Change them here before the first run, or
 -- right after it with \password lianxin_owner and \password lianxin_app in psql, and put the

@@ -16,7 +16,11 @@ class AuditEntry(Base):
 
     Entries form one chain per township (`t:<id>`), per county (`c:<id>`) and for the platform;
     each entry's hash covers its content and the previous entry's hash, so that an edited or
-    removed entry breaks every hash after it. The application role may only INSERT and SELECT.
+    removed entry breaks every hash after it, and `mac` is an HMAC of that hash under the audit
+    key, which the database never holds: whoever holds only the database can neither forge an
+    entry nor re-hash the chain after an edit. `mac` is NULL only on entries written before
+    entries were signed (anchored by the legacy checkpoint, README.md). The application role
+    may only INSERT and SELECT.
     """
 
     __tablename__ = "audit_entries"
@@ -42,13 +46,18 @@ class AuditEntry(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditChainHead(Base):
-    """The last link of each chain; locked while an entry is appended so that links never fork."""
+    """The names of the chains, one row each, added with a chain's first entry.
+
+    No longer a head: a mutable last link in the database proved nothing (whoever could update
+    it could re-hash the chain behind it). Appends are serialised per chain by an advisory lock
+    and read the last entry; the anchors are the signed checkpoints outside the database. The
+    application role may only INSERT and SELECT here too.
+    """
 
     __tablename__ = "audit_chain_heads"
 
     chain: Mapped[str] = mapped_column(String(32), primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, default=0)
-    hash: Mapped[str] = mapped_column(String(64))

@@ -22,7 +22,9 @@ def _grant_app_role(connection, role: str) -> None:
     for statement in (
         f"GRANT USAGE ON SCHEMA public TO {quoted}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries FROM {quoted}",
+        # The audit log is append-only for the app: entries and the chains' names, SELECT and
+        # INSERT only (platform/audit/README.md).
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries, audit_chain_heads FROM {quoted}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {quoted}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
     ):
