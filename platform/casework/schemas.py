@@ -16,6 +16,7 @@ from lianxin.casework.models import (
     Rating,
 )
 from lianxin.casework.service import CATEGORIES
+from lianxin.people import privacy
 
 CHANNEL_LABELS = {
     Channel.REGULAR_VISIT: _l("工作站常规接待"),
@@ -88,7 +89,11 @@ def label(mapping: dict, value: str | None) -> str:
 # --- output ---------------------------------------------------------------------------------------
 
 
-class CaseSchema(BaseSchema):
+class CaseSchema(privacy.Redacting, BaseSchema):
+    """A case; who raised it (name, phone) only as people/privacy.py lets the caller see."""
+
+    privacy_kind = privacy.Kind.CASE_RAISER
+
     id = fields.Integer(dump_only=True)
     state = fields.String(dump_only=True, validate=validate.OneOf(list(CaseState)))
     state_label = fields.String(dump_only=True)

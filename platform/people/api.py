@@ -1,12 +1,22 @@
-"""People API: the roster, groups, handling units, party members and households."""
+"""People API: the roster, groups, handling units, party members and households.
+
+What a caller reads of a person is cut by `lianxin.people.privacy` (the output schemas null the
+hidden fields and name them in `redacted`); party members and households whose name the caller
+may not see are not listed, nor counted, and are 404 on their own."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 
 from lianxin.api.base import BaseSchema, Blueprint
 from lianxin.auth import service as accounts
+from lianxin.errors import NotFound
+from lianxin.people import privacy
 from lianxin.people import service as people
 from lianxin.people.schemas import (
     AccountLinkedSchema,
@@ -16,10 +26,13 @@ from lianxin.people.schemas import (
     GroupAssignSchema,
     GroupPatchSchema,
     GroupSchema,
+    HouseholdOutSchema,
     HouseholdPatchSchema,
     HouseholdSchema,
+    PartyMemberOutSchema,
     PartyMemberPatchSchema,
     PartyMemberSchema,
+    RepresentativeOutSchema,
     RepresentativePatchSchema,
     RepresentativeQuerySchema,
     RepresentativeSchema,
@@ -56,10 +69,39 @@ def _group_out(view: people.GroupView) -> dict:
     }
 
 
+def _visible_page(
+    kind: privacy.Kind, fetch: Callable[..., tuple[list[Any], int]], pagination: Any
+) -> list[Any]:
+    """A page of the rows whose name the caller may see (people/privacy.py): for a role that
+    sees every name, the service's page; for one that sees some, those, paged here (a row it
+    may not see is not even counted: a search would tell it exists); for one that sees none,
+    none."""
+    viewer = privacy.current_viewer()
+    reach = viewer.reaches(kind)
+    first, size = pagination.first_item, pagination.page_size
+    if reach == privacy.ALL:
+        rows, total = fetch(offset=first, limit=size)
+    elif reach == privacy.RELATED:
+        every, _total = fetch(offset=0, limit=None)
+        mine = viewer.visible(kind, every)
+        rows, total = mine[first : first + size], len(mine)
+    else:
+        rows, total = fetch(offset=0, limit=0)[0], 0
+    pagination.item_count = total
+    return rows
+
+
+def _visible_one(kind: privacy.Kind, row: Any, message: str) -> Any:
+    """One row, or 404 when the caller may see nothing of it (as one of another township)."""
+    if not privacy.current_viewer().visible(kind, [row]):
+        raise NotFound(message)
+    return row
+
+
 @blp.route("/representatives")
 class Representatives(MethodView):
     @blp.arguments(RepresentativeQuerySchema, location="query")
-    @blp.response(200, RepresentativeSchema(many=True))
+    @blp.response(200, RepresentativeOutSchema(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """The roster in pinyin order; search by name, pinyin or initials"""
@@ -73,7 +115,7 @@ class Representatives(MethodView):
         return rows
 
     @blp.arguments(RepresentativeSchema)
-    @blp.response(201, RepresentativeSchema)
+    @blp.response(201, RepresentativeOutSchema)
     def post(self, data):
         """Add a representative"""
         return people.create_representative(*_ctx(), data)
@@ -81,13 +123,13 @@ class Representatives(MethodView):
 
 @blp.route("/representatives/<int:rep_id>")
 class RepresentativeById(MethodView):
-    @blp.response(200, RepresentativeSchema)
+    @blp.response(200, RepresentativeOutSchema)
     def get(self, rep_id: int):
         """One representative"""
         return people.get_representative(*_ctx(), rep_id)
 
     @blp.arguments(RepresentativePatchSchema)
-    @blp.response(200, RepresentativeSchema)
+    @blp.response(200, RepresentativeOutSchema)
     def patch(self, data, rep_id: int):
         """Change a representative's record"""
         return people.update_representative(*_ctx(), rep_id, data)
@@ -96,7 +138,7 @@ class RepresentativeById(MethodView):
 @blp.route("/representatives/<int:rep_id>/end")
 class EndQualification(MethodView):
     @blp.arguments(EndQualificationSchema)
-    @blp.response(200, RepresentativeSchema)
+    @blp.response(200, RepresentativeOutSchema)
     def post(self, data, rep_id: int):
         """End a qualification (transferred, resigned, recalled …); history is kept"""
         return people.end_qualification(
@@ -121,7 +163,7 @@ class RepresentativeAccount(MethodView):
 @blp.route("/representatives/<int:rep_id>/photo")
 class RepresentativePhoto(MethodView):
     @blp.arguments(PhotoSchema, location="files")
-    @blp.response(200, RepresentativeSchema)
+    @blp.response(200, RepresentativeOutSchema)
     def put(self, data, rep_id: int):
         """Set a representative's photo (JPG, PNG or WebP)"""
         upload = data["photo"]
@@ -223,21 +265,19 @@ class UnitUsers(MethodView):
 @blp.route("/party-members")
 class PartyMembers(MethodView):
     @blp.arguments(BranchFilterSchema, location="query")
-    @blp.response(200, PartyMemberSchema(many=True))
+    @blp.response(200, PartyMemberOutSchema(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        """Party members, by branch, in pinyin order"""
-        rows, total = people.list_party_members(
-            *_ctx(),
-            **args,
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
+        """Party members, by branch, in pinyin order (those whose name you may see)"""
+        actor, township = _ctx()
+        return _visible_page(
+            privacy.Kind.PARTY_MEMBER,
+            lambda **page: people.list_party_members(actor, township, **args, **page),
+            pagination_parameters,
         )
-        pagination_parameters.item_count = total
-        return rows
 
     @blp.arguments(PartyMemberSchema)
-    @blp.response(201, PartyMemberSchema)
+    @blp.response(201, PartyMemberOutSchema)
     def post(self, data):
         """Add a party member"""
         return people.save_party_member(*_ctx(), data)
@@ -245,13 +285,17 @@ class PartyMembers(MethodView):
 
 @blp.route("/party-members/<int:member_id>")
 class PartyMemberById(MethodView):
-    @blp.response(200, PartyMemberSchema)
+    @blp.response(200, PartyMemberOutSchema)
     def get(self, member_id: int):
         """One party member"""
-        return people.get_party_member(*_ctx(), member_id)
+        return _visible_one(
+            privacy.Kind.PARTY_MEMBER,
+            people.get_party_member(*_ctx(), member_id),
+            _("未找到该党员"),
+        )
 
     @blp.arguments(PartyMemberPatchSchema)
-    @blp.response(200, PartyMemberSchema)
+    @blp.response(200, PartyMemberOutSchema)
     def patch(self, data, member_id: int):
         """Change a party member"""
         return people.save_party_member(*_ctx(), data, member_id)
@@ -260,21 +304,21 @@ class PartyMemberById(MethodView):
 @blp.route("/households")
 class Households(MethodView):
     @blp.arguments(BranchFilterSchema, location="query")
-    @blp.response(200, HouseholdSchema(many=True))
+    @blp.response(200, HouseholdOutSchema(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        """Households, by branch"""
-        rows, total = people.list_households(
-            *_ctx(),
-            branch_id=args["branch_id"],
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
+        """Households, by branch (those whose head's name you may see)"""
+        actor, township = _ctx()
+        return _visible_page(
+            privacy.Kind.HOUSEHOLD,
+            lambda **page: people.list_households(
+                actor, township, branch_id=args["branch_id"], **page
+            ),
+            pagination_parameters,
         )
-        pagination_parameters.item_count = total
-        return rows
 
     @blp.arguments(HouseholdSchema)
-    @blp.response(201, HouseholdSchema)
+    @blp.response(201, HouseholdOutSchema)
     def post(self, data):
         """Add a household"""
         return people.save_household(*_ctx(), data)
@@ -282,13 +326,17 @@ class Households(MethodView):
 
 @blp.route("/households/<int:household_id>")
 class HouseholdById(MethodView):
-    @blp.response(200, HouseholdSchema)
+    @blp.response(200, HouseholdOutSchema)
     def get(self, household_id: int):
         """One household"""
-        return people.get_household(*_ctx(), household_id)
+        return _visible_one(
+            privacy.Kind.HOUSEHOLD,
+            people.get_household(*_ctx(), household_id),
+            _("未找到该户"),
+        )
 
     @blp.arguments(HouseholdPatchSchema)
-    @blp.response(200, HouseholdSchema)
+    @blp.response(200, HouseholdOutSchema)
     def patch(self, data, household_id: int):
         """Change a household"""
         return people.save_household(*_ctx(), data, household_id)

@@ -5,8 +5,9 @@ library, nothing fetched, and it prints sharp at any size. It encodes the absolu
 the representative's public page, built from `PUBLIC_BASE_URL` (the address people reach).
 
 The public page needs no login, so it reads the representative here rather than through the
-roster service (whose reads require a member of the township). What it may show is decided
-here, in one place: see `PublicRepresentative`.
+roster service (whose reads require a member of the township). What it may show is what
+`lianxin.people.privacy` lets the public see: see `PublicRepresentative`. The card prints the
+phone and workplace for those who may see them (the office prints the cards it hands out).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy import func, select
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import NotFound
+from lianxin.people import privacy
 from lianxin.people import service as people
 from lianxin.people.models import Representative, RepresentativeGroup, RepStatus
 from lianxin.storage.backends import StorageError, storage
@@ -132,13 +134,14 @@ def workstations_available() -> bool:
 
 @dataclass(frozen=True)
 class PublicRepresentative:
-    """What a public page shows of a representative: never the birth date, ethnicity,
-    education, category, account or the reason a qualification ended.
+    """What a public page shows of a representative: what `privacy.PUBLIC` may see, and the
+    post and group (the office the person holds). The record carries no consent to publish
+    anything more, so no phone, workplace, photo, birth date, ethnicity, education, category,
+    account or reason a qualification ended: people reach a representative through the card
+    the office hands out, or by raising an issue on the public form.
 
-    The phone is shown while the person is in office: the contact card exists so that people
-    can reach their representative, and the number is the one printed on that card. Once the
-    qualification has ended the page says so and shows no contact data (nor photo, post or
-    workplace): the person is no longer the one to contact.
+    Once the qualification has ended the page says so and shows nothing but the name: the
+    person is no longer the one to contact.
     """
 
     id: int
@@ -155,16 +158,18 @@ class PublicRepresentative:
 def _public(rep: Representative, group_name: str | None) -> PublicRepresentative:
     if not rep.in_office:
         return PublicRepresentative(rep.id, rep.name, False, None, None, None, None, False, None)
+    public = privacy.PUBLIC
+    photo = rep.photo_file_id is not None and public.can_see(rep, "photo")
     return PublicRepresentative(
         id=rep.id,
         name=rep.name,
         in_office=True,
         post=rep.post,
-        workplace=rep.workplace,
-        phone=rep.phone,
+        workplace=rep.workplace if public.can_see(rep, "workplace") else None,
+        phone=rep.phone if public.can_see(rep, "phone") else None,
         group_name=group_name,
-        has_photo=rep.photo_file_id is not None,
-        photo_version=rep.photo_file_id,
+        has_photo=photo,
+        photo_version=rep.photo_file_id if photo else None,
     )
 
 
@@ -203,7 +208,12 @@ def public_roster(township: Township, page: int = 1) -> tuple[list[PublicReprese
 def public_photo(township: Township, rep_id: int) -> Download:
     """The photo of a representative in office, for the public page."""
     rep = _public_rep(township, rep_id)
-    if not township.is_active or not rep.in_office or rep.photo_file_id is None:
+    if (
+        not township.is_active
+        or not rep.in_office
+        or rep.photo_file_id is None
+        or not privacy.PUBLIC.can_see(rep, "photo")
+    ):
         raise NotFound()
     record = db.session.get(StoredFile, (township.id, rep.photo_file_id))
     if (

@@ -48,7 +48,7 @@ from lianxin.auth.actor import Actor
 from lianxin.db import db, utcnow
 from lianxin.db.tenancy import require_tenant_id
 from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
-from lianxin.people import choices
+from lianxin.people import choices, privacy
 from lianxin.people import service as people
 from lianxin.people.models import (
     GroupMembership,
@@ -59,6 +59,7 @@ from lianxin.people.models import (
     RepresentativeGroup,
     RepStatus,
 )
+from lianxin.storage import owners as storage_owners
 from lianxin.storage import service as files
 from lianxin.storage.service import FileTooLarge
 from lianxin.tenants.models import Branch, Township
@@ -479,6 +480,16 @@ def get_import(actor: Actor, township: Township, import_id: int) -> ImportJob:
     return job
 
 
+@storage_owners.reader("import")
+def _roster_readable(actor: Actor, township: Township, file_id: int) -> bool:
+    """An uploaded roster is read by whoever may read its import (`get_import`: the office)."""
+    job_id = db.session.scalar(select(ImportJob.id).where(ImportJob.file_id == file_id).limit(1))
+    if job_id is None:
+        return False
+    get_import(actor, township, job_id)
+    return True
+
+
 def recent_imports(actor: Actor, township: Township, limit: int = 20) -> list[ImportJob]:
     _require_office(actor, township)
     return list(
@@ -849,8 +860,11 @@ def export_rows(township: Township) -> list[list[Any]]:
 
 
 def export_roster(actor: Actor, township: Township) -> bytes:
-    """The whole roster (in office and ended) with the import's headers: it imports back."""
+    """The whole roster (in office and ended) with the import's headers: it imports back.
+    Every personal field of everyone: only for who may see them all (people/privacy.py)."""
     _require_office(actor, township)
+    if not privacy.viewer_for(actor, township.id).sees_everything(privacy.Kind.REPRESENTATIVE):
+        raise PermissionDenied()
     rows = export_rows(township)
     audit.record(
         "representative.exported",

@@ -1,8 +1,14 @@
-"""API schemas of the people."""
+"""API schemas of the people.
+
+Input and output differ: what a caller may read of a person is cut by
+`lianxin.people.privacy` (a hidden field is null and named in `redacted`), so every personal
+field of an output schema is nullable.
+"""
 
 from marshmallow import fields, validate
 
 from lianxin.api.base import BaseSchema
+from lianxin.people import privacy
 from lianxin.people.models import (
     Category,
     Education,
@@ -36,6 +42,35 @@ class RepresentativeSchema(BaseSchema):
     workplace = fields.String(load_default=None, allow_none=True)
     post = fields.String(load_default=None, allow_none=True)
     status = fields.String(dump_only=True, validate=validate.OneOf(list(RepStatus)))
+    ended_reason = fields.String(dump_only=True, allow_none=True)
+    ended_on = fields.Date(dump_only=True, allow_none=True)
+    user_id = fields.Integer(dump_only=True, allow_none=True)
+    photo_file_id = fields.Integer(dump_only=True, allow_none=True)
+
+
+class RepresentativeOutSchema(privacy.Redacting, BaseSchema):
+    privacy_kind = privacy.Kind.REPRESENTATIVE
+
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True, allow_none=True)
+    name_pinyin = fields.String(dump_only=True, allow_none=True)
+    gender = fields.String(dump_only=True, allow_none=True)
+    birth_date = fields.Date(dump_only=True, allow_none=True)
+    ethnicity = fields.String(dump_only=True, allow_none=True)
+    education = fields.String(dump_only=True, allow_none=True)
+    category = fields.String(dump_only=True, allow_none=True)
+    is_grassroots_cadre = fields.Boolean(dump_only=True, allow_none=True)
+    branch_id = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "选举单位（支部）"}
+    )
+    group_id = fields.Integer(dump_only=True, allow_none=True)
+    is_township_rep = fields.Boolean(dump_only=True)
+    is_county_rep = fields.Boolean(dump_only=True)
+    term = fields.Integer(dump_only=True)
+    phone = fields.String(dump_only=True, allow_none=True)
+    workplace = fields.String(dump_only=True, allow_none=True)
+    post = fields.String(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True)
     ended_reason = fields.String(dump_only=True, allow_none=True)
     ended_on = fields.Date(dump_only=True, allow_none=True)
     user_id = fields.Integer(dump_only=True, allow_none=True)
@@ -159,6 +194,17 @@ class PartyMemberSchema(BaseSchema):
     is_active = fields.Boolean(load_default=True)
 
 
+class PartyMemberOutSchema(privacy.Redacting, BaseSchema):
+    privacy_kind = privacy.Kind.PARTY_MEMBER
+
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True, allow_none=True)
+    gender = fields.String(dump_only=True, allow_none=True)
+    phone = fields.String(dump_only=True, allow_none=True)
+    branch_id = fields.Integer(dump_only=True)
+    is_active = fields.Boolean(dump_only=True)
+
+
 class PartyMemberPatchSchema(BaseSchema):
     name = fields.String(validate=validate.Length(min=1, max=50))
     gender = fields.String(allow_none=True)
@@ -175,6 +221,18 @@ class HouseholdSchema(BaseSchema):
     branch_id = fields.Integer(required=True)
     note = fields.String(load_default=None, allow_none=True)
     is_active = fields.Boolean(load_default=True)
+
+
+class HouseholdOutSchema(privacy.Redacting, BaseSchema):
+    privacy_kind = privacy.Kind.HOUSEHOLD
+
+    id = fields.Integer(dump_only=True)
+    head_name = fields.String(dump_only=True, allow_none=True)
+    address = fields.String(dump_only=True, allow_none=True)
+    phone = fields.String(dump_only=True, allow_none=True)
+    branch_id = fields.Integer(dump_only=True)
+    note = fields.String(dump_only=True, allow_none=True)
+    is_active = fields.Boolean(dump_only=True)
 
 
 class HouseholdPatchSchema(BaseSchema):

@@ -12,7 +12,7 @@ from lianxin.auth import permissions
 from lianxin.auth import service as accounts
 from lianxin.auth.forms import EmptyForm
 from lianxin.errors import DomainError, ValidationFailed
-from lianxin.people import choices
+from lianxin.people import choices, privacy
 from lianxin.people import service as people
 from lianxin.people.models import RepStatus
 from lianxin.tenants import service as tenants
@@ -22,6 +22,11 @@ from lianxin.web.scope import current_actor, current_township
 bp = Blueprint(
     "people", __name__, url_prefix="/t/<township_slug>/people", template_folder="templates"
 )
+
+# Every page may ask what a viewer sees of a person (people/privacy.py): `can_see(row,
+# 'phone')`, and `shown(row, 'phone')` which prints "—" for a hidden value.
+bp.add_app_template_global(privacy.can_see, "can_see")
+bp.add_app_template_global(privacy.shown, "shown")
 
 PAGE_SIZE = 50
 REP_FORM_FIELDS = (
@@ -145,7 +150,9 @@ def representative(rep_id: int):
     actor, township = _ctx()
     rep = people.get_representative(actor, township, rep_id)
     errors: dict[str, list[str]] = {}
-    values = _values_of(rep)
+    # What this viewer may not see of the record never reaches the page, not even disabled.
+    hidden = privacy.current_viewer().hidden_fields(privacy.Kind.REPRESENTATIVE, rep)
+    values = {k: (None if k in hidden else v) for k, v in _values_of(rep).items()}
     if _posted():
         values = _rep_form()
         try:
@@ -162,6 +169,7 @@ def representative(rep_id: int):
         values=values,
         errors=errors,
         history=history,
+        hidden=hidden,
         can_edit=_can_edit(),
         can_admin=permissions.can_administer_township(actor, township.id),
         today=date.today().isoformat(),
@@ -414,12 +422,27 @@ def party_members():
         except ValidationFailed as exc:
             flash_error(exc)
     branch_id = request.args.get("branch_id", type=int)
+    # Only the people whose name this viewer may see are listed, or counted; one who sees some
+    # of them gets those out of all (they are few: their own chain, their branch).
+    viewer = privacy.current_viewer()
+    every_member = viewer.reaches(privacy.Kind.PARTY_MEMBER) == privacy.ALL
+    every_household = viewer.reaches(privacy.Kind.HOUSEHOLD) == privacy.ALL
     rows, total = people.list_party_members(
-        actor, township, q=request.args.get("q"), branch_id=branch_id, limit=500
+        actor,
+        township,
+        q=request.args.get("q"),
+        branch_id=branch_id,
+        limit=500 if every_member else None,
     )
     households, household_total = people.list_households(
-        actor, township, branch_id=branch_id, limit=500
+        actor, township, branch_id=branch_id, limit=500 if every_household else None
     )
+    if not every_member:
+        seen = viewer.visible(privacy.Kind.PARTY_MEMBER, rows)
+        rows, total = seen[:500], len(seen)
+    if not every_household:
+        seen = viewer.visible(privacy.Kind.HOUSEHOLD, households)
+        households, household_total = seen[:500], len(seen)
     return render_template(
         "people/party_members.html",
         members=rows,

@@ -96,6 +96,19 @@ def test_card_page(app, world, rep_id, client):
     assert "1975" not in html  # a card needs no birth date
 
 
+def test_card_prints_the_contact_for_those_who_may_see_it(app, world, rep_id, client):
+    """The office prints the cards it hands out; a member whose duty does not reach this
+    representative's contact sees the card without it (people/privacy.py)."""
+    url = f"/t/{world.township.slug}/people/{rep_id}/card"
+    for who in ("representative", "handling_unit", "committee_member"):
+        login(client, world.users[who])
+        html = client.get(url).get_data(as_text=True)
+        assert "张秀英" in html and "村党支部书记" in html, who
+        assert "13800138000" not in html and "甲镇红旗村" not in html, who
+        assert '<dd class="lx-card-phone">—</dd>' in html, who
+        client.post("/logout")
+
+
 def test_card_with_photo_links_the_township_file(app, world, rep_id, client):
     admin = actor(world.users["township_admin"])
     with tenant_context(world.township.id):
@@ -173,11 +186,22 @@ def test_public_page_without_login(app, world, rep_id, client):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "张秀英" in html and "甲镇" in html
-    assert "村党支部书记" in html and "甲镇红旗村" in html
-    assert 'href="tel:13800138000"' in html  # the card exists to be contacted
-    # Nothing private: birth date, ethnicity, education, category.
-    for private in ("1975", "03-01", "土家族", "大学本科", "农民"):
+    assert "村党支部书记" in html  # the post: the office the person holds
+    # Nothing the representative did not agree to publish (the record has no consent to
+    # publish yet, people/privacy.py): no phone or workplace, nor birth date, ethnicity,
+    # education, category. The card carries the contact; the page leads to the public form.
+    for private in (
+        "13800138000",
+        "tel:",
+        "甲镇红旗村",
+        "1975",
+        "03-01",
+        "土家族",
+        "大学本科",
+        "农民",
+    ):
         assert private not in html, private
+    assert f'href="/p/{world.township.slug}/cases/new"' in html
 
 
 def test_public_page_of_another_townships_representative_is_404(app, world, client):
@@ -217,7 +241,7 @@ def test_public_page_of_a_suspended_township(app, world, rep_id, client):
     assert "平台服务已暂停" in html and "张秀英" not in html
 
 
-def test_public_photo(app, world, rep_id, client):
+def test_public_photo_is_not_published_without_consent(app, world, rep_id, client):
     path = public_path(world, rep_id) + "/photo"
     assert client.get(path).status_code == 404  # no photo yet
     with tenant_context(world.township.id):
@@ -229,10 +253,8 @@ def test_public_photo(app, world, rep_id, client):
             "photo.png",
         )
     html = client.get(public_path(world, rep_id)).get_data(as_text=True)
-    assert f'src="{path}?v=' in html
-    response = client.get(path)
-    assert response.status_code == 200 and response.data == PNG
-    assert response.mimetype == "image/png"
+    assert path not in html and 'class="lx-card-photo lx-card-initial"' in html
+    assert client.get(path).status_code == 404  # a photo, but no consent to publish it
     with tenant_context(world.township.id):
         people.end_qualification(
             actor(world.users["township_admin"]),

@@ -34,7 +34,9 @@ from lianxin.modules.liaison.schemas import (
     ReportSchema,
     SuggestResultSchema,
     SuggestSchema,
+    without_unseen_names,
 )
+from lianxin.people import privacy
 from lianxin.web.scope import current_actor, current_township
 
 api = ApiBlueprint("liaison_api", __name__, description="三联工作（联系安排、联系记录、季度履职）")
@@ -45,7 +47,10 @@ def _ctx() -> tuple[Any, Any]:
 
 
 def person_out(person: service.Person) -> dict[str, Any]:
-    return {"kind": person.kind, "id": person.id, "name": person.name}
+    """A person at one end of a pair; the name only as people/privacy.py lets the caller see
+    it (a committee member's always), never their contact."""
+    shown = privacy.current_viewer().can_see(person, "name")
+    return {"kind": person.kind, "id": person.id, "name": person.name if shown else None}
 
 
 def link_out(view: service.LinkView) -> dict[str, Any]:
@@ -354,7 +359,7 @@ class ComplianceView(MethodView):
         """A quarter's compliance per person and branch, and who is behind (default: this
         quarter)"""
         result = service.compliance(*_ctx(), args.get("year"), args.get("quarter"))
-        return compliance_out(result)
+        return compliance_out(without_unseen_names(result))
 
 
 @api.route("/figures")

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from lianxin.api.base import BaseSchema
 from lianxin.casework.service import CATEGORIES
 from lianxin.modules.liaison.models import Level, Method
+from lianxin.people import privacy
+
+if TYPE_CHECKING:
+    from lianxin.modules.liaison.service import Compliance, PersonDuty
 
 
 class LiaisonSettings(BaseSchema):
@@ -56,7 +63,9 @@ class LiaisonSettings(BaseSchema):
 class PersonSchema(BaseSchema):
     kind = fields.String(metadata={"example": "representative"})
     id = fields.Integer()
-    name = fields.String()
+    name = fields.String(
+        allow_none=True, metadata={"description": "null：按个人信息保护规则不向您显示"}
+    )
 
 
 class LinkSchema(BaseSchema):
@@ -249,3 +258,28 @@ class FiguresSchema(BaseSchema):
         values=fields.Dict(),
         metadata={"description": "每项指标的值（value，比例为 0–1）与其基数（n）；无数据为 null"},
     )
+
+
+# --- what a reader of the compliance sees of the people not contacted -----------------------------
+
+# Whom each kind of upper end keeps in touch with.
+LOWER_KIND = {
+    "committee": privacy.Kind.REPRESENTATIVE,
+    "representative": privacy.Kind.PARTY_MEMBER,
+    "party_member": privacy.Kind.HOUSEHOLD,
+}
+
+
+def without_unseen_names(result: Compliance) -> Compliance:
+    """The compliance with the names of the people not contacted left out where the reader
+    may not see everyone's name of that kind (a county drilling down and households): the
+    page and the API then say only that contacts fall short."""
+    viewer = privacy.current_viewer()
+
+    def named(duty: PersonDuty) -> PersonDuty:
+        lower = LOWER_KIND.get(duty.person.kind)
+        if duty.not_kept and lower is not None and viewer.reaches(lower) != privacy.ALL:
+            return replace(duty, not_kept=[])
+        return duty
+
+    return replace(result, people=[named(d) for d in result.people])

@@ -58,6 +58,7 @@ from lianxin.modules.liaison.models import (
 )
 from lianxin.modules.liaison.quarters import Quarter
 from lianxin.notify import service as notify
+from lianxin.people import privacy
 from lianxin.people.models import Household, PartyMember, Representative
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Branch, Township
@@ -1887,3 +1888,44 @@ def send_reminders(township: Township, today: date | None = None) -> dict[str, i
 
 def run_daily(township: Township, today: date | None = None) -> dict[str, int]:
     return send_reminders(township, today)
+
+
+# --- whom a person keeps in touch with (for people/privacy.py) -----------------------------------
+
+
+@privacy.chain_reader
+def chain_of(user_id: int | None, rep_id: int | None, year: int) -> privacy.Chain:
+    """The people below one person in this year's chain: the representatives a committee
+    member (a user) keeps in touch with, the party members a representative keeps, and those
+    members' households. Their contact is what that person's duty needs."""
+    live = (Link.year == year, Link.ended_on.is_(None))
+    reps: frozenset[int] = frozenset()
+    members: frozenset[int] = frozenset()
+    households: frozenset[int] = frozenset()
+    if user_id is not None:
+        reps = frozenset(
+            db.session.scalars(
+                select(Link.lower_rep_id).where(
+                    *live, Link.level == Level.COMMITTEE_REP, Link.upper_user_id == user_id
+                )
+            )
+        )
+    if rep_id is not None:
+        members = frozenset(
+            db.session.scalars(
+                select(Link.lower_member_id).where(
+                    *live, Link.level == Level.REP_MEMBER, Link.upper_rep_id == rep_id
+                )
+            )
+        )
+    if members:
+        households = frozenset(
+            db.session.scalars(
+                select(Link.lower_household_id).where(
+                    *live,
+                    Link.level == Level.MEMBER_HOUSEHOLD,
+                    Link.upper_member_id.in_(members),
+                )
+            )
+        )
+    return privacy.Chain(reps, members, households)

@@ -22,6 +22,7 @@ from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.modules.liaison import service
 from lianxin.modules.liaison.models import Level, Method
 from lianxin.modules.liaison.quarters import Quarter
+from lianxin.modules.liaison.schemas import without_unseen_names
 from lianxin.people.models import Household, PartyMember, Representative
 from lianxin.tenants.models import Branch
 from lianxin.web.forms import flash_error
@@ -352,7 +353,7 @@ def confirm_branch(branch_id: int):
 def compliance():
     actor, township = _ctx()
     quarter = _quarter_arg()
-    result = service.compliance(actor, township, quarter.year, quarter.number)
+    result = without_unseen_names(service.compliance(actor, township, quarter.year, quarter.number))
     return render_template(
         "liaison/compliance.html",
         result=result,
