@@ -47,6 +47,9 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         # The master key of sealed anonymous answers (lianxin.db.anonymous): a file of 32+ random
         # bytes kept off the database server; unset, it is derived from SECRET_KEY.
         "ANONYMITY_KEY_FILE": env.get("LIANXIN_ANONYMITY_KEY_FILE") or None,
+        # The audit key (lianxin.audit.keys): signs audit entries and checkpoints; a file of 32+
+        # random bytes kept off the database server; unset, it is derived from SECRET_KEY.
+        "AUDIT_KEY_FILE": env.get("LIANXIN_AUDIT_KEY_FILE") or None,
         "DATABASE_URL": database_url,
         # Connections per process (PostgreSQL): pool_size kept open, max_overflow more at peaks.
         "DATABASE_POOL_SIZE": int(env.get("LIANXIN_DATABASE_POOL_SIZE", 10)),
@@ -85,9 +88,19 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool(env.get("LIANXIN_SECURE_COOKIES"), not embedded),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # After this many failed logins in a row an account's next attempts wait 1 s, 2 s, 4 s …
+        # (at most LOGIN_LOCK_MINUTES), except the right password from a device it signed in on.
         "LOGIN_MAX_FAILURES": int(env.get("LIANXIN_LOGIN_MAX_FAILURES", 5)),
         "LOGIN_LOCK_MINUTES": int(env.get("LIANXIN_LOGIN_LOCK_MINUTES", 15)),
+        # Failed logins (and set-up link look-ups) per client address; successes do not count.
         "LOGIN_RATE_LIMIT": env.get("LIANXIN_LOGIN_RATE_LIMIT", "10 per minute"),
+        # A signed-in page session ends after this many hours without a request.
+        "SESSION_IDLE_HOURS": float(env.get("LIANXIN_SESSION_IDLE_HOURS", 8)),
+        # Days a new personal API token is valid.
+        "API_TOKEN_DAYS": int(env.get("LIANXIN_API_TOKEN_DAYS", 90)),
+        # Proxies in front of the app whose X-Forwarded-For/-Proto are believed: 0 (default)
+        # believes none; 1 behind the nginx of infra/ (the last address it appends is the client).
+        "TRUSTED_PROXIES": int(env.get("LIANXIN_TRUSTED_PROXIES", 0)),
         # Public case pages, per IP: submitting, and looking up or rating by tracking code.
         "PUBLIC_SUBMIT_RATE_LIMIT": env.get(
             "LIANXIN_PUBLIC_SUBMIT_RATE_LIMIT", "5 per minute; 30 per day"
