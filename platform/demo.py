@@ -320,6 +320,7 @@ def _load_people(township: Township, seed: int) -> None:
                 term=13,
                 phone=f"139{seed:02d}{i:06d}",
                 workplace=branches[i % len(branches)].name,
+                publish_contact=i % 4 != 3,  # most agreed to publish their contact
                 post="村党支部书记" if category == "leading_cadre" else None,
                 status="in_office",
             )

@@ -126,6 +126,9 @@ class Representative(TenantMixin, Base):
     term: Mapped[int] = mapped_column(Integer)  # 届
     phone: Mapped[str | None] = mapped_column(String(20))
     workplace: Mapped[str | None] = mapped_column(String(100))
+    # The representative agreed to publish phone, workplace and photo on public pages (the
+    # public roster, reception-day notices and posters): lianxin.people.privacy.
+    publish_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     post: Mapped[str | None] = mapped_column(String(100))
     photo_file_id: Mapped[int | None] = mapped_column(BigId)
     status: Mapped[str] = mapped_column(String(16), default=RepStatus.IN_OFFICE)

@@ -47,9 +47,11 @@ the public. Contact goes to whoever has to make contact: down the liaison chain,
 within a branch, and to the unit answering a case. A handling unit answers cases, not people:
 it learns the name and phone of the person it answers and the representatives' names.
 
-Public pages show what a representative agreed to publish. The record has no consent flag
-yet, so the public sees the name, post and group only (`PUBLIC`); the contact card (连心卡),
-handed out by the office to be used, prints the phone for those who may print it.
+Public pages show what a representative agreed to publish: with `publish_contact` (a box on the
+representative's form, off by default) the phone, workplace and photo (`PUBLISHED`) are public
+and every member sees them; without it the public sees the name, post and group only. The
+contact card (连心卡), handed out by the office to be used, prints the phone for those who may
+print it.
 
 In the API a hidden field is `null`, and the object's `redacted` lists the fields nulled, so a
 client tells "hidden" from "empty". A row of which the caller may see no name is left out of a
@@ -137,6 +139,10 @@ COLUMNS: dict[Kind, dict[str, tuple[str, ...]]] = {
 
 ALL = "all"
 RELATED = "related"
+
+# What a representative may agree to publish (`publish_contact`): public pages and every member
+# then see it, whatever their audience.
+PUBLISHED = frozenset({"phone", "workplace", "photo"})
 
 POLICY: dict[Audience, dict[Kind, dict[str, str]]] = {
     Audience.OFFICE: {kind: dict.fromkeys(columns, ALL) for kind, columns in COLUMNS.items()},
@@ -350,6 +356,8 @@ class Viewer:
                     continue
                 if reach == ALL or (reach == RELATED and self.related(audience, kind, row)):
                     seen.add(column)
+        if kind is Kind.REPRESENTATIVE and _field(row, "publish_contact"):
+            seen.update(PUBLISHED)  # what the representative agreed to publish is public
         return frozenset(seen)
 
     def can_see(self, row: Any, column: str, kind: Kind | None = None) -> bool:

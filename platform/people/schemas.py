@@ -31,6 +31,10 @@ class RepresentativeSchema(BaseSchema):
     education = fields.String(required=True, validate=validate.OneOf(list(Education)))
     category = fields.String(required=True, validate=validate.OneOf(list(Category)))
     is_grassroots_cadre = fields.Boolean(load_default=False)
+    publish_contact = fields.Boolean(
+        load_default=False,
+        metadata={"description": "本人同意在公开页面公布手机号、工作单位和照片"},
+    )
     branch_id = fields.Integer(
         load_default=None, allow_none=True, metadata={"description": "选举单位（支部）"}
     )
@@ -60,6 +64,7 @@ class RepresentativeOutSchema(privacy.Redacting, BaseSchema):
     education = fields.String(dump_only=True, allow_none=True)
     category = fields.String(dump_only=True, allow_none=True)
     is_grassroots_cadre = fields.Boolean(dump_only=True, allow_none=True)
+    publish_contact = fields.Boolean(dump_only=True)
     branch_id = fields.Integer(
         dump_only=True, allow_none=True, metadata={"description": "选举单位（支部）"}
     )
@@ -85,6 +90,7 @@ class RepresentativePatchSchema(BaseSchema):
     education = fields.String(validate=validate.OneOf(list(Education)))
     category = fields.String(validate=validate.OneOf(list(Category)))
     is_grassroots_cadre = fields.Boolean()
+    publish_contact = fields.Boolean()
     branch_id = fields.Integer(allow_none=True)
     group_id = fields.Integer(allow_none=True)
     is_township_rep = fields.Boolean()

@@ -145,6 +145,7 @@ REPRESENTATIVE_FIELDS = (
     "group_id",
     "is_township_rep",
     "is_county_rep",
+    "publish_contact",
     "term",
     "phone",
     "workplace",
@@ -231,7 +232,7 @@ class RepresentativeCleaner:
                 if key is None:
                     fail(field, _("不认识的取值：%(v)s", v=raw[field]))
                 data[field] = key
-        for field in ("is_grassroots_cadre", "is_township_rep", "is_county_rep"):
+        for field in ("is_grassroots_cadre", "is_township_rep", "is_county_rep", "publish_contact"):
             if field in raw and raw[field] is not None:
                 try:
                     data[field] = parse_bool(raw[field])
@@ -245,6 +246,7 @@ class RepresentativeCleaner:
                 data["is_township_rep"], data["is_county_rep"] = level
         if not partial:
             data.setdefault("is_grassroots_cadre", False)
+            data.setdefault("publish_contact", False)
             data.setdefault("is_township_rep", True)
             data.setdefault("is_county_rep", False)
         if data.get("is_township_rep") is False and data.get("is_county_rep") is False:

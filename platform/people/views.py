@@ -37,6 +37,7 @@ REP_FORM_FIELDS = (
     "education",
     "category",
     "is_grassroots_cadre",
+    "publish_contact",
     "branch_id",
     "group_id",
     "level",
@@ -75,6 +76,7 @@ def _rep_form() -> dict[str, Any]:
     """The posted representative form as the cleaner takes it (text, branch/group by id)."""
     raw: dict[str, Any] = {f: request.form.get(f, "") for f in REP_FORM_FIELDS}
     raw["is_grassroots_cadre"] = "是" if request.form.get("is_grassroots_cadre") else "否"
+    raw["publish_contact"] = "是" if request.form.get("publish_contact") else "否"
     return raw
 
 

@@ -529,7 +529,7 @@ def test_the_roster_export_is_the_office_s_not_a_county_drilling_down(app, clien
 
 
 def test_the_public_pages_show_name_post_and_group_only(app, client, world, scene):
-    """No consent to publish is recorded (the representative record has no such flag): the
+    """Without the representative's consent to publish (`publish_contact`, off by default) the
     public roster and page show the name, the post and the group, never a phone, workplace,
     birth date, ethnicity or photo."""
     base = f"/p/{scene.slug}/representatives"
@@ -544,6 +544,53 @@ def test_the_public_pages_show_name_post_and_group_only(app, client, world, scen
             assert values[column] not in text, (key, column)
     assert "农业代表小组" in text
     assert "tel:" not in text and "/photo" not in text
+    assert client.get(f"{base}/{scene.reps['own']}/photo").status_code == 404
+
+
+def test_consent_publishes_phone_workplace_and_photo_and_nothing_more(app, client, world, scene):
+    """With consent given on the representative's form, the public page shows the phone, the
+    workplace and the photo of that representative — and still no birth date or ethnicity; the
+    others stay as they were. Withdrawn, it is gone again."""
+    from lianxin.people.models import Representative
+
+    admin = app.test_client()
+    login(admin, world.users["township_admin"])
+    base = f"/p/{scene.slug}/representatives"
+
+    def consent(value: bool) -> None:
+        with tenant_context(world.township.id):
+            rep = db.session.get(Representative, (world.township.id, scene.reps["own"]))
+            form = {
+                "name": rep.name,
+                "gender": rep.gender,
+                "birth_date": rep.birth_date.isoformat(),
+                "ethnicity": rep.ethnicity,
+                "education": rep.education,
+                "category": rep.category,
+                "level": "乡镇",
+                "term": str(rep.term),
+                "phone": rep.phone or "",
+                "workplace": rep.workplace or "",
+                "post": rep.post or "",
+                "branch_id": str(rep.branch_id or ""),
+                "group_id": str(rep.group_id or ""),
+            }
+            db.session.rollback()
+        if value:
+            form["publish_contact"] = "1"
+        response = admin.post(f"/t/{scene.slug}/people/{scene.reps['own']}", data=form)
+        assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
+
+    consent(True)
+    own = client.get(f"{base}/{scene.reps['own']}").get_data(as_text=True)
+    assert REPS["own"]["phone"] in own and REPS["own"]["workplace"] in own
+    assert REPS["own"]["birth_date"] not in own and REPS["own"]["ethnicity"] not in own
+    assert client.get(f"{base}/{scene.reps['own']}/photo").status_code == 200
+    other = client.get(f"{base}/{scene.reps['other']}").get_data(as_text=True)
+    assert REPS["other"]["phone"] not in other
+    consent(False)
+    own = client.get(f"{base}/{scene.reps['own']}").get_data(as_text=True)
+    assert REPS["own"]["phone"] not in own
     assert client.get(f"{base}/{scene.reps['own']}/photo").status_code == 404
 
 

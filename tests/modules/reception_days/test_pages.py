@@ -268,12 +268,25 @@ def test_public_notice_and_poster_only_within_the_notice_period(
     clock.today = date(2026, 1, 9)
     page = client.get(f"/p/{slug}/reception_days/").get_data(as_text=True)
     assert "2026-01-16" in page and "镇接待室" in page and "镇政府一楼" in page
+    # Names are public; phone and workplace only as the representative agreed to publish them.
+    assert "张书记" in page and "甲镇某村" not in page and "13800138000" not in page
+    poster = client.get(f"/p/{slug}/reception_days/{first}/poster").get_data(as_text=True)
+    assert "张书记" in poster and "13800138000" not in poster
+    with tenant_context(world.township.id):
+        db.session.execute(
+            update(Representative)
+            .where(Representative.id == cast.reps["cadre1"].id)
+            .values(publish_contact=True)
+        )
+        db.session.commit()
+    page = client.get(f"/p/{slug}/reception_days/").get_data(as_text=True)
     assert "张书记" in page and "甲镇某村" in page and "13800138000" in page
     assert "孙丽" not in page  # not on duty that day
     poster = client.get(f"/p/{slug}/reception_days/{first}/poster")
     assert poster.status_code == 200
     text = poster.get_data(as_text=True)
     assert "@page { size: A4" in text and "2026年1月16日" in text and "张书记" in text
+    assert "13800138000" in text
     clock.today = date(2026, 1, 17)
     assert client.get(f"/p/{slug}/reception_days/{first}/poster").status_code == 404
 
