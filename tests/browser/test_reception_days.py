@@ -114,6 +114,7 @@ def _prepare(live_server: LiveServer) -> None:
                         "phone": phone,
                         "workplace": "城关镇东关村" if not cadre else "城关镇人民政府",
                         "is_grassroots_cadre": cadre,
+                        "publish_contact": True,  # their phones go on the notice and poster
                         "branch_id": branch.id if branch else None,
                     },
                 )
