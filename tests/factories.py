@@ -106,6 +106,40 @@ def grant(
     return membership
 
 
+def make_represented(
+    township: Township, count: int, prefix: str, *, name: str = "代表"
+) -> tuple[list[Any], list[User]]:
+    """`count` representatives in office, each with an account that holds the representative
+    role in `township` (usernames `<prefix><i>`): the raters and voters of many tests."""
+    from datetime import date
+
+    from lianxin.people.models import Representative
+
+    reps, users = [], []
+    with tenant_context(township.id):
+        for i in range(count):
+            rep = Representative(
+                name=f"{name}{i:02d}",
+                name_pinyin=f"{prefix.replace('.', '')}{i:02d}",
+                name_initials="db",
+                gender="女" if i % 2 else "男",
+                birth_date=date(1975, 1, 1),
+                education="大学本科",
+                category="农民",
+                term=13,
+            )
+            db.session.add(rep)
+            reps.append(rep)
+        db.session.flush()
+        for i, rep in enumerate(reps):
+            user = make_user(f"{prefix}{i}")
+            grant(user, Role.REPRESENTATIVE, township=township)
+            rep.user_id = user.id
+            users.append(user)
+        db.session.commit()
+    return reps, users
+
+
 def make_branch(township: Township, name: str | None = None, **fields: Any) -> Branch:
     with tenant_context(township.id):
         branch = Branch(

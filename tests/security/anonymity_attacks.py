@@ -41,10 +41,9 @@ from lianxin.auth.actor import Actor
 from lianxin.auth.roles import Role
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
-from lianxin.people.models import Representative
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Township, TownshipModule
-from tests.factories import World, actor, build_world, grant, make_user
+from tests.factories import World, actor, build_world, grant, make_represented, make_user
 from tests.helpers import Clock
 
 K = 3  # min_answers / answer_batch of the evaluations, ballot_batch of the annual sessions
@@ -101,28 +100,8 @@ def build_cast(clock: Clock) -> Cast:
     tenants.update_module_settings(
         county_admin, world.county, township.id, "annual_sessions", {"ballot_batch": K}
     )
-    users = []
+    reps, users = make_represented(township, VOTERS, "anon.rep", name="匿名代表")
     with tenant_context(township.id):
-        reps = []
-        for i in range(VOTERS):
-            rep = Representative(
-                name=f"匿名代表{i:02d}",
-                name_pinyin=f"nimingdaibiao{i:02d}",
-                name_initials="nmdb",
-                gender="女",
-                birth_date=date(1975, 1, 1),
-                education="大学本科",
-                category="农民",
-                term=13,
-            )
-            db.session.add(rep)
-            reps.append(rep)
-        db.session.flush()
-        for i, rep in enumerate(reps):
-            user = make_user(f"anon.rep{i}")
-            grant(user, Role.REPRESENTATIVE, township=township)
-            rep.user_id = user.id
-            users.append(user)
         for name in ("anon.member.a", "anon.member.b"):  # with world's: three committee members
             grant(make_user(name), Role.COMMITTEE_MEMBER, township=township)
         db.session.commit()

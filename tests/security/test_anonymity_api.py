@@ -36,9 +36,8 @@ from lianxin.modules.annual_sessions import service as sessions
 from lianxin.modules.annual_sessions.models import Attendance, AttendanceStatus
 from lianxin.modules.evaluations import service as evaluations
 from lianxin.modules.evaluations.models import Answer, PooledAnswer
-from lianxin.people.models import Representative
 from lianxin.tenants.models import TownshipModule
-from tests.factories import actor, grant, make_user
+from tests.factories import actor, grant, make_represented, make_user
 from tests.helpers import Clock, assert_error, bearer, login
 
 EVALUATION_DAY = date(2025, 12, 15)  # inside the campaigns' period
@@ -97,28 +96,8 @@ class Cast:
 @pytest.fixture
 def cast(world, clock):
     township = world.township
+    reps, users = make_represented(township, REPS, "sec.rep", name="攻防代表")
     with tenant_context(township.id):
-        reps = []
-        for i in range(REPS):
-            rep = Representative(
-                name=f"攻防代表{i:02d}",
-                name_pinyin=f"gongfangdaibiao{i:02d}",
-                name_initials="gfdb",
-                gender="男",
-                birth_date=date(1972, 1, 1),
-                education="大学本科",
-                category="农民",
-                term=13,
-            )
-            db.session.add(rep)
-            reps.append(rep)
-        db.session.flush()
-        users = []
-        for i, rep in enumerate(reps):
-            user = make_user(f"sec.rep{i}")
-            grant(user, Role.REPRESENTATIVE, township=township)
-            rep.user_id = user.id
-            users.append(user)
         members = []
         for name in ("sec.member.a", "sec.member.b"):
             user = make_user(name)
