@@ -3,37 +3,27 @@
 Pure functions: no database, no Flask. A township's setting becomes a `DeadlineRule`; the
 case service asks it for a due date and whether a case is due soon or overdue.
 
-Working days follow China's official calendar (ARCHITECTURE.md invariant 9) through the
-maintained `chinesecalendar` package, which knows both the public holidays and the adjusted
-weekend working days (调休), e.g. Sunday 28 September and Saturday 11 October 2025 are working
-days around the National Day holiday of 1–8 October.
-
-The package only covers the years the State Council has already published (each release adds
-the next year, usually in November or December). For a year it does not cover, working days
-fall back to Monday–Friday and a warning is logged once per year on the `lianxin.casework`
-logger: updating the package fixes it. A due date computed under the fallback can be off by the
-holidays that year turns out to have.
+Working days follow China's official calendar (ARCHITECTURE.md invariant 9) as the platform
+keeps it in `lianxin.work_calendar`: the public holidays and the adjusted weekend working days
+(调休), e.g. Sunday 28 September and Saturday 11 October 2025 are working days around the
+National Day holiday of 1–8 October, with a county's local holidays on top. For a year whose
+official calendar is not loaded yet, working days are estimated as Monday to Friday, and a
+deadline over such a year says so (`is_estimated`) until the operator loads the year.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
-
-log = logging.getLogger("lianxin.casework")
+from lianxin import work_calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 SIMPLE = "simple"
 COMPLEX = "complex"
-
-# Years chinese_calendar did not cover and for which the fallback was announced.
-_warned_years: set[int] = set()
 
 
 class DayCount(StrEnum):
@@ -41,34 +31,24 @@ class DayCount(StrEnum):
     WORKING = "working"
 
 
-def is_working_day(day: date) -> bool:
-    """Whether people work on `day` in mainland China (holidays off, 调休 weekends on).
-
-    Outside the years the package covers: Monday–Friday, with a warning logged once per year.
-    """
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        if day.year not in _warned_years:
-            _warned_years.add(day.year)
-            log.warning(
-                "chinesecalendar has no data for %d: counting Monday to Friday as working days; "
-                "update the chinesecalendar package",
-                day.year,
-            )
-        return day.weekday() < 5
+def is_working_day(day: date, county_id: int | None = None) -> bool:
+    """Whether people work on `day` in mainland China (holidays off, 调休 weekends on), with the
+    county's local holidays on top when `county_id` is given (lianxin.work_calendar)."""
+    return work_calendar.is_working_day(day, county_id)
 
 
 def calendar_known(year: int) -> bool:
-    """Whether the official holidays of `year` are known (published and in the package)."""
-    try:
-        chinese_calendar.is_workday(date(year, 6, 1))
-    except NotImplementedError:
-        return False
-    return True
+    """Whether the official holidays of `year` are known (loaded by the operator or seeded)."""
+    return work_calendar.is_official(year)
 
 
-def add_days(start: date, days: int, count: DayCount | str) -> date:
+def is_estimated(start: date, due: date) -> bool:
+    """Whether a working-day deadline from `start` to `due` crosses a year whose official
+    calendar is not known yet, so that its due date is an estimate (Monday to Friday)."""
+    return not work_calendar.span_official(start, due)
+
+
+def add_days(start: date, days: int, count: DayCount | str, county_id: int | None = None) -> date:
     """The due date `days` days after `start`; `start` itself is not counted.
 
     Calendar: `start + days`. Working: the `days`-th working day after `start`, so the result
@@ -83,23 +63,23 @@ def add_days(start: date, days: int, count: DayCount | str) -> date:
     remaining = days
     while remaining:
         day += timedelta(days=1)
-        if is_working_day(day):
+        if is_working_day(day, county_id):
             remaining -= 1
     return day
 
 
-def _working_days_between(after: date, up_to: date) -> int:
+def _working_days_between(after: date, up_to: date, county_id: int | None = None) -> int:
     """Working days `d` with `after < d <= up_to`."""
     total = 0
     day = after + timedelta(days=1)
     while day <= up_to:
-        if is_working_day(day):
+        if is_working_day(day, county_id):
             total += 1
         day += timedelta(days=1)
     return total
 
 
-def days_left(today: date, due: date, count: DayCount | str) -> int:
+def days_left(today: date, due: date, count: DayCount | str, county_id: int | None = None) -> int:
     """Days from `today` to `due`: 0 on the due date, negative once it has passed.
 
     Calendar: the plain difference. Working: the working days after `today` up to and including
@@ -112,8 +92,8 @@ def days_left(today: date, due: date, count: DayCount | str) -> int:
     if count is DayCount.CALENDAR:
         return (due - today).days
     if today <= due:
-        return _working_days_between(today, due)
-    return -max(1, _working_days_between(due, today))
+        return _working_days_between(today, due, county_id)
+    return -max(1, _working_days_between(due, today, county_id))
 
 
 @dataclass(frozen=True)
@@ -130,6 +110,7 @@ class DeadlineRule:
     simple_days: int = 10
     complex_days: int = 30
     due_soon_days: int = 3
+    county_id: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "count", DayCount(self.count))
@@ -155,10 +136,10 @@ class DeadlineRule:
         return min(days, self.max_days)
 
     def due_on(self, received: date, complexity: str | None = None) -> date:
-        return add_days(received, self.days_for(complexity), self.count)
+        return add_days(received, self.days_for(complexity), self.count, self.county_id)
 
     def days_left(self, today: date, due: date) -> int:
-        return days_left(today, due, self.count)
+        return days_left(today, due, self.count, self.county_id)
 
     def is_overdue(self, today: date, due: date) -> bool:
         return today > due

@@ -7,7 +7,6 @@ rest check the arithmetic against them. Nothing here needs the app or a database
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import chinese_calendar
@@ -303,23 +302,18 @@ def package_ends_in_2026(monkeypatch):
         return real(day)
 
     monkeypatch.setattr(chinese_calendar, "is_workday", is_workday)
-    monkeypatch.setattr(deadlines, "_warned_years", set())
 
 
-def test_an_uncovered_year_falls_back_to_weekdays_and_warns_once(package_ends_in_2026, caplog):
+def test_an_uncovered_year_is_estimated_as_weekdays(package_ends_in_2026):
     # 4–10 January 2027: Monday to Sunday.
     week = [date(2027, 1, n) for n in range(4, 11)]
-    with caplog.at_level(logging.WARNING, logger="lianxin.casework"):
-        assert [is_working_day(day) for day in week] == [True] * 5 + [False] * 2
-        assert is_working_day(date(2027, 10, 1))  # a Friday: the fallback knows no holidays
-    warnings = [r for r in caplog.records if r.name == "lianxin.casework"]
-    assert len(warnings) == 1
-    assert warnings[0].levelno == logging.WARNING and "2027" in warnings[0].getMessage()
+    assert [is_working_day(day) for day in week] == [True] * 5 + [False] * 2
+    assert is_working_day(date(2027, 10, 1))  # a Friday: the estimate knows no holidays
+    assert deadlines.is_estimated(date(2026, 12, 30), date(2027, 1, 4))
+    assert not deadlines.is_estimated(date(2026, 12, 1), date(2026, 12, 31))
 
 
-def test_a_deadline_running_into_an_uncovered_year(package_ends_in_2026, caplog):
-    # Thu 31 Dec 2026 is a working day; then Fri 1 Jan 2027 (fallback: a weekday), then Mon 4.
-    with caplog.at_level(logging.WARNING, logger="lianxin.casework"):
-        assert add_days(date(2026, 12, 30), 1, WORK) == date(2026, 12, 31)
-        assert add_days(date(2026, 12, 30), 3, WORK) == date(2027, 1, 4)
-    assert any("2027" in r.getMessage() for r in caplog.records)
+def test_a_deadline_running_into_an_uncovered_year(package_ends_in_2026):
+    # Thu 31 Dec 2026 is a working day; then Fri 1 Jan 2027 (estimate: a weekday), then Mon 4.
+    assert add_days(date(2026, 12, 30), 1, WORK) == date(2026, 12, 31)
+    assert add_days(date(2026, 12, 30), 3, WORK) == date(2027, 1, 4)
