@@ -124,6 +124,7 @@ def _register_pages(app: Flask) -> None:
     from lianxin.storage.views import bp as file_pages
     from lianxin.tenants.views import county_bp, platform_bp, public_bp, township_bp
     from lianxin.web.views import bp as web_pages
+    from lianxin.work_calendar.views import bp as work_calendar_pages
 
     for blueprint in (
         web_pages,
@@ -140,6 +141,7 @@ def _register_pages(app: Flask) -> None:
         case_pages,
         county_case_pages,
         public_case_pages,
+        work_calendar_pages,
     ):
         app.register_blueprint(blueprint)
 

@@ -167,7 +167,17 @@ def serve(host: str, port: int) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (db_cli, demo_cli, audit_cli, outbox_cli, create_platform_admin, serve):
+    from lianxin.work_calendar.cli import calendar_cli
+
+    for command in (
+        db_cli,
+        demo_cli,
+        audit_cli,
+        outbox_cli,
+        calendar_cli,
+        create_platform_admin,
+        serve,
+    ):
         app.cli.add_command(command)
 
 

@@ -24,6 +24,7 @@ from lianxin.people.models import (
 )
 from lianxin.storage.models import StoredFile
 from lianxin.tenants.models import Branch, County, Township, TownshipModule
+from lianxin.work_calendar.models import WorkCalendarDay, WorkCalendarRevision, WorkCalendarYear
 
 __all__ = [
     "ApiToken",
@@ -58,6 +59,9 @@ __all__ = [
     "Township",
     "TownshipModule",
     "User",
+    "WorkCalendarDay",
+    "WorkCalendarRevision",
+    "WorkCalendarYear",
 ]
 
 
