@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 
 from lianxin.api.base import Blueprint
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth import service as accounts
 from lianxin.auth.roles import Role
-from lianxin.errors import PermissionDenied
+from lianxin.errors import NotFound, PermissionDenied
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Township
 from lianxin.tenants.schemas import (
@@ -19,6 +20,7 @@ from lianxin.tenants.schemas import (
     BranchPatchSchema,
     BranchSchema,
     CountyCreateSchema,
+    CountyDefaultsSchema,
     CountySchema,
     LabelsSchema,
     MemberCreatedSchema,
@@ -27,8 +29,10 @@ from lianxin.tenants.schemas import (
     ModuleStateSchema,
     ModuleSwitchSchema,
     OnboardedSchema,
+    SettingsChangeSchema,
     TownshipCreateSchema,
     TownshipSchema,
+    TownshipSettingsSchema,
     TownshipStatusSchema,
 )
 from lianxin.web.scope import current_actor, current_county, current_township
@@ -129,33 +133,98 @@ class TownshipById(MethodView):
         )
 
 
+def _module_state(township_id: int, key: str) -> dict[str, Any]:
+    layers = tenants.township_settings_layers(township_id, key)
+    return {
+        "key": key,
+        "enabled": tenants.module_enabled(township_id, key),
+        "settings": layers.settings,
+        "overrides": layers.own,
+        "defaults": layers.fallback,
+    }
+
+
 @county_blp.route("/townships/<int:township_id>/modules/<key>")
 class TownshipModuleByKey(MethodView):
     @county_blp.response(200, ModuleStateSchema)
     def get(self, township_id: int, key: str):
-        """A module's switch and effective settings in a township"""
+        """A module's switch and settings in a township: effective, its own, the county's"""
         township = tenants.county_township(current_actor(), current_county(), township_id)
-        return {
-            "key": key,
-            "enabled": tenants.module_enabled(township.id, key),
-            "settings": tenants.effective_settings(township.id, key),
-        }
+        return _module_state(township.id, key)
 
     @county_blp.arguments(ModuleSwitchSchema)
     @county_blp.response(200, ModuleStateSchema)
-    def put(self, data, township_id: int, key: str):
-        """Switch a module on or off and/or change its settings (validated by the module)"""
+    def patch(self, data, township_id: int, key: str):
+        """Switch a module and/or change the township's settings named (null: county default)
+
+        Only the settings named change; the township's other settings and the county's
+        defaults stay as they are."""
         actor, county = current_actor(), current_county()
         if data.get("settings") is not None:
             tenants.update_module_settings(actor, county, township_id, key, data["settings"])
         if data.get("enabled") is not None:
             tenants.set_module_enabled(actor, county, township_id, key, data["enabled"])
         township = tenants.county_township(actor, county, township_id)
-        return {
-            "key": key,
-            "enabled": tenants.module_enabled(township.id, key),
-            "settings": tenants.effective_settings(township.id, key),
-        }
+        return _module_state(township.id, key)
+
+    @county_blp.arguments(ModuleSwitchSchema)
+    @county_blp.response(200, ModuleStateSchema)
+    @county_blp.alt_response(
+        409,
+        response="DEFAULT_ERROR",
+        description="settings_keys_dropped：请求未写明本乡镇已有的某项设置，替换会删除它",
+    )
+    def put(self, data, township_id: int, key: str):
+        """Replace the township's own settings of a module (replace-all) and/or switch it
+
+        Replace-all: `settings` becomes the township's whole set of own settings. Refused with
+        409 `settings_keys_dropped` when the township has a setting the request does not name;
+        name it with null to drop it, or use PATCH to change only some."""
+        actor, county = current_actor(), current_county()
+        if data.get("settings") is not None:
+            tenants.replace_module_settings(actor, county, township_id, key, data["settings"])
+        if data.get("enabled") is not None:
+            tenants.set_module_enabled(actor, county, township_id, key, data["enabled"])
+        township = tenants.county_township(actor, county, township_id)
+        return _module_state(township.id, key)
+
+
+def _county_defaults(key: str) -> dict[str, Any]:
+    layers = tenants.county_settings_layers(current_county(), key)
+    return {
+        "key": key,
+        "settings": layers.settings,
+        "county_defaults": layers.own,
+        "defaults": layers.fallback,
+    }
+
+
+@county_blp.route("/settings/<key>")
+class CountyDefaultsByKey(MethodView):
+    @county_blp.response(200, CountyDefaultsSchema)
+    def get(self, key: str):
+        """The county's defaults of a module"""
+        actor, county = current_actor(), current_county()
+        if not permissions.can_view_county(actor, county.id):
+            raise NotFound()
+        return _county_defaults(key)
+
+    @county_blp.arguments(SettingsChangeSchema)
+    @county_blp.response(200, CountyDefaultsSchema)
+    @county_blp.alt_response(
+        409,
+        response="DEFAULT_ERROR",
+        description="settings_conflict：新的县级默认与某乡镇自己的设置冲突",
+    )
+    def patch(self, data, key: str):
+        """Change the county's defaults named (null: the platform's default)
+
+        Townships' own settings are kept; only the townships following the county's default
+        move."""
+        tenants.update_county_defaults(
+            current_actor(), current_county(), key, data.get("settings") or {}
+        )
+        return _county_defaults(key)
 
 
 # --- township -----------------------------------------------------------------------------------
@@ -254,6 +323,41 @@ class Labels(MethodView):
         return {
             "labels": tenants.update_labels(current_actor(), current_township(), data["labels"])
         }
+
+
+def _township_settings(key: str) -> dict[str, Any]:
+    layers = tenants.township_settings_layers(current_township().id, key)
+    return {
+        "key": key,
+        "settings": layers.settings,
+        "overrides": layers.own,
+        "defaults": layers.fallback,
+    }
+
+
+@township_blp.route("/settings/<key>")
+class TownshipSettingsByKey(MethodView):
+    @township_blp.response(200, TownshipSettingsSchema)
+    def get(self, key: str):
+        """A module's settings in this township: effective, its own, the county's defaults"""
+        actor, township = current_actor(), current_township()
+        if not permissions.can_administer_township(actor, township.id):
+            raise PermissionDenied()
+        if not tenants.module_enabled(township.id, key):
+            raise NotFound(_("本乡镇未开通该模块"))
+        return _township_settings(key)
+
+    @township_blp.arguments(SettingsChangeSchema)
+    @township_blp.response(200, TownshipSettingsSchema)
+    def patch(self, data, key: str):
+        """Change the township's own settings named (null: back to the county's default)
+
+        Only the settings named change; a value set here stays when the county later changes
+        its default."""
+        tenants.update_township_settings(
+            current_actor(), current_township(), key, data.get("settings") or {}
+        )
+        return _township_settings(key)
 
 
 @township_blp.route("/audit")

@@ -48,15 +48,61 @@ class TownshipStatusSchema(BaseSchema):
     status = fields.String(required=True, validate=validate.OneOf(list(TownshipStatus)))
 
 
+_SETTINGS_CHANGE = (
+    "只改写明的设置项；某项写 null 表示删除这一层的值，恢复为下一层的默认"
+    "（乡镇：县级默认；县级：平台默认）。"
+)
+
+
+def _settings_values() -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(allow_none=True),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": _SETTINGS_CHANGE, "example": {"quorum_percent": 90}},
+    )
+
+
 class ModuleSwitchSchema(BaseSchema):
     enabled = fields.Boolean(load_default=None, allow_none=True)
-    settings = fields.Dict(load_default=None, allow_none=True)
+    settings = _settings_values()
+
+
+class SettingsChangeSchema(BaseSchema):
+    settings = _settings_values()
 
 
 class ModuleStateSchema(BaseSchema):
     key = fields.String(dump_only=True)
     enabled = fields.Boolean(dump_only=True)
-    settings = fields.Dict(dump_only=True)
+    settings = fields.Dict(dump_only=True, metadata={"description": "生效的设置"})
+    overrides = fields.Dict(
+        dump_only=True, metadata={"description": "本乡镇自己的设置（其余沿用县级默认）"}
+    )
+    defaults = fields.Dict(
+        dump_only=True, metadata={"description": "县级默认：没有本乡镇设置时各项的取值"}
+    )
+
+
+class TownshipSettingsSchema(BaseSchema):
+    key = fields.String(dump_only=True)
+    settings = fields.Dict(dump_only=True, metadata={"description": "生效的设置"})
+    overrides = fields.Dict(
+        dump_only=True, metadata={"description": "本乡镇自己的设置（其余沿用县级默认）"}
+    )
+    defaults = fields.Dict(
+        dump_only=True, metadata={"description": "县级默认：没有本乡镇设置时各项的取值"}
+    )
+
+
+class CountyDefaultsSchema(BaseSchema):
+    key = fields.String(dump_only=True)
+    settings = fields.Dict(dump_only=True, metadata={"description": "县级默认下各项的取值"})
+    county_defaults = fields.Dict(
+        dump_only=True, metadata={"description": "本县自己定的默认（其余沿用平台默认）"}
+    )
+    defaults = fields.Dict(dump_only=True, metadata={"description": "平台默认"})
 
 
 class BranchSchema(BaseSchema):

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import fields as ma_fields
 from wtforms.fields.choices import SelectChoice
 
 from lianxin.audit import service as audit
@@ -15,7 +14,7 @@ from lianxin.auth import service as accounts
 from lianxin.auth.forms import EmptyForm
 from lianxin.auth.roles import TOWNSHIP_ROLES, Role
 from lianxin.db import db
-from lianxin.errors import DomainError, PermissionDenied, ValidationFailed
+from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.registry import ModuleSpec, current_registry
 from lianxin.tenants import service as tenants
 from lianxin.tenants.forms import (
@@ -26,7 +25,8 @@ from lianxin.tenants.forms import (
     OnboardForm,
 )
 from lianxin.tenants.labels import LABEL_TITLES
-from lianxin.tenants.models import Township, TownshipStatus
+from lianxin.tenants.models import County, Township, TownshipStatus
+from lianxin.tenants.settings import SettingField, changes_from_form, page_fields
 from lianxin.web.forms import apply_errors
 from lianxin.web.scope import current_actor, current_county, current_township
 
@@ -47,18 +47,35 @@ def _posted() -> bool:
     return request.method == "POST" and EmptyForm().validate_on_submit()
 
 
-def settings_from_form(spec: ModuleSpec, form: Any) -> dict[str, Any]:
-    """Turn a settings form into data for the module's schema, which validates it."""
-    data: dict[str, Any] = {}
-    for name, field in spec.settings_fields():
-        if isinstance(field, ma_fields.Boolean):
-            # The page sends a hidden "0" before each checkbox, so an unticked box reads as
-            # off and a setting the form did not carry at all is left as it was.
-            if name in form:
-                data[name] = "1" in form.getlist(name)
-        elif name in form:
-            data[name] = form.get(name, "").strip()
-    return data
+def _township_fields(
+    township_id: int,
+    spec: ModuleSpec,
+    errors: dict[str, list[str]] | None = None,
+    posted: Any = None,
+) -> list[SettingField]:
+    """A township's settings form of one module: its own values marked, the county's beside."""
+    layers = tenants.township_settings_layers(township_id, spec.key)
+    return page_fields(spec, layers.settings, layers.own, layers.fallback, errors, posted)
+
+
+def _county_fields(
+    county: County,
+    spec: ModuleSpec,
+    errors: dict[str, list[str]] | None = None,
+    posted: Any = None,
+) -> list[SettingField]:
+    layers = tenants.county_settings_layers(county, spec.key)
+    return page_fields(spec, layers.settings, layers.own, layers.fallback, errors, posted)
+
+
+def _settings_spec(key: str) -> ModuleSpec:
+    try:
+        spec = current_registry().get(key)
+    except LookupError:
+        raise NotFound(_("未知模块。")) from None
+    if not spec.settings_fields():
+        raise NotFound(_("该模块没有可设置项"))
+    return spec
 
 
 # --- platform -----------------------------------------------------------------------------------
@@ -146,24 +163,39 @@ def onboard():
     return render_template("tenants/onboard.html", form=form)
 
 
-@county_bp.get("/townships/<int:township_id>")
-def township(township_id: int):
+def _render_county_township(
+    township_id: int,
+    failed: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+    posted: Any = None,
+) -> str:
     actor, county = current_actor(), current_county()
     target = tenants.county_township(actor, county, township_id)
-    enabled = tenants.enabled_module_keys(target.id)
-    settings = {
-        spec.key: tenants.effective_settings(target.id, spec.key) for spec in current_registry()
+    modules = list(current_registry())
+    fields = {
+        spec.key: _township_fields(
+            target.id,
+            spec,
+            errors if spec.key == failed else None,
+            posted if spec.key == failed else None,
+        )
+        for spec in modules
+        if spec.settings_fields()
     }
     return render_template(
         "tenants/county_township.html",
         target=target,
-        enabled=enabled,
-        modules=list(current_registry()),
-        settings=settings,
+        enabled=tenants.enabled_module_keys(target.id),
+        modules=modules,
+        fields=fields,
         can_admin=permissions.can_administer_county(actor, county.id),
         form=EmptyForm(),
-        errors={},
     )
+
+
+@county_bp.get("/townships/<int:township_id>")
+def township(township_id: int):
+    return _render_county_township(township_id)
 
 
 @county_bp.post("/townships/<int:township_id>/modules/<key>")
@@ -178,36 +210,24 @@ def switch_module(township_id: int, key: str):
 
 @county_bp.post("/townships/<int:township_id>/modules/<key>/settings")
 def module_settings(township_id: int, key: str):
+    """The county changes a township's own settings: only the fields changed on the page."""
     actor, county = current_actor(), current_county()
     target = tenants.county_township(actor, county, township_id)
+    spec = _settings_spec(key)
     if not _posted():
         return redirect(url_for(".township", township_id=township_id))
-    try:
-        spec = current_registry().get(key)
-    except LookupError:
-        from lianxin.errors import NotFound
-
-        raise NotFound() from None
+    current = tenants.township_settings_layers(target.id, key).settings
     try:
         tenants.update_module_settings(
-            actor, county, target.id, key, settings_from_form(spec, request.form)
+            actor, county, target.id, key, changes_from_form(spec, request.form, current)
         )
-    except ValidationFailed as exc:
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
         flash(exc.message, "error")
-        settings = {s.key: tenants.effective_settings(target.id, s.key) for s in current_registry()}
-        settings[key] = {**settings[key], **settings_from_form(spec, request.form)}
-        return render_template(
-            "tenants/county_township.html",
-            target=target,
-            enabled=tenants.enabled_module_keys(target.id),
-            modules=list(current_registry()),
-            settings=settings,
-            can_admin=True,
-            form=EmptyForm(),
-            errors={key: exc.errors},
-        ), 422
+        page = _render_county_township(target.id, key, exc.errors, request.form)
+        return page, exc.status
     flash(_("设置已保存。"), "success")
-    return redirect(url_for(".township", township_id=township_id))
+    return redirect(url_for(".township", township_id=township_id) + f"#module-{key}")
 
 
 @county_bp.post("/townships/<int:township_id>/status")
@@ -223,37 +243,59 @@ def township_status(township_id: int):
     return redirect(url_for(".township", township_id=township_id))
 
 
+def _render_county_settings(
+    failed: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+    posted: Any = None,
+) -> str:
+    county = current_county()
+    modules = list(current_registry())
+    fields = {
+        spec.key: _county_fields(
+            county,
+            spec,
+            errors if spec.key == failed else None,
+            posted if spec.key == failed else None,
+        )
+        for spec in modules
+        if spec.settings_fields()
+    }
+    return render_template(
+        "tenants/county_settings.html", modules=modules, fields=fields, form=EmptyForm()
+    )
+
+
 @county_bp.route("/settings", methods=["GET", "POST"])
 def county_settings():
+    """The county's defaults of every module (a POST naming `module` saves one of them)."""
     actor, county = current_actor(), current_county()
     if not permissions.can_administer_county(actor, county.id):
         raise PermissionDenied()
-    errors: dict[str, Any] = {}
-    if _posted():
-        key = request.form.get("module", "")
-        try:
-            spec = current_registry().get(key)
-            tenants.update_county_defaults(
-                actor, county, key, settings_from_form(spec, request.form)
-            )
-            flash(_("县级默认设置已保存。"), "success")
-            return redirect(url_for(".county_settings"))
-        except LookupError:
-            flash(_("未知模块。"), "error")
-        except ValidationFailed as exc:
-            errors[key] = exc.errors
-            flash(exc.message, "error")
-    defaults = {
-        spec.key: spec.validate_settings(county.module_defaults.get(spec.key, {}))
-        for spec in current_registry()
-    }
-    return render_template(
-        "tenants/county_settings.html",
-        modules=list(current_registry()),
-        defaults=defaults,
-        errors=errors,
-        form=EmptyForm(),
-    ), 422 if errors else 200
+    if request.method == "POST":
+        return county_module_defaults(request.form.get("module", ""))
+    return _render_county_settings()
+
+
+@county_bp.post("/settings/<key>")
+def county_module_defaults(key: str):
+    """The county changes its defaults of a module: only the fields changed on the page."""
+    actor, county = current_actor(), current_county()
+    if not permissions.can_administer_county(actor, county.id):
+        raise PermissionDenied()
+    spec = _settings_spec(key)
+    if not _posted():
+        return redirect(url_for(".county_settings"))
+    current = tenants.county_settings_layers(county, key).settings
+    try:
+        tenants.update_county_defaults(
+            actor, county, key, changes_from_form(spec, request.form, current)
+        )
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render_county_settings(key, exc.errors, request.form), exc.status
+    flash(_("县级默认设置已保存。"), "success")
+    return redirect(url_for(".county_settings") + f"#settings-{key}")
 
 
 @county_bp.get("/audit")
@@ -438,14 +480,23 @@ def _settings_specs(township: Township) -> list[ModuleSpec]:
 
 
 def _render_township_settings(
-    township: Township, values: dict[str, dict[str, Any]], errors: dict[str, Any]
+    township: Township,
+    failed: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+    posted: Any = None,
 ) -> str:
+    specs = _settings_specs(township)
+    fields = {
+        spec.key: _township_fields(
+            township.id,
+            spec,
+            errors if spec.key == failed else None,
+            posted if spec.key == failed else None,
+        )
+        for spec in specs
+    }
     return render_template(
-        "tenants/township_settings.html",
-        specs=_settings_specs(township),
-        settings=values,
-        errors=errors,
-        form=EmptyForm(),
+        "tenants/township_settings.html", specs=specs, fields=fields, form=EmptyForm()
     )
 
 
@@ -455,36 +506,29 @@ def township_settings():
     actor, township = current_actor(), current_township()
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
-    values = {
-        spec.key: tenants.effective_settings(township.id, spec.key)
-        for spec in _settings_specs(township)
-    }
-    return _render_township_settings(township, values, {})
+    return _render_township_settings(township)
 
 
 @township_bp.post("/settings/<key>")
 def township_module_settings(key: str):
+    """The township's administrator changes its own settings: only the fields changed."""
     actor, township = current_actor(), current_township()
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
     spec = next((s for s in _settings_specs(township) if s.key == key), None)
     if spec is None:
-        from lianxin.errors import NotFound
-
         raise NotFound()
     if not _posted():
         return redirect(url_for(".township_settings"))
-    posted = settings_from_form(spec, request.form)
+    current = tenants.township_settings_layers(township.id, key).settings
     try:
-        tenants.update_township_settings(actor, township, key, posted)
+        tenants.update_township_settings(
+            actor, township, key, changes_from_form(spec, request.form, current)
+        )
     except ValidationFailed as exc:
         db.session.rollback()
         flash(exc.message, "error")
-        values = {
-            s.key: tenants.effective_settings(township.id, s.key) for s in _settings_specs(township)
-        }
-        values[key] = {**values[key], **posted}
-        return _render_township_settings(township, values, {key: exc.errors}), 422
+        return _render_township_settings(township, key, exc.errors, request.form), 422
     flash(_("设置已保存。"), "success")
     return redirect(url_for(".township_settings") + f"#settings-{key}")
 

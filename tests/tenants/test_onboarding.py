@@ -156,6 +156,8 @@ def test_onboarding_through_the_api(app, world, client):
         "key": "pilot",
         "enabled": True,
         "settings": {"visits_per_month": 4, "weekend_duty": True},
+        "overrides": {"visits_per_month": 4},
+        "defaults": {"visits_per_month": 2, "weekend_duty": True},
     }
     bad = client.put(
         f"/api/v1/c/{world.county.slug}/townships/{body['id']}/modules/pilot",
