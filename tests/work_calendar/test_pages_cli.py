@@ -171,3 +171,13 @@ def test_cli_refuses_a_bad_file_and_saves_nothing(app, tmp_path):
     assert result.exit_code == 1
     assert "2027-02-31" in result.output
     assert _count() == before and not work_calendar.is_official(2027)
+
+
+def test_the_calendar_pages_are_reached_from_the_home_pages(app, world, client, clock):
+    login(client, world.users["platform"])
+    home = client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/calendar/"' in home
+    client.post("/logout")
+    login(client, world.users["county_admin"])
+    home = client.get(f"/c/{world.county.slug}/").get_data(as_text=True)
+    assert f'href="/c/{world.county.slug}/calendar/"' in home
