@@ -462,6 +462,9 @@ def _load_station(township: Township) -> None:
             station.id,
             first.isoformat(),
             (first + timedelta(days=30)).isoformat(),
+            # The roster may run into a year whose holidays are not published yet: the office
+            # confirms the Monday-to-Friday estimate, as a clerk would on the page.
+            confirm_estimated_calendar=True,
         )
         workstations.add_commitment(
             office,
@@ -530,7 +533,15 @@ def _load_reception_days(township: Township) -> None:
         first = view.days[0].day.id
         for site_id, team in teams.items():
             reception.set_team(office, township, first, site_id, team, apply_to_rest=True)
-        reception.publish(office, township, year)
+        # Published the day the township is set up: a reception day inside the notice period
+        # is flagged "临时调整" on the public notice, with this reason.
+        reception.publish(
+            office,
+            township,
+            year,
+            confirm_estimated_calendar=True,
+            short_notice_reason="演示数据：开通当日发布日程",
+        )
         if year == shanghai_today().year:
             reception.generate(office, township, year + 1, [room.id, centre.id])
 

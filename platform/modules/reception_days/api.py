@@ -28,6 +28,7 @@ from lianxin.modules.reception_days.schemas import (
     MoveSchema,
     MyDutySchema,
     PeopleReceivedSchema,
+    PublishScheduleSchema,
     RecordCaseSchema,
     RecordedCaseSchema,
     ScheduleBriefSchema,
@@ -82,6 +83,8 @@ def day_out(view: service.DayView) -> dict[str, Any]:
         "starts_at": _hhmm(day.starts_at),
         "ends_at": _hhmm(day.ends_at),
         "moved_reason": day.moved_reason,
+        "short_notice_reason": day.short_notice_reason,
+        "short_notice_days": day.short_notice_days,
         "notice_on": view.notice_on,
         "notice_published_at": day.notice_published_at,
         "summary_sent_at": day.summary_sent_at,
@@ -261,11 +264,21 @@ class ScheduleByYear(MethodView):
 
 @api.route("/schedules/<int:year>/publish")
 class PublishSchedule(MethodView):
+    @api.arguments(PublishScheduleSchema)
     @api.response(200, ScheduleSchema)
-    def post(self, year: int):
-        """Publish the schedule; refused (409 pairing_rule) while a coming site breaks the rule"""
+    def post(self, data, year: int):
+        """Publish the schedule; refused (409 pairing_rule) while a coming site breaks the rule,
+        (409 calendar_estimated) for a year whose holidays are not known unless confirmed, and
+        (409 short_notice) while a coming day is fewer than the notice days ahead unless a reason
+        is given"""
         actor, township = _ctx()
-        service.publish(actor, township, year)
+        service.publish(
+            actor,
+            township,
+            year,
+            confirm_estimated_calendar=data["confirm_estimated_calendar"],
+            short_notice_reason=data["short_notice_reason"],
+        )
         return schedule_out(service.get_schedule(actor, township, year))
 
 
@@ -285,9 +298,19 @@ class MoveDay(MethodView):
     @api.arguments(MoveSchema)
     @api.response(200, DaySchema)
     def post(self, data, day_id: int):
-        """Move a coming reception day to another date of the year (with the reason)"""
+        """Move a coming reception day to another date of the year (with the reason); a published
+        day moved fewer than the notice days ahead needs `short_notice_reason` (409 short_notice)"""
         actor, township = _ctx()
-        return day_out(service.move_day(actor, township, day_id, data["day"], data["reason"]))
+        return day_out(
+            service.move_day(
+                actor,
+                township,
+                day_id,
+                data["day"],
+                data["reason"],
+                short_notice_reason=data["short_notice_reason"],
+            )
+        )
 
 
 @api.route("/days/<int:day_id>/sites/<int:site_id>/team")

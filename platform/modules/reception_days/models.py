@@ -83,6 +83,10 @@ class ReceptionDay(TenantMixin, Base):
     starts_at: Mapped[time] = mapped_column(Time)
     ends_at: Mapped[time] = mapped_column(Time)
     moved_reason: Mapped[str | None] = mapped_column(String(200))
+    # Moved (or published) fewer than `notice_days` before the day: why, and the notice days the
+    # township asked for then; the public notice flags the day as short notice.
+    short_notice_reason: Mapped[str | None] = mapped_column(String(200))
+    short_notice_days: Mapped[int | None] = mapped_column(Integer)
     notice_published_at: Mapped[datetime | None]
     summary: Mapped[dict[str, Any] | None]  # the figures sent up to the township, kept
     summary_sent_at: Mapped[datetime | None]

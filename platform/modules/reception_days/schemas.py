@@ -190,6 +190,14 @@ class DaySchema(BaseSchema):
     starts_at = fields.String(dump_only=True, metadata={"example": "08:30"})
     ends_at = fields.String(dump_only=True, metadata={"example": "17:30"})
     moved_reason = fields.String(dump_only=True, allow_none=True)
+    short_notice_reason = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "不足公告期仍调整或发布的原因；公告标明“临时调整（不足N天公告）”"},
+    )
+    short_notice_days = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "当时要求提前公告的天数"}
+    )
     notice_on = fields.Date(dump_only=True, metadata={"description": "公告日期"})
     notice_published_at = fields.DateTime(dump_only=True, allow_none=True)
     summary_sent_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -226,6 +234,31 @@ class TeamSchema(BaseSchema):
 class MoveSchema(BaseSchema):
     day = fields.Date(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    short_notice_reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "已发布的接待日改到不足公告天数之后时必填：临时调整的原因"},
+    )
+
+
+class PublishScheduleSchema(BaseSchema):
+    confirm_estimated_calendar = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "该年度国家节假日尚未公布（calendar_known 为 false）时须为 true，"
+            "确认按周一至周五预估的日期发布；否则 409 calendar_estimated"
+        },
+    )
+    short_notice_reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "最近的接待日距今不足公告天数时必填（否则 409 short_notice）；"
+            "这些接待日的公告标明临时调整"
+        },
+    )
 
 
 class AbsenceSchema(BaseSchema):

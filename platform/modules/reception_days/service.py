@@ -51,7 +51,7 @@ from lianxin.modules.reception_days.models import (
 from lianxin.notify import channels as notify_channels
 from lianxin.notify import service as notify
 from lianxin.notify.models import Notification, OutboxMessage
-from lianxin.people.models import Representative
+from lianxin.people.models import Representative, RepStatus
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Branch, Township
 
@@ -81,6 +81,21 @@ class PairingRuleBroken(Conflict):
     code = "pairing_rule"
 
 
+class ShortNotice(Conflict):
+    """A published day would be announced fewer than `notice_days` before it, with no reason."""
+
+    code = "short_notice"
+
+
+class CalendarEstimated(Conflict):
+    """The year's official holidays are not known, and publishing was not confirmed."""
+
+    code = "calendar_estimated"
+
+
+CONFIRM_ESTIMATED = _l("该年度国家节假日尚未公布，日期按周一至周五预估，确认发布")
+
+
 _read = permissions.require_member
 _write = permissions.require_office
 
@@ -91,6 +106,27 @@ def settings(township_id: int) -> dict[str, Any]:
 
 def _today(today: date | None = None) -> date:
     return today or deadlines.shanghai_today()
+
+
+def notice_days(township_id: int) -> int:
+    return int(settings(township_id)["notice_days"])
+
+
+def short_notice_label(days: int) -> str:
+    return _("临时调整（不足%(n)d天公告）", n=days)
+
+
+def _short_notice_reason(raw: Any) -> str | None:
+    """The reason given for a notice shorter than the rule (None: none given); a blank or an
+    over-long one is bad input."""
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    if not text or len(text) > 200:
+        raise ValidationFailed(
+            errors={"short_notice_reason": [_("请填写不足公告期的原因（不超过200字）")]}
+        )
+    return text
 
 
 def _int(value: Any, name: str) -> int:
@@ -258,7 +294,9 @@ class SiteView:
         return [d for d in self.duties if not d.on_duty]
 
     def needs_substitute(self, view: DutyView) -> bool:
-        return not view.on_duty and view.duty.id not in self.substituted
+        """Reported absent, or still on duty after their qualification ended, and nobody put
+        on in their place yet."""
+        return (not view.counts) and view.duty.id not in self.substituted
 
 
 @dataclass
@@ -270,6 +308,13 @@ class DayView:
     @property
     def problems(self) -> list[tuple[SiteView, str]]:
         return [(s, p) for s in self.sites for p in s.problems]
+
+    @property
+    def short_notice(self) -> str | None:
+        """The public flag of a day announced fewer than `notice_days` before it."""
+        if not self.day.short_notice_reason:
+            return None
+        return short_notice_label(self.day.short_notice_days or 0)
 
 
 def pairing_problems(
@@ -551,23 +596,82 @@ def _refuse_broken(problems: list[tuple[DayView, SiteView, str]]) -> None:
     )
 
 
-def publish(actor: Actor, township: Township, year: Any, *, today: date | None = None) -> Schedule:
-    """Publish the year's schedule; refused while any coming day has a site breaking the rule."""
+def _refuse_estimated(year: int, confirmed: bool) -> bool:
+    """Whether `year`'s dates are estimated (its official holidays not known); refused unless
+    the office confirmed publishing them anyway."""
+    if deadlines.calendar_known(year):
+        return False
+    if not confirmed:
+        raise CalendarEstimated(
+            _(
+                "国务院尚未公布 %(y)d 年的节假日安排，日期按周一至周五预估；请确认后再发布",
+                y=year,
+            ),
+            errors={"confirm_estimated_calendar": [str(CONFIRM_ESTIMATED)]},
+        )
+    return True
+
+
+def _short_notice_message(lead: int, lines: list[str]) -> str:
+    return _(
+        "接待日须提前 %(n)d 天公告：%(days)s。确需如此安排的，请填写原因，公告将标明“%(flag)s”",
+        n=lead,
+        days="、".join(lines),
+        flag=short_notice_label(lead),
+    )
+
+
+def days_short_of_notice(township: Township, view: ScheduleView, today: date) -> list[DayView]:
+    """The coming days of a schedule that publishing today would announce too late."""
+    lead = notice_days(township.id)
+    return [d for d in view.days if 0 <= (d.day.day - today).days < lead]
+
+
+def publish(
+    actor: Actor,
+    township: Township,
+    year: Any,
+    *,
+    today: date | None = None,
+    confirm_estimated_calendar: bool = False,
+    short_notice_reason: str | None = None,
+) -> Schedule:
+    """Publish the year's schedule; refused while any coming day has a site breaking the rule,
+    while the year's holidays are not known unless confirmed, and while a coming day is fewer
+    than `notice_days` ahead unless a reason is given (those days are then flagged)."""
     view = get_schedule(actor, township, year)
     _write(actor, township)
     schedule = view.schedule
     if schedule.status == ScheduleStatus.PUBLISHED:
         raise Conflict(_("该年度的接待日安排已发布"))
-    _refuse_broken(view.coming_problems(_today(today)))
+    today = _today(today)
+    _refuse_broken(view.coming_problems(today))
+    estimated = _refuse_estimated(schedule.year, confirm_estimated_calendar)
+    lead = notice_days(township.id)
+    short = days_short_of_notice(township, view, today)
+    reason = _short_notice_reason(short_notice_reason) if short else None
+    if short and reason is None:
+        lines = [
+            _("%(d)s 距今只有 %(m)d 天", d=d.day.day.isoformat(), m=(d.day.day - today).days)
+            for d in short
+        ]
+        raise ShortNotice(_short_notice_message(lead, lines), errors={"short_notice_reason": lines})
+    for d in short:
+        d.day.short_notice_reason, d.day.short_notice_days = reason, lead
     schedule.status = ScheduleStatus.PUBLISHED
     schedule.published_at = utcnow()
+    after: dict[str, Any] = {"year": schedule.year, "days": len(view.days)}
+    if estimated:
+        after["calendar_estimated"] = True
+    if short:
+        after["short_notice"] = {"days": [d.day.day.isoformat() for d in short], "reason": reason}
     audit.record(
         "reception_day.schedule_publish",
         actor=actor,
         tenant_id=township.id,
         target_type="reception_schedule",
         target_id=schedule.id,
-        after={"year": schedule.year, "days": len(view.days)},
+        after=after,
     )
     notify.notify(
         _liaison_user_ids(township, None),
@@ -733,9 +837,13 @@ def move_day(
     reason: Any,
     *,
     today: date | None = None,
+    short_notice_reason: Any = None,
 ) -> DayView:
     """Move a reception day to another date (audited). The notice follows at once; reminders
-    already queued for the old date are dropped at delivery and the new date is reminded."""
+    already queued for the old date are dropped at delivery and the new date is reminded.
+
+    A published day moves no closer than `notice_days` ahead, unless a reason is given: the
+    day is then flagged as short notice on the public notice."""
     day = _day(township, day_id)
     _write(actor, township)
     today = _today(today)
@@ -757,9 +865,19 @@ def move_day(
         raise ValidationFailed(errors=errors)
     if target == day.day:
         return get_day(actor, township, day.id)
+    published = schedule_of(day).status == ScheduleStatus.PUBLISHED
+    lead = notice_days(township.id)
+    short = published and (target - today).days < lead
+    short_reason = _short_notice_reason(short_notice_reason) if short else None
+    if short and short_reason is None:
+        line = _("改到 %(d)s 距今只有 %(m)d 天", d=target.isoformat(), m=(target - today).days)
+        raise ShortNotice(
+            _short_notice_message(lead, [line]), errors={"short_notice_reason": [line]}
+        )
     before = day.day
     announced = day.notice_published_at is not None
     day.day, day.moved_reason = target, text
+    day.short_notice_reason, day.short_notice_days = (short_reason, lead) if short else (None, None)
     day.notice_published_at = None  # announced again for the new date by the daily sweep
     audit.record(
         "reception_day.move",
@@ -768,9 +886,9 @@ def move_day(
         target_type="reception_day",
         target_id=day.id,
         before={"day": before.isoformat()},
-        after={"day": target.isoformat(), "reason": text},
+        after={"day": target.isoformat(), "reason": text, "short_notice_reason": short_reason},
     )
-    if announced or schedule_of(day).status == ScheduleStatus.PUBLISHED:
+    if announced or published:
         notify.notify(
             _liaison_user_ids(township, day),
             _("接待日调整：%(a)s 改为 %(b)s", a=before.isoformat(), b=target.isoformat()),
@@ -887,13 +1005,16 @@ def _candidates(township: Township, duty: Duty) -> list[Representative]:
 def substitute(
     actor: Actor, township: Township, duty_id: Any, rep_id: Any, *, today: date | None = None
 ) -> Duty:
-    """Put a substitute on duty for a representative who reported they cannot come."""
+    """Put a substitute on duty for a representative who reported they cannot come, or whose
+    qualification ended while on duty (their duty is then recorded as absent for that reason)."""
     duty = get_duty(actor, township, duty_id)
     _write(actor, township)
     rep = _representative(township, rep_id)
     day = _day(township, duty.day_id)
     _not_past(day, today)
-    if duty.status != DutyStatus.ABSENT:
+    absent = _representative(township, duty.representative_id)
+    ended = duty.status == DutyStatus.ON_DUTY and not absent.in_office
+    if duty.status != DutyStatus.ABSENT and not ended:
         raise Conflict(_("请先登记该代表不能参加，再安排替补"))
     if _substitute_row(duty) is not None:
         raise Conflict(_("已为该代表安排了替补"))
@@ -921,7 +1042,10 @@ def substitute(
             _("替补后该接待点将没有基层领导干部代表，请选择基层领导干部代表"),
             errors={"representative_id": [_("请选择基层领导干部代表")]},
         )
-    absent = _representative(township, duty.representative_id)
+    if ended:
+        duty.status = DutyStatus.ABSENT
+        duty.absence_reason = _("代表资格已终止")
+        duty.absence_reported_at = utcnow()
     replacement = Duty(
         day_id=day.id,
         site_id=duty.site_id,
@@ -937,7 +1061,11 @@ def substitute(
         target_type="reception_duty",
         target_id=duty.id,
         before={"representative": absent.id},
-        after={"representative": rep.id, "duty": replacement.id},
+        after={
+            "representative": rep.id,
+            "duty": replacement.id,
+            **({"reason": "qualification_ended"} if ended else {}),
+        },
     )
     site = _site(township, duty.site_id)
     if rep.user_id is not None:
@@ -1057,7 +1185,9 @@ def _liaison_user_ids(township: Township, day: ReceptionDay | None) -> list[int]
         for view in _day_views(township, [day])[0].sites:
             if view.site.branch_id is not None:
                 branch_ids.add(view.site.branch_id)
-            branch_ids |= {d.rep.branch_id for d in view.on_duty if d.rep.branch_id is not None}
+            branch_ids |= {
+                d.rep.branch_id for d in view.duties if d.counts and d.rep.branch_id is not None
+            }
     return sorted(
         {*casework._office_user_ids(township), *_branch_liaison_user_ids(township, branch_ids)}
     )
@@ -1115,6 +1245,11 @@ def run_daily(township: Township, today: date | None = None) -> dict[str, int]:
             dedupe_key=f"rd:{township.id}:day:{day.id}:notice:{day.day.isoformat()}",
         )
     horizon = today + timedelta(days=int(rule["reminder_days"]))
+    # Only a representative still in office is reminded (nor is their liaison told to bring
+    # them); the office is told to find a substitute for the others (_tell_office_of_vacancies).
+    in_office = select(Representative.id).where(
+        Representative.tenant_id == township.id, Representative.status == RepStatus.IN_OFFICE
+    )
     reminders: list[tuple[dict[str, Any], str | None]] = []
     for day in _published_days(township, today, horizon):
         # One conditional UPDATE claims every duty of the day not yet reminded for it, so a
@@ -1124,6 +1259,7 @@ def run_daily(township: Township, today: date | None = None) -> dict[str, int]:
             .where(
                 Duty.day_id == day.id,
                 Duty.status == DutyStatus.ON_DUTY,
+                Duty.representative_id.in_(in_office),
                 or_(Duty.reminded_for.is_(None), Duty.reminded_for != day.day),
             )
             .values(reminded_for=day.day)
@@ -1143,11 +1279,66 @@ def run_daily(township: Township, today: date | None = None) -> dict[str, int]:
             )
     notify.enqueue_many(REMINDER_TOPIC, reminders, tenant_id=township.id)
     done["reminders"] += len(reminders)
+    _tell_office_of_vacancies(township, today)
     db.session.commit()
     for day in _days_to_summarise(today):
         if _send_summary(township, day, actor=None):
             done["summaries"] += 1
     return done
+
+
+def _tell_office_of_vacancies(township: Township, today: date) -> int:
+    """Tell the office, once per representative, of the coming published duties of someone
+    whose qualification has ended and who has no substitute yet."""
+    substituted = select(Duty.substitute_for_id).where(Duty.substitute_for_id.is_not(None))
+    rows = db.session.execute(
+        select(Duty, ReceptionDay, Representative)
+        .join(
+            ReceptionDay,
+            and_(ReceptionDay.id == Duty.day_id, ReceptionDay.tenant_id == Duty.tenant_id),
+        )
+        .join(
+            Schedule,
+            and_(
+                Schedule.id == ReceptionDay.schedule_id,
+                Schedule.tenant_id == ReceptionDay.tenant_id,
+            ),
+        )
+        .join(
+            Representative,
+            and_(
+                Representative.id == Duty.representative_id,
+                Representative.tenant_id == Duty.tenant_id,
+            ),
+        )
+        .where(
+            Schedule.status == ScheduleStatus.PUBLISHED,
+            ReceptionDay.day >= today,
+            Duty.status == DutyStatus.ON_DUTY,
+            Representative.status != RepStatus.IN_OFFICE,
+            Duty.id.not_in(substituted),
+        )
+        .order_by(ReceptionDay.day, Duty.id)
+    ).all()
+    by_rep: dict[int, tuple[Representative, list[ReceptionDay]]] = {}
+    for _duty, day, rep in rows:
+        by_rep.setdefault(rep.id, (rep, []))[1].append(day)
+    office = casework._office_user_ids(township)
+    for rep, days in by_rep.values():
+        notify.notify(
+            office,
+            _("%(n)s 的代表资格已终止，需安排替补", n=rep.name),
+            _(
+                "%(n)s 仍排在以下接待日：%(d)s。"
+                "请为其安排替补代表（替补后须仍符合接待点配备要求）。",
+                n=rep.name,
+                d="、".join(d.day.isoformat() for d in days),
+            ),
+            tenant_id=township.id,
+            link=f"/t/{township.slug}/{MODULE_KEY}/days/{days[0].id}",
+            dedupe_key=f"rd:{township.id}:rep:{rep.id}:ended:{rep.ended_on}",
+        )
+    return len(by_rep)
 
 
 def _days_to_summarise(today: date) -> list[ReceptionDay]:
@@ -1173,13 +1364,21 @@ def _days_to_summarise(today: date) -> list[ReceptionDay]:
 
 @notify.handler(REMINDER_TOPIC)
 def _deliver_reminder(message: OutboxMessage) -> None:
-    """Send a reminder only if it is still true: the same person on duty on the same date."""
+    """Send a reminder only if it is still true: the same person, still in office, on duty on
+    the same date."""
     payload = message.payload
     duty = db.session.get(Duty, (message.tenant_id, int(payload["duty_id"])))
     day = db.session.get(ReceptionDay, (message.tenant_id, duty.day_id)) if duty else None
+    rep = (
+        db.session.get(Representative, (message.tenant_id, duty.representative_id))
+        if duty
+        else None
+    )
     if (
         duty is None
         or day is None
+        or rep is None
+        or not rep.in_office
         or duty.status != DutyStatus.ON_DUTY
         or duty.representative_id != int(payload["representative_id"])
         or day.day.isoformat() != payload["day"]
@@ -1187,10 +1386,9 @@ def _deliver_reminder(message: OutboxMessage) -> None:
     ):
         log.info("reception-day reminder %s is stale and was not sent", message.id)
         return
-    rep = db.session.get(Representative, (message.tenant_id, duty.representative_id))
     site = db.session.get(Site, (message.tenant_id, duty.site_id))
     township = db.session.get(Township, message.tenant_id)
-    assert rep is not None and site is not None and township is not None
+    assert site is not None and township is not None
     when = f"{day.day.isoformat()} {_hhmm(day.starts_at)}–{_hhmm(day.ends_at)}"
     title = _("接待日提醒：%(w)s，%(s)s", w=when, s=site.name)
     body = _(

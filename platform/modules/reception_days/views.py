@@ -217,19 +217,30 @@ def site(site_id: int):
 # --- the year's schedule -------------------------------------------------------------------------
 
 
-def _render_schedule(year: int, refused: Any = None, status: int = 200) -> Any:
+def _render_schedule(
+    year: int,
+    refused: Any = None,
+    status: int = 200,
+    values: dict[str, Any] | None = None,
+    asked: str | None = None,
+) -> Any:
     actor, township = current_actor(), current_township()
     view = service.get_schedule(actor, township, year)
     today = _today()
+    published = view.schedule.status == ScheduleStatus.PUBLISHED
     return render_template(
         "reception_days/schedule.html",
         view=view,
         today=today,
         coming=view.coming_problems(today),
         refused=refused,
-        published=view.schedule.status == ScheduleStatus.PUBLISHED,
+        published=published,
         can_edit=permissions.can_work_in_office(actor, township.id),
         rule=service.settings(township.id),
+        short_days=[] if published else service.days_short_of_notice(township, view, today),
+        confirm_label=service.CONFIRM_ESTIMATED,
+        values=values or {},
+        asked=asked,
     ), status
 
 
@@ -243,12 +254,26 @@ def publish(year: int):
     actor, township = current_actor(), current_township()
     service.get_schedule(actor, township, year)  # unknown year: 404
     _require_office()
+    values = {
+        "confirm_estimated_calendar": _checked("confirm_estimated_calendar"),
+        "short_notice_reason": request.form.get("short_notice_reason", "").strip(),
+    }
     try:
-        service.publish(actor, township, year)
+        service.publish(
+            actor,
+            township,
+            year,
+            confirm_estimated_calendar=values["confirm_estimated_calendar"],
+            short_notice_reason=values["short_notice_reason"] or None,
+        )
     except service.PairingRuleBroken as exc:
         db.session.rollback()
         flash(exc.message, "error")
-        return _render_schedule(year, refused=exc, status=422)
+        return _render_schedule(year, refused=exc, status=422, values=values)
+    except (service.CalendarEstimated, service.ShortNotice) as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return _render_schedule(year, status=422, values=values, asked=exc.code)
     except (ValidationFailed, Conflict, PermissionDenied) as exc:
         db.session.rollback()
         flash_error(exc)
@@ -336,7 +361,7 @@ def _render_day(day_id: int, case_values: dict[str, Any] | None = None, status: 
     candidates: dict[int, list[Representative]] = {}
     if can_edit and view.day.day >= today:
         for site_view in view.sites:
-            for d in site_view.absent:
+            for d in site_view.duties:
                 if site_view.needs_substitute(d):
                     candidates[d.duty.id] = service.substitute_candidates(
                         actor, township, d.duty.id
@@ -347,6 +372,7 @@ def _render_day(day_id: int, case_values: dict[str, Any] | None = None, status: 
     held = view.day.day <= today
     return render_template(
         "reception_days/day.html",
+        notice_days=service.notice_days(township.id),
         view=view,
         schedule=service.schedule_of(view.day),
         today=today,
@@ -380,6 +406,7 @@ def move(day_id: int):
         day_id,
         request.form.get("day", ""),
         request.form.get("reason", ""),
+        short_notice_reason=request.form.get("short_notice_reason", "").strip() or None,
         ok=_("已调整接待日"),
     )
     return redirect(url_for("reception_days.day", day_id=day_id))

@@ -66,9 +66,16 @@ class Publish(MethodView):
     @api.arguments(PublishSchema)
     @api.response(200, ShiftSchema(many=True))
     def post(self, data, station_id: int):
-        """Publish the roster for a date range (at least N working days ahead)"""
+        """Publish the roster for a date range: each shift N working days before its day
+        (409 roster_rule); over a year whose holidays are not known only with
+        `confirm_estimated_calendar` (409 calendar_estimated)"""
         return service.publish_roster(
-            current_actor(), current_township(), station_id, data["date_from"], data["date_to"]
+            current_actor(),
+            current_township(),
+            station_id,
+            data["date_from"],
+            data["date_to"],
+            confirm_estimated_calendar=data["confirm_estimated_calendar"],
         )
 
 
@@ -77,9 +84,14 @@ class Swap(MethodView):
     @api.arguments(SwapSchema)
     @api.response(200, ShiftSchema)
     def post(self, data, shift_id: int):
-        """Put another representative on a shift"""
+        """Put another representative on a shift; a published shift inside the lead time only as
+        a substitute with a `reason` (409 roster_rule without one)"""
         return service.swap_shift(
-            current_actor(), current_township(), shift_id, data["representative_id"]
+            current_actor(),
+            current_township(),
+            shift_id,
+            data["representative_id"],
+            reason=data["reason"],
         )
 
 

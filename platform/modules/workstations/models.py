@@ -80,6 +80,10 @@ class Shift(TenantMixin, Base):
         ForeignKeyConstraint(
             ["tenant_id", "representative_id"], ["representatives.tenant_id", "representatives.id"]
         ),
+        ForeignKeyConstraint(
+            ["tenant_id", "replaced_representative_id"],
+            ["representatives.tenant_id", "representatives.id"],
+        ),
         Index("ix_ws_shifts_day", "tenant_id", "day"),
         Index("ix_ws_shifts_rep_day", "tenant_id", "representative_id", "day"),
     )
@@ -91,6 +95,9 @@ class Shift(TenantMixin, Base):
     ends_at: Mapped[time] = mapped_column(Time)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[datetime | None]
+    # A substitute put on a published shift inside the lead time: why, and whom it replaced.
+    swap_reason: Mapped[str | None] = mapped_column(String(200))
+    replaced_representative_id: Mapped[int | None] = mapped_column(BigId)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

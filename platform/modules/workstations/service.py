@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
 from lianxin import spreadsheets
@@ -73,6 +74,16 @@ class RosterRuleBroken(Conflict):
     code = "roster_rule"
 
 
+class CalendarEstimated(Conflict):
+    """A shift falls in a year whose official holidays are not known, and publishing was not
+    confirmed."""
+
+    code = "calendar_estimated"
+
+
+CONFIRM_ESTIMATED = _l("该年度国家节假日尚未公布，日期按周一至周五预估，确认发布")
+
+
 # --- access --------------------------------------------------------------------------------------
 
 
@@ -85,9 +96,27 @@ def lead_days(township_id: int) -> int:
 
 
 def earliest_publishable(township_id: int, today: date | None = None) -> date:
-    """The first duty date a roster may still be published for (N working days ahead)."""
+    """The first duty date a roster may still be published for today.
+
+    "提前三个工作日公布" counts the working days strictly before the duty day, today included:
+    a Saturday duty has Friday, Thursday and Wednesday, so it is published by Wednesday. The
+    earliest date is therefore the day after the N-th working day from today (today itself
+    when N is 0), in the township's county calendar.
+    """
     today = today or deadlines.shanghai_today()
-    return deadlines.add_days(today, lead_days(township_id), deadlines.DayCount.WORKING)
+    needed = lead_days(township_id)
+    township = db.session.get(Township, township_id)
+    county_id = township.county_id if township is not None else None
+    day = today
+    while needed:
+        if deadlines.is_working_day(day, county_id):
+            needed -= 1
+        day += timedelta(days=1)
+    return day
+
+
+def inside_lead_time(township: Township, shift: Shift, today: date | None = None) -> bool:
+    return shift.day < earliest_publishable(township.id, today)
 
 
 # --- stations ------------------------------------------------------------------------------------
@@ -307,7 +336,8 @@ def _check_lead(township: Township, day: date, today: date | None = None) -> Non
     if day < first:
         raise RosterRuleBroken(
             _(
-                "值班表须至少提前 %(n)d 个工作日公布：%(d)s 的值班最早只能安排在 %(f)s 及以后",
+                "值班表须在值班日之前至少 %(n)d 个工作日公布：%(d)s 的值班已来不及，"
+                "今天只能公布 %(f)s 及以后的值班",
                 n=lead_days(township.id),
                 d=day.isoformat(),
                 f=first.isoformat(),
@@ -391,25 +421,52 @@ def get_shift(actor: Actor, township: Township, shift_id: int) -> Shift:
     return shift
 
 
-def swap_shift(actor: Actor, township: Township, shift_id: int, rep_id: Any) -> Shift:
-    """Put another representative on a shift. The rules still hold: qualification, no overlap,
-    and a published shift may only change while it is at least N working days ahead."""
+def _swap_reason(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    if not text or len(text) > 200:
+        raise ValidationFailed(errors={"reason": [_("请填写换班（替补）原因（不超过200字）")]})
+    return text
+
+
+def swap_shift(
+    actor: Actor, township: Township, shift_id: int, rep_id: Any, *, reason: Any = None
+) -> Shift:
+    """Put another representative on a shift. The rules still hold: qualification and no
+    overlap. A published shift changes freely while it is at least N working days ahead; inside
+    the lead time (the representative falls ill) only as a substitution with a recorded reason,
+    which the public roster shows."""
     shift = get_shift(actor, township, shift_id)
     _write(actor, township)
     rep = _representative(township, rep_id)
-    if shift.published:
-        _check_lead(township, shift.day)
+    substitution = shift.published and inside_lead_time(township, shift)
+    text = _swap_reason(reason) if reason is not None or substitution else None
+    if substitution and text is None:
+        raise RosterRuleBroken(
+            _(
+                "%(d)s 的值班表已公布，且距值班已不足 %(n)d 个工作日：只能安排替补，请填写原因",
+                d=shift.day.isoformat(),
+                n=lead_days(township.id),
+            ),
+            errors={"reason": [_("请填写替补原因（如代表生病）")]},
+        )
     _check_shift(township, rep, shift.day, shift.starts_at, shift.ends_at, except_id=shift.id)
     before = shift.representative_id
     shift.representative_id = rep.id
+    shift.swap_reason = text
+    shift.replaced_representative_id = before if text is not None and before != rep.id else None
+    after: dict[str, Any] = {"rep": rep.id}
+    if text is not None:
+        after["reason"] = text
     audit.record(
-        "workstation.shift_swap",
+        "workstation.shift_substitute" if substitution else "workstation.shift_swap",
         actor=actor,
         tenant_id=township.id,
         target_type="workstation_shift",
         target_id=shift.id,
         before={"rep": before},
-        after={"rep": rep.id},
+        after=after,
     )
     db.session.commit()
     return shift
@@ -424,23 +481,47 @@ def delete_shift(actor: Actor, township: Township, shift_id: int) -> None:
     db.session.commit()
 
 
-def publish_shift(actor: Actor, township: Township, shift_id: int) -> Shift:
+def publish_shift(
+    actor: Actor, township: Township, shift_id: int, *, confirm_estimated_calendar: bool = False
+) -> Shift:
     shift = get_shift(actor, township, shift_id)
     _write(actor, township)
     if not shift.published:
-        _publish([shift], township)
+        estimated = _publish([shift], township, confirm_estimated_calendar)
         audit.record(
             "workstation.shift_publish",
             actor=actor,
             tenant_id=township.id,
             target_type="workstation_shift",
             target_id=shift.id,
+            after={"calendar_estimated": True} if estimated else None,
         )
     db.session.commit()
     return shift
 
 
-def _publish(shifts: list[Shift], township: Township) -> None:
+def estimated_years(shifts: Iterable[Shift], today: date | None = None) -> list[int]:
+    """The years whose official holidays are not known, among those from today to each shift:
+    its lead time is counted on estimated working days (Monday to Friday)."""
+    today = today or deadlines.shanghai_today()
+    years: set[int] = set()
+    for shift in shifts:
+        first, last = sorted((today.year, shift.day.year))
+        years |= {y for y in range(first, last + 1) if not deadlines.calendar_known(y)}
+    return sorted(years)
+
+
+def _publish(shifts: list[Shift], township: Township, confirmed: bool = False) -> bool:
+    """Publish these shifts (all or nothing); whether their dates were estimated."""
+    years = estimated_years(shifts)
+    if years and not confirmed:
+        raise CalendarEstimated(
+            _(
+                "国务院尚未公布 %(y)s 年的节假日安排，工作日按周一至周五预估；请确认后再公布",
+                y="、".join(str(y) for y in years),
+            ),
+            errors={"confirm_estimated_calendar": [str(CONFIRM_ESTIMATED)]},
+        )
     for shift in shifts:
         _check_lead(township, shift.day)
         rep = db.session.get(Representative, (township.id, shift.representative_id))
@@ -451,10 +532,17 @@ def _publish(shifts: list[Shift], township: Township) -> None:
     now = utcnow()
     for shift in shifts:
         shift.published, shift.published_at = True, now
+    return bool(years)
 
 
 def publish_roster(
-    actor: Actor, township: Township, station_id: int, date_from: Any, date_to: Any
+    actor: Actor,
+    township: Township,
+    station_id: int,
+    date_from: Any,
+    date_to: Any,
+    *,
+    confirm_estimated_calendar: bool = False,
 ) -> list[Shift]:
     """Publish every unpublished shift of the station in [date_from, date_to]; all or nothing."""
     station = get_station(actor, township, station_id)
@@ -465,14 +553,17 @@ def publish_roster(
     shifts = [s for s in _shifts(station) if not s.published and start <= s.day <= end]
     if not shifts:
         raise ValidationFailed(errors={"date_from": [_("这段时间没有待公布的班次")]})
-    _publish(shifts, township)
+    estimated = _publish(shifts, township, confirm_estimated_calendar)
+    after: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(), "count": len(shifts)}
+    if estimated:
+        after["calendar_estimated"] = True
     audit.record(
         "workstation.roster_publish",
         actor=actor,
         tenant_id=township.id,
         target_type="workstation",
         target_id=station.id,
-        after={"from": start.isoformat(), "to": end.isoformat(), "count": len(shifts)},
+        after=after,
     )
     db.session.commit()
     return shifts

@@ -55,10 +55,10 @@ def _form(names: tuple[str, ...]) -> dict[str, Any]:
     return {n: request.form.get(n, "").strip() for n in names}
 
 
-def _attempt(fn: Any, *args: Any, ok: str | None = None) -> Any:
+def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
     """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
     try:
-        result = fn(*args)
+        result = fn(*args, **kwargs)
     except (ValidationFailed, Conflict, PermissionDenied) as exc:
         db.session.rollback()
         flash_error(exc)
@@ -66,6 +66,10 @@ def _attempt(fn: Any, *args: Any, ok: str | None = None) -> Any:
     if ok:
         flash(ok, "success")
     return result
+
+
+def _checked(name: str) -> bool:
+    return request.form.get(name) in {"1", "on", "true", "yes"}
 
 
 def _reps() -> list[Representative]:
@@ -112,13 +116,18 @@ def station(station_id: int):
         return redirect(url_for("workstations.station", station_id=station_id))
     reps = service.station_representatives(township, item)
     meetings = service.list_meetings(actor, township, station_id)
+    shifts = service.list_shifts(actor, township, station_id)
+    unpublished = [s for s in shifts if not s.published]
     return render_template(
         "workstations/station.html",
         station=item,
         kinds=service.KIND_LABELS,
         reps=reps,
         all_reps=_reps(),
-        shifts=service.list_shifts(actor, township, station_id),
+        shifts=shifts,
+        estimated_years=service.estimated_years(unpublished),
+        estimated_shift_ids={s.id for s in unpublished if service.estimated_years([s])},
+        confirm_label=service.CONFIRM_ESTIMATED,
         rep_names={r.id: r.name for r in _reps()},
         meetings=[(m, service.meeting_representatives(m)) for m in meetings],
         meeting_kinds=service.MEETING_LABELS,
@@ -168,6 +177,7 @@ def publish(station_id: int):
         station_id,
         request.form.get("date_from", ""),
         request.form.get("date_to", ""),
+        confirm_estimated_calendar=_checked("confirm_estimated_calendar"),
         ok=_("值班表已公布"),
     )
     return redirect(url_for("workstations.station", station_id=station_id))
@@ -180,7 +190,15 @@ def swap(shift_id: int):
     rep_id = request.form.get("representative_id") or None
     if rep_id is not None:
         service._representative(township, rep_id)
-    _attempt(service.swap_shift, actor, township, shift_id, rep_id, ok=_("已换班"))
+    _attempt(
+        service.swap_shift,
+        actor,
+        township,
+        shift_id,
+        rep_id,
+        reason=request.form.get("reason", "").strip() or None,
+        ok=_("已换班"),
+    )
     return redirect(url_for("workstations.station", station_id=shift.station_id))
 
 
@@ -188,7 +206,14 @@ def swap(shift_id: int):
 def publish_shift(shift_id: int):
     actor, township = current_actor(), current_township()
     shift = service.get_shift(actor, township, shift_id)
-    _attempt(service.publish_shift, actor, township, shift_id, ok=_("已公布"))
+    _attempt(
+        service.publish_shift,
+        actor,
+        township,
+        shift_id,
+        confirm_estimated_calendar=_checked("confirm_estimated_calendar"),
+        ok=_("已公布"),
+    )
     return redirect(url_for("workstations.station", station_id=shift.station_id))
 
 

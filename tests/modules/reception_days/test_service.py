@@ -335,7 +335,14 @@ def test_a_moved_day_is_reminded_again_and_the_stale_reminder_is_dropped(
     service.run_daily(tctx)
     old = _reminders()
     day = view.days[0].day
-    moved = service.move_day(office, tctx, day.id, "2026-01-19", "与全镇大会冲突")
+    moved = service.move_day(
+        office,
+        tctx,
+        day.id,
+        "2026-01-19",
+        "与全镇大会冲突",
+        short_notice_reason="全镇大会临时召开",  # 6 days ahead: short notice
+    )
     assert moved.day.day == date(2026, 1, 19) and moved.day.rule_day == date(2026, 1, 16)
     clock.today = date(2026, 1, 16)
     assert service.run_daily(tctx)["reminders"] == 4

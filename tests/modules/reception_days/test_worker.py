@@ -144,7 +144,14 @@ def test_a_moved_day_and_a_substitute_are_reminded_afresh(stack):
         patch.setattr(deadlines, "shanghai_today", lambda now=None: date(2026, 1, 14))
         with tenant_context(township_id):
             township = db.session.get(type(stack.world.township), township_id)
-            service.move_day(office, township, cast["day"], "2026-01-19", "与全镇大会冲突")
+            service.move_day(
+                office,
+                township,
+                cast["day"],
+                "2026-01-19",
+                "与全镇大会冲突",
+                short_notice_reason="全镇大会临时召开",  # 5 days ahead: short notice
+            )
             duty = db.session.scalar(
                 select(Duty).where(
                     Duty.day_id == cast["day"], Duty.representative_id == cast["reps"]["a"]
