@@ -75,6 +75,7 @@ def campaign_out(campaign: Campaign) -> dict[str, Any]:
         "counted_at": campaign.counted_at,
         "min_answers": campaign.min_answers,
         "answer_batch": campaign.answer_batch,
+        "cannot_evaluate": service.cannot_evaluate_offered(campaign),
         "created_at": campaign.created_at,
     }
 
@@ -133,6 +134,8 @@ def result_out(result: service.SubjectResult) -> dict[str, Any]:
         "count": result.count,
         "shown": result.shown,
         "withheld": False,
+        "cannot_evaluate": result.cannot_evaluate,
+        "no_valid": result.no_valid,
         "grade": subject.grade,
         "grade_reason": subject.grade_reason,
         "proposed_grade": subject.proposed_grade or result.proposed_grade,
@@ -209,6 +212,7 @@ class CampaignForm(MethodView):
                 for s in subjects
             ],
             "answered": rater is not None and service.answered(township, campaign, rater),
+            "cannot_evaluate": service.cannot_evaluate_offered(campaign),
         }
 
     @api.arguments(EvaluationFormUpdateSchema)
@@ -379,8 +383,10 @@ class Answers(MethodView):
     @api.response(204)
     def post(self, data, campaign_id: int):
         """Answer the form from one's account (an eligible representative), one answer per
-        subject of the form; once (409 `already_answered`), in the period (409
-        `outside_period`). Nothing comes back that could identify the answer"""
+        subject of the form: every dimension's score, or `cannot_evaluate: true` alone where the
+        form offers it (422 on `<subject>.cannot_evaluate` otherwise); once (409
+        `already_answered`), in the period (409 `outside_period`). Nothing comes back that
+        could identify the answer"""
         actor, township = _ctx()
         campaign = service.get_campaign(actor, township, campaign_id)
         body: dict[int, dict[str, Any]] = {}
@@ -389,6 +395,7 @@ class Answers(MethodView):
             if answer["subject_id"] in body:
                 errors[f"answers.{n}.subject_id"] = [_("评议对象重复")]
             body[answer["subject_id"]] = {
+                "cannot_evaluate": answer["cannot_evaluate"],
                 "scores": answer["scores"],
                 "overall": answer.get("overall"),
                 "comment": answer.get("comment"),
@@ -433,8 +440,9 @@ class Results(MethodView):
     def get(self, campaign_id: int):
         """Every subject's result (the office and the committee) once the campaign has closed
         and been counted (409 `not_counted` before): scores, distribution, overall grades and
-        comments only from K answers; a reader's own result only once published; reading
-        before publication is audited"""
+        comments only from K real grades, the number of “无法评价” apart (`no_valid` when every
+        answer said so); a reader's own result only once published; reading before
+        publication is audited"""
         actor, township = _ctx()
         service.get_campaign(actor, township, campaign_id)
         return [result_out(r) for r in service.results(actor, township, campaign_id)]
@@ -445,7 +453,8 @@ class SubjectResultById(MethodView):
     @api.response(200, EvaluationResultSchema)
     def get(self, subject_id: int):
         """One subject's result after the count (the office, the committee, or the subject
-        once published); 409 `not_counted` before, `below_threshold` below K answers"""
+        once published); 409 `not_counted` before, `below_threshold` below K real grades
+        (unless every answer said “无法评价”: `no_valid`)"""
         actor, township = _ctx()
         service.get_subject(actor, township, subject_id)
         return result_out(service.subject_result(actor, township, subject_id))

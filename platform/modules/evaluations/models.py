@@ -5,7 +5,9 @@ shuffled batches), public one-answer codes, and the committee's grades.
 Anonymity (ARCHITECTURE.md §6, lianxin.db.anonymous): a receipt (who answered) is committed
 with the answers sealed under a key the database never holds; the worker opens them and writes
 them into `ev_answers` with fresh random keys, in shuffled batches of at least K per subject.
-An answer row has no rater, no time and nothing carried over from its sealed form.
+An answer row has no rater, no time and nothing carried over from its sealed form. An answer
+may say “无法评价” about a subject the rater does not know: sealed, padded and released like a
+grade, but counted neither for nor against.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ class Campaign(TenantMixin, Base):
     min_answers: Mapped[int | None] = mapped_column(Integer)  # K
     answer_batch: Mapped[int | None] = mapped_column(Integer)
     seal_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))  # its own sealing key
+    # Whether the form offers “无法评价” (frozen like K; None while a draft: the setting).
+    cannot_evaluate: Mapped[bool | None] = mapped_column(Boolean)
     # When the worker released the last answers after the close: results exist from then on.
     counted_at: Mapped[datetime | None]
 
@@ -210,3 +214,5 @@ class Answer(TenantMixin, Base):
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     overall: Mapped[str | None] = mapped_column(String(16))
     comment: Mapped[str | None] = mapped_column(Text)
+    # “无法评价”: no scores, no grade; counted apart, never in a result (service._result).
+    cannot_evaluate: Mapped[bool] = mapped_column(Boolean, default=False)

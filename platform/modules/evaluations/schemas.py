@@ -30,6 +30,15 @@ class EvaluationSettings(BaseSchema):
         validate=validate.Range(min=3, max=100),
         metadata={"label": _l("评议中每满几份答卷才成批开封入库（不少于上一项，保护评议人）")},
     )
+    cannot_evaluate = fields.Boolean(
+        load_default=True,
+        metadata={
+            "label": _l(
+                "评议表每个评议对象可选“无法评价”（不了解的可不评，不计入结果；"
+                "有效评价达到上面的份数才显示结果）"
+            )
+        },
+    )
     reminder_days = fields.Integer(
         load_default=2,
         validate=validate.Range(min=0, max=30),
@@ -86,6 +95,10 @@ class EvaluationCampaignSchema(BaseSchema):
         dump_only=True, allow_none=True, metadata={"description": "开始时固定：至少几份才显示结果"}
     )
     answer_batch = fields.Integer(dump_only=True, allow_none=True)
+    cannot_evaluate = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "评议表是否可选“无法评价”（开始时按乡镇设置固定）"},
+    )
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -175,11 +188,20 @@ class EvaluationFormSchema(BaseSchema):
     scale_max = fields.Integer(dump_only=True)
     subjects = fields.List(fields.Nested(EvaluationFormSubjectSchema), dump_only=True)
     answered = fields.Boolean(dump_only=True)
+    cannot_evaluate = fields.Boolean(
+        dump_only=True, metadata={"description": "每个评议对象可答“无法评价”"}
+    )
 
 
 class EvaluationAnswerSchema(BaseSchema):
+    """Every dimension's score (and optionally an overall grade and a comment), or, where the
+    form offers it, `cannot_evaluate: true` alone."""
+
     subject_id = fields.Integer(required=True)
-    scores = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
+    cannot_evaluate = fields.Boolean(
+        load_default=False, metadata={"description": "无法评价：不打分、不评等、不填意见"}
+    )
     overall = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GRADES))
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
@@ -210,8 +232,19 @@ class EvaluationDimensionResultSchema(BaseSchema):
 
 class EvaluationResultSchema(BaseSchema):
     subject = fields.Nested(EvaluationSubjectSchema, dump_only=True)
-    count = fields.Integer(dump_only=True)
-    shown = fields.Boolean(dump_only=True, metadata={"description": "答卷达到规定份数才显示"})
+    count = fields.Integer(
+        dump_only=True, metadata={"description": "有效评价（不含无法评价）份数；不显示时为 0"}
+    )
+    shown = fields.Boolean(dump_only=True, metadata={"description": "有效评价达到规定份数才显示"})
+    cannot_evaluate = fields.Integer(
+        dump_only=True,
+        metadata={
+            "description": "“无法评价”的份数，不计入结果；结果不显示时为 0（无有效评价时除外）"
+        },
+    )
+    no_valid = fields.Boolean(
+        dump_only=True, metadata={"description": "无有效评价：全部答卷都是“无法评价”"}
+    )
     withheld = fields.Boolean(dump_only=True, metadata={"description": "本人的结果，公开前不显示"})
     dimensions = fields.List(fields.Nested(EvaluationDimensionResultSchema), dump_only=True)
     weighted_mean = fields.Float(dump_only=True, allow_none=True)

@@ -16,6 +16,17 @@ many have answered; results, comments and grades exist once it has closed and th
 counted, only from K answers a subject, comments only as a sorted list, and every reading
 before publication is audited. The subject of a campaign never reads his own result before it
 is published and never decides his own grade: the office proposes, committee members decide.
+
+“无法评价” (a township setting, on by default, frozen on the campaign when it opens): a rater who
+does not know a subject answers that instead of scores, and still submits the rest; every
+subject needs scores or “无法评价”. It is an answer like any other to the sealing: the same
+padded size, the same pool, the same batches of at least K (all answers of a subject, whatever
+they say), so the database cannot tell it from a grade. It counts neither for nor against: the
+scores, grades, means and proposed grade come from the real grades only, and a subject's result
+is shown only from K *real* grades — with K−1 grades and any number of “无法评价” nothing is
+shown, not even the two numbers (they would tell how many graded). Shown, the number of
+“无法评价” stands apart; a subject every released answer of which says “无法评价” reads
+“无有效评价” (with that number), never a mean of 0.
 """
 
 from __future__ import annotations
@@ -522,6 +533,7 @@ def open_campaign(actor: Actor, township: Township, campaign_id: Any) -> list[Is
     rule = settings(township.id)
     campaign.min_answers = int(rule["min_answers"])
     campaign.answer_batch = max(int(rule["answer_batch"]), campaign.min_answers)
+    campaign.cannot_evaluate = bool(rule["cannot_evaluate"])
     campaign.seal_salt = anonymous.new_salt()
     campaign.state, campaign.opened_at = CampaignState.OPEN, utcnow()
     _audit(
@@ -534,6 +546,7 @@ def open_campaign(actor: Actor, township: Township, campaign_id: Any) -> list[Is
         subjects=len(subs),
         min_answers=campaign.min_answers,
         answer_batch=campaign.answer_batch,
+        cannot_evaluate=campaign.cannot_evaluate,
     )
     db.session.commit()
     return issued
@@ -627,14 +640,45 @@ def answered(township: Township, campaign: Campaign, rater: Rater) -> bool:
     )
 
 
+def _says_cannot(raw: Mapping[str, Any]) -> bool:
+    value = raw.get("cannot_evaluate")
+    return value is True or str(value).strip().lower() in {"1", "true", "on"}
+
+
 def _clean_answers(
     campaign: Campaign, subs: list[Subject], data: Mapping[Any, Any]
 ) -> list[dict[str, Any]]:
+    """Each subject's answer: every dimension scored (an overall grade and a comment optional),
+    or, where the form offers it, “无法评价” and nothing else. Every answer has the same keys,
+    so that sealed they are all of one size."""
     errors: dict[str, list[str]] = {}
     out = []
     keys = [d["key"] for d in campaign.dimensions]
+    offered = cannot_evaluate_offered(campaign)
+    refused = False
     for subject in subs:
         raw = data.get(subject.id) or data.get(str(subject.id)) or {}
+        if _says_cannot(raw):
+            given = any(v not in (None, "") for v in (raw.get("scores") or {}).values())
+            if not offered:
+                refused = True
+                errors[f"{subject.id}.cannot_evaluate"] = [
+                    _("%(s)s：本次评议不设“无法评价”，请打分", s=subject.name)
+                ]
+            elif given or raw.get("overall") or str(raw.get("comment") or "").strip():
+                errors[f"{subject.id}.cannot_evaluate"] = [
+                    _("%(s)s：选择“无法评价”后不再打分、评等或填写意见", s=subject.name)
+                ]
+            out.append(
+                {
+                    "subject_id": subject.id,
+                    "cannot_evaluate": True,
+                    "scores": {},
+                    "overall": None,
+                    "comment": None,
+                }
+            )
+            continue
         scores: dict[str, int | None] = {}
         for key in keys:
             value = (raw.get("scores") or {}).get(key)
@@ -645,6 +689,13 @@ def _clean_answers(
             if score is None or not campaign.scale_min <= score <= campaign.scale_max:
                 errors[f"{subject.id}.{key}"] = [
                     _(
+                        "%(s)s：请打 %(a)d–%(b)d 分，或选择“无法评价”",
+                        s=subject.name,
+                        a=campaign.scale_min,
+                        b=campaign.scale_max,
+                    )
+                    if offered
+                    else _(
                         "%(s)s：请打 %(a)d–%(b)d 分",
                         s=subject.name,
                         a=campaign.scale_min,
@@ -659,9 +710,17 @@ def _clean_answers(
         if comment and len(comment) > COMMENT_MAX:
             errors[f"{subject.id}.comment"] = [_("意见过长（不超过500字）")]
         out.append(
-            {"subject_id": subject.id, "scores": scores, "overall": overall, "comment": comment}
+            {
+                "subject_id": subject.id,
+                "cannot_evaluate": False,
+                "scores": scores,
+                "overall": overall,
+                "comment": comment,
+            }
         )
     if errors:
+        if refused:
+            raise ValidationFailed(_("本次评议不设“无法评价”，请为每个评议对象打分"), errors=errors)
         raise ValidationFailed(errors=errors)
     return out
 
@@ -726,9 +785,11 @@ def _release(campaign: Campaign, *, closing: bool) -> anonymous.Released:
             campaign_id=campaign.id,
             subject_id=row.subject_id,
             key=str(uuid.uuid4()),
-            scores=content["scores"],
+            scores=content.get("scores") or {},
             overall=content.get("overall"),
             comment=content.get("comment"),
+            # Sealed before this existed, an answer is a grade.
+            cannot_evaluate=bool(content.get("cannot_evaluate")),
         ),
     )
 
@@ -781,6 +842,13 @@ def count_closed(campaign_id: int) -> None:
 @notify.handler(COUNT_TOPIC)
 def _count_on_close(message: Any) -> None:
     count_closed(int(message.payload["campaign_id"]))
+
+
+def cannot_evaluate_offered(campaign: Campaign) -> bool:
+    """Whether the form offers “无法评价”: frozen when it opened (a draft reads the setting)."""
+    if campaign.cannot_evaluate is not None:
+        return bool(campaign.cannot_evaluate)
+    return bool(settings(campaign.tenant_id)["cannot_evaluate"])
 
 
 def _k(campaign: Campaign) -> int:
@@ -917,14 +985,16 @@ class DimensionResult:
 @dataclass
 class SubjectResult:
     subject: Subject
-    count: int
-    shown: bool
+    count: int  # the real grades (0 while not shown)
+    shown: bool  # from K real grades
     dimensions: list[DimensionResult] = field(default_factory=list)
     weighted_mean: float | None = None
     overall: dict[str, int] = field(default_factory=dict)
     comments: list[str] = field(default_factory=list)  # sorted: no order to read anything from
     proposed_grade: str | None = None
     withheld: bool = False  # the reader's own result, before publication
+    cannot_evaluate: int = 0  # answers that said “无法评价”: apart, never in the figures
+    no_valid: bool = False  # released answers, every one of them “无法评价” (无有效评价)
 
 
 def _grade_for(township: Township, campaign: Campaign, mean: float) -> str:
@@ -938,10 +1008,17 @@ def _grade_for(township: Township, campaign: Campaign, mean: float) -> str:
 
 
 def _result(township: Township, campaign: Campaign, subject: Subject) -> SubjectResult:
-    rows = list(db.session.scalars(select(Answer).where(Answer.subject_id == subject.id)))
-    result = SubjectResult(subject, len(rows), len(rows) >= _k(campaign))
-    if not result.shown:
-        return result
+    """The figures from the real grades, shown from K of them; “无法评价” counted apart. Below
+    K grades neither number is given (K−1 grades beside some “无法评价” would show a count
+    under K); with no grade at all, released “无法评价” answers read as “无有效评价”."""
+    answers = list(db.session.scalars(select(Answer).where(Answer.subject_id == subject.id)))
+    rows = [r for r in answers if not r.cannot_evaluate]
+    cannot = len(answers) - len(rows)
+    if len(rows) < _k(campaign):
+        if rows or not cannot:
+            return SubjectResult(subject, 0, False)
+        return SubjectResult(subject, 0, False, cannot_evaluate=cannot, no_valid=True)
+    result = SubjectResult(subject, len(rows), True, cannot_evaluate=cannot)
     total_weight = sum(float(d["weight"]) for d in campaign.dimensions)
     weighted = 0.0
     for dim in campaign.dimensions:
@@ -1002,8 +1079,8 @@ def subject_result(actor: Actor, township: Township, subject_id: Any) -> Subject
         raise PermissionDenied()
     _require_counted(campaign)
     result = _result(township, campaign, subject)
-    if not result.shown:
-        raise BelowThreshold(_("答卷不足 %(k)d 份，不显示结果", k=_k(campaign)))
+    if not result.shown and not result.no_valid:
+        raise BelowThreshold(_("有效答卷不足 %(k)d 份，不显示结果", k=_k(campaign)))
     if subject.published_at is None:
         _audit("results_read", actor, township, "evaluation_subject", subject.id)
         db.session.commit()
@@ -1034,7 +1111,7 @@ def propose_grade(
     _require_office(actor, township)
     subject, value = _gradable(actor, township, subject_id, grade)
     if subject.proposed_grade is None:
-        raise BelowThreshold(_("答卷不足，没有建议等次"))
+        raise BelowThreshold(_("有效答卷不足，没有建议等次"))
     campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
     suggested = _result(township, campaign, subject).proposed_grade
     text = str(reason or "").strip() or None
@@ -1067,7 +1144,7 @@ def decide_grade(
         raise PermissionDenied(_("等次由党委委员会确定"))
     subject, value = _gradable(actor, township, subject_id, grade)
     if subject.proposed_grade is None:
-        raise BelowThreshold(_("答卷不足，没有建议等次，不能确定"))
+        raise BelowThreshold(_("有效答卷不足，没有建议等次，不能确定"))
     text = str(reason or "").strip() or None
     if value != subject.proposed_grade and not text:
         raise ValidationFailed(errors={"reason": [_("改变建议等次须写明理由")]})
@@ -1248,19 +1325,23 @@ def export_xlsx(actor: Actor, township: Township, campaign_id: Any) -> bytes:
     dims = [d["label"] for d in campaign.dimensions]
     book = spreadsheets.Book()
     sheet = book.sheet("评议结果")
-    sheet.header(["评议对象", "答卷数", *dims, "加权平均", "建议等次", "确定等次", "理由"])
+    sheet.header(
+        ["评议对象", "有效评价", "无法评价", *dims, "加权平均", "建议等次", "确定等次", "理由"]
+    )
     for r in rows:
         if r.withheld:
-            sheet.append([r.subject.name, "", *[""] * len(dims), "本人结果，公开后可见"])
+            sheet.append([r.subject.name, "", "", *[""] * len(dims), "本人结果，公开后可见"])
             continue
         means: list[Any] = [d.mean for d in r.dimensions] if r.shown else ["—"] * len(dims)
         proposed = r.subject.proposed_grade or r.proposed_grade
+        hidden = "无有效评价" if r.no_valid else "有效答卷不足"
         sheet.append(
             [
                 r.subject.name,
                 r.count,
+                r.cannot_evaluate if (r.shown or r.no_valid) else "",
                 *means,
-                r.weighted_mean if r.shown else "答卷不足",
+                r.weighted_mean if r.shown else hidden,
                 GRADE_LABELS.get(Grade(proposed), "") if proposed else "",
                 GRADE_LABELS.get(Grade(r.subject.grade), "") if r.subject.grade else "",
                 r.subject.grade_reason or "",

@@ -223,6 +223,7 @@ def _render_campaign(
             rater=rater,
             answered=rater is not None and service.answered(township, campaign, rater),
             figures=service.campaign_participation(campaign),
+            cannot_offered=service.cannot_evaluate_offered(campaign),
             raters=(
                 service.raters(actor, township, campaign_id)
                 if is_office
@@ -454,9 +455,15 @@ def issue_codes(campaign_id: int):
 
 
 def _answers_from(campaign: Any, subjects: list[Any]) -> dict[int, dict[str, Any]]:
+    """The form's answers. A ticked “无法评价” box is the subject's answer: scores picked before
+    it was ticked (hidden by the page once it is) are left out, not refused."""
     form = request.form
-    return {
-        s.id: {
+    out: dict[int, dict[str, Any]] = {}
+    for s in subjects:
+        if form.get(f"s{s.id}-cannot_evaluate") == "1":
+            out[s.id] = {"cannot_evaluate": True}
+            continue
+        out[s.id] = {
             "scores": {
                 d["key"]: (form.get(f"s{s.id}-{d['key']}") or "").strip() or None
                 for d in campaign.dimensions
@@ -464,8 +471,7 @@ def _answers_from(campaign: Any, subjects: list[Any]) -> dict[int, dict[str, Any
             "overall": form.get(f"s{s.id}-overall") or None,
             "comment": form.get(f"s{s.id}-comment", ""),
         }
-        for s in subjects
-    }
+    return out
 
 
 def _field_errors(exc: DomainError) -> dict[str, str]:
@@ -500,6 +506,7 @@ def _render_answer(
                 public_page=public_page,
                 code=code,
                 scale=list(range(campaign.scale_min, campaign.scale_max + 1)),
+                cannot_offered=service.cannot_evaluate_offered(campaign),
             ),
             status,
         )

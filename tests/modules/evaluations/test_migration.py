@@ -68,3 +68,37 @@ def test_running_and_closed_campaigns_are_frozen_and_sealed_by_the_upgrade(
     # A salt is what lets the running campaign take answers: the box opens what it seals.
     box = anonymous.Box("evaluation", tctx.id, running, bytes(rows[running].seal_salt), 512)
     assert box.open(box.seal({"scores": {"results": 8}}, 1), 1) == {"scores": {"results": 8}}
+
+
+def test_answers_released_before_0022_stay_grades_and_running_campaigns_follow_the_setting(
+    app, clock, cast, tctx, office, tmp_path
+):
+    """Migration 0022 (“无法评价”): every answer already released is a grade; a campaign opened
+    before it has no frozen choice and follows the township's setting (on by default)."""
+    running = _campaign(cast, tctx, office, f"进行中{uuid.uuid4().hex[:4]}")
+    closed = _campaign(cast, tctx, office, f"已结束{uuid.uuid4().hex[:4]}")
+    (subject,) = service.subjects(office, tctx, closed)
+    scores = {d["key"]: 8 for d in service.get_campaign(office, tctx, closed).dimensions}
+    for i in range(5):
+        service.submit_by_account(cast.actors[i], tctx, closed, {subject.id: {"scores": scores}})
+    service.close_campaign(office, tctx, closed)
+    source = db.engine.url.database
+    db.session.commit()
+    copy = tmp_path / "before-0022.db"
+    with sqlite3.connect(source) as live, sqlite3.connect(copy) as target:
+        live.backup(target)
+    url = f"sqlite:///{copy}"
+    downgrade(url, "0021_proposal_rules")
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        columns = {r[1] for r in conn.execute(text("PRAGMA table_info(ev_answers)"))}
+    engine.dispose()
+    assert "cannot_evaluate" not in columns
+    upgrade(url)
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        flags = list(conn.execute(text("SELECT cannot_evaluate FROM ev_answers")).scalars())
+        frozen = dict(conn.execute(text("SELECT id, cannot_evaluate FROM ev_campaigns")).all())
+    engine.dispose()
+    assert len(flags) == 5 and not any(flags)
+    assert frozen == {running: None, closed: None}  # no frozen choice: the setting decides

@@ -354,7 +354,7 @@ def test_results_hidden_at_four_answers_shown_at_five(app, clock, world, cast, o
             assert client.post(f"{url}/answer", data=_form(dims, subjects)).status_code == 200
         assert staff.post(f"{url}/close").status_code == 302
         page = _text(staff.get(f"{url}/results"))
-        assert page.count("答卷不足 5 份，不显示") == (len(subjects) if hidden else 0)
+        assert page.count("有效答卷不足 5 份，不显示") == (len(subjects) if hidden else 0)
         assert ("9.0" in page) is not hidden
         assert ("修改建议等次" in page) is not hidden  # no proposal below K
 

@@ -351,6 +351,7 @@ def test_after_30_raters_no_row_or_order_links_an_answer_to_a_rater(clock, cast,
         "scores",
         "overall",
         "comment",
+        "cannot_evaluate",
     }
     assert {fk.column.table.name for fk in answer.foreign_keys} == {
         "townships",
