@@ -100,6 +100,8 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
         "author_id": proposal.author_id,
         "author_name": service.author_name(proposal),
         "group_id": proposal.group_id,
+        "group_discussed_on": proposal.group_discussed_on,
+        "group_discussion": proposal.group_discussion,
         "round": proposal.round,
         "submitted_at": proposal.submitted_at,
         "answered_at": proposal.answered_at,
@@ -132,6 +134,7 @@ def assignment_out(assignment: Assignment) -> dict[str, Any]:
         "round": assignment.round,
         "status": assignment.status,
         "due_on": assignment.due_on,
+        "due_estimated": bool(assignment.due_estimated),
         "contacted_at": assignment.contacted_at,
         "contact_note": assignment.contact_note,
         "answer": assignment.answer,
@@ -164,6 +167,8 @@ def detail_out(proposal: Proposal) -> dict[str, Any]:
             "valid": len(check.valid),
             "ended": [r.name for r in check.ended],
             "group": check.group,
+            "discussed": check.discussed,
+            "signers_waived": check.signers_waived,
             "met": check.met,
         }
     return {

@@ -90,6 +90,9 @@ class Proposal(TenantMixin, Base):
     complexity: Mapped[str | None] = mapped_column(String(16))
     author_id: Mapped[int] = mapped_column(BigId)
     group_id: Mapped[int | None] = mapped_column(BigId)  # submitted by a representative group
+    # A group's proposal is discussed in the group first ([001] 代表小组职责 (2)): when and how.
+    group_discussed_on: Mapped[date | None]
+    group_discussion: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16), default=State.DRAFT)
     number: Mapped[str | None] = mapped_column(String(20))  # e.g. 2026-007, given at 立案
     year: Mapped[int | None] = mapped_column(Integer)
@@ -189,6 +192,14 @@ class Assignment(TenantMixin, Base):
     round: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=AssignmentStatus.ACTIVE)
     due_on: Mapped[date]
+    # What the due date was counted from (the Shanghai date of the assignment, the days and how
+    # they count; approved extensions add theirs), to count it again when a year whose calendar
+    # was estimated becomes official. None on assignments made before this was recorded.
+    due_from: Mapped[date | None]
+    due_days: Mapped[int | None] = mapped_column(Integer)
+    due_count: Mapped[str | None] = mapped_column(String(16))
+    # Working days counted over a year without the official calendar (Monday to Friday).
+    due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     contacted_at: Mapped[datetime | None]  # the unit has contacted the author
     contact_note: Mapped[str | None] = mapped_column(String(500))
     answer: Mapped[str | None] = mapped_column(Text)

@@ -26,10 +26,24 @@ class ProposalSettings(BaseSchema):
         metadata={"label": _l("提案至少几名代表联名（含领衔代表）")},
     )
     allow_groups = fields.Boolean(
-        load_default=True, metadata={"label": _l("代表小组可以小组名义提出提案")}
+        load_default=True,
+        metadata={"label": _l("代表小组可以小组名义提出提案（须经小组讨论，并有足够代表联名）")},
     )
+    # Seed 001: a group's proposal is discussed in the group *and* signed by ten or more; no
+    # seed lets the group's name stand for the signatures, so a township must choose it.
+    group_name_replaces_signers = fields.Boolean(
+        load_default=False,
+        metadata={"label": _l("以代表小组名义提出的提案不需要代表联名（小组名义代替联名）")},
+    )
+    # Suggestions and inquiries are taken all year; proposals too unless the township collects
+    # them in campaigns (征集期, a month before the annual session).
     all_year = fields.Boolean(
-        load_default=False, metadata={"label": _l("全年均可提交（不限征集期）")}
+        load_default=True,
+        metadata={
+            "label": _l(
+                "提案全年均可提交（不勾选则提案只在征集期内提交；建议意见和质询全年均可提交）"
+            )
+        },
     )
     day_count = fields.String(
         load_default="calendar",
@@ -44,9 +58,12 @@ class ProposalSettings(BaseSchema):
         validate=validate.Range(min=1, max=90),
         metadata={"label": _l("简单件办理期限（天）")},
     )
+    # [002]: complex matters are answered "一个月内".
     complex_days = fields.Integer(
         load_default=30,
-        validate=validate.Range(min=1, max=90),
+        validate=validate.Range(
+            min=1, max=31, error=_l("复杂件办理期限为 1 到 31 天（至多一个月）")
+        ),
         metadata={"label": _l("复杂件办理期限（天）")},
     )
     due_soon_days = fields.Integer(
@@ -96,6 +113,17 @@ class ProposalCreateSchema(BaseSchema):
     case_ids = fields.List(
         fields.Integer(), load_default=list, metadata={"description": "由哪些诉求形成"}
     )
+    group_discussed_on = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "以小组名义提出时：小组讨论的日期（不晚于今天，提交前必填）"},
+    )
+    group_discussion = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "以小组名义提出时：小组讨论情况（提交前必填）"},
+    )
 
 
 class ProposalPatchSchema(BaseSchema):
@@ -108,6 +136,8 @@ class ProposalPatchSchema(BaseSchema):
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
     complexity = fields.String(allow_none=True, validate=validate.OneOf(COMPLEXITIES))
     group_id = fields.Integer(allow_none=True)
+    group_discussed_on = fields.Date(allow_none=True)
+    group_discussion = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
 class ProposalSchema(BaseSchema):
@@ -124,6 +154,8 @@ class ProposalSchema(BaseSchema):
     author_id = fields.Integer(dump_only=True)
     author_name = fields.String(dump_only=True)
     group_id = fields.Integer(dump_only=True, allow_none=True)
+    group_discussed_on = fields.Date(dump_only=True, allow_none=True)
+    group_discussion = fields.String(dump_only=True, allow_none=True)
     round = fields.Integer(dump_only=True, metadata={"description": "交办轮次（0 为尚未交办）"})
     submitted_at = fields.DateTime(dump_only=True, allow_none=True)
     answered_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -153,6 +185,13 @@ class ProposalThresholdSchema(BaseSchema):
         fields.String(), dump_only=True, metadata={"description": "已联名但代表资格已终止"}
     )
     group = fields.Boolean(dump_only=True, metadata={"description": "以代表小组名义提出"})
+    discussed = fields.Boolean(
+        dump_only=True, metadata={"description": "以小组名义提出时：已记录小组讨论"}
+    )
+    signers_waived = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "本乡镇设置小组名义代替联名，不需要联名人数"},
+    )
     met = fields.Boolean(dump_only=True)
 
 
@@ -164,6 +203,13 @@ class ProposalAssignmentSchema(BaseSchema):
     round = fields.Integer(dump_only=True)
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in AssignmentStatus]})
     due_on = fields.Date(dump_only=True)
+    due_estimated = fields.Boolean(
+        dump_only=True,
+        metadata={
+            "description": "预计期限：按工作日计算且跨越尚无国家正式节假日安排的年份；"
+            "载入该年日历后重新计算"
+        },
+    )
     contacted_at = fields.DateTime(dump_only=True, allow_none=True)
     contact_note = fields.String(dump_only=True, allow_none=True)
     answer = fields.String(dump_only=True, allow_none=True)

@@ -26,16 +26,17 @@ from typing import IO, Any, TypeVar
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select, update
 
-from lianxin import spreadsheets
+from lianxin import spreadsheets, work_calendar
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
-from lianxin.auth.actor import Actor
+from lianxin.auth.actor import SYSTEM, Actor
 from lianxin.auth.roles import Role
 from lianxin.casework import deadlines
 from lianxin.casework import service as casework
 from lianxin.casework.models import Rating
 from lianxin.db import db, utcnow
 from lianxin.db.lookup import tenant_get
+from lianxin.db.tenancy import tenant_context
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.proposals.models import (
     Assignment,
@@ -346,7 +347,14 @@ def open_window(township: Township, today: date | None = None) -> CollectionWind
     )
 
 
-def submission_open(township: Township, today: date | None = None) -> bool:
+def submission_open(
+    township: Township, today: date | None = None, *, kind: str = Kind.PROPOSAL
+) -> bool:
+    """Whether a draft of `kind` may be submitted today. Suggestions and inquiries are taken all
+    year; proposals too, unless the township collects them in windows (`all_year` off), when
+    one must be open."""
+    if kind != Kind.PROPOSAL:
+        return True
     return bool(settings(township.id)["all_year"]) or open_window(township, today) is not None
 
 
@@ -377,9 +385,30 @@ def _clean(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
         if complexity not in (None, "simple", "complex"):
             errors["complexity"] = [_("请选择简单或复杂")]
         out["complexity"] = complexity
+    if "group_discussed_on" in data:
+        out["group_discussed_on"] = _discussed_on(data.get("group_discussed_on"), errors)
+    if "group_discussion" in data:
+        text = str(data.get("group_discussion") or "").strip() or None
+        if text and len(text) > 2000:
+            errors["group_discussion"] = [_("小组讨论情况过长（不超过2000字）")]
+        out["group_discussion"] = text
     if errors:
         raise ValidationFailed(errors=errors)
     return out
+
+
+def _discussed_on(raw: Any, errors: dict[str, list[str]]) -> date | None:
+    """The date of the group's discussion: empty, or a date not after today (Shanghai)."""
+    if raw in (None, ""):
+        return None
+    try:
+        day = raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
+    except ValueError:
+        errors["group_discussed_on"] = [_("日期格式不正确")]
+        return None
+    if day > _today():
+        errors["group_discussed_on"] = [_("小组讨论日期不能晚于今天")]
+    return day
 
 
 def _group_for(township: Township, rep: Representative, group_id: Any) -> int | None:
@@ -419,6 +448,9 @@ def create_draft(actor: Actor, township: Township, data: Mapping[str, Any]) -> P
     except (TypeError, ValueError):
         raise ValidationFailed(errors={"case_ids": [_("诉求编号不正确")]}) from None
     cases = [casework.get_case(actor, township, i) for i in case_ids]
+    if group_id is None:  # the discussion is a group's; a personal draft keeps none
+        clean.pop("group_discussed_on", None)
+        clean.pop("group_discussion", None)
     proposal = Proposal(author_id=rep.id, group_id=group_id, state=State.DRAFT, **clean)
     db.session.add(proposal)
     db.session.flush()
@@ -480,6 +512,8 @@ def update_draft(
     )
     for key, value in clean.items():
         setattr(proposal, key, value)
+    if proposal.group_id is None:
+        proposal.group_discussed_on = proposal.group_discussion = None
     if changed:
         db.session.execute(
             update(Signature)
@@ -610,23 +644,36 @@ class Threshold:
     needed: int
     valid: list[Representative]  # signed and in office now
     ended: list[Representative]  # signed, but no longer in office
-    group: bool
+    group: bool  # in the name of a representative group
+    discussed: bool = True  # a group's: its discussion is recorded
+    signers_waived: bool = False  # a group's, where the township lets the name replace them
+
+    @property
+    def signers_met(self) -> bool:
+        return self.signers_waived or len(self.valid) >= self.needed
 
     @property
     def met(self) -> bool:
-        return self.group or len(self.valid) >= self.needed
+        return self.signers_met and self.discussed
 
 
 def threshold(township: Township, proposal: Proposal) -> Threshold:
-    """Whether a proposal may be submitted now: enough signers in office (the author included),
-    or submitted in the name of a representative group. Suggestions and inquiries need none."""
-    needed = int(settings(township.id)["min_signers"]) if proposal.kind == Kind.PROPOSAL else 1
+    """Whether a proposal may be submitted now: enough signers in office (the author included).
+    A group's proposal also needs the group's discussion recorded (seed 001), and needs the
+    signers too unless the township lets the group's name replace them (off by default).
+    Suggestions and inquiries need none."""
+    rule = settings(township.id)
+    needed = int(rule["min_signers"]) if proposal.kind == Kind.PROPOSAL else 1
     signed = [r for s, r in _signatures(proposal) if s.status == SignatureStatus.SIGNED]
+    group = proposal.kind == Kind.PROPOSAL and proposal.group_id is not None
     return Threshold(
         needed,
         [r for r in signed if r.in_office],
         [r for r in signed if not r.in_office],
-        proposal.kind == Kind.PROPOSAL and proposal.group_id is not None,
+        group,
+        discussed=not group
+        or (proposal.group_discussed_on is not None and bool(proposal.group_discussion)),
+        signers_waived=group and bool(rule["group_name_replaces_signers"]),
     )
 
 
@@ -639,12 +686,25 @@ def submit(
         raise IllegalTransition(_("该提案已经提交过了"))
     if not author.in_office:
         raise PermissionDenied(_("代表资格已终止，不能提交"))
-    if proposal.kind != Kind.INQUIRY and not submission_open(township, today):
+    if not submission_open(township, today, kind=proposal.kind):
         raise SubmissionClosed(_("现在不在提案征集期内，暂不能提交"))
     if proposal.group_id is not None:
         _group_for(township, author, proposal.group_id)  # still leads the group
     check = threshold(township, proposal)
-    if not check.met:
+    if not check.discussed:
+        missing = _("请填写小组讨论的日期和讨论情况")
+        raise ValidationFailed(
+            _("以代表小组名义提出的提案须经本小组讨论：请记录小组讨论的日期和讨论情况"),
+            errors={
+                name: [missing]
+                for name, value in (
+                    ("group_discussed_on", proposal.group_discussed_on),
+                    ("group_discussion", proposal.group_discussion),
+                )
+                if not value
+            },
+        )
+    if not check.signers_met:
         message = _(
             "联名代表不足：需要 %(n)d 名在任代表联名（含领衔代表），现有 %(m)d 名",
             n=check.needed,
@@ -903,10 +963,52 @@ def reject(actor: Actor, township: Township, proposal_id: Any, reason: Any) -> P
 # --- assignment and answers ----------------------------------------------------------------------
 
 
-def _due(township: Township, complexity: str, start: date) -> date:
+@dataclass(frozen=True)
+class Due:
+    """A due date and what it was counted from (kept on the assignment)."""
+
+    start: date
+    days: int
+    count: str
+    due_on: date
+    estimated: bool  # working days counted over a year without the official calendar
+
+
+def _counted(
+    township: Township, start: date, days: int, count: str, extensions: Iterable[int] = ()
+) -> Due:
+    """`days` from `start` as the township counts them (its county's local holidays included),
+    then each approved extension's days from the due date before it."""
+    due = deadlines.add_days(start, days, count, township.county_id)
+    for extra in extensions:
+        due = deadlines.add_days(due, extra, count, township.county_id)
+    estimated = count == deadlines.DayCount.WORKING and deadlines.is_estimated(start, due)
+    return Due(start, days, count, due, estimated)
+
+
+def _due(township: Township, complexity: str, start: date) -> Due:
     rule = settings(township.id)
     days = int(rule["simple_days"] if complexity == "simple" else rule["complex_days"])
-    return deadlines.add_days(start, days, rule["day_count"])
+    return _counted(township, start, days, str(rule["day_count"]))
+
+
+def _approved_days(assignment: Assignment) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Extension.days)
+            .where(
+                Extension.assignment_id == assignment.id,
+                Extension.status == ExtensionStatus.APPROVED,
+            )
+            .order_by(Extension.id)
+        )
+    )
+
+
+def _due_text(day: date, estimated: bool) -> str:
+    if estimated:
+        return _("%(d)s（预计期限：该年国家节假日安排尚未公布，公布后重新计算）", d=day.isoformat())
+    return day.isoformat()
 
 
 def assignments(actor: Actor, township: Township, proposal_id: Any) -> list[Assignment]:
@@ -966,7 +1068,11 @@ def assign(
                 unit_id=unit.id,
                 role=role,
                 round=proposal.round,
-                due_on=due,
+                due_on=due.due_on,
+                due_from=due.start,
+                due_days=due.days,
+                due_count=due.count,
+                due_estimated=due.estimated,
             )
         )
     _audit(
@@ -976,14 +1082,18 @@ def assign(
         proposal,
         lead=lead.id,
         co=[u.id for u in co],
-        due=due.isoformat(),
+        due=due.due_on.isoformat(),
+        due_estimated=due.estimated,
     )
     _tell(
         _unit_user_ids(township, [lead.id, *(u.id for u in co)]),
         township,
         proposal,
         _("新交办：%(t)s", t=proposal.title),
-        _("办理期限：%(d)s。请先与领衔代表联系，再书面答复。", d=due.isoformat()),
+        _(
+            "办理期限：%(d)s。请先与领衔代表联系，再书面答复。",
+            d=_due_text(due.due_on, due.estimated),
+        ),
         f"assigned:{proposal.round}",
     )
     db.session.commit()
@@ -1186,15 +1296,29 @@ def decide_extension(
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     extension.decided_by_id, extension.decided_at = actor.user_id, utcnow()
     if approve:
-        rule = settings(township.id)
-        assignment.due_on = deadlines.add_days(assignment.due_on, extension.days, rule["day_count"])
-    _audit("extension", actor, township, proposal, approved=approve, days=extension.days)
+        # Counted as the assignment's own due date was; a legacy one as the township counts now.
+        count = assignment.due_count or str(settings(township.id)["day_count"])
+        extended = _counted(township, assignment.due_on, extension.days, count)
+        assignment.due_on = extended.due_on
+        assignment.due_estimated = count == deadlines.DayCount.WORKING and (
+            deadlines.is_estimated(assignment.due_from or extended.start, extended.due_on)
+        )
+    _audit(
+        "extension",
+        actor,
+        township,
+        proposal,
+        approved=approve,
+        days=extension.days,
+        due=assignment.due_on.isoformat(),
+        due_estimated=assignment.due_estimated,
+    )
     _tell(
         _unit_user_ids(township, [assignment.unit_id]),
         township,
         proposal,
         _("延期申请%(r)s：%(t)s", r=_("已同意") if approve else _("未同意"), t=proposal.title),
-        _("办理期限：%(d)s", d=assignment.due_on.isoformat()),
+        _("办理期限：%(d)s", d=_due_text(assignment.due_on, assignment.due_estimated)),
         f"extension:{extension.id}:decided",
     )
     db.session.commit()
@@ -1382,6 +1506,94 @@ def send_reminders(township: Township, today: date | None = None) -> dict[str, i
         sent[kind] += 1
     db.session.commit()
     return sent
+
+
+# --- estimated due dates, once a year's official calendar is loaded ------------------------------
+
+
+def recompute_estimated(year: int) -> int:
+    """Count again, with the calendar as it now stands, every open assignment whose due date was
+    estimated over `year`; each change is audited (as the operator who loaded the year) and the
+    unit and the office are told of a moved due date. Returns how many due dates moved.
+
+    Registered with `lianxin.work_calendar`, which calls it in the load's transaction: nothing
+    here commits. It runs outside any township, so it visits each one in its own context."""
+    changed = 0
+    for township in db.session.scalars(select(Township).order_by(Township.id)).all():
+        with tenant_context(township.id):
+            changed += _recompute_township(township, year)
+    return changed
+
+
+def _recompute_township(township: Township, year: int) -> int:
+    loader = work_calendar.current_loader()
+    who = loader or SYSTEM
+    rows = db.session.scalars(
+        select(Assignment)
+        .where(
+            Assignment.status == AssignmentStatus.ACTIVE,
+            Assignment.due_estimated.is_(True),
+            Assignment.due_from.is_not(None),
+            Assignment.due_from <= date(year, 12, 31),
+            Assignment.due_on >= date(year, 1, 1),
+        )
+        .order_by(Assignment.id)
+    ).all()
+    moved = 0
+    for assignment in rows:
+        assert assignment.due_from is not None and assignment.due_days is not None
+        due = _counted(
+            township,
+            assignment.due_from,
+            assignment.due_days,
+            assignment.due_count or deadlines.DayCount.WORKING,
+            _approved_days(assignment),
+        )
+        before = {"due_on": assignment.due_on.isoformat(), "due_estimated": True}
+        if due.due_on == assignment.due_on and due.estimated:
+            continue
+        assignment.due_on, assignment.due_estimated = due.due_on, due.estimated
+        proposal = db.session.get(Proposal, (township.id, assignment.proposal_id))
+        assert proposal is not None
+        note = _(
+            "%(y)d年国家节假日安排已公布，办理期限重新计算：%(a)s → %(b)s",
+            y=year,
+            a=before["due_on"],
+            b=_due_text(due.due_on, due.estimated),
+        )
+        _event(proposal, "due_recomputed", loader, proposal.state, proposal.state, note)
+        audit.record(
+            "proposal.due_recomputed",
+            actor=who,
+            tenant_id=township.id,
+            target_type="proposal_assignment",
+            target_id=assignment.id,
+            before=before,
+            after={
+                "due_on": due.due_on.isoformat(),
+                "due_estimated": due.estimated,
+                "proposal": proposal.id,
+                "calendar_year": year,
+            },
+        )
+        if due.due_on != date.fromisoformat(before["due_on"]):
+            moved += 1
+            _tell(
+                [
+                    *_unit_user_ids(township, [assignment.unit_id]),
+                    *_office_user_ids(township),
+                ],
+                township,
+                proposal,
+                _("办理期限已调整：%(t)s", t=proposal.title),
+                note,
+                f"due:{assignment.id}:{due.due_on.isoformat()}",
+            )
+    db.session.flush()  # inside this township's context, before the next one's queries
+    return moved
+
+
+work_calendar.register_recompute(MODULE_KEY, recompute_estimated)
 
 
 # --- the office's dashboard and the annual session's report --------------------------------------

@@ -34,6 +34,7 @@ pages = Blueprint("proposals", __name__, template_folder="templates")
 public = Blueprint("proposals_public", __name__, template_folder="templates")
 
 DRAFT_FIELDS = ("kind", "title", "body", "category")
+GROUP_FIELDS = ("group_id", "group_discussed_on", "group_discussion")
 OPEN = (State.ACCEPTED, State.ASSIGNED, State.ANSWERED, State.UNSATISFIED, State.CLOSED)
 SIGNATURE_LABELS = {
     SignatureStatus.SIGNED: "已联名",
@@ -79,6 +80,7 @@ ACTION_LABELS = {
     "close": "办结",
     "publish": "公开",
     "unpublish": "取消公开",
+    "due_recomputed": "重新计算办理期限",
 }
 
 
@@ -167,7 +169,7 @@ def new():
     actor, township = _ctx()
     if request.method == "GET":
         return _render_new({"kind": request.args.get("kind", Kind.PROPOSAL)})
-    values = {n: request.form.get(n, "").strip() for n in (*DRAFT_FIELDS, "group_id")}
+    values = {n: request.form.get(n, "").strip() for n in (*DRAFT_FIELDS, *GROUP_FIELDS)}
     try:
         made = service.create_draft(actor, township, values)
     except (ValidationFailed, Conflict) as exc:
@@ -260,7 +262,7 @@ def _render_detail(
         own_signature=own_signature,
         signatures=signatures,
         threshold=service.threshold(township, proposal) if draft else None,
-        submission_open=service.submission_open(township),
+        submission_open=service.submission_open(township, kind=proposal.kind),
         cases=service.linked_cases(actor, township, proposal_id),
         files=service.files_of(actor, township, proposal_id),
         assignments=assignments,
@@ -309,7 +311,7 @@ def _act(proposal_id: int, form: str, fn: Any, *args: Any, ok: str, **kwargs: An
 @pages.post("/<int:proposal_id>/edit")
 def edit(proposal_id: int):
     actor, township = _ctx()
-    data = {n: request.form.get(n, "").strip() for n in (*DRAFT_FIELDS, "group_id")}
+    data = {n: request.form.get(n, "").strip() for n in (*DRAFT_FIELDS, *GROUP_FIELDS)}
     return _act(
         proposal_id,
         "edit",

@@ -131,6 +131,8 @@ def test_threshold_nine_refused_ten_submitted(app, client, clock, ids, url, staf
         "valid": 9,
         "ended": [],
         "group": False,
+        "discussed": True,
+        "signers_waived": False,
         "met": False,
     }
     assert len(detail["signers"]) == 9 and detail["signers"][0]["is_author"] is True
@@ -322,8 +324,14 @@ def test_bad_bodies_are_refused_field_by_field(app, client, clock, ids, url, sta
 
 
 def test_windows_close_submission(app, client, clock, ids, url, staff, world):
+    """With collection windows turned on, a proposal waits for an open window; a suggestion
+    never does."""
+    admin = actor(world.users["township_admin"])
+    with tenant_context(world.township.id):
+        tenants.update_township_settings(admin, world.township, "proposals", {"all_year": False})
     windows = _ok(client.get(url("/windows"), headers=ids.tokens[0]))
     assert [(w["id"], w["closes_on"]) for w in windows] == [(ids.window, "2026-03-31")]
+    proposal = _signed(client, url, ids, 10)
     suggestion = _draft(client, url, ids, kind="suggestion")
     assert_error(
         client.delete(url(f"/windows/{ids.window}"), headers=ids.tokens[0]), 403
@@ -331,11 +339,12 @@ def test_windows_close_submission(app, client, clock, ids, url, staff, world):
     assert client.delete(url(f"/windows/{ids.window}"), headers=staff).status_code == 204
     assert _ok(client.get(url("/windows"), headers=staff)) == []
     assert_error(
-        client.post(url(f"/proposals/{suggestion['id']}/submit"), headers=ids.tokens[0]),
+        client.post(url(f"/proposals/{proposal['id']}/submit"), headers=ids.tokens[0]),
         409,
         "submission_closed",
     )
     assert not _ok(client.get(url("/dashboard"), headers=staff))["submission_open"]
+    assert _ok(client.post(url(f"/proposals/{suggestion['id']}/submit"), headers=ids.tokens[0]))
     created = _ok(
         client.post(
             url("/windows"),
@@ -345,7 +354,7 @@ def test_windows_close_submission(app, client, clock, ids, url, staff, world):
         201,
     )
     assert created["title"] == "春季征集" and created["opens_on"] == "2026-03-01"
-    assert _ok(client.post(url(f"/proposals/{suggestion['id']}/submit"), headers=ids.tokens[0]))
+    assert _ok(client.post(url(f"/proposals/{proposal['id']}/submit"), headers=ids.tokens[0]))
 
 
 # --- review, assignment, answers, ratings --------------------------------------------------------

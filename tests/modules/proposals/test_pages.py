@@ -298,7 +298,13 @@ def test_windows_page_and_submission_closed(app, clock, world, cast, client):
     base = _base(world)
     login(client, world.users["township_staff"])
     page = client.get(f"{base}/windows").get_data(as_text=True)
-    assert "2026年提案征集" in page and "现在可以提交" in page
+    assert "2026年提案征集" in page and "现在可以提交" in page and "提案全年均可提交" in page
+    # The township turns collection windows on.
+    admin = _as(app, world.users["township_admin"].id)
+    r = admin.post(f"/t/{world.township.slug}/settings/proposals", data={"all_year": "0"})
+    assert r.status_code == 302
+    page = client.get(f"{base}/windows").get_data(as_text=True)
+    assert "本乡镇设置为提案只在征集期内提交" in page
     r = client.post(
         f"{base}/windows",
         data={"title": "秋季征集", "opens_on": "2026-09-30", "closes_on": "2026-09-01"},
@@ -315,14 +321,21 @@ def test_windows_page_and_submission_closed(app, clock, world, cast, client):
     assert r.status_code == 302
     page = client.get(f"{base}/windows").get_data(as_text=True)
     assert "秋季征集" in page and "2026年提案征集" not in page and "现在不在征集期内" in page
-    # A representative cannot add a window; submitting a suggestion now is refused clearly.
+    # A representative cannot add a window; submitting a proposal now is refused clearly, a
+    # suggestion is not.
     author = _as(app, cast.users[0].id)
     assert author.post(f"{base}/windows", data={"title": "x"}).status_code == 403
-    r = author.post(f"{base}/new", data={**BODY, "kind": "suggestion"})
-    pid = int(r.headers["Location"].rsplit("/", 1)[1])
+    pid = _draft(world, cast, author)
+    detail = author.get(f"{base}/{pid}").get_data(as_text=True)
+    assert "现在不在提案征集期内，暂不能提交" in detail
     r = author.post(f"{base}/{pid}/submit")
     assert r.status_code == 422 and "现在不在提案征集期内" in r.get_data(as_text=True)
     assert _proposal(world, pid).state == State.DRAFT
+    r = author.post(f"{base}/new", data={**BODY, "kind": "suggestion"})
+    sid = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert "现在不在提案征集期内" not in author.get(f"{base}/{sid}").get_data(as_text=True)
+    assert author.post(f"{base}/{sid}/submit").status_code == 302
+    assert _proposal(world, sid).state == State.SUBMITTED
 
 
 def test_draft_from_case_and_an_inquiry_answered_publicly(app, clock, world, cast, office, client):

@@ -97,20 +97,26 @@ def test_only_the_author_invites_and_submits_and_a_foreign_signer_is_not_found(
         service.sign(cast.actors[3], tctx, proposal.id)
 
 
-def test_a_suggestion_needs_no_cosigners_and_windows_close_submission(clock, cast, tctx, world):
+def test_a_suggestion_needs_no_cosigners_and_windows_close_only_proposals(clock, cast, tctx, world):
     from lianxin.tenants import service as tenants
+    from tests.factories import actor
 
-    suggestion = _draft(cast, tctx, kind="suggestion")
-    clock.today = date(2026, 4, 1)  # after the window
-    with pytest.raises(Conflict) as closed:
-        service.submit(cast.actors[0], tctx, suggestion.id)
-    assert closed.value.code == "submission_closed"
-    admin = __import__("tests.factories", fromlist=["actor"]).actor(world.users["township_admin"])
-    tenants.update_township_settings(admin, tctx, "proposals", {"all_year": True})
-    assert service.submit(cast.actors[0], tctx, suggestion.id).state == State.SUBMITTED
-    inquiry = _draft(cast, tctx, kind="inquiry")
+    admin = actor(world.users["township_admin"])
     tenants.update_township_settings(admin, tctx, "proposals", {"all_year": False})
-    assert service.submit(cast.actors[0], tctx, inquiry.id).state == State.SUBMITTED
+    clock.today = date(2026, 4, 1)  # after the window
+    proposal = _signed(cast, tctx, 10)
+    with pytest.raises(Conflict) as closed:
+        service.submit(cast.actors[0], tctx, proposal.id)
+    assert closed.value.code == "submission_closed"
+    for kind in ("suggestion", "inquiry"):  # taken all year
+        draft = _draft(cast, tctx, kind=kind)
+        assert service.submit(cast.actors[0], tctx, draft.id).state == State.SUBMITTED
+    clock.today = date(2026, 3, 31)  # the window's last day
+    assert service.submit(cast.actors[0], tctx, proposal.id).state == State.SUBMITTED
+    tenants.update_township_settings(admin, tctx, "proposals", {"all_year": True})
+    clock.today = date(2026, 4, 1)
+    late = _signed(cast, tctx, 10)
+    assert service.submit(cast.actors[0], tctx, late.id).state == State.SUBMITTED
 
 
 def _accepted(cast, tctx, office, **kw):
@@ -274,7 +280,9 @@ def test_visibility(clock, cast, tctx, office, world):
         service.get_proposal(actor(world.users["other_admin"]), tctx, proposal.id)
 
 
-def test_a_group_leader_submits_in_the_groups_name_without_cosigners(clock, cast, tctx, office):
+def test_only_a_group_leader_speaks_for_the_group_and_the_name_alone_is_not_enough(
+    clock, cast, tctx, office
+):
     from lianxin.people import service as people
 
     group = people.create_group(office, tctx, name="农业代表小组")
@@ -282,9 +290,18 @@ def test_a_group_leader_submits_in_the_groups_name_without_cosigners(clock, cast
     people.assign_to_group(office, tctx, rep_id=cast.reps[1], group_id=group.id)
     with pytest.raises(ValidationFailed):  # a plain member cannot speak for the group
         _draft(cast, tctx, author=1, group_id=group.id)
-    proposal = _draft(cast, tctx, group_id=group.id)
-    assert service.threshold(tctx, proposal).met
-    assert service.submit(cast.actors[0], tctx, proposal.id).state == State.SUBMITTED
+    proposal = _draft(
+        cast,
+        tctx,
+        group_id=group.id,
+        group_discussed_on="2026-02-20",
+        group_discussion="小组会议讨论通过",
+    )
+    check = service.threshold(tctx, proposal)
+    assert check.group and check.discussed and not check.met  # seed 001: ten signers too
+    with pytest.raises(Conflict) as refused:
+        service.submit(cast.actors[0], tctx, proposal.id)
+    assert refused.value.code == "signers_threshold"
 
 
 def test_a_changed_text_asks_the_cosigners_to_sign_again(clock, cast, tctx):
