@@ -44,12 +44,14 @@ from lianxin.modules.annual_sessions.schemas import (
     SessionAttendanceSchema,
     SessionCheckInSchema,
     SessionCreateSchema,
+    SessionDeliverySchema,
     SessionDetailSchema,
     SessionDocumentSchema,
     SessionDocumentUploadSchema,
     SessionImplementationSchema,
     SessionLeaveDecisionSchema,
     SessionLeaveSchema,
+    SessionProposalWindowSchema,
     SessionReportSchema,
     SessionResolutionCreateSchema,
     SessionResolutionPublishSchema,
@@ -75,6 +77,7 @@ def session_out(session: Session) -> dict[str, Any]:
         "id": session.id,
         "title": session.title,
         "held_on": session.held_on,
+        "ends_on": session.ends_on,
         "place": session.place,
         "state": session.state,
         "agenda_fixed_at": session.agenda_fixed_at,
@@ -93,6 +96,17 @@ def roll_out(roll: service.Roll) -> dict[str, Any]:
         "absent": roll.absent,
         "quorum_needed": roll.quorum_needed,
         "quorum_met": roll.quorum_met,
+        "left_early": roll.left_early,
+    }
+
+
+def window_out(offer: service.WindowOffer) -> dict[str, Any]:
+    return {
+        "opened": offer.opened,
+        "window_id": offer.window_id,
+        "opens_on": offer.opens_on,
+        "closes_on": offer.closes_on,
+        "message": offer.message,
     }
 
 
@@ -162,6 +176,7 @@ def attendance_out(
         "name": rep.name,
         "status": row.status if row is not None else None,
         "leave_reason": row.leave_reason if readable and row is not None else None,
+        "leave_from": row.leave_from if row is not None else None,
         "checked_in_at": row.checked_in_at if row is not None else None,
         "self_checked_in": bool(row.self_checked_in) if row is not None else False,
     }
@@ -234,8 +249,14 @@ class Sessions(MethodView):
     @api.arguments(SessionCreateSchema)
     @api.response(201, SessionDetailSchema)
     def post(self, data):
-        """Plan a session (the office); items may be proposed until the agenda deadline"""
-        return session_detail(service.create_session(*_ctx(), data))
+        """Plan a session (the office), from its first day to its last (`ends_on`, the same
+        day by default); items may be proposed until the agenda deadline. With
+        `open_proposal_window` the proposal collection window opens a month before the first
+        day (`proposal_window` says what came of it: opened, or why not)"""
+        planned = service.plan_session(*_ctx(), data)
+        out = session_detail(planned.session)
+        out["proposal_window"] = window_out(planned.window) if planned.window else None
+        return out
 
 
 @api.route("/sessions/<int:session_id>")
@@ -245,6 +266,42 @@ class SessionById(MethodView):
         """One session with its roll (应到, 实到, leave, quorum) and the agenda deadline; the
         check-in code only for the office"""
         return session_detail(service.get_session(*_ctx(), session_id))
+
+
+@api.route("/sessions/<int:session_id>/proposal-window")
+class ProposalWindow(MethodView):
+    @api.response(200, SessionProposalWindowSchema)
+    def post(self, session_id: int):
+        """Open the proposal collection window a month before the session (the office): 409
+        `proposal_windows_off` when the township takes proposals without windows (or has no
+        proposals module), `proposal_window_exists` when a window already covers the month"""
+        actor, township = _ctx()
+        service.get_session(actor, township, session_id)
+        return window_out(service.open_proposal_window(actor, township, session_id))
+
+
+@api.route("/sessions/<int:session_id>/deliveries")
+class Deliveries(MethodView):
+    @api.response(200, SessionDeliverySchema(many=True))
+    def get(self, session_id: int):
+        """Who was reached by which channel with the agenda and each resolution (the office):
+        `inbox` (站内信), `sms` (短信, no account) or `none` (未送达：无手机号) — never a phone"""
+        actor, township = _ctx()
+        service.get_session(actor, township, session_id)
+        report = service.deliveries(actor, township, session_id)
+        return [
+            {
+                "representative_id": row.representative.id,
+                "name": row.representative.name,
+                "agenda": row.channels.get("agenda"),
+                "resolutions": {
+                    key.split(":", 1)[1]: channel
+                    for key, channel in row.channels.items()
+                    if key.startswith("resolution:")
+                },
+            }
+            for row in report.rows
+        ]
 
 
 @api.route("/sessions/<int:session_id>/fix-agenda")
@@ -396,10 +453,14 @@ class RequestLeave(MethodView):
     @api.arguments(SessionLeaveSchema)
     @api.response(200, SessionAttendanceSchema)
     def post(self, data, session_id: int):
-        """A representative asks for leave before the session opens (the office decides)"""
+        """A representative asks for leave from `leave_from` to the session's last day: before
+        it opens (the whole session by default) or, once open, for the days that remain — never
+        a day already past (422 `leave_from`); the office decides"""
         actor, township = _ctx()
         service.get_session(actor, township, session_id)
-        row = service.request_leave(actor, township, session_id, data["reason"])
+        row = service.request_leave(
+            actor, township, session_id, data["reason"], leave_from=data["leave_from"]
+        )
         return _attendance_of(session_id, row.representative_id)
 
 
@@ -421,7 +482,8 @@ class LeaveDecision(MethodView):
 class StaffCheckIn(MethodView):
     @api.response(200, SessionAttendanceSchema)
     def post(self, session_id: int, representative_id: int):
-        """Staff check a representative in on the day (409 `already_checked_in`)"""
+        """Staff check a representative in on any day of the session (the Asia/Shanghai date;
+        409 `already_checked_in`)"""
         actor, township = _ctx()
         service.get_session(actor, township, session_id)
         row = service.check_in(actor, township, session_id, representative_id)

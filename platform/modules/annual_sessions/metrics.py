@@ -1,7 +1,9 @@
 """The county's figures of the annual session: held, attendance and quorum.
 
-A session is held in the period when it was opened (with its quorum) on a date in the period.
-Attendance: representatives checked in over 应到, summed over the sessions held.
+A session is held in the period when it was opened (with its quorum) and its first day is in the
+period. Attendance: representatives checked in on any of its days over 应到 (the session's roll,
+so one who came and then left with leave for the remaining days counts), summed over the
+sessions held.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from lianxin.db import db
 from lianxin.modules.annual_sessions.models import Attendance, AttendanceStatus, Session
@@ -43,7 +45,10 @@ def figures(start: date, end: date) -> dict[str, Figure]:
                 .select_from(Attendance)
                 .where(
                     Attendance.session_id.in_([s for s, _n in sessions]),
-                    Attendance.status == AttendanceStatus.PRESENT,
+                    or_(
+                        Attendance.status == AttendanceStatus.PRESENT,
+                        Attendance.checked_in_at.is_not(None),
+                    ),
                 )
             )
             or 0

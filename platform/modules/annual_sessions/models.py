@@ -3,6 +3,12 @@ attendance, votes (show of hands, named, secret online or on paper, elections), 
 apart from the receipts that say who voted, and resolutions. Every table is tenant-owned;
 every reference to another tenant table is a composite foreign key that includes `tenant_id`.
 
+A session runs from `held_on` (its first day) to `ends_on` (its last, the same day for a
+one-day session): check-in is open on each of its days, and leave may be asked from any day not
+yet past (`Attendance.leave_from`). Each representative is told of the fixed agenda and of every
+resolution by inbox or, without an account, by SMS; `as_deliveries` records which channel
+reached whom (the channel, never the phone number).
+
 Anonymity (ARCHITECTURE.md §6, lianxin.db.anonymous): `as_receipts` records *that* a
 representative voted, never what. The ballot is committed with the receipt only sealed, under
 a key the database never holds; the worker opens pooled ballots and writes them into
@@ -20,6 +26,7 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -81,12 +88,29 @@ class VoteState(StrEnum):
     CLOSED = "closed"
 
 
+class DeliveryChannel(StrEnum):
+    INBOX = "inbox"  # 站内信: the representative has an account
+    SMS = "sms"  # 短信: no account, a phone on the roll
+    NONE = "none"  # 未送达: neither
+
+
+class NoticeKind(StrEnum):
+    AGENDA = "agenda"
+    RESOLUTION = "resolution"
+
+
+def _same_day(context: Any) -> Any:
+    """A one-day session unless told otherwise: the last day is the first."""
+    return context.get_current_parameters()["held_on"]
+
+
 class Session(TenantMixin, Base):
     __tablename__ = "as_sessions"
     __table_args__ = (UniqueConstraint("tenant_id", "title"),)
 
     title: Mapped[str] = mapped_column(String(100))  # 第十三届党代表大会第二次会议
-    held_on: Mapped[date]
+    held_on: Mapped[date]  # the first day
+    ends_on: Mapped[date] = mapped_column(default=_same_day)  # the last day (≥ held_on)
     place: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(16), default=SessionState.PLANNING)
     checkin_token: Mapped[str] = mapped_column(String(64))  # the session's QR code
@@ -188,6 +212,7 @@ class Attendance(TenantMixin, Base):
     representative_id: Mapped[int] = mapped_column(BigId)
     status: Mapped[str] = mapped_column(String(16))
     leave_reason: Mapped[str | None] = mapped_column(String(500))
+    leave_from: Mapped[date | None]  # leave covers this day to the session's last
     checked_in_at: Mapped[datetime | None]
     self_checked_in: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -322,4 +347,31 @@ class Resolution(TenantMixin, Base):
     published_at: Mapped[datetime | None]
     implementation: Mapped[str | None] = mapped_column(Text)  # reported at the next session
     implementation_reported_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(TenantMixin, Base):
+    """How one representative was sent the fixed agenda or a resolution (DeliveryChannel)."""
+
+    __tablename__ = "as_deliveries"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "session_id"], ["as_sessions.tenant_id", "as_sessions.id"]
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "resolution_id"], ["as_resolutions.tenant_id", "as_resolutions.id"]
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "representative_id"],
+            ["representatives.tenant_id", "representatives.id"],
+            name="fk_as_deliveries_representative",
+        ),
+        Index("ix_as_deliveries_session", "tenant_id", "session_id"),
+    )
+
+    session_id: Mapped[int] = mapped_column(BigId)
+    kind: Mapped[str] = mapped_column(String(16))  # NoticeKind
+    resolution_id: Mapped[int | None] = mapped_column(BigId)
+    representative_id: Mapped[int] = mapped_column(BigId)
+    channel: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

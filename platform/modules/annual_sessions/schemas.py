@@ -35,12 +35,17 @@ class AnnualSessionSettings(BaseSchema):
         validate=validate.Range(min=1, max=100),
         metadata={"label": _l("会议期间临时议题须应到代表的百分之几联名（1/10 即 10）")},
     )
+    session_item_groups = fields.Integer(
+        load_default=2,
+        validate=validate.Range(min=1, max=20),
+        metadata={"label": _l("会议期间几个以上代表小组联名可提出临时议题")},
+    )
     pass_rule = fields.String(
         load_default="expected",
         validate=validate.OneOf(["expected", "present"]),
         metadata={
             "label": _l("表决通过须超过"),
-            "choices": (("expected", _l("应到代表的半数")), ("present", _l("实到代表的半数"))),
+            "choices": {"expected": _l("应到代表的半数"), "present": _l("实到代表的半数")},
         },
     )
     competitive_election = fields.Boolean(
@@ -60,13 +65,35 @@ class AnnualSessionSettings(BaseSchema):
 
 class SessionCreateSchema(BaseSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    held_on = fields.Date(required=True)
+    held_on = fields.Date(required=True, metadata={"description": "开始日期"})
+    ends_on = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "结束日期（不早于开始日期；不填即一天的会议）"},
+    )
     place = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    open_proposal_window = fields.Boolean(
+        load_default=False,
+        metadata={"description": "同时开启提案征集：会前一个月至会前一天（提案模块按征集期时）"},
+    )
+
+
+class SessionProposalWindowSchema(BaseSchema):
+    opened = fields.Boolean(dump_only=True, metadata={"description": "是否已开启"})
+    window_id = fields.Integer(dump_only=True, allow_none=True)
+    opens_on = fields.Date(dump_only=True)
+    closes_on = fields.Date(dump_only=True)
+    message = fields.String(dump_only=True)
 
 
 class SessionRollSchema(BaseSchema):
     expected = fields.Integer(dump_only=True, metadata={"description": "应到"})
-    present = fields.Integer(dump_only=True, metadata={"description": "实到（已签到）"})
+    present = fields.Integer(
+        dump_only=True, metadata={"description": "实到（会期内任一天签到，整个会期计一次）"}
+    )
+    left_early = fields.Integer(
+        dump_only=True, metadata={"description": "其中签到后获准请假（余下会期）"}
+    )
     on_leave = fields.Integer(dump_only=True, metadata={"description": "请假获准"})
     leave_requested = fields.Integer(dump_only=True, metadata={"description": "请假待批"})
     absent = fields.Integer(dump_only=True)
@@ -77,7 +104,8 @@ class SessionRollSchema(BaseSchema):
 class SessionSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     title = fields.String(dump_only=True)
-    held_on = fields.Date(dump_only=True)
+    held_on = fields.Date(dump_only=True, metadata={"description": "开始日期"})
+    ends_on = fields.Date(dump_only=True, metadata={"description": "结束日期"})
     place = fields.String(dump_only=True)
     state = fields.String(dump_only=True)
     agenda_fixed_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -88,6 +116,12 @@ class SessionSchema(BaseSchema):
 
 class SessionDetailSchema(SessionSchema):
     agenda_deadline = fields.Date(dump_only=True, metadata={"description": "议题提出截止日"})
+    proposal_window = fields.Nested(
+        SessionProposalWindowSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "创建时要求开启提案征集的结果；未要求为空"},
+    )
     roll = fields.Nested(SessionRollSchema, dump_only=True)
     checkin_token = fields.String(
         dump_only=True, metadata={"description": "签到码（仅办公室可见）"}
@@ -164,6 +198,14 @@ class AgendaDecisionSchema(BaseSchema):
 
 class SessionLeaveSchema(BaseSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    leave_from = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "从哪天起请假至会期结束：开会前默认开始日期，开会后默认今天；"
+            "不能早于今天"
+        },
+    )
 
 
 class SessionLeaveDecisionSchema(BaseSchema):
@@ -179,8 +221,26 @@ class SessionAttendanceSchema(BaseSchema):
     name = fields.String(dump_only=True)
     status = fields.String(dump_only=True, allow_none=True, metadata={"description": "无记录为空"})
     leave_reason = fields.String(dump_only=True, allow_none=True)
+    leave_from = fields.Date(
+        dump_only=True, allow_none=True, metadata={"description": "请假起始日（至会期结束）"}
+    )
     checked_in_at = fields.DateTime(dump_only=True, allow_none=True)
     self_checked_in = fields.Boolean(dump_only=True)
+
+
+class SessionDeliverySchema(BaseSchema):
+    """How one representative was sent the agenda and each resolution: `inbox` (站内信), `sms`
+    (短信, no account) or `none` (未送达：无手机号); null when not sent yet."""
+
+    representative_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    agenda = fields.String(dump_only=True, allow_none=True)
+    resolutions = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        dump_only=True,
+        metadata={"description": "决议 id → 渠道"},
+    )
 
 
 class BallotVoteCreateSchema(BaseSchema):

@@ -4,10 +4,21 @@ A session has the representatives who should attend (应到: those in office on 
 (议题) are proposed before a deadline by the committee, a representative group or several
 representatives jointly; items from N+ representatives or 2+ groups are on the agenda by rule,
 the committee decides the rest (a reason when it declines); during the session a new item
-needs 2+ groups or 1/10 of the representatives. Once fixed, the agenda goes to every
-representative. The session opens only with 4/5 of 应到 present. Motions pass with more than
-half of 应到. Elections and personnel items are secret ballots, online or on paper (two tellers
-who must agree, under a scrutineer).
+needs N+ groups (`session_item_groups`, 2 by default) or 1/10 of the representatives. Once
+fixed, the agenda goes to every representative, as every resolution does: by inbox with an
+account, by SMS without one (a phone on the roll); which channel reached whom is recorded
+(`Delivery`) and shown to the office. The session opens only with 4/5 of 应到 present.
+
+A session may span days (`held_on` to `ends_on`). Check-in is open on any of its days (the
+Asia/Shanghai date) and counts once for the whole session: the quorum and 到会 are the
+session's, not a day's — whoever checked in on any day is 到会 (the seeds count "到会代表" per
+会议, and the session opens once). Leave is asked from a day (`leave_from`, never a day already
+past) to the last: before opening for the whole session by default, after opening for the days
+that remain. One who checked in and then left with leave stays 到会 (`Roll.left_early`), but is
+no longer "here" from the leave's first day: a vote counted on those present leaves them out.
+
+Motions pass with more than half of 应到. Elections and personnel items are secret ballots,
+online or on paper (two tellers who must agree, under a scrutineer).
 
 Secret ballots (ARCHITECTURE.md §6, lianxin.db.anonymous): the receipt (who voted) commits with
 the ballot sealed under the vote's own key, which the database never holds; the worker opens
@@ -19,6 +30,7 @@ from K ballots.
 
 from __future__ import annotations
 
+import calendar
 import logging
 import secrets
 import uuid
@@ -48,6 +60,8 @@ from lianxin.modules.annual_sessions.models import (
     Ballot,
     BallotChannel,
     Candidate,
+    Delivery,
+    DeliveryChannel,
     Document,
     Item,
     ItemGroup,
@@ -55,6 +69,7 @@ from lianxin.modules.annual_sessions.models import (
     ItemStatus,
     ItemSupporter,
     NamedVote,
+    NoticeKind,
     PaperTally,
     PooledBallot,
     Proposer,
@@ -164,19 +179,27 @@ def get_session(actor: Actor, township: Township, session_id: Any) -> Session:
     return _get(Session, township, session_id, _("未找到该次会议"))
 
 
+def _date(raw: Any, name: str, errors: dict[str, list[str]]) -> date | None:
+    try:
+        return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    except ValueError:
+        errors[name] = [_("日期格式不正确")]
+        return None
+
+
 def _clean_session(data: Mapping[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     title = _text(data.get("title"), "title", 100, _("请填写会议名称（不超过100字）"), errors)
     place = _text(data.get("place"), "place", 200, _("请填写会议地点"), errors)
-    raw = data.get("held_on")
-    held_on = None
-    try:
-        held_on = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
-    except ValueError:
-        errors["held_on"] = [_("日期格式不正确")]
+    held_on = _date(data.get("held_on"), "held_on", errors)
+    ends_on = held_on
+    if data.get("ends_on") not in (None, ""):
+        ends_on = _date(data.get("ends_on"), "ends_on", errors)
+        if held_on is not None and ends_on is not None and ends_on < held_on:
+            errors["ends_on"] = [_("结束日期不能早于开始日期")]
     if errors:
         raise ValidationFailed(errors=errors)
-    return {"title": title, "place": place, "held_on": held_on}
+    return {"title": title, "place": place, "held_on": held_on, "ends_on": ends_on}
 
 
 def create_session(actor: Actor, township: Township, data: Mapping[str, Any]) -> Session:
@@ -187,9 +210,122 @@ def create_session(actor: Actor, township: Township, data: Mapping[str, Any]) ->
     session = Session(**clean, state=SessionState.PLANNING, checkin_token=secrets.token_urlsafe(24))
     db.session.add(session)
     db.session.flush()
-    _audit("create", actor, township, "annual_session", session.id, title=session.title)
+    _audit(
+        "create",
+        actor,
+        township,
+        "annual_session",
+        session.id,
+        title=session.title,
+        held_on=session.held_on.isoformat(),
+        ends_on=session.ends_on.isoformat(),
+    )
     db.session.commit()
     return session
+
+
+def session_days(session: Session) -> str:
+    """The session's date, or its first and last day: "2026-04-20 至 2026-04-22"."""
+    if session.ends_on == session.held_on:
+        return session.held_on.isoformat()
+    return _("%(a)s 至 %(b)s", a=session.held_on.isoformat(), b=session.ends_on.isoformat())
+
+
+# --- the proposal collection window (proposals module) -------------------------------------------
+
+
+@dataclass
+class WindowOffer:
+    """What came of opening the proposal collection window for a session."""
+
+    opened: bool
+    window_id: int | None
+    opens_on: date
+    closes_on: date
+    message: str
+
+
+@dataclass
+class Planned:
+    session: Session
+    window: WindowOffer | None  # None: not asked
+
+
+def _month_before(day: date) -> date:
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def proposal_window_dates(session: Session) -> tuple[date, date]:
+    """A month before the session's first day to the day before it (DOMAIN.md §3: "a month
+    before the annual session the township collects proposals")."""
+    return _month_before(session.held_on), session.held_on - timedelta(days=1)
+
+
+def _windows_off(township: Township) -> str | None:
+    """Why the township collects proposals without windows, or None when it uses them."""
+    if not tenants.module_enabled(township.id, "proposals"):
+        return _("本镇未开通提案模块，没有开启提案征集")
+    from lianxin.modules.proposals import service as proposals
+
+    if proposals.settings(township.id).get("all_year"):
+        return _("本镇提案全年均可提交（不限征集期），无需开启提案征集")
+    return None
+
+
+def open_proposal_window(actor: Actor, township: Township, session_id: Any) -> WindowOffer:
+    """Open the proposal collection window a month before the session (the proposals module's
+    own use case); 409 when the township does not use windows or one covers the month."""
+    session = get_session(actor, township, session_id)
+    _require_office(actor, township)
+    opens_on, closes_on = proposal_window_dates(session)
+    off = _windows_off(township)
+    if off is not None:
+        raise Conflict(off, code="proposal_windows_off")
+    from lianxin.modules.proposals import service as proposals
+
+    for window in proposals.list_windows(actor, township):
+        if window.opens_on <= opens_on and window.closes_on >= closes_on:
+            raise Conflict(
+                _(
+                    "已有提案征集“%(t)s”（%(a)s 至 %(b)s）",
+                    t=window.title,
+                    a=window.opens_on.isoformat(),
+                    b=window.closes_on.isoformat(),
+                ),
+                code="proposal_window_exists",
+            )
+    title = _("%(t)s提案征集", t=session.title)[:100]
+    window = proposals.add_window(
+        actor, township, {"title": title, "opens_on": opens_on, "closes_on": closes_on}
+    )
+    _audit("proposal_window", actor, township, "annual_session", session.id, window=window.id)
+    db.session.commit()
+    return WindowOffer(
+        True,
+        window.id,
+        opens_on,
+        closes_on,
+        _("已开启提案征集：%(a)s 至 %(b)s", a=opens_on.isoformat(), b=closes_on.isoformat()),
+    )
+
+
+def _ticked(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in {"1", "true", "on", "yes"}
+
+
+def plan_session(actor: Actor, township: Township, data: Mapping[str, Any]) -> Planned:
+    """Create a session and, when asked (`open_proposal_window`), open the proposal collection
+    window a month before it; a township without windows is told so and the session stands."""
+    session = create_session(actor, township, data)
+    if not _ticked(data.get("open_proposal_window")):
+        return Planned(session, None)
+    try:
+        offer = open_proposal_window(actor, township, session.id)
+    except Conflict as exc:
+        db.session.rollback()
+        offer = WindowOffer(False, None, *proposal_window_dates(session), exc.message)
+    return Planned(session, offer)
 
 
 def expected_reps(township: Township, session: Session) -> list[Representative]:
@@ -314,7 +450,9 @@ def _rule_met(township: Township, session: Session, item: Item) -> bool:
     support = support_of(item)
     if item.during_session:
         needed = -(-expected_count(township, session) * int(rule["session_item_percent"]) // 100)
-        return support.groups >= 2 or support.representatives >= needed
+        return support.groups >= int(rule["session_item_groups"]) or (
+            support.representatives >= needed
+        )
     return support.representatives >= int(rule["joint_proposers"]) or support.groups >= int(
         rule["groups_for_rule"]
     )
@@ -492,23 +630,119 @@ def fix_agenda(actor: Actor, township: Township, session_id: Any) -> Session:
     _audit(
         "agenda_fixed", actor, township, "annual_session", session.id, items=[i.id for i in agenda]
     )
-    users = [r.user_id for r in expected_reps(township, session) if r.user_id is not None]
+    _tell_representatives(
+        township,
+        session,
+        NoticeKind.AGENDA,
+        None,
+        _("%(t)s 议程", t=session.title),
+        _(
+            "%(d)s 在%(p)s召开。议程：%(a)s",
+            d=session_days(session),
+            p=session.place,
+            a="；".join(f"{n}. {i.title}" for n, i in enumerate(agenda, start=1)),
+        ),
+        dedupe_key=f"as:{township.id}:{session.id}:agenda",
+    )
+    db.session.commit()
+    return session
+
+
+def _tell_representatives(
+    township: Township,
+    session: Session,
+    kind: NoticeKind,
+    resolution_id: int | None,
+    title: str,
+    body: str,
+    *,
+    dedupe_key: str,
+) -> None:
+    """Send every representative expected at the session a notice through the outbox, in the
+    caller's transaction: in the inbox with an account, by SMS without one (as the liaison
+    module does; the phone travels only in the outbox message), and record which channel
+    reached whom (no channel: no phone on the roll)."""
+    users: list[int] = []
+    texts: list[tuple[dict[str, Any], str | None]] = []
+    for rep in expected_reps(township, session):
+        if rep.user_id is not None:
+            channel = DeliveryChannel.INBOX
+            users.append(rep.user_id)
+        elif rep.phone:
+            channel = DeliveryChannel.SMS
+            texts.append(
+                ({"phone": rep.phone, "text": f"{title} {body}"}, f"{dedupe_key}:sms:{rep.id}")
+            )
+        else:
+            channel = DeliveryChannel.NONE
+        db.session.add(
+            Delivery(
+                session_id=session.id,
+                kind=kind,
+                resolution_id=resolution_id,
+                representative_id=rep.id,
+                channel=channel,
+            )
+        )
     if users:
         notify.notify(
             users,
-            _("%(t)s 议程", t=session.title),
-            _(
-                "%(d)s 在%(p)s召开。议程：%(a)s",
-                d=session.held_on.isoformat(),
-                p=session.place,
-                a="；".join(f"{n}. {i.title}" for n, i in enumerate(agenda, start=1)),
-            ),
+            title,
+            body,
             tenant_id=township.id,
             link=f"/t/{township.slug}/{MODULE_KEY}/{session.id}",
-            dedupe_key=f"as:{township.id}:{session.id}:agenda",
+            dedupe_key=dedupe_key,
         )
-    db.session.commit()
-    return session
+    notify.enqueue_many("sms", texts, tenant_id=township.id)
+    db.session.flush()
+
+
+@dataclass
+class DeliveryRow:
+    representative: Representative
+    channels: dict[str, str]  # notice key ("agenda", "resolution:<id>") → DeliveryChannel
+
+
+@dataclass
+class DeliveryReport:
+    notices: list[tuple[str, str]]  # (notice key, its name), in the order they were sent
+    rows: list[DeliveryRow]
+
+
+def notice_key(kind: str, resolution_id: int | None) -> str:
+    return f"{kind}:{resolution_id}" if resolution_id is not None else str(kind)
+
+
+def deliveries(actor: Actor, township: Township, session_id: Any) -> DeliveryReport:
+    """Who was reached by which channel for the agenda and each resolution (the office)."""
+    session = get_session(actor, township, session_id)
+    _require_office(actor, township)
+    titles = {
+        r.id: r.title
+        for r in db.session.scalars(select(Resolution).where(Resolution.session_id == session.id))
+    }
+    notices: dict[str, str] = {}
+    by_rep: dict[int, dict[str, str]] = {}
+    for row in db.session.scalars(
+        select(Delivery).where(Delivery.session_id == session.id).order_by(Delivery.id)
+    ):
+        key = notice_key(row.kind, row.resolution_id)
+        if key not in notices:
+            notices[key] = (
+                _("议程")
+                if row.resolution_id is None
+                else _("决议：%(t)s", t=titles.get(row.resolution_id, ""))
+            )
+        by_rep.setdefault(row.representative_id, {})[key] = row.channel
+    reps = {r.id: r for r in expected_reps(township, session)}
+    missing = [i for i in by_rep if i not in reps]  # sent, and no longer in office
+    if missing:
+        gone = select(Representative).where(Representative.id.in_(missing))
+        reps.update({r.id: r for r in db.session.scalars(gone)})
+    return DeliveryReport(
+        list(notices.items()),
+        [DeliveryRow(rep, by_rep.get(rep.id, {})) for rep in reps.values()],
+    )
 
 
 def _items_of(session: Session) -> list[Item]:
@@ -528,28 +762,62 @@ def _attendance(session: Session, rep_id: int) -> Attendance | None:
     )
 
 
-def request_leave(actor: Actor, township: Township, session_id: Any, reason: Any) -> Attendance:
+def _leave_from(
+    session: Session, raw: Any, today: date, errors: dict[str, list[str]]
+) -> date | None:
+    """The leave's first day: by default the first day not yet past; never a past day, and
+    within the session's days."""
+    if raw in (None, ""):
+        return max(today, session.held_on)
+    first = _date(raw, "leave_from", errors)
+    if first is None:
+        return None
+    if first < today:
+        errors["leave_from"] = [_("不能为已经过去的日子请假（今天是 %(d)s）", d=today.isoformat())]
+    elif not session.held_on <= first <= session.ends_on:
+        errors["leave_from"] = [_("请假起始日须在会期内（%(d)s）", d=session_days(session))]
+    return first
+
+
+def request_leave(
+    actor: Actor,
+    township: Township,
+    session_id: Any,
+    reason: Any,
+    *,
+    leave_from: Any = None,
+    today: date | None = None,
+) -> Attendance:
+    """A representative asks leave from a day to the session's last: before opening (for the
+    whole session by default) or, once open, for the days that remain."""
     session = get_session(actor, township, session_id)
     rep = _rep_of(actor, township, session)
-    if session.state not in (SessionState.PLANNING, SessionState.AGENDA_FIXED):
-        raise Conflict(_("会议已开始，不能再请假"))
+    day = _today(today)
+    if session.state == SessionState.CLOSED:
+        raise Conflict(_("会议已闭幕，不能再请假"))
+    if day > session.ends_on:
+        raise Conflict(_("会期（%(d)s）已过，不能再请假", d=session_days(session)))
     errors: dict[str, list[str]] = {}
     text = _text(reason, "reason", 500, _("请说明请假原因"), errors)
+    first = _leave_from(session, leave_from, day, errors)
     if errors:
         raise ValidationFailed(errors=errors)
     row = _attendance(session, rep.id) or Attendance(
         session_id=session.id, representative_id=rep.id
     )
-    row.status, row.leave_reason = AttendanceStatus.LEAVE_REQUESTED, text
+    row.status, row.leave_reason, row.leave_from = AttendanceStatus.LEAVE_REQUESTED, text, first
     db.session.add(row)
     db.session.flush()
     notify.notify(
         casework._office_user_ids(township),
         _("%(n)s 请假：%(t)s", n=rep.name, t=session.title),
-        text,
+        _("%(d)s 起：%(t)s", d=first.isoformat(), t=text) if first else text,
         tenant_id=township.id,
         link=f"/t/{township.slug}/{MODULE_KEY}/{session.id}/attendance",
-        dedupe_key=f"as:{township.id}:{session.id}:leave:{rep.id}:{row.id}",
+        dedupe_key=f"as:{township.id}:{session.id}:leave:{rep.id}:{row.id}:{first}",
+    )
+    _audit(
+        "leave_request", actor, township, "annual_session", session.id, rep=rep.id, first=str(first)
     )
     db.session.commit()
     return row
@@ -564,7 +832,14 @@ def decide_leave(
     row = _attendance(session, rep.id)
     if row is None or row.status != AttendanceStatus.LEAVE_REQUESTED:
         raise Conflict(_("没有待审批的请假"))
-    row.status = AttendanceStatus.LEAVE_APPROVED if approve else AttendanceStatus.LEAVE_REFUSED
+    if approve:
+        row.status = AttendanceStatus.LEAVE_APPROVED
+    else:  # one who has checked in stays present
+        row.status = (
+            AttendanceStatus.PRESENT
+            if row.checked_in_at is not None
+            else AttendanceStatus.LEAVE_REFUSED
+        )
     _audit("leave", actor, township, "annual_session", session.id, rep=rep.id, approve=approve)
     db.session.commit()
     return row
@@ -574,9 +849,12 @@ def _check_in(
     township: Township, session: Session, rep: Representative, *, self_: bool, today: date | None
 ) -> Attendance:
     if session.state not in (SessionState.AGENDA_FIXED, SessionState.OPEN):
-        raise Conflict(_("议程确定后、会议当天才能签到"))
-    if _today(today) != session.held_on:
-        raise Conflict(_("只能在会议当天（%(d)s）签到", d=session.held_on.isoformat()))
+        raise Conflict(_("议程确定后、会期内才能签到"))
+    day = _today(today)
+    if not session.held_on <= day <= session.ends_on:
+        if session.ends_on == session.held_on:
+            raise Conflict(_("只能在会议当天（%(d)s）签到", d=session.held_on.isoformat()))
+        raise Conflict(_("只能在会期内（%(d)s）签到", d=session_days(session)))
     if rep.id not in {r.id for r in expected_reps(township, session)}:
         raise PermissionDenied(_("%(n)s 不是本次会议的应到代表", n=rep.name))
     row = _attendance(session, rep.id) or Attendance(
@@ -584,7 +862,15 @@ def _check_in(
     )
     if row.status == AttendanceStatus.PRESENT:
         raise Conflict(_("%(n)s 已签到", n=rep.name), code="already_checked_in")
-    row.status, row.checked_in_at, row.self_checked_in = AttendanceStatus.PRESENT, utcnow(), self_
+    row.checked_in_at = row.checked_in_at or utcnow()
+    row.self_checked_in = self_
+    later_leave = row.leave_from is not None and row.leave_from > day
+    if not (
+        later_leave
+        and row.status in (AttendanceStatus.LEAVE_REQUESTED, AttendanceStatus.LEAVE_APPROVED)
+    ):
+        # Here today; a leave from a later day still stands, one from today or before ends.
+        row.status = AttendanceStatus.PRESENT
     db.session.add(row)
     db.session.commit()
     return row
@@ -618,11 +904,16 @@ def self_check_in(
 
 @dataclass
 class Roll:
+    """The session's roll (not a day's): `present` is everyone who checked in on any day, also
+    those who left afterwards with leave for the remaining days (`left_early`); `on_leave` is
+    leave without having come."""
+
     expected: int
     present: int
     on_leave: int
     leave_requested: int
     quorum_needed: int
+    left_early: int = 0
 
     @property
     def quorum_met(self) -> bool:
@@ -638,17 +929,29 @@ def quorum_needed(township: Township, expected: int) -> int:
     return -(-expected * percent // 100)  # ceiling: 4/5 of 100 is 80, of 101 is 81
 
 
-def roll(township: Township, session: Session) -> Roll:
-    counts = Counter(
-        db.session.scalars(select(Attendance.status).where(Attendance.session_id == session.id))
+def _came(row: Attendance) -> bool:
+    return row.status == AttendanceStatus.PRESENT or row.checked_in_at is not None
+
+
+def _here(row: Attendance, day: date) -> bool:
+    """Checked in and not on granted leave on `day`."""
+    on_leave = row.status == AttendanceStatus.LEAVE_APPROVED and (
+        row.leave_from is None or row.leave_from <= day
     )
+    return _came(row) and not on_leave
+
+
+def roll(township: Township, session: Session) -> Roll:
+    rows = list(db.session.scalars(select(Attendance).where(Attendance.session_id == session.id)))
+    approved = [r for r in rows if r.status == AttendanceStatus.LEAVE_APPROVED]
     expected = expected_count(township, session)
     return Roll(
         expected,
-        counts[AttendanceStatus.PRESENT],
-        counts[AttendanceStatus.LEAVE_APPROVED],
-        counts[AttendanceStatus.LEAVE_REQUESTED],
+        sum(1 for r in rows if _came(r)),
+        sum(1 for r in approved if not _came(r)),
+        sum(1 for r in rows if r.status == AttendanceStatus.LEAVE_REQUESTED),
         quorum_needed(township, expected),
+        sum(1 for r in approved if _came(r)),
     )
 
 
@@ -831,17 +1134,11 @@ def candidates(vote: Vote) -> list[Candidate]:
     )
 
 
-def _present(session: Session) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Attendance)
-            .where(
-                Attendance.session_id == session.id, Attendance.status == AttendanceStatus.PRESENT
-            )
-        )
-        or 0
-    )
+def _present(session: Session, today: date | None = None) -> int:
+    """Those here today: checked in, and not on granted leave from today or before."""
+    day = _today(today)
+    rows = db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))
+    return sum(1 for r in rows if _here(r, day))
 
 
 def _base(township: Township, vote: Vote, session: Session) -> int:
@@ -908,7 +1205,7 @@ def _voter(actor: Actor, township: Township, vote: Vote) -> Representative:
     if rep is None:
         raise PermissionDenied(_("只有代表可以投票"))
     row = _attendance(session, rep.id)
-    if row is None or row.status != AttendanceStatus.PRESENT:
+    if row is None or not _here(row, _today()):
         raise PermissionDenied(_("请先签到再投票"))
     if vote.state != VoteState.OPEN:
         raise VoteClosed(_("投票已结束"))
@@ -1246,16 +1543,15 @@ def create_resolution(
     )
     db.session.add(resolution)
     db.session.flush()
-    users = [r.user_id for r in expected_reps(township, session) if r.user_id is not None]
-    if users:
-        notify.notify(
-            users,
-            _("会议决议：%(t)s", t=title),
-            text[:200],
-            tenant_id=township.id,
-            link=f"/t/{township.slug}/{MODULE_KEY}/{session.id}",
-            dedupe_key=f"as:{township.id}:resolution:{resolution.id}",
-        )
+    _tell_representatives(
+        township,
+        session,
+        NoticeKind.RESOLUTION,
+        resolution.id,
+        _("会议决议：%(t)s", t=title),
+        text[:200],
+        dedupe_key=f"as:{township.id}:resolution:{resolution.id}",
+    )
     _audit("resolution", actor, township, "annual_session", session.id, resolution=resolution.id)
     db.session.commit()
     return resolution
@@ -1349,8 +1645,12 @@ def session_report(actor: Actor, township: Township, session_id: Any) -> Session
             if v.seats is not None:
                 outcome["elected"] = [c.name for c in candidates(v) if c.elected]
         vote_rows.append((v, by_item[v.item_id], outcome))
+    # The last session actually held (opened): one planned and never held has no resolutions.
     earlier = db.session.scalar(
-        select(Session).where(Session.held_on < session.held_on).order_by(Session.held_on.desc())
+        select(Session)
+        .where(Session.held_on < session.held_on, Session.opened_at.is_not(None))
+        .order_by(Session.held_on.desc(), Session.id.desc())
+        .limit(1)
     )
     previous = (
         list(db.session.scalars(select(Resolution).where(Resolution.session_id == earlier.id)))

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lianxin.auth.models import Membership, User
+from lianxin.casework import deadlines
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
@@ -30,6 +31,7 @@ from lianxin.modules.annual_sessions import service
 from lianxin.modules.annual_sessions.models import (
     AttendanceStatus,
     BallotChannel,
+    DeliveryChannel,
     ItemGroup,
     ItemKind,
     ItemStatus,
@@ -81,6 +83,11 @@ METHOD_LABELS = {
     VoteMethod.SECRET: "无记名投票",
 }
 CHANNEL_LABELS = {BallotChannel.ONLINE: "网上投票", BallotChannel.PAPER: "纸质选票"}
+DELIVERY_LABELS = {
+    DeliveryChannel.INBOX: "站内信",
+    DeliveryChannel.SMS: "短信",
+    DeliveryChannel.NONE: "未送达：无手机号",
+}
 CHOICE_LABELS = {"yes": "赞成", "no": "反对", "abstain": "弃权"}
 TALLY_LABELS = {
     "waiting": "等待两名计票人录入",
@@ -102,6 +109,8 @@ def _helpers() -> dict[str, Any]:
         "channel_label": lambda c: label(CHANNEL_LABELS, c),
         "choice_label": lambda c: label(CHOICE_LABELS, c),
         "tally_label": lambda t: label(TALLY_LABELS, t),
+        "delivery_label": lambda c: label(DELIVERY_LABELS, c) if c else "—",
+        "session_days": service.session_days,
         "ITEM_KIND_LABELS": ITEM_KIND_LABELS,
         "METHOD_LABELS": METHOD_LABELS,
         "CHANNEL_LABELS": CHANNEL_LABELS,
@@ -157,6 +166,7 @@ def _roll_json(roll: Any) -> dict[str, Any]:
         "absent": roll.absent,
         "quorum_needed": roll.quorum_needed,
         "quorum_met": roll.quorum_met,
+        "left_early": roll.left_early,
     }
 
 
@@ -178,15 +188,20 @@ def index():
     actor, township = _ctx()
     if request.method == "GET":
         return _render_index({})
-    values = {n: request.form.get(n, "").strip() for n in ("title", "held_on", "place")}
+    values = {
+        n: request.form.get(n, "").strip()
+        for n in ("title", "held_on", "ends_on", "place", "open_proposal_window")
+    }
     try:
-        made = service.create_session(actor, township, values)
+        planned = service.plan_session(actor, township, values)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
         flash_error(exc)
         return _render_index(values, 422)
     flash(_("已创建会议"), "success")
-    return redirect(url_for("annual_sessions.session", session_id=made.id))
+    if planned.window is not None:
+        flash(planned.window.message, "success" if planned.window.opened else "info")
+    return redirect(url_for("annual_sessions.session", session_id=planned.session.id))
 
 
 # --- one session ---------------------------------------------------------------------------------
@@ -251,9 +266,14 @@ def _render_session(
         if led:
             proposers.append(Proposer.GROUP)
         proposers.append(Proposer.REPRESENTATIVES)
+    day = deadlines.shanghai_today()
     return render_template(
         "annual_sessions/session.html",
         s=session,
+        today=day,
+        may_leave=is_expected and session.state != SessionState.CLOSED and day <= session.ends_on,
+        leave_min=max(day, session.held_on),
+        deliveries=service.deliveries(actor, township, session_id) if is_office else None,
         roll=service.roll(township, session),
         documents=service.documents(actor, township, session_id),
         items=items,
@@ -448,8 +468,22 @@ def request_leave(session_id: int):
         township,
         session_id,
         request.form.get("reason", ""),
+        leave_from=request.form.get("leave_from", "").strip() or None,
         ok=_("请假申请已提交"),
     )
+
+
+@pages.post("/<int:session_id>/proposal-window")
+def proposal_window(session_id: int):
+    actor, township = _ctx()
+    try:
+        offer = service.open_proposal_window(actor, township, session_id)
+    except Conflict as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return _render_session(session_id, failed="window", status=422)
+    flash(offer.message, "success")
+    return redirect(url_for("annual_sessions.session", session_id=session_id))
 
 
 @pages.post("/<int:session_id>/open")

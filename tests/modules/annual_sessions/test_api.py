@@ -137,6 +137,7 @@ def test_quorum_at_79_refused_and_at_80_opened(
         "absent": 21,
         "quorum_needed": 80,
         "quorum_met": False,
+        "left_early": 0,
     }
     refused = assert_error(
         client.post(url(f"/sessions/{ids.session}/open"), headers=staff), 409, "quorum_not_met"
@@ -628,6 +629,8 @@ def test_the_openapi_document_describes_the_module(app, client):
         ("/resolutions/{resolution_id}/published", {"put"}),
         ("/resolutions/{resolution_id}/implementation", {"put"}),
         ("/sessions/{session_id}/report", {"get"}),
+        ("/sessions/{session_id}/proposal-window", {"post"}),
+        ("/sessions/{session_id}/deliveries", {"get"}),
     ):
         assert methods <= set(spec["paths"][base + path]), path
     upload = spec["paths"][base + "/sessions/{session_id}/documents"]["post"]["requestBody"]

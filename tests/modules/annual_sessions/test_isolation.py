@@ -181,5 +181,7 @@ def test_the_walk_sees_annual_session_routes(app):
         "/votes/<int:vote_id>/result",
         "/resolutions/<int:resolution_id>/published",
         "/sessions/<int:session_id>/report",
+        "/sessions/<int:session_id>/proposal-window",
+        "/sessions/<int:session_id>/deliveries",
     ):
         assert base + path in rules, path

@@ -264,6 +264,7 @@ def test_leave_check_in_roll_and_opening_with_a_quorum(app, clock, world, cast, 
         "absent": 97,
         "quorum_needed": 80,
         "quorum_met": False,
+        "left_early": 0,
     }
     _present(world, cast, range(20, 97))  # 79 present
     refused = staff.post(f"{base}/{cast.session}/open")
