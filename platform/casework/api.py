@@ -63,6 +63,7 @@ def case_out(case: Case, row: cases.CaseRow | None = None) -> dict[str, Any]:
         state_label=label(STATE_LABELS, case.state),
         overdue=row.overdue,
         due_soon=row.due_soon,
+        latest_due_on=row.latest_due_on,
     )
     return out
 

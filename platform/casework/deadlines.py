@@ -97,11 +97,27 @@ def days_left(today: date, due: date, count: DayCount | str, county_id: int | No
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """A computed due date and what it was computed from (stored on the case, to recompute it
+    exactly once an estimated year becomes official)."""
+
+    received: date
+    days: int
+    count: DayCount
+    due_on: date
+    # Working days counted over a year whose official calendar is not known yet.
+    estimated: bool
+
+
+@dataclass(frozen=True)
 class DeadlineRule:
     """A township's reply deadline setting (DOMAIN.md §2: 60 days at most; [002]: 10 / 30).
 
     `simple_complex` switches on the simple/complex rule; every deadline is capped at
-    `max_days`. `due_soon_days` is counted the same way as the deadline (`count`).
+    `max_days` counted as `count` says. On top of that, no due date and no extension goes past
+    `max_calendar_days` *calendar* days from the day the case was received: the seed's
+    "最长不超过六十天" is calendar days, whatever the township counts its ordinary limits in.
+    `due_soon_days` is counted the same way as the deadline (`count`).
     """
 
     count: DayCount = DayCount.CALENDAR
@@ -111,10 +127,17 @@ class DeadlineRule:
     complex_days: int = 30
     due_soon_days: int = 3
     county_id: int | None = None
+    max_calendar_days: int = 60
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "count", DayCount(self.count))
-        for name in ("max_days", "simple_days", "complex_days", "due_soon_days"):
+        for name in (
+            "max_days",
+            "simple_days",
+            "complex_days",
+            "due_soon_days",
+            "max_calendar_days",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a whole number of days, 0 or more: {value!r}")
@@ -135,8 +158,23 @@ class DeadlineRule:
             days = self.complex_days
         return min(days, self.max_days)
 
+    def latest_on(self, received: date) -> date:
+        """The last due date any case received on `received` may have, extensions included."""
+        return received + timedelta(days=self.max_calendar_days)
+
+    def deadline(
+        self, received: date, complexity: str | None = None, *, days: int | None = None
+    ) -> Deadline:
+        """The due date of a case received on `received` (its Shanghai date), never later than
+        `latest_on(received)`, and whether it is an estimate. `days` replays a stored count."""
+        days = self.days_for(complexity) if days is None else days
+        counted = add_days(received, days, self.count, self.county_id)
+        due = min(counted, self.latest_on(received))
+        estimated = self.count is DayCount.WORKING and is_estimated(received, due)
+        return Deadline(received, days, self.count, due, estimated)
+
     def due_on(self, received: date, complexity: str | None = None) -> date:
-        return add_days(received, self.days_for(complexity), self.count, self.county_id)
+        return self.deadline(received, complexity).due_on
 
     def days_left(self, today: date, due: date) -> int:
         return days_left(today, due, self.count, self.county_id)

@@ -3,7 +3,9 @@
 On time: of the cases whose reply was due in the period, the share answered by the due date
 (Shanghai date of the answer ≤ due date). Satisfaction: of the ratings given in the period, the
 share 满意 or 基本满意. Median days: from registration to answer, of the cases answered in the
-period. Each rate carries its denominator, which decides whether it may be ranked.
+period. A case closed as inadmissible (不予受理) is told where to go the moment it is closed: that
+is not an answer, so it is counted on its own and stays out of answered, median and on time.
+Each rate carries its denominator, which decides whether it may be ranked.
 """
 
 from __future__ import annotations
@@ -41,7 +43,16 @@ GOOD = (Rating.SATISFIED.value, Rating.BASICALLY_SATISFIED.value)
 
 METRICS = (
     Metric("cases_received", _l("收到诉求"), description=_l("期内登记的诉求件数")),
-    Metric("cases_answered", _l("已答复"), description=_l("期内答复的件数")),
+    Metric(
+        "cases_answered",
+        _l("已答复"),
+        description=_l("期内答复的件数（不含不予受理）"),
+    ),
+    Metric(
+        "cases_inadmissible",
+        _l("不予受理"),
+        description=_l("期内作不予受理处理（告知其他途径）的件数，不计入答复件数和答复天数"),
+    ),
     Metric(
         "cases_on_time",
         _l("按时答复率"),
@@ -69,6 +80,11 @@ def _local(moment: Any) -> date:
     return moment.astimezone(SHANGHAI).date()
 
 
+# Marked inadmissible (the reason is required then), whatever its state since (e.g. archived).
+INADMISSIBLE = Case.inadmissible_reason.is_not(None)
+ADMITTED = Case.inadmissible_reason.is_(None)
+
+
 def figures(start: date, end: date) -> dict[str, Figure]:
     lo, hi = utc_bounds(start, end)
     received = db.session.scalar(
@@ -79,12 +95,20 @@ def figures(start: date, end: date) -> dict[str, Figure]:
     )
     answered = db.session.execute(
         select(Case.created_at, Case.answered_at).where(
-            Case.answered_at >= lo, Case.answered_at < hi
+            Case.answered_at >= lo, Case.answered_at < hi, ADMITTED
         )
     ).all()
+    inadmissible = db.session.scalar(
+        select(func.count())
+        .select_from(Case)
+        .where(Case.answered_at >= lo, Case.answered_at < hi, INADMISSIBLE)
+    )
     due = db.session.execute(
         select(Case.due_on, Case.answered_at).where(
-            Case.due_on >= start, Case.due_on < end, Case.state != CaseState.INADMISSIBLE
+            Case.due_on >= start,
+            Case.due_on < end,
+            Case.state != CaseState.INADMISSIBLE,
+            ADMITTED,
         )
     ).all()
     on_time = sum(1 for d, a in due if a is not None and _local(a) <= d)
@@ -98,6 +122,7 @@ def figures(start: date, end: date) -> dict[str, Figure]:
     return {
         "cases_received": Figure(received or 0),
         "cases_answered": Figure(len(answered)),
+        "cases_inadmissible": Figure(inadmissible or 0),
         "cases_on_time": rate(on_time, len(due)),
         "cases_closed": Figure(closed or 0),
         "cases_median_days": median([(_local(a) - _local(c)).days for c, a in answered]),

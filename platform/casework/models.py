@@ -107,6 +107,13 @@ class Case(TenantMixin, Base):
     complexity: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(24), default=CaseState.REGISTERED)
     due_on: Mapped[date | None]
+    # What the due date was computed from, to recompute it exactly when an estimated year
+    # becomes official: the Shanghai date the case was received, the days, how they count.
+    due_from: Mapped[date | None]
+    due_days: Mapped[int | None] = mapped_column(Integer)
+    due_count: Mapped[str | None] = mapped_column(String(16))
+    # Counted over a year whose official holidays are not known yet (Monday to Friday).
+    due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     reassign_count: Mapped[int] = mapped_column(Integer, default=0)
     inadmissible_reason: Mapped[str | None] = mapped_column(Text)
     referral_text: Mapped[str | None] = mapped_column(Text)

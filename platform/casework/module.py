@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from lianxin import work_calendar
 from lianxin.api.base import BaseSchema
 from lianxin.casework.metrics import CASEWORK_METRICS
 from lianxin.modules.registry import ModuleSpec
@@ -13,12 +14,22 @@ class CaseworkSettings(BaseSchema):
     day_count = fields.String(
         load_default="calendar",
         validate=validate.OneOf(["calendar", "working"]),
-        metadata={"label": _l("期限计算方式（calendar 自然日 / working 工作日）")},
+        metadata={
+            "label": _l("期限计算方式"),
+            "choices": {"calendar": _l("自然日"), "working": _l("工作日")},
+        },
     )
     max_days = fields.Integer(
         load_default=60,
         validate=validate.Range(min=1, max=60),
         metadata={"label": _l("答复期限（天，最长60）")},
+    )
+    # The seed's "最长不超过六十天" is calendar days: every due date and every extension stops
+    # there, however the ordinary limits are counted; past it only escalation to the county.
+    max_calendar_days = fields.Integer(
+        load_default=60,
+        validate=validate.Range(min=1, max=60),
+        metadata={"label": _l("办理时限上限（自登记之日起的自然日，含延期，最长60）")},
     )
     simple_complex = fields.Boolean(load_default=False, metadata={"label": _l("区分简单、复杂件")})
     simple_days = fields.Integer(
@@ -58,3 +69,14 @@ MODULE = ModuleSpec(
     task_module="lianxin.casework.tasks",
     metrics=CASEWORK_METRICS,
 )
+
+
+def _recompute_estimated(year: int) -> int:
+    """Loading a year's official calendar recomputes the open estimated deadlines."""
+    from lianxin.casework import service
+
+    return service.recompute_estimated(year)
+
+
+# Registered with the registry's import of this module, which every app and worker makes.
+work_calendar.register_recompute("casework", _recompute_estimated)

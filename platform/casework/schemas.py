@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "request_extension": _l("申请延期"),
     "decide_extension": _l("审批延期"),
     "attach": _l("补充"),
+    "due_recomputed": _l("期限重新计算"),
 }
 
 
@@ -111,6 +112,17 @@ class CaseSchema(privacy.Redacting, BaseSchema):
     body = fields.String(dump_only=True)
     complexity = fields.String(dump_only=True, allow_none=True)
     due_on = fields.Date(dump_only=True, allow_none=True)
+    due_estimated = fields.Boolean(
+        dump_only=True,
+        metadata={
+            "description": "期限按周一至周五估算（该年国家节假日安排未公布），公布后重新计算"
+        },
+    )
+    latest_due_on = fields.Date(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "办理时限上限：自登记之日起的自然日上限，延期不得超过"},
+    )
     overdue = fields.Boolean(dump_only=True)
     due_soon = fields.Boolean(dump_only=True)
     reassign_count = fields.Integer(dump_only=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -72,8 +72,16 @@ class IllegalTransition(Conflict):
 # --- settings and codes -------------------------------------------------------------------------
 
 
+class DeadlineBeyondMaximum(ValidationFailed):
+    """A due date past the township's maximum in calendar days from registration: only
+    escalation to the county remains."""
+
+    code = "deadline_beyond_maximum"
+
+
 def rule_for(township_id: int) -> deadlines.DeadlineRule:
     s = tenants.effective_settings(township_id, "casework")
+    township = db.session.get(Township, township_id)
     return deadlines.DeadlineRule(
         count=deadlines.DayCount(s["day_count"]),
         max_days=s["max_days"],
@@ -81,7 +89,38 @@ def rule_for(township_id: int) -> deadlines.DeadlineRule:
         simple_days=s["simple_days"],
         complex_days=s["complex_days"],
         due_soon_days=s["due_soon_days"],
+        county_id=township.county_id if township is not None else None,
+        max_calendar_days=s.get("max_calendar_days", 60),
     )
+
+
+def received_on(case: Case) -> date:
+    """The Shanghai date the case was received: its deadlines count from this day."""
+    if case.due_from is not None:
+        return case.due_from
+    return deadlines.shanghai_today(case.created_at)  # registered before this was recorded
+
+
+def _set_deadline(case: Case, deadline: deadlines.Deadline) -> None:
+    case.due_on, case.due_estimated = deadline.due_on, deadline.estimated
+    case.due_from, case.due_days, case.due_count = (
+        deadline.received,
+        deadline.days,
+        deadline.count.value,
+    )
+
+
+def _check_within_maximum(township: Township, case: Case, until: date) -> None:
+    rule = rule_for(township.id)
+    latest = rule.latest_on(received_on(case))
+    if until > latest:
+        message = _(
+            "办理时限自登记之日起最长%(n)d个自然日（最迟 %(d)s），不能再延期；"
+            "如仍无法办结，请上报县级。",
+            n=rule.max_calendar_days,
+            d=latest.isoformat(),
+        )
+        raise DeadlineBeyondMaximum(message, errors={"until": [message]})
 
 
 def new_tracking_code() -> str:
@@ -277,7 +316,8 @@ def register(actor: Actor | None, township: Township, data: dict[str, Any]) -> N
         rep = representative_of(actor, township)
         received_by = rep.id if rep is not None else None
     code = new_tracking_code()
-    today = deadlines.shanghai_today()
+    now = utcnow()
+    deadline = rule_for(township.id).deadline(deadlines.shanghai_today(now), complexity)
     case = Case(
         tracking_hash=code_digest(code),
         channel=channel,
@@ -294,8 +334,9 @@ def register(actor: Actor | None, township: Township, data: dict[str, Any]) -> N
         on_behalf=actor is not None and bool(data.get("on_behalf", True)),
         received_by_id=received_by,
         state=CaseState.REGISTERED,
-        due_on=rule_for(township.id).due_on(today, complexity),
+        created_at=now,
     )
+    _set_deadline(case, deadline)
     db.session.add(case)
     db.session.flush()
     db.session.add(
@@ -428,7 +469,7 @@ def refer(
         )
     if complexity in set(Complexity) and complexity != case.complexity:
         case.complexity = complexity
-        case.due_on = rule_for(township.id).due_on(case.created_at.date(), complexity)
+        _set_deadline(case, rule_for(township.id).deadline(received_on(case), complexity))
     notify.notify(
         _unit_user_ids(township, [u.id for u in units]),
         _("交办：%(t)s", t=case.title),
@@ -511,6 +552,7 @@ def request_extension(
     assignment = _assignment_of(actor, township, case)
     if case.due_on is not None and until <= case.due_on:
         raise ValidationFailed(errors={"until": [_("延期日期须晚于当前期限")]})
+    _check_within_maximum(township, case, until)
     if not reason.strip():
         raise ValidationFailed(errors={"reason": [_("请说明延期理由")]})
     if db.session.scalar(
@@ -543,11 +585,14 @@ def decide_extension(
     if extension.status != ExtensionStatus.PENDING:
         raise Conflict(_("该申请已处理"))
     case = get_case(actor, township, extension.case_id)
+    if approve:  # the maximum may have been lowered since the unit asked
+        _check_within_maximum(township, case, extension.requested_due_on)
     _move(case, "decide_extension", actor, _("同意延期") if approve else _("不同意延期"))
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     extension.decided_by_id, extension.decided_at = actor.user_id, utcnow()
     if approve:
-        case.due_on = extension.requested_due_on
+        # A date the office agreed to, not one counted: nothing to recompute later.
+        case.due_on, case.due_estimated = extension.requested_due_on, False
         case.reminded_due_soon = case.reminded_overdue = None
     db.session.commit()
     return extension
@@ -656,6 +701,96 @@ def archive(actor: Actor, township: Township, case_id: int) -> Case:
     return case
 
 
+# --- estimated deadlines, recomputed when a year's official calendar is loaded -------------
+
+
+def recompute_estimated(year: int, actor: Actor | None = None) -> int:
+    """Recompute the open cases whose due date was estimated over a span reaching `year`, now
+    that the operator has loaded `year` (lianxin.work_calendar calls this in the load's
+    transaction). Each changed case is audited; the office and the units on it are told of a
+    changed due date. Returns how many due dates changed.
+
+    The stored count is replayed (received date, days, calendar or working), under the
+    township's current maximum in calendar days. Never commits.
+    """
+    actor = actor or Actor(None, _("节假日日历"))
+    changed = 0
+    townships = db.session.scalars(select(Township).order_by(Township.id)).all()
+    for township in townships:
+        with tenant_context(township.id):
+            candidates = db.session.scalars(
+                select(Case)
+                .where(
+                    Case.state.in_(list(OPEN_STATES)),
+                    Case.due_estimated.is_(True),
+                    Case.due_from <= date(year, 12, 31),
+                    Case.due_days.is_not(None),
+                    Case.due_count.is_not(None),
+                )
+                .order_by(Case.id)
+            ).all()
+            if not candidates:
+                continue
+            rule = rule_for(township.id)
+            for case in candidates:
+                changed += _recompute_case(township, case, rule, year, actor)
+            db.session.flush()  # inside this township's context
+    return changed
+
+
+def _recompute_case(
+    township: Township, case: Case, rule: deadlines.DeadlineRule, year: int, actor: Actor
+) -> int:
+    assert case.due_from is not None and case.due_days is not None and case.due_count
+    replay = replace(rule, count=deadlines.DayCount(case.due_count))
+    deadline = replay.deadline(case.due_from, days=case.due_days)
+    if (deadline.due_on, deadline.estimated) == (case.due_on, case.due_estimated):
+        return 0
+    before = {"due_on": case.due_on, "due_estimated": case.due_estimated}
+    case.due_on, case.due_estimated = deadline.due_on, deadline.estimated
+    audit.record(
+        "case.due_recomputed",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="case",
+        target_id=case.id,
+        before=before,
+        after={"due_on": case.due_on, "due_estimated": case.due_estimated, "year": year},
+    )
+    if before["due_on"] == case.due_on:
+        return 0
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            action="due_recomputed",
+            from_state=case.state,
+            to_state=case.state,
+            actor_user_id=actor.user_id,
+            actor_name=actor.name,
+            note=_(
+                "%(y)d年国家节假日安排公布，答复期限由 %(a)s 调整为 %(b)s",
+                y=year,
+                a=before["due_on"],
+                b=case.due_on,
+            ),
+        )
+    )
+    case.reminded_due_soon = case.reminded_overdue = None
+    notify.notify(
+        _responsible_user_ids(township, case),
+        _("答复期限已调整：%(t)s", t=case.title),
+        _(
+            "%(y)d年国家节假日安排已公布，按正式日历重新计算，答复期限由 %(a)s 调整为 %(b)s。",
+            y=year,
+            a=before["due_on"],
+            b=case.due_on,
+        ),
+        tenant_id=township.id,
+        dedupe_key=f"case:{township.id}:{case.id}:due_recomputed:{case.due_on}",
+    )
+    return 1
+
+
 # --- the county's queue ---------------------------------------------------------------------
 
 
@@ -735,13 +870,15 @@ class CaseRow:
     case: Case
     overdue: bool
     due_soon: bool
+    latest_due_on: date | None = None  # no extension goes past it
 
 
 def flag(case: Case, rule: deadlines.DeadlineRule, today: date) -> CaseRow:
     due = case.due_on
+    latest = rule.latest_on(received_on(case))
     if case.state not in OPEN_STATES or due is None:
-        return CaseRow(case, False, False)
-    return CaseRow(case, rule.is_overdue(today, due), rule.is_due_soon(today, due))
+        return CaseRow(case, False, False, latest)
+    return CaseRow(case, rule.is_overdue(today, due), rule.is_due_soon(today, due), latest)
 
 
 def list_cases(
@@ -911,7 +1048,7 @@ def send_reminders(township: Township, today: date | None = None) -> dict[str, i
     """
     today = today or deadlines.shanghai_today()
     rule = rule_for(township.id)
-    horizon = deadlines.add_days(today, rule.due_soon_days, rule.count)
+    horizon = deadlines.add_days(today, rule.due_soon_days, rule.count, rule.county_id)
     candidates = db.session.scalars(
         select(Case).where(
             Case.state.in_(list(OPEN_STATES)), Case.due_on.is_not(None), Case.due_on <= horizon

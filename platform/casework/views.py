@@ -239,7 +239,7 @@ def detail(case_id: int):
         unit_names=unit_names,
         rep_names=rep_names,
         reps=[r for r in reps if r.status == RepStatus.IN_OFFICE],
-        today=date.today().isoformat(),
+        today=deadlines.shanghai_today().isoformat(),
         attachments=cases.attachments_of(case),
         can_attach=case.state != CaseState.ARCHIVED and (office or my_assignment is not None),
         **_common(),

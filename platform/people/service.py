@@ -23,6 +23,7 @@ from lianxin.auth import service as accounts
 from lianxin.auth.actor import Actor
 from lianxin.auth.models import Membership
 from lianxin.auth.roles import Role
+from lianxin.casework.deadlines import shanghai_today
 from lianxin.db import db
 from lianxin.db.paging import paged
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -159,7 +160,7 @@ class RepresentativeCleaner:
 
     def __init__(self, township: Township, today: date | None = None) -> None:
         self.township = township
-        self.today = today or date.today()
+        self.today = today or shanghai_today()
         self._branches: dict[str, int] | None = None
         self._groups: dict[str, int] | None = None
 
@@ -386,7 +387,7 @@ def apply_representative(
     rep.name_pinyin, rep.name_initials = pinyin_of(rep.name)
     if "group_id" in data and data["group_id"] != group_before:
         db.session.flush()
-        _move_group(rep, data["group_id"], GroupRole.MEMBER, on or date.today())
+        _move_group(rep, data["group_id"], GroupRole.MEMBER, on or shanghai_today())
 
 
 def create_representative(
@@ -401,7 +402,7 @@ def create_representative(
     db.session.add(rep)
     db.session.flush()
     if data.get("group_id"):
-        _move_group(rep, data["group_id"], GroupRole.MEMBER, date.today())
+        _move_group(rep, data["group_id"], GroupRole.MEMBER, shanghai_today())
     audit.record(
         "representative.created",
         actor=actor,
@@ -449,7 +450,7 @@ def end_qualification(
         raise ValidationFailed(errors={"reason": [_("请选择终止原因")]})
     if not rep.in_office:
         raise Conflict(_("该代表的资格已经终止"))
-    if on > date.today():
+    if on > shanghai_today():
         raise ValidationFailed(errors={"on": [_("终止日期不能晚于今天")]})
     before = _snapshot(rep)
     rep.status, rep.ended_reason, rep.ended_on = RepStatus.ENDED, reason, on
@@ -716,7 +717,7 @@ def assign_to_group(
     """
     rep = get_representative(actor, township, rep_id)
     _can_write(actor, township)
-    on = on or date.today()
+    on = on or shanghai_today()
     if role not in set(GroupRole):
         raise ValidationFailed(errors={"role": [_("不认识的角色")]})
     if group_id is not None:

@@ -30,6 +30,7 @@ from lianxin.casework.models import (
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.people import service as people
+from lianxin.tenants import service as tenants
 from tests.factories import actor, grant, make_user
 from tests.helpers import assert_error, bearer, login
 
@@ -67,6 +68,14 @@ def _unit_user(world: Any, unit_id: int, username: str) -> User:
 def desk(world) -> Desk:
     office = world.users["township_staff"]
     township = world.township
+    # The simple/complex rule on: a simple case (10 days) leaves room for an extension.
+    tenants.update_module_settings(
+        actor(world.users["county_admin"]),
+        world.county,
+        township.id,
+        "casework",
+        {"simple_complex": True},
+    )
     with tenant_context(township.id):
         staff = actor(office)
         rep = people.create_representative(
@@ -194,9 +203,14 @@ def test_the_office_unit_office_flow_through_the_pages(app, desk):
     assert _case(world, case_id).state == "received"
     assert 'id="form-refer"' in page and 'id="form-receive"' not in page
 
+    # Assessed as simple (10 days), which leaves room for an extension within the 60 days.
     response = office.post(
         f"{base}/{case_id}/refer",
-        data={"lead_unit_id": str(desk.lead), "co_unit_ids": [str(desk.co)]},
+        data={
+            "lead_unit_id": str(desk.lead),
+            "co_unit_ids": [str(desk.co)],
+            "complexity": "simple",
+        },
     )
     assert response.status_code == 302
     assert _case(world, case_id).state == "referred"

@@ -194,7 +194,11 @@ def test_return_extension_and_reroute(app, world, office, units):
     t = world.township
     roads, roads_actor = units["roads"]
     farm, farm_actor = units["farm"]
-    case_id = _new(world, office).case.id
+    # A simple case (10 days) leaves room for an extension within the 60 calendar days.
+    tenants.update_module_settings(
+        actor(world.users["county_admin"]), world.county, t.id, "casework", {"simple_complex": True}
+    )
+    case_id = _new(world, office, complexity="simple").case.id
     with tenant_context(t.id):
         cases.receive(office, t, case_id)
         cases.refer(office, t, case_id, lead_unit_id=farm.id)

@@ -345,6 +345,7 @@ EXPECTED: dict[str, dict[str, tuple[float | None, int | None] | str]] = {
         "reps_under_50": (0.5, 4),  # on 2026-03-31: 46 and 35 of 46, 35, 66, 55
         "cases_received": (5, None),
         "cases_answered": (3, None),
+        "cases_inadmissible": (0, None),
         "cases_on_time": (0.5, 4),  # c1, c3 of c1-c4 due in the quarter
         "cases_closed": (1, None),
         "cases_median_days": (19, 3),  # 10, 33, 19
