@@ -1,7 +1,7 @@
 """reception_notice: short-notice reception days and shift substitutes inside the lead time
 
 Revision ID: 0019_reception_notice
-Revises: 0018_settings_layers
+Revises: 0017_casework_deadlines
 Create Date: 2026-12-06 20:00:00
 
 A reception day moved (or a schedule published) fewer than `notice_days` before the day is
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0019_reception_notice'
-down_revision = '0018_settings_layers'
+down_revision = '0017_casework_deadlines'
 branch_labels = None
 depends_on = None
 
