@@ -21,6 +21,7 @@ from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.auth.models import Membership
 from lianxin.auth.roles import Role
+from lianxin import work_calendar
 from lianxin.casework import deadlines
 from lianxin.casework.models import (
     AssignmentRole,
@@ -713,7 +714,9 @@ def recompute_estimated(year: int, actor: Actor | None = None) -> int:
     The stored count is replayed (received date, days, calendar or working), under the
     township's current maximum in calendar days. Never commits.
     """
-    actor = actor or Actor(None, _("节假日日历"))
+    # Audited as the operator who loaded the year (as the command line's account when loaded
+    # there); the calendar itself when called outside a load.
+    actor = actor or work_calendar.current_loader() or Actor(None, _("节假日日历"))
     changed = 0
     townships = db.session.scalars(select(Township).order_by(Township.id)).all()
     for township in townships:

@@ -45,6 +45,7 @@ from lianxin import spreadsheets
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
+from lianxin.casework import deadlines
 from lianxin.db import db, utcnow
 from lianxin.db.tenancy import require_tenant_id
 from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -727,7 +728,7 @@ def _write_rows(
     import_id: int, rows: list[CheckedRow], progress: Callable[[int, int], None]
 ) -> tuple[int, int]:
     by_key = {(r.name, r.birth_date): r for r in db.session.scalars(select(Representative))}
-    today = date.today()
+    today = deadlines.shanghai_today()
     every = progress_every()
     created = updated = 0
     new_members: list[tuple[Representative, int]] = []

@@ -35,6 +35,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
 
 from lianxin.auth.actor import Actor
+from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.people import choices
 from lianxin.people.models import Category, Education, Gender, Representative, RepStatus
@@ -256,7 +257,7 @@ def structure_of(township: Township, on: date) -> Structure:
 def structure(actor: Actor, township: Township, on: date | None = None) -> Structure:
     """The structure of the township's representatives in office on `on` (default today)."""
     _can_read(actor, township)
-    return structure_of(township, on or date.today())
+    return structure_of(township, on or deadlines.shanghai_today())
 
 
 def summary_sentence(s: Structure) -> str:

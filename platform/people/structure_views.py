@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
+from lianxin.casework import deadlines
 from lianxin.people import cards as contact_cards
 from lianxin.people import choices, statistics
 from lianxin.tenants import service as tenants
@@ -24,7 +25,7 @@ bp = Blueprint(
 def structure():
     actor, township = current_actor(), current_township()
     raw = (request.args.get("on") or "").strip()
-    on, error = date.today(), None
+    on, error = deadlines.shanghai_today(), None
     if raw:
         try:
             on = date.fromisoformat(raw)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from lianxin.auth import permissions
 from lianxin.auth import service as accounts
 from lianxin.auth.forms import EmptyForm
+from lianxin.casework import deadlines
 from lianxin.errors import DomainError, ValidationFailed
 from lianxin.people import choices, privacy
 from lianxin.people import service as people
@@ -174,7 +175,7 @@ def representative(rep_id: int):
         hidden=hidden,
         can_edit=_can_edit(),
         can_admin=permissions.can_administer_township(actor, township.id),
-        today=date.today().isoformat(),
+        today=deadlines.shanghai_today().isoformat(),
         **_options(),
     ), (422 if errors else 200)
 
@@ -299,7 +300,7 @@ def group(group_id: int):
         reps=reps,
         history=people.group_history(actor, township, group_id),
         can_edit=_can_edit(),
-        today=date.today().isoformat(),
+        today=deadlines.shanghai_today().isoformat(),
         **_options(),
     )
 

@@ -14,6 +14,7 @@ from lianxin.db.tenancy import tenant_context
 from lianxin.errors import ValidationFailed
 from lianxin.people import service as people
 from tests.factories import actor
+from tests.helpers import login
 
 
 def _rep(staff, township, name: str):
@@ -42,3 +43,18 @@ def test_a_qualification_ends_today_in_china_not_tomorrow(app, world, china_cloc
         with pytest.raises(ValidationFailed) as refused:
             people.end_qualification(admin, t, tomorrow.id, reason="deceased", on=date(2026, 3, 4))
         assert "on" in refused.value.errors
+
+
+@pytest.mark.parametrize("wall_clock", ["2026-03-03 00:30", "2026-03-03 07:30"])
+def test_the_pages_date_today_in_china(app, world, client, china_clock, wall_clock):
+    """The end-of-qualification form and the structure figures start from the Shanghai date,
+    not the server's (Los Angeles here, still 2 March; nor the real date of the machine)."""
+    china_clock(wall_clock)
+    admin, t = actor(world.users["township_admin"]), world.township
+    with tenant_context(t.id):
+        rep = _rep(admin, t, "王淑珍")
+    login(client, world.users["township_admin"])
+    detail = client.get(f"/t/{t.slug}/people/{rep.id}").get_data(as_text=True)
+    assert 'id="on" name="on" type="date" value="2026-03-03"' in detail
+    structure = client.get(f"/t/{t.slug}/people/structure").get_data(as_text=True)
+    assert 'name="on" type="date" value="2026-03-03"' in structure
