@@ -4,13 +4,13 @@ the read-only audited drill-down, and the rollups' own county policy on PostgreS
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 
 from lianxin.audit.models import AuditEntry
+from lianxin.casework.deadlines import shanghai_today
 from lianxin.county import service
 from lianxin.county.models import CountyJob, CountyRollup
 from lianxin.db import db
@@ -146,6 +146,8 @@ def test_the_nightly_refresh_runs_from_beat(scene, app):
     assert entry["task"] == "county.refresh_all"
     assert tasks.refresh_all.delay().get() == 2  # both counties, eager in tests
     result = service.comparison(
-        actor(scene.users["viewer"]), scene.county, service.P.containing(date.today(), "year").key
+        actor(scene.users["viewer"]),
+        scene.county,
+        service.P.containing(shanghai_today(), "year").key,
     )
     assert result.refreshed_at is not None

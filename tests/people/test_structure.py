@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from lianxin.casework.deadlines import shanghai_today
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import NotFound
@@ -298,7 +299,7 @@ def test_api_shape(app, world, roster, client):
 def test_api_defaults_to_today_and_zero_is_null(app, world, client):
     url = f"/api/v1/t/{world.township.slug}/representatives/structure"
     body = client.get(url, headers=bearer(world.users["township_admin"])).get_json()
-    assert body["on"] == date.today().isoformat()
+    assert body["on"] == shanghai_today().isoformat()
     assert body["total"] == 0
     assert body["by_gender"][0] == {"key": "male", "label": "男", "count": 0, "share": None}
     assert body["headline"]["women_share"] is None

@@ -11,7 +11,6 @@ rendering nothing. SQLite only: escaping happens in the templates, whatever the 
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from werkzeug.routing import Rule
 
 from lianxin.auth.actor import actor_for
 from lianxin.auth.models import User
+from lianxin.casework.deadlines import shanghai_today
 from lianxin.db import Base, db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.registry import load_first_party
@@ -136,7 +136,7 @@ def poison(database_url: str) -> int:
 
 def ids_for(arg: str, tenant_id: int) -> list[Any]:
     if arg == "year":
-        this = date.today().year
+        this = shanghai_today().year
         return [this, this - 1, this + 1]
     table = ID_TABLES.get(arg) or next(
         (

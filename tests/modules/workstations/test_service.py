@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from lianxin.casework import service as casework
+from lianxin.casework.deadlines import shanghai_today
 from lianxin.casework.models import Case, Channel
 from lianxin.db import db
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
@@ -236,7 +237,7 @@ def test_monthly_figures_and_the_stored_report(app, office, reps, tctx, station)
         office,
         tctx,
         station.id,
-        {"kind": "regular", "held_on": date.today(), "representative_ids": [reps["a"].id]},
+        {"kind": "regular", "held_on": shanghai_today(), "representative_ids": [reps["a"].id]},
     )
     base = {"title": "路灯", "body": "坏了", "raiser_phone": "13800000004"}
     one = ws.record_case(office, tctx, meeting.id, base).case
