@@ -16,12 +16,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from lianxin import work_calendar
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.auth.models import Membership
 from lianxin.auth.roles import Role
-from lianxin import work_calendar
 from lianxin.casework import deadlines
 from lianxin.casework.models import (
     AssignmentRole,

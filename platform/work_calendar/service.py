@@ -149,10 +149,10 @@ def load_calendar(actor: Actor, text: str, *, filename: str | None = None) -> Lo
     recomputed: dict[int, dict[str, int]] = {}
     with _calendar_write():
         now = utcnow()
-        befores = {}
+        previous = {}
         for year in parsed.years:
             old = db.session.get(WorkCalendarYear, year)
-            befores[year] = {
+            previous[year] = {
                 "official": old is not None,
                 "source": old.source if old else None,
                 "days": len(_national_rows(year)),
@@ -198,7 +198,7 @@ def load_calendar(actor: Actor, text: str, *, filename: str | None = None) -> Lo
                 actor=actor,
                 target_type="work_calendar_year",
                 target_id=year,
-                before=befores[year],
+                before=previous[year],
                 after={
                     "source": CalendarSource.STATE_COUNCIL.value,
                     "file": filename,
