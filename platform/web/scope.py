@@ -103,6 +103,11 @@ def current_township() -> Township:
     return township
 
 
+def township_scope() -> tuple[Actor, Township]:
+    """(the acting user, the request's township): what every township route starts from."""
+    return current_actor(), current_township()
+
+
 def current_county() -> County:
     county: County | None = g.get("county")
     if county is None:
