@@ -58,10 +58,11 @@ def create_app(
     limiter.init_app(app)
     _init_login(app)
 
-    from lianxin.jobs import celery_init_app
+    from lianxin import jobs
     from lianxin.storage import backends
 
-    celery_init_app(
+    jobs.set_townships(app, _townships_for_jobs())
+    jobs.celery_init_app(
         app, beat_schedule=registry.beat_schedule(), task_modules=registry.task_modules()
     )
     backends.init_app(app)
@@ -82,6 +83,21 @@ def create_app(
     register_commands(app)
     logging.getLogger("lianxin").setLevel(app.config.get("LOG_LEVEL", logging.INFO))
     return app
+
+
+def _townships_for_jobs() -> Any:
+    """What the jobs layer needs of townships, given here: infrastructure imports no domain."""
+    from sqlalchemy import select
+
+    from lianxin.jobs import Townships
+    from lianxin.tenants import service as tenants
+    from lianxin.tenants.models import Township, TownshipStatus
+
+    def active_ids() -> list[int]:
+        query = select(Township.id).where(Township.status == TownshipStatus.ACTIVE)
+        return list(db.session.scalars(query))
+
+    return Townships(module_on=tenants.module_enabled, active_ids=active_ids)
 
 
 def _init_login(app: Flask) -> None:

@@ -9,7 +9,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup
 
 db_cli = AppGroup("db", help="Database migrations (run as the owner role).")
 demo_cli = AppGroup("demo", help="The demo county.")
@@ -179,9 +179,3 @@ def register_commands(app: Flask) -> None:
         serve,
     ):
         app.cli.add_command(command)
-
-
-def main() -> None:
-    from lianxin.app import create_app
-
-    FlaskGroup(create_app=lambda: create_app(), help="连心 Lianxin")(prog_name="lianxin")

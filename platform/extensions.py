@@ -6,13 +6,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from lianxin.api.base import LianxinApi
 from lianxin.db import db
 
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
-api = LianxinApi()
 
-__all__ = ["api", "babel", "csrf", "db", "limiter", "login_manager"]
+__all__ = ["babel", "csrf", "db", "limiter", "login_manager"]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from contextlib import nullcontext
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from celery import Celery, Task
 from celery.schedules import crontab
@@ -90,10 +92,32 @@ class PlatformTask(Task):
             log.exception("could not record dead letter for %s", task_id)
 
 
-def _module_on(tenant_id: int, key: str) -> bool:
-    from lianxin.tenants import service as tenants
+# What the jobs need to know of townships, given by the app when it starts (`set_townships`):
+# infrastructure imports no domain package.
+TOWNSHIPS = "lianxin.jobs.townships"
 
-    return tenants.module_enabled(tenant_id, key)
+
+@dataclass(frozen=True)
+class Townships:
+    """Whether a module is on in a township; the ids of the active townships."""
+
+    module_on: Callable[[int, str], bool]
+    active_ids: Callable[[], list[int]]
+
+
+def set_townships(app: Flask, townships: Townships) -> None:
+    app.extensions[TOWNSHIPS] = townships
+
+
+def _townships() -> Townships:
+    try:
+        return cast(Townships, current_app.extensions[TOWNSHIPS])
+    except KeyError:
+        raise RuntimeError("jobs.set_townships() was not called when the app was made") from None
+
+
+def _module_on(tenant_id: int, key: str) -> bool:
+    return _townships().module_on(tenant_id, key)
 
 
 def celery_init_app(
@@ -165,13 +189,7 @@ def each_township(task: Task) -> int:
     The read ends before the first task is queued: run eagerly on SQLite, a still-open read
     would hold the database lock (BEGIN IMMEDIATE) while each township's task waits for it.
     """
-    from sqlalchemy import select
-
-    from lianxin.tenants.models import Township, TownshipStatus
-
-    ids = list(
-        db.session.scalars(select(Township.id).where(Township.status == TownshipStatus.ACTIVE))
-    )
+    ids = _townships().active_ids()
     db.session.rollback()
     for tenant_id in ids:
         task.delay(tenant_id=tenant_id)

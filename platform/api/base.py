@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -70,6 +70,10 @@ def flatten_webargs_messages(messages: Any) -> dict[str, Any]:
     return flat
 
 
+# app.extensions key of the function that renders a page's error (code, description).
+ERROR_PAGE = "lianxin.error_page"
+
+
 class ErrorSchema(Schema):
     code = fields.String(metadata={"example": "validation_error"})
     message = fields.String(metadata={"example": "提交的数据有误，请检查标出的字段。"})
@@ -83,8 +87,8 @@ class LianxinApi(Api):
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         """flask-smorest registers this for every HTTP error; pages keep their HTML errors."""
         if not is_api_request():
-            from lianxin.web.errors import render_error_page
-
+            # The pages' error page, registered by lianxin.web.errors (the API knows no pages).
+            render_error_page = current_app.extensions[ERROR_PAGE]
             return render_error_page(error.code or 500, error.description)
         status = error.code or 500
         data = getattr(error, "data", None) or {}

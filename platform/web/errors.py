@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 
-from lianxin.api.base import HTTP_MESSAGES, error_body, is_api_request
+from lianxin.api.base import ERROR_PAGE, HTTP_MESSAGES, error_body, is_api_request
 from lianxin.db import db
 from lianxin.db.tenancy import TenancyError
 from lianxin.errors import DomainError, Unauthenticated
@@ -40,6 +40,8 @@ def render_error_page(status: int, message: str | None = None):
 
 
 def init_app(app: Flask) -> None:
+    app.extensions[ERROR_PAGE] = render_error_page
+
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
         db.session.rollback()

@@ -33,7 +33,7 @@ def test_readyz_reports_an_unreachable_broker(app, client):
 
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "lianxin.cli", "serve", "--port", "0"],
+        [sys.executable, "-m", "lianxin", "serve", "--port", "0"],
         cwd=ROOT,
         capture_output=True,
         text=True,
