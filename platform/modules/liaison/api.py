@@ -2,7 +2,8 @@
 
 Every rule lives in the service; the handlers turn its views into plain dicts for the schemas.
 A contact or meeting sent again with the same `client_key` answers 200 with the stored record
-and `duplicate: true` instead of 201, so a phone that retries stores it once.
+and `duplicate: true` instead of 201, so a phone that retries stores it once. Lists come in
+pages (`page`, `page_size`; the total in the `X-Pagination` header); the body stays a list.
 """
 
 from __future__ import annotations
@@ -10,26 +11,37 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
+from flask_smorest import Page
 
+from lianxin import usecases
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.casework.models import Case
+from lianxin.db.lookup import tenant_get
 from lianxin.modules.liaison import service
+from lianxin.modules.liaison.inputs import (
+    CaseInput,
+    CaseInSchema,
+    ContactInput,
+    ContactInSchema,
+    LinkInput,
+    LinkInSchema,
+    MeetingInput,
+    MeetingInSchema,
+    ReportInput,
+    ReportInSchema,
+)
 from lianxin.modules.liaison.schemas import (
     BranchPartSchema,
     BranchReviewInSchema,
     CaseBriefSchema,
-    CaseInSchema,
     ComplianceSchema,
-    ContactInSchema,
     ContactQuerySchema,
     ContactSchema,
     FiguresSchema,
     LinkQuerySchema,
     LinkSchema,
-    MeetingInSchema,
     MeetingSchema,
     PeriodQuerySchema,
-    ReportInSchema,
     ReportQuerySchema,
     ReportSchema,
     SuggestResultSchema,
@@ -37,13 +49,9 @@ from lianxin.modules.liaison.schemas import (
     without_unseen_names,
 )
 from lianxin.people import privacy
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import township_scope
 
 api = ApiBlueprint("liaison_api", __name__, description="三联工作（联系安排、联系记录、季度履职）")
-
-
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
 
 
 def person_out(person: service.Person) -> dict[str, Any]:
@@ -147,7 +155,7 @@ def compliance_out(result: service.Compliance) -> dict[str, Any]:
 
 
 def _this_year() -> int:
-    return service._today().year
+    return usecases.today().year
 
 
 # --- links ---------------------------------------------------------------------------------------
@@ -157,10 +165,11 @@ def _this_year() -> int:
 class Links(MethodView):
     @api.arguments(LinkQuerySchema, location="query")
     @api.response(200, LinkSchema(many=True))
+    @api.paginate(Page)
     def get(self, args):
         """A year's pairs of the chain that you may see (mine=true: those you record on)"""
         views = service.list_links(
-            *_ctx(),
+            *township_scope(),
             args.get("year") or _this_year(),
             level=args.get("level"),
             branch_id=args.get("branch_id"),
@@ -168,12 +177,12 @@ class Links(MethodView):
         )
         return [link_out(v) for v in views]
 
-    @api.arguments(LinkSchema)
+    @api.arguments(LinkInSchema)
     @api.response(201, LinkSchema)
-    def post(self, data):
+    def post(self, data: LinkInput):
         """Pair two people for a year (liaison office); 409 already_linked when the lower end is
         kept in touch with by someone else at this level this year"""
-        return link_out(service.add_link(*_ctx(), data))
+        return link_out(service.add_link(*township_scope(), data))
 
 
 @api.route("/links/<int:link_id>")
@@ -181,12 +190,12 @@ class LinkById(MethodView):
     @api.response(200, LinkSchema)
     def get(self, link_id: int):
         """One pair"""
-        return link_out(service.get_link(*_ctx(), link_id))
+        return link_out(service.get_link(*township_scope(), link_id))
 
     @api.response(204)
     def delete(self, link_id: int):
         """Take a pair off the chain (ended if it has contacts, else deleted)"""
-        service.remove_link(*_ctx(), link_id)
+        service.remove_link(*township_scope(), link_id)
 
 
 @api.route("/links/suggest")
@@ -195,7 +204,7 @@ class Suggest(MethodView):
     @api.response(200, SuggestResultSchema)
     def post(self, data):
         """Suggest pairs up to each level's minimum: last year's first, then the nearest"""
-        result = service.suggest(*_ctx(), data["year"], data["levels"])
+        result = service.suggest(*township_scope(), data["year"], data["levels"])
         return {"created": result.created, "short": result.short}
 
 
@@ -203,10 +212,11 @@ class Suggest(MethodView):
 class BranchParts(MethodView):
     @api.arguments(PeriodQuerySchema, location="query")
     @api.response(200, BranchPartSchema(many=True))
+    @api.paginate(Page)
     def get(self, args):
         """Each branch's part of a year's chain and whether the branch confirmed it"""
         year = args.get("year") or _this_year()
-        return [part_out(p, year) for p in service.branch_parts(*_ctx(), year)]
+        return [part_out(p, year) for p in service.branch_parts(*township_scope(), year)]
 
 
 @api.route("/branches/confirm")
@@ -215,7 +225,9 @@ class ConfirmBranch(MethodView):
     @api.response(200, BranchPartSchema)
     def post(self, data):
         """The branch confirms its part of the year's chain (its liaison, or the office)"""
-        part = service.confirm_branch(*_ctx(), data["year"], data["branch_id"], data["note"])
+        part = service.confirm_branch(
+            *township_scope(), data["year"], data["branch_id"], data["note"]
+        )
         return part_out(part, data["year"])
 
 
@@ -226,10 +238,11 @@ class ConfirmBranch(MethodView):
 class Contacts(MethodView):
     @api.arguments(ContactQuerySchema, location="query")
     @api.response(200, ContactSchema(many=True))
+    @api.paginate(Page)
     def get(self, args):
         """Contacts you may see, newest first"""
         views = service.list_contacts(
-            *_ctx(),
+            *township_scope(),
             year=args.get("year"),
             quarter=args.get("quarter"),
             link_id=args.get("link_id"),
@@ -240,9 +253,9 @@ class Contacts(MethodView):
     @api.arguments(ContactInSchema)
     @api.response(201, ContactSchema)
     @api.alt_response(200, schema=ContactSchema, description="同一 client_key 已保存过：返回原记录")
-    def post(self, data):
+    def post(self, data: ContactInput):
         """Record a contact along a pair, optionally raising the issue as a case in one step"""
-        view = service.record_contact(*_ctx(), data)
+        view = service.record_contact(*township_scope(), data)
         return contact_out(view), 200 if view.duplicate else 201
 
 
@@ -251,7 +264,7 @@ class ContactById(MethodView):
     @api.response(200, ContactSchema)
     def get(self, contact_id: int):
         """One contact with the cases raised from it"""
-        return contact_out(service.get_contact(*_ctx(), contact_id))
+        return contact_out(service.get_contact(*township_scope(), contact_id))
 
 
 @api.route("/contacts/<int:contact_id>/cases")
@@ -259,11 +272,11 @@ class ContactCases(MethodView):
     @api.arguments(CaseInSchema)
     @api.response(201, CaseBriefSchema)
     @api.alt_response(200, schema=CaseBriefSchema, description="同一标题的诉求已登记过")
-    def post(self, data, contact_id: int):
+    def post(self, data: CaseInput, contact_id: int):
         """Raise an issue of a stored contact as a case (the same title again: the case raised)"""
-        view, made = service.raise_contact_case(*_ctx(), contact_id, data)
+        view, made = service.raise_contact_case(*township_scope(), contact_id, data)
         if made is None:
-            case = next(c for c in view.cases if c.title == data["title"].strip())
+            case = next(c for c in view.cases if c.title == data.title)
             return case_out(case), 200
         return case_out(made.case, {made.case.id: made.tracking_code}), 201
 
@@ -288,21 +301,24 @@ def report_out(report: Any, rep: Any) -> dict[str, Any]:
 class Reports(MethodView):
     @api.arguments(ReportQuerySchema, location="query")
     @api.response(200, ReportSchema(many=True))
+    @api.paginate(Page)
     def get(self, args):
         """Quarterly reports up the chain you may see"""
-        rows = service.list_reports(*_ctx(), args.get("year") or _this_year(), args.get("quarter"))
+        rows = service.list_reports(
+            *township_scope(), args.get("year") or _this_year(), args.get("quarter")
+        )
         return [report_out(r, rep) for r, rep in rows]
 
     @api.arguments(ReportInSchema)
     @api.response(201, ReportSchema)
     @api.alt_response(200, schema=ReportSchema, description="本季度已报告过：更新原报告")
-    def post(self, data):
+    def post(self, data: ReportInput):
         """A representative's report of the quarter (sent again, it replaces the text)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         report, created = service.submit_report(actor, township, data)
         from lianxin.people.models import Representative
 
-        rep = service._get(Representative, township, report.representative_id, None)
+        rep = tenant_get(Representative, township.id, report.representative_id)
         return report_out(report, rep), 201 if created else 200
 
 
@@ -310,19 +326,20 @@ class Reports(MethodView):
 class Meetings(MethodView):
     @api.arguments(PeriodQuerySchema, location="query")
     @api.response(200, MeetingSchema(many=True))
+    @api.paginate(Page)
     def get(self, args):
         """Committee members' liaison meetings of a year or quarter"""
         views = service.list_meetings(
-            *_ctx(), args.get("year") or _this_year(), args.get("quarter")
+            *township_scope(), args.get("year") or _this_year(), args.get("quarter")
         )
         return [meeting_out(v) for v in views]
 
     @api.arguments(MeetingInSchema)
     @api.response(201, MeetingSchema)
     @api.alt_response(200, schema=MeetingSchema, description="同一 client_key 已保存过：返回原记录")
-    def post(self, data):
+    def post(self, data: MeetingInput):
         """Record a committee member's liaison meeting"""
-        view = service.record_meeting(*_ctx(), data)
+        view = service.record_meeting(*township_scope(), data)
         return meeting_out(view), 200 if view.duplicate else 201
 
 
@@ -331,7 +348,7 @@ class MeetingById(MethodView):
     @api.response(200, MeetingSchema)
     def get(self, meeting_id: int):
         """One meeting with who came and its follow-up cases"""
-        return meeting_out(service.get_meeting(*_ctx(), meeting_id))
+        return meeting_out(service.get_meeting(*township_scope(), meeting_id))
 
 
 @api.route("/meetings/<int:meeting_id>/cases")
@@ -339,11 +356,11 @@ class MeetingCases(MethodView):
     @api.arguments(CaseInSchema)
     @api.response(201, CaseBriefSchema)
     @api.alt_response(200, schema=CaseBriefSchema, description="同一标题的诉求已登记过")
-    def post(self, data, meeting_id: int):
+    def post(self, data: CaseInput, meeting_id: int):
         """A follow-up of the meeting as a case"""
-        view, made = service.raise_meeting_case(*_ctx(), meeting_id, data)
+        view, made = service.raise_meeting_case(*township_scope(), meeting_id, data)
         if made is None:
-            case = next(c for c in view.cases if c.title == data["title"].strip())
+            case = next(c for c in view.cases if c.title == data.title)
             return case_out(case), 200
         return case_out(made.case, {made.case.id: made.tracking_code}), 201
 
@@ -358,7 +375,7 @@ class ComplianceView(MethodView):
     def get(self, args):
         """A quarter's compliance per person and branch, and who is behind (default: this
         quarter)"""
-        result = service.compliance(*_ctx(), args.get("year"), args.get("quarter"))
+        result = service.compliance(*township_scope(), args.get("year"), args.get("quarter"))
         return compliance_out(without_unseen_names(result))
 
 
@@ -368,4 +385,4 @@ class Figures(MethodView):
     @api.response(200, FiguresSchema)
     def get(self, args):
         """The quarter's figures the county compares (default: this quarter)"""
-        return service.township_figures(*_ctx(), args.get("year"), args.get("quarter"))
+        return service.township_figures(*township_scope(), args.get("year"), args.get("quarter"))

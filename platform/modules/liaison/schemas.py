@@ -9,8 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from lianxin.api.base import BaseSchema
-from lianxin.casework.service import CATEGORIES
-from lianxin.modules.liaison.models import Level, Method
+from lianxin.modules.liaison.models import Level
 from lianxin.people import privacy
 
 if TYPE_CHECKING:
@@ -69,21 +68,11 @@ class PersonSchema(BaseSchema):
 
 
 class LinkSchema(BaseSchema):
+    """A pair as the API shows it (the input is inputs.LinkInSchema)."""
+
     id = fields.Integer(dump_only=True)
-    year = fields.Integer(required=True)
-    level = fields.String(required=True, validate=validate.OneOf([v.value for v in Level]))
-    upper_id = fields.Integer(
-        required=True,
-        allow_none=True,
-        load_only=True,
-        metadata={"description": "委员的用户 id，或代表 id，或党员 id（随层级）"},
-    )
-    lower_id = fields.Integer(
-        required=True,
-        allow_none=True,
-        load_only=True,
-        metadata={"description": "代表 id，或党员 id，或户 id（随层级）"},
-    )
+    year = fields.Integer()
+    level = fields.String(validate=validate.OneOf([v.value for v in Level]))
     upper = fields.Nested(PersonSchema, dump_only=True)
     lower = fields.Nested(PersonSchema, dump_only=True)
     branch_id = fields.Integer(dump_only=True, allow_none=True)
@@ -131,31 +120,12 @@ class BranchPartSchema(BaseSchema):
     note = fields.String(allow_none=True)
 
 
-class CaseInSchema(BaseSchema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    body = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
-    category = fields.String(load_default="其他", validate=validate.OneOf(list(CATEGORIES)))
-
-
 class CaseBriefSchema(BaseSchema):
     id = fields.Integer()
     title = fields.String()
     state = fields.String()
     state_label = fields.String()
     tracking_code = fields.String(allow_none=True, metadata={"description": "只在新登记时返回一次"})
-
-
-class ContactInSchema(BaseSchema):
-    link_id = fields.Integer(required=True)
-    contacted_on = fields.Date(required=True)
-    method = fields.String(required=True, validate=validate.OneOf([v.value for v in Method]))
-    summary = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    client_key = fields.String(
-        required=True,
-        validate=validate.Length(min=8, max=64),
-        metadata={"description": "客户端为每次录入生成的一次性标识；网络重试时重复提交只保存一条"},
-    )
-    case = fields.Nested(CaseInSchema, load_default=None, allow_none=True)
 
 
 class ContactSchema(BaseSchema):
@@ -180,15 +150,6 @@ class ContactQuerySchema(BaseSchema):
     mine = fields.Boolean(load_default=False)
 
 
-class ReportInSchema(BaseSchema):
-    year = fields.Integer(required=True)
-    quarter = fields.Integer(required=True, validate=validate.Range(min=1, max=4))
-    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    representative_id = fields.Integer(
-        load_default=None, allow_none=True, metadata={"description": "联络办代为提交时填写"}
-    )
-
-
 class ReportSchema(BaseSchema):
     id = fields.Integer()
     representative_id = fields.Integer()
@@ -203,17 +164,6 @@ class ReportSchema(BaseSchema):
 class ReportQuerySchema(BaseSchema):
     year = fields.Integer(validate=validate.Range(min=2000, max=2100))
     quarter = fields.Integer(validate=validate.Range(min=1, max=4))
-
-
-class MeetingInSchema(BaseSchema):
-    committee_user_id = fields.Integer(
-        load_default=None, allow_none=True, metadata={"description": "联络办代为登记时填写"}
-    )
-    held_on = fields.Date(required=True)
-    place = fields.String(load_default="", validate=validate.Length(max=100))
-    summary = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    attendee_ids = fields.List(fields.Integer(), load_default=list)
-    client_key = fields.String(required=True, validate=validate.Length(min=8, max=64))
 
 
 class MeetingSchema(BaseSchema):

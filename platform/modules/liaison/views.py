@@ -1,4 +1,4 @@
-"""Pages of the liaison-chain module (/t/<slug>/liaison). Every rule lives in service.py; these
+"""Pages of the liaison-chain module (/t/<slug>/liaison). Every rule lives in the service; these
 pages only call it. A foreign or unknown id is a 404 and a write without the right a 403 (the
 errors propagate); bad input re-renders the form with each field's message (422) and keeps what
 was typed, and a rule break is flashed — nothing is changed either way.
@@ -9,15 +9,16 @@ and a hidden one-time key makes a resent form store one record."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lianxin import usecases
 from lianxin.casework import service as casework
 from lianxin.db import db
+from lianxin.db.lookup import tenant_get
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.modules.liaison import service
 from lianxin.modules.liaison.models import Level, Method
@@ -26,7 +27,7 @@ from lianxin.modules.liaison.schemas import without_unseen_names
 from lianxin.people.models import Household, PartyMember, Representative
 from lianxin.tenants.models import Branch
 from lianxin.web.forms import flash_error
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import township_scope
 
 pages = Blueprint("liaison", __name__, template_folder="templates")
 
@@ -41,24 +42,15 @@ def _helpers() -> dict[str, Any]:
     }
 
 
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
-
-
-def _today() -> date:
-    return service._today()
-
-
 def _new_key() -> str:
     return uuid.uuid4().hex
 
 
 def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
-    """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
+    """Run a write use case; a rule break or bad input is flashed (the use case rolled it back)."""
     try:
         result = fn(*args, **kwargs)
     except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        db.session.rollback()
         flash_error(exc)
         return None
     if ok:
@@ -68,14 +60,14 @@ def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
 
 def _year_arg() -> int:
     try:
-        year = int(request.args.get("year") or _today().year)
+        year = int(request.args.get("year") or usecases.today().year)
     except ValueError:
-        year = _today().year
-    return year if 2000 <= year <= 2100 else _today().year
+        year = usecases.today().year
+    return year if 2000 <= year <= 2100 else usecases.today().year
 
 
 def _quarter_arg() -> Quarter:
-    current = Quarter.of(_today())
+    current = Quarter.of(usecases.today())
     try:
         year = int(request.args.get("year") or current.year)
         number = int(request.args.get("quarter") or current.number)
@@ -97,8 +89,8 @@ def _flash_codes(codes: dict[int, str]) -> None:
 
 @pages.get("/", endpoint="index")
 def index():
-    actor, township = _ctx()
-    year = _today().year
+    actor, township = township_scope()
+    year = usecases.today().year
     quarter, duty = service.my_duty(actor, township)
     mine = service.list_links(actor, township, year, mine=True)
     whole = service.sees_whole_chain(actor, township)
@@ -107,7 +99,7 @@ def index():
         quarter=quarter,
         duty=duty,
         mine=mine,
-        days_left=quarter.days_left(_today()),
+        days_left=quarter.days_left(usecases.today()),
         need=int(service.settings(township.id)["contacts_per_quarter"]),
         is_office=service.is_office(actor, township),
         is_committee=service.is_committee(actor, township),
@@ -125,10 +117,10 @@ CASE_FIELDS = ("case_title", "case_category", "case_body")
 
 
 def _contact_form(values: dict[str, Any], errors: dict[str, Any], status: int = 200) -> Any:
-    actor, township = _ctx()
-    links = service.list_links(actor, township, _today().year, mine=True)
+    actor, township = township_scope()
+    links = service.list_links(actor, township, usecases.today().year, mine=True)
     if not links and service.is_office(actor, township):  # the office records for anyone
-        links = service.list_links(actor, township, _today().year)
+        links = service.list_links(actor, township, usecases.today().year)
     return (
         render_template(
             "liaison/contact_form.html",
@@ -137,7 +129,7 @@ def _contact_form(values: dict[str, Any], errors: dict[str, Any], status: int = 
             errors=errors,
             methods=[m.value for m in Method],
             categories=casework.CATEGORIES,
-            today=_today(),
+            today=usecases.today(),
         ),
         status,
     )
@@ -147,7 +139,7 @@ def _contact_form(values: dict[str, Any], errors: dict[str, Any], status: int = 
 def contact_new():
     values = {
         "link_id": request.args.get("link", ""),
-        "contacted_on": _today().isoformat(),
+        "contacted_on": usecases.today().isoformat(),
         "method": Method.VISIT.value,
         "client_key": _new_key(),
     }
@@ -156,7 +148,7 @@ def contact_new():
 
 @pages.post("/contacts/new")
 def contact_create():
-    actor, township = _ctx()
+    actor, township = township_scope()
     values = {n: request.form.get(n, "").strip() for n in CONTACT_FIELDS + CASE_FIELDS}
     data: dict[str, Any] = {n: values[n] for n in CONTACT_FIELDS}
     if values["case_title"] or values["case_body"]:
@@ -168,11 +160,9 @@ def contact_create():
     try:
         view = service.record_contact(actor, township, data)
     except ValidationFailed as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return _contact_form(values, exc.errors, 422)
     except (Conflict, PermissionDenied) as exc:
-        db.session.rollback()
         flash_error(exc)
         return _contact_form(values, {}, exc.status)
     if view.duplicate:
@@ -185,7 +175,7 @@ def contact_create():
 
 @pages.get("/contacts/", endpoint="contacts")
 def contacts():
-    actor, township = _ctx()
+    actor, township = township_scope()
     quarter = _quarter_arg()
     mine = request.args.get("mine") == "1"
     rows = service.list_contacts(
@@ -196,7 +186,7 @@ def contacts():
 
 @pages.get("/contacts/<int:contact_id>", endpoint="contact")
 def contact(contact_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     view = service.get_contact(actor, township, contact_id)
     return render_template(
         "liaison/contact.html",
@@ -208,7 +198,7 @@ def contact(contact_id: int):
 
 def _raise_case(use_case: Any, record_id: int) -> None:
     """A follow-up case from a stored contact or meeting; the same title again is flashed."""
-    actor, township = _ctx()
+    actor, township = township_scope()
     data = {
         "title": request.form.get("title", ""),
         "category": request.form.get("category") or "其他",
@@ -261,7 +251,7 @@ def _candidates(township: Any) -> dict[str, Any]:
 
 @pages.get("/links", endpoint="links")
 def links():
-    actor, township = _ctx()
+    actor, township = township_scope()
     year = _year_arg()
     level = request.args.get("level") or None
     if level not in {lv.value for lv in Level}:
@@ -295,7 +285,7 @@ def links():
 
 @pages.post("/links", endpoint="link_add")
 def link_add():
-    actor, township = _ctx()
+    actor, township = township_scope()
     year = request.form.get("year", "")
     data = {
         "year": year,
@@ -309,7 +299,7 @@ def link_add():
 
 @pages.post("/links/<int:link_id>/remove", endpoint="link_remove")
 def link_remove(link_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     view = service.get_link(actor, township, link_id)
     year = view.link.year
     _attempt(service.remove_link, actor, township, link_id, ok=_("已调整联系安排"))
@@ -318,7 +308,7 @@ def link_remove(link_id: int):
 
 @pages.post("/links/suggest", endpoint="suggest")
 def suggest():
-    actor, township = _ctx()
+    actor, township = township_scope()
     year = request.form.get("year", "")
     result = _attempt(service.suggest, actor, township, year, request.form.getlist("levels"))
     if result is not None:
@@ -331,9 +321,9 @@ def suggest():
 
 @pages.post("/branches/<int:branch_id>/confirm", endpoint="confirm_branch")
 def confirm_branch(branch_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     year = request.form.get("year", "")
-    branch = service._get(Branch, township, branch_id, _("未找到该支部"))
+    branch = tenant_get(Branch, township.id, branch_id, _("未找到该支部"))
     _attempt(
         service.confirm_branch,
         actor,
@@ -351,7 +341,7 @@ def confirm_branch(branch_id: int):
 
 @pages.get("/compliance", endpoint="compliance")
 def compliance():
-    actor, township = _ctx()
+    actor, township = township_scope()
     quarter = _quarter_arg()
     result = without_unseen_names(service.compliance(actor, township, quarter.year, quarter.number))
     return render_template(
@@ -359,7 +349,7 @@ def compliance():
         result=result,
         branch_names={b.id: b.name for b in db.session.scalars(select(Branch))},
         quarter=quarter,
-        current=Quarter.of(_today()),
+        current=Quarter.of(usecases.today()),
         need=int(service.settings(township.id)["contacts_per_quarter"]),
     )
 
@@ -368,7 +358,7 @@ def compliance():
 
 
 def _reports_page(values: dict[str, Any], errors: dict[str, Any], status: int = 200) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     quarter = _quarter_arg()
     own = service.own_representative(actor, township)
     rows = service.list_reports(actor, township, quarter.year, quarter.number)
@@ -378,7 +368,7 @@ def _reports_page(values: dict[str, Any], errors: dict[str, Any], status: int = 
             "liaison/reports.html",
             rows=rows,
             quarter=quarter,
-            current=Quarter.of(_today()),
+            current=Quarter.of(usecases.today()),
             own=own,
             mine=mine,
             values=values,
@@ -396,16 +386,14 @@ def reports():
 
 @pages.post("/reports")
 def report_submit():
-    actor, township = _ctx()
+    actor, township = township_scope()
     values = {n: request.form.get(n, "").strip() for n in ("year", "quarter", "text")}
     try:
         _report, created = service.submit_report(actor, township, values)
     except ValidationFailed as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return _reports_page(values, exc.errors, 422)
     except PermissionDenied as exc:
-        db.session.rollback()
         flash_error(exc)
         return _reports_page(values, {}, 403)
     flash(_("履职情况已报告。") if created else _("已更新本季度的履职报告。"), "success")
@@ -419,7 +407,7 @@ MEETING_FIELDS = ("committee_user_id", "held_on", "place", "summary", "client_ke
 
 @pages.get("/meetings", endpoint="meetings")
 def meetings():
-    actor, township = _ctx()
+    actor, township = township_scope()
     year = _year_arg()
     return render_template(
         "liaison/meetings.html",
@@ -430,12 +418,12 @@ def meetings():
 
 
 def _meeting_form(values: dict[str, Any], errors: dict[str, Any], status: int = 200) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     is_office = service.is_office(actor, township)
     if not (is_office or service.is_committee(actor, township)):
         raise PermissionDenied()
     mine = (
-        {v.lower.id for v in service.list_links(actor, township, _today().year, mine=True)}
+        {v.lower.id for v in service.list_links(actor, township, usecases.today().year, mine=True)}
         if service.is_committee(actor, township)
         else set()
     )
@@ -453,7 +441,7 @@ def _meeting_form(values: dict[str, Any], errors: dict[str, Any], status: int = 
             mine=mine,
             committee=service.committee_members(township) if is_office else [],
             is_office=is_office,
-            today=_today(),
+            today=usecases.today(),
         ),
         status,
     )
@@ -462,19 +450,18 @@ def _meeting_form(values: dict[str, Any], errors: dict[str, Any], status: int = 
 @pages.get("/meetings/new", endpoint="meeting_new")
 def meeting_new():
     return _meeting_form(
-        {"held_on": _today().isoformat(), "client_key": _new_key(), "attendee_ids": []}, {}
+        {"held_on": usecases.today().isoformat(), "client_key": _new_key(), "attendee_ids": []}, {}
     )
 
 
 @pages.post("/meetings/new")
 def meeting_create():
-    actor, township = _ctx()
+    actor, township = township_scope()
     values: dict[str, Any] = {n: request.form.get(n, "").strip() for n in MEETING_FIELDS}
     values["attendee_ids"] = request.form.getlist("attendee_ids")
     try:
         view = service.record_meeting(actor, township, values)
     except ValidationFailed as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return _meeting_form(values, exc.errors, 422)
     flash(
@@ -486,7 +473,7 @@ def meeting_create():
 
 @pages.get("/meetings/<int:meeting_id>", endpoint="meeting")
 def meeting(meeting_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     view = service.get_meeting(actor, township, meeting_id)
     return render_template(
         "liaison/meeting.html",

@@ -89,6 +89,18 @@ def test_suggest_and_branch_confirmation(client, url, staff, world, ids, clock):
     assert done.status_code == 200 and done.get_json()["confirmed"]
 
 
+def test_lists_come_in_pages(client, url, staff, ids, clock):
+    assert client.post(url("/links/suggest"), headers=staff, json={"year": 2026}).status_code == 200
+    whole = client.get(url("/links?year=2026&page_size=100"), headers=staff).get_json()
+    assert len(whole) == 20
+    page = client.get(url("/links?year=2026&page=2&page_size=8"), headers=staff)
+    assert page.status_code == 200
+    assert [x["id"] for x in page.get_json()] == [x["id"] for x in whole[8:16]]
+    assert '"total": 20' in page.headers["X-Pagination"]
+    assert '"page": 2' in page.headers["X-Pagination"]
+    assert_error(client.get(url("/contacts?page=0"), headers=staff), 422, "validation_error")
+
+
 def test_a_contact_sent_twice_is_stored_once(client, url, staff, rep, world, ids, clock):
     link = _pair(client, url, staff, "rep_member", ids.reps["a"], ids.members["m1"]).get_json()
     payload = {
