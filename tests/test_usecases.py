@@ -89,6 +89,10 @@ def test_input_loads_into_a_frozen_dataclass(app):
         data.days = 32  # type: ignore[misc]
 
 
+def test_a_partial_input_is_the_named_keys(app):
+    assert load_input(_Schema, {"days": "5"}, partial=True) == {"days": 5}
+
+
 def test_input_errors_are_chinese_and_name_the_field(app):
     with app.test_request_context():
         with pytest.raises(ValidationFailed) as missing:

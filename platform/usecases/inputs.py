@@ -73,8 +73,8 @@ class InputSchema(Schema, Generic[T]):
             _chinese(field)
 
     @post_load
-    def _typed(self, data: dict[str, Any], **_kwargs: Any) -> Any:
-        if self.partial:
+    def _typed(self, data: dict[str, Any], *, partial: Any = None, **_kwargs: Any) -> Any:
+        if partial or self.partial:
             return data  # a partial update: the service takes the named keys only
         return self.input_type(**data)
 

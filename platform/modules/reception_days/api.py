@@ -12,11 +12,12 @@ from typing import Any
 
 from flask.views import MethodView
 
+from lianxin import usecases
 from lianxin.api.base import Blueprint as ApiBlueprint
-from lianxin.casework import deadlines
 from lianxin.casework.models import Case
 from lianxin.casework.service import NewCase
 from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.inputs import SiteInput, SiteInputSchema, SitePatchSchema
 from lianxin.modules.reception_days.models import Duty, ReceptionDay, Schedule
 from lianxin.modules.reception_days.schemas import (
     AbsenceSchema,
@@ -33,7 +34,6 @@ from lianxin.modules.reception_days.schemas import (
     RecordedCaseSchema,
     ScheduleBriefSchema,
     ScheduleSchema,
-    SitePatchSchema,
     SiteQuerySchema,
     SiteSchema,
     SubstituteSchema,
@@ -42,13 +42,20 @@ from lianxin.modules.reception_days.schemas import (
     YearReportSchema,
 )
 from lianxin.people.models import Representative
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import current_township, township_scope
 
 api = ApiBlueprint("reception_days_api", __name__, description="党代表接待日")
 
+# A year has about twelve reception days, so a page holds a representative's year and more.
+PAGE = {"page_size": 50, "max_page_size": 200}
 
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
+
+def _page(rows: list[Any], pagination_parameters: Any) -> list[Any]:
+    """One page of rows the service orders (and filters) in Python; the total goes in the
+    X-Pagination header."""
+    pagination_parameters.item_count = len(rows)
+    start = pagination_parameters.first_item
+    return rows[start : start + pagination_parameters.page_size]
 
 
 # --- views → dicts -------------------------------------------------------------------------------
@@ -113,7 +120,7 @@ def schedule_brief(schedule: Schedule) -> dict[str, Any]:
 
 
 def schedule_out(view: service.ScheduleView, today: date | None = None) -> dict[str, Any]:
-    today = today or deadlines.shanghai_today()
+    today = usecases.today(today)
     return {
         **schedule_brief(view.schedule),
         "rule": view.schedule.rule,
@@ -135,7 +142,7 @@ def schedule_out(view: service.ScheduleView, today: date | None = None) -> dict[
 
 def lone_duty_out(duty: Duty) -> dict[str, Any]:
     """A duty on its own (after an absence or a substitution), as its day shows it."""
-    for site in service.get_day(*_ctx(), duty.day_id).sites:
+    for site in service.get_day(*township_scope(), duty.day_id).sites:
         for view in site.duties:
             if view.duty.id == duty.id:
                 return duty_out(view, site)
@@ -209,15 +216,17 @@ def day_summary_out(day: ReceptionDay) -> dict[str, Any]:
 class Sites(MethodView):
     @api.arguments(SiteQuerySchema, location="query")
     @api.response(200, SiteSchema(many=True))
-    def get(self, args):
+    @api.paginate(**PAGE)
+    def get(self, args, pagination_parameters):
         """Reception sites (接待点)"""
-        return service.list_sites(*_ctx(), active_only=args["active_only"])
+        rows = service.list_sites(*township_scope(), active_only=args["active_only"])
+        return _page(rows, pagination_parameters)
 
-    @api.arguments(SiteSchema)
+    @api.arguments(SiteInputSchema)
     @api.response(201, SiteSchema)
-    def post(self, data):
+    def post(self, data: SiteInput):
         """Add a site (liaison office)"""
-        return service.create_site(*_ctx(), data)
+        return service.create_site(*township_scope(), data)
 
 
 @api.route("/sites/<int:site_id>")
@@ -225,13 +234,13 @@ class SiteById(MethodView):
     @api.response(200, SiteSchema)
     def get(self, site_id: int):
         """One site"""
-        return service.get_site(*_ctx(), site_id)
+        return service.get_site(*township_scope(), site_id)
 
-    @api.arguments(SitePatchSchema(partial=True))
+    @api.arguments(SitePatchSchema)
     @api.response(200, SiteSchema)
-    def patch(self, data, site_id: int):
+    def patch(self, data: dict[str, object], site_id: int):
         """Change a site (liaison office)"""
-        return service.update_site(*_ctx(), site_id, data)
+        return service.update_site(*township_scope(), site_id, data)
 
 
 # --- schedules -----------------------------------------------------------------------------------
@@ -240,16 +249,18 @@ class SiteById(MethodView):
 @api.route("/schedules")
 class Schedules(MethodView):
     @api.response(200, ScheduleBriefSchema(many=True))
-    def get(self):
+    @api.paginate(**PAGE)
+    def get(self, pagination_parameters):
         """The yearly schedules, newest first"""
-        return [schedule_brief(s) for s in service.list_schedules(*_ctx())]
+        rows = service.list_schedules(*township_scope())
+        return [schedule_brief(s) for s in _page(rows, pagination_parameters)]
 
     @api.arguments(GenerateSchema)
     @api.response(201, ScheduleSchema)
     def post(self, data):
         """Generate (or regenerate, while a draft) a year's schedule from the township's rule"""
         view = service.generate(
-            *_ctx(), data["year"], data["site_ids"], copy_teams=data["copy_teams"]
+            *township_scope(), data["year"], data["site_ids"], copy_teams=data["copy_teams"]
         )
         return schedule_out(view)
 
@@ -259,7 +270,7 @@ class ScheduleByYear(MethodView):
     @api.response(200, ScheduleSchema)
     def get(self, year: int):
         """A year's schedule: every day, site and duty, and where the pairing rule is broken"""
-        return schedule_out(service.get_schedule(*_ctx(), year))
+        return schedule_out(service.get_schedule(*township_scope(), year))
 
 
 @api.route("/schedules/<int:year>/publish")
@@ -271,7 +282,7 @@ class PublishSchedule(MethodView):
         (409 calendar_estimated) for a year whose holidays are not known unless confirmed, and
         (409 short_notice) while a coming day is fewer than the notice days ahead unless a reason
         is given"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.publish(
             actor,
             township,
@@ -290,7 +301,7 @@ class DayById(MethodView):
     @api.response(200, DaySchema)
     def get(self, day_id: int):
         """One reception day with its sites and who is on duty"""
-        return day_out(service.get_day(*_ctx(), day_id))
+        return day_out(service.get_day(*township_scope(), day_id))
 
 
 @api.route("/days/<int:day_id>/move")
@@ -300,7 +311,7 @@ class MoveDay(MethodView):
     def post(self, data, day_id: int):
         """Move a coming reception day to another date of the year (with the reason); a published
         day moved fewer than the notice days ahead needs `short_notice_reason` (409 short_notice)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         return day_out(
             service.move_day(
                 actor,
@@ -320,7 +331,7 @@ class Team(MethodView):
     def put(self, data, day_id: int, site_id: int):
         """Put exactly these representatives on duty at the site (optionally on the later days
         too); on a published schedule a change breaking the pairing rule is refused (409)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         view = service.set_team(
             actor,
             township,
@@ -338,7 +349,7 @@ class PeopleReceived(MethodView):
     @api.response(200, DaySchema)
     def put(self, data, day_id: int, site_id: int):
         """How many people the site received that day (on or after the day)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.set_people_received(
             actor, township, day_id, site_id, data["people_received"], data["note"]
         )
@@ -354,17 +365,18 @@ class Absence(MethodView):
     @api.response(200, DutySchema)
     def post(self, data, duty_id: int):
         """Report that the representative cannot come (the representative, or the office)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         return lone_duty_out(service.report_absence(actor, township, duty_id, data["reason"]))
 
 
 @api.route("/duties/<int:duty_id>/substitutes")
 class Substitutes(MethodView):
     @api.response(200, CandidateSchema(many=True))
-    def get(self, duty_id: int):
+    @api.paginate(**PAGE)
+    def get(self, duty_id: int, pagination_parameters):
         """Who may stand in for an absent representative (a cadre where the site needs one)"""
-        actor, township = _ctx()
-        return [candidate_out(r) for r in service.substitute_candidates(actor, township, duty_id)]
+        rows = service.substitute_candidates(*township_scope(), duty_id)
+        return [candidate_out(r) for r in _page(rows, pagination_parameters)]
 
 
 @api.route("/duties/<int:duty_id>/substitute")
@@ -373,7 +385,7 @@ class Substitute(MethodView):
     @api.response(201, DutySchema)
     def post(self, data, duty_id: int):
         """Put a substitute on duty for an absent representative"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         return lone_duty_out(
             service.substitute(actor, township, duty_id, data["representative_id"])
         )
@@ -382,9 +394,11 @@ class Substitute(MethodView):
 @api.route("/mine")
 class Mine(MethodView):
     @api.response(200, MyDutySchema(many=True))
-    def get(self):
+    @api.paginate(**PAGE)
+    def get(self, pagination_parameters):
         """The caller's own reception-day duties (as a representative)"""
-        return [my_duty_out(r) for r in service.my_duties(*_ctx())]
+        rows = service.my_duties(*township_scope())
+        return [my_duty_out(r) for r in _page(rows, pagination_parameters)]
 
 
 # --- on the day: cases, summary ------------------------------------------------------------------
@@ -393,17 +407,18 @@ class Mine(MethodView):
 @api.route("/days/<int:day_id>/cases")
 class DayCases(MethodView):
     @api.response(200, DayCaseSchema(many=True))
-    def get(self, day_id: int):
+    @api.paginate(**PAGE)
+    def get(self, day_id: int, pagination_parameters):
         """Cases raised on the day"""
-        actor, township = _ctx()
-        return [case_out(c) for c in service.day_cases(actor, township, day_id)]
+        rows = service.day_cases(*township_scope(), day_id)
+        return [case_out(c) for c in _page(rows, pagination_parameters)]
 
     @api.arguments(RecordCaseSchema)
     @api.response(201, RecordedCaseSchema)
     def post(self, data, day_id: int):
         """Record a case raised on the day, received by a representative on duty at the site;
         the tracking code is returned this once only"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         created: NewCase = service.record_case(actor, township, day_id, data)
         return {
             "id": created.case.id,
@@ -417,13 +432,13 @@ class DaySummary(MethodView):
     @api.response(200, SummarySchema)
     def get(self, day_id: int):
         """The day's summary as sent up, or as it stands (sent_at empty) if not sent yet"""
-        view = service.get_day(*_ctx(), day_id)
+        view = service.get_day(*township_scope(), day_id)
         return day_summary_out(view.day)
 
     @api.response(200, SummarySchema)
     def post(self, day_id: int):
         """Send (or send again, after corrections) the day's summary to the township"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         return day_summary_out(service.send_summary(actor, township, day_id))
 
 
@@ -432,7 +447,7 @@ class Report(MethodView):
     @api.response(200, YearReportSchema)
     def get(self, year: int):
         """The year's reception days for the annual session's report: each day and the totals"""
-        report = service.year_report(*_ctx(), year)
+        report = service.year_report(*township_scope(), year)
         return {
             "year": report.year,
             "days": [summary_out(day, s, day.summary_sent_at) for day, s in report.days],

@@ -146,10 +146,6 @@ class SiteSchema(BaseSchema):
     is_active = fields.Boolean(load_default=True)
 
 
-class SitePatchSchema(SiteSchema):
-    """The same fields, every one optional (used with partial=True)."""
-
-
 class GenerateSchema(BaseSchema):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     site_ids = fields.List(fields.Integer(), required=True)

@@ -12,17 +12,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lianxin import usecases
 from lianxin.auth import permissions
-from lianxin.casework import deadlines
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.inputs import SiteInputSchema
 from lianxin.modules.reception_days.models import ScheduleStatus
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Branch
+from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import current_actor, current_township, township_scope
 
 pages = Blueprint("reception_days", __name__, template_folder="templates")
 public = Blueprint("reception_days_public", __name__, template_folder="templates")
@@ -60,11 +62,11 @@ def _checked(name: str) -> bool:
 
 
 def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
-    """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
+    """Run a write; a rule break or bad input is flashed and nothing changes (the use case
+    rolled it back)."""
     try:
         result = fn(*args, **kwargs)
     except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        db.session.rollback()
         flash_error(exc)
         return None
     if ok:
@@ -81,7 +83,7 @@ def _require_office() -> None:
 
 
 def _today() -> date:
-    return deadlines.shanghai_today()
+    return usecases.today()
 
 
 def _branches() -> list[Branch]:
@@ -102,7 +104,7 @@ def _in_office_reps() -> list[Representative]:
 
 @pages.get("/", endpoint="index")
 def index():
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     schedules = service.list_schedules(actor, township)
     today = _today()
     years = (today.year, today.year + 1)
@@ -127,7 +129,7 @@ def index():
 
 @pages.post("/generate")
 def generate():
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     _require_office()
     year = request.form.get("year", "")
     made = _attempt(
@@ -155,16 +157,15 @@ def _site_data() -> dict[str, Any]:
 
 @pages.route("/sites", methods=["GET", "POST"])
 def sites():
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     values: dict[str, Any] = {"is_active": True}
     status = 200
     if request.method == "POST":
         _require_office()
         values = _site_data()
         try:
-            service.create_site(actor, township, values)
+            service.create_site(actor, township, load_input(SiteInputSchema, values, form=True))
         except (ValidationFailed, Conflict) as exc:
-            db.session.rollback()
             flash_error(exc)
             status = 422
         else:
@@ -183,7 +184,7 @@ def sites():
 
 @pages.route("/sites/<int:site_id>", methods=["GET", "POST"])
 def site(site_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     item = service.get_site(actor, township, site_id)
     values: dict[str, Any] = {
         "kind": item.kind,
@@ -197,9 +198,10 @@ def site(site_id: int):
         _require_office()
         values = _site_data()
         try:
-            service.update_site(actor, township, site_id, values)
+            service.update_site(
+                actor, township, site_id, load_input(SiteInputSchema, values, form=True)
+            )
         except (ValidationFailed, Conflict) as exc:
-            db.session.rollback()
             flash_error(exc)
             status = 422
         else:
@@ -224,7 +226,7 @@ def _render_schedule(
     values: dict[str, Any] | None = None,
     asked: str | None = None,
 ) -> Any:
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     view = service.get_schedule(actor, township, year)
     today = _today()
     published = view.schedule.status == ScheduleStatus.PUBLISHED
@@ -251,7 +253,7 @@ def schedule(year: int):
 
 @pages.post("/<int:year>/publish")
 def publish(year: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     service.get_schedule(actor, township, year)  # unknown year: 404
     _require_office()
     values = {
@@ -267,15 +269,12 @@ def publish(year: int):
             short_notice_reason=values["short_notice_reason"] or None,
         )
     except service.PairingRuleBroken as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return _render_schedule(year, refused=exc, status=422, values=values)
     except (service.CalendarEstimated, service.ShortNotice) as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_schedule(year, status=422, values=values, asked=exc.code)
     except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        db.session.rollback()
         flash_error(exc)
         return redirect(url_for("reception_days.schedule", year=year))
     flash(_("%(y)d 年接待日安排已发布", y=year), "success")
@@ -284,7 +283,7 @@ def publish(year: int):
 
 @pages.get("/<int:year>/report")
 def report(year: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     return render_template(
         "reception_days/report.html",
         report=service.year_report(actor, township, year),
@@ -306,7 +305,7 @@ def _site_view(day_view: Any, site_id: int) -> Any:
 
 @pages.route("/days/<int:day_id>/sites/<int:site_id>/team", methods=["GET", "POST"])
 def team(day_id: int, site_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     day_view = service.get_day(actor, township, day_id)
     site_view = _site_view(day_view, site_id)
     _require_office()
@@ -354,7 +353,7 @@ def team(day_id: int, site_id: int):
 
 
 def _render_day(day_id: int, case_values: dict[str, Any] | None = None, status: int = 200) -> Any:
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     view = service.get_day(actor, township, day_id)
     can_edit = permissions.can_work_in_office(actor, township.id)
     today = _today()
@@ -396,7 +395,7 @@ def day(day_id: int):
 
 @pages.post("/days/<int:day_id>/move")
 def move(day_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     service.get_day(actor, township, day_id)
     _require_office()
     _attempt(
@@ -421,7 +420,7 @@ def _back(default: str) -> Any:
 
 @pages.post("/duties/<int:duty_id>/absence")
 def absence(duty_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     duty = service.get_duty(actor, township, duty_id)
     own = casework.representative_of(actor, township)
     if (own is None or own.id != duty.representative_id) and not _can_edit():
@@ -439,7 +438,7 @@ def absence(duty_id: int):
 
 @pages.post("/duties/<int:duty_id>/substitute")
 def substitute(duty_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     duty = service.get_duty(actor, township, duty_id)
     _require_office()
     rep_id = request.form.get("representative_id", "")
@@ -452,7 +451,7 @@ def substitute(duty_id: int):
 
 @pages.post("/days/<int:day_id>/cases")
 def record_case(day_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     service.get_day(actor, township, day_id)
     data: dict[str, Any] = _form(CASE_FIELDS)
     data["site_id"] = request.form.get("site_id", "")
@@ -460,7 +459,6 @@ def record_case(day_id: int):
     try:
         made = service.record_case(actor, township, day_id, data)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_day(day_id, case_values=data, status=422)
     flash(_("已登记诉求，查询码：%(c)s", c=made.tracking_code), "success")
@@ -469,7 +467,7 @@ def record_case(day_id: int):
 
 @pages.post("/days/<int:day_id>/sites/<int:site_id>/people")
 def people_received(day_id: int, site_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     service.get_day(actor, township, day_id)
     _require_office()
     _attempt(
@@ -487,7 +485,7 @@ def people_received(day_id: int, site_id: int):
 
 @pages.post("/days/<int:day_id>/summary")
 def send_summary(day_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     service.get_day(actor, township, day_id)
     _require_office()
     _attempt(service.send_summary, actor, township, day_id, ok=_("汇总已发送"))
@@ -499,7 +497,7 @@ def send_summary(day_id: int):
 
 @pages.get("/mine")
 def mine():
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     duties = service.my_duties(actor, township)
     today = _today()
     return render_template(

@@ -367,6 +367,26 @@ def test_a_representative_reports_their_own_absence(app, client, clock, ids, sta
     assert again[0]["status"] == "absent" and again[0]["absence_reason"] == "外出学习"
 
 
+def test_lists_come_in_pages(app, client, clock, ids, staff, url, world):
+    _published(client, url, staff, ids)
+    rep_user = world.users["representative"]
+    _link(world, ids.reps["a"], rep_user)
+    mine_headers = bearer(rep_user)
+    page = client.get(url("/mine?page=2&page_size=5"), headers=mine_headers)
+    assert page.status_code == 200
+    assert [m["day"] for m in page.get_json()] == [
+        "2026-06-16",
+        "2026-07-16",
+        "2026-08-17",
+        "2026-09-16",
+        "2026-10-16",
+    ]
+    assert '"total": 12' in page.headers["X-Pagination"]
+    sites = client.get(url("/sites?page_size=1"), headers=staff)
+    assert len(sites.get_json()) == 1 and '"total": 2' in sites.headers["X-Pagination"]
+    assert_error(client.get(url("/mine?page=0"), headers=mine_headers), 422, "validation_error")
+
+
 def test_substitutes_keep_the_pairing_rule(app, client, clock, ids, staff, url, office, world):
     schedule = _published(client, url, staff, ids)
     day = schedule["days"][0]

@@ -27,6 +27,7 @@ from lianxin.modules.reception_days.models import (
     Schedule,
     ScheduleStatus,
 )
+from lianxin.notify import channels as notify_channels
 from lianxin.notify.models import Notification, OutboxMessage
 from lianxin.people import service as people
 from lianxin.tenants import service as tenants
@@ -261,7 +262,7 @@ def sms(monkeypatch):
         def send(self, phone: str, text: str) -> None:
             sent.append((phone, text))
 
-    monkeypatch.setattr(service.notify_channels, "sms_channel", lambda: Recorder())
+    monkeypatch.setattr(notify_channels, "sms_channel", lambda: Recorder())
     return sent
 
 
