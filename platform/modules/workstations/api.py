@@ -2,35 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask.views import MethodView
 
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.modules.workstations import service
+from lianxin.modules.workstations.inputs import (
+    CommitmentInputSchema,
+    StationInputSchema,
+    StationPatchSchema,
+)
 from lianxin.modules.workstations.schemas import (
     CommitmentSchema,
     PublishSchema,
     ShiftSchema,
-    StationPatchSchema,
     StationSchema,
     SwapSchema,
 )
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import township_scope
 
 api = ApiBlueprint("workstations_api", __name__, description="代表工作站")
+
+
+def _page(list_page: Callable[..., tuple[list[Any], int]], pagination: Any, *args: Any) -> list:
+    """One page of a `page_*` use case; the total goes to the X-Pagination header."""
+    rows, total = list_page(
+        *township_scope(), *args, offset=pagination.first_item, limit=pagination.page_size
+    )
+    pagination.item_count = total
+    return rows
 
 
 @api.route("/stations")
 class Stations(MethodView):
     @api.response(200, StationSchema(many=True))
-    def get(self):
+    @api.paginate()
+    def get(self, pagination_parameters):
         """List stations"""
-        return service.list_stations(current_actor(), current_township())
+        return _page(service.page_stations, pagination_parameters)
 
-    @api.arguments(StationSchema)
+    @api.arguments(StationInputSchema)
     @api.response(201, StationSchema)
     def post(self, data):
         """Create a station"""
-        return service.create_station(current_actor(), current_township(), data)
+        return service.create_station(*township_scope(), data)
 
 
 @api.route("/stations/<int:station_id>")
@@ -38,27 +55,28 @@ class StationById(MethodView):
     @api.response(200, StationSchema)
     def get(self, station_id: int):
         """One station"""
-        return service.get_station(current_actor(), current_township(), station_id)
+        return service.get_station(*township_scope(), station_id)
 
     @api.arguments(StationPatchSchema(partial=True))
     @api.response(200, StationSchema)
     def patch(self, data, station_id: int):
         """Change a station"""
-        return service.update_station(current_actor(), current_township(), station_id, data)
+        return service.update_station(*township_scope(), station_id, data)
 
 
 @api.route("/stations/<int:station_id>/shifts")
 class Shifts(MethodView):
     @api.response(200, ShiftSchema(many=True))
-    def get(self, station_id: int):
+    @api.paginate()
+    def get(self, pagination_parameters, station_id: int):
         """The station's duty roster"""
-        return service.list_shifts(current_actor(), current_township(), station_id)
+        return _page(service.page_shifts, pagination_parameters, station_id)
 
     @api.arguments(ShiftSchema)
     @api.response(201, ShiftSchema)
     def post(self, data, station_id: int):
         """Add a shift (unpublished)"""
-        return service.add_shift(current_actor(), current_township(), station_id, data)
+        return service.add_shift(*township_scope(), station_id, data)
 
 
 @api.route("/stations/<int:station_id>/publish")
@@ -70,8 +88,7 @@ class Publish(MethodView):
         (409 roster_rule); over a year whose holidays are not known only with
         `confirm_estimated_calendar` (409 calendar_estimated)"""
         return service.publish_roster(
-            current_actor(),
-            current_township(),
+            *township_scope(),
             station_id,
             data["date_from"],
             data["date_to"],
@@ -87,8 +104,7 @@ class Swap(MethodView):
         """Put another representative on a shift; a published shift inside the lead time only as
         a substitute with a `reason` (409 roster_rule without one)"""
         return service.swap_shift(
-            current_actor(),
-            current_township(),
+            *township_scope(),
             shift_id,
             data["representative_id"],
             reason=data["reason"],
@@ -98,12 +114,13 @@ class Swap(MethodView):
 @api.route("/commitments")
 class Commitments(MethodView):
     @api.response(200, CommitmentSchema(many=True))
-    def get(self):
+    @api.paginate()
+    def get(self, pagination_parameters):
         """Public commitments of the township's representatives"""
-        return service.list_commitments(current_actor(), current_township())
+        return _page(service.page_commitments, pagination_parameters)
 
-    @api.arguments(CommitmentSchema)
+    @api.arguments(CommitmentInputSchema)
     @api.response(201, CommitmentSchema)
     def post(self, data):
         """Add a commitment"""
-        return service.add_commitment(current_actor(), current_township(), data)
+        return service.add_commitment(*township_scope(), data)

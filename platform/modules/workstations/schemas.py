@@ -18,6 +18,8 @@ class WorkstationSettings(BaseSchema):
 
 
 class StationSchema(BaseSchema):
+    """A station as the API shows it (the input is inputs.StationInputSchema)."""
+
     id = fields.Integer(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in StationKind]))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
@@ -28,10 +30,6 @@ class StationSchema(BaseSchema):
     liaison_phone = fields.String(load_default=None, allow_none=True)
     rules = fields.String(load_default="")
     is_active = fields.Boolean(dump_only=True)
-
-
-class StationPatchSchema(StationSchema):
-    """The same fields, every one optional (used with partial=True)."""
 
 
 class ShiftSchema(BaseSchema):

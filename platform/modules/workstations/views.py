@@ -22,15 +22,23 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from lianxin.casework import deadlines
+from lianxin.auth import permissions
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.extensions import limiter
+from lianxin.modules.kit import today
 from lianxin.modules.workstations import service
+from lianxin.modules.workstations.inputs import (
+    CommitmentChangeSchema,
+    CommitmentInputSchema,
+    StationInputSchema,
+    StationPatchSchema,
+)
 from lianxin.people.models import Representative
+from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error
-from lianxin.web.scope import client_ip, current_actor, current_township
+from lianxin.web.scope import client_ip, current_township, township_scope
 
 log = logging.getLogger("lianxin.workstations")
 
@@ -38,16 +46,6 @@ pages = Blueprint("workstations", __name__, template_folder="templates")
 public = Blueprint("workstations_public", __name__, template_folder="templates")
 
 HONEYPOT = "website"
-STATION_FIELDS = (
-    "kind",
-    "name",
-    "address",
-    "phone",
-    "hours",
-    "liaison_name",
-    "liaison_phone",
-    "rules",
-)
 CASE_FIELDS = ("title", "body", "category", "raiser_name", "raiser_phone")
 
 
@@ -60,8 +58,7 @@ def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
     try:
         result = fn(*args, **kwargs)
     except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        db.session.rollback()
-        flash_error(exc)
+        flash_error(exc)  # the use case has rolled back
         return None
     if ok:
         flash(ok, "success")
@@ -84,10 +81,13 @@ def _reps() -> list[Representative]:
 
 @pages.route("/", methods=["GET", "POST"])
 def index():
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     if request.method == "POST":
         made = _attempt(
-            service.create_station, actor, township, _form(STATION_FIELDS), ok=_("已创建")
+            lambda: service.create_station(
+                actor, township, load_input(StationInputSchema, request.form, form=True)
+            ),
+            ok=_("已创建"),
         )
         if made is not None:
             return redirect(url_for("workstations.station", station_id=made.id))
@@ -96,21 +96,22 @@ def index():
         "workstations/index.html",
         stations=service.list_stations(actor, township),
         kinds=service.KIND_LABELS,
-        can_edit=service.permissions.can_work_in_office(actor, township.id),
+        can_edit=permissions.can_work_in_office(actor, township.id),
     )
 
 
 @pages.route("/<int:station_id>", methods=["GET", "POST"])
 def station(station_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     item = service.get_station(actor, township, station_id)
     if request.method == "POST":
         _attempt(
-            service.update_station,
-            actor,
-            township,
-            station_id,
-            _form(STATION_FIELDS),
+            lambda: service.update_station(
+                actor,
+                township,
+                station_id,
+                load_input(StationPatchSchema, request.form, form=True, partial=True),
+            ),
             ok=_("已保存"),
         )
         return redirect(url_for("workstations.station", station_id=station_id))
@@ -135,13 +136,13 @@ def station(station_id: int):
         commitments=service.list_commitments(actor, township, [r.id for r in reps]),
         reports=service.list_reports(actor, township, station_id),
         earliest=service.earliest_publishable(township.id),
-        can_edit=service.permissions.can_work_in_office(actor, township.id),
+        can_edit=permissions.can_work_in_office(actor, township.id),
     )
 
 
 @pages.post("/<int:station_id>/representatives")
 def representatives(station_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     service.get_station(actor, township, station_id)
     _attempt(
         service.set_representatives,
@@ -156,19 +157,19 @@ def representatives(station_id: int):
 
 @pages.post("/<int:station_id>/shifts")
 def add_shift(station_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     service.get_station(actor, township, station_id)
     data = _form(("representative_id", "day", "starts_at", "ends_at"))
     data["representative_id"] = data["representative_id"] or None
     if data["representative_id"] is not None:
-        service._representative(township, data["representative_id"])  # a foreign id: 404
+        service.find_representative(township, data["representative_id"])  # a foreign id: 404
     _attempt(service.add_shift, actor, township, station_id, data, ok=_("已排班"))
     return redirect(url_for("workstations.station", station_id=station_id))
 
 
 @pages.post("/<int:station_id>/publish")
 def publish(station_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     service.get_station(actor, township, station_id)
     _attempt(
         service.publish_roster,
@@ -185,11 +186,11 @@ def publish(station_id: int):
 
 @pages.post("/shifts/<int:shift_id>/swap")
 def swap(shift_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     shift = service.get_shift(actor, township, shift_id)
     rep_id = request.form.get("representative_id") or None
     if rep_id is not None:
-        service._representative(township, rep_id)
+        service.find_representative(township, rep_id)
     _attempt(
         service.swap_shift,
         actor,
@@ -204,7 +205,7 @@ def swap(shift_id: int):
 
 @pages.post("/shifts/<int:shift_id>/publish")
 def publish_shift(shift_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     shift = service.get_shift(actor, township, shift_id)
     _attempt(
         service.publish_shift,
@@ -219,25 +220,25 @@ def publish_shift(shift_id: int):
 
 @pages.post("/<int:station_id>/meetings")
 def add_meeting(station_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     service.get_station(actor, township, station_id)
     data: dict[str, Any] = _form(("kind", "held_on", "topic"))
     data["representative_ids"] = request.form.getlist("representative_ids")
     for rep_id in data["representative_ids"]:
-        service._representative(township, rep_id)
+        service.find_representative(township, rep_id)
     _attempt(service.create_meeting, actor, township, station_id, data, ok=_("已记录约见"))
     return redirect(url_for("workstations.station", station_id=station_id))
 
 
 @pages.post("/meetings/<int:meeting_id>/cases")
 def meeting_case(meeting_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     meeting = service.get_meeting(actor, township, meeting_id)
     data: dict[str, Any] = _form(CASE_FIELDS)
     data["anonymous"] = request.form.get("anonymous") in {"1", "on", "true"}
     data["received_by_id"] = request.form.get("received_by_id") or None
     if data["received_by_id"] is not None:
-        service._representative(township, data["received_by_id"])
+        service.find_representative(township, data["received_by_id"])
     made = _attempt(service.record_case, actor, township, meeting_id, data)
     if made is not None:
         flash(_("已登记诉求，查询码：%(c)s", c=made.tracking_code), "success")
@@ -246,19 +247,32 @@ def meeting_case(meeting_id: int):
 
 @pages.post("/<int:station_id>/commitments")
 def add_commitment(station_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     service.get_station(actor, township, station_id)
-    data = _form(("representative_id", "text", "deadline"))
-    service._representative(township, data["representative_id"] or 0)
-    _attempt(service.add_commitment, actor, township, data, ok=_("已添加承诺"))
+    service.find_representative(township, request.form.get("representative_id") or 0)  # 404
+    _attempt(
+        lambda: service.add_commitment(
+            actor, township, load_input(CommitmentInputSchema, request.form, form=True)
+        ),
+        ok=_("已添加承诺"),
+    )
     return redirect(url_for("workstations.station", station_id=station_id))
 
 
 @pages.post("/commitments/<int:commitment_id>")
 def commitment(commitment_id: int):
-    actor, township = current_actor(), current_township()
-    data = {"outcome": request.form.get("outcome", "")}
-    _attempt(service.update_commitment, actor, township, commitment_id, data, ok=_("已保存"))
+    actor, township = township_scope()
+    _attempt(
+        lambda: service.update_commitment(
+            actor,
+            township,
+            commitment_id,
+            load_input(
+                CommitmentChangeSchema, {"outcome": request.form.get("outcome", "")}, partial=True
+            ),
+        ),
+        ok=_("已保存"),
+    )
     return redirect(url_for("workstations.index"))
 
 
@@ -268,12 +282,12 @@ def _month_arg() -> date:
         year, month = (int(p) for p in raw.split("-", 1))
         return date(year, month, 1)
     except ValueError:
-        return deadlines.shanghai_today().replace(day=1)
+        return today().replace(day=1)
 
 
 @pages.get("/<int:station_id>/report")
 def report(station_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     month = _month_arg()
     figures = service.monthly_figures(actor, township, station_id, month)
     return render_template(
@@ -281,13 +295,13 @@ def report(station_id: int):
         figures=figures,
         station=figures.station,
         state_label=service.state_label,
-        pct=service._pct,
+        pct=service.percent,
     )
 
 
 @pages.get("/<int:station_id>/report.xlsx")
 def report_xlsx(station_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     month = _month_arg()
     figures = service.monthly_figures(actor, township, station_id, month)
     data = service.report_xlsx(township, figures)
@@ -337,7 +351,7 @@ def station_public(station_id: int):
     township = current_township()
     item = service.public_station(township, station_id)
     reps = [r for r in service.station_representatives(township, item) if r.in_office]
-    shifts = service._shifts(item, published_only=True, since=deadlines.shanghai_today())
+    shifts = service.station_shifts(item, published_only=True, since=today())
     names = {r.id: r.name for r in _reps()}
     return render_template(
         "workstations/public_station.html",
@@ -347,7 +361,7 @@ def station_public(station_id: int):
         reps=reps,
         shifts=shifts,
         rep_names=names,
-        commitments=service._commitments([r.id for r in reps]),
+        commitments=service.commitments_of([r.id for r in reps]),
     )
 
 
@@ -395,7 +409,6 @@ def appoint(station_id: int):
     try:
         made = service.request_appointment(township, station_id, values)
     except ValidationFailed as exc:
-        db.session.rollback()
         return _appoint_form(item, reps, values, exc.errors, 422)
     return _private(
         make_response(

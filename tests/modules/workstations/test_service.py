@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from lianxin.casework import deadlines
 from lianxin.casework import service as casework
 from lianxin.casework.deadlines import shanghai_today
 from lianxin.casework.models import Case, Channel
@@ -141,7 +142,7 @@ def test_swapping_keeps_the_rules(app, world, office, reps, tctx, station, today
     ws.swap_shift(office, tctx, near.id, reps["b"].id)  # still far enough ahead today
     assert near.representative_id == reps["b"].id and near.published
     # Friday 10 October: Saturday 11 is worked, so the earliest is Tuesday 14 > Monday 13.
-    monkeypatch.setattr(ws.deadlines, "shanghai_today", lambda now=None: date(2025, 10, 10))
+    monkeypatch.setattr(deadlines, "shanghai_today", lambda now=None: date(2025, 10, 10))
     with pytest.raises(ws.RosterRuleBroken):
         ws.swap_shift(office, tctx, near.id, reps["a"].id)
     assert near.representative_id == reps["b"].id
@@ -246,7 +247,7 @@ def test_monthly_figures_and_the_stored_report(app, office, reps, tctx, station)
     casework.receive(office, tctx, one.id)
     casework.handle_on_spot(office, tctx, one.id, "已联系电工，明天修。")
     casework.rate(tctx, db.session.get(Case, (tctx.id, one.id)), "satisfied")
-    month = ws.deadlines.shanghai_today().replace(day=1)
+    month = deadlines.shanghai_today().replace(day=1)
     fig = ws.monthly_figures(office, tctx, station.id, month)
     assert (fig.receptions, fig.people) == (3, 2)
     assert fig.on_time_rate == 1.0 and fig.satisfaction == 1.0
