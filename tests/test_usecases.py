@@ -89,6 +89,25 @@ def test_input_loads_into_a_frozen_dataclass(app):
         data.days = 32  # type: ignore[misc]
 
 
+@dataclass(frozen=True)
+class _Many:
+    title: str
+    ids: list[int]
+
+
+class _ManySchema(InputSchema[_Many]):
+    input_type = _Many
+    title = fields.String(required=True)
+    ids = fields.List(fields.Integer(), required=True)
+
+
+def test_a_form_list_keeps_every_value(app):
+    from werkzeug.datastructures import MultiDict
+
+    form = MultiDict([("title", "约见"), ("ids", "3"), ("ids", "5"), ("csrf_token", "t")])
+    assert load_input(_ManySchema, form, form=True) == _Many("约见", [3, 5])
+
+
 def test_a_partial_input_is_the_named_keys(app):
     assert load_input(_Schema, {"days": "5"}, partial=True) == {"days": 5}
 

@@ -89,9 +89,24 @@ def load_input(
     """Load and validate `data`; a bad field raises ValidationFailed with Chinese messages."""
     instance = schema(unknown=EXCLUDE) if form else schema()
     try:
-        return instance.load(dict(data or {}), partial=partial)  # type: ignore[return-value]
+        return instance.load(_plain(instance, data), partial=partial)  # type: ignore[return-value]
     except ValidationError as exc:
         raise ValidationFailed(errors=_flatten(exc.normalized_messages())) from exc
+
+
+def _plain(schema: Schema, data: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A dict to load; from a form (a MultiDict) a list field takes every value posted."""
+    if data is None:
+        return {}
+    getlist = getattr(data, "getlist", None)
+    if getlist is None:
+        return dict(data)
+    out: dict[str, Any] = {}
+    for key in data:
+        field = schema.fields.get(key)
+        is_list = field is not None and isinstance(field, fields.List)
+        out[key] = getlist(key) if is_list else data[key]
+    return out
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
