@@ -16,6 +16,7 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
+from flask_smorest import Page
 
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.errors import PermissionDenied, ValidationFailed
@@ -43,18 +44,18 @@ from lianxin.modules.evaluations.schemas import (
     EvaluationSubjectCreateSchema,
     EvaluationSubjectSchema,
 )
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import township_scope
 
 api = ApiBlueprint("evaluations_api", __name__, description="评议")
 
-
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
+# Lists come in pages (`page`, `page_size`; the total in the `X-Pagination` header), the body
+# stays a list; a page holds up to 100 by default, so a township's usual list is one page.
+PAGES = {"page_size": 100, "max_page_size": 1000}
 
 
 def _reader() -> bool:
     """The office and the committee read results and grades before they are published."""
-    actor, township = _ctx()
+    actor, township = township_scope()
     return service.is_office(actor, township) or service.is_committee(actor, township)
 
 
@@ -100,7 +101,7 @@ def subject_out(subject: Subject, *, reader: bool | None = None) -> dict[str, An
     if reader is None:
         reader = _reader()
     if reader and subject.published_at is None:
-        reader = not service.is_subject_self(*_ctx(), subject)
+        reader = not service.is_subject_self(*township_scope(), subject)
     graded = reader or subject.published_at is not None
     return {
         "id": subject.id,
@@ -165,16 +166,17 @@ def result_out(result: service.SubjectResult) -> dict[str, Any]:
 @api.route("/campaigns")
 class Campaigns(MethodView):
     @api.response(200, EvaluationCampaignSchema(many=True))
+    @api.paginate(Page, **PAGES)
     def get(self):
         """Every campaign of the township, the latest first"""
-        return [campaign_out(c) for c in service.list_campaigns(*_ctx())]
+        return [campaign_out(c) for c in service.list_campaigns(*township_scope())]
 
     @api.arguments(EvaluationCampaignCreateSchema)
     @api.response(201, EvaluationCampaignDetailSchema)
     def post(self, data):
         """Create a campaign (the office) with the default form: ten dimensions of weight 1,
         scored 1–10"""
-        return campaign_detail(service.create_campaign(*_ctx(), data))
+        return campaign_detail(service.create_campaign(*township_scope(), data))
 
 
 @api.route("/campaigns/<int:campaign_id>")
@@ -182,7 +184,7 @@ class CampaignById(MethodView):
     @api.response(200, EvaluationCampaignDetailSchema)
     def get(self, campaign_id: int):
         """One campaign with its form and participation (eligible, answered, rate)"""
-        return campaign_detail(service.get_campaign(*_ctx(), campaign_id))
+        return campaign_detail(service.get_campaign(*township_scope(), campaign_id))
 
 
 @api.route("/campaigns/<int:campaign_id>/form")
@@ -191,7 +193,7 @@ class CampaignForm(MethodView):
     def get(self, campaign_id: int):
         """The form for the calling rater: the subjects they answer about (with their duty
         reports) and whether they have answered. The office sees every subject"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         campaign = service.get_campaign(actor, township, campaign_id)
         rater = service.rater_of(actor, township, campaign)
         if rater is None and not service.is_office(actor, township):
@@ -220,7 +222,7 @@ class CampaignForm(MethodView):
     def patch(self, data, campaign_id: int):
         """Change the dimensions and weights, the scale or the period (the office, while a
         draft; 409 `form_locked` once open)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_campaign(actor, township, campaign_id)
         return campaign_detail(service.update_form(actor, township, campaign_id, data))
 
@@ -231,17 +233,20 @@ class CampaignForm(MethodView):
 @api.route("/campaigns/<int:campaign_id>/subjects")
 class Subjects(MethodView):
     @api.response(200, EvaluationSubjectSchema(many=True))
+    @api.paginate(Page, **PAGES)
     def get(self, campaign_id: int):
         """The campaign's subjects with their duty reports"""
         reader = _reader()
-        return [subject_out(s, reader=reader) for s in service.subjects(*_ctx(), campaign_id)]
+        return [
+            subject_out(s, reader=reader) for s in service.subjects(*township_scope(), campaign_id)
+        ]
 
     @api.arguments(EvaluationSubjectCreateSchema)
     @api.response(201, EvaluationSubjectSchema)
     def post(self, data, campaign_id: int):
         """Add a subject (the office, while a draft): `user_id` of a committee member,
         `representative_id`, `unit_id` or `name`, as the campaign's kind asks"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_campaign(actor, township, campaign_id)
         body = {k: v for k, v in data.items() if v is not None}
         return subject_out(service.add_subject(actor, township, campaign_id, body))
@@ -253,7 +258,7 @@ class DefaultSubjects(MethodView):
     def post(self, campaign_id: int):
         """Add everyone the campaign's kind usually covers (the office, while a draft); returns
         those added"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_campaign(actor, township, campaign_id)
         return [subject_out(s) for s in service.add_default_subjects(actor, township, campaign_id)]
 
@@ -263,12 +268,12 @@ class SubjectById(MethodView):
     @api.response(200, EvaluationSubjectSchema)
     def get(self, subject_id: int):
         """One subject with their duty report"""
-        return subject_out(service.get_subject(*_ctx(), subject_id))
+        return subject_out(service.get_subject(*township_scope(), subject_id))
 
     @api.response(204)
     def delete(self, subject_id: int):
         """Remove a subject (the office, while a draft)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_subject(actor, township, subject_id)
         service.remove_subject(actor, township, subject_id)
 
@@ -279,7 +284,7 @@ class SubjectReport(MethodView):
     @api.response(200, EvaluationSubjectSchema)
     def put(self, data, subject_id: int):
         """Write the duty report (述职述廉): the subject themself or the office"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_subject(actor, township, subject_id)
         return subject_out(service.set_report(actor, township, subject_id, data["text"]))
 
@@ -291,7 +296,7 @@ class SubjectReportFile(MethodView):
     def post(self, files, subject_id: int):
         """Upload the duty report as a file (multipart: `file`, optionally `text`): the subject
         themself or the office"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_subject(actor, township, subject_id)
         upload = files["file"]
         subject = service.set_report(
@@ -314,7 +319,7 @@ class OpenCampaign(MethodView):
     def post(self, campaign_id: int):
         """Open the campaign (the office): the form, subjects and raters are fixed and each
         rater gets a one-time link — returned here, once, to hand out"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_campaign(actor, township, campaign_id)
         return [
             {"rater_id": link.rater.id, "name": link.name, "token": link.token}
@@ -328,7 +333,7 @@ class CloseCampaign(MethodView):
     def post(self, campaign_id: int):
         """Close the campaign (the office): every answer is released and each subject with
         enough answers gets a proposed grade"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_campaign(actor, township, campaign_id)
         return campaign_detail(service.close_campaign(actor, township, campaign_id))
 
@@ -338,17 +343,18 @@ class RaterLink(MethodView):
     @api.response(200, EvaluationLinkSchema)
     def post(self, rater_id: int):
         """Issue a rater a new one-time link (the old one stops working); returned once"""
-        link = service.reissue_link(*_ctx(), rater_id)
+        link = service.reissue_link(*township_scope(), rater_id)
         return {"rater_id": link.rater.id, "name": link.name, "token": link.token}
 
 
 @api.route("/campaigns/<int:campaign_id>/raters")
 class Raters(MethodView):
     @api.response(200, EvaluationRaterSchema(many=True))
+    @api.paginate(Page, **PAGES)
     def get(self, campaign_id: int):
         """Every eligible rater, to hand out or reissue links (the office). Who has answered is
         not shown, only how many (`participation`)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_campaign(actor, township, campaign_id)
         return [
             {"rater_id": r.id, "name": name}
@@ -362,7 +368,7 @@ class Reminders(MethodView):
     def post(self, campaign_id: int):
         """The system reminds everyone who has not answered yet (the office; once a day, 409
         `already_reminded`); the answer says how many, never who"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         return {"reminded": service.remind(actor, township, campaign_id)}
 
 
@@ -371,7 +377,7 @@ class CampaignParticipation(MethodView):
     @api.response(200, EvaluationParticipationSchema)
     def get(self, campaign_id: int):
         """How many may answer and how many have (for a public campaign: codes issued, used)"""
-        return participation_out(service.participation(*_ctx(), campaign_id))
+        return participation_out(service.participation(*township_scope(), campaign_id))
 
 
 # --- answering -----------------------------------------------------------------------------------
@@ -387,7 +393,7 @@ class Answers(MethodView):
         form offers it (422 on `<subject>.cannot_evaluate` otherwise); once (409
         `already_answered`), in the period (409 `outside_period`). Nothing comes back that
         could identify the answer"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         campaign = service.get_campaign(actor, township, campaign_id)
         body: dict[int, dict[str, Any]] = {}
         errors: dict[str, list[str]] = {}
@@ -415,9 +421,9 @@ class PublicCodes(MethodView):
     @api.response(201, EvaluationCodesSchema)
     def post(self, data, campaign_id: int):
         """One-answer codes for a public satisfaction campaign (the office); returned once"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_campaign(actor, township, campaign_id)
-        return {"codes": service.issue_codes(actor, township, campaign_id, data["count"])}
+        return {"codes": service.issue_codes(actor, township, campaign_id, data)}
 
 
 @api.route("/campaigns/<int:campaign_id>/cases/<int:case_id>/code")
@@ -426,7 +432,7 @@ class CaseCode(MethodView):
     def post(self, campaign_id: int, case_id: int):
         """A one-answer code for the person whose case was handled (one per case); returned
         once, to hand to them with the answer"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_campaign(actor, township, campaign_id)
         return {"codes": [service.code_for_case(actor, township, campaign_id, case_id)]}
 
@@ -437,13 +443,14 @@ class CaseCode(MethodView):
 @api.route("/campaigns/<int:campaign_id>/results")
 class Results(MethodView):
     @api.response(200, EvaluationResultSchema(many=True))
+    @api.paginate(Page, **PAGES)
     def get(self, campaign_id: int):
         """Every subject's result (the office and the committee) once the campaign has closed
         and been counted (409 `not_counted` before): scores, distribution, overall grades and
         comments only from K real grades, the number of “无法评价” apart (`no_valid` when every
         answer said so); a reader's own result only once published; reading before
         publication is audited"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_campaign(actor, township, campaign_id)
         return [result_out(r) for r in service.results(actor, township, campaign_id)]
 
@@ -455,7 +462,7 @@ class SubjectResultById(MethodView):
         """One subject's result after the count (the office, the committee, or the subject
         once published); 409 `not_counted` before, `below_threshold` below K real grades
         (unless every answer said “无法评价”: `no_valid`)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_subject(actor, township, subject_id)
         return result_out(service.subject_result(actor, township, subject_id))
 
@@ -467,9 +474,9 @@ class SubjectProposal(MethodView):
     def post(self, data, subject_id: int):
         """Propose the grade to the committee after the count (the office): the one the scores
         suggest, or another with a `reason`; never one's own"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_subject(actor, township, subject_id)
-        subject = service.propose_grade(actor, township, subject_id, data["grade"], data["reason"])
+        subject = service.propose_grade(actor, township, subject_id, data)
         return subject_out(subject)
 
 
@@ -480,9 +487,9 @@ class SubjectGrade(MethodView):
     def post(self, data, subject_id: int):
         """Decide the grade after the count (a committee member, never about himself): the
         office's proposal, or another with a `reason`"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_subject(actor, township, subject_id)
-        subject = service.decide_grade(actor, township, subject_id, data["grade"], data["reason"])
+        subject = service.decide_grade(actor, township, subject_id, data)
         return subject_out(subject)
 
 
@@ -492,7 +499,7 @@ class SubjectPublished(MethodView):
     @api.response(200, EvaluationSubjectSchema)
     def put(self, data, subject_id: int):
         """Publish a graded subject's result on the public pages, or withdraw it (the office)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_subject(actor, township, subject_id)
         return subject_out(service.set_published(actor, township, subject_id, data["published"]))
 
@@ -500,9 +507,10 @@ class SubjectPublished(MethodView):
 @api.route("/feedback")
 class Feedback(MethodView):
     @api.response(200, EvaluationFeedbackSchema(many=True))
+    @api.paginate(Page, **PAGES)
     def get(self):
         """The caller's own results as a subject, once they are published"""
         return [
             {"campaign": campaign_out(c), "result": result_out(r)}
-            for c, r in service.my_feedback(*_ctx())
+            for c, r in service.my_feedback(*township_scope())
         ]

@@ -7,6 +7,11 @@ from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from lianxin.api.base import BaseSchema
+from lianxin.modules.evaluations.inputs import (  # noqa: F401  (the API's schemas, here too)
+    GRADES,
+    EvaluationCodesCreateSchema,
+    EvaluationGradeSchema,
+)
 
 
 class EvaluationSettings(BaseSchema):
@@ -54,7 +59,6 @@ class EvaluationSettings(BaseSchema):
 # --- API schemas (every name prefixed, so they cannot clash with other modules' in OpenAPI) ---
 
 SHAPES = ["committee", "duty", "departments", "public"]
-GRADES = ["excellent", "competent", "incompetent"]
 
 
 class EvaluationDimensionSchema(BaseSchema):
@@ -210,10 +214,6 @@ class EvaluationAnswersSchema(BaseSchema):
     answers = fields.List(fields.Nested(EvaluationAnswerSchema), required=True)
 
 
-class EvaluationCodesCreateSchema(BaseSchema):
-    count = fields.Integer(required=True, validate=validate.Range(min=1, max=500))
-
-
 class EvaluationCodesSchema(BaseSchema):
     codes = fields.List(fields.String(), dump_only=True, metadata={"description": "只显示这一次"})
 
@@ -254,11 +254,6 @@ class EvaluationResultSchema(BaseSchema):
     proposal_reason = fields.String(dump_only=True, allow_none=True)
     grade = fields.String(dump_only=True, allow_none=True)
     grade_reason = fields.String(dump_only=True, allow_none=True)
-
-
-class EvaluationGradeSchema(BaseSchema):
-    grade = fields.String(required=True, validate=validate.OneOf(GRADES))
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class EvaluationPublishSchema(BaseSchema):

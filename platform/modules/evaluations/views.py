@@ -23,18 +23,23 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lianxin.casework import deadlines
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
 from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.inputs import (
+    EvaluationCodesCreateSchema,
+    EvaluationGradeSchema,
+    GradeInput,
+)
 from lianxin.modules.evaluations.models import CampaignState, Grade, Rater, Shape
 from lianxin.people.cards import qr_svg
 from lianxin.people.models import HandlingUnit, Representative
 from lianxin.storage.service import FileTooLarge
+from lianxin.usecases import load_input, today
 from lianxin.web.forms import flash_error, label
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import current_township, township_scope
 
 pages = Blueprint("evaluations", __name__, template_folder="templates")
 public = Blueprint("evaluations_public", __name__, template_folder="templates")
@@ -64,10 +69,6 @@ def _helpers() -> dict[str, Any]:
             else int(service.settings(current_township().id)["min_answers"])
         ),
     }
-
-
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
 
 
 def _private(response: Any) -> Any:
@@ -106,7 +107,7 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 def _render_index(values: dict[str, Any], status: int = 200) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     campaigns = service.list_campaigns(actor, township)
     rep = casework.representative_of(actor, township)
     mine = []
@@ -119,7 +120,7 @@ def _render_index(values: dict[str, Any], status: int = 200) -> Any:
                 mine.append((c, service.answered(township, c, rater)))
     is_office = service.is_office(actor, township)
     if not values and is_office:
-        opens, closes = default_period(deadlines.shanghai_today())
+        opens, closes = default_period(today())
         values = {"opens_on": opens.isoformat(), "closes_on": closes.isoformat()}
     return render_template(
         "evaluations/index.html",
@@ -135,7 +136,7 @@ def _render_index(values: dict[str, Any], status: int = 200) -> Any:
 
 @pages.route("/", methods=["GET", "POST"], endpoint="index")
 def index():
-    actor, township = _ctx()
+    actor, township = township_scope()
     if request.method == "GET":
         return _render_index({})
     values = {
@@ -144,7 +145,6 @@ def index():
     try:
         made = service.create_campaign(actor, township, values)
     except STEP_ERRORS as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_index(values, 422)
     flash(_("已创建评议活动"), "success")
@@ -169,7 +169,7 @@ def _render_campaign(
     links: list[Any] | None = None,
     codes: list[str] | None = None,
 ) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     campaign = service.get_campaign(actor, township, campaign_id)
     is_office = service.is_office(actor, township)
     is_committee = service.is_committee(actor, township)
@@ -251,7 +251,6 @@ def _act(campaign_id: int, form: str, fn: Any, *args: Any, ok: str, anchor: str 
     try:
         fn(*args, **kw)
     except STEP_ERRORS as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_campaign(campaign_id, failed=form, values=request.form.to_dict(), status=422)
     flash(ok, "success")
@@ -259,7 +258,7 @@ def _act(campaign_id: int, form: str, fn: Any, *args: Any, ok: str, anchor: str 
 
 
 def _subject(campaign_id: int, subject_id: int) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     subject = service.get_subject(actor, township, subject_id)
     if subject.campaign_id != campaign_id:
         raise NotFound(_("未找到该评议对象"))
@@ -290,7 +289,7 @@ def _dimension_rows() -> list[dict[str, Any]]:
 
 @pages.post("/<int:campaign_id>/form")
 def update_form(campaign_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     data: dict[str, Any] = {
         n: request.form.get(n, "").strip()
         for n in ("scale_min", "scale_max", "opens_on", "closes_on")
@@ -312,7 +311,7 @@ def update_form(campaign_id: int):
 
 @pages.post("/<int:campaign_id>/subjects")
 def add_subject(campaign_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     data = {
         n: request.form.get(n, "").strip()
         for n in ("user_id", "representative_id", "unit_id", "name")
@@ -336,11 +335,10 @@ def add_subject(campaign_id: int):
 
 @pages.post("/<int:campaign_id>/subjects/default")
 def add_default_subjects(campaign_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     try:
         added = service.add_default_subjects(actor, township, campaign_id)
     except STEP_ERRORS as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_campaign(campaign_id, failed="subject", status=422)
     flash(_("已添加 %(n)d 个评议对象", n=len(added)), "success")
@@ -349,7 +347,7 @@ def add_default_subjects(campaign_id: int):
 
 @pages.post("/<int:campaign_id>/subjects/<int:subject_id>/remove")
 def remove_subject(campaign_id: int, subject_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _subject(campaign_id, subject_id)
     return _act(
         campaign_id,
@@ -365,7 +363,7 @@ def remove_subject(campaign_id: int, subject_id: int):
 
 @pages.post("/<int:campaign_id>/subjects/<int:subject_id>/report")
 def set_report(campaign_id: int, subject_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _subject(campaign_id, subject_id)
     upload = request.files.get("file")
     has_file = upload is not None and bool(upload.filename)
@@ -386,11 +384,10 @@ def set_report(campaign_id: int, subject_id: int):
 
 @pages.post("/<int:campaign_id>/open")
 def open_campaign(campaign_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     try:
         links = service.open_campaign(actor, township, campaign_id)
     except STEP_ERRORS as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_campaign(campaign_id, failed="open", status=422)
     flash(_("评议已开始，已为 %(n)d 名评议人生成一次性链接", n=len(links)), "success")
@@ -399,7 +396,7 @@ def open_campaign(campaign_id: int):
 
 @pages.post("/<int:campaign_id>/close")
 def close_campaign(campaign_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         campaign_id,
         "close",
@@ -413,11 +410,10 @@ def close_campaign(campaign_id: int):
 
 @pages.post("/<int:campaign_id>/reminders")
 def remind(campaign_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     try:
         count = service.remind(actor, township, campaign_id)
     except STEP_ERRORS as exc:
-        db.session.rollback()
         flash_error(exc)
         return redirect(url_for("evaluations.campaign", campaign_id=campaign_id) + "#raters")
     flash(_("已由系统提醒 %(n)d 名未提交的评议人", n=count), "success")
@@ -426,7 +422,7 @@ def remind(campaign_id: int):
 
 @pages.post("/<int:campaign_id>/raters/<int:rater_id>/reissue")
 def reissue_link(campaign_id: int, rater_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     service.get_campaign(actor, township, campaign_id)
     rater = tenant_get(Rater, township.id, rater_id, _("未找到该评议人"))
     if rater.campaign_id != campaign_id:
@@ -438,11 +434,11 @@ def reissue_link(campaign_id: int, rater_id: int):
 
 @pages.post("/<int:campaign_id>/codes")
 def issue_codes(campaign_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     try:
-        codes = service.issue_codes(actor, township, campaign_id, request.form.get("count", ""))
+        data = load_input(EvaluationCodesCreateSchema, request.form, form=True)
+        codes = service.issue_codes(actor, township, campaign_id, data)
     except STEP_ERRORS as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_campaign(
             campaign_id, failed="codes", values=request.form.to_dict(), status=422
@@ -521,11 +517,9 @@ def _answer_step(
     try:
         submit(data)
     except service.AlreadyAnswered as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return _render_answer(campaign, subjects, action, state="answered", status=422, **render)
     except STEP_ERRORS as exc:
-        db.session.rollback()
         flash(str(exc.message), "error")
         return _render_answer(
             campaign,
@@ -549,7 +543,7 @@ def _state_of(campaign: Any, answered: bool) -> str:
 
 @pages.route("/<int:campaign_id>/answer", methods=["GET", "POST"])
 def answer(campaign_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     campaign = service.get_campaign(actor, township, campaign_id)
     rater = service.rater_of(actor, township, campaign)
     if rater is None:
@@ -577,7 +571,7 @@ def _render_results(
     values: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     campaign = service.get_campaign(actor, township, campaign_id)
     rows = service.results(actor, township, campaign_id)
     return render_template(
@@ -597,30 +591,29 @@ def results(campaign_id: int):
     return _render_results(campaign_id)
 
 
-def _results_step(campaign_id: int, form: str, fn: Any, *args: Any, ok: str, anchor: str) -> Any:
+def _results_step(campaign_id: int, form: str, step: Any, *, ok: str, anchor: str) -> Any:
+    """Run one step (its input loaded inside it): the results page again on a refusal."""
     try:
-        fn(*args)
+        step()
     except STEP_ERRORS as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_results(campaign_id, failed=form, values=request.form.to_dict(), status=422)
     flash(ok, "success")
     return redirect(url_for("evaluations.results", campaign_id=campaign_id) + anchor)
 
 
+def _grade_input() -> GradeInput:
+    return load_input(EvaluationGradeSchema, request.form, form=True)
+
+
 @pages.post("/<int:campaign_id>/subjects/<int:subject_id>/proposal")
 def propose_grade(campaign_id: int, subject_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _subject(campaign_id, subject_id)
     return _results_step(
         campaign_id,
         f"propose-{subject_id}",
-        service.propose_grade,
-        actor,
-        township,
-        subject_id,
-        request.form.get("grade", ""),
-        request.form.get("reason", ""),
+        lambda: service.propose_grade(actor, township, subject_id, _grade_input()),
         ok=_("已提出建议等次，请党委委员确定"),
         anchor=f"#result-{subject_id}",
     )
@@ -628,17 +621,12 @@ def propose_grade(campaign_id: int, subject_id: int):
 
 @pages.post("/<int:campaign_id>/subjects/<int:subject_id>/grade")
 def decide_grade(campaign_id: int, subject_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _subject(campaign_id, subject_id)
     return _results_step(
         campaign_id,
         f"grade-{subject_id}",
-        service.decide_grade,
-        actor,
-        township,
-        subject_id,
-        request.form.get("grade", ""),
-        request.form.get("reason", ""),
+        lambda: service.decide_grade(actor, township, subject_id, _grade_input()),
         ok=_("等次已确定"),
         anchor=f"#result-{subject_id}",
     )
@@ -646,17 +634,13 @@ def decide_grade(campaign_id: int, subject_id: int):
 
 @pages.post("/<int:campaign_id>/subjects/<int:subject_id>/publish")
 def publish(campaign_id: int, subject_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _subject(campaign_id, subject_id)
     published = request.form.get("published") == "1"
     return _results_step(
         campaign_id,
         f"publish-{subject_id}",
-        service.set_published,
-        actor,
-        township,
-        subject_id,
-        published,
+        lambda: service.set_published(actor, township, subject_id, published),
         ok=_("已公开") if published else _("已取消公开"),
         anchor=f"#result-{subject_id}",
     )
@@ -664,7 +648,7 @@ def publish(campaign_id: int, subject_id: int):
 
 @pages.get("/<int:campaign_id>/results.xlsx")
 def export(campaign_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     campaign = service.get_campaign(actor, township, campaign_id)
     body = service.export_xlsx(actor, township, campaign_id)
     response = make_response(body)
@@ -679,7 +663,7 @@ def export(campaign_id: int):
 
 @pages.get("/feedback")
 def feedback():
-    actor, township = _ctx()
+    actor, township = township_scope()
     return render_template("evaluations/feedback.html", rows=service.my_feedback(actor, township))
 
 

@@ -20,6 +20,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import ValidationFailed
 from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.inputs import CodesInput
 from lianxin.modules.evaluations.models import Answer, PooledAnswer
 from lianxin.modules.evaluations.schemas import EvaluationSettings
 from lianxin.tenants import service as tenants
@@ -102,7 +103,7 @@ def test_off_in_one_township_refused_there_while_another_township_keeps_it(
         public = _campaign(cast, other, other_office, shape="public")
         service.open_campaign(other_office, other, public.id)
         assert public.cannot_evaluate is True
-        (code,) = service.issue_codes(other_office, other, public.id, 1)
+        (code,) = service.issue_codes(other_office, other, public.id, CodesInput(1))
         (station,) = service.subjects(other_office, other, public.id)
         service.submit_public(other, public.id, code, {station.id: CANNOT})
         assert service.participation(other_office, other, public.id).answered == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.inputs import CodesInput
 from tests.modules.evaluations.test_pages import _campaign_row, _dims, _form, _made, _text
 
 
@@ -31,7 +32,7 @@ def test_the_link_secret_leaves_the_url_at_the_first_request(app, clock, world, 
 def test_a_public_code_leaves_the_url_too(app, clock, world, cast, office):
     campaign_id, _subjects, _links = _made(world, office, cast, shape="public")
     with tenant_context(world.township.id):
-        (code,) = service.issue_codes(office, world.township, campaign_id, 1)
+        (code,) = service.issue_codes(office, world.township, campaign_id, CodesInput(1))
     anon = app.test_client()
     url = f"/p/{world.township.slug}/evaluations/{campaign_id}/public"
     first = anon.get(f"{url}?code={code}")

@@ -19,6 +19,7 @@ from lianxin.audit.models import AuditEntry
 from lianxin.db import db
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.inputs import CodesInput, GradeInput
 from lianxin.modules.evaluations.models import (
     Answer,
     CampaignState,
@@ -184,7 +185,7 @@ def test_the_office_proposes_committee_members_decide_and_the_subject_waits_for_
         service.results(cast.actors[0], tctx, campaign.id)
     committee = actor(world.users["committee_member"])
     with pytest.raises(Conflict):  # no grade before the close and the count
-        service.decide_grade(committee, tctx, subjects[0].id, "excellent")
+        service.decide_grade(committee, tctx, subjects[0].id, GradeInput("excellent"))
     service.close_campaign(office, tctx, campaign.id)
     (first, _second) = service.results(office, tctx, campaign.id)
     assert first.shown and first.count == 5 and first.weighted_mean == 9.0
@@ -197,17 +198,17 @@ def test_the_office_proposes_committee_members_decide_and_the_subject_waits_for_
 
     # Only committee members decide; the office staff (not a member) is refused.
     with pytest.raises(PermissionDenied):
-        service.decide_grade(office, tctx, subjects[0].id, "excellent")
-    service.decide_grade(committee, tctx, subjects[0].id, "excellent")
+        service.decide_grade(office, tctx, subjects[0].id, GradeInput("excellent"))
+    service.decide_grade(committee, tctx, subjects[0].id, GradeInput("excellent"))
     # The office proposes another grade only with a reason; that resets a decided grade.
     with pytest.raises(ValidationFailed) as bare:
-        service.propose_grade(office, tctx, subjects[1].id, "competent")
+        service.propose_grade(office, tctx, subjects[1].id, GradeInput("competent"))
     assert "reason" in bare.value.errors
     with pytest.raises(PermissionDenied):  # proposing is the office's
-        service.propose_grade(committee, tctx, subjects[1].id, "competent", "通报批评")
-    service.decide_grade(committee, tctx, subjects[1].id, "excellent")
+        service.propose_grade(committee, tctx, subjects[1].id, GradeInput("competent", "通报批评"))
+    service.decide_grade(committee, tctx, subjects[1].id, GradeInput("excellent"))
     proposed = service.propose_grade(
-        office, tctx, subjects[1].id, "competent", "年内有一次通报批评"
+        office, tctx, subjects[1].id, GradeInput("competent", "年内有一次通报批评")
     )
     assert (proposed.proposed_grade, proposed.proposal_reason) == (
         "competent",
@@ -215,15 +216,19 @@ def test_the_office_proposes_committee_members_decide_and_the_subject_waits_for_
     )
     assert proposed.grade is None and proposed.graded_at is None
     with pytest.raises(ValidationFailed):  # the committee changing the proposal needs a reason
-        service.decide_grade(committee, tctx, subjects[1].id, "excellent")
-    service.decide_grade(committee, tctx, subjects[1].id, "competent", "同意办公室的建议")
+        service.decide_grade(committee, tctx, subjects[1].id, GradeInput("excellent"))
+    service.decide_grade(
+        committee, tctx, subjects[1].id, GradeInput("competent", "同意办公室的建议")
+    )
 
     # A subject who is a committee member decides about the other, never about himself.
     member = actor(cast.members[1])
     with pytest.raises(PermissionDenied) as own:
-        service.decide_grade(member, tctx, subjects[1].id, "excellent", "我觉得优秀")
+        service.decide_grade(member, tctx, subjects[1].id, GradeInput("excellent", "我觉得优秀"))
     assert "不能为自己" in own.value.message
-    service.decide_grade(actor(cast.members[0]), tctx, subjects[1].id, "competent", "维持")
+    service.decide_grade(
+        actor(cast.members[0]), tctx, subjects[1].id, GradeInput("competent", "维持")
+    )
 
     # Before publication the subject reads neither his result nor his feedback.
     with pytest.raises(PermissionDenied):
@@ -277,7 +282,7 @@ def test_public_codes_answer_once(clock, cast, tctx, office):
     campaign = _campaign(cast, tctx, office, shape="public")
     service.add_default_subjects(office, tctx, campaign.id)
     service.open_campaign(office, tctx, campaign.id)
-    codes = service.issue_codes(office, tctx, campaign.id, 3)
+    codes = service.issue_codes(office, tctx, campaign.id, CodesInput(3))
     subjects = service.subjects(office, tctx, campaign.id)
     service.submit_public(tctx, campaign.id, codes[0], _answers(campaign, subjects))
     with pytest.raises(Conflict):
