@@ -24,6 +24,7 @@ from lianxin.auth.actor import Actor, Grant
 from lianxin.auth.models import User
 from lianxin.db import db, utcnow
 from lianxin.errors import Conflict, NotFound, PermissionDenied
+from lianxin.usecases import use_case
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def _audit_in_every_scope(action: str, actor: Actor, account: Account, **data: o
         )
 
 
+@use_case
 def set_active(actor: Actor, user_id: int, active: bool) -> Account:
     """Switch an account off (every session ends, every API token is revoked, it cannot sign
     in) or on again (old sessions and tokens stay dead)."""
@@ -113,7 +115,6 @@ def set_active(actor: Actor, user_id: int, active: bool) -> Account:
         _audit_in_every_scope(
             "user.deactivated", actor, account, is_active=False, api_tokens_revoked=revoked
         )
-    db.session.commit()
     return account
 
 
@@ -123,6 +124,7 @@ class IssuedLink:
     expires_at: datetime
 
 
+@use_case
 def issue_setup_link(actor: Actor, user_id: int) -> IssuedLink:
     """A new set-up link (the older ones stop working); setting the password with it ends the
     account's sessions and tokens."""
@@ -132,5 +134,4 @@ def issue_setup_link(actor: Actor, user_id: int) -> IssuedLink:
     token = accounts.issue_setup_link(account.user)
     expires_at = accounts.find_setup_link(token).expires_at
     _audit_in_every_scope("user.setup_link_issued", actor, account)
-    db.session.commit()
     return IssuedLink(token, expires_at)

@@ -41,6 +41,7 @@ from lianxin.errors import (
 )
 from lianxin.people.models import HandlingUnit
 from lianxin.tenants.models import Branch, Township, TownshipStatus
+from lianxin.usecases import commit_on_its_own, use_case
 
 USERNAME_RE = re.compile(r"^[a-zA-Z0-9_.-]{3,64}$")
 MIN_PASSWORD = 10
@@ -130,6 +131,7 @@ def find_setup_link(token: str) -> SetupLink:
     )
 
 
+@use_case
 def open_setup_link(token: str, minutes: int) -> str:
     """Exchange the token of a link's URL for a new secret that lives `minutes` at most (kept in
     the browser's signed session): the URL's token, which access logs, browser history and
@@ -138,7 +140,6 @@ def open_setup_link(token: str, minutes: int) -> str:
     secret = new_token("setup")
     link.token_hash = token_digest(secret)
     link.expires_at = min(link.expires_at, utcnow() + timedelta(minutes=minutes))
-    db.session.commit()
     return secret
 
 
@@ -155,6 +156,7 @@ def end_credentials(user: User, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+@use_case
 def complete_setup(token: str, password: str) -> User:
     """Set the password with a set-up link (the secret `open_setup_link` gave): it is used up,
     and any session or token the account had before ends (the link may have been a reset)."""
@@ -173,7 +175,6 @@ def complete_setup(token: str, password: str) -> User:
         target_id=user.id,
         after={"api_tokens_revoked": revoked},
     )
-    db.session.commit()
     return user
 
 
@@ -219,9 +220,10 @@ def _count_failure(user: User, now: datetime, ip: str | None) -> None:
                 target_type="user",
                 target_id=user.id,
             )
-    db.session.commit()
+    commit_on_its_own("a failed login counts, though the login fails")
 
 
+@use_case
 def authenticate(
     username: str,
     password: str,
@@ -259,10 +261,10 @@ def authenticate(
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    db.session.commit()
     return user
 
 
+@use_case
 def change_password(actor: Actor, current: str, new: str) -> User:
     """Change one's own password: every other session of the user ends and every API token is
     revoked (the caller re-stamps the session it came from with the returned user's epoch)."""
@@ -279,15 +281,14 @@ def change_password(actor: Actor, current: str, new: str) -> User:
         target_id=user.id,
         after={"api_tokens_revoked": revoked},
     )
-    db.session.commit()
     return user
 
 
+@use_case
 def set_large_text(actor: Actor, enabled: bool) -> None:
     user = db.session.get(User, actor.user_id)
     if user is not None:
         user.large_text = enabled
-        db.session.commit()
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -299,6 +300,7 @@ class IssuedToken:
     plaintext: str
 
 
+@use_case
 def create_api_token(actor: Actor, name: str) -> IssuedToken:
     name = (name or "").strip()
     if not name or len(name) > 100:
@@ -322,7 +324,6 @@ def create_api_token(actor: Actor, name: str) -> IssuedToken:
         target_id=token.id,
         after={"name": name, "prefix": token.prefix, "expires_at": token.expires_at},
     )
-    db.session.commit()
     return IssuedToken(token, plaintext)
 
 
@@ -338,13 +339,13 @@ def list_api_tokens(actor: Actor) -> list[ApiToken]:
     )
 
 
+@use_case
 def revoke_api_token(actor: Actor, token_id: int) -> None:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != actor.user_id or token.revoked_at is not None:
         raise NotFound()
     token.revoked_at = utcnow()
     audit.record("api_token.revoked", actor=actor, target_type="api_token", target_id=token.id)
-    db.session.commit()
 
 
 # The two statements every signed-in request runs, built once (building one cost about as much
@@ -400,7 +401,7 @@ def actor_for_token(plaintext: str, ip: str | None = None) -> tuple[User, Actor]
     # Written at most once a minute, so reads through the API stay reads.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
-        db.session.commit()
+        commit_on_its_own("a token's last use is recorded before the request's own work")
     return user, Actor(user.id, user.display_name, grants_of(m for m, _s in memberships), ip)
 
 
@@ -487,6 +488,7 @@ class NewMember:
     setup_token: str | None
 
 
+@use_case
 def add_township_member(
     actor: Actor,
     township: Township,
@@ -516,7 +518,6 @@ def add_township_member(
     )
     if token and user.email:
         _send_setup_link(user, token, township.id)
-    db.session.commit()
     return NewMember(membership, token)
 
 
@@ -528,6 +529,7 @@ def member_user(township: Township, user_id: int) -> User:
     return user
 
 
+@use_case
 def remove_township_membership(actor: Actor, township: Township, membership_id: int) -> None:
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
@@ -546,7 +548,6 @@ def remove_township_membership(actor: Actor, township: Township, membership_id: 
         target_id=membership_id,
         before=before,
     )
-    db.session.commit()
 
 
 def account_grants(user: User) -> tuple[Grant, ...]:
@@ -588,6 +589,7 @@ def reset_refused_message() -> str:
     )
 
 
+@use_case
 def reissue_setup_link(actor: Actor, township: Township, user_id: int) -> str:
     """A new set-up link for a member of this township, only if every membership of the account
     lies in townships the actor administers."""
@@ -603,7 +605,6 @@ def reissue_setup_link(actor: Actor, township: Township, user_id: int) -> str:
         target_type="user",
         target_id=user.id,
     )
-    db.session.commit()
     return token
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 
 from lianxin import spreadsheets
 from lianxin.audit import service as audit
@@ -42,7 +42,7 @@ from lianxin.county.models import (
     RollupStatus,
 )
 from lianxin.db import db, utcnow
-from lianxin.db.tenancy import tenant_context
+from lianxin.db.tenancy import county_context, tenant_context
 from lianxin.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.registry import (
     SHANGHAI,
@@ -53,6 +53,7 @@ from lianxin.modules.registry import (
     current_registry,
 )
 from lianxin.tenants.models import County, Township, TownshipModule
+from lianxin.usecases import commit_on_its_own, use_case
 
 log = logging.getLogger("lianxin.county")
 
@@ -337,7 +338,7 @@ def refresh_county(
         result.rows += refresh_township(township, todo)
         result.periods += len(todo)
         result.townships += 1
-        db.session.commit()
+        commit_on_its_own("each township's rollups are committed once refreshed")
         if progress is not None:
             progress(index, len(townships))
     return result
@@ -361,18 +362,6 @@ def refresh_all(*, full: bool = False, today: date | None = None) -> int:
 def _require_viewer(actor: Actor, county: County) -> None:
     if not permissions.can_view_county(actor, county.id):
         raise NotFound()
-
-
-def _use_county(county: County) -> None:
-    """Open the rollups' county policy for this transaction (PostgreSQL), never a session SET."""
-    session = db.session()
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    transaction = session.get_transaction()
-    if transaction is not None and session.info.get("county_rls") == (transaction, county.id):
-        return  # set already in this transaction (the table, then the trend)
-    session.execute(text("SELECT set_config('app.county_id', :c, true)"), {"c": str(county.id)})
-    session.info["county_rls"] = (session.get_transaction(), county.id)
 
 
 def townships_of(county: County) -> list[Township]:
@@ -479,30 +468,30 @@ def comparison(
     metrics = catalog()
     if sort is not None and sort != "name" and sort not in {m.key for m in metrics}:
         raise UnknownMetric(_("未知指标：%(k)s", k=sort))
-    _use_county(county)
-    townships = townships_of(county)
-    rows = db.session.execute(
-        select(*ROLLUP_COLUMNS, CountyRollup.refreshed_at).where(
-            CountyRollup.county_id == county.id, CountyRollup.period == period.key
+    with county_context(county.id):  # a task's or a direct call's; a page's is open
+        townships = townships_of(county)
+        rows = db.session.execute(
+            select(*ROLLUP_COLUMNS, CountyRollup.refreshed_at).where(
+                CountyRollup.county_id == county.id, CountyRollup.period == period.key
+            )
         )
-    )
-    cells: dict[int, dict[str, Cell]] = {}
-    refreshed: datetime | None = None
-    for row in rows:
-        cells.setdefault(row.tenant_id, {})[row.metric] = Cell(
-            row.value, row.n, row.status, row.note
-        )
-        if refreshed is None or row.refreshed_at > refreshed:
-            refreshed = row.refreshed_at
-    for township in townships:
-        row = cells.setdefault(township.id, {})
-        for info in metrics:
-            if info.key not in row:
-                row[info.key] = absent(township, period)
-    result = Comparison(county, period, metrics, townships, cells, refreshed, sort, descending)
-    if sort and sort != "name":
-        result.townships = sort_townships(result, sort, descending)
-    return result
+        cells: dict[int, dict[str, Cell]] = {}
+        refreshed: datetime | None = None
+        for row in rows:
+            cells.setdefault(row.tenant_id, {})[row.metric] = Cell(
+                row.value, row.n, row.status, row.note
+            )
+            if refreshed is None or row.refreshed_at > refreshed:
+                refreshed = row.refreshed_at
+        for township in townships:
+            row = cells.setdefault(township.id, {})
+            for info in metrics:
+                if info.key not in row:
+                    row[info.key] = absent(township, period)
+        result = Comparison(county, period, metrics, townships, cells, refreshed, sort, descending)
+        if sort and sort != "name":
+            result.townships = sort_townships(result, sort, descending)
+        return result
 
 
 def sort_townships(result: Comparison, key: str, descending: bool = True) -> list[Township]:
@@ -527,18 +516,20 @@ def trend(
     info = metric_info(metric_key)
     last = parse_period(last_key)
     series = P.series(last, max(1, min(count, 60)))
-    _use_county(county)
-    townships = townships_of(county)
-    rows = db.session.execute(
-        select(*ROLLUP_COLUMNS, CountyRollup.period).where(
-            CountyRollup.county_id == county.id,
-            CountyRollup.metric == metric_key,
-            CountyRollup.period.in_([p.key for p in series]),
+    with county_context(county.id):  # a task's or a direct call's; a page's is open
+        townships = townships_of(county)
+        rows = db.session.execute(
+            select(*ROLLUP_COLUMNS, CountyRollup.period).where(
+                CountyRollup.county_id == county.id,
+                CountyRollup.metric == metric_key,
+                CountyRollup.period.in_([p.key for p in series]),
+            )
         )
-    )
-    found = {(r.tenant_id, r.period): Cell(r.value, r.n, r.status, r.note) for r in rows}
-    lines = {t.id: [found.get((t.id, p.key)) or absent(t, p) for p in series] for t in townships}
-    return info, series, lines, townships
+        found = {(r.tenant_id, r.period): Cell(r.value, r.n, r.status, r.note) for r in rows}
+        lines = {
+            t.id: [found.get((t.id, p.key)) or absent(t, p) for p in series] for t in townships
+        }
+        return info, series, lines, townships
 
 
 # --- rankings -------------------------------------------------------------------------------
@@ -640,6 +631,7 @@ def get_settings(county: County) -> CountySettings:
     return row or CountySettings(county_id=county.id, min_count=DEFAULT_MIN_COUNT)
 
 
+@use_case
 def set_min_count(actor: Actor, county: County, min_count: int) -> CountySettings:
     if not permissions.can_administer_county(actor, county.id):
         raise PermissionDenied()
@@ -660,7 +652,6 @@ def set_min_count(actor: Actor, county: County, min_count: int) -> CountySetting
         before={"min_count": before},
         after={"min_count": row.min_count},
     )
-    db.session.commit()
     return row
 
 
@@ -734,48 +725,48 @@ def entity_ranking(
         raise UnknownMetric(_("未知排名对象：%(k)s", k=kind))
     period = parse_period(period_key)
     minimum = min_count if min_count is not None else get_settings(county).min_count
-    _use_county(county)
-    names = {t.id: t.name for t in townships_of(county)}
-    available = sorted(
-        set(
-            db.session.scalars(
-                select(CountyEntityRollup.metric)
-                .where(
-                    CountyEntityRollup.county_id == county.id,
-                    CountyEntityRollup.period == period.key,
-                    CountyEntityRollup.kind == kind,
+    with county_context(county.id):  # a task's or a direct call's; a page's is open
+        names = {t.id: t.name for t in townships_of(county)}
+        available = sorted(
+            set(
+                db.session.scalars(
+                    select(CountyEntityRollup.metric)
+                    .where(
+                        CountyEntityRollup.county_id == county.id,
+                        CountyEntityRollup.period == period.key,
+                        CountyEntityRollup.kind == kind,
+                    )
+                    .distinct()
                 )
-                .distinct()
             )
         )
-    )
-    metric_key = metric_key or (available[0] if available else "")
-    info = next((m for m in catalog() if m.key == metric_key), None)
-    rows = db.session.execute(
-        select(CountyEntityRollup).where(
-            CountyEntityRollup.county_id == county.id,
-            CountyEntityRollup.period == period.key,
-            CountyEntityRollup.kind == kind,
-            CountyEntityRollup.metric == metric_key,
-        )
-    ).scalars()
-    entries = []
-    is_rate = info is not None and info.metric.kind in ("rate", "days")
-    for row in rows:
-        reason = None
-        if row.value is None:
-            reason = _("无数据")
-        elif is_rate and (row.n or 0) < minimum:
-            reason = _("件数不足%(n)s件", n=minimum)
-        entry = RankEntry(None, row.name, row.value, None, reason)
-        entry.township_name = names.get(row.tenant_id, "")
-        entry.parts = {metric_key: Cell(row.value, row.n, RollupStatus.OK)}
-        entries.append(entry)
-    ranked = _rank(entries, lower_is_better=bool(info and info.metric.lower_is_better))
-    shown = [e for e in ranked if e.rank is not None][:limit] + [
-        e for e in ranked if e.rank is None
-    ]
-    return metric_key, shown, minimum, available
+        metric_key = metric_key or (available[0] if available else "")
+        info = next((m for m in catalog() if m.key == metric_key), None)
+        rows = db.session.execute(
+            select(CountyEntityRollup).where(
+                CountyEntityRollup.county_id == county.id,
+                CountyEntityRollup.period == period.key,
+                CountyEntityRollup.kind == kind,
+                CountyEntityRollup.metric == metric_key,
+            )
+        ).scalars()
+        entries = []
+        is_rate = info is not None and info.metric.kind in ("rate", "days")
+        for row in rows:
+            reason = None
+            if row.value is None:
+                reason = _("无数据")
+            elif is_rate and (row.n or 0) < minimum:
+                reason = _("件数不足%(n)s件", n=minimum)
+            entry = RankEntry(None, row.name, row.value, None, reason)
+            entry.township_name = names.get(row.tenant_id, "")
+            entry.parts = {metric_key: Cell(row.value, row.n, RollupStatus.OK)}
+            entries.append(entry)
+        ranked = _rank(entries, lower_is_better=bool(info and info.metric.lower_is_better))
+        shown = [e for e in ranked if e.rank is not None][:limit] + [
+            e for e in ranked if e.rank is None
+        ]
+        return metric_key, shown, minimum, available
 
 
 # --- jobs: refresh on demand and exports ----------------------------------------------------
@@ -793,6 +784,7 @@ def get_job(actor: Actor, county: County, job_id: int) -> CountyJob:
     return _job(county, job_id)
 
 
+@use_case
 def request_refresh(actor: Actor, county: County, *, full: bool = False) -> CountyJob:
     """Refresh on demand (county admin): a job with a progress bar, run by the worker."""
     if not permissions.can_administer_county(actor, county.id):
@@ -814,11 +806,12 @@ def request_refresh(actor: Actor, county: County, *, full: bool = False) -> Coun
         target_id=job.id,
         after={"full": bool(full)},
     )
-    db.session.commit()
+    commit_on_its_own("the job row is committed before it is queued")
     _dispatch(job.id)
     return job
 
 
+@use_case
 def request_export(actor: Actor, county: County, period_key: str) -> CountyJob:
     """The comparison as .xlsx, one sheet per figure, built by the worker."""
     _require_viewer(actor, county)
@@ -840,7 +833,7 @@ def request_export(actor: Actor, county: County, period_key: str) -> CountyJob:
         target_id=job.id,
         after={"period": period.key},
     )
-    db.session.commit()
+    commit_on_its_own("the job row is committed before it is queued")
     _dispatch(job.id)
     return job
 
@@ -873,7 +866,7 @@ def _progress(job_id: int, done: int, total: int, status: str = "running") -> No
     if job is None:
         return
     job.done, job.total, job.status = done, total, status
-    db.session.commit()
+    commit_on_its_own("the progress bar reads it while the job runs")
 
 
 def run_job(job_id: int) -> None:
@@ -883,7 +876,8 @@ def run_job(job_id: int) -> None:
         .where(CountyJob.id == job_id, CountyJob.status == "queued")
         .values(status="running")
     ).rowcount
-    db.session.commit()
+    # A job is the task's own unit of work, in steps: claimed, progressed, done or failed.
+    commit_on_its_own("the job is claimed once, before it runs")
     if not claimed:
         return
     job = db.session.get(CountyJob, job_id)
@@ -898,17 +892,18 @@ def run_job(job_id: int) -> None:
             job = db.session.get(CountyJob, job_id)
             assert job is not None
         else:
-            _build_export(job)
+            with county_context(job.county_id):
+                _build_export(job)
         job.status = "done"
         job.finished_at = utcnow()
-        db.session.commit()
+        commit_on_its_own("the job is done")
     except Exception as exc:
         db.session.rollback()
         failed = db.session.get(CountyJob, job_id)
         if failed is not None:
             failed.status, failed.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
             failed.finished_at = utcnow()
-            db.session.commit()
+            commit_on_its_own("the failure is recorded on the job, then raised")
         raise
 
 
@@ -919,7 +914,6 @@ def _build_export(job: CountyJob) -> None:
     assert county is not None
     period = parse_period(job.params["period"])
     metrics = catalog()
-    _use_county(county)
     townships = townships_of(county)
     rows = db.session.execute(
         select(*ROLLUP_COLUMNS).where(
@@ -988,6 +982,7 @@ def open_export(actor: Actor, county: County, job_id: int) -> tuple[bytes, str]:
 # --- drill-down -----------------------------------------------------------------------------
 
 
+@use_case
 def drill_down(actor: Actor, county: County, township_id: int) -> Township:
     """Enter one township read-only from the comparison; the entry is audited in both chains."""
     _require_viewer(actor, county)
@@ -1004,5 +999,4 @@ def drill_down(actor: Actor, county: County, township_id: int) -> Township:
             target_id=township.id,
             after={"read_only": True, "township": township.name},
         )
-    db.session.commit()
     return township

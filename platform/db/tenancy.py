@@ -4,6 +4,10 @@ A request or task runs inside one township's context, held in a ContextVar. Ever
 touches a tenant-owned model is filtered by it, every new tenant row takes its `tenant_id` from
 it, and touching tenant data with no context raises: the lock fails closed. On PostgreSQL the
 same tenant id is handed to row-level security with a transaction-local `set_config`.
+
+A county's pages run in the county's context (`county_context`), entered once at the edge like
+the township's: on PostgreSQL its id is handed to the county rollups' policy the same way
+(`app.county_id`). It opens no township's tenant data: the ORM lock is the township's alone.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from lianxin.db.base import TenantMixin
 log = logging.getLogger(__name__)
 
 RLS_SETTING = "app.tenant_id"
+COUNTY_RLS_SETTING = "app.county_id"
 
 
 class TenancyError(RuntimeError):
@@ -53,6 +58,7 @@ class TenantScope:
 
 _scope: ContextVar[TenantScope | None] = ContextVar("lianxin_tenant_scope", default=None)
 _unscoped_reason: ContextVar[str | None] = ContextVar("lianxin_unscoped", default=None)
+_county: ContextVar[int | None] = ContextVar("lianxin_county_scope", default=None)
 
 
 def current_scope() -> TenantScope | None:
@@ -87,6 +93,29 @@ def tenant_context(tenant_id: int, *, read_only: bool = False) -> Iterator[Tenan
         yield _scope.get()  # type: ignore[misc]
     finally:
         leave_tenant(token)
+
+
+def current_county_id() -> int | None:
+    return _county.get()
+
+
+def enter_county(county_id: int) -> Token[int | None]:
+    """Set the county context for the rest of this request; pair with `leave_county`."""
+    return _county.set(int(county_id))
+
+
+def leave_county(token: Token[int | None]) -> None:
+    _county.reset(token)
+
+
+@contextmanager
+def county_context(county_id: int) -> Iterator[int]:
+    """A county's context: its rollups are readable (PostgreSQL's county policy)."""
+    token = enter_county(county_id)
+    try:
+        yield int(county_id)
+    finally:
+        leave_county(token)
 
 
 @contextmanager
@@ -167,12 +196,23 @@ def _rls_value() -> str:
     return "" if tid is None else str(tid)
 
 
+def _county_value() -> str:
+    cid = _county.get()
+    return "" if cid is None else str(cid)
+
+
 def _apply_rls(connection: Connection, session: Session) -> None:
     value = _rls_value()
     # Straight to the driver (PostgreSQL only): a fixed statement needs no compiling, and every
     # transaction of a township's request sends it.
     connection.exec_driver_sql(_SET_TENANT, {"name": RLS_SETTING, "value": value})
     session.info["rls_tenant"] = value
+
+
+def _apply_county_rls(connection: Connection, session: Session) -> None:
+    value = _county_value()
+    connection.exec_driver_sql(_SET_TENANT, {"name": COUNTY_RLS_SETTING, "value": value})
+    session.info["rls_county"] = value
 
 
 _SET_TENANT = "SELECT set_config(%(name)s, %(value)s, true)"
@@ -202,6 +242,11 @@ def install(session_class: type[Session]) -> None:
             # §3). A session joining an outer transaction (a SAVEPOINT: the tests) may inherit
             # the outer one's township, so it is always set there.
             session.info["rls_tenant"] = ""
+        # The county's setting likewise; sent only where a county context is (or was) open.
+        if _county_value() or session.info.get("rls_county"):
+            _apply_county_rls(connection, session)
+        else:
+            session.info["rls_county"] = ""
 
     def _sync_rls(session: Session) -> None:
         value = _rls_value()
@@ -214,6 +259,14 @@ def install(session_class: type[Session]) -> None:
             connection = session.connection()
             if session.info.get("rls_tenant") != value:
                 _apply_rls(connection, session)
+        county = _county_value()
+        if (
+            session.info.get("rls_county", "") != county
+            and session.get_bind().dialect.name == "postgresql"
+        ):
+            connection = session.connection()
+            if session.info.get("rls_county", "") != county:
+                _apply_county_rls(connection, session)
 
     @event.listens_for(session_class, "before_flush")
     def _sync_rls_before_flush(session: Session, flush_context: Any, instances: Any) -> None:

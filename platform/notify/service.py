@@ -19,6 +19,7 @@ from lianxin.db.core import LianxinSession
 from lianxin.db.tenancy import no_tenant_context, tenant_context
 from lianxin.notify.channels import EmailChannel, Message, sms_channel
 from lianxin.notify.models import DeadLetter, Notification, OutboxMessage, OutboxStatus
+from lianxin.usecases.transaction import commit_on_its_own, use_case
 
 log = logging.getLogger("lianxin.outbox")
 
@@ -237,7 +238,9 @@ def deliver(message_id: int) -> bool:
         with _in_township_of(message):
             HANDLERS[message.topic](message)
             session.flush()  # the handler's rows belong to the message's township
-        session.commit()
+        # A delivery is its task's own transaction, also when the task runs eagerly inside the
+        # commit of the use case that wrote the message.
+        commit_on_its_own("the handler's effects commit with the delivered mark")
     except Exception as exc:
         session.rollback()
         _record_failure(message_id, exc)
@@ -301,7 +304,7 @@ def deliver_many(message_ids: Iterable[int]) -> int:
         except Exception as exc:
             log.warning("outbox %s not delivered in its batch: %s", message.id, exc)
             _mark_failed(message, exc)  # the claim already counted this attempt
-    session.commit()
+    commit_on_its_own("the batch's handlers' effects commit with their delivered marks")
     return delivered
 
 
@@ -312,7 +315,7 @@ def _record_failure(message_id: int, exc: BaseException) -> None:
         return
     message.attempts += 1
     _mark_failed(message, exc)
-    session.commit()
+    commit_on_its_own("the failed attempt is recorded, then the failure is raised")
 
 
 def _mark_failed(message: OutboxMessage, exc: BaseException) -> None:
@@ -373,13 +376,13 @@ def unread_count(user_id: int) -> int:
     )
 
 
+@use_case
 def mark_read(user_id: int) -> None:
     db.session.execute(
         update(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    db.session.commit()
 
 
 @event.listens_for(LianxinSession, "after_commit")

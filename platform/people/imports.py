@@ -64,6 +64,7 @@ from lianxin.storage import owners as storage_owners
 from lianxin.storage import service as files
 from lianxin.storage.service import FileTooLarge
 from lianxin.tenants.models import Branch, Township
+from lianxin.usecases import commit_on_its_own, use_case
 
 log = logging.getLogger("lianxin.people.imports")
 
@@ -518,6 +519,7 @@ class Preview:
     checked: Checked
 
 
+@use_case
 def preview_upload(actor: Actor, township: Township, stream: IO[bytes], filename: str) -> Preview:
     """Check the file, store it, check every row; an `ImportJob` in status `previewed`."""
     _require_office(actor, township)
@@ -546,7 +548,6 @@ def preview_upload(actor: Actor, township: Township, stream: IO[bytes], filename
         created_by_id=actor.user_id,
     )
     db.session.add(job)
-    db.session.commit()
     return Preview(job, checked)
 
 
@@ -557,6 +558,7 @@ def async_threshold() -> int:
     return int(current_app.config.get("IMPORT_ASYNC_ROWS", 500))
 
 
+@use_case
 def commit_import(actor: Actor, township: Township, import_id: int) -> tuple[ImportJob, bool]:
     """Write the previewed rows: inline when small, as a Celery task when large.
 
@@ -582,7 +584,9 @@ def commit_import(actor: Actor, township: Township, import_id: int) -> tuple[Imp
         .values(status=ImportStatus.QUEUED if queued else ImportStatus.RUNNING)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
+    # Before the rows are written (inline) or queued: a double click commits once, and an eager
+    # task runs in its own session, which must find nothing of this one's to wait for.
+    commit_on_its_own("the import's claim is durable before its rows are written or queued")
     if not claimed:
         raise Conflict(_("该导入已经提交过，不能再次提交。"), code="import_not_previewed")
     job_id = job.id
@@ -609,7 +613,7 @@ def commit_import(actor: Actor, township: Township, import_id: int) -> tuple[Imp
             .values(status=ImportStatus.PREVIEWED)
             .execution_options(synchronize_session=False)
         )
-        db.session.commit()
+        commit_on_its_own("the job is previewed again, though this request fails")
         raise QueueUnavailable(_("后台任务队列暂时不可用，请稍后再提交。")) from exc
     # Eager Celery (the embedded default) has run the task already; a worker will run it later.
     # Read the job afresh: an eager task's app context may have closed this request's session.
@@ -631,7 +635,8 @@ def claim_queued(import_id: int) -> bool:
         .values(status=ImportStatus.RUNNING)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
+    # The task's own unit of work (a task may run eagerly inside the request's use case).
+    commit_on_its_own("the task's claim is taken once, before the rows are written")
     return bool(claimed)
 
 
@@ -652,7 +657,7 @@ def report_progress(import_id: int, processed: int) -> None:
         job = db.session.get(ImportJob, (tenant_id, import_id))
         if job is not None:
             job.processed_rows = processed
-            db.session.commit()
+            commit_on_its_own("progress is seen while the import's own transaction is open")
 
 
 def _read_stored(actor: Actor, township: Township, file_id: int) -> bytes:
@@ -710,7 +715,7 @@ def run_commit(
                 "updated": updated,
             },
         )
-        db.session.commit()
+        commit_on_its_own("an import writes every row or nothing, and records its outcome")
         return job
     except Exception as exc:
         db.session.rollback()
@@ -781,7 +786,7 @@ def _fail(import_id: int, message: str, *, errors: list[dict[str, Any]] | None =
     job.finished_at = utcnow()
     if errors is not None:
         job.errors = errors
-    db.session.commit()
+    commit_on_its_own("the failure is recorded on the job: the import's rows were rolled back")
     return job
 
 
@@ -860,6 +865,7 @@ def export_rows(township: Township) -> list[list[Any]]:
     ]
 
 
+@use_case
 def export_roster(actor: Actor, township: Township) -> bytes:
     """The whole roster (in office and ended) with the import's headers: it imports back.
     Every personal field of everyone: only for who may see them all (people/privacy.py)."""
@@ -874,7 +880,6 @@ def export_roster(actor: Actor, township: Township) -> bytes:
         target_type="roster",
         after={"rows": len(rows)},
     )
-    db.session.commit()
     return _workbook([(_("代表名册"), EXPORT_HEADERS, rows)])
 
 

@@ -20,17 +20,20 @@ from typing import IO
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.db import db
+from lianxin.db.core import LianxinSession
 from lianxin.db.tenancy import require_tenant_id
 from lianxin.errors import DomainError, NotFound, ValidationFailed
 from lianxin.storage import owners
 from lianxin.storage.backends import StorageError, storage
 from lianxin.storage.models import StoredFile
 from lianxin.tenants.models import Township
+from lianxin.usecases.transaction import use_case
 
 log = logging.getLogger("lianxin.storage")
 
@@ -102,6 +105,7 @@ class Download:
     stream: IO[bytes]
 
 
+@use_case
 def save_upload(
     actor: Actor,
     township: Township,
@@ -111,7 +115,7 @@ def save_upload(
     purpose: str = "attachment",
     allowed: Collection[str] | None = None,
 ) -> StoredFile:
-    """Check and store one upload, then write its row. Commits.
+    """Check and store one upload, then write its row (committed by the outermost use case).
 
     The caller is the owner of the object the file is attached to, and has checked that the
     actor may change it; `purpose` names that owner's reader (lianxin.storage.owners). `allowed`
@@ -151,6 +155,7 @@ def save_upload(
         except StorageError as exc:
             log.warning("upload failed: %s", exc)
             raise StorageUnavailable(_("文件存储暂时不可用，请稍后重试。")) from exc
+    _delete_unless_committed(key)
     record = StoredFile(
         storage_key=key,
         filename=_safe_name(filename),
@@ -161,16 +166,37 @@ def save_upload(
         uploaded_by_id=actor.user_id,
     )
     db.session.add(record)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        try:
-            storage().delete(key)  # no orphan bytes for a row that was never written
-        except StorageError as exc:  # never hide the original failure
-            log.warning("orphan object %s left after a failed commit: %s", key, exc)
-        raise
+    db.session.flush()
     return record
+
+
+# The objects an open transaction has stored: no orphan bytes for a row that never commits, be
+# it this upload's commit that fails or, called inside another use case (a case's or a
+# proposal's attachment), the caller's work that fails after the upload.
+_UNCOMMITTED = "lianxin_storage_uncommitted"
+
+
+def _delete_unless_committed(key: str) -> None:
+    db.session.info.setdefault(_UNCOMMITTED, []).append((storage(), key))
+
+
+@event.listens_for(LianxinSession, "after_commit")
+def _keep_committed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the transaction is still open
+    session.info.pop(_UNCOMMITTED, None)
+
+
+@event.listens_for(LianxinSession, "after_transaction_end")
+def _delete_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    """The whole transaction ended without a commit (rollback, close): delete its objects."""
+    if transaction.parent is not None:
+        return
+    for store, key in session.info.pop(_UNCOMMITTED, None) or ():
+        try:
+            store.delete(key)
+        except StorageError as exc:  # never hide the original failure
+            log.warning("orphan object %s left after a rollback: %s", key, exc)
 
 
 def store_generated(
@@ -201,6 +227,7 @@ def store_generated(
     return record
 
 
+@use_case
 def save_office_file(
     actor: Actor, township: Township, stream: IO[bytes], filename: str
 ) -> StoredFile:

@@ -33,6 +33,7 @@ from lianxin.tenants.models import (
     TownshipStatus,
 )
 from lianxin.tenants.settings import chinese_errors
+from lianxin.usecases import use_case
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 RESERVED_SLUGS = {"admin", "api", "static", "vendor", "login", "logout", "new", "www"}
@@ -121,6 +122,7 @@ class Onboarded:
     setup_token: str
 
 
+@use_case
 def create_county(
     actor: Actor,
     *,
@@ -156,7 +158,6 @@ def create_county(
     )
     if admin.email:
         accounts._send_setup_link(admin, token, None)
-    db.session.commit()
     return Onboarded(county, None, admin.username, token)
 
 
@@ -170,6 +171,7 @@ def _require_county_admin(actor: Actor, county: County) -> None:
         raise PermissionDenied()
 
 
+@use_case
 def onboard_township(
     actor: Actor,
     county: County,
@@ -241,7 +243,6 @@ def onboard_township(
     )
     if admin.email:
         accounts._send_setup_link(admin, token, township.id)
-    db.session.commit()
     return Onboarded(county, township, admin.username, token)
 
 
@@ -406,6 +407,7 @@ def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, di
     return {k: before.get(k) for k in changed}, {k: after.get(k) for k in changed}
 
 
+@use_case
 def update_module_settings(
     actor: Actor, county: County, township_id: int, key: str, changes: dict[str, Any]
 ) -> dict[str, Any]:
@@ -416,6 +418,7 @@ def update_module_settings(
     return _save_module_settings(actor, county, township, key, changes)
 
 
+@use_case
 def replace_module_settings(
     actor: Actor, county: County, township_id: int, key: str, settings: dict[str, Any]
 ) -> dict[str, Any]:
@@ -438,6 +441,7 @@ def replace_module_settings(
     return _save_module_settings(actor, county, township, key, settings)
 
 
+@use_case
 def update_township_settings(
     actor: Actor, township: Township, key: str, changes: dict[str, Any]
 ) -> dict[str, Any]:
@@ -480,11 +484,12 @@ def _save_module_settings(
         before=was,
         after=now,
     )
-    db.session.commit()
+    db.session.flush()
     _forget_module_rows()
     return effective_settings(township.id, key)
 
 
+@use_case
 def update_county_defaults(
     actor: Actor, county: County, key: str, changes: dict[str, Any]
 ) -> dict[str, Any]:
@@ -511,7 +516,7 @@ def update_county_defaults(
         before=was,
         after=now,
     )
-    db.session.commit()
+    db.session.flush()
     _forget_module_rows()
     return valid
 
@@ -545,6 +550,7 @@ def _check_townships_fit(county: County, spec: ModuleSpec, defaults: dict[str, A
         )
 
 
+@use_case
 def set_module_enabled(
     actor: Actor, county: County, township_id: int, key: str, enabled: bool
 ) -> TownshipModule:
@@ -570,11 +576,12 @@ def set_module_enabled(
             before={"enabled": before},
             after={"enabled": enabled},
         )
-    db.session.commit()
+    db.session.flush()
     _forget_module_rows()
     return row
 
 
+@use_case
 def set_township_status(actor: Actor, county: County, township_id: int, status: str) -> Township:
     """Suspend or reactivate: its users cannot log in while suspended; nothing is deleted."""
     _require_county_admin(actor, county)
@@ -598,7 +605,6 @@ def set_township_status(actor: Actor, county: County, township_id: int, status: 
             before={"status": before},
             after={"status": status},
         )
-    db.session.commit()
     return township
 
 
@@ -623,6 +629,7 @@ def labels_for(township: Township | None) -> dict[str, str]:
     return labels
 
 
+@use_case
 def update_labels(actor: Actor, township: Township, labels: dict[str, str]) -> dict[str, str]:
     if not permissions.can_administer_township(actor, township.id):
         raise PermissionDenied()
@@ -650,7 +657,6 @@ def update_labels(actor: Actor, township: Township, labels: dict[str, str]) -> d
         before=before,
         after=cleaned,
     )
-    db.session.commit()
     return labels_for(township)
 
 
@@ -706,6 +712,7 @@ def _name_taken(township: Township, name: str, except_id: int | None = None) -> 
     return db.session.scalar(query) is not None
 
 
+@use_case
 def create_branch(actor: Actor, township: Township, data: dict[str, Any]) -> Branch:
     if not permissions.can_enter_township(actor, township):
         raise NotFound()
@@ -725,10 +732,10 @@ def create_branch(actor: Actor, township: Township, data: dict[str, Any]) -> Bra
         target_id=branch.id,
         after=_branch_dict(branch),
     )
-    db.session.commit()
     return branch
 
 
+@use_case
 def update_branch(actor: Actor, township: Township, branch_id: int, data: dict[str, Any]) -> Branch:
     branch = get_branch(actor, township, branch_id)
     if not permissions.can_administer_township(actor, township.id):
@@ -751,5 +758,4 @@ def update_branch(actor: Actor, township: Township, branch_id: int, data: dict[s
         before=before,
         after=_branch_dict(branch),
     )
-    db.session.commit()
     return branch

@@ -7,7 +7,8 @@ blueprint it belongs to, so a new route is scoped without anyone remembering to:
   membership there (else 404, so that townships cannot be discovered), the township must be
   active, and the request runs in its tenant context.
 - `/p/<slug>/…`: public pages, no login; the request runs in the township's context.
-- `/c/<slug>/…` and `/api/v1/c/<slug>/…`: the county; the user must hold a county role there.
+- `/c/<slug>/…` and `/api/v1/c/<slug>/…`: the county; the user must hold a county role there,
+  and the request runs in the county's context (its rollups readable under PostgreSQL's policy).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from flask_login import current_user
 from lianxin.api.base import is_api_request
 from lianxin.auth import permissions
 from lianxin.auth.actor import SYSTEM, Actor, actor_for
-from lianxin.db.tenancy import enter_tenant, leave_tenant
+from lianxin.db.tenancy import enter_county, enter_tenant, leave_county, leave_tenant
 from lianxin.errors import NotFound, TownshipSuspended, Unauthenticated
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import County, Township
@@ -144,6 +145,7 @@ def _enter_county(slug: str) -> None:
     if not permissions.can_view_county(current_actor(), county.id):
         raise NotFound()
     g.county = county
+    g.county_token = enter_county(county.id)
 
 
 def init_app(app: Flask) -> None:
@@ -177,6 +179,9 @@ def init_app(app: Flask) -> None:
         token = g.pop("tenant_token", None)
         if token is not None:
             leave_tenant(token)
+        county_token = g.pop("county_token", None)
+        if county_token is not None:
+            leave_county(county_token)
         # `g` lives as long as the app context, which a test (or a CLI command) may hold
         # across requests: nothing of one request's identity may reach the next.
         for key in REQUEST_SCOPED:

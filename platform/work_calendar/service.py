@@ -22,6 +22,7 @@ from lianxin.auth.roles import Role
 from lianxin.db import db, utcnow
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
 from lianxin.tenants.models import County
+from lianxin.usecases import use_case
 from lianxin.work_calendar import fileformat, lookup
 from lianxin.work_calendar.models import (
     CalendarSource,
@@ -105,16 +106,13 @@ def parse_calendar(text: str, filename: str | None = None) -> ParsedCalendar:
 
 @contextmanager
 def _calendar_write() -> Iterator[None]:
-    """One transaction that moves the revision; the cache is dropped after it either way."""
+    """A write that moves the revision, in the use case's transaction (which commits or rolls
+    back right after it); the cache is dropped either way."""
     try:
         yield
         db.session.execute(
             update(WorkCalendarRevision).values(revision=WorkCalendarRevision.revision + 1)
         )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     finally:
         lookup.invalidate()
 
@@ -141,6 +139,7 @@ def require_operator(actor: Actor) -> None:
         raise PermissionDenied(_("只有平台管理员可以载入全国工作日历。"))
 
 
+@use_case
 def load_calendar(actor: Actor, text: str, *, filename: str | None = None) -> LoadResult:
     """Make the file's year(s) official: their national days replaced by the file's (county
     rows untouched), every registered recompute run with each year, all in one transaction."""
@@ -323,6 +322,7 @@ def local_holidays(actor: Actor, county: County, year: int) -> list[WorkCalendar
     )
 
 
+@use_case
 def add_local_holiday(actor: Actor, county: County, day: date | str, name: str) -> WorkCalendarDay:
     """A weekday the county's offices close (e.g. an anniversary holiday of a minority
     autonomous county); only a day that is a working day nationally changes anything."""
@@ -371,6 +371,7 @@ def add_local_holiday(actor: Actor, county: County, day: date | str, name: str) 
     return row
 
 
+@use_case
 def remove_local_holiday(actor: Actor, county: County, day: date | str) -> None:
     _require_county_admin(actor, county)
     day = _as_date(day)

@@ -85,10 +85,14 @@ def test_missing_fields_all_named_at_once(app, world, office):
 
 
 def test_a_branch_of_another_township_is_not_found(app, world, office):
+    # Read before: a refused use case rolls back, which expires what the session holds, and
+    # the other township's branch cannot be loaded again from ours.
+    theirs = world.branches["o"]
+    their_id, their_name = theirs.id, theirs.name
     with pytest.raises(NotFound):
-        _rep(world, office, branch_id=world.branches["o"].id)
+        _rep(world, office, branch_id=their_id)
     with pytest.raises(ValidationFailed) as exc:
-        _rep(world, office, branch=world.branches["o"].name)
+        _rep(world, office, branch=their_name)
     assert "未找到该支部" in exc.value.errors["branch"][0]
 
 
@@ -221,10 +225,11 @@ def test_units_and_the_users_who_answer_for_them(app, world):
         assert [m.user.username for m in people.unit_users(admin, world.township, unit.id)] == [
             "nongban"
         ]
+        unit_id = unit.id  # the refused use case below rolls back, expiring `unit`
         with pytest.raises(ValidationFailed):
             people.create_unit(admin, world.township, {"name": "镇农业农村办"})
     with tenant_context(world.other.id), pytest.raises(NotFound):
-        people.get_unit(actor(world.users["other_admin"]), world.other, unit.id)
+        people.get_unit(actor(world.users["other_admin"]), world.other, unit_id)
 
 
 def test_party_members_and_households_need_a_branch_of_ours(app, world, office):
