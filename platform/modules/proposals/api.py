@@ -10,11 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
+from flask_smorest import Page
 
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.casework.models import Rating
 from lianxin.db import db
 from lianxin.modules.proposals import service
+from lianxin.modules.proposals.inputs import (
+    DraftInput,
+    ProposalDraftPatchSchema,
+    ProposalDraftSchema,
+    ProposalWindowInputSchema,
+    WindowInput,
+)
 from lianxin.modules.proposals.models import (
     Assignment,
     Event,
@@ -30,7 +38,6 @@ from lianxin.modules.proposals.schemas import (
     ProposalAssignmentSchema,
     ProposalAssignSchema,
     ProposalContactSchema,
-    ProposalCreateSchema,
     ProposalDashboardSchema,
     ProposalDecisionSchema,
     ProposalDetailSchema,
@@ -44,7 +51,6 @@ from lianxin.modules.proposals.schemas import (
     ProposalInviteSchema,
     ProposalMergeSchema,
     ProposalNoteSchema,
-    ProposalPatchSchema,
     ProposalPublishSchema,
     ProposalQuerySchema,
     ProposalRateSchema,
@@ -56,13 +62,9 @@ from lianxin.modules.proposals.schemas import (
 )
 from lianxin.modules.proposals.states import KIND_LABELS, STATE_LABELS
 from lianxin.people.models import HandlingUnit, Representative
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import current_township, township_scope
 
 api = ApiBlueprint("proposals_api", __name__, description="提案、建议意见和质询")
-
-
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
 
 
 # --- rows → dicts --------------------------------------------------------------------------------
@@ -85,7 +87,8 @@ def _unit_name(unit_id: int) -> str:
     return unit.name if unit is not None else ""
 
 
-def proposal_out(proposal: Proposal) -> dict[str, Any]:
+def proposal_out(proposal: Proposal, author_name: str | None = None) -> dict[str, Any]:
+    """A proposal's row; a list passes its author's name, looked up for the page at once."""
     return {
         "id": proposal.id,
         "kind": proposal.kind,
@@ -98,7 +101,7 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
         "number": proposal.number,
         "year": proposal.year,
         "author_id": proposal.author_id,
-        "author_name": service.author_name(proposal),
+        "author_name": service.author_name(proposal) if author_name is None else author_name,
         "group_id": proposal.group_id,
         "group_discussed_on": proposal.group_discussed_on,
         "group_discussion": proposal.group_discussion,
@@ -158,7 +161,7 @@ def extension_out(extension: Extension) -> dict[str, Any]:
 def detail_out(proposal: Proposal) -> dict[str, Any]:
     """The proposal with its signers, the threshold (a draft's), assignments and extensions;
     each read through the service as the caller."""
-    actor, township = _ctx()
+    actor, township = township_scope()
     threshold = None
     if proposal.state == State.DRAFT:
         check = service.threshold(township, proposal)
@@ -198,7 +201,7 @@ def detail_out(proposal: Proposal) -> dict[str, Any]:
 
 
 def _signer(proposal_id: int, signature: Signature) -> dict[str, Any]:
-    actor, township = _ctx()
+    actor, township = township_scope()
     proposal = service.get_proposal(actor, township, proposal_id)
     for s, r in service.signatures(actor, township, proposal.id):
         if s.id == signature.id:
@@ -213,24 +216,29 @@ def _signer(proposal_id: int, signature: Signature) -> dict[str, Any]:
 class Proposals(MethodView):
     @api.arguments(ProposalQuerySchema, location="query")
     @api.response(200, ProposalSchema(many=True))
-    def get(self, args):
+    @api.paginate()
+    def get(self, args, pagination_parameters):
         """The proposals the caller may see (the office and the committee every submitted one;
         a representative their own and those they are named on; a unit what it was assigned)"""
-        rows = service.list_proposals(
-            *_ctx(),
+        rows, total = service.page_of_proposals(
+            *township_scope(),
             state=args.get("state"),
             kind=args.get("kind"),
             mine=args["mine"],
             year=args.get("year"),
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
         )
-        return [proposal_out(p) for p in rows]
+        pagination_parameters.item_count = total
+        names = service.author_names(rows)
+        return [proposal_out(p, names.get(p.author_id, "")) for p in rows]
 
-    @api.arguments(ProposalCreateSchema)
+    @api.arguments(ProposalDraftSchema)
     @api.response(201, ProposalDetailSchema)
-    def post(self, data):
+    def post(self, data: DraftInput):
         """Draft a proposal, suggestion or inquiry (a representative in office; the author is
         its first signer)"""
-        return detail_out(service.create_draft(*_ctx(), data))
+        return detail_out(service.create_draft(*township_scope(), data))
 
 
 @api.route("/proposals/<int:proposal_id>")
@@ -238,14 +246,14 @@ class ProposalById(MethodView):
     @api.response(200, ProposalDetailSchema)
     def get(self, proposal_id: int):
         """One proposal with its signers, threshold (drafts), assignments and extensions"""
-        return detail_out(service.get_proposal(*_ctx(), proposal_id))
+        return detail_out(service.get_proposal(*township_scope(), proposal_id))
 
-    @api.arguments(ProposalPatchSchema)
+    @api.arguments(ProposalDraftPatchSchema)
     @api.response(200, ProposalDetailSchema)
-    def patch(self, data, proposal_id: int):
+    def patch(self, data: dict[str, Any], proposal_id: int):
         """Change the draft (the author); a changed title, text or kind asks the co-signers to
         sign again"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(service.update_draft(actor, township, proposal_id, data))
 
@@ -257,7 +265,7 @@ class Invitations(MethodView):
     def post(self, data, proposal_id: int):
         """Invite representatives in office to co-sign (the author, on a draft); answers the
         whole list of signers"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         proposal = service.get_proposal(actor, township, proposal_id)
         service.invite(actor, township, proposal.id, data["representative_ids"])
         return [
@@ -271,14 +279,14 @@ class OwnSignature(MethodView):
     @api.response(200, ProposalSignerSchema)
     def post(self, proposal_id: int):
         """Co-sign (an invited representative, while it is a draft)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return _signer(proposal_id, service.sign(actor, township, proposal_id))
 
     @api.response(200, ProposalSignerSchema)
     def delete(self, proposal_id: int):
         """Decline to co-sign (an invited representative, while it is a draft)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return _signer(proposal_id, service.decline(actor, township, proposal_id))
 
@@ -290,7 +298,7 @@ class Submit(MethodView):
         """Submit (the author): refused with 409 `signers_threshold` while too few signers in
         office have signed, and `submission_closed` outside a collection window; the signers
         are frozen"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(service.submit(actor, township, proposal_id))
 
@@ -300,13 +308,13 @@ class Files(MethodView):
     @api.response(200, ProposalFileSchema(many=True))
     def get(self, proposal_id: int):
         """Supporting files (download them through the files API)"""
-        return service.files_of(*_ctx(), proposal_id)
+        return service.files_of(*township_scope(), proposal_id)
 
     @api.arguments(ProposalFileUploadSchema, location="files")
     @api.response(201, ProposalFileSchema)
     def post(self, data, proposal_id: int):
         """Attach a file: the author to a draft, an assigned unit while handling it"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         upload = data["file"]
         return service.attach(
@@ -319,7 +327,7 @@ class History(MethodView):
     @api.response(200, ProposalEventSchema(many=True))
     def get(self, proposal_id: int):
         """Every step, who took it and when"""
-        rows: list[Event] = service.history(*_ctx(), proposal_id)
+        rows: list[Event] = service.history(*township_scope(), proposal_id)
         return rows
 
 
@@ -332,7 +340,7 @@ class Accept(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """立案: accept a submitted one and give it its number"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(
             service.accept(actor, township, proposal_id, complexity=data["complexity"])
@@ -345,7 +353,7 @@ class Convert(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """Accept it as a suggestion (转为建议意见), with the reason told to the author"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(service.convert_to_suggestion(actor, township, proposal_id, data["note"]))
 
@@ -356,7 +364,7 @@ class Merge(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """并案: handle it together with an accepted proposal on the same matter"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(
             service.merge(actor, township, proposal_id, data["into_id"], data["note"])
@@ -369,7 +377,7 @@ class Reject(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """不予立案, with the written reason the author reads"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(service.reject(actor, township, proposal_id, data["reason"]))
 
@@ -381,7 +389,7 @@ class Assign(MethodView):
     def post(self, data, proposal_id: int):
         """交办 to one lead unit and optional co-units (again after an unsatisfied rating or a
         lead unit's return); the deadline follows from the complexity"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         proposal = service.assign(
             actor,
@@ -400,7 +408,7 @@ class Close(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """办结 an accepted proposal at any point, with the reason"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(service.close(actor, township, proposal_id, data["reason"]))
 
@@ -411,7 +419,7 @@ class Published(MethodView):
     @api.response(200, ProposalDetailSchema)
     def put(self, data, proposal_id: int):
         """Publish the answered proposal on the public pages (or withdraw it)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(service.set_published(actor, township, proposal_id, data["published"]))
 
@@ -425,7 +433,7 @@ class Contact(MethodView):
     @api.response(200, ProposalAssignmentSchema)
     def post(self, data, proposal_id: int):
         """The unit records that it has contacted the author (办前联系), before answering"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return assignment_out(service.contact_author(actor, township, proposal_id, data["note"]))
 
@@ -437,7 +445,7 @@ class Answer(MethodView):
     def post(self, data, proposal_id: int):
         """The unit's written answer (409 `contact_first` before contacting the author); the
         lead unit's is the answer the author rates"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(service.answer(actor, township, proposal_id, data["text"]))
 
@@ -449,7 +457,7 @@ class Return(MethodView):
     def post(self, data, proposal_id: int):
         """The unit sends it back as not its business (a lead unit's return puts it back with
         the office)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(service.return_to_office(actor, township, proposal_id, data["reason"]))
 
@@ -459,13 +467,13 @@ class Extensions(MethodView):
     @api.response(200, ProposalExtensionSchema(many=True))
     def get(self, proposal_id: int):
         """The units' extension requests"""
-        return [extension_out(e) for e in service.extensions(*_ctx(), proposal_id)]
+        return [extension_out(e) for e in service.extensions(*township_scope(), proposal_id)]
 
     @api.arguments(ProposalExtensionRequestSchema)
     @api.response(201, ProposalExtensionSchema)
     def post(self, data, proposal_id: int):
         """The unit asks for more days (the office decides)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         extension = service.request_extension(
             actor, township, proposal_id, data["days"], data["reason"]
@@ -479,7 +487,9 @@ class ExtensionDecision(MethodView):
     @api.response(200, ProposalExtensionSchema)
     def post(self, data, extension_id: int):
         """The office approves (the deadline moves) or refuses an extension request"""
-        extension = service.decide_extension(*_ctx(), extension_id, approve=data["approve"])
+        extension = service.decide_extension(
+            *township_scope(), extension_id, approve=data["approve"]
+        )
         return extension_out(extension)
 
 
@@ -489,7 +499,7 @@ class InquiryAnswer(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """The Party committee answers an accepted inquiry (质询), to the author or publicly"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         proposal = service.answer_inquiry(
             actor, township, proposal_id, data["text"], public=data["public"]
@@ -504,7 +514,7 @@ class RateAnswer(MethodView):
     def post(self, data, proposal_id: int):
         """The author rates the answer: satisfied or basically satisfied closes it; unsatisfied
         (with a comment) sends it back to the office to assign again"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_proposal(actor, township, proposal_id)
         return detail_out(
             service.rate(actor, township, proposal_id, data["rating"], data["comment"])
@@ -517,15 +527,16 @@ class RateAnswer(MethodView):
 @api.route("/windows")
 class Windows(MethodView):
     @api.response(200, ProposalWindowSchema(many=True))
+    @api.paginate(Page)
     def get(self):
         """Collection windows (征集期): submissions are open within one"""
-        return service.list_windows(*_ctx())
+        return service.list_windows(*township_scope())
 
-    @api.arguments(ProposalWindowSchema)
+    @api.arguments(ProposalWindowInputSchema)
     @api.response(201, ProposalWindowSchema)
-    def post(self, data):
+    def post(self, data: WindowInput):
         """Open a collection window (the office)"""
-        return service.add_window(*_ctx(), data)
+        return service.add_window(*township_scope(), data)
 
 
 @api.route("/windows/<int:window_id>")
@@ -533,7 +544,7 @@ class WindowById(MethodView):
     @api.response(204)
     def delete(self, window_id: int):
         """Remove a collection window (the office)"""
-        service.delete_window(*_ctx(), window_id)
+        service.delete_window(*township_scope(), window_id)
 
 
 # --- the office's dashboard and the report -------------------------------------------------------
@@ -545,7 +556,7 @@ class Dashboard(MethodView):
     def get(self):
         """Counts by state and kind, each unit's load, overdue assignments and satisfaction
         (the office and the committee)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         dash = service.dashboard(actor, township)
         return {
             "submission_open": service.submission_open(township),
@@ -587,7 +598,7 @@ class Report(MethodView):
     def get(self, year: int):
         """The year's handling report (办理情况报告): every accepted proposal, its units, answer
         and rating; 404 for a year with none"""
-        rows = service.handling_report(*_ctx(), year)
+        rows = service.handling_report(*township_scope(), year)
         return {
             "year": year,
             "rows": [
@@ -622,4 +633,4 @@ class DraftFromCase(MethodView):
     @api.response(201, ProposalDetailSchema)
     def post(self, data, case_id: int):
         """Turn a case the representative received into a draft (title and text to edit)"""
-        return detail_out(service.draft_from_case(*_ctx(), case_id, data["kind"]))
+        return detail_out(service.draft_from_case(*township_scope(), case_id, data["kind"]))

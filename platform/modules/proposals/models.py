@@ -20,6 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+# A proposal's assignment has the same roles (主办/协办) and states as a case's: one definition.
+from lianxin.casework.models import AssignmentRole as AssignmentRole
+from lianxin.casework.models import AssignmentStatus as AssignmentStatus
 from lianxin.db.base import Base, BigId, TenantMixin, utcnow
 
 
@@ -47,19 +50,7 @@ class SignatureStatus(StrEnum):
     DECLINED = "declined"
 
 
-class AssignmentRole(StrEnum):
-    LEAD = "lead"  # 主办
-    CO = "co"  # 协办
-
-
-class AssignmentStatus(StrEnum):
-    ACTIVE = "active"
-    RETURNED = "returned"  # sent back as not the unit's business
-    ANSWERED = "answered"
-    SUPERSEDED = "superseded"  # a later round replaced it (再交办)
-
-
-class ExtensionStatus(StrEnum):
+class ExtensionStatus(StrEnum):  # a case's, plus WITHDRAWN
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"

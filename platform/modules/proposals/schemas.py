@@ -7,8 +7,7 @@ from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from lianxin.api.base import BaseSchema
-from lianxin.casework.models import Rating
-from lianxin.casework.service import CATEGORIES
+from lianxin.casework.models import Complexity, Rating
 from lianxin.modules.proposals.models import (
     AssignmentRole,
     AssignmentStatus,
@@ -87,7 +86,7 @@ class ProposalSettings(BaseSchema):
 
 KINDS = [k.value for k in Kind]
 STATES = [s.value for s in State]
-COMPLEXITIES = ["simple", "complex"]
+COMPLEXITIES = [c.value for c in Complexity]
 
 
 class ProposalQuerySchema(BaseSchema):
@@ -97,47 +96,7 @@ class ProposalQuerySchema(BaseSchema):
     year = fields.Integer(validate=validate.Range(min=2000, max=2100))
 
 
-class ProposalCreateSchema(BaseSchema):
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
-    category = fields.String(load_default="其他", validate=validate.OneOf(list(CATEGORIES)))
-    complexity = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(COMPLEXITIES)
-    )
-    group_id = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "以代表小组名义提出（本人须为该小组组长或副组长；仅提案）"},
-    )
-    case_ids = fields.List(
-        fields.Integer(), load_default=list, metadata={"description": "由哪些诉求形成"}
-    )
-    group_discussed_on = fields.Date(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "以小组名义提出时：小组讨论的日期（不晚于今天，提交前必填）"},
-    )
-    group_discussion = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(max=2000),
-        metadata={"description": "以小组名义提出时：小组讨论情况（提交前必填）"},
-    )
-
-
-class ProposalPatchSchema(BaseSchema):
-    """The draft's fields, each optional; a changed title, text or kind asks the co-signers to
-    sign again."""
-
-    kind = fields.String(validate=validate.OneOf(KINDS))
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    body = fields.String(validate=validate.Length(min=1, max=20000))
-    category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
-    complexity = fields.String(allow_none=True, validate=validate.OneOf(COMPLEXITIES))
-    group_id = fields.Integer(allow_none=True)
-    group_discussed_on = fields.Date(allow_none=True)
-    group_discussion = fields.String(allow_none=True, validate=validate.Length(max=2000))
+# The draft's and the window's input schemas: `inputs.py` (shared with the pages).
 
 
 class ProposalSchema(BaseSchema):

@@ -18,6 +18,7 @@ from lianxin.casework.models import Rating
 from lianxin.db import db
 from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.proposals import service
+from lianxin.modules.proposals.inputs import ProposalDraftSchema, ProposalWindowInputSchema
 from lianxin.modules.proposals.models import (
     AssignmentStatus,
     ExtensionStatus,
@@ -27,8 +28,9 @@ from lianxin.modules.proposals.models import (
 )
 from lianxin.modules.proposals.states import KIND_LABELS, STATE_LABELS, allowed
 from lianxin.people.models import HandlingUnit, RepresentativeGroup
+from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error, label
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import current_township, township_scope
 
 pages = Blueprint("proposals", __name__, template_folder="templates")
 public = Blueprint("proposals_public", __name__, template_folder="templates")
@@ -103,10 +105,6 @@ def _helpers() -> dict[str, Any]:
     }
 
 
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
-
-
 def _checked(name: str) -> bool:
     return request.form.get(name) in {"1", "on", "true", "yes"}
 
@@ -130,7 +128,7 @@ def _new_form_context(actor: Any, township: Any) -> dict[str, Any]:
 
 @pages.get("/", endpoint="index")
 def index():
-    actor, township = _ctx()
+    actor, township = township_scope()
     kind = request.args.get("kind") or None
     state = request.args.get("state") or None
     mine = request.args.get("mine") == "1"
@@ -158,7 +156,7 @@ def index():
 
 
 def _render_new(values: dict[str, Any], status: int = 200) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     return render_template(
         "proposals/new.html", values=values, **_new_form_context(actor, township)
     ), status
@@ -166,14 +164,15 @@ def _render_new(values: dict[str, Any], status: int = 200) -> Any:
 
 @pages.route("/new", methods=["GET", "POST"])
 def new():
-    actor, township = _ctx()
+    actor, township = township_scope()
     if request.method == "GET":
         return _render_new({"kind": request.args.get("kind", Kind.PROPOSAL)})
     values = {n: request.form.get(n, "").strip() for n in (*DRAFT_FIELDS, *GROUP_FIELDS)}
     try:
-        made = service.create_draft(actor, township, values)
+        made = service.create_draft(
+            actor, township, load_input(ProposalDraftSchema, values, form=True)
+        )
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_new(values, 422)
     flash(_("草稿已保存"), "success")
@@ -182,12 +181,11 @@ def new():
 
 @pages.post("/from-case/<int:case_id>")
 def from_case(case_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     kind = request.form.get("kind") or Kind.PROPOSAL
     try:
         made = service.draft_from_case(actor, township, case_id, kind)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         flash_error(exc)
         return redirect(url_for("proposals.index"))
     flash(_("已根据诉求生成草稿，请修改后邀请联名"), "success")
@@ -204,7 +202,7 @@ def _render_detail(
     values: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     proposal = service.get_proposal(actor, township, proposal_id)
     rep = service.representative_of(actor, township)
     is_author = rep is not None and rep.id == proposal.author_id
@@ -301,7 +299,6 @@ def _act(proposal_id: int, form: str, fn: Any, *args: Any, ok: str, **kwargs: An
     try:
         fn(*args, **kwargs)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_detail(proposal_id, failed=form, values=request.form.to_dict(), status=422)
     flash(ok, "success")
@@ -310,7 +307,7 @@ def _act(proposal_id: int, form: str, fn: Any, *args: Any, ok: str, **kwargs: An
 
 @pages.post("/<int:proposal_id>/edit")
 def edit(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     data = {n: request.form.get(n, "").strip() for n in (*DRAFT_FIELDS, *GROUP_FIELDS)}
     return _act(
         proposal_id,
@@ -326,7 +323,7 @@ def edit(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/invite")
 def invite(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     ids = request.form.getlist("representative_ids")
     if not ids:
         service.get_proposal(actor, township, proposal_id)
@@ -346,13 +343,13 @@ def invite(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/sign")
 def sign(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(proposal_id, "sign", service.sign, actor, township, proposal_id, ok=_("您已联名"))
 
 
 @pages.post("/<int:proposal_id>/decline")
 def decline(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "sign",
@@ -366,13 +363,13 @@ def decline(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/submit")
 def submit(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(proposal_id, "submit", service.submit, actor, township, proposal_id, ok=_("已提交"))
 
 
 @pages.post("/<int:proposal_id>/files")
 def attach(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     service.get_proposal(actor, township, proposal_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -384,14 +381,13 @@ def attach(proposal_id: int):
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
-            db.session.rollback()
             flash_error(exc)
     return redirect(url_for("proposals.detail", proposal_id=proposal_id) + "#files")
 
 
 @pages.post("/<int:proposal_id>/accept")
 def accept(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "accept",
@@ -406,7 +402,7 @@ def accept(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/convert")
 def convert(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "convert",
@@ -421,7 +417,7 @@ def convert(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/merge")
 def merge(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     into = request.form.get("into_id", "")
     if not into:
         service.get_proposal(actor, township, proposal_id)
@@ -444,7 +440,7 @@ def merge(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/reject")
 def reject(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "reject",
@@ -459,7 +455,7 @@ def reject(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/assign")
 def assign(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     lead = request.form.get("lead_unit_id", "")
     if not lead:
         service.get_proposal(actor, township, proposal_id)
@@ -483,7 +479,7 @@ def assign(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/close")
 def close(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "close",
@@ -498,7 +494,7 @@ def close(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/publish")
 def publish(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     published = request.form.get("published", "1") == "1"
     return _act(
         proposal_id,
@@ -514,7 +510,7 @@ def publish(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/answer-inquiry")
 def answer_inquiry(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "answer_inquiry",
@@ -530,7 +526,7 @@ def answer_inquiry(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/contact")
 def contact(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "contact",
@@ -545,7 +541,7 @@ def contact(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/answer")
 def answer(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "answer",
@@ -560,7 +556,7 @@ def answer(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/return")
 def return_to_office(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "return",
@@ -575,7 +571,7 @@ def return_to_office(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/extension")
 def request_extension(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "extension",
@@ -591,7 +587,7 @@ def request_extension(proposal_id: int):
 
 @pages.post("/<int:proposal_id>/extensions/<int:extension_id>")
 def decide_extension(proposal_id: int, extension_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     service.get_proposal(actor, township, proposal_id)
     if extension_id not in {e.id for e in service.extensions(actor, township, proposal_id)}:
         raise NotFound()
@@ -610,7 +606,7 @@ def decide_extension(proposal_id: int, extension_id: int):
 
 @pages.post("/<int:proposal_id>/rate")
 def rate(proposal_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         proposal_id,
         "rate",
@@ -629,7 +625,7 @@ def rate(proposal_id: int):
 
 @pages.get("/dashboard")
 def dashboard():
-    actor, township = _ctx()
+    actor, township = township_scope()
     board = service.dashboard(actor, township)
     return render_template(
         "proposals/dashboard.html",
@@ -640,7 +636,7 @@ def dashboard():
 
 
 def _render_windows(values: dict[str, Any], status: int = 200) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     return render_template(
         "proposals/windows.html",
         windows=service.list_windows(actor, township),
@@ -654,16 +650,17 @@ def _render_windows(values: dict[str, Any], status: int = 200) -> Any:
 
 @pages.route("/windows", methods=["GET", "POST"])
 def windows():
-    actor, township = _ctx()
+    actor, township = township_scope()
     if request.method == "GET":
         return _render_windows({})
     if not service.is_office(actor, township):
         raise PermissionDenied()
     values = {n: request.form.get(n, "").strip() for n in ("title", "opens_on", "closes_on")}
     try:
-        service.add_window(actor, township, values)
+        service.add_window(
+            actor, township, load_input(ProposalWindowInputSchema, values, form=True)
+        )
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_windows(values, 422)
     flash(_("已添加征集活动"), "success")
@@ -672,11 +669,10 @@ def windows():
 
 @pages.post("/windows/<int:window_id>/delete")
 def delete_window(window_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     try:
         service.delete_window(actor, township, window_id)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         flash_error(exc)
     else:
         flash(_("已删除征集活动"), "success")
@@ -685,7 +681,7 @@ def delete_window(window_id: int):
 
 @pages.get("/report/<int:year>")
 def report(year: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return render_template(
         "proposals/report.html",
         rows=service.handling_report(actor, township, year),
@@ -696,7 +692,7 @@ def report(year: int):
 
 @pages.get("/report/<int:year>.xlsx")
 def report_xlsx(year: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     data = service.report_xlsx(service.handling_report(actor, township, year), year)
     from urllib.parse import quote
 
