@@ -9,17 +9,24 @@ with what anyone chose; a vote's result is 409 `vote_open` until it has closed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
+from flask_smorest.pagination import PaginationParameters
 
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.errors import NotFound
 from lianxin.modules.annual_sessions import service
+from lianxin.modules.annual_sessions.inputs import (
+    AgendaItemCreateSchema,
+    BallotHandsSchema,
+    SessionCreateSchema,
+    SessionResolutionCreateSchema,
+)
 from lianxin.modules.annual_sessions.models import (
     Attendance,
     BallotChannel,
@@ -31,19 +38,16 @@ from lianxin.modules.annual_sessions.models import (
 )
 from lianxin.modules.annual_sessions.schemas import (
     AgendaDecisionSchema,
-    AgendaItemCreateSchema,
     AgendaItemSchema,
     AgendaJoinGroupSchema,
     BallotCastSchema,
     BallotChoiceSchema,
-    BallotHandsSchema,
     BallotPaperTallySchema,
     BallotResultSchema,
     BallotVoteCreateSchema,
     BallotVoteSchema,
     SessionAttendanceSchema,
     SessionCheckInSchema,
-    SessionCreateSchema,
     SessionDeliverySchema,
     SessionDetailSchema,
     SessionDocumentSchema,
@@ -53,20 +57,27 @@ from lianxin.modules.annual_sessions.schemas import (
     SessionLeaveSchema,
     SessionProposalWindowSchema,
     SessionReportSchema,
-    SessionResolutionCreateSchema,
     SessionResolutionPublishSchema,
     SessionResolutionSchema,
     SessionRollSchema,
     SessionSchema,
 )
 from lianxin.people.models import Representative
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import current_township, township_scope
 
 api = ApiBlueprint("annual_sessions_api", __name__, description="党代表年会")
 
+# Lists are paged (`page`, `page_size`; the `X-Pagination` header says the total); the default
+# page holds a township's whole roll of representatives, so a client that asks for no page
+# gets what it always got.
+PAGE = {"page_size": 500, "max_page_size": 1000}
+T = TypeVar("T")
 
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
+
+def _page(rows: list[T], pagination: PaginationParameters) -> list[T]:
+    """The requested page of `rows` (in the service's order), the total set for the header."""
+    pagination.item_count = len(rows)
+    return rows[pagination.first_item : pagination.first_item + pagination.page_size]
 
 
 # --- rows → dicts --------------------------------------------------------------------------------
@@ -111,7 +122,7 @@ def window_out(offer: service.WindowOffer) -> dict[str, Any]:
 
 
 def session_detail(session: Session) -> dict[str, Any]:
-    actor, township = _ctx()
+    actor, township = township_scope()
     out = {
         **session_out(session),
         "agenda_deadline": service.agenda_deadline(township, session),
@@ -160,7 +171,7 @@ def item_out(item: Item) -> dict[str, Any]:
 def _reason_reader() -> int | None:
     """Leave reasons are for the office, and each representative's own for them: the
     representative id whose reason the caller may read besides (0 for the office: all)."""
-    actor, township = _ctx()
+    actor, township = township_scope()
     if service.is_office(actor, township):
         return 0
     rep = casework.representative_of(actor, township)
@@ -183,7 +194,7 @@ def attendance_out(
 
 
 def _attendance_of(session_id: int, rep_id: int) -> dict[str, Any]:
-    actor, township = _ctx()
+    actor, township = township_scope()
     reader = _reason_reader()
     for rep, row in service.attendance(actor, township, session_id):
         if rep.id == rep_id:
@@ -192,7 +203,7 @@ def _attendance_of(session_id: int, rep_id: int) -> dict[str, Any]:
 
 
 def vote_out(vote: Vote) -> dict[str, Any]:
-    actor, township = _ctx()
+    actor, township = township_scope()
     item = service.get_item(actor, township, vote.item_id)
     return {
         "id": vote.id,
@@ -242,9 +253,11 @@ def resolution_out(resolution: Resolution) -> dict[str, Any]:
 @api.route("/sessions")
 class Sessions(MethodView):
     @api.response(200, SessionSchema(many=True))
-    def get(self):
+    @api.paginate(**PAGE)
+    def get(self, pagination_parameters: PaginationParameters):
         """Every session of the township, the latest first"""
-        return [session_out(s) for s in service.list_sessions(*_ctx())]
+        rows = service.list_sessions(*township_scope())
+        return [session_out(s) for s in _page(rows, pagination_parameters)]
 
     @api.arguments(SessionCreateSchema)
     @api.response(201, SessionDetailSchema)
@@ -253,7 +266,7 @@ class Sessions(MethodView):
         day by default); items may be proposed until the agenda deadline. With
         `open_proposal_window` the proposal collection window opens a month before the first
         day (`proposal_window` says what came of it: opened, or why not)"""
-        planned = service.plan_session(*_ctx(), data)
+        planned = service.plan_session(*township_scope(), data)
         out = session_detail(planned.session)
         out["proposal_window"] = window_out(planned.window) if planned.window else None
         return out
@@ -265,7 +278,7 @@ class SessionById(MethodView):
     def get(self, session_id: int):
         """One session with its roll (应到, 实到, leave, quorum) and the agenda deadline; the
         check-in code only for the office"""
-        return session_detail(service.get_session(*_ctx(), session_id))
+        return session_detail(service.get_session(*township_scope(), session_id))
 
 
 @api.route("/sessions/<int:session_id>/proposal-window")
@@ -275,7 +288,7 @@ class ProposalWindow(MethodView):
         """Open the proposal collection window a month before the session (the office): 409
         `proposal_windows_off` when the township takes proposals without windows (or has no
         proposals module), `proposal_window_exists` when a window already covers the month"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         return window_out(service.open_proposal_window(actor, township, session_id))
 
@@ -283,10 +296,11 @@ class ProposalWindow(MethodView):
 @api.route("/sessions/<int:session_id>/deliveries")
 class Deliveries(MethodView):
     @api.response(200, SessionDeliverySchema(many=True))
-    def get(self, session_id: int):
+    @api.paginate(**PAGE)
+    def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """Who was reached by which channel with the agenda and each resolution (the office):
         `inbox` (站内信), `sms` (短信, no account) or `none` (未送达：无手机号) — never a phone"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         report = service.deliveries(actor, township, session_id)
         return [
@@ -300,7 +314,7 @@ class Deliveries(MethodView):
                     if key.startswith("resolution:")
                 },
             }
-            for row in report.rows
+            for row in _page(report.rows, pagination_parameters)
         ]
 
 
@@ -310,7 +324,7 @@ class FixAgenda(MethodView):
     def post(self, session_id: int):
         """Fix the agenda and send it to every representative (the office; 409 while items
         wait for the committee's decision)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         return session_detail(service.fix_agenda(actor, township, session_id))
 
@@ -320,7 +334,7 @@ class OpenSession(MethodView):
     @api.response(200, SessionDetailSchema)
     def post(self, session_id: int):
         """Open the session (the office): 409 `quorum_not_met` below 4/5 of 应到 present"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         return session_detail(service.open_session(actor, township, session_id))
 
@@ -330,7 +344,7 @@ class CloseSession(MethodView):
     @api.response(200, SessionDetailSchema)
     def post(self, session_id: int):
         """Close the session (the office; 409 while a vote is open)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         return session_detail(service.close_session(actor, township, session_id))
 
@@ -340,7 +354,7 @@ class Roll(MethodView):
     @api.response(200, SessionRollSchema)
     def get(self, session_id: int):
         """The live count: 应到, 实到, on leave, leave requested and the quorum"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         session = service.get_session(actor, township, session_id)
         return roll_out(service.roll(township, session))
 
@@ -348,16 +362,18 @@ class Roll(MethodView):
 @api.route("/sessions/<int:session_id>/documents")
 class Documents(MethodView):
     @api.response(200, SessionDocumentSchema(many=True))
-    def get(self, session_id: int):
+    @api.paginate(**PAGE)
+    def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """The session's documents (download them through the files API)"""
-        return [document_out(d) for d in service.documents(*_ctx(), session_id)]
+        rows = service.documents(*township_scope(), session_id)
+        return [document_out(d) for d in _page(rows, pagination_parameters)]
 
     @api.arguments(SessionDocumentUploadSchema, location="files")
     @api.response(201, SessionDocumentSchema)
     def post(self, files, session_id: int):
         """Upload a document (multipart: `file` and its `title`), such as the committee's work
         report (the office)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         upload = files["file"]
         title = request.form.get("title")  # validated by the service (422 naming `title`)
@@ -373,16 +389,18 @@ class Documents(MethodView):
 @api.route("/sessions/<int:session_id>/items")
 class Items(MethodView):
     @api.response(200, AgendaItemSchema(many=True))
-    def get(self, session_id: int):
+    @api.paginate(**PAGE)
+    def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """Every item proposed for the session, with its support and status"""
-        return [item_out(i) for i in service.items(*_ctx(), session_id)]
+        rows = service.items(*township_scope(), session_id)
+        return [item_out(i) for i in _page(rows, pagination_parameters)]
 
     @api.arguments(AgendaItemCreateSchema)
     @api.response(201, AgendaItemSchema)
     def post(self, data, session_id: int):
         """Propose an item: the committee (before the deadline), a group by its leader, or a
         representative for others to join; 409 `agenda_closed` after the deadline"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         return item_out(service.propose_item(actor, township, session_id, data))
 
@@ -392,7 +410,7 @@ class ItemById(MethodView):
     @api.response(200, AgendaItemSchema)
     def get(self, item_id: int):
         """One item"""
-        return item_out(service.get_item(*_ctx(), item_id))
+        return item_out(service.get_item(*township_scope(), item_id))
 
 
 @api.route("/items/<int:item_id>/join")
@@ -401,7 +419,7 @@ class JoinItem(MethodView):
     def post(self, item_id: int):
         """Add one's name to an item proposed by representatives jointly (409 `already_joined`);
         enough names put it on the agenda by rule"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_item(actor, township, item_id)
         return item_out(service.join_item(actor, township, item_id))
 
@@ -412,7 +430,7 @@ class JoinItemAsGroup(MethodView):
     @api.response(200, AgendaItemSchema)
     def post(self, data, item_id: int):
         """Another group joins an item proposed by a group (its leader or deputy)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_item(actor, township, item_id)
         return item_out(service.join_item_as_group(actor, township, item_id, data["group_id"]))
 
@@ -423,7 +441,7 @@ class DecideItem(MethodView):
     @api.response(200, AgendaItemSchema)
     def post(self, data, item_id: int):
         """The committee puts an item on the agenda or declines it with a reason"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_item(actor, township, item_id)
         item = service.decide_item(
             actor, township, item_id, accept=data["accept"], reason=data["reason"]
@@ -437,15 +455,14 @@ class DecideItem(MethodView):
 @api.route("/sessions/<int:session_id>/attendance")
 class AttendanceList(MethodView):
     @api.response(200, SessionAttendanceSchema(many=True))
-    def get(self, session_id: int):
+    @api.paginate(**PAGE)
+    def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """Every expected representative and their attendance (leave reasons for the office,
         and one's own)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         reader = _reason_reader()
-        return [
-            attendance_out(rep, row, reader)
-            for rep, row in service.attendance(actor, township, session_id)
-        ]
+        rows = service.attendance(actor, township, session_id)
+        return [attendance_out(rep, row, reader) for rep, row in _page(rows, pagination_parameters)]
 
 
 @api.route("/sessions/<int:session_id>/leave")
@@ -456,7 +473,7 @@ class RequestLeave(MethodView):
         """A representative asks for leave from `leave_from` to the session's last day: before
         it opens (the whole session by default) or, once open, for the days that remain — never
         a day already past (422 `leave_from`); the office decides"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         row = service.request_leave(
             actor, township, session_id, data["reason"], leave_from=data["leave_from"]
@@ -470,7 +487,7 @@ class LeaveDecision(MethodView):
     @api.response(200, SessionAttendanceSchema)
     def post(self, data, session_id: int, representative_id: int):
         """The office approves or refuses a leave request"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         row = service.decide_leave(
             actor, township, session_id, representative_id, approve=data["approve"]
@@ -484,7 +501,7 @@ class StaffCheckIn(MethodView):
     def post(self, session_id: int, representative_id: int):
         """Staff check a representative in on any day of the session (the Asia/Shanghai date;
         409 `already_checked_in`)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         row = service.check_in(actor, township, session_id, representative_id)
         return _attendance_of(session_id, row.representative_id)
@@ -497,7 +514,7 @@ class SelfCheckIn(MethodView):
     def post(self, data, session_id: int):
         """A representative checks in with the session's code (from its QR code); 404 for a
         wrong code"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         row = service.self_check_in(actor, township, session_id, data["token"])
         return _attendance_of(session_id, row.representative_id)
@@ -509,9 +526,11 @@ class SelfCheckIn(MethodView):
 @api.route("/sessions/<int:session_id>/votes")
 class SessionVotes(MethodView):
     @api.response(200, BallotVoteSchema(many=True))
-    def get(self, session_id: int):
+    @api.paginate(**PAGE)
+    def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """Every vote of the session"""
-        return [vote_out(v) for v in service.votes(*_ctx(), session_id)]
+        rows = service.votes(*township_scope(), session_id)
+        return [vote_out(v) for v in _page(rows, pagination_parameters)]
 
 
 @api.route("/items/<int:item_id>/vote")
@@ -519,7 +538,7 @@ class ItemVote(MethodView):
     @api.response(200, BallotVoteSchema)
     def get(self, item_id: int):
         """The item's vote (404 before there is one)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         item = service.get_item(actor, township, item_id)
         for vote in service.votes(actor, township, item.session_id):
             if vote.item_id == item.id:
@@ -532,7 +551,7 @@ class ItemVote(MethodView):
         """Put an item on the agenda to the vote while the session is open (the office):
         hands, named, or secret online or on paper (two tellers and a scrutineer); elections
         and personnel items only secret; an election with seats and candidates"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_item(actor, township, item_id)
         body = {k: v for k, v in data.items() if v is not None}
         return vote_out(service.create_vote(actor, township, item_id, body))
@@ -543,7 +562,7 @@ class VoteById(MethodView):
     @api.response(200, BallotVoteSchema)
     def get(self, vote_id: int):
         """One vote: its state, method, turnout, candidates and whether the caller has voted"""
-        return vote_out(service.get_vote(*_ctx(), vote_id))
+        return vote_out(service.get_vote(*township_scope(), vote_id))
 
 
 @api.route("/votes/<int:vote_id>/hands")
@@ -552,7 +571,7 @@ class Hands(MethodView):
     @api.response(200, BallotVoteSchema)
     def post(self, data, vote_id: int):
         """Record a show of hands (the office); the vote closes with the counts"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_vote(actor, township, vote_id)
         return vote_out(service.record_hands(actor, township, vote_id, data))
 
@@ -563,7 +582,7 @@ class Named(MethodView):
     @api.response(200, BallotVoteSchema)
     def post(self, data, vote_id: int):
         """Cast a named vote (a representative present; 409 `already_voted`)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_vote(actor, township, vote_id)
         service.cast_named(actor, township, vote_id, data)
         return vote_out(service.get_vote(actor, township, vote_id))
@@ -577,7 +596,7 @@ class SecretBallot(MethodView):
         """Cast a secret ballot online (a representative present): a choice, or for an
         election the chosen candidates; 409 `already_voted`, `vote_closed`. The answer says
         only that one has voted"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_vote(actor, township, vote_id)
         body = {k: v for k, v in data.items() if v is not None}
         service.cast_secret(actor, township, vote_id, body)
@@ -589,7 +608,7 @@ class CloseVote(MethodView):
     @api.response(200, BallotVoteSchema)
     def post(self, vote_id: int):
         """Close an online vote (named or secret) and count it (the office)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_vote(actor, township, vote_id)
         return vote_out(service.close_vote(actor, township, vote_id))
 
@@ -601,7 +620,7 @@ class PaperTallyEntry(MethodView):
     def post(self, data, vote_id: int):
         """A teller enters the count of the paper ballots; when both tellers agree the vote
         closes, otherwise `tally_status` is `mismatch` for the scrutineer"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_vote(actor, township, vote_id)
         return vote_out(service.enter_paper_tally(actor, township, vote_id, data))
 
@@ -611,7 +630,7 @@ class Recount(MethodView):
     @api.response(200, BallotVoteSchema)
     def post(self, vote_id: int):
         """The scrutineer has the paper ballots counted again (both tellers' entries cleared)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_vote(actor, township, vote_id)
         return vote_out(service.reset_paper_tally(actor, township, vote_id))
 
@@ -622,7 +641,7 @@ class VoteResult(MethodView):
     def get(self, vote_id: int):
         """The tally and whether it passed (more than half of 应到); 409 `vote_open` until the
         vote has closed"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_vote(actor, township, vote_id)
         return service.result(actor, township, vote_id)
 
@@ -633,16 +652,18 @@ class VoteResult(MethodView):
 @api.route("/sessions/<int:session_id>/resolutions")
 class Resolutions(MethodView):
     @api.response(200, SessionResolutionSchema(many=True))
-    def get(self, session_id: int):
+    @api.paginate(**PAGE)
+    def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """The session's resolutions"""
-        return [resolution_out(r) for r in service.resolutions(*_ctx(), session_id)]
+        rows = service.resolutions(*township_scope(), session_id)
+        return [resolution_out(r) for r in _page(rows, pagination_parameters)]
 
     @api.arguments(SessionResolutionCreateSchema)
     @api.response(201, SessionResolutionSchema)
     def post(self, data, session_id: int):
         """Write a resolution (from an item the session passed); it goes to every
         representative (the office)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         return resolution_out(service.create_resolution(actor, township, session_id, data))
 
@@ -653,7 +674,9 @@ class ResolutionPublished(MethodView):
     @api.response(200, SessionResolutionSchema)
     def put(self, data, resolution_id: int):
         """Publish the resolution on the public pages (or withdraw it) (the office)"""
-        resolution = service.set_resolution_published(*_ctx(), resolution_id, data["published"])
+        resolution = service.set_resolution_published(
+            *township_scope(), resolution_id, data["published"]
+        )
         return resolution_out(resolution)
 
 
@@ -663,7 +686,9 @@ class ResolutionImplementation(MethodView):
     @api.response(200, SessionResolutionSchema)
     def put(self, data, resolution_id: int):
         """How the resolution was carried out, reported at the next session (the office)"""
-        return resolution_out(service.report_implementation(*_ctx(), resolution_id, data["text"]))
+        return resolution_out(
+            service.report_implementation(*township_scope(), resolution_id, data["text"])
+        )
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -698,7 +723,7 @@ class Report(MethodView):
         """The session's report: the roll, the agenda, items declined with reasons, every vote
         with its outcome, the resolutions and how the last session's were carried out; the
         year's reception days and proposals when those modules are on"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         service.get_session(actor, township, session_id)
         report = service.session_report(actor, township, session_id)
         out: dict[str, Any] = {

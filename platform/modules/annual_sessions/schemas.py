@@ -61,21 +61,7 @@ class AnnualSessionSettings(BaseSchema):
 
 
 # --- API schemas (every name prefixed, so they cannot clash with other modules' in OpenAPI) ---
-
-
-class SessionCreateSchema(BaseSchema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    held_on = fields.Date(required=True, metadata={"description": "开始日期"})
-    ends_on = fields.Date(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "结束日期（不早于开始日期；不填即一天的会议）"},
-    )
-    place = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    open_proposal_window = fields.Boolean(
-        load_default=False,
-        metadata={"description": "同时开启提案征集：会前一个月至会前一天（提案模块按征集期时）"},
-    )
+# The input schemas of the writes that the pages share are in inputs.py.
 
 
 class SessionProposalWindowSchema(BaseSchema):
@@ -148,21 +134,6 @@ class SessionDocumentSchema(BaseSchema):
     content_type = fields.String(dump_only=True)
     size = fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
-
-
-class AgendaItemCreateSchema(BaseSchema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default="", validate=validate.Length(max=20000))
-    kind = fields.String(
-        load_default="motion",
-        validate=validate.OneOf(["motion", "report", "election", "personnel"]),
-    )
-    proposer = fields.String(
-        required=True, validate=validate.OneOf(["committee", "group", "representatives"])
-    )
-    group_id = fields.Integer(
-        load_default=None, allow_none=True, metadata={"description": "以小组名义提出时必填"}
-    )
 
 
 class AgendaItemSchema(BaseSchema):
@@ -288,12 +259,6 @@ class BallotVoteSchema(BaseSchema):
     closed_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
-class BallotHandsSchema(BaseSchema):
-    yes = fields.Integer(required=True, validate=validate.Range(min=0))
-    no = fields.Integer(required=True, validate=validate.Range(min=0))
-    abstain = fields.Integer(required=True, validate=validate.Range(min=0))
-
-
 class BallotChoiceSchema(BaseSchema):
     choice = fields.String(required=True, validate=validate.OneOf(["yes", "no", "abstain"]))
 
@@ -332,14 +297,6 @@ class BallotResultSchema(BaseSchema):
     withheld = fields.Boolean(
         dump_only=True,
         metadata={"description": "选票少于规定张数：不开封计票，无任何票数（保护投票秘密）"},
-    )
-
-
-class SessionResolutionCreateSchema(BaseSchema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
-    item_id = fields.Integer(
-        load_default=None, allow_none=True, metadata={"description": "表决通过的议题"}
     )
 
 

@@ -1,5 +1,5 @@
 """Pages of the annual-session module (/t/<slug>/annual_sessions) and its public page
-(/p/<slug>/annual_sessions). Every rule lives in service.py; these pages only call it. A foreign
+(/p/<slug>/annual_sessions). Every rule lives in `service/`; these pages only call it. A foreign
 or unknown id is a 404 and a step the service refuses a 403 (those errors propagate); rule
 breaks and bad input are flashed and the page is shown again with what was typed (422),
 nothing changed."""
@@ -28,6 +28,12 @@ from lianxin.db import db
 from lianxin.db.lookup import tenant_get
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.annual_sessions import service
+from lianxin.modules.annual_sessions.inputs import (
+    AgendaItemCreateSchema,
+    BallotHandsSchema,
+    SessionCreateSchema,
+    SessionResolutionCreateSchema,
+)
 from lianxin.modules.annual_sessions.models import (
     AttendanceStatus,
     BallotChannel,
@@ -43,8 +49,9 @@ from lianxin.modules.annual_sessions.models import (
 )
 from lianxin.people.cards import qr_svg
 from lianxin.people.models import GroupMembership, GroupRole, RepresentativeGroup
+from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error, label
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import current_township, township_scope
 
 pages = Blueprint("annual_sessions", __name__, template_folder="templates")
 public = Blueprint("annual_sessions_public", __name__, template_folder="templates")
@@ -119,10 +126,6 @@ def _helpers() -> dict[str, Any]:
     }
 
 
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
-
-
 def _led_groups(rep: Any) -> list[RepresentativeGroup]:
     if rep is None:
         return []
@@ -174,7 +177,7 @@ def _roll_json(roll: Any) -> dict[str, Any]:
 
 
 def _render_index(values: dict[str, Any], status: int = 200) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     return render_template(
         "annual_sessions/index.html",
         sessions=service.list_sessions(actor, township),
@@ -185,7 +188,7 @@ def _render_index(values: dict[str, Any], status: int = 200) -> Any:
 
 @pages.route("/", methods=["GET", "POST"], endpoint="index")
 def index():
-    actor, township = _ctx()
+    actor, township = township_scope()
     if request.method == "GET":
         return _render_index({})
     values = {
@@ -193,9 +196,9 @@ def index():
         for n in ("title", "held_on", "ends_on", "place", "open_proposal_window")
     }
     try:
-        planned = service.plan_session(actor, township, values)
+        data = load_input(SessionCreateSchema, request.form, form=True)
+        planned = service.plan_session(actor, township, data)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_index(values, 422)
     flash(_("已创建会议"), "success")
@@ -234,7 +237,7 @@ def _render_session(
     values: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     session = service.get_session(actor, township, session_id)
     rep = casework.representative_of(actor, township)
     is_office = service.is_office(actor, township)
@@ -308,7 +311,6 @@ def _act(session_id: int, form: str, fn: Any, *args: Any, ok: str, anchor: str =
     try:
         fn(*args, **kw)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_session(session_id, failed=form, values=request.form.to_dict(), status=422)
     flash(ok, "success")
@@ -316,7 +318,7 @@ def _act(session_id: int, form: str, fn: Any, *args: Any, ok: str, anchor: str =
 
 
 def _item(session_id: int, item_id: int) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     item = service.get_item(actor, township, item_id)
     if item.session_id != session_id:
         raise NotFound(_("未找到该议题"))
@@ -324,7 +326,7 @@ def _item(session_id: int, item_id: int) -> Any:
 
 
 def _vote(session_id: int, vote_id: int) -> Any:
-    actor, township = _ctx()
+    actor, township = township_scope()
     vote = service.get_vote(actor, township, vote_id)
     if vote.session_id != session_id:
         raise NotFound(_("未找到该表决"))
@@ -332,7 +334,7 @@ def _vote(session_id: int, vote_id: int) -> Any:
 
 
 def _resolution(session_id: int, resolution_id: int) -> Resolution:
-    actor, township = _ctx()
+    actor, township = township_scope()
     service.get_session(actor, township, session_id)
     row = tenant_get(Resolution, township.id, resolution_id, _("未找到该决议"))
     if row.session_id != session_id:
@@ -342,7 +344,7 @@ def _resolution(session_id: int, resolution_id: int) -> Resolution:
 
 @pages.post("/<int:session_id>/documents")
 def add_document(session_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         service.get_session(actor, township, session_id)
@@ -367,24 +369,13 @@ def add_document(session_id: int):
 
 @pages.post("/<int:session_id>/items")
 def propose(session_id: int):
-    actor, township = _ctx()
-    data = {
-        n: request.form.get(n, "").strip()
-        for n in ("title", "description", "kind", "proposer", "group_id")
-    }
-    if data["proposer"] == Proposer.GROUP and not data["group_id"]:
-        # The service looks the group up first and would answer 404 for a missing choice.
-        service.get_session(actor, township, session_id)
-        flash(_("请选择以哪个代表小组名义提出"), "error")
-        return _render_session(session_id, failed="propose", values=data, status=422)
+    actor, township = township_scope()
     return _act(
         session_id,
         "propose",
-        service.propose_item,
-        actor,
-        township,
-        session_id,
-        data,
+        lambda: service.propose_item(
+            actor, township, session_id, load_input(AgendaItemCreateSchema, request.form, form=True)
+        ),
         ok=_("议题已提出"),
         anchor="#agenda",
     )
@@ -392,7 +383,7 @@ def propose(session_id: int):
 
 @pages.post("/<int:session_id>/items/<int:item_id>/join")
 def join(session_id: int, item_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _item(session_id, item_id)
     return _act(
         session_id,
@@ -408,7 +399,7 @@ def join(session_id: int, item_id: int):
 
 @pages.post("/<int:session_id>/items/<int:item_id>/join-group")
 def join_group(session_id: int, item_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _item(session_id, item_id)
     return _act(
         session_id,
@@ -425,7 +416,7 @@ def join_group(session_id: int, item_id: int):
 
 @pages.post("/<int:session_id>/items/<int:item_id>/decide")
 def decide(session_id: int, item_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _item(session_id, item_id)
     accept = request.form.get("decision") == "accept"
     return _act(
@@ -444,7 +435,7 @@ def decide(session_id: int, item_id: int):
 
 @pages.post("/<int:session_id>/fix")
 def fix_agenda(session_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         session_id,
         "fix",
@@ -459,7 +450,7 @@ def fix_agenda(session_id: int):
 
 @pages.post("/<int:session_id>/leave")
 def request_leave(session_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         session_id,
         "leave",
@@ -475,11 +466,10 @@ def request_leave(session_id: int):
 
 @pages.post("/<int:session_id>/proposal-window")
 def proposal_window(session_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     try:
         offer = service.open_proposal_window(actor, township, session_id)
     except Conflict as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_session(session_id, failed="window", status=422)
     flash(offer.message, "success")
@@ -488,7 +478,7 @@ def proposal_window(session_id: int):
 
 @pages.post("/<int:session_id>/open")
 def open_session(session_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         session_id, "open", service.open_session, actor, township, session_id, ok=_("会议已开幕")
     )
@@ -496,7 +486,7 @@ def open_session(session_id: int):
 
 @pages.post("/<int:session_id>/close")
 def close_session(session_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _act(
         session_id,
         "close",
@@ -513,7 +503,7 @@ def close_session(session_id: int):
 
 @pages.get("/<int:session_id>/attendance")
 def attendance(session_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     session = service.get_session(actor, township, session_id)
     if not service.is_office(actor, township):
         raise PermissionDenied()
@@ -530,7 +520,7 @@ def attendance(session_id: int):
 
 @pages.get("/<int:session_id>/roll.json")
 def roll_json(session_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     session = service.get_session(actor, township, session_id)
     return jsonify(_roll_json(service.roll(township, session)))
 
@@ -539,7 +529,6 @@ def _attendance_step(session_id: int, fn: Any, *args: Any, ok: str, **kw: Any) -
     try:
         fn(*args, **kw)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         flash_error(exc)
     else:
         flash(ok, "success")
@@ -548,7 +537,7 @@ def _attendance_step(session_id: int, fn: Any, *args: Any, ok: str, **kw: Any) -
 
 @pages.post("/<int:session_id>/attendance/<int:rep_id>/check-in")
 def check_in(session_id: int, rep_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     return _attendance_step(
         session_id,
         service.check_in,
@@ -562,7 +551,7 @@ def check_in(session_id: int, rep_id: int):
 
 @pages.post("/<int:session_id>/attendance/<int:rep_id>/leave")
 def decide_leave(session_id: int, rep_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     approve = request.form.get("decision") == "approve"
     return _attendance_step(
         session_id,
@@ -578,7 +567,7 @@ def decide_leave(session_id: int, rep_id: int):
 
 @pages.route("/<int:session_id>/checkin/<token>", methods=["GET", "POST"])
 def checkin(session_id: int, token: str):
-    actor, township = _ctx()
+    actor, township = township_scope()
     session = service.get_session(actor, township, session_id)
     if request.method == "GET":
         if not service.checkin_token_matches(session, token):
@@ -587,7 +576,6 @@ def checkin(session_id: int, token: str):
     try:
         service.self_check_in(actor, township, session_id, token)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         if exc.code != "already_checked_in":
             flash_error(exc)
             return render_template(
@@ -602,7 +590,7 @@ def checkin(session_id: int, token: str):
 
 @pages.post("/<int:session_id>/items/<int:item_id>/vote")
 def create_vote(session_id: int, item_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _item(session_id, item_id)
     data: dict[str, Any] = {
         n: request.form.get(n, "").strip()
@@ -624,17 +612,14 @@ def create_vote(session_id: int, item_id: int):
 
 @pages.post("/<int:session_id>/votes/<int:vote_id>/hands")
 def hands(session_id: int, vote_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     vote = _vote(session_id, vote_id)
-    data = {c: request.form.get(c, "").strip() for c in service.CHOICES}
     return _act(
         session_id,
         f"hands-{vote_id}",
-        service.record_hands,
-        actor,
-        township,
-        vote_id,
-        data,
+        lambda: service.record_hands(
+            actor, township, vote_id, load_input(BallotHandsSchema, request.form, form=True)
+        ),
         ok=_("举手表决结果已录入"),
         anchor=f"#item-{vote.item_id}",
     )
@@ -642,7 +627,7 @@ def hands(session_id: int, vote_id: int):
 
 @pages.post("/<int:session_id>/votes/<int:vote_id>/close")
 def close_vote(session_id: int, vote_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     vote = _vote(session_id, vote_id)
     return _act(
         session_id,
@@ -658,7 +643,7 @@ def close_vote(session_id: int, vote_id: int):
 
 @pages.post("/<int:session_id>/votes/<int:vote_id>/tally")
 def tally(session_id: int, vote_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     vote = _vote(session_id, vote_id)
     data: dict[str, Any] = {c: request.form.get(c, "").strip() for c in service.CHOICES}
     if vote.seats is not None:
@@ -684,7 +669,7 @@ def tally(session_id: int, vote_id: int):
 
 @pages.post("/<int:session_id>/votes/<int:vote_id>/reset")
 def reset_tally(session_id: int, vote_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     vote = _vote(session_id, vote_id)
     return _act(
         session_id,
@@ -699,7 +684,7 @@ def reset_tally(session_id: int, vote_id: int):
 
 
 def _render_ballot(session_id: int, vote_id: int, *, values: Any = None, status: int = 200):
-    actor, township = _ctx()
+    actor, township = township_scope()
     session = service.get_session(actor, township, session_id)
     vote = _vote(session_id, vote_id)
     item = service.get_item(actor, township, vote.item_id)
@@ -715,7 +700,7 @@ def _render_ballot(session_id: int, vote_id: int, *, values: Any = None, status:
 
 @pages.route("/<int:session_id>/votes/<int:vote_id>", methods=["GET", "POST"])
 def ballot(session_id: int, vote_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     if request.method == "GET":
         return _render_ballot(session_id, vote_id)
     vote = _vote(session_id, vote_id)
@@ -727,7 +712,6 @@ def ballot(session_id: int, vote_id: int):
     try:
         cast(actor, township, vote_id, data)
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
         flash_error(exc)
         return _render_ballot(session_id, vote_id, values=data, status=422)
     flash(_("投票成功"), "success")
@@ -739,16 +723,16 @@ def ballot(session_id: int, vote_id: int):
 
 @pages.post("/<int:session_id>/resolutions")
 def create_resolution(session_id: int):
-    actor, township = _ctx()
-    data = {n: request.form.get(n, "").strip() for n in ("title", "text", "item_id")}
+    actor, township = township_scope()
     return _act(
         session_id,
         "resolution",
-        service.create_resolution,
-        actor,
-        township,
-        session_id,
-        data,
+        lambda: service.create_resolution(
+            actor,
+            township,
+            session_id,
+            load_input(SessionResolutionCreateSchema, request.form, form=True),
+        ),
         ok=_("决议已形成，已通知全体代表"),
         anchor="#resolutions",
     )
@@ -756,7 +740,7 @@ def create_resolution(session_id: int):
 
 @pages.post("/<int:session_id>/resolutions/<int:resolution_id>/publish")
 def publish_resolution(session_id: int, resolution_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _resolution(session_id, resolution_id)
     published = request.form.get("published") == "1"
     return _act(
@@ -774,7 +758,7 @@ def publish_resolution(session_id: int, resolution_id: int):
 
 @pages.post("/<int:session_id>/resolutions/<int:resolution_id>/implementation")
 def implementation(session_id: int, resolution_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     _resolution(session_id, resolution_id)
     return _act(
         session_id,
@@ -794,7 +778,7 @@ def implementation(session_id: int, resolution_id: int):
 
 @pages.get("/<int:session_id>/report")
 def report(session_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     data = service.session_report(actor, township, session_id)
     names: dict[int, dict[str, str]] = {}
     for vote, _item_row, _outcome in data.votes:

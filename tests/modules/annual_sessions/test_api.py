@@ -637,3 +637,18 @@ def test_the_openapi_document_describes_the_module(app, client):
     props = upload["content"]["multipart/form-data"]["schema"]
     assert "multipart/form-data" in upload["content"], upload
     assert props
+
+
+def test_lists_are_paged_and_stay_lists(app, client, ids, url, staff):
+    """The roll of 100 in pages of 30: the fourth holds the last ten, the header the total; no
+    page asked, the whole roll as before."""
+    response = client.get(
+        url(f"/sessions/{ids.session}/attendance?page=4&page_size=30"), headers=staff
+    )
+    rows = _ok(response)
+    assert [r["representative_id"] for r in rows] == ids.reps[90:]
+    assert '"total": 100' in response.headers["X-Pagination"]
+    assert len(_ok(client.get(url(f"/sessions/{ids.session}/attendance"), headers=staff))) == 100
+    sessions = client.get(url("/sessions?page=1&page_size=1"), headers=staff)
+    assert len(_ok(sessions)) == 1 and '"total": 1' in sessions.headers["X-Pagination"]
+    assert_error(client.get(url("/sessions?page_size=1001"), headers=staff), 422)
