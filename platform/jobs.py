@@ -20,6 +20,7 @@ from flask import Flask, current_app, has_app_context
 
 from lianxin.db import db
 from lianxin.db.tenancy import no_tenant_context, tenant_context
+from lianxin.usecases.transaction import outermost
 
 log = logging.getLogger("lianxin.jobs")
 
@@ -53,7 +54,12 @@ class PlatformTask(Task):
         # An eager task inside a request reuses the request's app context: leaving an app
         # context of its own would run teardown_appcontext and remove the request's session.
         inside = has_app_context() and current_app._get_current_object() is app  # type: ignore[attr-defined]
-        with nullcontext() if inside else app.app_context(), db.separate_session(), scope:
+        with (
+            nullcontext() if inside else app.app_context(),
+            db.separate_session(),
+            scope,
+            outermost(),
+        ):
             if (
                 self.module_key
                 and tenant_id is not None
@@ -114,6 +120,12 @@ def _townships() -> Townships:
         return cast(Townships, current_app.extensions[TOWNSHIPS])
     except KeyError:
         raise RuntimeError("jobs.set_townships() was not called when the app was made") from None
+
+
+def task(name: str) -> Task:
+    """The app's task registered under `name`. A service queues its own part's task this way,
+    without importing the task module (which imports the service: a cycle)."""
+    return current_app.extensions["celery"].tasks[name]
 
 
 def _module_on(tenant_id: int, key: str) -> bool:

@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from lianxin import spreadsheets
+from lianxin import jobs, spreadsheets
 from lianxin.audit import service as audit
 from lianxin.audit.models import AuditEntry
 from lianxin.auth import permissions
@@ -841,10 +841,8 @@ def request_export(actor: Actor, county: County, period_key: str) -> CountyJob:
 def _dispatch(job_id: int) -> None:
     """Hand a committed job to the worker. The job row is the durable record: if the broker is
     down it stays queued and the beat's job sweep sends it again (`queued_jobs`)."""
-    from lianxin.county.tasks import run_job as run_job_task
-
     try:
-        run_job_task.delay(job_id=job_id)
+        jobs.task("county.run_job").delay(job_id=job_id)
     except Exception as exc:  # broker unreachable: the sweep picks it up
         log.warning("county job %s left for the sweep: %s", job_id, exc)
 

@@ -13,6 +13,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 
+from lianxin import jobs
 from lianxin.auth.models import User
 from lianxin.db import db, utcnow
 from lianxin.db.core import LianxinSession
@@ -400,8 +401,8 @@ def _kick_dispatch(session: Session) -> None:
     batch = session.info.pop("outbox_new_batch", None)
     if not new_ids and not batch:
         return
-    from lianxin.notify.tasks import deliver_outbox_batch, deliver_outbox_message
-
+    deliver_outbox_message = jobs.task("outbox.deliver")
+    deliver_outbox_batch = jobs.task("outbox.deliver_batch")
     for message_id in new_ids or ():
         try:
             deliver_outbox_message.delay(message_id)

@@ -41,7 +41,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from lianxin import spreadsheets
+from lianxin import jobs, spreadsheets
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
@@ -594,7 +594,7 @@ def commit_import(actor: Actor, township: Township, import_id: int) -> tuple[Imp
         run_commit(job_id, actor)
         db.session.refresh(job)
         return job, False
-    from lianxin.people.tasks import import_commit
+    import_commit = jobs.task("people.import_commit")
 
     # No transaction is open here: an eager task (the embedded default) runs in its own session
     # and must find nothing of this request's session to wait for or to roll back.

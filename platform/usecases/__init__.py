@@ -7,32 +7,21 @@
   commit in the middle (the anonymous release, commit-then-queue): it says why.
 - `InputSchema` loads a request (JSON body or `request.form`) into a frozen dataclass, the typed
   input a service takes; its field errors are Chinese and raise `ValidationFailed`.
-- `module_settings(township_id, key)` and `today()`: the helpers each service had a copy of.
+- `outermost()`: what a task runs in (its own session, so its use cases commit).
+
+A module's settings and today's Shanghai date are in `lianxin.modules.kit` (they read the
+tenants' settings and the calendar, which this kit, used by infrastructure too, must not).
 """
 
 from lianxin.usecases.inputs import InputSchema, load_input
-from lianxin.usecases.transaction import commit_on_its_own, in_use_case, use_case
+from lianxin.usecases.transaction import commit_on_its_own, in_use_case, outermost, use_case
 
 __all__ = [
     "InputSchema",
     "commit_on_its_own",
     "in_use_case",
     "load_input",
-    "module_settings",
-    "today",
+    "outermost",
     "use_case",
 ]
 
-
-def module_settings(township_id: int, key: str) -> dict:
-    """A module's effective settings in a township (module → county → township layers)."""
-    from lianxin.tenants import service as tenants
-
-    return tenants.effective_settings(township_id, key)
-
-
-def today(given=None):
-    """The Asia/Shanghai date (or `given`, for tests and replays)."""
-    from lianxin.casework import deadlines
-
-    return given or deadlines.shanghai_today()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
 
@@ -50,6 +51,17 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
 
     run.__lianxin_use_case__ = True  # type: ignore[attr-defined]
     return run
+
+
+@contextmanager
+def outermost() -> Iterator[None]:
+    """Run what follows as if called from the outside: a task (even one run eagerly inside a
+    request's use case) has its own session, so its use cases commit their own work."""
+    token = _depth.set(0)
+    try:
+        yield
+    finally:
+        _depth.reset(token)
 
 
 def commit_on_its_own(reason: str) -> None:

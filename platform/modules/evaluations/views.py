@@ -34,10 +34,11 @@ from lianxin.modules.evaluations.inputs import (
     GradeInput,
 )
 from lianxin.modules.evaluations.models import CampaignState, Grade, Rater, Shape
+from lianxin.modules.kit import today
 from lianxin.people.cards import qr_svg
 from lianxin.people.models import HandlingUnit, Representative
 from lianxin.storage.service import FileTooLarge
-from lianxin.usecases import load_input, today
+from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error, label
 from lianxin.web.scope import current_township, township_scope
 

@@ -13,11 +13,11 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Page
 
-from lianxin import usecases
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.casework.models import Case
 from lianxin.db.lookup import tenant_get
-from lianxin.modules.liaison import service
+from lianxin.modules import kit
+from lianxin.modules.liaison import metrics, service
 from lianxin.modules.liaison.inputs import (
     CaseInput,
     CaseInSchema,
@@ -155,7 +155,7 @@ def compliance_out(result: service.Compliance) -> dict[str, Any]:
 
 
 def _this_year() -> int:
-    return usecases.today().year
+    return kit.today().year
 
 
 # --- links ---------------------------------------------------------------------------------------
@@ -385,4 +385,4 @@ class Figures(MethodView):
     @api.response(200, FiguresSchema)
     def get(self, args):
         """The quarter's figures the county compares (default: this quarter)"""
-        return service.township_figures(*township_scope(), args.get("year"), args.get("quarter"))
+        return metrics.township_figures(*township_scope(), args.get("year"), args.get("quarter"))

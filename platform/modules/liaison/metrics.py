@@ -13,19 +13,26 @@ issues raised along the chain and what became of them.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from lianxin.auth import permissions
+from lianxin.auth.actor import Actor
 from lianxin.casework import deadlines
 from lianxin.casework.models import Case, CaseState
 from lianxin.db import db
 from lianxin.db.tenancy import require_tenant_id
+from lianxin.errors import PermissionDenied
+from lianxin.modules import kit
 from lianxin.modules.liaison import service
 from lianxin.modules.liaison.models import Contact, Meeting
 from lianxin.modules.liaison.quarters import Quarter
+from lianxin.modules.liaison.service.common import _quarter, sees_whole_chain
 from lianxin.modules.registry import Figure, Metric, MetricSet, rate
 from lianxin.people.models import Representative
+from lianxin.tenants.models import Township
 
 CLOSED = {
     CaseState.HANDLED_ON_SPOT.value,
@@ -118,3 +125,22 @@ def figures(start: date, end: date) -> dict[str, Figure]:
 
 
 LIAISON_METRICS = MetricSet(METRICS, figures)
+
+
+# --- the county's figures as the township reads them ----------------------------------------------
+
+
+def township_figures(
+    actor: Actor, township: Township, year: Any = None, quarter: Any = None
+) -> dict[str, Any]:
+    """A quarter's figures as the county's rollup computes them (office and committee)."""
+    permissions.require_member(actor, township)
+    if not sees_whole_chain(actor, township):
+        raise PermissionDenied()
+    q = Quarter.of(kit.today()) if year in (None, "") else _quarter(year, quarter or 1)
+    values = figures(q.starts_on, q.ends_on + timedelta(days=1))
+    return {
+        "year": q.year,
+        "quarter": q.number,
+        "figures": {key: {"value": f.value, "n": f.n} for key, f in values.items()},
+    }

@@ -15,11 +15,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lianxin import usecases
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.liaison import service
 from lianxin.modules.liaison.models import Level, Method
 from lianxin.modules.liaison.quarters import Quarter
@@ -60,14 +60,14 @@ def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
 
 def _year_arg() -> int:
     try:
-        year = int(request.args.get("year") or usecases.today().year)
+        year = int(request.args.get("year") or kit.today().year)
     except ValueError:
-        year = usecases.today().year
-    return year if 2000 <= year <= 2100 else usecases.today().year
+        year = kit.today().year
+    return year if 2000 <= year <= 2100 else kit.today().year
 
 
 def _quarter_arg() -> Quarter:
-    current = Quarter.of(usecases.today())
+    current = Quarter.of(kit.today())
     try:
         year = int(request.args.get("year") or current.year)
         number = int(request.args.get("quarter") or current.number)
@@ -90,7 +90,7 @@ def _flash_codes(codes: dict[int, str]) -> None:
 @pages.get("/", endpoint="index")
 def index():
     actor, township = township_scope()
-    year = usecases.today().year
+    year = kit.today().year
     quarter, duty = service.my_duty(actor, township)
     mine = service.list_links(actor, township, year, mine=True)
     whole = service.sees_whole_chain(actor, township)
@@ -99,7 +99,7 @@ def index():
         quarter=quarter,
         duty=duty,
         mine=mine,
-        days_left=quarter.days_left(usecases.today()),
+        days_left=quarter.days_left(kit.today()),
         need=int(service.settings(township.id)["contacts_per_quarter"]),
         is_office=service.is_office(actor, township),
         is_committee=service.is_committee(actor, township),
@@ -118,9 +118,9 @@ CASE_FIELDS = ("case_title", "case_category", "case_body")
 
 def _contact_form(values: dict[str, Any], errors: dict[str, Any], status: int = 200) -> Any:
     actor, township = township_scope()
-    links = service.list_links(actor, township, usecases.today().year, mine=True)
+    links = service.list_links(actor, township, kit.today().year, mine=True)
     if not links and service.is_office(actor, township):  # the office records for anyone
-        links = service.list_links(actor, township, usecases.today().year)
+        links = service.list_links(actor, township, kit.today().year)
     return (
         render_template(
             "liaison/contact_form.html",
@@ -129,7 +129,7 @@ def _contact_form(values: dict[str, Any], errors: dict[str, Any], status: int = 
             errors=errors,
             methods=[m.value for m in Method],
             categories=casework.CATEGORIES,
-            today=usecases.today(),
+            today=kit.today(),
         ),
         status,
     )
@@ -139,7 +139,7 @@ def _contact_form(values: dict[str, Any], errors: dict[str, Any], status: int = 
 def contact_new():
     values = {
         "link_id": request.args.get("link", ""),
-        "contacted_on": usecases.today().isoformat(),
+        "contacted_on": kit.today().isoformat(),
         "method": Method.VISIT.value,
         "client_key": _new_key(),
     }
@@ -349,7 +349,7 @@ def compliance():
         result=result,
         branch_names={b.id: b.name for b in db.session.scalars(select(Branch))},
         quarter=quarter,
-        current=Quarter.of(usecases.today()),
+        current=Quarter.of(kit.today()),
         need=int(service.settings(township.id)["contacts_per_quarter"]),
     )
 
@@ -368,7 +368,7 @@ def _reports_page(values: dict[str, Any], errors: dict[str, Any], status: int = 
             "liaison/reports.html",
             rows=rows,
             quarter=quarter,
-            current=Quarter.of(usecases.today()),
+            current=Quarter.of(kit.today()),
             own=own,
             mine=mine,
             values=values,
@@ -423,7 +423,7 @@ def _meeting_form(values: dict[str, Any], errors: dict[str, Any], status: int = 
     if not (is_office or service.is_committee(actor, township)):
         raise PermissionDenied()
     mine = (
-        {v.lower.id for v in service.list_links(actor, township, usecases.today().year, mine=True)}
+        {v.lower.id for v in service.list_links(actor, township, kit.today().year, mine=True)}
         if service.is_committee(actor, township)
         else set()
     )
@@ -441,7 +441,7 @@ def _meeting_form(values: dict[str, Any], errors: dict[str, Any], status: int = 
             mine=mine,
             committee=service.committee_members(township) if is_office else [],
             is_office=is_office,
-            today=usecases.today(),
+            today=kit.today(),
         ),
         status,
     )
@@ -450,7 +450,7 @@ def _meeting_form(values: dict[str, Any], errors: dict[str, Any], status: int = 
 @pages.get("/meetings/new", endpoint="meeting_new")
 def meeting_new():
     return _meeting_form(
-        {"held_on": usecases.today().isoformat(), "client_key": _new_key(), "attendee_ids": []}, {}
+        {"held_on": kit.today().isoformat(), "client_key": _new_key(), "attendee_ids": []}, {}
     )
 
 

@@ -12,9 +12,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, pre_load, validate, validates, validates_schema
 
-from lianxin import usecases
 from lianxin.casework.models import Complexity
 from lianxin.casework.service import CATEGORIES
+from lianxin.modules import kit
 from lianxin.modules.proposals.models import Kind
 from lianxin.usecases import InputSchema
 
@@ -104,7 +104,7 @@ class ProposalDraftSchema(InputSchema[DraftInput]):
 
     @validates("group_discussed_on")
     def _not_after_today(self, value: date | None, **_kwargs: Any) -> None:
-        if value is not None and value > usecases.today():
+        if value is not None and value > kit.today():
             raise ValidationError(str(_l("小组讨论日期不能晚于今天")))
 
     def load(self, data: Any, *args: Any, **kwargs: Any) -> Any:

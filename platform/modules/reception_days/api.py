@@ -12,10 +12,10 @@ from typing import Any
 
 from flask.views import MethodView
 
-from lianxin import usecases
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.casework.models import Case
 from lianxin.casework.service import NewCase
+from lianxin.modules import kit
 from lianxin.modules.reception_days import service
 from lianxin.modules.reception_days.inputs import SiteInput, SiteInputSchema, SitePatchSchema
 from lianxin.modules.reception_days.models import Duty, ReceptionDay, Schedule
@@ -120,7 +120,7 @@ def schedule_brief(schedule: Schedule) -> dict[str, Any]:
 
 
 def schedule_out(view: service.ScheduleView, today: date | None = None) -> dict[str, Any]:
-    today = usecases.today(today)
+    today = kit.today(today)
     return {
         **schedule_brief(view.schedule),
         "rule": view.schedule.rule,

@@ -12,11 +12,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lianxin import usecases
 from lianxin.auth import permissions
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.reception_days import service
 from lianxin.modules.reception_days.inputs import SiteInputSchema
 from lianxin.modules.reception_days.models import ScheduleStatus
@@ -83,7 +83,7 @@ def _require_office() -> None:
 
 
 def _today() -> date:
-    return usecases.today()
+    return kit.today()
 
 
 def _branches() -> list[Branch]:

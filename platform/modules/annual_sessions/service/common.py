@@ -8,12 +8,12 @@ from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.auth.roles import Role
 from lianxin.db.lookup import tenant_get
+from lianxin.modules import kit
 from lianxin.modules.annual_sessions.models import ItemKind
 from lianxin.tenants.models import Township
 
@@ -28,12 +28,12 @@ T = TypeVar("T")
 
 def settings(township_id: int) -> dict[str, Any]:
     """The module's effective settings in a township."""
-    return usecases.module_settings(township_id, MODULE_KEY)
+    return kit.module_settings(township_id, MODULE_KEY)
 
 
 def _today(given: date | None = None) -> date:
     """The Asia/Shanghai date (or `given`)."""
-    return usecases.today(given)
+    return kit.today(given)
 
 
 def _get(model: type[T], township: Township, raw_id: Any, message: str) -> T:

@@ -43,9 +43,9 @@ from lianxin.modules.evaluations.service.common import (
 from lianxin.modules.evaluations.service.release import (
     _pool,
 )
+from lianxin.modules.kit import today as today_in_china
 from lianxin.people.models import PartyMember, Representative
 from lianxin.tenants.models import Township
-from lianxin.usecases import today as today_in_china
 from lianxin.usecases import use_case
 
 

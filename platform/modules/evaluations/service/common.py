@@ -24,9 +24,9 @@ from lianxin.modules.evaluations.models import (
     Shape,
     Subject,
 )
+from lianxin.modules.kit import module_settings
 from lianxin.people.models import PartyMember, Representative
 from lianxin.tenants.models import Township
-from lianxin.usecases import module_settings
 
 MODULE_KEY = "evaluations"
 

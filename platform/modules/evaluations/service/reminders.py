@@ -25,11 +25,12 @@ from lianxin.modules.evaluations.service.common import (
     get_campaign,
     settings,
 )
+from lianxin.modules.kit import today
 from lianxin.notify import service as notify
 from lianxin.notify.models import OutboxMessage
 from lianxin.people.models import PartyMember, Representative
 from lianxin.tenants.models import Township
-from lianxin.usecases import today, use_case
+from lianxin.usecases import use_case
 
 
 @dataclass

@@ -52,7 +52,6 @@ from lianxin.modules.liaison.service.compliance import (
     compute_compliance,
     links_due_in,
     my_duty,
-    township_figures,
 )
 from lianxin.modules.liaison.service.contacts import (
     ContactView,
@@ -152,5 +151,4 @@ __all__ = [
     "state_label",
     "submit_report",
     "suggest",
-    "township_figures",
 ]

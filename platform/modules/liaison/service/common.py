@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lianxin import usecases
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.auth.models import Membership, User
@@ -22,6 +21,7 @@ from lianxin.casework.states import STATE_LABELS
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
 from lianxin.errors import NotFound, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.liaison.models import (
     Level,
     Link,
@@ -67,7 +67,7 @@ PAIR_PREFIX = {Level.COMMITTEE_REP: "cr", Level.REP_MEMBER: "rm", Level.MEMBER_H
 
 def settings(township_id: int) -> dict[str, Any]:
     """The module's effective settings in a township."""
-    return usecases.module_settings(township_id, MODULE_KEY)
+    return kit.module_settings(township_id, MODULE_KEY)
 
 
 def _get(model: type[T], township: Township, raw_id: Any, message: Any) -> T:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lianxin import usecases
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import PermissionDenied
+from lianxin.modules import kit
 from lianxin.modules.liaison.models import (
     Link,
     Meeting,
@@ -265,7 +265,7 @@ def compliance(
     """The quarter's compliance: the whole township for the office and committee; a branch
     liaison sees their branches' people; anyone else is refused."""
     permissions.require_member(actor, township)
-    q = Quarter.of(usecases.today(today)) if year in (None, "") else _quarter(year, quarter or 1)
+    q = Quarter.of(kit.today(today)) if year in (None, "") else _quarter(year, quarter or 1)
     result = compute_compliance(township, q)
     if sees_whole_chain(actor, township):
         return result
@@ -282,7 +282,7 @@ def my_duty(
 ) -> tuple[Quarter, PersonDuty | None]:
     """The actor's own duty this quarter (as committee member or representative)."""
     permissions.require_member(actor, township)
-    q = Quarter.of(usecases.today(today))
+    q = Quarter.of(kit.today(today))
     keys = set()
     if is_committee(actor, township) and actor.user_id is not None:
         keys.add(f"committee:{actor.user_id}")
@@ -306,24 +306,3 @@ def my_duty(
         merged.meetings_due += row.meetings_due
         merged.meetings_held += row.meetings_held
     return q, merged
-
-
-# --- figures for the county ----------------------------------------------------------------------
-
-
-def township_figures(
-    actor: Actor, township: Township, year: Any = None, quarter: Any = None
-) -> dict[str, Any]:
-    """A quarter's figures as the county's rollup computes them (office and committee)."""
-    permissions.require_member(actor, township)
-    if not sees_whole_chain(actor, township):
-        raise PermissionDenied()
-    from lianxin.modules.liaison import metrics  # metrics reads through this module
-
-    q = Quarter.of(usecases.today()) if year in (None, "") else _quarter(year, quarter or 1)
-    values = metrics.figures(q.starts_on, q.ends_on + timedelta(days=1))
-    return {
-        "year": q.year,
-        "quarter": q.number,
-        "figures": {key: {"value": f.value, "n": f.n} for key, f in values.items()},
-    }

@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
@@ -20,6 +19,7 @@ from lianxin.casework import service as casework
 from lianxin.casework.models import Case, Channel
 from lianxin.db import db
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.liaison.errors import DuplicateKey
 from lianxin.modules.liaison.inputs import CaseInput, CaseInSchema, ContactInput, ContactInSchema
 from lianxin.modules.liaison.models import (
@@ -186,7 +186,7 @@ def record_contact(
         raise PermissionDenied(_("只有联系人本人或联络办可以记录这次联系"))
     given = data if isinstance(data, ContactInput) else load_input(ContactInSchema, _given(data))
     contacted_on = given.contacted_on
-    if contacted_on > usecases.today(today):
+    if contacted_on > kit.today(today):
         message = _("联系日期不能晚于今天")
     elif contacted_on.year != link.year:
         message = _("联系日期须在该联系安排的年度（%(y)s年）内", y=link.year)

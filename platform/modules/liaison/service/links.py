@@ -10,12 +10,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import Conflict, NotFound
+from lianxin.modules import kit
 from lianxin.modules.liaison.errors import AlreadyLinked
 from lianxin.modules.liaison.inputs import LinkInput, LinkInSchema
 from lianxin.modules.liaison.models import (
@@ -185,7 +185,7 @@ def add_link(
         raise AlreadyLinked(
             _("%(who)s今年已由%(holder)s联系", who=person_of(lower).name, holder=holder.name)
         )
-    today = usecases.today(today)
+    today = kit.today(today)
     key = _pair_key(level, upper.id, lower.id)
     link = db.session.scalar(select(Link).where(Link.year == year, Link.pair_key == key))
     if link is not None:  # the same pair ended earlier this year: take it up again
@@ -221,7 +221,7 @@ def remove_link(
     _unconfirm(link.year, [link.branch_id])
     result: Link | None
     if has_contacts:
-        link.ended_on = max(usecases.today(today), link.started_on)
+        link.ended_on = max(kit.today(today), link.started_on)
         result = link
     else:
         db.session.delete(link)
@@ -303,7 +303,7 @@ def list_links(
     elif not sees_whole_chain(actor, township):
         links = [lk for lk in links if can_read_link(actor, township, lk)]
     if quarter is None:
-        current = Quarter.of(usecases.today())
+        current = Quarter.of(kit.today())
         quarter = current if current.year == year else None
     counts = _contact_counts(quarter, [lk.id for lk in links]) if quarter else {}
     people = _People(links)

@@ -11,12 +11,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import PermissionDenied, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.liaison.errors import NothingToConfirm
 from lianxin.modules.liaison.models import (
     BranchReview,
@@ -143,7 +143,7 @@ def suggest(
     year = _year(year)
     chosen = [_level(v) for v in (levels or [lv.value for lv in Level])]
     conf = settings(township.id)
-    start = _start_of(year, usecases.today(today))
+    start = _start_of(year, kit.today(today))
     result = Suggestion()
     touched: set[int | None] = set()
     for level in Level:

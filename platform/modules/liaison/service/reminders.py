@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lianxin import usecases
 from lianxin.auth.models import Membership
 from lianxin.auth.roles import Role
 from lianxin.db import db
+from lianxin.modules import kit
 from lianxin.modules.liaison.models import (
     Level,
     Link,
@@ -75,7 +75,7 @@ def _office_user_ids(township: Township) -> set[int]:
 def send_reminders(township: Township, today: date | None = None) -> dict[str, int]:
     """From `reminder_days` before the quarter ends, remind each person who is behind — once a
     quarter — and send the office the list of who is behind."""
-    today = usecases.today(today)
+    today = kit.today(today)
     quarter = Quarter.of(today)
     conf = settings(township.id)
     done = {"reminded": 0, "office": 0}

@@ -11,7 +11,6 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
@@ -20,6 +19,7 @@ from lianxin.casework import service as casework
 from lianxin.casework.models import Case, Channel
 from lianxin.db import db
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.liaison.inputs import (
     CaseInput,
     MeetingInput,
@@ -86,7 +86,7 @@ def submit_report(
         raise PermissionDenied(_("您的账号没有关联代表信息"))
     given = data if isinstance(data, ReportInput) else load_input(ReportInSchema, _given(data))
     quarter = Quarter(_year(given.year), given.quarter)
-    if quarter.starts_on > usecases.today(today):
+    if quarter.starts_on > kit.today(today):
         raise ValidationFailed(errors={"quarter": [_("该季度还没有开始")]})
     text = given.text
     report = db.session.scalar(
@@ -231,7 +231,7 @@ def record_meeting(
     committee = _meeting_committee(actor, township, raw_committee)
     given = data if isinstance(data, MeetingInput) else load_input(MeetingInSchema, _given(data))
     held_on = given.held_on
-    if held_on > usecases.today(today):
+    if held_on > kit.today(today):
         raise ValidationFailed(errors={"held_on": [_("座谈日期不能晚于今天")]})
     summary, place = given.summary, given.place
     attendee_ids = sorted(set(given.attendee_ids))

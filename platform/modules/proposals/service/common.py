@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, or_, select
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
@@ -20,6 +19,7 @@ from lianxin.casework.models import Rating
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
 from lianxin.errors import NotFound, PermissionDenied
+from lianxin.modules import kit
 from lianxin.modules.proposals.errors import IllegalTransition
 from lianxin.modules.proposals.models import (
     Assignment,
@@ -49,7 +49,7 @@ RATING_LABELS = {
 
 def settings(township_id: int) -> dict[str, Any]:
     """The module's effective settings in a township."""
-    return usecases.module_settings(township_id, MODULE_KEY)
+    return kit.module_settings(township_id, MODULE_KEY)
 
 
 def _get(model: type[T], township: Township, raw_id: Any, message: str) -> T:

@@ -9,13 +9,13 @@ from typing import IO, Any
 from flask_babel import gettext as _
 from sqlalchemy import and_, select, update
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.casework import service as casework
 from lianxin.db import db, utcnow
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.proposals.errors import IllegalTransition
 from lianxin.modules.proposals.inputs import (
     DraftInput,
@@ -100,7 +100,7 @@ def delete_window(actor: Actor, township: Township, window_id: Any) -> None:
 
 
 def open_window(township: Township, today: date | None = None) -> CollectionWindow | None:
-    today = usecases.today(today)
+    today = kit.today(today)
     return db.session.scalar(
         select(CollectionWindow)
         .where(CollectionWindow.opens_on <= today, CollectionWindow.closes_on >= today)

@@ -10,13 +10,14 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from lianxin import usecases, work_calendar
+from lianxin import work_calendar
 from lianxin.audit import service as audit
 from lianxin.auth.actor import SYSTEM
 from lianxin.casework import deadlines
 from lianxin.casework.models import Complexity
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
+from lianxin.modules import kit
 from lianxin.modules.proposals.models import (
     Assignment,
     AssignmentStatus,
@@ -94,7 +95,7 @@ def _due_text(day: date, estimated: bool) -> str:
 def send_reminders(township: Township, today: date | None = None) -> dict[str, int]:
     """Due-soon and overdue reminders to each active assignment's unit (and the office), once
     per due date: an approved extension's new due date is reminded again."""
-    today = usecases.today(today)
+    today = kit.today(today)
     rule = settings(township.id)
     horizon = deadlines.add_days(today, int(rule["due_soon_days"]), rule["day_count"])
     rows = db.session.scalars(

@@ -9,12 +9,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from lianxin import usecases
 from lianxin.auth.actor import Actor
 from lianxin.casework import deadlines
 from lianxin.casework.models import Complexity, Rating
 from lianxin.db import db, utcnow
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.proposals.models import (
     Assignment,
     AssignmentRole,
@@ -103,7 +103,7 @@ def assign(
     proposal.complexity = complexity
     proposal.answer = proposal.answered_at = proposal.rating = None
     proposal.rating_comment = proposal.rated_at = None
-    due = _due(township, complexity, usecases.today(today))
+    due = _due(township, complexity, kit.today(today))
     for unit, role in [(lead, AssignmentRole.LEAD), *((u, AssignmentRole.CO) for u in co)]:
         db.session.add(
             Assignment(

@@ -9,12 +9,13 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
-from lianxin import spreadsheets, usecases
+from lianxin import spreadsheets
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.casework.models import Rating
 from lianxin.db import db
 from lianxin.errors import NotFound, PermissionDenied
+from lianxin.modules import kit
 from lianxin.modules.proposals.models import (
     Assignment,
     AssignmentRole,
@@ -71,7 +72,7 @@ def dashboard(actor: Actor, township: Township, *, today: date | None = None) ->
     permissions.require_member(actor, township)
     if not (is_office(actor, township) or is_committee(actor, township)):
         raise PermissionDenied()
-    today = usecases.today(today)
+    today = kit.today(today)
     proposals = db.session.scalars(select(Proposal).where(Proposal.state != State.DRAFT)).all()
     by_id = {p.id: p for p in proposals}
     units = {

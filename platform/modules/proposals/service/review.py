@@ -9,10 +9,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import and_, select, update
 
-from lianxin import usecases
 from lianxin.auth.actor import Actor
 from lianxin.db import db, utcnow
 from lianxin.errors import Conflict, NotFound, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.proposals.inputs import ProposalDraftPatchSchema
 from lianxin.modules.proposals.models import (
     Assignment,
@@ -49,7 +49,7 @@ def _next_number(kind: str, year: int) -> str:
 
 
 def _number(proposal: Proposal, today: date | None) -> None:
-    year = usecases.today(today).year
+    year = kit.today(today).year
     proposal.year = year
     proposal.number = _next_number(proposal.kind, year)
 

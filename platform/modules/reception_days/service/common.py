@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
-from lianxin import usecases
 from lianxin.auth import permissions
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
 from lianxin.errors import Conflict, NotFound, ValidationFailed
+from lianxin.modules import kit
+from lianxin.modules.kit import module_settings
 from lianxin.modules.reception_days.models import (
     DaySite,
     Duty,
@@ -25,7 +26,6 @@ from lianxin.modules.reception_days.models import (
 )
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Township
-from lianxin.usecases import module_settings
 
 T = TypeVar("T")
 
@@ -144,7 +144,7 @@ def _day_site(day: ReceptionDay, site_id: Any) -> DaySite:
 
 
 def _not_past(day: ReceptionDay, today: date | None = None) -> None:
-    if day.day < usecases.today(today):
+    if day.day < kit.today(today):
         raise Conflict(_("%(d)s 的接待日已过，不能再调整安排", d=day.day.isoformat()))
 
 

@@ -9,11 +9,11 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import Conflict, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.reception_days.errors import ShortNotice
 from lianxin.modules.reception_days.models import (
     DaySite,
@@ -173,7 +173,7 @@ def move_day(
     day is then flagged as short notice on the public notice."""
     day = _day(township, day_id)
     _write(actor, township)
-    today = usecases.today(today)
+    today = kit.today(today)
     _not_past(day, today)
     target = _as_date(new_day, "day")
     text = str(reason or "").strip()

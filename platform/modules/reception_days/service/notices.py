@@ -9,12 +9,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth.actor import Actor
 from lianxin.casework import service as casework
 from lianxin.db import db, utcnow
 from lianxin.errors import NotFound
+from lianxin.modules import kit
 from lianxin.modules.reception_days.models import (
     Duty,
     DutyStatus,
@@ -53,7 +53,7 @@ log = logging.getLogger("lianxin.reception_days")
 
 def public_notices(township: Township, today: date | None = None) -> list[DayView]:
     """The notices on show: published days from today up to `notice_days` ahead."""
-    today = usecases.today(today)
+    today = kit.today(today)
     lead = int(settings(township.id)["notice_days"])
     return _day_views(township, _published_days(township, today, today + timedelta(days=lead)))
 
@@ -63,7 +63,7 @@ def next_announcements(
 ) -> list[tuple[ReceptionDay, date]]:
     """The next published days not on show yet, with the date their notice goes up (the public
     page lists when, not who: names are announced `notice_days` before)."""
-    today = usecases.today(today)
+    today = kit.today(today)
     lead = timedelta(days=int(settings(township.id)["notice_days"]))
     later = _published_days(township, today + lead + timedelta(days=1))[:limit]
     return [(day, day.day - lead) for day in later]
@@ -87,7 +87,7 @@ def run_daily(township: Township, today: date | None = None) -> dict[str, int]:
     Each step claims its rows with a conditional UPDATE … RETURNING, so a sweep that runs twice
     (or two workers at once) acts once.
     """
-    today = usecases.today(today)
+    today = kit.today(today)
     rule = settings(township.id)
     done = {"notices": 0, "reminders": 0, "summaries": 0}
     for day in _published_days(township, today, today + timedelta(days=int(rule["notice_days"]))):

@@ -11,7 +11,6 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
@@ -20,6 +19,7 @@ from lianxin.casework.models import Case, Channel
 from lianxin.casework.states import STATE_LABELS
 from lianxin.db import db, utcnow
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.reception_days.models import (
     DaySite,
     Duty,
@@ -74,7 +74,7 @@ def record_case(
         own is None or own.id not in on_duty
     ):
         raise PermissionDenied()
-    if day.day > usecases.today(today):
+    if day.day > kit.today(today):
         raise Conflict(_("接待日还没到，不能登记"))
     received = data.get("received_by_id")
     if received in (None, "") and own is not None and own.id in on_duty:
@@ -127,7 +127,7 @@ def set_people_received(
     _read(actor, township)
     day_site = _day_site(day, site_id)
     _write(actor, township)
-    if day.day > usecases.today(today):
+    if day.day > kit.today(today):
         raise Conflict(_("接待日还没到，不能登记接待人数"))
     try:
         number = int(count)
@@ -232,7 +232,7 @@ def send_summary(
 ) -> ReceptionDay:
     day = _day(township, day_id)
     _write(actor, township)
-    if day.day > usecases.today(today):
+    if day.day > kit.today(today):
         raise Conflict(_("接待日还没到，不能汇总"))
     _send_summary(township, day, actor=actor)
     return _day(township, day.id)
@@ -251,7 +251,7 @@ def year_report(
     """The year's reception days for the annual session's report (通报): each day's summary as
     sent up (or as it stands, for a day not summarised yet) and the totals."""
     view = get_schedule(actor, township, year)
-    today = usecases.today(today)
+    today = kit.today(today)
     rows = []
     for d in view.days:
         if d.day.day > today:

@@ -11,12 +11,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
-from lianxin import usecases
 from lianxin.audit import service as audit
 from lianxin.auth.actor import Actor
 from lianxin.casework import deadlines
 from lianxin.db import db, utcnow
 from lianxin.errors import Conflict, NotFound, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.reception_days.dates import RuleError, plan_year
 from lianxin.modules.reception_days.errors import CalendarEstimated, PairingRuleBroken, ShortNotice
 from lianxin.modules.reception_days.models import (
@@ -131,7 +131,7 @@ def generate(
     """
     _write(actor, township)
     year = _int(year, "year")
-    today = usecases.today(today)
+    today = kit.today(today)
     if year < today.year or year > today.year + 1:
         raise ValidationFailed(errors={"year": [_("只能安排今年或明年的接待日")]})
     sites = [_site(township, i) for i in dict.fromkeys(site_ids)]
@@ -292,7 +292,7 @@ def publish(
     schedule = view.schedule
     if schedule.status == ScheduleStatus.PUBLISHED:
         raise Conflict(_("该年度的接待日安排已发布"))
-    today = usecases.today(today)
+    today = kit.today(today)
     _refuse_broken(view.coming_problems(today))
     estimated = _refuse_estimated(schedule.year, confirm_estimated_calendar)
     lead = notice_days(township.id)
