@@ -54,7 +54,7 @@ def _chinese(field: fields.Field) -> None:
     chinese: dict[str, Any] = {}
     for cls in reversed(type(field).__mro__):
         defaults.update(getattr(cls, "default_error_messages", {}))
-        chinese.update(CHINESE_MESSAGES.get(cls, {}))  # type: ignore[call-overload]
+        chinese.update(CHINESE_MESSAGES.get(cls, {}))
     for key, text in chinese.items():
         if key in field.error_messages and field.error_messages[key] == defaults.get(key):
             field.error_messages[key] = text
@@ -89,7 +89,7 @@ def load_input(
     """Load and validate `data`; a bad field raises ValidationFailed with Chinese messages."""
     instance = schema(unknown=EXCLUDE) if form else schema()
     try:
-        return instance.load(_plain(instance, data), partial=partial)  # type: ignore[return-value]
+        return instance.load(_plain(instance, data), partial=partial)
     except ValidationError as exc:
         raise ValidationFailed(errors=_flatten(exc.normalized_messages())) from exc
 
