@@ -35,8 +35,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else echo "chromium missing: apt-get install -y chromium (browser tests will skip)"; fi; }
 
+# Two workers (this machine has two cores), each with its own databases; whole files go to one
+# worker so module-scoped servers start once. PYTEST_WORKERS=0 runs in this one process.
+PYTEST_WORKERS ?= 2
+
 test: install assets browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check platform worker tests

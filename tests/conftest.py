@@ -5,9 +5,14 @@
   created once per run; the schema is migrated as the owner; each test runs as the application
   role inside an outer transaction that is rolled back.
 
-Tests use the `backend` parameter through `app`, so a test that takes `app` runs on both. Mark
-a test `sqlite_only` or `postgres` to run it on one. Outside CI an absent PostgreSQL skips the
-PostgreSQL half with a reason; under CI=true it fails.
+Tests use the `backend` parameter through `app`. Isolation, RLS, migration and dialect tests
+(BOTH_BACKENDS below) run on both; every other test on one (PostgreSQL under CI or when it
+answers, else SQLite; LIANXIN_TEST_BACKENDS=both runs all on both). Mark a test `sqlite_only`
+or `postgres` to pin it to one. Outside CI an absent PostgreSQL skips the PostgreSQL half with
+a reason; under CI=true it fails.
+
+The app is built once per (backend, registry) per session and rebound to each test's database;
+a test that sets `app_config` gets an app of its own.
 """
 
 from __future__ import annotations
@@ -61,18 +66,90 @@ def service_missing(what: str, reason: str) -> None:
     pytest.skip(message)
 
 
+# Where both backends run: isolation, row-level security, migrations and dialect tests. Every
+# other test that takes `app` (a rule test) runs on one backend: PostgreSQL under CI or when it
+# answers, SQLite where PostgreSQL is absent outside CI. LIANXIN_TEST_BACKENDS=both runs every
+# test on both, as before.
+BOTH_BACKENDS = ("db/", "security/", "test_isolation_walk.py")
+BOTH_BACKENDS_FILES = ("test_isolation", "test_migration", "test_rls", "test_tenancy")
+
+# Slow drills: still run by `make test` (and under CI); `-m "not slow"` leaves them out.
+SLOW = (
+    "browser/",
+    "faults/",
+    "test_isolation_walk.py",
+    "security/test_api_fuzz.py",
+    "security/test_tenancy_fuzz.py",
+    "security/test_xss_walk.py",
+    "security/test_csp_browser.py",
+    "county/test_exports_drill.py",
+)
+
+TESTS_ROOT = Path(__file__).resolve().parent
+
+
+def _relative(item: pytest.Item) -> str:
+    try:
+        return Path(str(item.path)).resolve().relative_to(TESTS_ROOT).as_posix()
+    except ValueError:
+        return str(item.path)
+
+
+def _postgres_answers() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user=PG_SUPERUSER, dbname="postgres", connect_timeout=3
+        ):
+            return True
+    except Exception:
+        return False
+
+
+def _rule_backend() -> str | None:
+    """The one backend of rule tests, or None for both."""
+    if os.environ.get("LIANXIN_TEST_BACKENDS", "").lower() == "both":
+        return None
+    if IN_CI or _postgres_answers():
+        return "postgresql"
+    return "sqlite"
+
+
+def _needs_both(relative: str) -> bool:
+    name = relative.rsplit("/", 1)[-1]
+    return relative.startswith(BOTH_BACKENDS) or name.startswith(BOTH_BACKENDS_FILES)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Drop the backend halves a marker rules out (sqlite_only / postgres)."""
+    """Drop the backend halves a marker rules out (sqlite_only / postgres), and the second
+    backend of rule tests; mark the slow drills."""
+    rule_backend: str | None = None
+    asked = False
     keep, drop = [], []
     for item in items:
+        relative = _relative(item)
+        if relative.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
         callspec = getattr(item, "callspec", None)
         backend = callspec.params.get("backend") if callspec else None
         if (backend == "postgresql" and item.get_closest_marker("sqlite_only")) or (
             backend == "sqlite" and item.get_closest_marker("postgres")
         ):
             drop.append(item)
-        else:
-            keep.append(item)
+            continue
+        if (
+            backend is not None
+            and not _needs_both(relative)
+            and not item.get_closest_marker("sqlite_only")
+            and not item.get_closest_marker("postgres")
+        ):
+            if not asked:
+                rule_backend, asked = _rule_backend(), True
+            if rule_backend is not None and backend != rule_backend:
+                drop.append(item)
+                continue
+        keep.append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -235,11 +312,80 @@ def app_modules() -> tuple[ModuleSpec, ...]:
     return TEST_MODULES
 
 
+# One app per (backend, registry) per session: create_app() (1,230 URL rules, the OpenAPI
+# document) cost more than most tests. A test that sets `app_config` gets an app of its own.
+# Between tests a shared app gets its settings back, a fresh storage folder and session
+# deny-list, and its database rebound to the test's own (see `_bind_sqlite` / `_bind_postgres`).
+_SHARED_APPS: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
+
+
+def _shared_app(
+    backend: str,
+    database_url: str,
+    app_modules: tuple[ModuleSpec, ...],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Any, dict[str, Any]]:
+    key = (backend, database_url, tuple(id(spec) for spec in app_modules))
+    if key not in _SHARED_APPS:
+        home = tmp_path_factory.mktemp(f"app-{backend}")
+        flask_app = create_app(base_config(home, database_url), modules=app_modules)
+        flask_app.config["BACKEND"] = backend
+        # The modules are kept alive with the app, so their ids in the key stay theirs.
+        _SHARED_APPS[key] = (flask_app, dict(flask_app.config))
+    return _SHARED_APPS[key]
+
+
+def _reset_shared_app(flask_app: Any, settings: dict[str, Any], tmp_path: Path) -> None:
+    """Undo what the last test may have left on a shared app: settings, files, deny-list."""
+    from lianxin.auth import sessions
+    from lianxin.storage import backends
+
+    # Tasks defined with @shared_task run on the current Celery app: the last one created
+    # (another shared app) unless this app's is made current again.
+    celery = flask_app.extensions["celery"]
+    celery.set_current()
+    celery.set_default()
+    flask_app.config.clear()
+    flask_app.config.update(settings)
+    flask_app.config.update(STORAGE_LOCAL_ROOT=str(tmp_path / "files"), INSTANCE_DIR=str(tmp_path))
+    backends.init_app(flask_app)
+    sessions.init_app(flask_app)
+    for name in [n for n in flask_app.extensions if n.startswith("lianxin.audit")]:
+        flask_app.extensions.pop(name)
+
+
+def _sqlite_state(url: str) -> Any:
+    """A fresh engine and scoped session on the test's copy of the template (durability off:
+    the file dies with the test)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import scoped_session, sessionmaker
+
+    from lianxin.db.core import LianxinSession, _scopefunc, _State, make_engine
+
+    engine = make_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _fast(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA synchronous=OFF")
+
+    factory = sessionmaker(bind=engine, class_=LianxinSession, expire_on_commit=False)
+    return _State(engine, scoped_session(factory, _scopefunc))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_shared_apps() -> Iterator[None]:
+    yield
+    for flask_app, _settings in _SHARED_APPS.values():
+        flask_app.extensions["lianxin.db"].engine.dispose()
+    _SHARED_APPS.clear()
+
+
 @pytest.fixture
 def app(
     backend: str,
     request: pytest.FixtureRequest,
     tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
     app_config: dict[str, Any],
     app_modules: tuple[ModuleSpec, ...],
 ) -> Iterator[Any]:
@@ -247,10 +393,20 @@ def app(
         template: Path = request.getfixturevalue("sqlite_template")
         path = tmp_path / "test.db"
         shutil.copyfile(template, path)
-        flask_app = create_app(
-            {**base_config(tmp_path, f"sqlite:///{path}"), **app_config}, modules=app_modules
-        )
-        flask_app.config["BACKEND"] = "sqlite"
+        url = f"sqlite:///{path}"
+        if app_config:
+            flask_app = create_app(
+                {**base_config(tmp_path, url), **app_config}, modules=app_modules
+            )
+            flask_app.config["BACKEND"] = "sqlite"
+        else:
+            flask_app, settings = _shared_app(
+                "sqlite", "sqlite:///shared-placeholder.db", app_modules, tmp_path_factory
+            )
+            _reset_shared_app(flask_app, settings, tmp_path)
+            flask_app.config.update(DATABASE_URL=url, MIGRATION_DATABASE_URL=url)
+            flask_app.extensions["lianxin.db"].session.remove()
+            flask_app.extensions["lianxin.db"] = _sqlite_state(url)
         with flask_app.app_context():
             yield flask_app
             db.session.remove()
@@ -259,8 +415,14 @@ def app(
     cluster: PgCluster = request.getfixturevalue("pg_cluster")
     engine: Engine = request.getfixturevalue("pg_app_engine")
     url = cluster.url(cluster.app_role).render_as_string(hide_password=False)
-    flask_app = create_app({**base_config(tmp_path, url), **app_config}, modules=app_modules)
-    flask_app.config["BACKEND"] = "postgresql"
+    if app_config:
+        flask_app = create_app({**base_config(tmp_path, url), **app_config}, modules=app_modules)
+        flask_app.config["BACKEND"] = "postgresql"
+        shared = False
+    else:
+        flask_app, settings = _shared_app("postgresql", url, app_modules, tmp_path_factory)
+        _reset_shared_app(flask_app, settings, tmp_path)
+        shared = True
     connection: Connection = engine.connect()
     outer = connection.begin()
     db.bind_to_connection(flask_app, connection)
@@ -271,7 +433,8 @@ def app(
     finally:
         outer.rollback()
         connection.close()
-        flask_app.extensions["lianxin.db"].engine.dispose()
+        if not shared:
+            flask_app.extensions["lianxin.db"].engine.dispose()
 
 
 @pytest.fixture

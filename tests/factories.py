@@ -4,6 +4,8 @@ a default township would hide exactly the leaks these tests look for."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,15 +22,41 @@ PASSWORD = "correct-horse-42"
 _seq = itertools.count(1)
 
 
+_batching = False
+
+
 def _n() -> int:
     return next(_seq)
+
+
+def _commit() -> None:
+    """Commit, or only flush while `batched()` builds many rows to commit once at its end."""
+    if _batching:
+        db.session.flush()
+    else:
+        db.session.commit()
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Factories inside flush instead of committing; one commit at the end (a commit per row
+    was most of the cost of the world)."""
+    global _batching
+    outer = _batching
+    _batching = True
+    try:
+        yield
+    finally:
+        _batching = outer
+    if not outer:
+        db.session.commit()
 
 
 def make_county(name: str | None = None, slug: str | None = None) -> County:
     n = _n()
     county = County(name=name or f"测试县{n}", slug=slug or f"county-{n}", module_defaults={})
     db.session.add(county)
-    db.session.commit()
+    _commit()
     return county
 
 
@@ -61,7 +89,7 @@ def make_township(
                 settings={},
             )
         )
-    db.session.commit()
+    _commit()
     return township
 
 
@@ -82,7 +110,7 @@ def make_user(
         phone=phone,
     )
     db.session.add(user)
-    db.session.commit()
+    _commit()
     return user
 
 
@@ -102,7 +130,7 @@ def grant(
         branch_id=branch.id if branch else None,
     )
     db.session.add(membership)
-    db.session.commit()
+    _commit()
     return membership
 
 
@@ -136,7 +164,7 @@ def make_represented(
             grant(user, Role.REPRESENTATIVE, township=township)
             rep.user_id = user.id
             users.append(user)
-        db.session.commit()
+        _commit()
     return reps, users
 
 
@@ -149,7 +177,7 @@ def make_branch(township: Township, name: str | None = None, **fields: Any) -> B
             **fields,
         )
         db.session.add(branch)
-        db.session.commit()
+        _commit()
     return branch
 
 
@@ -157,7 +185,7 @@ def make_note(township: Township, text: str | None = None) -> PilotNote:
     with tenant_context(township.id):
         note = PilotNote(text=text or f"走访{_n()}")
         db.session.add(note)
-        db.session.commit()
+        _commit()
     return note
 
 
@@ -180,6 +208,11 @@ class World:
 
 
 def build_world() -> World:
+    with batched():
+        return _build_world()
+
+
+def _build_world() -> World:
     county, far_county = make_county("甲县", "jia"), make_county("远县", "yuan")
     world = World(
         county,

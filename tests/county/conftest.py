@@ -35,7 +35,7 @@ from lianxin.modules.proposals.models import Proposal
 from lianxin.modules.workstations.models import Meeting, Shift, Station
 from lianxin.people.models import HandlingUnit, Representative
 from lianxin.tenants.models import Township
-from tests.factories import grant, make_county, make_township, make_user
+from tests.factories import batched, grant, make_county, make_township, make_user
 
 FIRST_PARTY_KEYS = ("workstations", "reception_days", "proposals", "annual_sessions", "evaluations")
 TODAY = date(2026, 4, 10)
@@ -296,35 +296,38 @@ def _load_bing(tid: int) -> None:
 
 @pytest.fixture
 def scene(app):
-    county = make_county("甲县", "jia")
-    far_county = make_county("远县", "yuan")
-    s = Scene(county, far_county)
-    s.ids["jia"] = _township(county, "甲镇", "jia-zhen", "2025-06-01", FIRST_PARTY_KEYS)
-    s.ids["yi"] = _township(
-        county,
-        "乙镇",
-        "yi-zhen",
-        "2025-06-01",
-        tuple(k for k in FIRST_PARTY_KEYS if k != "proposals"),
-    )
-    s.ids["bing"] = _township(county, "丙镇", "bing-zhen", "2026-02-15", FIRST_PARTY_KEYS)
-    s.ids["far"] = _township(far_county, "远镇", "yuan-zhen", "2025-06-01", FIRST_PARTY_KEYS)
-    s.slugs = {"jia": "jia-zhen", "yi": "yi-zhen", "bing": "bing-zhen", "far": "yuan-zhen"}
-    _load_jia(s.ids["jia"])
-    _load_yi(s.ids["yi"])
-    _load_bing(s.ids["bing"])
-    _load_jia(s.ids["far"])  # another county's township with the same activity
-    s.users["admin"] = make_user("county.admin")
-    grant(s.users["admin"], Role.COUNTY_ADMIN, county=county)
-    s.users["viewer"] = make_user("county.viewer")
-    grant(s.users["viewer"], Role.COUNTY_VIEWER, county=county)
-    s.users["far_admin"] = make_user("far.admin")
-    grant(s.users["far_admin"], Role.COUNTY_ADMIN, county=far_county)
-    s.users["jia_admin"] = make_user("jia.admin")
-    grant(
-        s.users["jia_admin"], Role.TOWNSHIP_ADMIN, township=db.session.get(Township, s.ids["jia"])
-    )
-    return s
+    with batched():  # the factories flush; one commit at the end
+        county = make_county("甲县", "jia")
+        far_county = make_county("远县", "yuan")
+        s = Scene(county, far_county)
+        s.ids["jia"] = _township(county, "甲镇", "jia-zhen", "2025-06-01", FIRST_PARTY_KEYS)
+        s.ids["yi"] = _township(
+            county,
+            "乙镇",
+            "yi-zhen",
+            "2025-06-01",
+            tuple(k for k in FIRST_PARTY_KEYS if k != "proposals"),
+        )
+        s.ids["bing"] = _township(county, "丙镇", "bing-zhen", "2026-02-15", FIRST_PARTY_KEYS)
+        s.ids["far"] = _township(far_county, "远镇", "yuan-zhen", "2025-06-01", FIRST_PARTY_KEYS)
+        s.slugs = {"jia": "jia-zhen", "yi": "yi-zhen", "bing": "bing-zhen", "far": "yuan-zhen"}
+        _load_jia(s.ids["jia"])
+        _load_yi(s.ids["yi"])
+        _load_bing(s.ids["bing"])
+        _load_jia(s.ids["far"])  # another county's township with the same activity
+        s.users["admin"] = make_user("county.admin")
+        grant(s.users["admin"], Role.COUNTY_ADMIN, county=county)
+        s.users["viewer"] = make_user("county.viewer")
+        grant(s.users["viewer"], Role.COUNTY_VIEWER, county=county)
+        s.users["far_admin"] = make_user("far.admin")
+        grant(s.users["far_admin"], Role.COUNTY_ADMIN, county=far_county)
+        s.users["jia_admin"] = make_user("jia.admin")
+        grant(
+            s.users["jia_admin"],
+            Role.TOWNSHIP_ADMIN,
+            township=db.session.get(Township, s.ids["jia"]),
+        )
+        return s
 
 
 @pytest.fixture

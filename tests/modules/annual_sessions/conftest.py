@@ -19,7 +19,7 @@ from lianxin.modules.annual_sessions import service
 from lianxin.people import service as people
 from lianxin.people.models import Representative
 from lianxin.tenants.models import TownshipModule
-from tests.factories import actor, grant, make_user
+from tests.factories import actor, batched, grant, make_user
 from tests.helpers import Clock
 
 SESSION_DAY = date(2026, 3, 20)
@@ -89,11 +89,12 @@ def cast(world, office, clock):
             reps.append(rep)
         db.session.flush()
         users = []
-        for i, rep in enumerate(reps[:12]):
-            user = make_user(f"as.rep{i}")
-            grant(user, Role.REPRESENTATIVE, township=world.township)
-            rep.user_id = user.id
-            users.append(user)
+        with batched():  # one commit for the accounts, not two per account
+            for i, rep in enumerate(reps[:12]):
+                user = make_user(f"as.rep{i}")
+                grant(user, Role.REPRESENTATIVE, township=world.township)
+                rep.user_id = user.id
+                users.append(user)
         db.session.commit()
         groups = []
         for i, name in enumerate(("农业代表小组", "社区代表小组")):

@@ -17,7 +17,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.people.models import Representative
 from lianxin.tenants.models import TownshipModule
-from tests.factories import actor, grant, make_user
+from tests.factories import actor, batched, grant, make_user
 from tests.helpers import Clock
 
 TODAY = date(2025, 12, 15)
@@ -84,16 +84,17 @@ def cast(world, clock):
             db.session.add(rep)
             reps.append(rep)
         db.session.flush()
-        for i, rep in enumerate(reps):
-            user = make_user(f"ev.rep{i}")
-            grant(user, Role.REPRESENTATIVE, township=world.township)
-            rep.user_id = user.id
-            users.append(user)
-        members = []
-        for name in ("ev.member.a", "ev.member.b"):
-            user = make_user(name)
-            grant(user, Role.COMMITTEE_MEMBER, township=world.township)
-            members.append(user)
+        with batched():  # one commit for the accounts, not two per account
+            for i, rep in enumerate(reps):
+                user = make_user(f"ev.rep{i}")
+                grant(user, Role.REPRESENTATIVE, township=world.township)
+                rep.user_id = user.id
+                users.append(user)
+            members = []
+            for name in ("ev.member.a", "ev.member.b"):
+                user = make_user(name)
+                grant(user, Role.COMMITTEE_MEMBER, township=world.township)
+                members.append(user)
         db.session.commit()
         return Cast([r.id for r in reps], users, [actor(u) for u in users], members)
 
