@@ -45,7 +45,7 @@ test: install assets browser
 lint: install
 	$(BIN)/ruff check platform worker tests
 	$(BIN)/ruff format --check platform worker tests
-	$(BIN)/mypy $(wildcard platform/*/service platform/*/service.py platform/modules/*/service platform/modules/*/service.py) platform/usecases platform/db
+	$(BIN)/mypy $(wildcard platform/*/stages platform/*/service.py platform/modules/*/stages platform/modules/*/service.py) platform/usecases platform/db
 	$(BIN)/codespell platform tests README.md
 
 format: install

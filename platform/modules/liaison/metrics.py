@@ -29,7 +29,7 @@ from lianxin.modules import kit
 from lianxin.modules.liaison import service
 from lianxin.modules.liaison.models import Contact, Meeting
 from lianxin.modules.liaison.quarters import Quarter
-from lianxin.modules.liaison.service.common import _quarter, sees_whole_chain
+from lianxin.modules.liaison.stages.common import _quarter, sees_whole_chain
 from lianxin.modules.registry import Figure, Metric, MetricSet, rate
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Township

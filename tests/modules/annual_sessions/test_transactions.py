@@ -13,7 +13,7 @@ from lianxin.db import db
 from lianxin.errors import Conflict
 from lianxin.modules.annual_sessions import service
 from lianxin.modules.annual_sessions.models import Document
-from lianxin.modules.annual_sessions.service import planning
+from lianxin.modules.annual_sessions.stages import planning
 from lianxin.storage.models import StoredFile
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"

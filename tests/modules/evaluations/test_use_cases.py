@@ -15,7 +15,7 @@ from lianxin.db.tenancy import tenant_context
 from lianxin.errors import Conflict
 from lianxin.modules.evaluations import service
 from lianxin.modules.evaluations.models import Subject
-from lianxin.modules.evaluations.service import draft_subjects as subjects_stage
+from lianxin.modules.evaluations.stages import draft_subjects as subjects_stage
 from tests.helpers import bearer
 
 

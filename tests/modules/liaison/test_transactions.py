@@ -12,7 +12,7 @@ from lianxin.db import db
 from lianxin.errors import Conflict
 from lianxin.modules.liaison import service
 from lianxin.modules.liaison.models import Contact
-from lianxin.modules.liaison.service import contacts
+from lianxin.modules.liaison.stages import contacts
 from lianxin.notify.models import OutboxMessage
 from tests.factories import actor
 

@@ -13,7 +13,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.proposals import service
 from lianxin.modules.proposals.errors import IllegalTransition
-from lianxin.modules.proposals.service import drafting
+from lianxin.modules.proposals.stages import drafting
 from lianxin.storage.models import StoredFile
 from tests.helpers import bearer
 from tests.test_isolation_walk import PNG

@@ -1,0 +1,186 @@
+"""Subjects of a draft campaign and their duty reports (述职述廉)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import IO, Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lianxin.auth import permissions
+from lianxin.auth.actor import Actor
+from lianxin.auth.models import User
+from lianxin.db import db
+from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules.evaluations.models import (
+    Campaign,
+    CampaignState,
+    Shape,
+    Subject,
+)
+from lianxin.modules.evaluations.stages.campaigns import (
+    _draft,
+)
+from lianxin.modules.evaluations.stages.common import (
+    MODULE_KEY,
+    _audit,
+    _committee_users,
+    _get,
+    _subjects,
+    get_campaign,
+    get_subject,
+    is_office,
+    is_subject_self,
+)
+from lianxin.people.models import HandlingUnit, Representative
+from lianxin.storage import owners as storage_owners
+from lianxin.tenants import service as tenants
+from lianxin.tenants.models import Township
+from lianxin.usecases import use_case
+
+
+def subjects(actor: Actor, township: Township, campaign_id: Any) -> list[Subject]:
+    campaign = get_campaign(actor, township, campaign_id)
+    return _subjects(campaign)
+
+
+def committee_users(actor: Actor, township: Township) -> list[User]:
+    permissions.require_member(actor, township)
+    return _committee_users(township)
+
+
+@use_case
+def add_subject(
+    actor: Actor, township: Township, campaign_id: Any, data: Mapping[str, Any]
+) -> Subject:
+    """One subject of the campaign's kind: a committee member (a user), a representative, a
+    handling unit, or a named station / the township for public satisfaction."""
+    campaign = _draft(actor, township, campaign_id)
+    subject = Subject(campaign_id=campaign.id)
+    if campaign.shape == Shape.COMMITTEE:
+        users = {u.id: u for u in _committee_users(township)}
+        try:
+            user = users.get(int(data.get("user_id") or 0))
+        except (TypeError, ValueError):
+            user = None
+        if user is None:
+            raise NotFound(_("未找到该党委委员"))
+        subject.user_id, subject.name = user.id, user.display_name or user.username
+    elif campaign.shape == Shape.DUTY:
+        rep = _get(Representative, township, data.get("representative_id"), _("未找到该代表"))
+        subject.representative_id, subject.name = rep.id, rep.name
+    elif campaign.shape == Shape.DEPARTMENTS:
+        unit = _get(HandlingUnit, township, data.get("unit_id"), _("未找到该承办单位"))
+        subject.unit_id, subject.name = unit.id, unit.name
+    else:
+        name = str(data.get("name") or "").strip()
+        if not name or len(name) > 100:
+            raise ValidationFailed(errors={"name": [_("请填写测评对象名称")]})
+        subject.name = name
+    same = (
+        Subject.user_id == subject.user_id
+        if subject.user_id is not None
+        else Subject.representative_id == subject.representative_id
+        if subject.representative_id is not None
+        else Subject.unit_id == subject.unit_id
+        if subject.unit_id is not None
+        else Subject.name == subject.name
+    )
+    duplicate = db.session.scalar(
+        select(Subject.id).where(Subject.campaign_id == campaign.id, same)
+    )
+    if duplicate is not None:
+        raise ValidationFailed(errors={"name": [_("已是评议对象")]})
+    db.session.add(subject)
+    db.session.flush()
+    _audit("subject", actor, township, "evaluation_campaign", campaign.id, subject=subject.name)
+    return subject
+
+
+@use_case
+def add_default_subjects(actor: Actor, township: Township, campaign_id: Any) -> list[Subject]:
+    """Everyone the campaign's kind usually covers: every committee member, every representative
+    in office, every active unit, or the township itself."""
+    campaign = _draft(actor, township, campaign_id)
+    added = []
+    if campaign.shape == Shape.COMMITTEE:
+        rows: list[dict[str, Any]] = [{"user_id": u.id} for u in _committee_users(township)]
+    elif campaign.shape == Shape.DUTY:
+        rows = [
+            {"representative_id": r.id}
+            for r in db.session.scalars(select(Representative).order_by(Representative.name_pinyin))
+            if r.in_office
+        ]
+    elif campaign.shape == Shape.DEPARTMENTS:
+        rows = [
+            {"unit_id": u.id}
+            for u in db.session.scalars(
+                select(HandlingUnit).where(HandlingUnit.is_active.is_(True))
+            )
+        ]
+    else:
+        rows = [{"name": township.name}]
+    for data in rows:
+        try:
+            added.append(add_subject(actor, township, campaign.id, data))
+        except ValidationFailed:
+            continue  # already a subject
+    return added
+
+
+@use_case
+def remove_subject(actor: Actor, township: Township, subject_id: Any) -> None:
+    subject = get_subject(actor, township, subject_id)
+    _draft(actor, township, subject.campaign_id)
+    db.session.delete(subject)
+
+
+@use_case
+def set_report(
+    actor: Actor,
+    township: Township,
+    subject_id: Any,
+    text: Any,
+    *,
+    stream: IO[bytes] | None = None,
+    filename: str | None = None,
+) -> Subject:
+    """The subject's duty report (述职述廉): written, or uploaded, by them or by the office."""
+    from lianxin.storage import service as files
+
+    subject = get_subject(actor, township, subject_id)
+    if not (is_subject_self(actor, township, subject) or is_office(actor, township)):
+        raise PermissionDenied()
+    campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+    if campaign.state == CampaignState.CLOSED:
+        raise Conflict(_("评议已结束"))
+    body = str(text or "").strip()
+    if len(body) > 20000:
+        raise ValidationFailed(errors={"text": [_("内容过长")]})
+    if not body and stream is None:
+        raise ValidationFailed(errors={"text": [_("请填写或上传述职报告")]})
+    if body:
+        subject.report_text = body
+    if stream is not None:
+        stored = files.save_upload(
+            actor, township, stream, filename or "report", purpose="evaluation"
+        )
+        subject.report_file_id = stored.id
+    _audit("report", actor, township, "evaluation_subject", subject.id)
+    return subject
+
+
+@storage_owners.reader("evaluation")
+def _report_readable(actor: Actor, township: Township, file_id: int) -> bool:
+    """A duty report's file is read by whoever may read its subject (`get_subject`), while the
+    module is switched on; a replaced report's file is held by no subject."""
+    subject_id = db.session.scalar(
+        select(Subject.id).where(Subject.report_file_id == file_id).limit(1)
+    )
+    if subject_id is None:
+        return False
+    if not tenants.module_enabled(township.id, MODULE_KEY):
+        raise NotFound()
+    get_subject(actor, township, subject_id)
+    return True

@@ -1,0 +1,299 @@
+"""Results after the count, the grades (the office proposes, the committee decides), publication."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lianxin import spreadsheets
+from lianxin.auth import permissions
+from lianxin.auth.actor import Actor
+from lianxin.casework import service as casework
+from lianxin.db import db, utcnow
+from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.modules.evaluations.errors import (
+    BelowThreshold,
+    NotYetCounted,
+)
+from lianxin.modules.evaluations.inputs import GradeInput
+from lianxin.modules.evaluations.models import (
+    Answer,
+    Campaign,
+    CampaignState,
+    Grade,
+    Subject,
+)
+from lianxin.modules.evaluations.stages.common import (
+    GRADE_LABELS,
+    _audit,
+    _get,
+    _k,
+    _require_office,
+    _require_reader,
+    _subjects,
+    get_campaign,
+    get_subject,
+    is_committee,
+    is_office,
+    is_subject_self,
+    settings,
+)
+from lianxin.tenants.models import Township
+from lianxin.usecases import use_case
+
+
+@dataclass
+class DimensionResult:
+    key: str
+    label: str
+    mean: float
+    distribution: dict[int, int]
+
+
+@dataclass
+class SubjectResult:
+    subject: Subject
+    count: int  # the real grades (0 while not shown)
+    shown: bool  # from K real grades
+    dimensions: list[DimensionResult] = field(default_factory=list)
+    weighted_mean: float | None = None
+    overall: dict[str, int] = field(default_factory=dict)
+    comments: list[str] = field(default_factory=list)  # sorted: no order to read anything from
+    proposed_grade: str | None = None
+    withheld: bool = False  # the reader's own result, before publication
+    cannot_evaluate: int = 0  # answers that said “无法评价”: apart, never in the figures
+    no_valid: bool = False  # released answers, every one of them “无法评价” (无有效评价)
+
+
+def _grade_for(township: Township, campaign: Campaign, mean: float) -> str:
+    rule = settings(township.id)
+    on_ten = (mean - campaign.scale_min) / (campaign.scale_max - campaign.scale_min) * 9 + 1
+    if on_ten >= float(rule["excellent_min"]):
+        return Grade.EXCELLENT
+    if on_ten >= float(rule["competent_min"]):
+        return Grade.COMPETENT
+    return Grade.INCOMPETENT
+
+
+def _result(township: Township, campaign: Campaign, subject: Subject) -> SubjectResult:
+    """The figures from the real grades, shown from K of them; “无法评价” counted apart. Below
+    K grades neither number is given (K−1 grades beside some “无法评价” would show a count
+    under K); with no grade at all, released “无法评价” answers read as “无有效评价”."""
+    answers = list(db.session.scalars(select(Answer).where(Answer.subject_id == subject.id)))
+    rows = [r for r in answers if not r.cannot_evaluate]
+    cannot = len(answers) - len(rows)
+    if len(rows) < _k(campaign):
+        if rows or not cannot:
+            return SubjectResult(subject, 0, False)
+        return SubjectResult(subject, 0, False, cannot_evaluate=cannot, no_valid=True)
+    result = SubjectResult(subject, len(rows), True, cannot_evaluate=cannot)
+    total_weight = sum(float(d["weight"]) for d in campaign.dimensions)
+    weighted = 0.0
+    for dim in campaign.dimensions:
+        values = [int(r.scores[dim["key"]]) for r in rows if dim["key"] in r.scores]
+        mean = statistics.fmean(values) if values else 0.0
+        result.dimensions.append(
+            DimensionResult(
+                dim["key"], dim["label"], round(mean, 2), dict(sorted(Counter(values).items()))
+            )
+        )
+        weighted += mean * float(dim["weight"])
+    result.weighted_mean = round(weighted / total_weight, 2) if total_weight else None
+    result.overall = dict(Counter(r.overall for r in rows if r.overall))
+    result.comments = sorted(r.comment for r in rows if r.comment)
+    if result.weighted_mean is not None:
+        result.proposed_grade = _grade_for(township, campaign, result.weighted_mean)
+    return result
+
+
+def _require_counted(campaign: Campaign) -> None:
+    """Results exist only once the campaign has closed and the worker has counted it: read
+    while answers still come in, two readings would tell the answer given in between."""
+    if campaign.state != CampaignState.CLOSED:
+        raise NotYetCounted(_("评议结束后才能查看结果；进行中只显示已提交人数"))
+    if campaign.counted_at is None:
+        raise NotYetCounted(_("正在计票，请稍后再看"))
+
+
+@use_case
+def results(actor: Actor, township: Township, campaign_id: Any) -> list[SubjectResult]:
+    """Every subject's result (hidden below K answers), after the count. A reader who is one of
+    the subjects does not see his own before it is published. Reading before publication is
+    audited."""
+    campaign = get_campaign(actor, township, campaign_id)
+    _require_reader(actor, township)
+    _require_counted(campaign)
+    subs = _subjects(campaign)
+    if any(s.published_at is None for s in subs):
+        _audit("results_read", actor, township, "evaluation_campaign", campaign.id)
+    out = []
+    for subject in subs:
+        if subject.published_at is None and is_subject_self(actor, township, subject):
+            out.append(SubjectResult(subject, 0, False, withheld=True))
+        else:
+            out.append(_result(township, campaign, subject))
+    return out
+
+
+@use_case
+def subject_result(actor: Actor, township: Township, subject_id: Any) -> SubjectResult:
+    """One subject's result: after the count; refused below K answers; the subject himself
+    only once it is published; audited before publication."""
+    subject = get_subject(actor, township, subject_id)
+    campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+    if is_subject_self(actor, township, subject):
+        if subject.published_at is None:
+            raise PermissionDenied(_("评议结果公开后，本人才能查看"))
+    elif not (is_office(actor, township) or is_committee(actor, township)):
+        raise PermissionDenied()
+    _require_counted(campaign)
+    result = _result(township, campaign, subject)
+    if not result.shown and not result.no_valid:
+        raise BelowThreshold(_("有效答卷不足 %(k)d 份，不显示结果", k=_k(campaign)))
+    if subject.published_at is None:
+        _audit("results_read", actor, township, "evaluation_subject", subject.id)
+    return result
+
+
+def _gradable(actor: Actor, township: Township, subject_id: Any) -> Subject:
+    subject = get_subject(actor, township, subject_id)
+    if is_subject_self(actor, township, subject):
+        raise PermissionDenied(_("不能为自己提出或确定等次"))
+    campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+    if campaign.state != CampaignState.CLOSED:
+        raise Conflict(_("评议结束后才能确定等次"))
+    _require_counted(campaign)
+    if subject.published_at is not None:
+        raise Conflict(_("结果已公开，请先取消公开再改等次"))
+    return subject
+
+
+@use_case
+def propose_grade(actor: Actor, township: Township, subject_id: int, data: GradeInput) -> Subject:
+    """The office proposes the grade to the committee: the one the scores suggest (set at the
+    count), or another with a recorded reason. Never for the office member himself."""
+    _require_office(actor, township)
+    subject = _gradable(actor, township, subject_id)
+    value, text = data.grade, data.given_reason
+    if subject.proposed_grade is None:
+        raise BelowThreshold(_("有效答卷不足，没有建议等次"))
+    campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+    suggested = _result(township, campaign, subject).proposed_grade
+    if value != suggested and not text:
+        raise ValidationFailed(errors={"reason": [_("与按得分建议的等次不同，须写明理由")]})
+    subject.proposed_grade, subject.proposal_reason = value, text
+    subject.grade = subject.grade_reason = subject.graded_at = None  # the committee decides anew
+    _audit(
+        "propose",
+        actor,
+        township,
+        "evaluation_subject",
+        subject.id,
+        proposed=value,
+        suggested=suggested,
+        reason=text,
+    )
+    return subject
+
+
+@use_case
+def decide_grade(actor: Actor, township: Township, subject_id: int, data: GradeInput) -> Subject:
+    """A committee member confirms the office's proposed grade, or changes it with a recorded
+    reason. Only committee members decide, and never about themselves."""
+    if not is_committee(actor, township):
+        raise PermissionDenied(_("等次由党委委员会确定"))
+    subject = _gradable(actor, township, subject_id)
+    value, text = data.grade, data.given_reason
+    if subject.proposed_grade is None:
+        raise BelowThreshold(_("有效答卷不足，没有建议等次，不能确定"))
+    if value != subject.proposed_grade and not text:
+        raise ValidationFailed(errors={"reason": [_("改变建议等次须写明理由")]})
+    subject.grade, subject.grade_reason, subject.graded_at = value, text, utcnow()
+    _audit(
+        "grade",
+        actor,
+        township,
+        "evaluation_subject",
+        subject.id,
+        grade=value,
+        proposed=subject.proposed_grade,
+        reason=text,
+    )
+    return subject
+
+
+@use_case
+def set_published(actor: Actor, township: Township, subject_id: Any, published: bool) -> Subject:
+    subject = get_subject(actor, township, subject_id)
+    _require_office(actor, township)
+    if published and subject.grade is None:
+        raise Conflict(_("确定等次后才能公开"))
+    subject.published_at = utcnow() if published else None
+    _audit("publish", actor, township, "evaluation_subject", subject.id, published=published)
+    return subject
+
+
+def my_feedback(actor: Actor, township: Township) -> list[tuple[Campaign, SubjectResult]]:
+    """A subject's own results and grade, once they are published."""
+    permissions.require_member(actor, township)
+    rep = casework.representative_of(actor, township)
+    query = select(Subject).where(Subject.published_at.is_not(None))
+    mine = [
+        s
+        for s in db.session.scalars(query)
+        if s.user_id == actor.user_id or (rep is not None and s.representative_id == rep.id)
+    ]
+    out = []
+    for subject in mine:
+        campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+        out.append((campaign, _result(township, campaign, subject)))
+    return out
+
+
+def public_results(township: Township) -> list[tuple[Campaign, SubjectResult]]:
+    out = []
+    for subject in db.session.scalars(
+        select(Subject).where(Subject.published_at.is_not(None)).order_by(Subject.id)
+    ):
+        campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
+        result = _result(township, campaign, subject)
+        if result.shown:
+            result.comments = []  # the public page shows grades and scores, not comments
+            out.append((campaign, result))
+    return out
+
+
+def export_xlsx(actor: Actor, township: Township, campaign_id: Any) -> bytes:
+    campaign = get_campaign(actor, township, campaign_id)
+    rows = results(actor, township, campaign.id)
+    dims = [d["label"] for d in campaign.dimensions]
+    book = spreadsheets.Book()
+    sheet = book.sheet("评议结果")
+    sheet.header(
+        ["评议对象", "有效评价", "无法评价", *dims, "加权平均", "建议等次", "确定等次", "理由"]
+    )
+    for r in rows:
+        if r.withheld:
+            sheet.append([r.subject.name, "", "", *[""] * len(dims), "本人结果，公开后可见"])
+            continue
+        means: list[Any] = [d.mean for d in r.dimensions] if r.shown else ["—"] * len(dims)
+        proposed = r.subject.proposed_grade or r.proposed_grade
+        hidden = "无有效评价" if r.no_valid else "有效答卷不足"
+        sheet.append(
+            [
+                r.subject.name,
+                r.count,
+                r.cannot_evaluate if (r.shown or r.no_valid) else "",
+                *means,
+                r.weighted_mean if r.shown else hidden,
+                GRADE_LABELS.get(Grade(proposed), "") if proposed else "",
+                GRADE_LABELS.get(Grade(r.subject.grade), "") if r.subject.grade else "",
+                r.subject.grade_reason or "",
+            ]
+        )
+    return book.to_bytes()
