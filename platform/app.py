@@ -13,7 +13,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lianxin import config as settings
 from lianxin.extensions import babel, csrf, db, limiter, login_manager
-from lianxin.modules.registry import ModuleSpec, Registry, load_core, load_first_party
+from lianxin.modules.registry import (
+    ModuleSpec,
+    Registry,
+    load_core,
+    load_core_last,
+    load_first_party,
+)
 
 
 def create_app(
@@ -42,7 +48,9 @@ def create_app(
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    registry = Registry((*load_core(), *(load_first_party() if modules is None else modules)))
+    registry = Registry(
+        (*load_core(), *(load_first_party() if modules is None else modules), *load_core_last())
+    )
     app.extensions["lianxin.registry"] = registry
 
     from lianxin import models  # noqa: F401 - complete the metadata before the first query
@@ -71,10 +79,7 @@ def create_app(
 
     scope.init_app(app)
     security.init_app(app)
-    _register_pages(app)
-    _register_api(app)
-    _register_modules(app, registry)
-    _register_county(app)
+    _mount(app, registry)
     errors.init_app(app)
     _init_templates(app)
 
@@ -128,75 +133,21 @@ def _init_login(app: Flask) -> None:
         return user
 
 
-def _register_pages(app: Flask) -> None:
-    from lianxin.auth.views import bp as auth_pages
-    from lianxin.casework.county_views import bp as county_case_pages
-    from lianxin.casework.public_views import bp as public_case_pages
-    from lianxin.casework.views import bp as case_pages
-    from lianxin.people.import_views import bp as people_import_pages
-    from lianxin.people.public_views import bp as public_people_pages
-    from lianxin.people.structure_views import bp as people_structure_pages
-    from lianxin.people.views import bp as people_pages
-    from lianxin.storage.views import bp as file_pages
-    from lianxin.tenants.views import county_bp, platform_bp, public_bp, township_bp
-    from lianxin.web.views import bp as web_pages
-    from lianxin.work_calendar.views import bp as work_calendar_pages
-
-    for blueprint in (
-        web_pages,
-        auth_pages,
-        platform_bp,
-        county_bp,
-        township_bp,
-        public_bp,
-        file_pages,
-        people_pages,
-        people_import_pages,
-        people_structure_pages,
-        public_people_pages,
-        case_pages,
-        county_case_pages,
-        public_case_pages,
-        work_calendar_pages,
-    ):
-        app.register_blueprint(blueprint)
-
-
-def _register_api(app: Flask) -> None:
+def _mount(app: Flask, registry: Registry) -> None:
+    """Mount every part the registry declares, in its order: a core part's blueprints at their
+    own prefixes, a module's under its township's URL (a switched-off module answers 404)."""
     from lianxin.api.base import LianxinApi
-    from lianxin.auth.api import blp as auth_api
-    from lianxin.casework.api import blp as cases_api
-    from lianxin.casework.county_api import blp as county_cases_api
-    from lianxin.people.api import blp as people_api
-    from lianxin.people.import_api import blp as people_import_api
-    from lianxin.people.stats_api import blp as people_stats_api
-    from lianxin.storage.api import blp as files_api
-    from lianxin.tenants.api import county_blp, platform_blp, township_blp
 
     # One Api per app: flask-smorest keeps the OpenAPI document on the Api object.
     api = LianxinApi(app)
     app.extensions["lianxin.api"] = api
-    for blueprint in (
-        auth_api,
-        platform_blp,
-        county_blp,
-        township_blp,
-        files_api,
-        people_api,
-        people_import_api,
-        people_stats_api,
-        cases_api,
-        county_cases_api,
-    ):
-        api.register_blueprint(blueprint)
-        csrf.exempt(blueprint)
-
-
-def _register_modules(app: Flask, registry: Registry) -> None:
-    """Mount each module's blueprints under its township's URL; a switched-off module is 404."""
-    api = app.extensions["lianxin.api"]
     owners: dict[str, str] = {}
     for spec in registry:
+        for blueprint in spec.blueprints:
+            app.register_blueprint(blueprint)
+        for api_blueprint in spec.api_blueprints:
+            api.register_blueprint(api_blueprint)
+            csrf.exempt(api_blueprint)
         if spec.api_blueprint is not None:
             api.register_blueprint(
                 spec.api_blueprint, url_prefix=f"/api/v1/t/<township_slug>/{spec.key}"
@@ -228,18 +179,6 @@ def _register_modules(app: Flask, registry: Registry) -> None:
         township = g.get("township")
         if township is None or not tenants.module_enabled(township.id, key):
             raise ModuleDisabled(_("模块“%(name)s”在本乡镇未开通。", name=registry.get(key).name))
-
-
-def _register_county(app: Flask) -> None:
-    """The county's comparison (lianxin.county): pages, API, and the nightly rollup refresh."""
-    from lianxin.county import tasks as county_tasks
-    from lianxin.county.api import blp as county_comparison_api
-    from lianxin.county.views import bp as county_comparison_pages
-
-    app.register_blueprint(county_comparison_pages)
-    app.extensions["lianxin.api"].register_blueprint(county_comparison_api)
-    csrf.exempt(county_comparison_api)
-    app.extensions["celery"].conf.beat_schedule.update(county_tasks.BEAT_SCHEDULE)
 
 
 def _init_templates(app: Flask) -> None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from celery import Celery, Task
-from celery.schedules import crontab
 from flask import Flask, current_app, has_app_context
 
 from lianxin.db import db
@@ -174,18 +173,9 @@ def celery_init_app(
         broker_pool_limit=10,
         timezone="Asia/Shanghai",
         enable_utc=True,
-        beat_schedule={
-            "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
-            # Hourly signed checkpoints of the audit chains, outside the database.
-            "audit-checkpoint": {"task": "audit.checkpoint", "schedule": crontab(minute=17)},
-            **(beat_schedule or {}),
-        },
-        imports=(
-            "lianxin.notify.tasks",
-            "lianxin.people.tasks",
-            "lianxin.audit.tasks",
-            *task_modules,
-        ),
+        # Every entry and task module is declared by its part's spec (the registry).
+        beat_schedule=dict(beat_schedule or {}),
+        imports=task_modules,
     )
     # Tasks defined with @shared_task bind to whichever app is current; make it this one.
     celery.set_default()

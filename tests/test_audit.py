@@ -119,7 +119,7 @@ def test_the_hourly_task_checkpoints_and_is_on_the_beat(app, world):
     from lianxin.audit.tasks import AuditChainBroken, checkpoint
 
     celery = app.extensions["celery"]
-    entry = celery.conf.beat_schedule["audit-checkpoint"]
+    entry = celery.conf.beat_schedule["audit.checkpoint"]
     assert entry["task"] == "audit.checkpoint" == checkpoint.name
     assert entry["schedule"].minute == {17} and len(entry["schedule"].hour) == 24
     _record(world, 2)

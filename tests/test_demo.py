@@ -9,6 +9,7 @@ from lianxin import demo
 from lianxin.auth import service as accounts
 from lianxin.auth.models import Membership
 from lianxin.auth.roles import Role
+from lianxin.casework import seed as casework_seed
 from lianxin.casework.models import Case
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
@@ -39,7 +40,7 @@ def test_demo_loads_twice_with_a_login_for_every_role(app):
     with tenant_context(township.id):
         assert db.session.scalar(select(func.count()).select_from(Station)) == 1
         not_liaison = select(func.count()).select_from(Case).where(Case.channel != "liaison")
-        assert db.session.scalar(not_liaison) == len(demo.DEMO_CASES)
+        assert db.session.scalar(not_liaison) == len(casework_seed.DEMO_CASES)
         # The liaison chain: this year's pairs, contacts, one raised as a case, a meeting.
         from lianxin.modules.liaison.models import Contact, Link, Meeting
 

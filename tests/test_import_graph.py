@@ -143,7 +143,9 @@ def test_infrastructure_imports_no_domain_package():
     wrong = sorted(
         (source, target)
         for source, targets in edges.items()
-        if _under(source, INFRASTRUCTURE)
+        # A part's declaration (`notify/module.py`: its tasks and beat entry for the registry)
+        # is the composition root's business, not the infrastructure's code.
+        if _under(source, INFRASTRUCTURE) and not source.endswith(".module")
         for target in targets
         if _under(target, DOMAIN)
     )

@@ -19,7 +19,6 @@ from lianxin.api.base import BaseSchema
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
-from lianxin.auth.roles import Role
 from lianxin.db import Base, TenantMixin, db, utcnow
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
 from lianxin.jobs import PlatformTask
@@ -181,7 +180,6 @@ PILOT = ModuleSpec(
     name="走访试点",
     description="测试模块：走访记录",
     settings_schema=PilotSettings,
-    permissions={"add_note": frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})},
     api_blueprint=pilot_api,
     pages_blueprint=pilot_pages,
     public_blueprint=pilot_public,

@@ -6,7 +6,12 @@ from marshmallow.exceptions import ValidationError
 
 from lianxin import work_calendar
 from lianxin.api.base import BaseSchema
+from lianxin.casework.api import blp as cases_api
+from lianxin.casework.county_api import blp as county_cases_api
+from lianxin.casework.county_views import bp as county_case_pages
 from lianxin.casework.metrics import CASEWORK_METRICS
+from lianxin.casework.public_views import bp as public_case_pages
+from lianxin.casework.views import bp as case_pages
 from lianxin.modules.registry import ModuleSpec
 
 
@@ -66,7 +71,10 @@ MODULE = ModuleSpec(
     core=True,
     description=_l("件件有答复、事事有回音"),
     settings_schema=CaseworkSettings,
+    blueprints=(case_pages, county_case_pages, public_case_pages),
+    api_blueprints=(cases_api, county_cases_api),
     task_module="lianxin.casework.tasks",
+    seed_module="lianxin.casework.seed",
     metrics=CASEWORK_METRICS,
 )
 

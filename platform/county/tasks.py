@@ -7,22 +7,10 @@ never loses it. Running a job claims it (queued → running) once.
 
 from __future__ import annotations
 
-from typing import Any
-
 from celery import shared_task
-from celery.schedules import crontab
 
 from lianxin.county import service
 from lianxin.jobs import PlatformTask
-
-BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    # 02:40 Shanghai, after the modules' own night work: open periods and any never computed.
-    "county.nightly_refresh": {
-        "task": "county.refresh_all",
-        "schedule": crontab(minute=40, hour=2),
-    },
-    "county.job_sweep": {"task": "county.sweep_jobs", "schedule": 300.0},
-}
 
 
 @shared_task(base=PlatformTask, name="county.refresh_all")

@@ -173,7 +173,6 @@ class ModuleSpec:
     name: Any  # a lazy gettext string: the module's Chinese name
     description: Any = ""
     settings_schema: type[Schema] = EmptySettings
-    permissions: Mapping[str, frozenset[Role]] = field(default_factory=dict)
     api_blueprint: Any = None  # flask_smorest.Blueprint, mounted at /api/v1/t/<slug>/<key>
     pages_blueprint: Blueprint | None = None  # mounted at /t/<slug>/<key>
     public_blueprint: Blueprint | None = None  # mounted at /p/<slug>/<key>
@@ -186,8 +185,22 @@ class ModuleSpec:
     # The county's figures of this module: a MetricSet (see the module docstring), or the
     # simple form {metric_key: fn(start, end)}.
     metrics: MetricSet | Mapping[str, Callable[..., Any]] | None = None
-    # A core part (casework) uses the same settings machinery but is always on.
+    # A core part (casework, people, tenants, auth …) is always on. One with a settings schema
+    # (casework) keeps per-township settings like a module and is listed beside the modules as
+    # 核心功能; the others only mount what they declare.
     core: bool = False
+    # A core part's own blueprints, mounted at the url_prefix each declares (a module's are
+    # mounted under its township's URL instead, above).
+    blueprints: tuple[Blueprint, ...] = ()
+    api_blueprints: tuple[Any, ...] = ()  # flask_smorest.Blueprint, at their own url_prefix
+    # The demo's data of this part: a module with `seed(township, index)`, run by `lianxin demo`
+    # in registry order for each demo township where the part is on.
+    seed_module: str | None = None
+
+    @property
+    def is_feature(self) -> bool:
+        """What a township has: a switchable module, or a core part with its own settings."""
+        return not self.core or self.settings_schema is not EmptySettings
 
     def default_settings(self) -> dict[str, Any]:
         return dict(self.settings_schema().load({}))
@@ -252,6 +265,10 @@ class Registry:
         """The switchable modules' keys (core parts are always on)."""
         return [k for k, spec in self._modules.items() if not spec.core]
 
+    def features(self) -> list[ModuleSpec]:
+        """The modules and the core parts with settings: what a township's pages list."""
+        return [spec for spec in self if spec.is_feature]
+
     def switchable(self) -> list[ModuleSpec]:
         return [spec for spec in self if not spec.core]
 
@@ -281,12 +298,28 @@ class Registry:
         return tuple(spec.task_module for spec in self if spec.task_module)
 
 
-# Core parts that keep per-township settings like a module, but are never switched off.
-CORE: tuple[str, ...] = ("lianxin.casework.module",)
+# The core parts, always on, declared like the modules (each part's `module.py`). Those before
+# the modules mount first; the county's comparison, which reads every module's figures, last.
+CORE: tuple[str, ...] = (
+    "lianxin.web.module",
+    "lianxin.auth.module",
+    "lianxin.tenants.module",
+    "lianxin.storage.module",
+    "lianxin.people.module",
+    "lianxin.casework.module",
+    "lianxin.work_calendar.module",
+    "lianxin.notify.module",
+    "lianxin.audit.module",
+)
+CORE_LAST: tuple[str, ...] = ("lianxin.county.module",)
 
 
 def load_core() -> tuple[ModuleSpec, ...]:
     return tuple(importlib.import_module(path).MODULE for path in CORE)
+
+
+def load_core_last() -> tuple[ModuleSpec, ...]:
+    return tuple(importlib.import_module(path).MODULE for path in CORE_LAST)
 
 
 def load_first_party() -> tuple[ModuleSpec, ...]:

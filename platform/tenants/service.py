@@ -200,7 +200,7 @@ def onboard_township(
     )
     db.session.add(township)
     db.session.flush()
-    for spec in registry:
+    for spec in registry.features():
         db.session.add(
             TownshipModule(
                 township_id=township.id,

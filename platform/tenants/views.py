@@ -171,7 +171,7 @@ def _render_county_township(
 ) -> str:
     actor, county = current_actor(), current_county()
     target = tenants.county_township(actor, county, township_id)
-    modules = list(current_registry())
+    modules = current_registry().features()
     fields = {
         spec.key: _township_fields(
             target.id,
@@ -249,7 +249,7 @@ def _render_county_settings(
     posted: Any = None,
 ) -> str:
     county = current_county()
-    modules = list(current_registry())
+    modules = current_registry().features()
     fields = {
         spec.key: _county_fields(
             county,

@@ -88,7 +88,7 @@ def test_module_tasks_skip_where_the_module_is_off(app, world):
 
 def test_module_beat_entries_are_namespaced(app):
     schedule = app.extensions["celery"].conf.beat_schedule
-    assert "pilot.count" in schedule and "outbox-sweep" in schedule
+    assert "pilot.count" in schedule and "notify.outbox_sweep" in schedule
 
 
 def test_township_words_come_from_modules_and_the_township(app, world):

@@ -3,21 +3,17 @@
 from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
-from lianxin.auth.roles import Role
 from lianxin.modules.annual_sessions.api import api
 from lianxin.modules.annual_sessions.metrics import ANNUAL_SESSION_METRICS
 from lianxin.modules.annual_sessions.schemas import AnnualSessionSettings
 from lianxin.modules.annual_sessions.views import pages, public
 from lianxin.modules.registry import ModuleSpec, NavItem
 
-OFFICE = frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})
-
 MODULE = ModuleSpec(
     key="annual_sessions",
     name=_l("党代表年会"),
     description=_l("议题、请假与签到、法定人数、表决与无记名投票、选举和决议"),
     settings_schema=AnnualSessionSettings,
-    permissions={"run": OFFICE},
     api_blueprint=api,
     pages_blueprint=pages,
     public_blueprint=public,
@@ -28,6 +24,7 @@ MODULE = ModuleSpec(
         "release": {"task": "annual_sessions.release_sweep", "schedule": crontab(minute="*/5")},
     },
     task_module="lianxin.modules.annual_sessions.tasks",
+    seed_module="lianxin.modules.annual_sessions.seed",
     models_module="lianxin.modules.annual_sessions.models",
     metrics=ANNUAL_SESSION_METRICS,
 )

@@ -3,21 +3,17 @@
 from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
-from lianxin.auth.roles import Role
 from lianxin.modules.evaluations.api import api
 from lianxin.modules.evaluations.metrics import EVALUATION_METRICS
 from lianxin.modules.evaluations.schemas import EvaluationSettings
 from lianxin.modules.evaluations.views import pages, public
 from lianxin.modules.registry import ModuleSpec, NavItem
 
-OFFICE = frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})
-
 MODULE = ModuleSpec(
     key="evaluations",
     name=_l("评议"),
     description=_l("匿名评议两委委员、代表述职、乡镇部门和群众满意度；结果达到份数才显示"),
     settings_schema=EvaluationSettings,
-    permissions={"run": OFFICE},
     api_blueprint=api,
     pages_blueprint=pages,
     public_blueprint=public,
@@ -29,6 +25,7 @@ MODULE = ModuleSpec(
         "remind": {"task": "evaluations.remind_sweep", "schedule": crontab(hour=9, minute=0)},
     },
     task_module="lianxin.modules.evaluations.tasks",
+    seed_module="lianxin.modules.evaluations.seed",
     models_module="lianxin.modules.evaluations.models",
     metrics=EVALUATION_METRICS,
 )

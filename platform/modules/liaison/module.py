@@ -3,21 +3,17 @@
 from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
-from lianxin.auth.roles import Role
 from lianxin.modules.liaison.api import api
 from lianxin.modules.liaison.metrics import LIAISON_METRICS
 from lianxin.modules.liaison.schemas import LiaisonSettings
 from lianxin.modules.liaison.views import pages
 from lianxin.modules.registry import ModuleSpec, NavItem
 
-OFFICE = frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})
-
 MODULE = ModuleSpec(
     key="liaison",
     name=_l("三联工作"),
     description=_l("委员联代表、代表联党员、党员联群众：联系安排、联系记录、季度履职和提醒"),
     settings_schema=LiaisonSettings,
-    permissions={"manage": OFFICE},
     api_blueprint=api,
     pages_blueprint=pages,
     nav=(NavItem("liaison.index", _l("三联")),),
@@ -27,5 +23,6 @@ MODULE = ModuleSpec(
     },
     metrics=LIAISON_METRICS,
     task_module="lianxin.modules.liaison.tasks",
+    seed_module="lianxin.modules.liaison.seed",
     models_module="lianxin.modules.liaison.models",
 )

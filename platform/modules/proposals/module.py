@@ -3,21 +3,17 @@
 from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
-from lianxin.auth.roles import Role
 from lianxin.modules.proposals.api import api
 from lianxin.modules.proposals.metrics import PROPOSAL_METRICS
 from lianxin.modules.proposals.schemas import ProposalSettings
 from lianxin.modules.proposals.views import pages, public
 from lianxin.modules.registry import ModuleSpec, NavItem
 
-OFFICE = frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})
-
 MODULE = ModuleSpec(
     key="proposals",
     name=_l("提案"),
     description=_l("提案、建议意见和质询：联名、审查立案、交办、答复、评价和公开"),
     settings_schema=ProposalSettings,
-    permissions={"review": OFFICE},
     api_blueprint=api,
     pages_blueprint=pages,
     public_blueprint=public,
@@ -28,6 +24,7 @@ MODULE = ModuleSpec(
         "reminders": {"task": "proposals.sweep", "schedule": crontab(minute=15)},
     },
     task_module="lianxin.modules.proposals.tasks",
+    seed_module="lianxin.modules.proposals.seed",
     models_module="lianxin.modules.proposals.models",
     metrics=PROPOSAL_METRICS,
 )

@@ -3,21 +3,17 @@
 from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
-from lianxin.auth.roles import Role
 from lianxin.modules.reception_days.api import api
 from lianxin.modules.reception_days.metrics import RECEPTION_DAY_METRICS
 from lianxin.modules.reception_days.schemas import ReceptionDaySettings
 from lianxin.modules.reception_days.views import pages, public
 from lianxin.modules.registry import ModuleSpec, NavItem
 
-OFFICE = frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})
-
 MODULE = ModuleSpec(
     key="reception_days",
     name=_l("党代表接待日"),
     description=_l("年度接待日安排、公告、提醒、替补和接待汇总"),
     settings_schema=ReceptionDaySettings,
-    permissions={"manage": OFFICE},
     api_blueprint=api,
     pages_blueprint=pages,
     public_blueprint=public,
@@ -29,6 +25,7 @@ MODULE = ModuleSpec(
         "daily": {"task": "reception_days.sweep", "schedule": crontab(minute=5)},
     },
     task_module="lianxin.modules.reception_days.tasks",
+    seed_module="lianxin.modules.reception_days.seed",
     models_module="lianxin.modules.reception_days.models",
     metrics=RECEPTION_DAY_METRICS,
 )

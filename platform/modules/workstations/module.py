@@ -3,21 +3,17 @@
 from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
-from lianxin.auth.roles import Role
 from lianxin.modules.registry import ModuleSpec, NavItem
 from lianxin.modules.workstations.api import api
 from lianxin.modules.workstations.metrics import WORKSTATION_METRICS
 from lianxin.modules.workstations.schemas import WorkstationSettings
 from lianxin.modules.workstations.views import pages, public
 
-OFFICE = frozenset({Role.TOWNSHIP_ADMIN, Role.TOWNSHIP_STAFF})
-
 MODULE = ModuleSpec(
     key="workstations",
     name=_l("代表工作站"),
     description=_l("工作站/工作室、值班表、约见、公开承诺和月度报告"),
     settings_schema=WorkstationSettings,
-    permissions={"manage": OFFICE},
     api_blueprint=api,
     pages_blueprint=pages,
     public_blueprint=public,
@@ -30,6 +26,7 @@ MODULE = ModuleSpec(
         }
     },
     task_module="lianxin.modules.workstations.tasks",
+    seed_module="lianxin.modules.workstations.seed",
     models_module="lianxin.modules.workstations.models",
     metrics=WORKSTATION_METRICS,
 )
