@@ -106,7 +106,13 @@ class LianxinApi(Api):
 
 
 class Blueprint(SmorestBlueprint):
-    """An API blueprint: every route needs a Bearer token unless marked public."""
+    """An API blueprint: every route needs a Bearer token unless marked public.
+
+    Every list is paged the same way (`page`, `page_size`; the total in the `X-Pagination`
+    header): 100 rows unless asked, at most 1000 — a township's whole roll of representatives
+    fits in one page of the largest size."""
+
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 100, "max_page_size": 1000}
 
 
 class BaseSchema(FastDump):

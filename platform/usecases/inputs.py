@@ -17,12 +17,16 @@ side:
         ...
 
     data = load_input(StationSchema, request.get_json())   # -> StationInput
+
+A change to some fields of a record loads the same schema with `partial=True` into
+`Changes[StationInput]`: a read-only mapping of the fields given, each validated, so a service
+can tell "not given" from "cleared".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load
@@ -60,6 +64,27 @@ def _chinese(field: fields.Field) -> None:
             field.error_messages[key] = text
 
 
+class Changes(Mapping[str, Any], Generic[T]):
+    """The fields a partial update names, loaded by T's schema with `partial=True`."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any] | None = None) -> None:
+        self._values = dict(values or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Changes({self._values!r})"
+
+
 class InputSchema(Schema, Generic[T]):
     """Loads into `input_type` (a frozen dataclass). Unknown keys: refused on the API (RAISE);
     a page form loads with `unknown=EXCLUDE` (its CSRF token and buttons are not input)."""
@@ -75,8 +100,28 @@ class InputSchema(Schema, Generic[T]):
     @post_load
     def _typed(self, data: dict[str, Any], *, partial: Any = None, **_kwargs: Any) -> Any:
         if partial or self.partial:
-            return data  # a partial update: the service takes the named keys only
+            return Changes(data)  # a partial update: the service takes the named keys only
         return self.input_type(**data)
+
+
+@overload
+def load_input(
+    schema: type[InputSchema[T]],
+    data: Mapping[str, Any] | None,
+    *,
+    form: bool = ...,
+    partial: Literal[False] = ...,
+) -> T: ...
+
+
+@overload
+def load_input(
+    schema: type[InputSchema[T]],
+    data: Mapping[str, Any] | None,
+    *,
+    form: bool = ...,
+    partial: Literal[True],
+) -> Changes[T]: ...
 
 
 def load_input(
@@ -85,8 +130,9 @@ def load_input(
     *,
     form: bool = False,
     partial: bool = False,
-) -> T:
-    """Load and validate `data`; a bad field raises ValidationFailed with Chinese messages."""
+) -> T | Changes[T]:
+    """Load and validate `data`; a bad field raises ValidationFailed with Chinese messages.
+    With `partial=True` only the fields given are loaded, into `Changes[T]`."""
     instance = schema(unknown=EXCLUDE) if form else schema()
     try:
         return instance.load(_plain(instance, data), partial=partial)
