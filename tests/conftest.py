@@ -22,6 +22,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,8 +217,13 @@ def create_test_module_tables(url: str, app_role: str | None = None) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[PgCluster]:
+@contextmanager
+def scratch_database(prefix: str, *, extensions: tuple[str, ...] = ()) -> Iterator[PgCluster]:
+    """A database of its own with an owner role and an application role (no superuser, no
+    BYPASSRLS), the public schema owned by the owner, `extensions` created by the superuser;
+    dropped with its roles at the end. The one place tests make PostgreSQL databases: the
+    session's cluster, the anonymity attacks' template and the audit anchor all start here.
+    Absent PostgreSQL: skipped outside CI, an error under CI."""
     engine = _pg_admin_engine()
     try:
         with engine.connect() as conn:
@@ -226,7 +232,9 @@ def pg_cluster() -> Iterator[PgCluster]:
         engine.dispose()
         service_missing("PostgreSQL", f"{PG_HOST}:{PG_PORT}: {type(exc).__name__}")
     suffix = uuid.uuid4().hex[:8]
-    cluster = PgCluster(engine, f"lx_test_{suffix}", f"lx_owner_{suffix}", f"lx_app_{suffix}")
+    cluster = PgCluster(
+        engine, f"{prefix}_{suffix}", f"{prefix}_o_{suffix}", f"{prefix}_a_{suffix}"
+    )
     with engine.connect() as conn:
         conn.execute(text(f'CREATE ROLE "{cluster.owner}" LOGIN NOSUPERUSER NOBYPASSRLS'))
         conn.execute(
@@ -236,19 +244,16 @@ def pg_cluster() -> Iterator[PgCluster]:
             )
         )
         conn.execute(text(f'CREATE DATABASE "{cluster.database}" OWNER "{cluster.owner}"'))
-    superuser_on_db = create_engine(
-        cluster.url(PG_SUPERUSER).set(database=cluster.database),
-        isolation_level="AUTOCOMMIT",
-        poolclass=NullPool,
-    )
-    with superuser_on_db.connect() as conn:
-        conn.execute(text(f'ALTER SCHEMA public OWNER TO "{cluster.owner}"'))
-        conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
-    superuser_on_db.dispose()
-    owner_url = cluster.url(cluster.owner).render_as_string(hide_password=False)
-    upgrade(owner_url, cluster.app_role)
-    create_test_module_tables(owner_url, cluster.app_role)
     try:
+        superuser_on_db = create_engine(
+            cluster.url(PG_SUPERUSER), isolation_level="AUTOCOMMIT", poolclass=NullPool
+        )
+        with superuser_on_db.connect() as conn:
+            conn.execute(text(f'ALTER SCHEMA public OWNER TO "{cluster.owner}"'))
+            conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
+            for extension in extensions:
+                conn.execute(text(f"CREATE EXTENSION IF NOT EXISTS {extension}"))
+        superuser_on_db.dispose()
         yield cluster
     finally:
         with engine.connect() as conn:
@@ -256,6 +261,15 @@ def pg_cluster() -> Iterator[PgCluster]:
             conn.execute(text(f'DROP ROLE IF EXISTS "{cluster.app_role}"'))
             conn.execute(text(f'DROP ROLE IF EXISTS "{cluster.owner}"'))
         engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    with scratch_database("lx_test") as cluster:
+        owner_url = cluster.url(cluster.owner).render_as_string(hide_password=False)
+        upgrade(owner_url, cluster.app_role)
+        create_test_module_tables(owner_url, cluster.app_role)
+        yield cluster
 
 
 @pytest.fixture(scope="session")
@@ -423,6 +437,7 @@ def app(
         flask_app, settings = _shared_app("postgresql", url, app_modules, tmp_path_factory)
         _reset_shared_app(flask_app, settings, tmp_path)
         shared = True
+    flask_app.extensions["lianxin.test_app_role"] = cluster.app_role
     connection: Connection = engine.connect()
     outer = connection.begin()
     db.bind_to_connection(flask_app, connection)

@@ -16,7 +16,11 @@ pytestmark = pytest.mark.postgres
 
 def test_connected_as_the_application_role(app):
     role = db.session.execute(text("SELECT current_user")).scalar()
-    assert role.startswith("lx_app_")
+    assert role == app.extensions["lianxin.test_app_role"]
+    superuser, bypass = db.session.execute(
+        text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+    ).one()
+    assert not superuser and not bypass
 
 
 def test_rls_hides_other_townships_rows_with_the_orm_filter_off(app, world):

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.pool import NullPool
 
 from lianxin.app import create_app
@@ -41,8 +41,10 @@ from tests.conftest import (
     PG_HOST,
     PG_PORT,
     PG_SUPERUSER,
+    PgCluster,
     base_config,
     create_test_module_tables,
+    scratch_database,
     service_missing,
 )
 from tests.helpers import Clock
@@ -104,60 +106,15 @@ def _url(role: str, database: str) -> URL:
     )
 
 
-@dataclass
-class PgTemplate:
-    admin: Engine  # superuser on the `postgres` database, autocommit
-    name: str
-    owner: str
-    app_role: str
-
-
 @pytest.fixture(scope="module")
-def pg_template() -> Iterator[PgTemplate]:
+def pg_template() -> Iterator[PgCluster]:
     """Roles and a database migrated once (with pageinspect and pg_walinspect), then copied for
     each test; everything dropped at the end."""
-    admin = create_engine(
-        _url(PG_SUPERUSER, "postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool
-    )
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:
-        admin.dispose()
-        service_missing("PostgreSQL", f"{PG_HOST}:{PG_PORT}: {type(exc).__name__}")
-    suffix = uuid.uuid4().hex[:8]
-    template = PgTemplate(
-        admin, f"lx_anon_tpl_{suffix}", f"lx_anon_o_{suffix}", f"lx_anon_a_{suffix}"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE ROLE "{template.owner}" LOGIN NOSUPERUSER NOBYPASSRLS'))
-        conn.execute(
-            text(
-                f'CREATE ROLE "{template.app_role}" LOGIN NOSUPERUSER NOBYPASSRLS '
-                "NOCREATEDB NOCREATEROLE"
-            )
-        )
-        conn.execute(text(f'CREATE DATABASE "{template.name}" OWNER "{template.owner}"'))
-    try:
-        on_template = create_engine(
-            _url(PG_SUPERUSER, template.name), isolation_level="AUTOCOMMIT", poolclass=NullPool
-        )
-        with on_template.connect() as conn:
-            conn.execute(text(f'ALTER SCHEMA public OWNER TO "{template.owner}"'))
-            conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_walinspect"))
-        on_template.dispose()
-        owner_url = _url(template.owner, template.name).render_as_string(hide_password=False)
+    with scratch_database("lx_anon", extensions=("pageinspect", "pg_walinspect")) as template:
+        owner_url = template.url(template.owner).render_as_string(hide_password=False)
         upgrade(owner_url, template.app_role)
         create_test_module_tables(owner_url, template.app_role)
         yield template
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{template.name}" WITH (FORCE)'))
-            conn.execute(text(f'DROP ROLE IF EXISTS "{template.app_role}"'))
-            conn.execute(text(f'DROP ROLE IF EXISTS "{template.owner}"'))
-        admin.dispose()
 
 
 @dataclass
@@ -169,12 +126,12 @@ class PgDatabase:
 
 
 @pytest.fixture
-def pg_database(pg_template: PgTemplate) -> Iterator[PgDatabase]:
+def pg_database(pg_template: PgCluster) -> Iterator[PgDatabase]:
     name = f"lx_anon_{uuid.uuid4().hex[:8]}"
-    with pg_template.admin.connect() as conn:
+    with pg_template.admin_engine.connect() as conn:
         conn.execute(
             text(
-                f'CREATE DATABASE "{name}" TEMPLATE "{pg_template.name}" '
+                f'CREATE DATABASE "{name}" TEMPLATE "{pg_template.database}" '
                 f'OWNER "{pg_template.owner}"'
             )
         )
@@ -190,7 +147,7 @@ def pg_database(pg_template: PgTemplate) -> Iterator[PgDatabase]:
             yield PgDatabase(name, oid, app_url, su)
     finally:
         engine.dispose()
-        with pg_template.admin.connect() as conn:
+        with pg_template.admin_engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 

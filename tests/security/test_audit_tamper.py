@@ -40,8 +40,8 @@ from tests.conftest import (
     PG_HOST,
     PG_PORT,
     PG_SUPERUSER,
-    _pg_admin_engine,
     base_config,
+    scratch_database,
     service_missing,
 )
 from tests.testmodule import TEST_MODULES
@@ -259,32 +259,8 @@ def anchor_db() -> Iterator[AnchorDatabase]:
     It is first migrated to the revision before signing, given a county chain of three entries
     as that version wrote them (legacy entries), then migrated to the head.
     """
-    admin = _pg_admin_engine()
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:
-        admin.dispose()
-        service_missing("PostgreSQL", f"{PG_HOST}:{PG_PORT}: {type(exc).__name__}")
-    suffix = uuid.uuid4().hex[:8]
-    target = AnchorDatabase(f"lx_audit_{suffix}", f"lx_aowner_{suffix}", f"lx_aapp_{suffix}", 0)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE ROLE "{target.owner}" LOGIN NOSUPERUSER NOBYPASSRLS'))
-        conn.execute(
-            text(
-                f'CREATE ROLE "{target.app_role}" LOGIN NOSUPERUSER NOBYPASSRLS '
-                "NOCREATEDB NOCREATEROLE"
-            )
-        )
-        conn.execute(text(f'CREATE DATABASE "{target.database}" OWNER "{target.owner}"'))
-    try:
-        superuser = create_engine(
-            target.url(PG_SUPERUSER), isolation_level="AUTOCOMMIT", poolclass=NullPool
-        )
-        with superuser.connect() as conn:
-            conn.execute(text(f'ALTER SCHEMA public OWNER TO "{target.owner}"'))
-            conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
-        superuser.dispose()
+    with scratch_database("lx_audit") as scratch:
+        target = AnchorDatabase(scratch.database, scratch.owner, scratch.app_role, 0)
         owner_url = target.url(target.owner)
         upgrade(owner_url, target.app_role, BEFORE_SIGNING)
         owner = create_engine(owner_url, poolclass=NullPool)
@@ -294,12 +270,6 @@ def anchor_db() -> Iterator[AnchorDatabase]:
         owner.dispose()
         upgrade(owner_url, target.app_role)
         yield target
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            conn.execute(text(f'DROP ROLE IF EXISTS "{target.app_role}"'))
-            conn.execute(text(f'DROP ROLE IF EXISTS "{target.owner}"'))
-        admin.dispose()
 
 
 @dataclass
