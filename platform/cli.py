@@ -26,7 +26,7 @@ def db_upgrade(revision: str) -> None:
     upgrade(
         current_app.config["MIGRATION_DATABASE_URL"], current_app.config["APP_DB_ROLE"], revision
     )
-    click.echo("database migrated")
+    click.echo("数据库已迁移到最新版本。")
 
 
 @db_cli.command("revision")
@@ -52,7 +52,7 @@ def demo_load(password: str | None) -> None:
 
     logins = load(password=password)
     click.echo("")
-    click.echo("演示账号 / demo logins (用户名 / 密码 / 角色):")
+    click.echo("演示账号（用户名 / 密码 / 角色 / 所在）：")
     for login in logins:
         click.echo(f"  {login.username:<22} {login.password:<16} {login.role}  {login.place}")
 
@@ -160,7 +160,7 @@ def serve(host: str, port: int) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     exit_unless_ready(app)
-    click.echo(f"连心 serving at http://{host}:{port}")
+    click.echo(f"连心已启动：http://{host}:{port}")
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -1,17 +1,20 @@
 """Settings from the environment (12-factor), with the embedded defaults when none are set.
 
 Embedded default: a SQLite file, files in a local folder, Celery eager. Production sets
-LIANXIN_DATABASE_URL (PostgreSQL, as the application role), LIANXIN_BROKER_URL (Redis) and
-LIANXIN_STORAGE=s3. Every variable is listed in README.md and infra/env.example.
+LIANXIN_DATABASE_URL (PostgreSQL, as the application role), LIANXIN_BROKER_URL (Redis),
+LIANXIN_STORAGE=s3 and LIANXIN_PUBLIC_BASE_URL (required outside the embedded default).
+Every variable is listed in README.md and infra/env.example.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 TRUE = {"1", "true", "yes", "on"}
 
@@ -32,6 +35,103 @@ def _secret_key(env: Mapping[str, str], instance: Path, embedded: bool) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _public_base_url(env: Mapping[str, str], embedded: bool) -> str:
+    """The site's public address, e.g. https://lianxin.example.org ('' in the embedded default,
+    where each link takes the address of the request that builds it)."""
+    raw = (env.get("LIANXIN_PUBLIC_BASE_URL") or "").strip().rstrip("/")
+    if not raw:
+        if not embedded:
+            raise RuntimeError(
+                "LIANXIN_PUBLIC_BASE_URL must be set outside the embedded default: the public "
+                "address of the site (e.g. https://lianxin.example.org), which set-up links, "
+                "QR codes and the links in messages name"
+            )
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise RuntimeError(
+            f"LIANXIN_PUBLIC_BASE_URL={raw!r} is not an http(s) address such as "
+            "https://lianxin.example.org"
+        )
+    return raw
+
+
+def _json_setting(env: Mapping[str, str], name: str) -> dict[str, Any]:
+    """A JSON object given inline or as the path of a .json file (empty: {})."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return {}
+    if not raw.startswith("{"):
+        try:
+            raw = Path(raw).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RuntimeError(f"{name}: neither a JSON object nor a readable file") from exc
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name}: not valid JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise RuntimeError(f"{name}: must be a JSON object of message kind -> template")
+    return value
+
+
+SMS_PROVIDERS = ("log", "aliyun", "tencent")
+
+
+def _mail_and_messages(env: Mapping[str, str]) -> dict[str, Any]:
+    """Email (SMTP, STARTTLS or SMTPS), SMS through a provider's templates, WeCom (企业微信).
+
+    An SMS provider is refused at start-up without its keys, sign name and template map: a
+    gateway that cannot send would only fill the delivery report with failures.
+    """
+    smtp_ssl = _bool(env.get("LIANXIN_SMTP_SSL"), False)
+    starttls = _bool(env.get("LIANXIN_SMTP_STARTTLS"), False)
+    if smtp_ssl and starttls:
+        raise RuntimeError("LIANXIN_SMTP_SSL and LIANXIN_SMTP_STARTTLS exclude each other")
+    mail_from = env.get("LIANXIN_MAIL_FROM", "lianxin@localhost")
+    sms = env.get("LIANXIN_SMS_CHANNEL") or "log"
+    if sms not in SMS_PROVIDERS:
+        raise RuntimeError(f"LIANXIN_SMS_CHANNEL must be one of {', '.join(SMS_PROVIDERS)}")
+    settings: dict[str, Any] = {
+        "SMTP_HOST": env.get("LIANXIN_SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("LIANXIN_SMTP_PORT") or (465 if smtp_ssl else 25)),
+        "SMTP_USER": env.get("LIANXIN_SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("LIANXIN_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": starttls,
+        "SMTP_SSL": smtp_ssl,
+        "MAIL_FROM": mail_from,
+        # The right-hand side of Message-ID headers (default: the domain of MAIL_FROM).
+        "MAIL_DOMAIN": env.get("LIANXIN_MAIL_DOMAIN") or "",
+        "SMS_CHANNEL": sms,
+        "SMS_KEY_ID": env.get("LIANXIN_SMS_KEY_ID", ""),
+        "SMS_KEY_SECRET": env.get("LIANXIN_SMS_KEY_SECRET", ""),
+        "SMS_SIGN_NAME": env.get("LIANXIN_SMS_SIGN_NAME", ""),
+        "SMS_SDK_APP_ID": env.get("LIANXIN_SMS_SDK_APP_ID", ""),
+        "SMS_REGION": env.get("LIANXIN_SMS_REGION", ""),
+        "SMS_ENDPOINT": env.get("LIANXIN_SMS_ENDPOINT", ""),
+        # Message kind -> {"code": template code/id, "params": [names] or {variable: name}}.
+        "SMS_TEMPLATES": _json_setting(env, "LIANXIN_SMS_TEMPLATES"),
+        "WECOM_CORP_ID": env.get("LIANXIN_WECOM_CORP_ID", ""),
+        "WECOM_SECRET": env.get("LIANXIN_WECOM_SECRET", ""),
+        "WECOM_AGENT_ID": env.get("LIANXIN_WECOM_AGENT_ID", ""),
+        "WECOM_API_BASE": env.get("LIANXIN_WECOM_API_BASE", "https://qyapi.weixin.qq.com"),
+    }
+    from lianxin.notify.channels import parse_templates
+
+    try:
+        parse_templates(settings["SMS_TEMPLATES"])
+    except (ValueError, TypeError) as exc:
+        raise RuntimeError(f"LIANXIN_SMS_TEMPLATES: {exc}") from exc
+    if sms != "log":
+        needed = ["SMS_KEY_ID", "SMS_KEY_SECRET", "SMS_SIGN_NAME", "SMS_TEMPLATES"]
+        if sms == "tencent":
+            needed.append("SMS_SDK_APP_ID")
+        missing = [f"LIANXIN_{name}" for name in needed if not settings[name]]
+        if missing:
+            raise RuntimeError(f"LIANXIN_SMS_CHANNEL={sms} needs {', '.join(missing)}")
+    return settings
 
 
 def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) -> dict[str, Any]:
@@ -75,14 +175,9 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         "MAX_UPLOAD_BYTES": int(env.get("LIANXIN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
         "MAX_CONTENT_LENGTH": int(env.get("LIANXIN_MAX_REQUEST_BYTES", 25 * 1024 * 1024)),
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
-        "SMTP_HOST": env.get("LIANXIN_SMTP_HOST", ""),
-        "SMTP_PORT": int(env.get("LIANXIN_SMTP_PORT", 25)),
-        "SMTP_USER": env.get("LIANXIN_SMTP_USER", ""),
-        "SMTP_PASSWORD": env.get("LIANXIN_SMTP_PASSWORD", ""),
-        "SMTP_STARTTLS": _bool(env.get("LIANXIN_SMTP_STARTTLS"), False),
-        "MAIL_FROM": env.get("LIANXIN_MAIL_FROM", "lianxin@localhost"),
-        "SMS_CHANNEL": env.get("LIANXIN_SMS_CHANNEL", "log"),
-        "PUBLIC_BASE_URL": env.get("LIANXIN_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        **_mail_and_messages(env),
+        # The address links name (set-up links, QR codes, messages): `lianxin.web.links`.
+        "PUBLIC_BASE_URL": _public_base_url(env, embedded),
         "SESSION_COOKIE_SECURE": _bool(env.get("LIANXIN_SECURE_COOKIES"), not embedded),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

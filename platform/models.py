@@ -12,7 +12,13 @@ from lianxin.casework.models import (
     DeadlineExtension,
 )
 from lianxin.county.models import CountyEntityRollup, CountyJob, CountyRollup, CountySettings
-from lianxin.notify.models import DeadLetter, Notification, OutboxMessage
+from lianxin.notify.models import (
+    ChannelPreference,
+    DeadLetter,
+    Delivery,
+    Notification,
+    OutboxMessage,
+)
 from lianxin.people.models import (
     GroupMembership,
     HandlingUnit,
@@ -36,6 +42,7 @@ __all__ = [
     "CaseAttachment",
     "CaseEvent",
     "CaseReply",
+    "ChannelPreference",
     "County",
     "CountyEntityRollup",
     "CountyEscalation",
@@ -44,6 +51,7 @@ __all__ = [
     "CountySettings",
     "DeadLetter",
     "DeadlineExtension",
+    "Delivery",
     "GroupMembership",
     "HandlingUnit",
     "Household",

@@ -18,6 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -77,7 +78,9 @@ class Sheet:
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, int | float | date | datetime | bool):
         return value
-    return str(value)  # lazy translations, enums, decimals: their text
+    # Lazy translations, enums, decimals: their text, without the control characters a
+    # worksheet cannot hold (a name typed with one would otherwise break the whole export).
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 class Book:

@@ -143,7 +143,7 @@ def make_represented(
 
     from lianxin.people.models import Representative
 
-    reps, users = [], []
+    reps: list[Any] = []
     with tenant_context(township.id):
         for i in range(count):
             rep = Representative(
@@ -158,12 +158,24 @@ def make_represented(
             )
             db.session.add(rep)
             reps.append(rep)
-        db.session.flush()
-        for i, rep in enumerate(reps):
-            user = make_user(f"{prefix}{i}")
-            grant(user, Role.REPRESENTATIVE, township=township)
+        password_hash = hash_password(PASSWORD)
+        users = [
+            User(username=f"{prefix}{i}", display_name=f"用户{_n()}", password_hash=password_hash)
+            for i in range(count)
+        ]
+        db.session.add_all(users)
+        db.session.flush()  # one INSERT of each table, not one per row
+        db.session.add_all(
+            Membership(
+                user_id=user.id,
+                role=Role.REPRESENTATIVE.value,
+                tenant_id=township.id,
+                county_id=township.county_id,
+            )
+            for user in users
+        )
+        for rep, user in zip(reps, users, strict=True):
             rep.user_id = user.id
-            users.append(user)
         _commit()
     return reps, users
 

@@ -33,6 +33,13 @@ def test_text_that_looks_like_a_formula_stays_text(text):
     assert "<f>" not in xml and "<f " not in xml
 
 
+def test_a_control_character_typed_into_a_name_does_not_break_the_export():
+    data = table("t", ["名称"], [["\x01农业\x1b小组"], ["换行\n保留"]])
+    sheet = load_workbook(io.BytesIO(data))["t"]
+    assert sheet["A2"].value == "农业小组"
+    assert sheet["A3"].value == "换行\n保留"
+
+
 def test_sheet_titles_are_made_valid_and_unique():
     book = Book()
     book.sheet("a/b:c")

@@ -529,6 +529,7 @@ def run(args: argparse.Namespace) -> None:
             base_env = {
                 "LIANXIN_SECRET_KEY": os.environ["LIANXIN_SECRET_KEY"],
                 "LIANXIN_BROKER_URL": REDIS_URL,
+                "LIANXIN_PUBLIC_BASE_URL": "http://127.0.0.1",
                 "LIANXIN_INSTANCE_PATH": str(tmp),
                 "LIANXIN_STORAGE_ROOT": str(tmp / "files"),
                 "LIANXIN_PUBLIC_SUBMIT_RATE_LIMIT": "1000000 per minute",

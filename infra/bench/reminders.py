@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> None:
                 "LIANXIN_DATABASE_URL": app_url,
                 "LIANXIN_BROKER_URL": REDIS_URL,
                 "LIANXIN_SECRET_KEY": SECRET,
+                "LIANXIN_PUBLIC_BASE_URL": "http://127.0.0.1",
                 "LIANXIN_INSTANCE_PATH": str(tmp),
                 "LIANXIN_SMS_CHANNEL": "log",
             }

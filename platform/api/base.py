@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import RAISE, Schema, fields
+from webargs.flaskparser import FlaskParser, abort
 from werkzeug.exceptions import HTTPException
 
 from lianxin.api.fastdump import FastDump
+from lianxin.usecases.chinese import INVALID_JSON, INVALID_VALUE, ChineseMessages, in_chinese
 
 HTTP_CODES = {
     400: "bad_request",
@@ -105,6 +107,21 @@ class LianxinApi(Api):
         return response
 
 
+class ChineseParser(FlaskParser):
+    """webargs' parser, answering in Chinese: every schema it parses with (flask-smorest's own
+    pagination parameters too) gets Chinese messages, and a body that is not JSON says so."""
+
+    DEFAULT_VALIDATION_MESSAGE = INVALID_VALUE
+
+    def _get_schema(self, argmap: Any, req: Any) -> Schema:
+        return in_chinese(super()._get_schema(argmap, req))
+
+    def _handle_invalid_json_error(
+        self, error: Any, req: Any, *args: Any, **kwargs: Any
+    ) -> NoReturn:
+        abort(400, exc=error, messages={"json": [str(INVALID_JSON)]})
+
+
 class Blueprint(SmorestBlueprint):
     """An API blueprint: every route needs a Bearer token unless marked public.
 
@@ -113,10 +130,13 @@ class Blueprint(SmorestBlueprint):
     fits in one page of the largest size."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 100, "max_page_size": 1000}
+    ARGUMENTS_PARSER = ChineseParser()
+    PAGINATION_ARGUMENTS_PARSER = ChineseParser()
 
 
-class BaseSchema(FastDump):
-    """Every API schema. Dumping takes a shorter path per field (`lianxin.api.fastdump`)."""
+class BaseSchema(ChineseMessages, FastDump):
+    """Every API schema. Dumping takes a shorter path per field (`lianxin.api.fastdump`);
+    marshmallow's messages are Chinese (`lianxin.usecases.chinese`)."""
 
     class Meta:
         unknown = RAISE

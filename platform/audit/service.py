@@ -410,6 +410,18 @@ def count_for_township(tenant_id: int) -> int:
     return int(last or 0)
 
 
+def entries_for_platform(*, limit: int = 200) -> list[AuditEntry]:
+    """The platform's own chain (counties created, platform accounts), newest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.chain == chain_for(None, None))
+            .order_by(AuditEntry.seq.desc())
+            .limit(limit)
+        )
+    )
+
+
 def entries_for_county(county_id: int, *, limit: int = 200) -> list[AuditEntry]:
     return list(
         db.session.scalars(

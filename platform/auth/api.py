@@ -18,6 +18,7 @@ from lianxin.auth.schemas import (
     UserAccountSchema,
 )
 from lianxin.errors import InvalidCredentials
+from lianxin.notify.preferences import PreferencesInputSchema, PreferencesSchema
 from lianxin.web.scope import client_ip, current_actor
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="账号与 API 令牌")
@@ -67,6 +68,20 @@ class Me(MethodView):
     def get(self):
         """Who am I: my memberships"""
         return current_actor()
+
+
+@blp.route("/me/channels")
+class MyChannels(MethodView):
+    @blp.response(200, PreferencesSchema)
+    def get(self):
+        """My channels: the inbox always; SMS, email and WeCom on or off; my WeCom userid"""
+        return accounts.channel_preferences(current_actor())
+
+    @blp.arguments(PreferencesInputSchema(partial=True))
+    @blp.response(200, PreferencesSchema)
+    def patch(self, data):
+        """Switch SMS, email or WeCom on or off, or set my WeCom userid (the keys given)"""
+        return accounts.set_channel_preferences(current_actor(), data)
 
 
 @blp.route("/accounts/<int:user_id>")

@@ -109,7 +109,9 @@ def issue_setup_link(user: User) -> str:
 
 
 def setup_url(token: str) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/setup/{token}"
+    from lianxin.web.links import public_url
+
+    return public_url("auth.setup_link", token=token)
 
 
 def _valid_link(link: SetupLink | None) -> SetupLink:
@@ -289,6 +291,48 @@ def set_large_text(actor: Actor, enabled: bool) -> None:
     user = db.session.get(User, actor.user_id)
     if user is not None:
         user.large_text = enabled
+
+
+# --- channels (how notifications reach me) ----------------------------------------------------
+
+
+def channel_preferences(actor: Actor) -> dict[str, Any]:
+    """My channels and where each reaches me (the phone masked): the page's and API's view."""
+    from lianxin.notify import preferences as channels
+    from lianxin.notify.channels import mask_phone
+
+    user = db.session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound()
+    chosen = channels.preferences(user.id)
+    return {
+        "inbox": True,
+        **chosen.as_dict(),
+        "phone_masked": mask_phone(user.phone) if user.phone else None,
+        "email_address": user.email,
+    }
+
+
+@use_case
+def set_channel_preferences(actor: Actor, data: Any) -> dict[str, Any]:
+    """Choose my channels besides the inbox (SMS, email, WeCom) and give my WeCom userid:
+    a `notify.preferences.Preferences`, or a partial change of it (the API's PATCH)."""
+    from lianxin.notify import preferences as channels
+
+    user = db.session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound()
+    before = channels.preferences(user.id)
+    after = channels.save_preferences(user.id, data)
+    audit.record(
+        "user.channels_changed",
+        actor=actor,
+        target_type="user",
+        target_id=user.id,
+        before=before.as_dict(),
+        after=after.as_dict(),
+    )
+    return channel_preferences(actor)
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -618,6 +662,7 @@ def _send_setup_link(user: User, token: str, tenant_id: int | None) -> None:
         link=setup_url(token),
         channels=("email",),
         tenant_id=tenant_id,
+        kind="account.setup",
     )
 
 

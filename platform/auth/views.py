@@ -19,10 +19,12 @@ from flask_login import login_required, login_user, logout_user
 from lianxin.auth import devices, management, permissions, throttle
 from lianxin.auth import service as accounts
 from lianxin.auth import sessions as web_sessions
+from lianxin.auth.actor import Actor
 from lianxin.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, SetupForm, TokenForm
 from lianxin.auth.models import SetupLink
 from lianxin.auth.redirects import safe_next
 from lianxin.db import db, utcnow
+from lianxin.db.tenancy import tenant_context
 from lianxin.errors import (
     DomainError,
     InvalidCredentials,
@@ -30,7 +32,9 @@ from lianxin.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from lianxin.notify.preferences import Preferences, PreferencesInputSchema
 from lianxin.tenants.models import County, Township
+from lianxin.usecases import load_input
 from lianxin.web.forms import apply_errors
 from lianxin.web.scope import client_ip, current_actor
 
@@ -129,8 +133,18 @@ def setup():
 def profile():
     actor = current_actor()
     token_form, password_form = TokenForm(prefix="token"), ChangePasswordForm(prefix="pw")
+    channels_form, channel_errors = EmptyForm(prefix="channels"), {}
     new_token = None
-    if request.method == "POST" and "token-name" in request.form and token_form.validate():
+    if request.method == "POST" and "channels-save" in request.form:
+        if channels_form.validate():
+            try:
+                accounts.set_channel_preferences(actor, _channel_choice())
+            except ValidationFailed as exc:
+                channel_errors = exc.errors
+            else:
+                flash(_("消息接收方式已保存。"), "success")
+                return redirect(url_for("auth.profile", _anchor="channels"))
+    elif request.method == "POST" and "token-name" in request.form and token_form.validate():
         try:
             new_token = accounts.create_api_token(actor, token_form.name.data or "").plaintext
             token_form = TokenForm(prefix="token", formdata=None)
@@ -157,9 +171,54 @@ def profile():
         password_form=password_form,
         new_token=new_token,
         tokens=accounts.list_api_tokens(actor),
+        channels=accounts.channel_preferences(actor),
+        channels_form=channels_form,
+        channel_errors=channel_errors,
         revoke_form=EmptyForm(),
         now=utcnow(),
         manages_accounts=permissions.administers_accounts(actor),
+        memberships=_memberships(actor),
+    )
+
+
+def _memberships(actor: Actor) -> list[tuple[str, list[str]]]:
+    """(role, place) of each of the viewer's memberships, the place named from the county down
+    to the branch or the handling unit the role is bound to (县, 乡镇, 支部)."""
+    from lianxin.people import service as people
+    from lianxin.tenants import service as tenants
+
+    rows: list[tuple[str, list[str]]] = []
+    for grant in actor.grants:
+        if grant.tenant_id is not None:
+            township = db.session.get(Township, grant.tenant_id)
+            if township is None:
+                continue
+            parts = [township.county.name, township.name]
+            with tenant_context(township.id, read_only=True):
+                if grant.branch_id is not None:
+                    parts.append(tenants.get_branch(actor, township, grant.branch_id).name)
+                if grant.unit_id is not None:
+                    parts.append(people.get_unit(actor, township, grant.unit_id).name)
+        elif grant.county_id is not None:
+            county = db.session.get(County, grant.county_id)
+            parts = [county.name] if county else []
+        else:
+            parts = [_("平台")]
+        rows.append((grant.role.label, parts))
+    return rows
+
+
+def _channel_choice() -> Preferences:
+    """The channels form: a box left unticked is a channel switched off."""
+    form = request.form
+    return load_input(
+        PreferencesInputSchema,
+        {
+            "sms": "channels-sms" in form,
+            "email": "channels-email" in form,
+            "wecom": "channels-wecom" in form,
+            "wecom_userid": form.get("channels-wecom_userid", ""),
+        },
     )
 
 

@@ -8,8 +8,9 @@ from flask.views import MethodView
 
 from lianxin.api.base import Blueprint
 from lianxin.casework import service as cases
+from lianxin.casework.inputs import CountyAnswerInput, CountyAnswerInputSchema
 from lianxin.casework.models import CountyEscalation
-from lianxin.casework.schemas import AnswerSchema, EscalationQuerySchema, EscalationSchema
+from lianxin.casework.schemas import EscalationQuerySchema, EscalationSchema
 from lianxin.tenants import service as tenants
 from lianxin.web.scope import current_actor, current_county
 
@@ -31,11 +32,6 @@ def escalation_out(item: CountyEscalation, names: dict[int, str]) -> dict[str, A
     return out
 
 
-def load_escalation(escalation_id: int) -> CountyEscalation:
-    """One item of this county's queue, found only among what was sent to it; else 404."""
-    return cases.get_escalation(current_actor(), current_county(), escalation_id)
-
-
 @blp.route("/")
 class Escalations(MethodView):
     @blp.arguments(EscalationQuerySchema, location="query")
@@ -51,10 +47,10 @@ class Escalations(MethodView):
 
 @blp.route("/<int:escalation_id>/answer")
 class Answer(MethodView):
-    @blp.arguments(AnswerSchema)
+    @blp.arguments(CountyAnswerInputSchema)
     @blp.response(200, EscalationSchema)
-    def post(self, data, escalation_id: int):
-        """The county answers; the answer becomes the township case's reply"""
-        load_escalation(escalation_id)
-        item = cases.county_answer(current_actor(), current_county(), escalation_id, data["answer"])
+    def post(self, data: CountyAnswerInput, escalation_id: int):
+        """The county answers; the answer becomes the township case's reply (an item not sent to
+        this county is 404)"""
+        item = cases.county_answer(current_actor(), current_county(), escalation_id, data.answer)
         return escalation_out(item, _names())

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from lianxin.auth import permissions
 from lianxin.auth.forms import EmptyForm
 from lianxin.casework import service as cases
-from lianxin.casework.county_api import load_escalation
-from lianxin.db import db
+from lianxin.casework.inputs import CountyAnswerInputSchema
 from lianxin.errors import DomainError
 from lianxin.tenants import service as tenants
+from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error
 from lianxin.web.scope import current_actor, current_county
 
@@ -42,14 +42,15 @@ def index():
 @bp.post("/<int:escalation_id>/answer", endpoint="answer")
 def answer(escalation_id: int):
     actor, county = current_actor(), current_county()
-    load_escalation(escalation_id)  # the record first: one not sent to this county is 404
     if request.method == "POST" and EmptyForm().validate_on_submit():
         try:
-            cases.county_answer(actor, county, escalation_id, request.form.get("answer", ""))
+            data = load_input(CountyAnswerInputSchema, request.form, form=True)
+            cases.county_answer(actor, county, escalation_id, data.answer)
             flash(_("已答复，答复已返回乡镇。"), "success")
         except DomainError as exc:
-            db.session.rollback()
             if exc.status == 404:
                 raise
+            # A refused form is about an item of this county only: one not sent here is 404.
+            cases.get_escalation(actor, county, escalation_id)
             flash_error(exc)
     return redirect(url_for(".index"))

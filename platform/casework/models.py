@@ -21,6 +21,12 @@ from lianxin.db.base import Base, BigId, TenantMixin, utcnow
 
 
 class CaseState(StrEnum):
+    # At the branch (000 第三篇 第九条, 第五篇 工作室制度四): a branch liaison logged the visit; the
+    # receiving representative's proposed handling (拟办意见) and signature come before the case
+    # goes on to the branch head and the office.
+    BRANCH_REGISTERED = "branch_registered"
+    PROPOSED = "proposed"
+    SIGNED_OFF = "signed_off"
     REGISTERED = "registered"
     RECEIVED = "received"
     HANDLED_ON_SPOT = "handled_on_spot"
@@ -85,6 +91,9 @@ class Case(TenantMixin, Base):
         Index("ix_cases_source", "tenant_id", "source_type", "source_id"),
         # The case list, newest first (a top-N sort of the whole township without it).
         Index("ix_cases_created", "tenant_id", "created_at", "id"),
+        ForeignKeyConstraint(["tenant_id", "branch_id"], ["branches.tenant_id", "branches.id"]),
+        # A branch liaison's list: their branch's cases, newest first.
+        Index("ix_cases_branch", "tenant_id", "branch_id", "created_at"),
     )
 
     # Shown once to the person who raised it; only its SHA-256 is kept.
@@ -101,6 +110,15 @@ class Case(TenantMixin, Base):
     on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
     # First-asked-first-responsible (首问负责制).
     received_by_id: Mapped[int | None] = mapped_column(BigId)
+    # The branch whose case it is (its liaison follows it): the receiving representative's
+    # electoral unit, or the branch of the liaison who logged the visit.
+    branch_id: Mapped[int | None] = mapped_column(BigId)
+    # 拟办意见: the receiving representative's proposed handling, and their signature on it, by
+    # their own account or recorded by the liaison from the signed paper log (`signed_on_paper`).
+    proposed_handling: Mapped[str | None] = mapped_column(Text)
+    signed_on: Mapped[date | None]
+    signed_on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
+    signoff_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     category: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)

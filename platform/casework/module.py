@@ -75,6 +75,7 @@ MODULE = ModuleSpec(
     api_blueprints=(cases_api, county_cases_api),
     task_module="lianxin.casework.tasks",
     seed_module="lianxin.casework.seed",
+    todo="lianxin.casework.todo",
     metrics=CASEWORK_METRICS,
 )
 

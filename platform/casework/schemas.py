@@ -15,7 +15,6 @@ from lianxin.casework.models import (
     ExtensionStatus,
     Rating,
 )
-from lianxin.casework.service import CATEGORIES
 from lianxin.people import privacy
 
 CHANNEL_LABELS = {
@@ -50,6 +49,10 @@ EXTENSION_STATUS_LABELS = {
 REPLY_SOURCE_LABELS = {"unit": _l("承办单位"), "office": _l("联络站"), "county": _l("县级")}
 ACTION_LABELS = {
     "register": _l("登记"),
+    "propose_handling": _l("拟办意见"),
+    "sign_off": _l("代表签字确认"),
+    "record_sign_off": _l("登记代表已签字"),
+    "send_on": _l("送支部负责人及联络办"),
     "receive": _l("接待"),
     "mark_inadmissible": _l("不予受理"),
     "handle_on_spot": _l("当场答复"),
@@ -87,6 +90,13 @@ def label(mapping: dict, value: str | None) -> str:
     return translated(mapping).get(str(value), value)
 
 
+def event_note(event: object) -> str:
+    """An event's note as people read it: a rating event keeps the rating's code (`satisfied`),
+    shown by its label."""
+    note = getattr(event, "note", None) or ""
+    return label(RATING_LABELS, note) if getattr(event, "action", None) == "rate" else note
+
+
 # --- output ---------------------------------------------------------------------------------------
 
 
@@ -107,6 +117,21 @@ class CaseSchema(privacy.Redacting, BaseSchema):
     on_behalf = fields.Boolean(dump_only=True)
     recorded_by_id = fields.Integer(dump_only=True, allow_none=True)
     received_by_id = fields.Integer(dump_only=True, allow_none=True)
+    branch_id = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "所属支部：其联络员跟踪办理"}
+    )
+    proposed_handling = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "接待代表的拟办意见"}
+    )
+    signed_on = fields.Date(
+        dump_only=True, allow_none=True, metadata={"description": "代表签字确认拟办意见的日期"}
+    )
+    signed_on_paper = fields.Boolean(
+        dump_only=True, metadata={"description": "代表在纸质记录上签字，由联络员登记"}
+    )
+    signoff_by_id = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "确认或登记签字的账号"}
+    )
     category = fields.String(dump_only=True)
     title = fields.String(dump_only=True)
     body = fields.String(dump_only=True)
@@ -150,7 +175,7 @@ class EventSchema(BaseSchema):
     to_state = fields.String(dump_only=True, allow_none=True)
     actor_user_id = fields.Integer(dump_only=True, allow_none=True)
     actor_name = fields.String(dump_only=True)
-    note = fields.String(dump_only=True, allow_none=True)
+    note = fields.Function(event_note, dump_only=True, allow_none=True, metadata={"type": "string"})
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -211,7 +236,7 @@ class EscalationSchema(BaseSchema):
     created_at = fields.DateTime(dump_only=True)
 
 
-# --- input ----------------------------------------------------------------------------------------
+# --- query arguments (the bodies of the writes are in inputs.py) -------------------------------
 
 
 class CaseQuerySchema(BaseSchema):
@@ -220,77 +245,8 @@ class CaseQuerySchema(BaseSchema):
     q = fields.String(load_default=None, metadata={"description": "标题或内容包含"})
 
 
-class CaseCreateSchema(BaseSchema):
-    channel = fields.String(required=True, validate=validate.OneOf(list(Channel)))
-    category = fields.String(load_default="其他", validate=validate.OneOf(list(CATEGORIES)))
-    title = fields.String(required=True)
-    body = fields.String(required=True)
-    raiser_name = fields.String(load_default=None, allow_none=True)
-    raiser_phone = fields.String(load_default=None, allow_none=True)
-    anonymous = fields.Boolean(load_default=False)
-    complexity = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(list(Complexity))
-    )
-    received_by_id = fields.Integer(
-        load_default=None, allow_none=True, metadata={"description": "首问代表（代表 id）"}
-    )
-    on_behalf = fields.Boolean(load_default=True, metadata={"description": "代为登记"})
-
-
-class ReceiveSchema(BaseSchema):
-    representative_id = fields.Integer(load_default=None, allow_none=True)
-
-
-class InadmissibleSchema(BaseSchema):
-    reason = fields.String(required=True)
-    referral_text = fields.String(required=True, metadata={"description": "告知群众的去向"})
-
-
-class AnswerSchema(BaseSchema):
-    answer = fields.String(required=True)
-
-
-class ReferSchema(BaseSchema):
-    lead_unit_id = fields.Integer(required=True, metadata={"description": "主办单位"})
-    co_unit_ids = fields.List(fields.Integer(), load_default=list, metadata={"description": "协办"})
-    complexity = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(list(Complexity))
-    )
-
-
-class ReassignSchema(BaseSchema):
-    lead_unit_id = fields.Integer(required=True)
-    co_unit_ids = fields.List(fields.Integer(), load_default=list)
-
-
-class ReplyTextSchema(BaseSchema):
-    text = fields.String(required=True)
-
-
-class ReasonSchema(BaseSchema):
-    reason = fields.String(required=True)
-
-
-class ExtensionRequestSchema(BaseSchema):
-    until = fields.Date(required=True)
-    reason = fields.String(required=True)
-
-
-class FeedbackSchema(BaseSchema):
-    note = fields.String(load_default=None, allow_none=True)
-
-
-class RateSchema(BaseSchema):
-    rating = fields.String(required=True, validate=validate.OneOf(list(Rating)))
-    comment = fields.String(load_default=None, allow_none=True)
-
-
 class EmptySchema(BaseSchema):
     pass
-
-
-class DecisionSchema(BaseSchema):
-    approve = fields.Boolean(required=True)
 
 
 class EscalationQuerySchema(BaseSchema):

@@ -3,12 +3,36 @@
 Every state change goes through `_move` (common.py), which checks the transition table
 (states.py), records who and when in `case_events`, and audits; an illegal step raises
 IllegalTransition. One file per stage of a case's life; callers keep `service.register(...)`.
+The inputs are typed (`inputs.py`): another module raises a case with `register(actor, township,
+load_case_input({...}))` or a `CaseInput` it builds.
 """
 
 from lianxin.casework import deadlines  # callers read `service.deadlines` as before
 from lianxin.casework.errors import (
     DeadlineBeyondMaximum,
     IllegalTransition,
+)
+from lianxin.casework.inputs import (
+    CaseInput,
+    CaseInputSchema,
+    RecordedCaseInputSchema,
+    ReferInput,
+    load_case_input,
+)
+from lianxin.casework.stages.branch import (
+    BranchWaiting,
+    branch_cases_waiting,
+    branch_name,
+    branch_steps,
+    is_receiving_representative,
+    propose_handling,
+    record_sign_off,
+    registers_at_branch,
+    registration_branches,
+    send_on,
+    sign_off,
+    signatures_waiting,
+    signed_on_label,
 )
 from lianxin.casework.stages.common import (
     CATEGORIES,
@@ -18,9 +42,12 @@ from lianxin.casework.stages.common import (
     _office_user_ids,
     _unit_user_ids,
     _visible,
+    case_link,
     code_digest,
     get_case,
+    is_liaison_of,
     is_office,
+    liaison_branch_ids,
     new_tracking_code,
     received_on,
     representative_of,
@@ -49,12 +76,15 @@ from lianxin.casework.stages.handling import (
     unit_reply,
 )
 from lianxin.casework.stages.intake import (
+    RATEABLE,
     RECORDING_ROLES,
     NewCase,
     find_by_code,
     rate_by_code,
     register,
+    tracking_url,
 )
+from lianxin.casework.stages.places import case_stations, station_channels
 from lianxin.casework.stages.records import (
     CaseRow,
     attach,
@@ -70,16 +100,26 @@ from lianxin.casework.stages.reminders import (
     recompute_estimated,
     send_reminders,
 )
+from lianxin.casework.stages.waiting import (
+    office_waiting,
+    unit_waiting,
+)
 
 __all__ = [
     "CATEGORIES",
     "CODE_ALPHABET",
     "CODE_LENGTH",
+    "RATEABLE",
     "RECORDING_ROLES",
+    "BranchWaiting",
+    "CaseInput",
+    "CaseInputSchema",
     "CaseRow",
     "DeadlineBeyondMaximum",
     "IllegalTransition",
     "NewCase",
+    "RecordedCaseInputSchema",
+    "ReferInput",
     "_move",
     "_office_user_ids",
     "_responsible_user_ids",
@@ -89,6 +129,11 @@ __all__ = [
     "attach",
     "attachments",
     "attachments_of",
+    "branch_cases_waiting",
+    "branch_name",
+    "branch_steps",
+    "case_link",
+    "case_stations",
     "code_digest",
     "county_answer",
     "county_queue",
@@ -103,10 +148,16 @@ __all__ = [
     "handle_on_spot",
     "history",
     "history_of",
+    "is_liaison_of",
     "is_office",
+    "is_receiving_representative",
+    "liaison_branch_ids",
     "list_cases",
+    "load_case_input",
     "mark_inadmissible",
     "new_tracking_code",
+    "office_waiting",
+    "propose_handling",
     "rate",
     "rate_by_code",
     "reassign",
@@ -114,13 +165,23 @@ __all__ = [
     "received_on",
     "recompute_estimated",
     "record_rating",
+    "record_sign_off",
     "refer",
     "register",
+    "registers_at_branch",
+    "registration_branches",
     "representative_of",
     "request_extension",
     "return_to_office",
     "rule_for",
+    "send_on",
     "send_reminders",
+    "sign_off",
+    "signatures_waiting",
+    "signed_on_label",
+    "station_channels",
+    "tracking_url",
     "unit_ids_of",
     "unit_reply",
+    "unit_waiting",
 ]

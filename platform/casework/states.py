@@ -1,5 +1,6 @@
 """The life cycle of a case as an explicit state machine (DOMAIN.md §1 and §2's routing).
 
+(at a branch: logged by its liaison → proposed handling → signed by the representative → sent on)
 registered → received → handled on the spot / referred to a unit / escalated to the county
 (/ turned into a proposal, once proposals exist) → replied → feedback given → rated → archived.
 Triage may end a case as inadmissible for this channel. An unsatisfied rating sends it back to
@@ -29,6 +30,12 @@ def _t(action: str, sources: set[S], target: S | None) -> Transition:
 TRANSITIONS = {
     t.action: t
     for t in (
+        # At the branch, in this order (000 第三篇 第九条: 提出拟办意见交所在基层党组织负责人;
+        # 第五篇: 经党代表签名同意后分送). A proposal rewritten after signing is signed again.
+        _t("propose_handling", {S.BRANCH_REGISTERED, S.PROPOSED, S.SIGNED_OFF}, S.PROPOSED),
+        _t("sign_off", {S.PROPOSED}, S.SIGNED_OFF),  # by the representative's own account
+        _t("record_sign_off", {S.PROPOSED}, S.SIGNED_OFF),  # the liaison, from the paper log
+        _t("send_on", {S.SIGNED_OFF}, S.REGISTERED),  # to the branch head and the office
         _t("receive", {S.REGISTERED}, S.RECEIVED),
         _t("mark_inadmissible", {S.REGISTERED, S.RECEIVED}, S.INADMISSIBLE),
         _t("handle_on_spot", {S.RECEIVED}, S.HANDLED_ON_SPOT),
@@ -48,6 +55,9 @@ TRANSITIONS = {
 }
 
 STATE_LABELS = {
+    S.BRANCH_REGISTERED: _l("支部已登记"),
+    S.PROPOSED: _l("已拟办待签字"),
+    S.SIGNED_OFF: _l("代表已签字待送办"),
     S.REGISTERED: _l("已登记"),
     S.RECEIVED: _l("已接待"),
     S.HANDLED_ON_SPOT: _l("当场答复"),
@@ -61,7 +71,19 @@ STATE_LABELS = {
 }
 
 # Cases whose reply clock runs: a due date matters only while someone owes an answer.
-OPEN_STATES = frozenset({S.REGISTERED, S.RECEIVED, S.REFERRED, S.ESCALATED})
+OPEN_STATES = frozenset(
+    {
+        S.BRANCH_REGISTERED,
+        S.PROPOSED,
+        S.SIGNED_OFF,
+        S.REGISTERED,
+        S.RECEIVED,
+        S.REFERRED,
+        S.ESCALATED,
+    }
+)
+# Still at the branch: not yet sent on to the branch head and the office.
+BRANCH_STATES = frozenset({S.BRANCH_REGISTERED, S.PROPOSED, S.SIGNED_OFF})
 
 
 def allowed(action: str, state: str) -> bool:

@@ -1,19 +1,19 @@
 """Case pages of a township: the office's list and actions, a unit's inbox and answers.
 
-Views call the casework service only. Every handler with a case id loads the case first
-(`service.get_case` applies who may see it), so another township's case, or one the user may
-not see, is 404 before anything else happens. A refused step (an illegal transition, bad input,
-a conflict) is shown as a message on the case and nothing is changed.
+Views call the casework service only. A form is loaded by the same input schema as the API's
+body (`inputs.py`) and handed to the use case, which looks the case up itself (`get_case`
+applies who may see it): another township's case, or one the user may not see, is 404. A
+refused step (an illegal transition, bad input, a conflict) is shown as a message on the case
+and nothing is changed; a refused form is such a message only about a case the user may see.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -21,16 +21,33 @@ from lianxin.auth.forms import EmptyForm
 from lianxin.casework import deadlines
 from lianxin.casework import schemas as cw
 from lianxin.casework import service as cases
+from lianxin.casework.inputs import (
+    EscalateInputSchema,
+    ExtensionInputSchema,
+    FeedbackInputSchema,
+    InadmissibleInputSchema,
+    OnSpotInputSchema,
+    PaperSignOffInputSchema,
+    ProposedHandlingInputSchema,
+    RatingInputSchema,
+    ReassignInputSchema,
+    ReceiveInputSchema,
+    RecordedCaseInputSchema,
+    ReferInputSchema,
+    ReplyInputSchema,
+    ReturnInputSchema,
+    SendOnInputSchema,
+)
 from lianxin.casework.models import AssignmentStatus, CaseState, ExtensionStatus, Rating
 from lianxin.casework.states import STATE_LABELS, actions_from
-from lianxin.db import db
 from lianxin.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.registry import current_registry
 from lianxin.people import service as people
 from lianxin.people.models import RepStatus
 from lianxin.tenants import service as tenants
+from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import township_scope
 
 bp = Blueprint(
     "cases", __name__, url_prefix="/t/<township_slug>/cases", template_folder="templates"
@@ -55,10 +72,6 @@ def _posted() -> bool:
     return request.method == "POST" and EmptyForm().validate_on_submit()
 
 
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
-
-
 def _common() -> dict[str, Any]:
     # The labels translated once, not once per row.
     return {"cw": cw, "STATE_LABELS": cw.translated(STATE_LABELS), "CaseState": CaseState}
@@ -76,7 +89,7 @@ def _filters() -> dict[str, Any]:
 
 
 def _list(template: str, **extra: Any):
-    actor, township = _ctx()
+    actor, township = township_scope()
     filters = _filters()
     page = max(1, request.args.get("page", 1, type=int))
     rows, total = cases.list_cases(
@@ -91,7 +104,8 @@ def _list(template: str, **extra: Any):
         pages=max(1, -(-total // PAGE_SIZE)),
         is_office=cases.is_office(actor, township),
         can_register=cases.is_office(actor, township)
-        or cases.representative_of(actor, township) is not None,
+        or cases.representative_of(actor, township) is not None
+        or cases.registers_at_branch(actor, township),
         **extra,
         **_common(),
     )
@@ -104,7 +118,7 @@ def index():
 
 @bp.get("/unit", endpoint="unit_inbox")
 def unit_inbox():
-    actor, township = _ctx()
+    actor, township = township_scope()
     if not cases.unit_ids_of(actor, township):
         return redirect(url_for(".index"))
     return _list("casework/unit_inbox.html")
@@ -114,48 +128,42 @@ def unit_inbox():
 
 
 def _new_options() -> dict[str, Any]:
-    actor, township = _ctx()
+    actor, township = township_scope()
     reps, _total = people.list_representatives(actor, township, status=RepStatus.IN_OFFICE)
-    return {"reps": reps, "categories": cases.CATEGORIES}
-
-
-def _optional_int(value: str | None, field: str) -> int | None:
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationFailed(errors={field: [_("请选择有效的选项")]}) from None
+    # A branch liaison logs visits to their branch; its representatives are listed first.
+    branches = cases.registration_branches(actor, township)
+    at_branch = cases.registers_at_branch(actor, township)
+    own = {b.id for b in branches} if at_branch else set()
+    ours = [r for r in reps if r.branch_id in own]
+    return {
+        "reps": ours + [r for r in reps if r.branch_id not in own],
+        "branch_rep_ids": {r.id for r in ours},
+        "categories": cases.CATEGORIES,
+        "branches": branches,
+        "at_branch": at_branch,
+        # A visit at a station names the station (it counts in the station's report).
+        "stations": cases.case_stations(township),
+        "station_channels": sorted(cases.station_channels(township)),
+    }
 
 
 @bp.route("/new", methods=["GET", "POST"], endpoint="new")
 def new():
-    actor, township = _ctx()
-    if not (cases.is_office(actor, township) or cases.representative_of(actor, township)):
+    actor, township = township_scope()
+    # The form is offered to the office, representatives and branch liaisons (their visitor
+    # log, 000 第五篇); committee members record what they are told in their modules.
+    if not (
+        cases.is_office(actor, township)
+        or cases.representative_of(actor, township)
+        or cases.registers_at_branch(actor, township)
+    ):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"channel": "", "category": "其他"}
     if _posted():
-        values = {
-            f: request.form.get(f, "")
-            for f in (
-                "channel",
-                "category",
-                "raiser_name",
-                "raiser_phone",
-                "complexity",
-                "title",
-                "body",
-                "received_by_id",
-            )
-        }
-        values["anonymous"] = request.form.get("anonymous") == "1"
+        values = request.form.to_dict()
         try:
-            data = {
-                **values,
-                "received_by_id": _optional_int(values["received_by_id"], "received_by_id"),
-                "on_behalf": True,
-            }
+            data = load_input(RecordedCaseInputSchema, request.form, form=True)
             created = cases.register(actor, township, data)
             flash(
                 _(
@@ -164,9 +172,10 @@ def new():
                 ),
                 "success",
             )
+            # The case page offers the visitor's receipt once (the code is kept only hashed).
+            session[RECEIPT_KEY] = [township.id, created.case.id, created.tracking_code]
             return redirect(url_for(".detail", case_id=created.case.id))
         except ValidationFailed as exc:
-            db.session.rollback()
             errors = exc.errors
             flash_error(exc)
     return render_template(
@@ -181,10 +190,23 @@ def _names(items: Any) -> dict[int, str]:
     return {i.id: i.name for i in items}
 
 
+RECEIPT_KEY = "lianxin.case_receipt"
+
+
+def _receipt_code(township: Any, case_id: int) -> str | None:
+    """The code of the case just registered here, for its receipt: shown on the next view of
+    that case only, like the flash that announced it."""
+    kept = session.pop(RECEIPT_KEY, None)
+    if isinstance(kept, list) and len(kept) == 3 and kept[:2] == [township.id, case_id]:
+        return str(kept[2])
+    return None
+
+
 @bp.get("/<int:case_id>", endpoint="detail")
 def detail(case_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     case = cases.get_case(actor, township, case_id)
+    receipt_code = _receipt_code(township, case_id)
     row = cases.flag(case, cases.rule_for(township.id), deadlines.shanghai_today())
     history = cases.history_of(case)
     office = cases.is_office(actor, township)
@@ -201,11 +223,15 @@ def detail(case_id: int):
     )
     pending = next((e for e in history["extensions"] if e.status == ExtensionStatus.PENDING), None)
     actions: list[str] = []
+    # The branch's steps (拟办意见, signature, 送办), and its liaison's feedback and archiving.
+    branch_steps = cases.branch_steps(actor, township, case)
     if office:
         allowed = set(actions_from(case.state))
         actions = [a for a in OFFICE_ACTIONS if a in allowed]
         if "reassign" in actions and case.rating != Rating.UNSATISFIED:
             actions.remove("reassign")
+    else:
+        actions = [a for a in OFFICE_ACTIONS if a in branch_steps]
     unit_can_act = my_assignment is not None and case.state == CaseState.REFERRED
     # The roll is read only when the page offers to receive the case (it lists who may).
     reps = people.list_representatives(actor, township)[0] if "receive" in actions else []
@@ -226,6 +252,7 @@ def detail(case_id: int):
     return render_template(
         "casework/detail.html",
         can_propose=can_propose,
+        receipt_code=receipt_code,
         case=case,
         row=row,
         history=history,
@@ -241,58 +268,62 @@ def detail(case_id: int):
         reps=[r for r in reps if r.status == RepStatus.IN_OFFICE],
         today=deadlines.shanghai_today().isoformat(),
         attachments=cases.attachments_of(case),
-        can_attach=case.state != CaseState.ARCHIVED and (office or my_assignment is not None),
+        can_attach=case.state != CaseState.ARCHIVED
+        and (office or my_assignment is not None or cases.is_liaison_of(actor, township, case)),
+        branch_steps=branch_steps,
+        branch_name=cases.branch_name(township, case),
+        signed_label=cases.signed_on_label(case),
         **_common(),
     )
 
 
+def _refused(actor: Any, township: Any, case_id: int, exc: DomainError) -> None:
+    """A refused step is a message on the case. Not found is 404; so is a form refused before
+    its use case could look the case up, when the user may not see that case."""
+    if exc.status == 404:
+        raise exc
+    cases.get_case(actor, township, case_id)
+    flash_error(exc)
+
+
 @bp.post("/<int:case_id>/attachments", endpoint="attach")
 def attach(case_id: int):
-    actor, township = _ctx()
-    cases.get_case(actor, township, case_id)  # the record first: another township's is 404
+    actor, township = township_scope()
     if _posted():
         upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            flash(_("请选择文件。"), "error")
-        else:
-            try:
-                cases.attach(actor, township, case_id, upload.stream, upload.filename)
-                flash(_("附件已上传。"), "success")
-            except DomainError as exc:
-                if exc.status == 404:
-                    raise
-                db.session.rollback()
-                flash_error(exc)
+        try:
+            if upload is None or not upload.filename:
+                raise ValidationFailed(_("请选择文件。"))
+            cases.attach(actor, township, case_id, upload.stream, upload.filename)
+            flash(_("附件已上传。"), "success")
+        except DomainError as exc:
+            _refused(actor, township, case_id, exc)
     return redirect(url_for(".detail", case_id=case_id))
 
 
-def _form_date(name: str) -> date:
-    try:
-        return date.fromisoformat(request.form.get(name, ""))
-    except ValueError:
-        raise ValidationFailed(errors={name: [_("请填写有效的日期")]}) from None
+def _inadmissible(actor: Any, township: Any, case_id: int) -> Any:
+    data = load_input(InadmissibleInputSchema, request.form, form=True)
+    return cases.mark_inadmissible(
+        actor, township, case_id, reason=data.reason, referral_text=data.referral_text
+    )
 
 
-def _form_int(name: str) -> int:
-    value = _optional_int(request.form.get(name), name)
-    if value is None:
-        raise ValidationFailed(errors={name: [_("请选择")]})
-    return value
+def _extension(actor: Any, township: Any, case_id: int) -> Any:
+    data = load_input(ExtensionInputSchema, request.form, form=True)
+    return cases.request_extension(actor, township, case_id, until=data.until, reason=data.reason)
 
 
-def _form_ints(name: str) -> list[int]:
-    return [v for v in (_optional_int(x, name) for x in request.form.getlist(name)) if v]
-
-
-def _text(name: str) -> str:
-    return request.form.get(name, "")
+def _reassign(actor: Any, township: Any, case_id: int) -> Any:
+    data = load_input(ReassignInputSchema, request.form, form=True)
+    return cases.reassign(
+        actor, township, case_id, lead_unit_id=data.lead_unit_id, co_unit_ids=data.co_unit_ids
+    )
 
 
 def _rate(actor: Any, township: Any, case_id: int) -> Any:
     """The office records a rating the person gave by phone or in person."""
-    return cases.record_rating(
-        actor, township, case_id, _text("rating"), request.form.get("comment") or None
-    )
+    data = load_input(RatingInputSchema, request.form, form=True)
+    return cases.record_rating(actor, township, case_id, data.rating, data.comment)
 
 
 def _decide(actor: Any, township: Any, case_id: int) -> Any:
@@ -318,87 +349,103 @@ STEPS: dict[str, tuple[str, Step, Any]] = {
     "receive": (
         "receive",
         lambda a, t, c: cases.receive(
-            a, t, c, _optional_int(request.form.get("representative_id"), "representative_id")
+            a, t, c, load_input(ReceiveInputSchema, request.form, form=True).representative_id
         ),
         _l("已接待。"),
     ),
     "inadmissible": (
         "inadmissible",
-        lambda a, t, c: cases.mark_inadmissible(
-            a, t, c, reason=_text("reason"), referral_text=_text("referral_text")
-        ),
+        _inadmissible,
         _l("已作不予受理处理，并记录告知内容。"),
     ),
     "handle-on-spot": (
         "handle_on_spot",
-        lambda a, t, c: cases.handle_on_spot(a, t, c, _text("answer")),
+        lambda a, t, c: cases.handle_on_spot(
+            a, t, c, load_input(OnSpotInputSchema, request.form, form=True).answer
+        ),
         _l("已当场答复。"),
     ),
     "refer": (
         "refer",
-        lambda a, t, c: cases.refer(
-            a,
-            t,
-            c,
-            lead_unit_id=_form_int("lead_unit_id"),
-            co_unit_ids=_form_ints("co_unit_ids"),
-            complexity=request.form.get("complexity") or None,
-        ),
+        lambda a, t, c: cases.refer(a, t, c, load_input(ReferInputSchema, request.form, form=True)),
         _l("已交办。"),
     ),
     "reply": (
         "reply",
-        lambda a, t, c: cases.unit_reply(a, t, c, _text("text")),
+        lambda a, t, c: cases.unit_reply(
+            a, t, c, load_input(ReplyInputSchema, request.form, form=True).text
+        ),
         _l("已提交书面答复。"),
     ),
     "return": (
         "return_to_office",
-        lambda a, t, c: cases.return_to_office(a, t, c, _text("reason")),
+        lambda a, t, c: cases.return_to_office(
+            a, t, c, load_input(ReturnInputSchema, request.form, form=True).reason
+        ),
         _l("已退回联络站。"),
     ),
     "extension": (
         "request_extension",
-        lambda a, t, c: cases.request_extension(
-            a, t, c, until=_form_date("until"), reason=_text("reason")
-        ),
+        _extension,
         _l("已提交延期申请。"),
     ),
     "extension-decision": ("decide_extension", _decide, _l("已处理延期申请。")),
     "feedback": (
         "feedback",
-        lambda a, t, c: cases.give_feedback(a, t, c, request.form.get("note") or None),
+        lambda a, t, c: cases.give_feedback(
+            a, t, c, load_input(FeedbackInputSchema, request.form, form=True).note
+        ),
         _l("已记录向群众反馈。"),
     ),
     "rate": ("rate", _rate, _l("已记录评价。")),
     "reassign": (
         "reassign",
-        lambda a, t, c: cases.reassign(
-            a, t, c, lead_unit_id=_form_int("lead_unit_id"), co_unit_ids=_form_ints("co_unit_ids")
-        ),
+        _reassign,
         _l("已再交办。"),
     ),
     "escalate": (
         "escalate",
-        lambda a, t, c: cases.escalate(a, t, c, reason=_text("reason")),
+        lambda a, t, c: cases.escalate(
+            a, t, c, reason=load_input(EscalateInputSchema, request.form, form=True).reason
+        ),
         _l("已上报县级。"),
     ),
     "archive": ("archive", lambda a, t, c: cases.archive(a, t, c), _l("已归档。")),
+    # At the branch (000 第三篇 第九条, 第五篇).
+    "proposed-handling": (
+        "propose_handling",
+        lambda a, t, c: cases.propose_handling(
+            a, t, c, load_input(ProposedHandlingInputSchema, request.form, form=True).text
+        ),
+        _l("已记录拟办意见，请代表签字确认。"),
+    ),
+    "sign-off": ("sign_off", lambda a, t, c: cases.sign_off(a, t, c), _l("已签字确认。")),
+    "paper-sign-off": (
+        "record_sign_off",
+        lambda a, t, c: cases.record_sign_off(
+            a, t, c, load_input(PaperSignOffInputSchema, request.form, form=True)
+        ),
+        _l("已登记代表签字。"),
+    ),
+    "send-on": (
+        "send_on",
+        lambda a, t, c: cases.send_on(
+            a, t, c, load_input(SendOnInputSchema, request.form, form=True).note
+        ),
+        _l("已送支部负责人及联络办。"),
+    ),
 }
 
 
 def _step_view(step: Step, message: Any) -> Callable[..., Any]:
     def view(case_id: int):
-        actor, township = _ctx()
-        cases.get_case(actor, township, case_id)  # the record first: another's is 404
+        actor, township = township_scope()
         if _posted():
             try:
                 step(actor, township, case_id)
                 flash(str(message), "success")
             except DomainError as exc:
-                db.session.rollback()
-                if exc.status == 404:
-                    raise
-                flash_error(exc)
+                _refused(actor, township, case_id, exc)
         return redirect(url_for(".detail", case_id=case_id))
 
     return view

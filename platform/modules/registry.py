@@ -31,6 +31,25 @@ compares sets `ModuleSpec.metrics` to a `MetricSet`:
   int | float | None`; the key is then its own label.
 
 A switched-off module is never asked: its figures show as 未开通.
+
+The to-do hook (a person's home page, issue 21). A part with daily work sets `ModuleSpec.todo`
+to the import path of its `todo.py` (`todo="lianxin.casework.todo"`), whose
+
+    items(actor: Actor, township: Township) -> list[TodoItem]
+
+says what waits for this person in this township: `TodoItem(key, label, count, url, latest,
+urgent, due_on, due_label, note)`, one line per kind of work ("3 件诉求待接待"), each one tap to the
+filtered list or, when there is one, to the item itself. It is called inside the request of
+the township's home, in its tenant context; it reads through the part's service, one query a
+count (no N+1), returns only what the actor's role may see and nothing it has no work for (no
+zero lines), and never writes. A switched-off module is not asked; a core part always is.
+
+The case-places hook (issue 21). A module with places where people raise cases in person (the
+workstations) sets `ModuleSpec.case_places` to a `CasePlaces`: the channels of a case received
+at one of them, and how to list and find them. Casework's own form (代为登记) then asks for the
+place when the channel is one of those, and sources the case to it (`source_type`, `source_id`)
+so that it counts in the place's figures, without casework importing the module. A
+switched-off module's places are not offered.
 """
 
 from __future__ import annotations
@@ -47,8 +66,9 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 from marshmallow import RAISE, Schema, ValidationError
 
-from lianxin.auth.roles import Role
+from lianxin.auth.roles import TOWNSHIP_ROLES, Role
 from lianxin.errors import ValidationFailed
+from lianxin.usecases.chinese import ChineseMessages
 
 # Import paths of the first-party modules' `module.py`, in menu order. Each module issue adds
 # its line here.
@@ -62,7 +82,7 @@ FIRST_PARTY: tuple[str, ...] = (
 )
 
 
-class EmptySettings(Schema):
+class EmptySettings(ChineseMessages):
     class Meta:
         unknown = RAISE
 
@@ -73,9 +93,26 @@ _VALID_SETTINGS: dict[tuple[str, int, str], dict[str, Any]] = {}
 
 @dataclass(frozen=True)
 class NavItem:
+    """A menu entry. It is shown to a member of the township whose roles there meet `roles`
+    (the entry's audience; None: every member) and, where the page refuses some of them,
+    for whom `allowed(actor, township)` is true: the service's own check (a `can_*` of
+    `lianxin.auth.permissions` or of the part's service), never a copy of it."""
+
     endpoint: str
     label: str
     roles: frozenset[Role] | None = None  # None: everyone with a membership in the township
+    allowed: Callable[[Any, Any], bool] | None = None  # (actor, township) -> may open it
+
+    def shown_to(self, actor: Any, township: Any) -> bool:
+        if self.roles is not None and not self.roles & actor.roles_in_township(township.id):
+            return False
+        return self.allowed is None or bool(self.allowed(actor, township))
+
+
+# Every township role but a handling unit: a unit answers the cases and proposals assigned to
+# it, and has no part in the representatives' own work (stations, reception days, sessions,
+# evaluations, the liaison chain) nor in the roster.
+ALL_BUT_UNITS = frozenset(TOWNSHIP_ROLES) - {Role.HANDLING_UNIT}
 
 
 @dataclass(frozen=True)
@@ -116,6 +153,47 @@ class MetricSet:
     metrics: tuple[Metric, ...]
     compute: FiguresFn
     entities: EntitiesFn | None = None
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One line of a person's to-do home: how many of one kind of work wait, and where.
+
+    `url` leads to the filtered list, or to the item when `count` is 1; `latest` is when the
+    newest of them arrived (the home lists newest first); `urgent` (overdue, or due within the
+    part's warning days) puts it at the top; `due_on` is the earliest due date among them, shown
+    after `due_label` (最早期限 when empty), and `note` is one line more ("下次：3月9日 …")."""
+
+    key: str  # global: the part's key first ("casework.to_receive")
+    label: Any  # a gettext string: "待接待的诉求"
+    count: int
+    url: str
+    latest: datetime | None = None  # aware UTC
+    urgent: bool = False
+    due_on: date | None = None
+    due_label: Any = ""  # what `due_on` is: 截止, 会议日期 … (最早期限 when empty)
+    note: Any = ""
+
+
+TodoFn = Callable[[Any, Any], list[TodoItem]]  # items(actor, township)
+
+
+@dataclass(frozen=True)
+class CasePlace:
+    """A place where people raise cases in person, as casework's form offers it."""
+
+    source_type: str  # a case received there is sourced to (source_type, id)
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class CasePlaces:
+    """A module's places where cases are received in person (see the module docstring)."""
+
+    channels: frozenset[str]  # a case of one of these channels names its place
+    listed: Callable[[Any], list[CasePlace]]  # listed(township): the open places, by name
+    find: Callable[[Any, int], CasePlace | None]  # find(township, id): one, or None if unknown
 
 
 def as_figure(value: Any) -> Figure:
@@ -196,6 +274,11 @@ class ModuleSpec:
     # The demo's data of this part: a module with `seed(township, index)`, run by `lianxin demo`
     # in registry order for each demo township where the part is on.
     seed_module: str | None = None
+    # What waits for a person on the township's home: the import path of a module with
+    # `items(actor, township) -> list[TodoItem]` (the part's `todo.py`; see the docstring).
+    todo: str | None = None
+    # Where cases are received in person (a station): see CasePlaces and the module docstring.
+    case_places: CasePlaces | None = None
 
     @property
     def is_feature(self) -> bool:
@@ -294,6 +377,25 @@ class Registry:
                 out.append((spec, metric_set))
         return out
 
+    def todo_sources(self, enabled: Iterable[str]) -> list[tuple[ModuleSpec, TodoFn]]:
+        """The to-do functions of every part that declares one and is on: a core part always,
+        a module when its key is in `enabled` (a switched-off module contributes nothing)."""
+        on = set(enabled)
+        out = []
+        for spec in self:
+            if spec.todo and (spec.core or spec.key in on):
+                out.append((spec, importlib.import_module(spec.todo).items))
+        return out
+
+    def case_places(self, enabled: Iterable[str]) -> list[CasePlaces]:
+        """The case places of every switched-on part that has some, in registry order."""
+        on = set(enabled)
+        return [
+            spec.case_places
+            for spec in self
+            if spec.case_places is not None and (spec.core or spec.key in on)
+        ]
+
     def task_modules(self) -> tuple[str, ...]:
         return tuple(spec.task_module for spec in self if spec.task_module)
 
@@ -309,6 +411,7 @@ CORE: tuple[str, ...] = (
     "lianxin.casework.module",
     "lianxin.work_calendar.module",
     "lianxin.notify.module",
+    "lianxin.messages.module",
     "lianxin.audit.module",
 )
 CORE_LAST: tuple[str, ...] = ("lianxin.county.module",)

@@ -1,4 +1,5 @@
-"""The outbox, its dead letters, and the in-app inbox (ARCHITECTURE.md §7)."""
+"""The outbox, its dead letters, the in-app inbox (ARCHITECTURE.md §7), what each delivery did,
+and each person's channels."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lianxin.db.base import Base, BigId, utcnow
+from lianxin.db.base import Base, BigId, TenantMixin, utcnow
 
 
 class OutboxStatus(StrEnum):
@@ -77,3 +78,58 @@ class Notification(Base):
     link: Mapped[str | None] = mapped_column(String(500))
     read_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(TenantMixin, Base):
+    """What became of one message for one recipient on one channel (the township's report).
+
+    One row per (message, recipient, channel): `sent` with the provider's message id, `failed`
+    with the provider's error code (retried with the outbox's backoff, the row updated), or
+    `skipped` with the reason (no phone, no template for the kind, opted out, no WeCom id …).
+    A recipient is `user:<id>` (an account) or `phone:<n>` (the n-th number the message was
+    addressed to: a person without an account). A phone is kept masked (138****1234), never
+    in clear.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "outbox_id", "recipient", "channel"),
+        Index("ix_deliveries_kind_status", "tenant_id", "kind", "status"),
+    )
+
+    outbox_id: Mapped[int] = mapped_column(BigId, ForeignKey("outbox_messages.id"))
+    recipient: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recipient_name: Mapped[str] = mapped_column(String(100), default="")
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(16))  # inbox / sms / email / wecom
+    provider: Mapped[str | None] = mapped_column(String(16))  # log / aliyun / tencent / smtp …
+    kind: Mapped[str] = mapped_column(String(40), default="general")
+    status: Mapped[str] = mapped_column(String(16))  # sent / failed / skipped
+    code: Mapped[str | None] = mapped_column(String(100))  # skip reason or provider error
+    detail: Mapped[str | None] = mapped_column(String(300))
+    provider_id: Mapped[str | None] = mapped_column(String(100))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    # The office may learn how many this message reached, not who (an evaluation's reminder
+    # tells who has not answered yet): no name or phone is kept, the report shows counts.
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChannelPreference(Base):
+    """The channels a person wants besides the inbox (always on), and their WeCom userid.
+
+    No row: every channel on (SMS, email, WeCom), no WeCom id. Platform-level like the user.
+    """
+
+    __tablename__ = "channel_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    sms: Mapped[bool] = mapped_column(Boolean, default=True)
+    email: Mapped[bool] = mapped_column(Boolean, default=True)
+    wecom: Mapped[bool] = mapped_column(Boolean, default=True)
+    wecom_userid: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,17 +14,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from lianxin import jobs
-from lianxin.auth.models import User
 from lianxin.db import db, utcnow
 from lianxin.db.core import LianxinSession
 from lianxin.db.tenancy import no_tenant_context, tenant_context
-from lianxin.notify.channels import EmailChannel, Message, sms_channel
+from lianxin.notify.delivery import (
+    CHANNELS,
+    PartlyDelivered,
+    Recipient,
+    deliver_notification,
+    deliver_text,
+    recipients_payload,
+)
 from lianxin.notify.models import DeadLetter, Notification, OutboxMessage, OutboxStatus
 from lianxin.usecases.transaction import commit_on_its_own, use_case
 
 log = logging.getLogger("lianxin.outbox")
 
-CHANNELS = ("inbox", "email", "sms")
+__all__ = ["CHANNELS", "PartlyDelivered", "Recipient"]
 Handler = Callable[[OutboxMessage], None]
 HANDLERS: dict[str, Handler] = {}
 
@@ -151,12 +157,43 @@ def notify(
     *,
     tenant_id: int | None,
     link: str | None = None,
-    channels: Iterable[str] = ("inbox",),
+    channels: Iterable[str] | None = None,
     dedupe_key: str | None = None,
+    kind: str = "general",
+    params: Mapping[str, Any] | None = None,
+    phones: Iterable[Recipient | tuple[str, str]] = (),
+    confidential: bool = False,
 ) -> OutboxMessage:
+    """Tell people something, in the caller's transaction; the worker delivers it.
+
+    - `user_ids`: accounts. Each gets the inbox entry and, as they chose
+      (`lianxin.notify.preferences`), SMS, email and WeCom.
+    - `phones`: people without an account, as `Recipient(phone, name)` or `(name, phone)`;
+      they get SMS.
+    - `kind` picks the SMS template (`LIANXIN_SMS_TEMPLATES`): `case.referred`, `reminder`,
+      `resolution`, `tracking_code`, `account.setup`, `general` …; `params` fills its
+      variables beside `title`, `body`, `link` and the recipient's `name`.
+    - `channels` limits the channels (default: the inbox and every channel the person wants;
+      `("email",)` sends only an email).
+    - `confidential`: the office may learn how many were reached, not who (a reminder to
+      those who have not answered an evaluation).
+
+    What each recipient got on each channel is recorded for the township's report
+    (`lianxin.notify.models.Delivery`).
+    """
     return enqueue(
         "notify",
-        notification(user_ids, title, body, link=link, channels=channels),
+        notification(
+            user_ids,
+            title,
+            body,
+            link=link,
+            channels=channels,
+            kind=kind,
+            params=params,
+            phones=phones,
+            confidential=confidential,
+        ),
         tenant_id=tenant_id,
         dedupe_key=dedupe_key,
     )
@@ -168,45 +205,51 @@ def notification(
     body: str = "",
     *,
     link: str | None = None,
-    channels: Iterable[str] = ("inbox",),
+    channels: Iterable[str] | None = None,
+    kind: str = "general",
+    params: Mapping[str, Any] | None = None,
+    phones: Iterable[Recipient | tuple[str, str]] = (),
+    confidential: bool = False,
 ) -> dict[str, Any]:
     """The payload of a "notify" message (for `enqueue_many`, as `notify` writes one)."""
-    return {
+    payload: dict[str, Any] = {
         "user_ids": sorted(set(user_ids)),
         "title": title,
         "body": body,
         "link": link,
-        "channels": [c for c in channels if c in CHANNELS],
+        "channels": list(CHANNELS) if channels is None else [c for c in channels if c in CHANNELS],
+        "kind": kind,
     }
+    if params:
+        payload["params"] = {str(k): "" if v is None else str(v) for k, v in params.items()}
+    listed = recipients_payload(phones)
+    if listed:
+        payload["phones"] = listed
+    if confidential:
+        payload["confidential"] = True
+    return payload
 
 
 @handler("notify")
 def _deliver_notification(message: OutboxMessage) -> None:
-    payload = message.payload
-    text = Message(payload["title"], payload.get("body", ""), payload.get("link"))
-    users = db.session.scalars(select(User).where(User.id.in_(payload["user_ids"]))).all()
-    for user in users:
-        if "inbox" in payload["channels"]:
-            db.session.add(
-                Notification(
-                    user_id=user.id,
-                    tenant_id=message.tenant_id,
-                    outbox_id=message.id,
-                    title=text.title,
-                    body=text.body,
-                    link=text.link,
-                )
-            )
-        if "email" in payload["channels"] and user.email:
-            EmailChannel().send(user.email, text)
-        if "sms" in payload["channels"] and user.phone:
-            sms_channel().send(user.phone, f"{text.title} {text.body}".strip())
+    deliver_notification(message)
 
 
 @handler("sms")
 def _deliver_sms(message: OutboxMessage) -> None:
-    """A text to a phone that belongs to no account (a person who raised a case)."""
-    sms_channel().send(message.payload["phone"], message.payload["text"])
+    """A text to a phone that belongs to no account: `{"phone", "text"}`, and optionally
+    `kind` and `params` (its SMS template), `name`, `confidential`."""
+    deliver_text(message)
+
+
+def _run_handler(message: OutboxMessage) -> PartlyDelivered | None:
+    """Run the message's handler; a partial delivery is returned (its effects stay), any
+    other failure raises."""
+    try:
+        HANDLERS[message.topic](message)
+    except PartlyDelivered as partly:
+        return partly
+    return None
 
 
 def deliver(message_id: int) -> bool:
@@ -233,12 +276,17 @@ def deliver(message_id: int) -> bool:
     if claimed is None:
         session.rollback()
         return False
-    message = session.get(OutboxMessage, message_id)
+    # populate_existing: the row in the identity map (the enqueuing session's) predates the claim.
+    message = session.get(OutboxMessage, message_id, populate_existing=True)
     assert message is not None
     try:
         with _in_township_of(message):
-            HANDLERS[message.topic](message)
+            partly = _run_handler(message)
             session.flush()  # the handler's rows belong to the message's township
+        if partly is not None:
+            # What was sent is recorded and stays; the rest is retried with the backoff.
+            log.warning("outbox %s partly delivered, retried later: %s", message_id, partly)
+            _mark_failed(message, partly)
         # A delivery is its task's own transaction, also when the task runs eagerly inside the
         # commit of the use case that wrote the message.
         commit_on_its_own("the handler's effects commit with the delivered mark")
@@ -246,7 +294,7 @@ def deliver(message_id: int) -> bool:
         session.rollback()
         _record_failure(message_id, exc)
         raise
-    return True
+    return partly is None
 
 
 def _in_township_of(message: OutboxMessage) -> AbstractContextManager[Any]:
@@ -300,8 +348,12 @@ def deliver_many(message_ids: Iterable[int]) -> int:
         try:
             # The SAVEPOINT inside the township: its release flushes the handler's rows there.
             with _in_township_of(message), session.begin_nested():
-                HANDLERS[message.topic](message)
-            delivered += 1
+                partly = _run_handler(message)
+            if partly is None:
+                delivered += 1
+            else:  # the sends recorded stay; the rest is retried with the backoff
+                log.warning("outbox %s partly delivered in its batch: %s", message.id, partly)
+                _mark_failed(message, partly)
         except Exception as exc:
             log.warning("outbox %s not delivered in its batch: %s", message.id, exc)
             _mark_failed(message, exc)  # the claim already counted this attempt

@@ -18,30 +18,44 @@ from lianxin.auth import service as accounts
 from lianxin.errors import NotFound
 from lianxin.people import privacy
 from lianxin.people import service as people
-from lianxin.people.schemas import (
-    AccountLinkedSchema,
+from lianxin.people.inputs import (
+    AccountInput,
     AccountSchema,
-    BranchFilterSchema,
+    EndQualificationInput,
     EndQualificationSchema,
+    GroupAssignInput,
     GroupAssignSchema,
+    GroupInput,
+    GroupInputSchema,
     GroupPatchSchema,
-    GroupSchema,
-    HouseholdOutSchema,
+    HouseholdInput,
     HouseholdPatchSchema,
     HouseholdSchema,
-    PartyMemberOutSchema,
+    PartyMemberInput,
     PartyMemberPatchSchema,
     PartyMemberSchema,
-    RepresentativeOutSchema,
+    RepresentativeInput,
     RepresentativePatchSchema,
-    RepresentativeQuerySchema,
     RepresentativeSchema,
+    UnitInput,
+    UnitInputSchema,
     UnitPatchSchema,
-    UnitSchema,
-    UnitUserAddedSchema,
+    UnitUserInput,
     UnitUserSchema,
 )
-from lianxin.web.scope import current_actor, current_township
+from lianxin.people.schemas import (
+    AccountLinkedSchema,
+    BranchFilterSchema,
+    GroupSchema,
+    HouseholdOutSchema,
+    PartyMemberOutSchema,
+    RepresentativeOutSchema,
+    RepresentativeQuerySchema,
+    UnitSchema,
+    UnitUserAddedSchema,
+)
+from lianxin.usecases import Changes
+from lianxin.web.scope import township_scope
 
 blp = Blueprint(
     "people_api",
@@ -49,10 +63,6 @@ blp = Blueprint(
     url_prefix="/api/v1/t/<township_slug>",
     description="代表名册、代表小组、承办单位、党员与群众",
 )
-
-
-def _ctx():
-    return current_actor(), current_township()
 
 
 class PhotoSchema(BaseSchema):
@@ -106,7 +116,7 @@ class Representatives(MethodView):
     def get(self, args, pagination_parameters):
         """The roster in pinyin order; search by name, pinyin or initials"""
         rows, total = people.list_representatives(
-            *_ctx(),
+            *township_scope(),
             **args,
             offset=pagination_parameters.first_item,
             limit=pagination_parameters.page_size,
@@ -116,9 +126,9 @@ class Representatives(MethodView):
 
     @blp.arguments(RepresentativeSchema)
     @blp.response(201, RepresentativeOutSchema)
-    def post(self, data):
+    def post(self, data: RepresentativeInput):
         """Add a representative"""
-        return people.create_representative(*_ctx(), data)
+        return people.create_representative(*township_scope(), data)
 
 
 @blp.route("/representatives/<int:rep_id>")
@@ -126,23 +136,23 @@ class RepresentativeById(MethodView):
     @blp.response(200, RepresentativeOutSchema)
     def get(self, rep_id: int):
         """One representative"""
-        return people.get_representative(*_ctx(), rep_id)
+        return people.get_representative(*township_scope(), rep_id)
 
     @blp.arguments(RepresentativePatchSchema)
     @blp.response(200, RepresentativeOutSchema)
-    def patch(self, data, rep_id: int):
+    def patch(self, data: Changes[RepresentativeInput], rep_id: int):
         """Change a representative's record"""
-        return people.update_representative(*_ctx(), rep_id, data)
+        return people.update_representative(*township_scope(), rep_id, data)
 
 
 @blp.route("/representatives/<int:rep_id>/end")
 class EndQualification(MethodView):
     @blp.arguments(EndQualificationSchema)
     @blp.response(200, RepresentativeOutSchema)
-    def post(self, data, rep_id: int):
+    def post(self, data: EndQualificationInput, rep_id: int):
         """End a qualification (transferred, resigned, recalled …); history is kept"""
         return people.end_qualification(
-            *_ctx(), rep_id, reason=data["reason"], on=data["on"], note=data["note"]
+            *township_scope(), rep_id, reason=data.reason, on=data.on, note=data.note
         )
 
 
@@ -150,9 +160,11 @@ class EndQualification(MethodView):
 class RepresentativeAccount(MethodView):
     @blp.arguments(AccountSchema)
     @blp.response(201, AccountLinkedSchema)
-    def post(self, data, rep_id: int):
+    def post(self, data: AccountInput, rep_id: int):
         """Give a representative a login (existing member, or a new user with a set-up link)"""
-        rep, token = people.link_account(*_ctx(), rep_id, **data)
+        rep, token = people.link_account(
+            *township_scope(), rep_id, user_id=data.user_id, username=data.username
+        )
         return {
             "representative_id": rep.id,
             "user_id": rep.user_id,
@@ -167,7 +179,9 @@ class RepresentativePhoto(MethodView):
     def put(self, data, rep_id: int):
         """Set a representative's photo (JPG, PNG or WebP)"""
         upload = data["photo"]
-        return people.set_photo(*_ctx(), rep_id, upload.stream, upload.filename or "photo")
+        return people.set_photo(
+            *township_scope(), rep_id, upload.stream, upload.filename or "photo"
+        )
 
 
 @blp.route("/groups")
@@ -175,14 +189,14 @@ class Groups(MethodView):
     @blp.response(200, GroupSchema(many=True))
     def get(self):
         """Representative groups with their current members and roles"""
-        return [_group_out(v) for v in people.list_groups(*_ctx())]
+        return [_group_out(v) for v in people.list_groups(*township_scope())]
 
-    @blp.arguments(GroupSchema)
+    @blp.arguments(GroupInputSchema)
     @blp.response(201, GroupSchema)
-    def post(self, data):
+    def post(self, data: GroupInput):
         """Create a group"""
-        actor, township = _ctx()
-        group = people.create_group(actor, township, **data)
+        actor, township = township_scope()
+        group = people.create_group(actor, township, data)
         return _group_out(people.get_group(actor, township, group.id))
 
 
@@ -191,13 +205,13 @@ class GroupById(MethodView):
     @blp.response(200, GroupSchema)
     def get(self, group_id: int):
         """One group"""
-        return _group_out(people.get_group(*_ctx(), group_id))
+        return _group_out(people.get_group(*township_scope(), group_id))
 
     @blp.arguments(GroupPatchSchema)
     @blp.response(200, GroupSchema)
-    def patch(self, data, group_id: int):
+    def patch(self, data: Changes[GroupInput], group_id: int):
         """Rename, describe or deactivate a group"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         people.update_group(actor, township, group_id, data)
         return _group_out(people.get_group(actor, township, group_id))
 
@@ -206,16 +220,16 @@ class GroupById(MethodView):
 class GroupMembers(MethodView):
     @blp.arguments(GroupAssignSchema)
     @blp.response(200, GroupSchema)
-    def post(self, data, group_id: int):
+    def post(self, data: GroupAssignInput, group_id: int):
         """Put a representative in the group with a role (leader, deputy, liaison, member)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         people.assign_to_group(
             actor,
             township,
-            rep_id=data["representative_id"],
+            rep_id=data.representative_id,
             group_id=group_id,
-            role=data["role"],
-            on=data["on"],
+            role=data.role,
+            on=data.on,
         )
         return _group_out(people.get_group(actor, township, group_id))
 
@@ -225,13 +239,13 @@ class Units(MethodView):
     @blp.response(200, UnitSchema(many=True))
     def get(self):
         """Handling units (承办单位)"""
-        return people.list_units(*_ctx())
+        return people.list_units(*township_scope())
 
-    @blp.arguments(UnitSchema)
+    @blp.arguments(UnitInputSchema)
     @blp.response(201, UnitSchema)
-    def post(self, data):
+    def post(self, data: UnitInput):
         """Add a handling unit"""
-        return people.create_unit(*_ctx(), data)
+        return people.create_unit(*township_scope(), data)
 
 
 @blp.route("/units/<int:unit_id>")
@@ -239,22 +253,29 @@ class UnitById(MethodView):
     @blp.response(200, UnitSchema)
     def get(self, unit_id: int):
         """One handling unit"""
-        return people.get_unit(*_ctx(), unit_id)
+        return people.get_unit(*township_scope(), unit_id)
 
     @blp.arguments(UnitPatchSchema)
     @blp.response(200, UnitSchema)
-    def patch(self, data, unit_id: int):
+    def patch(self, data: Changes[UnitInput], unit_id: int):
         """Change a handling unit"""
-        return people.update_unit(*_ctx(), unit_id, data)
+        return people.update_unit(*township_scope(), unit_id, data)
 
 
 @blp.route("/units/<int:unit_id>/users")
 class UnitUsers(MethodView):
     @blp.arguments(UnitUserSchema)
     @blp.response(201, UnitUserAddedSchema)
-    def post(self, data, unit_id: int):
+    def post(self, data: UnitUserInput, unit_id: int):
         """A user who answers for the unit (existing member, or a new user with a set-up link)"""
-        added = people.add_unit_user(*_ctx(), unit_id, **data)
+        added = people.add_unit_user(
+            *township_scope(),
+            unit_id,
+            user_id=data.user_id,
+            username=data.username,
+            display_name=data.display_name,
+            phone=data.phone,
+        )
         return {
             "membership_id": added.membership.id,
             "user_id": added.membership.user_id,
@@ -269,7 +290,7 @@ class PartyMembers(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Party members, by branch, in pinyin order (those whose name you may see)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         return _visible_page(
             privacy.Kind.PARTY_MEMBER,
             lambda **page: people.list_party_members(actor, township, **args, **page),
@@ -278,9 +299,9 @@ class PartyMembers(MethodView):
 
     @blp.arguments(PartyMemberSchema)
     @blp.response(201, PartyMemberOutSchema)
-    def post(self, data):
+    def post(self, data: PartyMemberInput):
         """Add a party member"""
-        return people.save_party_member(*_ctx(), data)
+        return people.create_party_member(*township_scope(), data)
 
 
 @blp.route("/party-members/<int:member_id>")
@@ -290,15 +311,15 @@ class PartyMemberById(MethodView):
         """One party member"""
         return _visible_one(
             privacy.Kind.PARTY_MEMBER,
-            people.get_party_member(*_ctx(), member_id),
+            people.get_party_member(*township_scope(), member_id),
             _("未找到该党员"),
         )
 
     @blp.arguments(PartyMemberPatchSchema)
     @blp.response(200, PartyMemberOutSchema)
-    def patch(self, data, member_id: int):
+    def patch(self, data: Changes[PartyMemberInput], member_id: int):
         """Change a party member"""
-        return people.save_party_member(*_ctx(), data, member_id)
+        return people.update_party_member(*township_scope(), member_id, data)
 
 
 @blp.route("/households")
@@ -308,7 +329,7 @@ class Households(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Households, by branch (those whose head's name you may see)"""
-        actor, township = _ctx()
+        actor, township = township_scope()
         return _visible_page(
             privacy.Kind.HOUSEHOLD,
             lambda **page: people.list_households(
@@ -319,9 +340,9 @@ class Households(MethodView):
 
     @blp.arguments(HouseholdSchema)
     @blp.response(201, HouseholdOutSchema)
-    def post(self, data):
+    def post(self, data: HouseholdInput):
         """Add a household"""
-        return people.save_household(*_ctx(), data)
+        return people.create_household(*township_scope(), data)
 
 
 @blp.route("/households/<int:household_id>")
@@ -331,12 +352,12 @@ class HouseholdById(MethodView):
         """One household"""
         return _visible_one(
             privacy.Kind.HOUSEHOLD,
-            people.get_household(*_ctx(), household_id),
+            people.get_household(*township_scope(), household_id),
             _("未找到该户"),
         )
 
     @blp.arguments(HouseholdPatchSchema)
     @blp.response(200, HouseholdOutSchema)
-    def patch(self, data, household_id: int):
+    def patch(self, data: Changes[HouseholdInput], household_id: int):
         """Change a household"""
-        return people.save_household(*_ctx(), data, household_id)
+        return people.update_household(*township_scope(), household_id, data)

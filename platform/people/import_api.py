@@ -17,7 +17,7 @@ from marshmallow import fields
 from lianxin.api.base import BaseSchema, Blueprint
 from lianxin.people import imports
 from lianxin.people.models import ImportJob
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import township_scope
 
 blp = Blueprint(
     "people_import_api",
@@ -110,7 +110,7 @@ class Imports(MethodView):
     @blp.response(200, ImportJobSchema(many=True))
     def get(self):
         """Recent imports"""
-        return [_job_out(j) for j in imports.recent_imports(current_actor(), current_township())]
+        return [_job_out(j) for j in imports.recent_imports(*township_scope())]
 
     @blp.arguments(RosterUploadSchema, location="files")
     @blp.response(201, ImportPreviewSchema)
@@ -118,7 +118,7 @@ class Imports(MethodView):
         """Upload a roster and preview it (nothing is written to the roster)"""
         upload = data["file"]
         preview = imports.preview_upload(
-            current_actor(), current_township(), upload.stream, upload.filename or "file"
+            *township_scope(), upload.stream, upload.filename or "file"
         )
         return {
             **_job_out(preview.job),
@@ -136,7 +136,7 @@ class ImportById(MethodView):
     @blp.response(200, ImportJobSchema)
     def get(self, import_id: int):
         """Status, progress and errors of an import"""
-        return _job_out(imports.get_import(current_actor(), current_township(), import_id))
+        return _job_out(imports.get_import(*township_scope(), import_id))
 
 
 @blp.route("/<int:import_id>/commit")
@@ -145,7 +145,7 @@ class ImportCommit(MethodView):
     @blp.alt_response(202, schema=ImportJobSchema, description="已交给后台任务，轮询 GET 查看进度")
     def post(self, import_id: int):
         """Commit a previewed import without errors: all rows in one transaction, or none"""
-        job, queued = imports.commit_import(current_actor(), current_township(), import_id)
+        job, queued = imports.commit_import(*township_scope(), import_id)
         return _job_out(job), 202 if queued else 200
 
 
@@ -154,7 +154,7 @@ class Export(MethodView):
     @blp.response(200, description="代表名册.xlsx")
     def get(self):
         """Export the roster as .xlsx (the import's headers; it imports back)"""
-        data = imports.export_roster(current_actor(), current_township())
+        data = imports.export_roster(*township_scope())
         return Response(
             data,
             mimetype=imports.XLSX_MIME,
@@ -171,7 +171,7 @@ class Template(MethodView):
     @blp.response(200, description="空白模板.xlsx")
     def get(self):
         """A blank roster template with the headers and a sheet of instructions"""
-        data = imports.blank_template(current_actor(), current_township())
+        data = imports.blank_template(*township_scope())
         return Response(
             data,
             mimetype=imports.XLSX_MIME,

@@ -20,11 +20,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from lianxin.auth import permissions
 from lianxin.errors import DomainError, PermissionDenied
-from lianxin.people import imports, privacy
+from lianxin.people import imports
 from lianxin.people.models import ImportStatus
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import township_scope
 
 bp = Blueprint(
     "people_import",
@@ -57,17 +56,14 @@ def request_too_large() -> bool:
 
 @bp.before_request
 def _office_only() -> None:
-    actor, township = current_actor(), current_township()
     # A county drilling down reads as the office does, but not the roster's every phone and
     # birth date (nor an import's rows, quoted in its errors): people/privacy.py.
-    if not permissions.can_work_in_office(
-        actor, township.id
-    ) or not privacy.current_viewer().sees_everything(privacy.Kind.REPRESENTATIVE):
+    if not imports.can_import(*township_scope()):
         raise PermissionDenied(_("只有乡镇联络办公室的工作人员可以导入和导出代表名册。"))
 
 
 def _index(status: int = 200) -> tuple[str, int]:
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     return render_template(
         "people/import.html",
         jobs=imports.recent_imports(actor, township),
@@ -94,7 +90,7 @@ def index() -> Any:
     if upload is None or not upload.filename:
         flash(_("请选择要导入的名册文件（.xlsx 或 .csv）。"), "error")
         return _index(422)
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     try:
         preview = imports.preview_upload(actor, township, upload.stream, upload.filename)
     except DomainError as exc:
@@ -111,7 +107,7 @@ def index() -> Any:
 
 @bp.get("/<int:import_id>", endpoint="job")
 def job(import_id: int) -> Any:
-    found = imports.get_import(current_actor(), current_township(), import_id)
+    found = imports.get_import(*township_scope(), import_id)
     return render_template(
         "people/import_job.html", job=found, plan=None, plan_total=0, statuses=status_words()
     )
@@ -119,7 +115,7 @@ def job(import_id: int) -> Any:
 
 @bp.post("/<int:import_id>/commit", endpoint="commit")
 def commit(import_id: int) -> Any:
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     try:
         done, queued = imports.commit_import(actor, township, import_id)
     except DomainError as exc:
@@ -135,7 +131,7 @@ def commit(import_id: int) -> Any:
 
 @bp.get("/<int:import_id>/progress", endpoint="progress")
 def progress(import_id: int) -> Any:
-    found = imports.get_import(current_actor(), current_township(), import_id)
+    found = imports.get_import(*township_scope(), import_id)
     body = imports.progress_of(found)
     body["status_text"] = status_words().get(found.status, found.status)
     response = jsonify(body)
@@ -153,11 +149,11 @@ def _xlsx(data: bytes, filename: str) -> Response:
 
 @bp.get("/export", endpoint="export")
 def export() -> Response:
-    data = imports.export_roster(current_actor(), current_township())
+    data = imports.export_roster(*township_scope())
     return _xlsx(data, imports.EXPORT_FILENAME)
 
 
 @bp.get("/template", endpoint="template")
 def template() -> Response:
-    data = imports.blank_template(current_actor(), current_township())
+    data = imports.blank_template(*township_scope())
     return _xlsx(data, imports.TEMPLATE_FILENAME)

@@ -3,8 +3,9 @@
 Two steps:
 
 1. **Preview** (`preview_upload`): the file is checked for its type and size, read (`.xlsx`, or
-   `.csv` in UTF-8 with or without BOM, or GB18030), stored, and every row is checked by
-   `RepresentativeCleaner` — the one validator of a representative. Each bad cell is named
+   `.csv` in UTF-8 with or without BOM, or GB18030), stored, and every row is loaded by
+   `RepresentativeInputSchema`, as a single new representative is, then checked by
+   `RepresentativeChecks` (branch and group by name, phone, birth date). Each bad cell is named
    (spreadsheet row, Chinese column header, why), as are people listed twice in the sheet. The
    result is an `ImportJob` in status `previewed`; while previewed, its `created_rows` and
    `updated_rows` hold the *planned* counts.
@@ -32,12 +33,13 @@ import re
 import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -51,6 +53,7 @@ from lianxin.db.tenancy import require_tenant_id
 from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianxin.people import choices, privacy
 from lianxin.people import service as people
+from lianxin.people.inputs import RepresentativeInput, RepresentativeInputSchema
 from lianxin.people.models import (
     GroupMembership,
     GroupRole,
@@ -74,7 +77,7 @@ EXPORT_FILENAME = "代表名册.xlsx"
 TEMPLATE_FILENAME = "空白模板.xlsx"
 STABLE_KEY = ("姓名", "出生日期")
 
-# field of RepresentativeCleaner, the header written on export, other headers accepted on import
+# field of RepresentativeInputSchema, the header written on export, other headers accepted
 COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("name", "姓名", ("代表姓名",)),
     ("gender", "性别", ()),
@@ -97,17 +100,36 @@ REQUIRED_FIELDS = ("name", "gender", "birth_date", "education", "category", "ter
 # Columns that are read without a warning and ignored: a row number, and what export adds.
 IGNORED_HEADERS = {"序号", "编号", "状态"}
 EXPORT_HEADERS = [header for _f, header, _s in COLUMNS] + ["状态"]
-# The cleaner's error fields that have no column of their own.
+# The input's error fields that have no column of their own.
 ERROR_FIELD = {"is_township_rep": "level", "is_county_rep": "level"}
-# Fields whose value the cleaner fills in when their column is absent (new people only).
-DEFAULTED_FROM = {
-    "ethnicity": "ethnicity",
-    "is_grassroots_cadre": "is_grassroots_cadre",
+# The column a field is read from, where it is not its own (an existing person's field changes
+# only when its column is in the sheet).
+SOURCE_OF = {
     "is_township_rep": "level",
     "is_county_rep": "level",
     "branch_id": "branch",
     "group_id": "group",
 }
+# The consent to publish has no column: it is written "no" for everyone a sheet names, as it
+# always has been (a re-import does not carry anyone's consent).
+ALWAYS_WRITTEN = ("publish_contact",)
+# A row's errors in the order of its fields (then the checks' in the service).
+ERROR_ORDER = (
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "category",
+    "is_grassroots_cadre",
+    "level",
+    "term",
+    "phone",
+    "workplace",
+    "post",
+    "branch",
+    "group",
+)
 
 MAX_LISTED_ERRORS = 2000
 HEADER_SEARCH_ROWS = 10
@@ -360,7 +382,7 @@ def _chinese_number(text: str) -> int | None:
 
 
 def _cell(field_name: str, value: Any) -> Any:
-    """A cell as the cleaner takes it: text trimmed, dates and numbers as typed."""
+    """A cell as the input schema takes it: text trimmed, dates and numbers as typed."""
     if _blank(value):
         return None
     if isinstance(value, datetime | date | bool):
@@ -416,24 +438,48 @@ def existing_keys() -> dict[tuple[str, date], int]:
     return {(name, born): id_ for name, born, id_ in rows}
 
 
+def _load_row(
+    checks: people.RepresentativeChecks, raw: dict[str, Any]
+) -> tuple[RepresentativeInput | None, dict[str, Any], dict[str, list[str]]]:
+    """A row through the schema of a single new representative, then the service's checks:
+    (the input, or None; what to write; errors by field). A row the schema refuses is still
+    checked for what did load, so that every bad cell of it is named at once."""
+    problems: dict[str, list[str]] = {}
+    try:
+        data: RepresentativeInput | None = RepresentativeInputSchema().load(raw)
+        given: dict[str, Any] = asdict(data) if data is not None else {}
+    except ValidationError as exc:
+        data, given = None, dict(exc.valid_data or {})
+        for error_field, messages in exc.normalized_messages().items():
+            # A field's message may be one (lazy) string rather than a list of them.
+            listed = messages if isinstance(messages, list) else [messages]
+            problems[str(error_field)] = [str(m) for m in listed]
+    values, checked = checks.check(given)
+    for error_field, messages in checked.items():
+        problems.setdefault(error_field, []).extend(messages)
+    order = {f: i for i, f in enumerate(ERROR_ORDER)}
+    return data, values, dict(sorted(problems.items(), key=lambda kv: order.get(kv[0], 99)))
+
+
 def check_sheet(township: Township, sheet: Sheet) -> Checked:
-    """Every row through the cleaner; duplicates inside the sheet; create or update."""
-    cleaner = people.RepresentativeCleaner(township)
+    """Every row through the input schema and the checks; duplicates inside the sheet; create or
+    update."""
+    checks = people.RepresentativeChecks(township)
     known = existing_keys()
     first_seen: dict[tuple[str, date], int] = {}
     rows: list[CheckedRow] = []
     errors: list[dict[str, Any]] = []
     for number, cells in sheet.rows:
         raw = {f: _cell(f, v) for f, v in cells.items()}
-        data, problems = cleaner.clean(raw)
+        data, values, problems = _load_row(checks, raw)
         row_errors: list[dict[str, Any]] = []
         for error_field, messages in problems.items():
             column_field = ERROR_FIELD.get(error_field, error_field)
             column = sheet.columns.get(column_field, HEADER_OF.get(column_field, error_field))
             row_errors.extend({"row": number, "column": column, "message": m} for m in messages)
         key = None
-        if "name" in data and "birth_date" in data and "name" not in problems:
-            key = (data["name"], data["birth_date"])
+        if "name" in values and "birth_date" in values and "name" not in problems:
+            key = (values["name"], values["birth_date"])
             if "birth_date" not in problems:
                 if key in first_seen:
                     row_errors.insert(
@@ -454,13 +500,13 @@ def check_sheet(township: Township, sheet: Sheet) -> Checked:
         if row_errors:
             errors.extend(row_errors)
             continue
-        assert key is not None
+        assert key is not None and data is not None
         changes = {
             k: v
-            for k, v in data.items()
-            if k not in DEFAULTED_FROM or DEFAULTED_FROM[k] in sheet.columns
+            for k, v in values.items()
+            if k in ALWAYS_WRITTEN or SOURCE_OF.get(k, k) in sheet.columns
         }
-        rows.append(CheckedRow(number, data, changes, key, known.get(key)))
+        rows.append(CheckedRow(number, values, changes, key, known.get(key)))
     return Checked(rows, errors, list(sheet.warnings), len(sheet.rows))
 
 
@@ -472,6 +518,15 @@ def _require_office(actor: Actor, township: Township) -> None:
         raise NotFound()
     if not permissions.can_work_in_office(actor, township.id):
         raise PermissionDenied(_("只有乡镇联络办公室的工作人员可以导入和导出代表名册。"))
+
+
+def can_import(actor: Actor, township: Township) -> bool:
+    """Who may open the import and the export: the office, seeing every personal field of the
+    roster (the export holds them all, an import's errors quote its rows). A county drilling
+    down reads as the office does, but not this (people/privacy.py). The menu asks this too."""
+    return permissions.can_work_in_office(actor, township.id) and privacy.viewer_for(
+        actor, township.id
+    ).sees_everything(privacy.Kind.REPRESENTATIVE)
 
 
 def get_import(actor: Actor, township: Township, import_id: int) -> ImportJob:

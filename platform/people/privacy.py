@@ -32,6 +32,7 @@ describes an office or an organisation and is shown to every member of the towns
     office                all   all
     representative        rel.  rel.    (a case they received: 首问负责制)
     handling_unit         rel.  rel.    (a case assigned to the unit, not returned or superseded)
+    branch_liaison        rel.  rel.    (a case of their branch: they log, feed back, archive it)
     everyone else: nothing; an anonymous case's phone (kept to answer) only the office
 
 `rel.` is: for a committee member, the representatives they keep in touch with this year (三联);
@@ -168,6 +169,7 @@ POLICY: dict[Audience, dict[Kind, dict[str, str]]] = {
         Kind.REPRESENTATIVE: {"name": ALL, "photo": ALL, "phone": RELATED, "workplace": RELATED},
         Kind.PARTY_MEMBER: {"name": RELATED, "gender": RELATED, "phone": RELATED},
         Kind.HOUSEHOLD: {"name": RELATED, "phone": RELATED, "address": RELATED, "note": RELATED},
+        Kind.CASE_RAISER: {"name": RELATED, "phone": RELATED},
     },
     Audience.HANDLING_UNIT: {
         Kind.REPRESENTATIVE: {"name": ALL, "photo": ALL},
@@ -330,6 +332,8 @@ class Viewer:
                 return own is not None and _field(row, "received_by_id") == own[0]
             if audience is Audience.HANDLING_UNIT:
                 return row_id in self.unit_cases()
+            if audience is Audience.BRANCH_LIAISON:  # the liaison feeds back to the person
+                return _field(row, "branch_id") in self.branch_ids
             return False
         if audience is Audience.BRANCH_LIAISON:
             return _field(row, "branch_id") in self.branch_ids

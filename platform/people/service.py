@@ -1,25 +1,52 @@
 """Use cases of the people of a township: the roster, groups, units, party members, households.
 
-`RepresentativeCleaner` (common.py) is the one place that checks a representative's fields; the
-API, the pages and the spreadsheet import all go through it, so a rule is never written twice.
-One file per part; callers keep `service.create_representative(...)`.
+Each write takes the frozen dataclass its schema in `lianxin.people.inputs` loads (the API, the
+pages and the roster import load the same schemas); what needs the township (a branch or group
+of it, a name already taken) and what must wait for the ids is checked here, a representative's
+by `RepresentativeChecks` (common.py). One file per part; callers keep
+`service.create_representative(...)`.
 """
 
-from lianxin.people.models import Category, Gender
-from lianxin.people.stages.common import (
+from lianxin.people.inputs import (
     DATE_RE,
     FALSE_WORDS,
     LEVEL_WORDS,
     PHONE_RE,
-    REPRESENTATIVE_FIELDS,
-    REQUIRED,
     TRUE_WORDS,
-    RepresentativeCleaner,
-    _can_read,
-    _can_write,
+    AccountInput,
+    AccountSchema,
+    EndQualificationInput,
+    EndQualificationSchema,
+    GroupAssignInput,
+    GroupAssignSchema,
+    GroupInput,
+    GroupInputSchema,
+    GroupPatchSchema,
+    HouseholdInput,
+    HouseholdPatchSchema,
+    HouseholdSchema,
+    PartyMemberInput,
+    PartyMemberPatchSchema,
+    PartyMemberSchema,
+    RepresentativeInput,
+    RepresentativeInputSchema,
+    RepresentativePatchSchema,
+    RepresentativeSchema,
+    UnitInput,
+    UnitInputSchema,
+    UnitPatchSchema,
+    UnitUserInput,
+    UnitUserSchema,
     clean_phone,
     parse_bool,
     parse_date,
+)
+from lianxin.people.models import Category, Gender
+from lianxin.people.stages.common import (
+    REPRESENTATIVE_FIELDS,
+    RepresentativeChecks,
+    _can_read,
+    _can_write,
     pinyin_of,
 )
 from lianxin.people.stages.groups import (
@@ -33,12 +60,14 @@ from lianxin.people.stages.groups import (
     update_group,
 )
 from lianxin.people.stages.members import (
+    create_household,
+    create_party_member,
     get_household,
     get_party_member,
     list_households,
     list_party_members,
-    save_household,
-    save_party_member,
+    update_household,
+    update_party_member,
 )
 from lianxin.people.stages.roster import (
     _snapshot,
@@ -69,13 +98,36 @@ __all__ = [
     "LEVEL_WORDS",
     "PHONE_RE",
     "REPRESENTATIVE_FIELDS",
-    "REQUIRED",
     "TRUE_WORDS",
     "UNIT_FIELDS",
+    "AccountInput",
+    "AccountSchema",
     "Category",
+    "EndQualificationInput",
+    "EndQualificationSchema",
     "Gender",
+    "GroupAssignInput",
+    "GroupAssignSchema",
+    "GroupInput",
+    "GroupInputSchema",
+    "GroupPatchSchema",
     "GroupView",
-    "RepresentativeCleaner",
+    "HouseholdInput",
+    "HouseholdPatchSchema",
+    "HouseholdSchema",
+    "PartyMemberInput",
+    "PartyMemberPatchSchema",
+    "PartyMemberSchema",
+    "RepresentativeChecks",
+    "RepresentativeInput",
+    "RepresentativeInputSchema",
+    "RepresentativePatchSchema",
+    "RepresentativeSchema",
+    "UnitInput",
+    "UnitInputSchema",
+    "UnitPatchSchema",
+    "UnitUserInput",
+    "UnitUserSchema",
     "_can_read",
     "_can_write",
     "_snapshot",
@@ -84,6 +136,8 @@ __all__ = [
     "assign_to_group",
     "clean_phone",
     "create_group",
+    "create_household",
+    "create_party_member",
     "create_representative",
     "create_unit",
     "end_qualification",
@@ -105,11 +159,11 @@ __all__ = [
     "pinyin_of",
     "representative_for_user",
     "representative_groups",
-    "save_household",
-    "save_party_member",
     "set_photo",
     "unit_users",
     "update_group",
+    "update_household",
+    "update_party_member",
     "update_representative",
     "update_unit",
 ]

@@ -13,7 +13,7 @@ from marshmallow import fields
 
 from lianxin.api.base import BaseSchema, Blueprint
 from lianxin.people import statistics
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import township_scope
 
 blp = Blueprint(
     "people_stats_api",
@@ -80,4 +80,4 @@ class Structure(MethodView):
     @blp.response(200, StructureSchema)
     def get(self, args):
         """Structure of the representatives in office on a day"""
-        return statistics.structure(current_actor(), current_township(), args["on"])
+        return statistics.structure(*township_scope(), args["on"])

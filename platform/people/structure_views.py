@@ -11,7 +11,7 @@ from lianxin.casework import deadlines
 from lianxin.people import cards as contact_cards
 from lianxin.people import choices, statistics
 from lianxin.tenants import service as tenants
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import township_scope
 
 bp = Blueprint(
     "people_structure",
@@ -23,7 +23,7 @@ bp = Blueprint(
 
 @bp.get("/structure", endpoint="structure")
 def structure():
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     raw = (request.args.get("on") or "").strip()
     on, error = deadlines.shanghai_today(), None
     if raw:
@@ -46,7 +46,7 @@ def structure():
 
 @bp.get("/<int:rep_id>/card", endpoint="card")
 def card(rep_id: int):
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     one = contact_cards.card(actor, township, rep_id)
     return render_template(
         "people/card.html",
@@ -60,7 +60,7 @@ def card(rep_id: int):
 
 @bp.get("/cards", endpoint="cards")
 def cards():
-    actor, township = current_actor(), current_township()
+    actor, township = township_scope()
     branch_id = request.args.get("branch_id", type=int)
     all_cards = contact_cards.cards(actor, township, branch_id=branch_id)
     branches, _total = tenants.list_branches(actor, township, include_inactive=False)

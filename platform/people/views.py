@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -13,12 +12,25 @@ from lianxin.auth import service as accounts
 from lianxin.auth.forms import EmptyForm
 from lianxin.casework import deadlines
 from lianxin.errors import DomainError, ValidationFailed
-from lianxin.people import choices, privacy
+from lianxin.people import choices, imports, privacy
 from lianxin.people import service as people
+from lianxin.people.inputs import (
+    AccountSchema,
+    EndQualificationSchema,
+    GroupAssignSchema,
+    GroupInputSchema,
+    GroupPatchSchema,
+    HouseholdSchema,
+    PartyMemberSchema,
+    RepresentativeInputSchema,
+    UnitInputSchema,
+    UnitUserSchema,
+)
 from lianxin.people.models import RepStatus
 from lianxin.tenants import service as tenants
+from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error
-from lianxin.web.scope import current_actor, current_township
+from lianxin.web.scope import township_scope
 
 bp = Blueprint(
     "people", __name__, url_prefix="/t/<township_slug>/people", template_folder="templates"
@@ -28,6 +40,14 @@ bp = Blueprint(
 # 'phone')`, and `shown(row, 'phone')` which prints "—" for a hidden value.
 bp.add_app_template_global(privacy.can_see, "can_see")
 bp.add_app_template_global(privacy.shown, "shown")
+
+
+def _can_import_roster() -> bool:
+    """The sub-menu shows 导入导出 only to whom it opens (imports.can_import)."""
+    return imports.can_import(*township_scope())
+
+
+bp.add_app_template_global(_can_import_roster, "can_import_roster")
 
 PAGE_SIZE = 50
 REP_FORM_FIELDS = (
@@ -53,17 +73,13 @@ def _posted() -> bool:
     return request.method == "POST" and EmptyForm().validate_on_submit()
 
 
-def _ctx() -> tuple[Any, Any]:
-    return current_actor(), current_township()
-
-
 def _can_edit() -> bool:
-    actor, township = _ctx()
+    actor, township = township_scope()
     return permissions.can_work_in_office(actor, township.id)
 
 
 def _options() -> dict[str, Any]:
-    actor, township = _ctx()
+    actor, township = township_scope()
     branches, _total = tenants.list_branches(actor, township, include_inactive=False)
     return {
         "branches": branches,
@@ -73,17 +89,22 @@ def _options() -> dict[str, Any]:
     }
 
 
+def _form(*boxes: str) -> dict[str, Any]:
+    """The posted form as its schema loads it; a box left unticked (so not posted) is "no"."""
+    form: dict[str, Any] = request.form.to_dict()
+    for box in boxes:
+        form.setdefault(box, "")
+    return form
+
+
 def _rep_form() -> dict[str, Any]:
-    """The posted representative form as the cleaner takes it (text, branch/group by id)."""
-    raw: dict[str, Any] = {f: request.form.get(f, "") for f in REP_FORM_FIELDS}
-    raw["is_grassroots_cadre"] = "是" if request.form.get("is_grassroots_cadre") else "否"
-    raw["publish_contact"] = "是" if request.form.get("publish_contact") else "否"
-    return raw
+    """The posted representative form (the branch and group by id, the level by its word)."""
+    return _form("is_grassroots_cadre", "publish_contact")
 
 
 @bp.get("/", endpoint="index")
 def roster():
-    actor, township = _ctx()
+    actor, township = township_scope()
     q = request.args.get("q") or None
     status = request.args.get("status") or RepStatus.IN_OFFICE.value
     page = max(1, request.args.get("page", 1, type=int))
@@ -112,13 +133,14 @@ def roster():
 
 @bp.route("/new", methods=["GET", "POST"], endpoint="new")
 def new_representative():
-    actor, township = _ctx()
+    actor, township = township_scope()
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"term": "", "ethnicity": "汉族", "level": "乡镇"}
     if _posted():
         values = _rep_form()
         try:
-            rep = people.create_representative(actor, township, values)
+            data = load_input(RepresentativeInputSchema, values, form=True)
+            rep = people.create_representative(actor, township, data)
             flash(_("已添加代表 %(n)s。", n=rep.name), "success")
             return redirect(url_for(".detail", rep_id=rep.id))
         except ValidationFailed as exc:
@@ -150,7 +172,7 @@ def _values_of(rep: Any) -> dict[str, Any]:
 
 @bp.route("/<int:rep_id>", methods=["GET", "POST"], endpoint="detail")
 def representative(rep_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     rep = people.get_representative(actor, township, rep_id)
     errors: dict[str, list[str]] = {}
     # What this viewer may not see of the record never reaches the page, not even disabled.
@@ -159,7 +181,8 @@ def representative(rep_id: int):
     if _posted():
         values = _rep_form()
         try:
-            people.update_representative(actor, township, rep_id, values)
+            changes = load_input(RepresentativeInputSchema, values, form=True, partial=True)
+            people.update_representative(actor, township, rep_id, changes)
             flash(_("已保存。"), "success")
             return redirect(url_for(".detail", rep_id=rep_id))
         except ValidationFailed as exc:
@@ -182,22 +205,14 @@ def representative(rep_id: int):
 
 @bp.post("/<int:rep_id>/end", endpoint="end")
 def end(rep_id: int):
-    actor, township = _ctx()
-    people.get_representative(actor, township, rep_id)  # the record first: another's is 404
+    actor, township = township_scope()
+    # The record first: another township's is 404, whatever the form says.
+    people.get_representative(actor, township, rep_id)
     if _posted():
         try:
-            on = date.fromisoformat(request.form.get("on", ""))
-        except ValueError:
-            flash(_("请填写有效的终止日期。"), "error")
-            return redirect(url_for(".detail", rep_id=rep_id))
-        try:
+            data = load_input(EndQualificationSchema, request.form, form=True)
             people.end_qualification(
-                actor,
-                township,
-                rep_id,
-                reason=request.form.get("reason", ""),
-                on=on,
-                note=request.form.get("note"),
+                actor, township, rep_id, reason=data.reason, on=data.on, note=data.note
             )
             flash(_("已终止代表资格，历史记录保留。"), "success")
         except DomainError as exc:
@@ -209,7 +224,7 @@ def end(rep_id: int):
 
 @bp.post("/<int:rep_id>/photo", endpoint="photo")
 def photo(rep_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     people.get_representative(actor, township, rep_id)  # the record first: another's is 404
     if _posted():
         upload = request.files.get("photo")
@@ -228,12 +243,14 @@ def photo(rep_id: int):
 
 @bp.post("/<int:rep_id>/account", endpoint="account")
 def account(rep_id: int):
-    actor, township = _ctx()
-    people.get_representative(actor, township, rep_id)  # the record first: another's is 404
+    actor, township = township_scope()
+    # The record first: another township's is 404, whatever the form says.
+    people.get_representative(actor, township, rep_id)
     if _posted():
         try:
+            data = load_input(AccountSchema, request.form, form=True)
             _rep, token = people.link_account(
-                actor, township, rep_id, username=request.form.get("username") or None
+                actor, township, rep_id, user_id=data.user_id, username=data.username
             )
             if token:
                 flash(
@@ -252,15 +269,11 @@ def account(rep_id: int):
 
 @bp.route("/groups", methods=["GET", "POST"], endpoint="groups")
 def groups():
-    actor, township = _ctx()
+    actor, township = township_scope()
     if _posted():
         try:
-            group = people.create_group(
-                actor,
-                township,
-                name=request.form.get("name", ""),
-                description=request.form.get("description"),
-            )
+            data = load_input(GroupInputSchema, request.form, form=True)
+            group = people.create_group(actor, township, data)
             flash(_("已添加。"), "success")
             return redirect(url_for(".group", group_id=group.id))
         except ValidationFailed as exc:
@@ -275,20 +288,12 @@ def groups():
 
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"], endpoint="group")
 def group(group_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     view = people.get_group(actor, township, group_id)
     if _posted():
         try:
-            people.update_group(
-                actor,
-                township,
-                group_id,
-                {
-                    "name": request.form.get("name", ""),
-                    "description": request.form.get("description"),
-                    "is_active": request.form.get("is_active") == "1",
-                },
-            )
+            changes = load_input(GroupPatchSchema, _form("is_active"), form=True, partial=True)
+            people.update_group(actor, township, group_id, changes)
             flash(_("已保存。"), "success")
             return redirect(url_for(".group", group_id=group_id))
         except ValidationFailed as exc:
@@ -307,16 +312,18 @@ def group(group_id: int):
 
 @bp.post("/groups/<int:group_id>/assign", endpoint="assign")
 def assign(group_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
+    # The group first: another township's is 404, whatever the form says.
     people.get_group(actor, township, group_id)
     if _posted():
         try:
+            data = load_input(GroupAssignSchema, request.form, form=True)
             people.assign_to_group(
                 actor,
                 township,
-                rep_id=int(request.form.get("representative_id", "0") or 0),
+                rep_id=data.representative_id,
                 group_id=None if request.form.get("remove") else group_id,
-                role=request.form.get("role", "member"),
+                role=data.role,
             )
             flash(_("已保存。"), "success")
         except DomainError as exc:
@@ -329,24 +336,14 @@ def assign(group_id: int):
 # --- handling units -------------------------------------------------------------------------------
 
 
-def _unit_form() -> dict[str, Any]:
-    return {
-        "name": request.form.get("name", ""),
-        "level": request.form.get("level", ""),
-        "kind": request.form.get("kind", ""),
-        "contact_name": request.form.get("contact_name"),
-        "phone": request.form.get("phone"),
-        "is_active": request.form.get("is_active") == "1",
-    }
-
-
 @bp.route("/units", methods=["GET", "POST"], endpoint="units")
 def units():
-    actor, township = _ctx()
+    actor, township = township_scope()
     errors: dict[str, list[str]] = {}
     if _posted():
         try:
-            people.create_unit(actor, township, {**_unit_form(), "is_active": True})
+            data = load_input(UnitInputSchema, request.form, form=True)
+            people.create_unit(actor, township, data)
             flash(_("已添加。"), "success")
             return redirect(url_for(".units"))
         except ValidationFailed as exc:
@@ -363,19 +360,21 @@ def units():
 
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"], endpoint="unit")
 def unit(unit_id: int):
-    actor, township = _ctx()
+    actor, township = township_scope()
     item = people.get_unit(actor, township, unit_id)
     errors: dict[str, list[str]] = {}
     if _posted():
         try:
             if request.form.get("username"):
+                user = load_input(UnitUserSchema, request.form, form=True)
                 added = people.add_unit_user(
                     actor,
                     township,
                     unit_id,
-                    username=request.form.get("username"),
-                    display_name=request.form.get("display_name"),
-                    phone=request.form.get("user_phone") or None,
+                    user_id=user.user_id,
+                    username=user.username,
+                    display_name=user.display_name,
+                    phone=user.phone,
                 )
                 flash(
                     _(
@@ -385,7 +384,8 @@ def unit(unit_id: int):
                     "success",
                 )
             else:
-                people.update_unit(actor, township, unit_id, _unit_form())
+                changes = load_input(UnitInputSchema, _form("is_active"), form=True, partial=True)
+                people.update_unit(actor, township, unit_id, changes)
                 flash(_("已保存。"), "success")
             return redirect(url_for(".unit", unit_id=unit_id))
         except ValidationFailed as exc:
@@ -407,19 +407,11 @@ def unit(unit_id: int):
 
 @bp.route("/party-members", methods=["GET", "POST"], endpoint="party_members")
 def party_members():
-    actor, township = _ctx()
+    actor, township = township_scope()
     if _posted():
         try:
-            people.save_party_member(
-                actor,
-                township,
-                {
-                    "name": request.form.get("name", ""),
-                    "gender": request.form.get("gender"),
-                    "phone": request.form.get("phone"),
-                    "branch_id": request.form.get("branch_id"),
-                },
-            )
+            data = load_input(PartyMemberSchema, request.form, form=True)
+            people.create_party_member(actor, township, data)
             flash(_("已添加。"), "success")
             return redirect(url_for(".party_members"))
         except ValidationFailed as exc:
@@ -460,19 +452,11 @@ def party_members():
 
 @bp.post("/households", endpoint="households")
 def households():
-    actor, township = _ctx()
+    actor, township = township_scope()
     if _posted():
         try:
-            people.save_household(
-                actor,
-                township,
-                {
-                    "head_name": request.form.get("head_name", ""),
-                    "address": request.form.get("address"),
-                    "phone": request.form.get("phone"),
-                    "branch_id": request.form.get("branch_id"),
-                },
-            )
+            data = load_input(HouseholdSchema, request.form, form=True)
+            people.create_household(actor, township, data)
             flash(_("已添加。"), "success")
         except ValidationFailed as exc:
             flash_error(exc)

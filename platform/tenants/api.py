@@ -14,10 +14,10 @@ from lianxin.auth import service as accounts
 from lianxin.auth.roles import Role
 from lianxin.errors import NotFound, PermissionDenied
 from lianxin.tenants import service as tenants
+from lianxin.tenants.inputs import BranchInput, BranchInputSchema, BranchPatchSchema
 from lianxin.tenants.models import Township
 from lianxin.tenants.schemas import (
     AuditEntrySchema,
-    BranchPatchSchema,
     BranchSchema,
     CountyCreateSchema,
     CountyDefaultsSchema,
@@ -35,6 +35,7 @@ from lianxin.tenants.schemas import (
     TownshipSettingsSchema,
     TownshipStatusSchema,
 )
+from lianxin.usecases import Changes
 from lianxin.web.scope import current_actor, current_county, current_township
 
 platform_blp = Blueprint(
@@ -254,9 +255,9 @@ class Branches(MethodView):
         pagination_parameters.item_count = total
         return rows
 
-    @township_blp.arguments(BranchSchema)
+    @township_blp.arguments(BranchInputSchema)
     @township_blp.response(201, BranchSchema)
-    def post(self, data):
+    def post(self, data: BranchInput):
         """Create a branch"""
         return tenants.create_branch(current_actor(), current_township(), data)
 
@@ -270,7 +271,7 @@ class BranchById(MethodView):
 
     @township_blp.arguments(BranchPatchSchema)
     @township_blp.response(200, BranchSchema)
-    def patch(self, data, branch_id: int):
+    def patch(self, data: Changes[BranchInput], branch_id: int):
         """Change a branch (deactivate with is_active=false; branches are never deleted)"""
         return tenants.update_branch(current_actor(), current_township(), branch_id, data)
 

@@ -57,6 +57,9 @@ BRANCH_KIND_LABELS = {
 
 
 class BranchForm(FlaskForm):
+    """Renders the branch pages' fields and shows their errors; what is posted is loaded and
+    checked by `inputs.BranchInputSchema` (these validators only mark the fields in the page)."""
+
     name = StringField(_l("支部名称"), validators=[DataRequired(_l("请填写名称")), Length(max=100)])
     kind = SelectField(
         _l("类型"), choices=[SelectChoice(k.value, v) for k, v in BRANCH_KIND_LABELS.items()]

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from lianxin.api.base import BaseSchema
+from lianxin.audit.labels import action_label
 from lianxin.auth.roles import TOWNSHIP_ROLES
 from lianxin.tenants.models import BranchKind, TownshipStatus
 
@@ -117,13 +118,6 @@ class BranchSchema(BaseSchema):
     is_active = fields.Boolean(load_default=True)
 
 
-class BranchPatchSchema(BaseSchema):
-    name = fields.String(validate=validate.Length(min=1, max=100))
-    kind = fields.String(validate=validate.OneOf(list(BranchKind)))
-    secretary_name = fields.String(allow_none=True, validate=validate.Length(max=50))
-    is_active = fields.Boolean()
-
-
 class MemberSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     user_id = fields.Integer(dump_only=True)
@@ -158,6 +152,11 @@ class AuditEntrySchema(BaseSchema):
     actor_name = fields.String(dump_only=True)
     actor_role = fields.String(dump_only=True, allow_none=True)
     action = fields.String(dump_only=True)
+    action_label = fields.Function(
+        lambda entry: action_label(entry.action),
+        dump_only=True,
+        metadata={"type": "string", "description": "操作的中文名称（未命名的操作为其代码）"},
+    )
     target_type = fields.String(dump_only=True, allow_none=True)
     target_id = fields.String(dump_only=True, allow_none=True)
     before = fields.Dict(dump_only=True, allow_none=True)

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from lianxin.audit import labels as audit_words
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth import service as accounts
@@ -15,7 +16,9 @@ from lianxin.auth.forms import EmptyForm
 from lianxin.auth.roles import TOWNSHIP_ROLES, Role
 from lianxin.db import db
 from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules import kit
 from lianxin.modules.registry import ModuleSpec, current_registry
+from lianxin.modules.waiting import day_label
 from lianxin.tenants import service as tenants
 from lianxin.tenants.forms import (
     BRANCH_KIND_LABELS,
@@ -24,11 +27,14 @@ from lianxin.tenants.forms import (
     MemberForm,
     OnboardForm,
 )
+from lianxin.tenants.inputs import BranchInputSchema
 from lianxin.tenants.labels import LABEL_TITLES
 from lianxin.tenants.models import County, Township, TownshipStatus
 from lianxin.tenants.settings import SettingField, changes_from_form, page_fields
+from lianxin.usecases import load_input
 from lianxin.web.forms import apply_errors
 from lianxin.web.scope import current_actor, current_county, current_township
+from lianxin.web.todo import todo_for
 
 platform_bp = Blueprint("platform", __name__, url_prefix="/admin", template_folder="templates")
 county_bp = Blueprint(
@@ -109,6 +115,15 @@ def platform_home():
         form=form,
         created=created,
         setup_url=accounts.setup_url,
+    )
+
+
+@platform_bp.get("/audit", endpoint="audit")
+def platform_audit():
+    if not permissions.can_administer_platform(current_actor()):
+        raise PermissionDenied()
+    return render_template(
+        "tenants/audit.html", entries=audit_words.readable(audit.entries_for_platform())
     )
 
 
@@ -303,7 +318,9 @@ def county_audit():
     actor, county = current_actor(), current_county()
     if not permissions.can_administer_county(actor, county.id):
         raise PermissionDenied()
-    return render_template("tenants/audit.html", entries=audit.entries_for_county(county.id))
+    return render_template(
+        "tenants/audit.html", entries=audit_words.readable(audit.entries_for_county(county.id))
+    )
 
 
 # --- township -------------------------------------------------------------------------------
@@ -313,10 +330,16 @@ def county_audit():
 def township_home():
     actor, township = current_actor(), current_township()
     roles = sorted(actor.roles_in_township(township.id), key=list(Role).index)
+    enabled = tenants.enabled_modules(township.id)
     return render_template(
         "tenants/township_home.html",
         roles=roles,
-        modules=tenants.enabled_modules(township.id),
+        todo=todo_for(actor, township),  # what waits for this person, from every part that is on
+        day_label=day_label,
+        today=kit.today(),
+        # 全部功能: the modules whose page this actor may open (as the menu shows them).
+        modules=[spec for spec in enabled if not spec.nav or spec.nav[0].shown_to(actor, township)],
+        none_enabled=not enabled,
         is_admin=permissions.can_administer_township(actor, township.id),
     )
 
@@ -324,10 +347,12 @@ def township_home():
 @township_bp.route("/branches", methods=["GET", "POST"])
 def branches():
     actor, township = current_actor(), current_township()
-    form = BranchForm()
-    if request.method == "POST" and form.validate_on_submit():
+    form = BranchForm()  # shows the fields and the errors; BranchInputSchema checks the input
+    if _posted():
         try:
-            tenants.create_branch(actor, township, _branch_data(form))
+            tenants.create_branch(
+                actor, township, load_input(BranchInputSchema, _branch_form(), form=True)
+            )
             flash(_("已添加支部。"), "success")
             return redirect(url_for(".branches"))
         except ValidationFailed as exc:
@@ -342,13 +367,12 @@ def branches():
     )
 
 
-def _branch_data(form: BranchForm) -> dict[str, Any]:
-    return {
-        "name": form.name.data,
-        "kind": form.kind.data,
-        "secretary_name": form.secretary_name.data,
-        "is_active": form.is_active.data,
-    }
+def _branch_form() -> dict[str, Any]:
+    """The posted branch form as its schema loads it: the box left unticked (so not posted)
+    is "no", as the checkbox reads it (its false values: none, "" and "false")."""
+    data: dict[str, Any] = request.form.to_dict()
+    data["is_active"] = data.get("is_active") not in (None, "", "false")
+    return data
 
 
 @township_bp.route("/branches/<int:branch_id>", methods=["GET", "POST"])
@@ -357,9 +381,10 @@ def branch(branch_id: int):
     item = tenants.get_branch(actor, township, branch_id)
     form = BranchForm(obj=item)
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
+    if _posted():
         try:
-            tenants.update_branch(actor, township, branch_id, _branch_data(form))
+            changes = load_input(BranchInputSchema, _branch_form(), form=True, partial=True)
+            tenants.update_branch(actor, township, branch_id, changes)
             flash(_("支部已保存。"), "success")
             return redirect(url_for(".branches"))
         except ValidationFailed as exc:
@@ -538,7 +563,10 @@ def township_audit():
     actor, township = current_actor(), current_township()
     if not permissions.can_view_township_audit(actor, township.id):
         raise PermissionDenied()
-    return render_template("tenants/audit.html", entries=audit.entries_for_township(township.id))
+    return render_template(
+        "tenants/audit.html",
+        entries=audit_words.readable(audit.entries_for_township(township.id)),
+    )
 
 
 # --- public -------------------------------------------------------------------------------------

@@ -14,10 +14,11 @@ A module's settings and today's Shanghai date are in `lianxin.modules.kit` (they
 tenants' settings and the calendar, which this kit, used by infrastructure too, must not).
 """
 
-from lianxin.usecases.inputs import Changes, InputSchema, load_input
+from lianxin.usecases.inputs import AlwaysPartial, Changes, InputSchema, load_input
 from lianxin.usecases.transaction import commit_on_its_own, in_use_case, outermost, use_case
 
 __all__ = [
+    "AlwaysPartial",
     "Changes",
     "InputSchema",
     "commit_on_its_own",

@@ -2,7 +2,10 @@
 
 - `Text`: a string with its surrounding spaces cut (a form's and a phone's input alike);
   `blank_is_none=True` makes an empty one None.
-- `OptionalDate`, `OptionalId`: an empty form value ("") means "not given", None.
+- `GivenText(limit, message)`: an optional text ("" or absent: None) that, when given, says
+  something (whitespace only is an error).
+- `OptionalText`, `OptionalDate`, `OptionalId`: an empty form value ("") means "not given",
+  None.
 - `text(limit, message)`: a required text of 1 to `limit` characters whose every way of being
   missing or wrong says `message`.
 - `at_most(limit)`, `phone`: validators with the platform's Chinese messages.
@@ -34,6 +37,22 @@ class Text(fields.String):
         return None if self.blank_is_none and not text else text
 
 
+class GivenText(Text):
+    """A text that may be left out (None, or a form's empty field) but, when given, says
+    something: 1 to `limit` characters once trimmed, else `message`."""
+
+    def __init__(self, limit: int, message: Any, **kwargs: Any) -> None:
+        super().__init__(
+            load_default=None,
+            allow_none=True,
+            validate=validate.Length(min=1, max=limit, error=message),
+            **kwargs,
+        )
+
+    def deserialize(self, value: Any, attr: Any = None, data: Any = None, **kwargs: Any) -> Any:
+        return super().deserialize(None if value == "" else value, attr, data, **kwargs)
+
+
 class Blank:
     """Mixed into a field: its empty form value ("" or spaces) means "not given", None."""
 
@@ -41,6 +60,11 @@ class Blank:
         if isinstance(value, str) and not value.strip():
             value = None
         return super().deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
+
+
+class OptionalText(Blank, Text):
+    """A text a form may leave empty (None, its validators not run); give it
+    `allow_none=True, load_default=None`."""
 
 
 class OptionalDate(Blank, fields.Date):

@@ -28,40 +28,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load
 
 from lianxin.errors import ValidationFailed
+from lianxin.usecases.chinese import ChineseMessages
 
 T = TypeVar("T")
-
-# marshmallow's own messages, once, in Chinese (a field's own message still wins).
-CHINESE_MESSAGES: dict[type[fields.Field], dict[str, Any]] = {
-    fields.Field: {"required": _l("必填"), "null": _l("不能为空"), "validator_failed": _l("无效")},
-    fields.String: {"invalid": _l("应为文字")},
-    fields.Integer: {"invalid": _l("应为整数"), "too_large": _l("数值过大")},
-    fields.Float: {"invalid": _l("应为数字")},
-    fields.Decimal: {"invalid": _l("应为数字")},
-    fields.Boolean: {"invalid": _l("应为是或否")},
-    fields.Date: {"invalid": _l("日期无效（格式为 2026-01-31）")},
-    fields.DateTime: {"invalid": _l("时间无效")},
-    fields.Time: {"invalid": _l("时间无效（格式为 09:30）")},
-    fields.List: {"invalid": _l("应为列表")},
-    fields.Dict: {"invalid": _l("应为对象")},
-    fields.Email: {"invalid": _l("电子邮箱格式不正确")},
-}
-
-
-def _chinese(field: fields.Field) -> None:
-    """Replace marshmallow's English defaults; a message the field was given stays."""
-    defaults: dict[str, Any] = {}
-    chinese: dict[str, Any] = {}
-    for cls in reversed(type(field).__mro__):
-        defaults.update(getattr(cls, "default_error_messages", {}))
-        chinese.update(CHINESE_MESSAGES.get(cls, {}))
-    for key, text in chinese.items():
-        if key in field.error_messages and field.error_messages[key] == defaults.get(key):
-            field.error_messages[key] = text
 
 
 class Changes(Mapping[str, Any], Generic[T]):
@@ -85,17 +57,24 @@ class Changes(Mapping[str, Any], Generic[T]):
         return f"Changes({self._values!r})"
 
 
-class InputSchema(Schema, Generic[T]):
+class AlwaysPartial:
+    """Mixed into a change's schema (before the InputSchema): every load is partial, the API's
+    instance and `load_input` alike, so it gives `Changes[T]`, the fields named."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+    def load(self, data: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs["partial"] = True
+        return super().load(data, *args, **kwargs)  # type: ignore[misc]
+
+
+class InputSchema(ChineseMessages, Generic[T]):
     """Loads into `input_type` (a frozen dataclass). Unknown keys: refused on the API (RAISE);
     a page form loads with `unknown=EXCLUDE` (its CSRF token and buttons are not input)."""
 
     input_type: ClassVar[type[Any]]
-    error_messages = {"unknown": _l("未知字段"), "type": _l("数据格式不正确")}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            _chinese(field)
 
     @post_load
     def _typed(self, data: dict[str, Any], *, partial: Any = None, **_kwargs: Any) -> Any:

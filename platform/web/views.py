@@ -91,6 +91,17 @@ def vendor(package: str, filename: str):
     return send_from_directory(root, filename, max_age=86400)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon browsers ask for at the root whatever the page links (the pages link the SVG)."""
+    return send_from_directory(
+        Path(current_app.static_folder or ""),
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=86400,
+    )
+
+
 @bp.get("/me/inbox")
 @login_required
 def inbox():

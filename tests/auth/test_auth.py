@@ -96,7 +96,11 @@ def test_production_cookies_are_secure():
     from lianxin.config import from_environ
 
     config = from_environ(
-        {"LIANXIN_DATABASE_URL": "postgresql+psycopg://a@b/c", "LIANXIN_SECRET_KEY": "k"},
+        {
+            "LIANXIN_DATABASE_URL": "postgresql+psycopg://a@b/c",
+            "LIANXIN_SECRET_KEY": "k",
+            "LIANXIN_PUBLIC_BASE_URL": "https://lianxin.example.org",
+        },
         instance_path="/tmp/x",
     )
     assert config["SESSION_COOKIE_SECURE"] is True

@@ -25,6 +25,7 @@ from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.annual_sessions import service
+from lianxin.modules.annual_sessions.inputs import BallotInput, ItemInput, SessionInput
 from lianxin.people import service as people
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import TownshipModule
@@ -91,7 +92,7 @@ def _prepare(live_server: LiveServer, clock: Clock) -> World:
         committee = actor_for(users["cg.committee"])
         with tenant_context(township.id):
             made = service.create_session(
-                office, township, {"title": TITLE, "held_on": SESSION_DAY, "place": "镇会议中心"}
+                office, township, SessionInput(title=TITLE, held_on=SESSION_DAY, place="镇会议中心")
             )
             ids = []
             for title, kind in ((MOTION, "motion"), (ELECTION, "election")):
@@ -99,7 +100,7 @@ def _prepare(live_server: LiveServer, clock: Clock) -> World:
                     committee,
                     township,
                     made.id,
-                    {"title": title, "kind": kind, "proposer": "committee"},
+                    ItemInput(title=title, kind=kind, proposer="committee"),
                 )
                 service.decide_item(committee, township, item.id, accept=True)
                 ids.append(item.id)
@@ -249,7 +250,10 @@ def test_check_in_to_quorum_a_show_of_hands_and_a_secret_election(
             user = db.session.get(User, user_id)
             pick = [CANDIDATES[0], CANDIDATES[2] if n % 5 == 0 else CANDIDATES[1]]
             service.cast_secret(
-                actor_for(user), township, vote.id, {"candidate_ids": [ids[p] for p in pick]}
+                actor_for(user),
+                township,
+                vote.id,
+                BallotInput(candidate_ids=[ids[p] for p in pick]),
             )
 
     _in_app(live_server, world, the_rest)

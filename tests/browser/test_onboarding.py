@@ -95,8 +95,9 @@ def test_county_admin_onboards_township_and_its_admin_sees_only_its_modules(
     width = phone_screenshot(browser, context, f"{base}/c/demo/", screens / "county-phone.png")
     assert width <= PHONE["width"], f"county page scrolls sideways on a phone: {width}px"
 
-    # Log out from the header.
-    page.get_by_role("button", name="退出").click()
+    # Log out from the header's user menu.
+    page.locator("details.user-menu > summary").click()
+    page.get_by_role("button", name="退出登录").click()
     expect(page).to_have_url(re.compile(re.escape(f"{base}/login")))
 
     # The new admin sets a password with the one-time link and logs in.

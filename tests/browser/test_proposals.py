@@ -77,11 +77,11 @@ def _prepare(live_server: LiveServer) -> list[tuple[str, int]]:
             service.add_window(
                 staff,
                 township,
-                {
-                    "title": "提案征集（测试）",
-                    "opens_on": (today - timedelta(days=1)).isoformat(),
-                    "closes_on": (today + timedelta(days=30)).isoformat(),
-                },
+                service.WindowInput(
+                    title="提案征集（测试）",
+                    opens_on=today - timedelta(days=1),
+                    closes_on=today + timedelta(days=30),
+                ),
             )
             reps = [
                 r

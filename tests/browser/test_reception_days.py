@@ -5,6 +5,7 @@ on a phone and open the A4 poster."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,12 @@ from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.inputs import SiteInput
 from lianxin.modules.reception_days.models import DaySite, Duty, ReceptionDay, Schedule, Site
 from lianxin.people import service as people
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Branch, TownshipModule
+from lianxin.usecases import Changes, load_input
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
 from tests.browser.screens import shoot
 from tests.browser.test_onboarding import PHONE, log_in, phone_screenshot
@@ -95,28 +98,31 @@ def _prepare(live_server: LiveServer) -> None:
                 (CENTRE, "branch_centre", "东关村村委会二楼"),
             ):
                 site = db.session.scalar(select(Site).where(Site.name == name))
-                data = {"kind": kind, "name": name, "address": address, "is_active": True}
+                data = SiteInput(kind=kind, name=name, address=address, is_active=True)
                 if site is None:
                     service.create_site(staff, township, data)
                 else:
-                    service.update_site(staff, township, site.id, data)
+                    service.update_site(staff, township, site.id, Changes(asdict(data)))
             for name, cadre, phone in REPS:
                 people.create_representative(
                     staff,
                     township,
-                    {
-                        "name": name,
-                        "gender": "男",
-                        "birth_date": "1972-05-01",
-                        "education": "大学本科",
-                        "category": "农民",
-                        "term": 13,
-                        "phone": phone,
-                        "workplace": "城关镇东关村" if not cadre else "城关镇人民政府",
-                        "is_grassroots_cadre": cadre,
-                        "publish_contact": True,  # their phones go on the notice and poster
-                        "branch_id": branch.id if branch else None,
-                    },
+                    load_input(
+                        people.RepresentativeInputSchema,
+                        {
+                            "name": name,
+                            "gender": "男",
+                            "birth_date": "1972-05-01",
+                            "education": "大学本科",
+                            "category": "农民",
+                            "term": 13,
+                            "phone": phone,
+                            "workplace": "城关镇东关村" if not cadre else "城关镇人民政府",
+                            "is_grassroots_cadre": cadre,
+                            "publish_contact": True,  # their phones go on the notice and poster
+                            "branch_id": branch.id if branch else None,
+                        },
+                    ),
                 )
         db.session.remove()
 

@@ -44,7 +44,7 @@ def desk(world):
         {"simple_complex": True},
     )
     with tenant_context(world.township.id):
-        unit = people.create_unit(admin, world.township, {"name": "镇城建办"})
+        unit = people.create_unit(admin, world.township, people.UnitInput(name="镇城建办"))
         added = people.add_unit_user(
             admin, world.township, unit.id, username="u.roads", display_name="城建办答复人"
         )
@@ -55,7 +55,7 @@ def desk(world):
 
 def _register(world, office, **extra):
     with tenant_context(world.township.id):
-        return cases.register(office, world.township, {**CASE, **extra}).case.id
+        return cases.register(office, world.township, cases.CaseInput(**{**CASE, **extra})).case.id
 
 
 def _case(world, case_id) -> Case:
@@ -76,7 +76,12 @@ def test_a_due_date_counts_from_the_shanghai_date_of_registration(
     with tenant_context(world.township.id):
         cases.receive(office, world.township, case_id)
         # Assessed as simple on referral: 10 days from the day it was registered, 3 March.
-        cases.refer(office, world.township, case_id, lead_unit_id=unit_id, complexity="simple")
+        cases.refer(
+            office,
+            world.township,
+            case_id,
+            cases.ReferInput(lead_unit_id=unit_id, complexity="simple"),
+        )
     assert _case(world, case_id).due_on == date(2026, 3, 13)
 
 
@@ -99,7 +104,7 @@ def test_the_case_pages_print_china_time(app, world, desk, china_clock):
     early = _register(world, office, title="清早登记的诉求")
     with tenant_context(t.id):
         cases.receive(office, t, early)
-        cases.refer(office, t, early, lead_unit_id=unit_id)
+        cases.refer(office, t, early, cases.ReferInput(lead_unit_id=unit_id))
         cases.unit_reply(unit, t, early, "已安排更换。")
         cases.receive(office, t, late)
         cases.escalate(office, t, late, reason="需县交通局协调")

@@ -80,17 +80,19 @@ def scene(world, china_clock, calendar):
     office = actor(world.users["township_staff"])
     ids = {}
     with tenant_context(t.id):
-        unit = people.create_unit(actor(world.users["township_admin"]), t, {"name": "镇城建办"})
+        unit = people.create_unit(
+            actor(world.users["township_admin"]), t, people.UnitInput(name="镇城建办")
+        )
         for key in ("open", "closed"):
-            ids[key] = cases.register(office, t, {**CASE, "title": key}).case.id
+            ids[key] = cases.register(office, t, cases.CaseInput(**{**CASE, "title": key})).case.id
         cases.receive(office, t, ids["open"])
-        cases.refer(office, t, ids["open"], lead_unit_id=unit.id)
+        cases.refer(office, t, ids["open"], cases.ReferInput(lead_unit_id=unit.id))
         cases.mark_inadmissible(
             office, t, ids["closed"], reason="已进入诉讼程序", referral_text="请向法院咨询"
         )
     with tenant_context(world.other.id):
         ids["calendar"] = cases.register(
-            actor(world.users["other_admin"]), world.other, CASE
+            actor(world.users["other_admin"]), world.other, cases.CaseInput(**CASE)
         ).case.id
     china_clock.thaw()
     return ids

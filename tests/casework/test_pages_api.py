@@ -31,6 +31,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.people import service as people
 from lianxin.tenants import service as tenants
+from lianxin.usecases import load_input
 from tests.factories import actor, grant, make_user
 from tests.helpers import assert_error, bearer, login
 
@@ -81,19 +82,22 @@ def desk(world) -> Desk:
         rep = people.create_representative(
             staff,
             township,
-            {
-                "name": "张秀英",
-                "gender": "女",
-                "birth_date": "1975-03-01",
-                "education": "大学本科",
-                "category": "农民",
-                "term": 13,
-            },
+            load_input(
+                people.RepresentativeInputSchema,
+                {
+                    "name": "张秀英",
+                    "gender": "女",
+                    "birth_date": "1975-03-01",
+                    "education": "大学本科",
+                    "category": "农民",
+                    "term": 13,
+                },
+            ),
         )
         rep_id = rep.id
-        lead = people.create_unit(staff, township, {"name": "镇交通办"}).id
-        co = people.create_unit(staff, township, {"name": "镇财政所"}).id
-        third = people.create_unit(staff, township, {"name": "镇派出所"}).id
+        lead = people.create_unit(staff, township, people.UnitInput(name="镇交通办")).id
+        co = people.create_unit(staff, township, people.UnitInput(name="镇财政所")).id
+        third = people.create_unit(staff, township, people.UnitInput(name="镇派出所")).id
         db.session.commit()
     return Desk(
         world,
@@ -150,14 +154,14 @@ def _register(desk: Desk, title: str = "村道破损影响出行", **extra: Any)
         return cases.register(
             actor(desk.office),
             desk.world.township,
-            {
-                "channel": "phone",
-                "title": title,
-                "body": "东村到镇上的道路坑洼，雨天积水。",
-                "raiser_name": "李大爷",
-                "raiser_phone": PHONE,
+            cases.CaseInput(
+                channel="phone",
+                title=title,
+                body="东村到镇上的道路坑洼，雨天积水。",
+                raiser_name="李大爷",
+                raiser_phone=PHONE,
                 **extra,
-            },
+            ),
         ).case.id
 
 
@@ -220,7 +224,7 @@ def test_the_office_unit_office_flow_through_the_pages(app, desk):
     with tenant_context(world.township.id):
         staff = actor(desk.office)
         cases.receive(staff, world.township, other_id)
-        cases.refer(staff, world.township, other_id, lead_unit_id=desk.third)
+        cases.refer(staff, world.township, other_id, cases.ReferInput(lead_unit_id=desk.third))
 
     co = _client(app, desk.co_user)
     inbox = co.get(f"{base}/unit").get_data(as_text=True)
@@ -368,7 +372,7 @@ def test_an_overdue_case_is_flagged_wherever_it_is_listed(app, desk):
         staff = actor(desk.office)
         for case_id in (late, soon, fine):
             cases.receive(staff, world.township, case_id)
-            cases.refer(staff, world.township, case_id, lead_unit_id=desk.lead)
+            cases.refer(staff, world.township, case_id, cases.ReferInput(lead_unit_id=desk.lead))
         today = cases.deadlines.shanghai_today()
         db.session.get(Case, (world.township.id, late)).due_on = today - timedelta(days=3)
         db.session.get(Case, (world.township.id, soon)).due_on = today + timedelta(days=1)
@@ -594,7 +598,9 @@ def test_another_townships_case_and_escalation_are_not_found(app, client, desk):
     with tenant_context(world.other.id):
         theirs = actor(other_admin)
         case_id = cases.register(
-            theirs, world.other, {"channel": "phone", "title": "乙镇专属诉求", "body": "乙镇"}
+            theirs,
+            world.other,
+            cases.CaseInput(channel="phone", title="乙镇专属诉求", body="乙镇"),
         ).case.id
         cases.receive(theirs, world.other, case_id)
         cases.escalate(theirs, world.other, case_id, reason="乙镇上报")

@@ -101,7 +101,8 @@ def test_submit_creates_one_public_case_and_shows_the_code_once(app, world, clie
     code = CODE_RE.search(html).group(1)
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code)
     assert "只显示这一次" in html
-    assert f'href="{track_path(world.township)}"' in html
+    # 查看进展 posts the code to the tracking page (tests/casework/test_tracking_code.py).
+    assert f'action="{track_path(world.township)}"' in html
 
     assert count_cases(world.township) == 1
     case = only_case(world.township)

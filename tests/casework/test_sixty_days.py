@@ -48,7 +48,7 @@ def _unit(world, township, username):
     """A unit of the township, with a user (who can log in) answering for it."""
     admin = world.users["township_admin" if township.id == world.township.id else "other_admin"]
     with tenant_context(township.id):
-        unit_id = people.create_unit(actor(admin), township, {"name": "镇水利站"}).id
+        unit_id = people.create_unit(actor(admin), township, people.UnitInput(name="镇水利站")).id
     user = make_user(username)
     grant(user, Role.HANDLING_UNIT, township=township).unit_id = unit_id
     db.session.commit()
@@ -64,9 +64,9 @@ def _referred(world, township, unit_id, **extra):
     """A case received on 3 March (07:30 China time, 2 March in UTC), referred to the unit."""
     office = _office(world, township)
     with tenant_context(township.id):
-        case_id = cases.register(office, township, {**CASE, **extra}).case.id
+        case_id = cases.register(office, township, cases.CaseInput(**{**CASE, **extra})).case.id
         cases.receive(office, township, case_id)
-        cases.refer(office, township, case_id, lead_unit_id=unit_id)
+        cases.refer(office, township, case_id, cases.ReferInput(lead_unit_id=unit_id))
         return case_id
 
 

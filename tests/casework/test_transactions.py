@@ -51,7 +51,7 @@ def _objects(app) -> list[Path]:
 def test_a_registration_on_its_own_commits(app, world):
     office = actor(world.users["township_staff"])
     with tenant_context(world.township.id):
-        new = cases.register(office, world.township, CASE)
+        new = cases.register(office, world.township, cases.CaseInput(**CASE))
     assert _count(world.township, Case) == 1
     with tenant_context(world.township.id):
         assert db.session.get(Case, (world.township.id, new.case.id)) is not None
@@ -62,7 +62,9 @@ def test_a_nested_registration_is_taken_back_when_the_caller_fails(app, world):
 
     @use_case
     def record_then_fail() -> None:
-        registered = cases.register(office, world.township, CASE)  # nested: flushes only
+        registered = cases.register(
+            office, world.township, cases.CaseInput(**CASE)
+        )  # nested: flushes only
         assert registered.case.id is not None
         raise _CallerFailed("the caller's own step failed")
 
@@ -77,7 +79,10 @@ def test_the_outermost_use_case_commits_the_nested_registration(app, world):
 
     @use_case
     def record_two() -> list[int]:
-        return [cases.register(office, world.township, CASE).case.id for _ in range(2)]
+        return [
+            cases.register(office, world.township, cases.CaseInput(**CASE)).case.id
+            for _ in range(2)
+        ]
 
     with tenant_context(world.township.id):
         ids = record_two()

@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 
 from lianxin.audit.models import AuditEntry
 from lianxin.casework.deadlines import shanghai_today
+from lianxin.county import periods as P
 from lianxin.county import service
 from lianxin.county.models import CountyJob, CountyRollup
 from lianxin.db import db
@@ -148,6 +149,6 @@ def test_the_nightly_refresh_runs_from_beat(scene, app):
     result = service.comparison(
         actor(scene.users["viewer"]),
         scene.county,
-        service.P.containing(shanghai_today(), "year").key,
+        P.containing(shanghai_today(), "year").key,
     )
     assert result.refreshed_at is not None

@@ -130,6 +130,7 @@ def test_incremental_refresh_recomputes_open_periods_and_missing_ones(scene):
     from sqlalchemy import func, select
 
     from lianxin.county.models import CountyRollup
+    from lianxin.db import db
     from lianxin.db.tenancy import tenant_context
 
     first = service.refresh_county(scene.county.id, today=date(2026, 4, 10))
@@ -138,7 +139,7 @@ def test_incremental_refresh_recomputes_open_periods_and_missing_ones(scene):
     # Second run: current and just-closed month, quarter and year only, per township.
     assert again.periods == 6 + 6 + 5  # 丙镇, onboarded in 2026, has no 2025
     with tenant_context(scene.ids["jia"]):
-        count = service.db.session.scalar(
+        count = db.session.scalar(
             select(func.count(func.distinct(CountyRollup.period))).where(
                 CountyRollup.tenant_id == scene.ids["jia"]
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lianxin.county import service
+from lianxin.errors import PermissionDenied
 from tests.factories import actor
 from tests.helpers import assert_error, bearer, login
 
@@ -41,7 +42,7 @@ def test_the_minimum_is_a_county_setting(refreshed, client):
     assert service.get_settings(refreshed.county).min_count == service.DEFAULT_MIN_COUNT
     _f, entries, _m = service.township_ranking(viewer, refreshed.county, "2026-Q1", "on_time")
     assert all(e.rank is None for e in entries)  # nobody has five cases due
-    with pytest.raises(service.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         service.set_min_count(viewer, refreshed.county, 1)
     service.set_min_count(admin, refreshed.county, 1)
     _f, entries, _m = service.township_ranking(viewer, refreshed.county, "2026-Q1", "on_time")

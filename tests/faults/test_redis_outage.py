@@ -81,6 +81,7 @@ def drill(request, tmp_path):
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         "LIANXIN_DATABASE_URL": database.url,
+        "LIANXIN_PUBLIC_BASE_URL": "http://testserver",
         "LIANXIN_BROKER_URL": redis.url,
         "LIANXIN_INSTANCE_PATH": str(tmp_path / "instance"),
         "LIANXIN_STORAGE_ROOT": str(tmp_path / "files"),
@@ -93,7 +94,9 @@ def drill(request, tmp_path):
             world = build_world()
             staff = world.users["township_staff"]
             with tenant_context(world.township.id):
-                unit = people.create_unit(actor(staff), world.township, {"name": "镇交通办"})
+                unit = people.create_unit(
+                    actor(staff), world.township, people.UnitInput(name="镇交通办")
+                )
                 db.session.commit()
             unit_user = make_user("unit.roads")
             grant(unit_user, Role.HANDLING_UNIT, township=world.township).unit_id = unit.id

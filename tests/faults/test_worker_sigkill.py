@@ -78,6 +78,7 @@ class Drill:
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
             "LIANXIN_DATABASE_URL": self.database.url,
+            "LIANXIN_PUBLIC_BASE_URL": "http://testserver",
             "LIANXIN_BROKER_URL": self.redis.url,
             "LIANXIN_INSTANCE_PATH": str(tmp / "instance"),
             "LIANXIN_TEST_QUEUE": self.queue,

@@ -229,6 +229,7 @@ def worker_stack(
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
             "LIANXIN_DATABASE_URL": database.url,
+            "LIANXIN_PUBLIC_BASE_URL": "http://testserver",
             "LIANXIN_BROKER_URL": REDIS_URL,
             "LIANXIN_INSTANCE_PATH": str(tmp / "instance"),
             "LIANXIN_STORAGE_ROOT": str(tmp / "files"),

@@ -13,6 +13,7 @@ from lianxin.db.tenancy import tenant_context
 from lianxin.people import cards
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipStatus
+from lianxin.usecases import load_input
 from tests.factories import actor, make_branch
 from tests.helpers import login
 
@@ -28,19 +29,22 @@ def add_rep(township, user, name, **fields):
         rep = people.create_representative(
             actor(user),
             township,
-            {
-                "name": name,
-                "gender": "女",
-                "birth_date": "1975-03-01",
-                "ethnicity": "土家族",
-                "education": "大学本科",
-                "category": "农民",
-                "term": 13,
-                "phone": "13800138000",
-                "post": "村党支部书记",
-                "workplace": "甲镇红旗村",
-                **fields,
-            },
+            load_input(
+                people.RepresentativeInputSchema,
+                {
+                    "name": name,
+                    "gender": "女",
+                    "birth_date": "1975-03-01",
+                    "ethnicity": "土家族",
+                    "education": "大学本科",
+                    "category": "农民",
+                    "term": 13,
+                    "phone": "13800138000",
+                    "post": "村党支部书记",
+                    "workplace": "甲镇红旗村",
+                    **fields,
+                },
+            ),
         )
         return rep.id
 

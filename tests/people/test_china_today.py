@@ -13,6 +13,7 @@ import pytest
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import ValidationFailed
 from lianxin.people import service as people
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.helpers import login
 
@@ -21,14 +22,17 @@ def _rep(staff, township, name: str):
     return people.create_representative(
         staff,
         township,
-        {
-            "name": name,
-            "gender": "女",
-            "birth_date": "1975-03-01",
-            "education": "大学本科",
-            "category": "农民",
-            "term": 13,
-        },
+        load_input(
+            people.RepresentativeInputSchema,
+            {
+                "name": name,
+                "gender": "女",
+                "birth_date": "1975-03-01",
+                "education": "大学本科",
+                "category": "农民",
+                "term": 13,
+            },
+        ),
     )
 
 

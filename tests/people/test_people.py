@@ -13,7 +13,17 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.people import service as people
+from lianxin.people.inputs import (
+    GroupInput,
+    HouseholdSchema,
+    PartyMemberInput,
+    PartyMemberSchema,
+    RepresentativeInputSchema,
+    UnitInput,
+    UnitInputSchema,
+)
 from lianxin.people.models import GroupMembership, RepresentativeGroup
+from lianxin.usecases import load_input
 from tests.factories import actor, make_branch
 from tests.helpers import assert_error, bearer, login
 
@@ -34,9 +44,13 @@ def office(world):
     return actor(world.users["township_staff"])
 
 
+def _input(**values):
+    return load_input(RepresentativeInputSchema, values)
+
+
 def _rep(world, office, **overrides):
     with tenant_context(world.township.id):
-        return people.create_representative(office, world.township, {**REP, **overrides})
+        return people.create_representative(office, world.township, _input(**{**REP, **overrides}))
 
 
 def test_create_from_text_or_typed_values(app, world, office):
@@ -80,7 +94,7 @@ def test_bad_fields_are_named(app, world, office, field, value, message):
 
 def test_missing_fields_all_named_at_once(app, world, office):
     with pytest.raises(ValidationFailed) as exc, tenant_context(world.township.id):
-        people.create_representative(office, world.township, {"name": "王五"})
+        people.create_representative(office, world.township, _input(name="王五"))
     assert {"gender", "birth_date", "education", "category", "term"} <= set(exc.value.errors)
 
 
@@ -103,7 +117,7 @@ def test_the_same_person_twice_is_refused(app, world, office):
     assert "同名" in exc.value.errors["name"][0]
     # The same name and birth date in another township is another person.
     with tenant_context(world.other.id):
-        people.create_representative(actor(world.users["other_admin"]), world.other, REP)
+        people.create_representative(actor(world.users["other_admin"]), world.other, _input(**REP))
 
 
 def test_pinyin_order_and_search(app, world, office):
@@ -130,7 +144,7 @@ def test_pinyin_order_and_search(app, world, office):
 def test_ending_a_qualification_keeps_the_history(app, world, office):
     rep = _rep(world, office)
     with tenant_context(world.township.id):
-        group = people.create_group(office, world.township, name="第一代表小组")
+        group = people.create_group(office, world.township, GroupInput(name="第一代表小组"))
         people.assign_to_group(
             office,
             world.township,
@@ -173,7 +187,7 @@ def test_a_group_has_one_leader_and_keeps_its_history(app, world, office):
     a = _rep(world, office, name="甲", birth_date="1970-01-01")
     b = _rep(world, office, name="乙", birth_date="1971-01-01")
     with tenant_context(world.township.id):
-        group = people.create_group(office, world.township, name="农业代表小组")
+        group = people.create_group(office, world.township, GroupInput(name="农业代表小组"))
         people.assign_to_group(
             office,
             world.township,
@@ -206,7 +220,7 @@ def test_a_group_has_one_leader_and_keeps_its_history(app, world, office):
             ("member", None),
         ]
         with pytest.raises(ValidationFailed):
-            people.create_group(office, world.township, name="农业代表小组")
+            people.create_group(office, world.township, GroupInput(name="农业代表小组"))
         assert db.session.scalar(select(RepresentativeGroup.name)) == "农业代表小组"
 
 
@@ -214,7 +228,9 @@ def test_units_and_the_users_who_answer_for_them(app, world):
     admin = actor(world.users["township_admin"])
     with tenant_context(world.township.id):
         unit = people.create_unit(
-            admin, world.township, {"name": "镇农业农村办", "phone": "0513-88001234"}
+            admin,
+            world.township,
+            load_input(UnitInputSchema, {"name": "镇农业农村办", "phone": "0513-88001234"}),
         )
         assert unit.phone == "051388001234"
         added = people.add_unit_user(
@@ -227,27 +243,39 @@ def test_units_and_the_users_who_answer_for_them(app, world):
         ]
         unit_id = unit.id  # the refused use case below rolls back, expiring `unit`
         with pytest.raises(ValidationFailed):
-            people.create_unit(admin, world.township, {"name": "镇农业农村办"})
+            people.create_unit(admin, world.township, UnitInput(name="镇农业农村办"))
     with tenant_context(world.other.id), pytest.raises(NotFound):
         people.get_unit(actor(world.users["other_admin"]), world.other, unit_id)
 
 
 def test_party_members_and_households_need_a_branch_of_ours(app, world, office):
     with tenant_context(world.township.id):
-        member = people.save_party_member(
+        member = people.create_party_member(
             office,
             world.township,
-            {"name": "陈党员", "gender": "男", "branch_id": world.branches["t"].id},
+            load_input(
+                PartyMemberSchema,
+                {"name": "陈党员", "gender": "男", "branch_id": world.branches["t"].id},
+            ),
         )
         assert member.name_initials == "cdy"
         with pytest.raises(NotFound):
-            people.save_party_member(
-                office, world.township, {"name": "越界", "branch_id": world.branches["o"].id}
+            people.create_party_member(
+                office,
+                world.township,
+                PartyMemberInput(name="越界", branch_id=world.branches["o"].id),
             )
-        household = people.save_household(
+        household = people.create_household(
             office,
             world.township,
-            {"head_name": "王大爷", "address": "东关村3组", "branch_id": world.branches["t"].id},
+            load_input(
+                HouseholdSchema,
+                {
+                    "head_name": "王大爷",
+                    "address": "东关村3组",
+                    "branch_id": world.branches["t"].id,
+                },
+            ),
         )
         assert people.list_households(office, world.township)[0] == [household]
 
@@ -257,7 +285,7 @@ def test_representatives_read_but_do_not_write(app, world):
     with tenant_context(world.township.id):
         assert people.list_representatives(rep_actor, world.township)[1] == 0
         with pytest.raises(PermissionDenied):
-            people.create_representative(rep_actor, world.township, REP)
+            people.create_representative(rep_actor, world.township, _input(**REP))
 
 
 def test_linking_a_login_gives_the_representative_role(app, world):
@@ -277,7 +305,12 @@ def test_linking_a_login_gives_the_representative_role(app, world):
 def test_changes_are_audited(app, world, office):
     rep = _rep(world, office)
     with tenant_context(world.township.id):
-        people.update_representative(office, world.township, rep.id, {"post": "村支书"})
+        people.update_representative(
+            office,
+            world.township,
+            rep.id,
+            load_input(RepresentativeInputSchema, {"post": "村支书"}, partial=True),
+        )
     actions = db.session.scalars(
         select(AuditEntry.action)
         .where(AuditEntry.chain == f"t:{world.township.id}")

@@ -13,6 +13,7 @@ from lianxin.errors import NotFound
 from lianxin.people import service as people
 from lianxin.people import statistics
 from lianxin.people.models import Representative
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.helpers import assert_error, bearer, login
 
@@ -48,18 +49,21 @@ def add_rep(township, admin, row, **extra):
         rep = people.create_representative(
             admin,
             township,
-            {
-                "name": name,
-                "gender": gender,
-                "birth_date": born,
-                "ethnicity": ethnicity,
-                "education": education,
-                "category": category,
-                "level": level,
-                "is_grassroots_cadre": cadre,
-                "term": 13,
-                **extra,
-            },
+            load_input(
+                people.RepresentativeInputSchema,
+                {
+                    "name": name,
+                    "gender": gender,
+                    "birth_date": born,
+                    "ethnicity": ethnicity,
+                    "education": education,
+                    "category": category,
+                    "level": level,
+                    "is_grassroots_cadre": cadre,
+                    "term": 13,
+                    **extra,
+                },
+            ),
         )
         return rep.id
 

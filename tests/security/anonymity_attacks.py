@@ -158,6 +158,7 @@ def evaluation_flow(cast: Cast) -> Flow:
     """A committee campaign: every voter rates the three committee members, each comment
     carrying the voter's marker and a length of its own (40 × i padding characters)."""
     from lianxin.modules.evaluations import service
+    from lianxin.modules.evaluations.inputs import AnswerInput, CampaignInput
 
     township, office = cast.township, cast.office
     cast.clock.today = SESSION_DAY
@@ -165,12 +166,12 @@ def evaluation_flow(cast: Cast) -> Flow:
         campaign = service.create_campaign(
             office,
             township,
-            {
-                "title": f"匿名评议{secrets.token_hex(3)}",
-                "shape": "committee",
-                "opens_on": "2026-03-01",
-                "closes_on": "2026-03-31",
-            },
+            CampaignInput(
+                title=f"匿名评议{secrets.token_hex(3)}",
+                shape="committee",
+                opens_on=date(2026, 3, 1),
+                closes_on=date(2026, 3, 31),
+            ),
         )
         service.add_default_subjects(office, township, campaign.id)
         service.open_campaign(office, township, campaign.id)
@@ -182,14 +183,15 @@ def evaluation_flow(cast: Cast) -> Flow:
     markers = [f"MARK-{secrets.token_hex(6)}" for _i in range(VOTERS)]
 
     def submit(i: int) -> None:
-        answers = {
-            sid: {
-                "scores": {key: 1 + (i + n) % 10 for key in dimensions},
-                "overall": GRADES[(i + n) % 3],
-                "comment": f"{markers[i]}/{n} " + "~" * (40 * i),
-            }
+        answers = [
+            AnswerInput(
+                subject_id=sid,
+                scores={key: 1 + (i + n) % 10 for key in dimensions},
+                overall=GRADES[(i + n) % 3],
+                comment=f"{markers[i]}/{n} " + "~" * (40 * i),
+            )
             for n, sid in enumerate(subject_ids)
-        }
+        ]
         with tenant_context(township.id):
             service.submit_by_account(cast.voters[i], township, campaign_id, answers)
             db.session.commit()
@@ -229,6 +231,12 @@ def ballot_flow(cast: Cast, kind: str) -> Flow:
     """An annual session with one item (`personnel`: yes / no / abstain; `election`: two seats,
     three candidates, each voter choosing none to two of them), voted secretly online."""
     from lianxin.modules.annual_sessions import service
+    from lianxin.modules.annual_sessions.inputs import (
+        BallotInput,
+        ItemInput,
+        SessionInput,
+        VoteInput,
+    )
 
     township, office = cast.township, cast.office
     committee = actor(cast.world.users["committee_member"])
@@ -237,17 +245,15 @@ def ballot_flow(cast: Cast, kind: str) -> Flow:
         session = service.create_session(
             office,
             township,
-            {
-                "title": f"匿名表决{secrets.token_hex(3)}",
-                "held_on": SESSION_DAY,
-                "place": "镇会议中心",
-            },
+            SessionInput(
+                title=f"匿名表决{secrets.token_hex(3)}", held_on=SESSION_DAY, place="镇会议中心"
+            ),
         )
         item = service.propose_item(
             committee,
             township,
             session.id,
-            {"title": f"议题{secrets.token_hex(3)}", "kind": kind, "proposer": "committee"},
+            ItemInput(title=f"议题{secrets.token_hex(3)}", kind=kind, proposer="committee"),
         )
         service.decide_item(committee, township, item.id, accept=True)
         service.fix_agenda(office, township, session.id)
@@ -255,9 +261,11 @@ def ballot_flow(cast: Cast, kind: str) -> Flow:
         for rep_id in cast.rep_ids:
             service.check_in(office, township, session.id, rep_id)
         service.open_session(office, township, session.id)
-        data: dict[str, Any] = {"method": "secret", "channel": "online"}
+        data = VoteInput(method="secret", channel="online")
         if kind == "election":
-            data |= {"seats": 2, "candidates": ["张三", "李四", "王五"]}
+            data = VoteInput(
+                method="secret", channel="online", seats=2, candidates=["张三", "李四", "王五"]
+            )
         vote = service.create_vote(office, township, item.id, data)
         candidate_ids = [c.id for c in service.candidates(vote)]
         vote_id = vote.id
@@ -266,11 +274,11 @@ def ballot_flow(cast: Cast, kind: str) -> Flow:
     if kind == "election":
         a, b, c = candidate_ids
         picks: list[list[int]] = [[], [a], [a, b], [b, c], [c], [a, c], [b]]
-        contents: list[dict[str, Any]] = [{"candidate_ids": p} for p in picks]
+        contents = [BallotInput(candidate_ids=p) for p in picks]
         needles: tuple[bytes, ...] = CANDIDATE_NEEDLES
         markers = [b"" for _p in picks]  # a list of ids is no one's own
     else:
-        contents = [{"choice": choice} for choice in VOTER_CHOICES]
+        contents = [BallotInput(choice=choice) for choice in VOTER_CHOICES]
         needles = CHOICE_NEEDLES
         markers = [b"" for _c in contents]
 

@@ -262,10 +262,10 @@ def test_the_profile_shows_each_tokens_last_use_and_expiry(app, world, client):
     login(client, user)
     client.post("/me", data={"token-name": "手机脚本"})
     page = client.get("/me").get_data(as_text=True)
-    password_at, details_at = page.index("修改密码"), page.index("<details")
-    assert password_at < details_at  # below the password, folded away
+    password_at, details_at = page.index("修改密码"), page.index('<details class="card advanced"')
+    assert password_at < details_at  # below the password, folded away under 高级设置
     details = page[details_at : page.index("</details>", details_at)]
-    assert "高级：API 令牌" in details and not re.search(r"<details[^>]*\bopen\b", page)
+    assert "高级设置" in details and not re.search(r"<details[^>]*\bopen\b", page)
     for column in ("创建时间", "最近使用", "有效期至", "撤销", "手机脚本"):
         assert column in details, column
 
@@ -616,6 +616,7 @@ def test_the_large_text_switch_returns_only_to_this_site(app, world, client):
 @pytest.mark.parametrize("app_modules", [(*TEST_MODULES, ANNUAL_SESSIONS)])
 def test_a_non_ascii_check_in_code_is_a_clear_4xx(app, world, client):
     from lianxin.modules.annual_sessions import service as sessions
+    from lianxin.modules.annual_sessions.inputs import SessionInput
 
     db.session.execute(
         update(TownshipModule)
@@ -628,7 +629,7 @@ def test_a_non_ascii_check_in_code_is_a_clear_4xx(app, world, client):
         session_id = sessions.create_session(
             actor(world.users["township_staff"]),
             world.township,
-            {"title": "年会", "held_on": held, "place": "镇会议中心"},
+            SessionInput(title="年会", held_on=held, place="镇会议中心"),
         ).id
     rep = world.users["representative"]
     api = client.post(

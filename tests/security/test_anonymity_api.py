@@ -33,6 +33,7 @@ from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.annual_sessions import service as sessions
+from lianxin.modules.annual_sessions.inputs import ItemInput, SessionInput
 from lianxin.modules.annual_sessions.models import Attendance, AttendanceStatus
 from lianxin.modules.evaluations import service as evaluations
 from lianxin.modules.evaluations.models import Answer, PooledAnswer
@@ -502,13 +503,13 @@ def _secret_vote(client, cast: Cast, world, clock) -> int:
     clock.today = PLANNING_DAY
     with tenant_context(township.id):
         session = sessions.create_session(
-            office, township, {"title": "年会", "held_on": SESSION_DAY, "place": "镇会议中心"}
+            office, township, SessionInput(title="年会", held_on=SESSION_DAY, place="镇会议中心")
         )
         item = sessions.propose_item(
             committee,
             township,
             session.id,
-            {"title": "人事事项", "kind": "personnel", "proposer": "committee"},
+            ItemInput(title="人事事项", kind="personnel", proposer="committee"),
         )
         sessions.decide_item(committee, township, item.id, accept=True)
         sessions.fix_agenda(office, township, session.id)

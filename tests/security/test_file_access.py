@@ -43,6 +43,7 @@ from lianxin.people import service as people
 from lianxin.people.models import ImportJob
 from lianxin.storage.models import StoredFile
 from lianxin.tenants.models import Township, TownshipModule
+from lianxin.usecases import load_input
 from tests.factories import PASSWORD, actor
 from tests.helpers import Clock, assert_error, bearer, login
 from tests.people.test_import import person, xlsx
@@ -137,9 +138,13 @@ def _reads(township: Township, read: Callable[[Actor], Any]) -> Callable[[Actor]
 @pytest.fixture
 def scene(app, world, client, clock) -> Scene:
     from lianxin.modules.annual_sessions import service as sessions
+    from lianxin.modules.annual_sessions.inputs import SessionInput
     from lianxin.modules.evaluations import service as evaluations
+    from lianxin.modules.evaluations.inputs import CampaignInput, SubjectInput
     from lianxin.modules.proposals import service as proposals
+    from lianxin.modules.proposals.inputs import AssignInput, DraftInput
     from lianxin.modules.workstations import service as stations
+    from lianxin.modules.workstations.inputs import StationInput
 
     t = world.township
     admin, office = actor(world.users["township_admin"]), actor(world.users["township_staff"])
@@ -161,7 +166,7 @@ def scene(app, world, client, clock) -> Scene:
 
         units = {}
         for key, name in (("roads", "镇城建办"), ("farm", "镇农业农村办")):
-            unit = people.create_unit(admin, t, {"name": name})
+            unit = people.create_unit(admin, t, people.UnitInput(name=name))
             added = people.add_unit_user(
                 admin, t, unit.id, username=f"fa.u.{key}", display_name=name + "答复人"
             )
@@ -171,7 +176,12 @@ def scene(app, world, client, clock) -> Scene:
         base = {"gender": "男", "education": "大学本科", "category": "农民", "term": 13}
         for key, name in (("author", "代表甲"), ("invited", "代表乙"), ("stranger", "代表丙")):
             rep = people.create_representative(
-                office, t, {**base, "name": name, "birth_date": "1970-01-01"}
+                office,
+                t,
+                load_input(
+                    people.RepresentativeInputSchema,
+                    {**base, "name": name, "birth_date": "1970-01-01"},
+                ),
             )
             rep, _token = people.link_account(admin, t, rep.id, username=f"fa.{key}")
             users[key] = _with_password(rep.user_id)
@@ -179,29 +189,35 @@ def scene(app, world, client, clock) -> Scene:
         who = {key: actor(user) for key, user in users.items()}
 
         # A case referred to 城建办, with the office's attachment.
-        case_id = cases.register(office, t, CASE).case.id
+        case_id = cases.register(office, t, cases.CaseInput(**CASE)).case.id
         cases.receive(office, t, case_id)
-        cases.refer(office, t, case_id, lead_unit_id=units["roads"])
+        cases.refer(office, t, case_id, cases.ReferInput(lead_unit_id=units["roads"]))
         files["case"] = cases.attach(office, t, case_id, io.BytesIO(PDF), "现场照片.pdf").id
 
         # Proposals: the author's draft, a draft a second representative is invited to sign,
         # and a suggestion answered by 城建办 and published.
         proposals.add_window(
-            office, t, {"title": "2026年征集", "opens_on": "2026-02-01", "closes_on": "2026-03-31"}
+            office,
+            t,
+            proposals.WindowInput(
+                title="2026年征集", opens_on=date(2026, 2, 1), closes_on=date(2026, 3, 31)
+            ),
         )
         author = who["author"]
-        draft = proposals.create_draft(author, t, SUGGESTION)
+        draft = proposals.create_draft(author, t, DraftInput(**SUGGESTION))
         files["draft"] = proposals.attach(author, t, draft.id, io.BytesIO(PDF), "草稿.pdf").id
-        signed = proposals.create_draft(author, t, {**SUGGESTION, "kind": "proposal"})
+        signed = proposals.create_draft(author, t, DraftInput(**{**SUGGESTION, "kind": "proposal"}))
         proposals.invite(author, t, signed.id, [reps["invited"]])
         files["invited"] = proposals.attach(author, t, signed.id, io.BytesIO(PDF), "联名.pdf").id
-        published = proposals.create_draft(author, t, {**SUGGESTION, "title": "已公开的建议"})
+        published = proposals.create_draft(
+            author, t, DraftInput(**{**SUGGESTION, "title": "已公开的建议"})
+        )
         files["published"] = proposals.attach(
             author, t, published.id, io.BytesIO(PDF), "公开.pdf"
         ).id
         proposals.submit(author, t, published.id)
         proposals.accept(office, t, published.id, complexity="simple")
-        proposals.assign(office, t, published.id, lead_unit_id=units["roads"])
+        proposals.assign(office, t, published.id, AssignInput(lead_unit_id=units["roads"]))
         proposals.contact_author(who["roads"], t, published.id, "")
         proposals.answer(who["roads"], t, published.id, "已列入年度计划")
         proposals.set_published(office, t, published.id, True)
@@ -209,7 +225,9 @@ def scene(app, world, client, clock) -> Scene:
 
         # An annual-session document, a duty report, a station's monthly report, a photo.
         session = sessions.create_session(
-            office, t, {"title": "第二次会议", "held_on": date(2026, 3, 20), "place": "镇会议中心"}
+            office,
+            t,
+            SessionInput(title="第二次会议", held_on=date(2026, 3, 20), place="镇会议中心"),
         )
         document = sessions.add_document(
             office, t, session.id, io.BytesIO(PDF), "工作报告.pdf", "党委工作报告"
@@ -218,14 +236,14 @@ def scene(app, world, client, clock) -> Scene:
         campaign = evaluations.create_campaign(
             office,
             t,
-            {
-                "title": "满意度测评",
-                "shape": "public",
-                "opens_on": "2026-03-01",
-                "closes_on": "2026-03-31",
-            },
+            CampaignInput(
+                title="满意度测评",
+                shape="public",
+                opens_on=date(2026, 3, 1),
+                closes_on=date(2026, 3, 31),
+            ),
         )
-        subject = evaluations.add_subject(office, t, campaign.id, {"name": "东关村联络站"})
+        subject = evaluations.add_subject(office, t, campaign.id, SubjectInput(name="东关村联络站"))
         evaluations.set_report(
             office, t, subject.id, "", stream=io.BytesIO(PDF), filename="述职报告.pdf"
         )
@@ -233,14 +251,14 @@ def scene(app, world, client, clock) -> Scene:
         station = stations.create_station(
             office,
             t,
-            {
-                "kind": "village",
-                "name": "东关村代表联络站",
-                "address": "东关村村委会一楼",
-                "phone": "0571-88888888",
-                "hours": "每周六 9:00-12:00",
-                "liaison_name": "赵联络",
-            },
+            StationInput(
+                kind="village",
+                name="东关村代表联络站",
+                address="东关村村委会一楼",
+                phone="0571-88888888",
+                hours="每周六 9:00-12:00",
+                liaison_name="赵联络",
+            ),
         )
         files["monthly_report"] = stations.generate_monthly_report(
             t, station.id, date(2026, 2, 1)

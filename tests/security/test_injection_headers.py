@@ -17,6 +17,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.people import service as people
 from lianxin.people.models import Representative
+from lianxin.usecases import load_input
 from lianxin.web.security import HEADERS
 from tests.factories import actor
 from tests.helpers import bearer, login
@@ -47,10 +48,18 @@ CASE = {"channel": "regular_visit", "body": "正文", "category": "基础设施"
 def seeded(world):
     office = actor(world.users["township_staff"])
     with tenant_context(world.township.id):
-        people.create_representative(office, world.township, {**REP, "name": "张秀英"})
-        people.create_representative(office, world.township, {**REP, "name": NAME})
-        cases.register(office, world.township, {**CASE, "title": "村道路灯不亮"})
-        cases.register(office, world.township, {**CASE, "title": NASTY})
+        people.create_representative(
+            office,
+            world.township,
+            load_input(people.RepresentativeInputSchema, {**REP, "name": "张秀英"}),
+        )
+        people.create_representative(
+            office,
+            world.township,
+            load_input(people.RepresentativeInputSchema, {**REP, "name": NAME}),
+        )
+        cases.register(office, world.township, cases.CaseInput(**{**CASE, "title": "村道路灯不亮"}))
+        cases.register(office, world.township, cases.CaseInput(**{**CASE, "title": NASTY}))
         db.session.commit()
     return world
 

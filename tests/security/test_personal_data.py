@@ -39,6 +39,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipModule
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.helpers import bearer, login
 
@@ -247,6 +248,7 @@ def _rep_data(key: str, **extra: Any) -> dict[str, Any]:
 @pytest.fixture
 def scene(world) -> Scene:
     from lianxin.modules.liaison import service as liaison
+    from lianxin.modules.liaison.inputs import LinkInput
 
     t = world.township
     users = world.users
@@ -260,14 +262,19 @@ def scene(world) -> Scene:
         west = Branch(name="西村党支部", kind="village", is_active=True)
         db.session.add(west)
         db.session.commit()
-        group = people.create_group(office, t, name="农业代表小组")
+        group = people.create_group(office, t, people.GroupInput(name="农业代表小组"))
         branch_of = {"branch": east.id}
         group_of = {"group": group.id, "leader": group.id}
         for key in REPS:
             rep = people.create_representative(
                 office,
                 t,
-                _rep_data(key, branch_id=branch_of.get(key, west.id), group_id=group_of.get(key)),
+                load_input(
+                    people.RepresentativeInputSchema,
+                    _rep_data(
+                        key, branch_id=branch_of.get(key, west.id), group_id=group_of.get(key)
+                    ),
+                ),
             )
             s.reps[key] = rep.id
         people.link_account(admin, t, s.reps["own"], user_id=users["representative"].id)
@@ -276,21 +283,24 @@ def scene(world) -> Scene:
             office, t, s.reps["own"], io.BytesIO(PNG), "photo.png"
         ).photo_file_id
         for key, values in MEMBERS.items():
-            s.members[key] = people.save_party_member(
+            s.members[key] = people.create_party_member(
                 office,
                 t,
-                {**values, "branch_id": east.id if key == "branch" else west.id},
+                load_input(
+                    people.PartyMemberSchema,
+                    {**values, "branch_id": east.id if key == "branch" else west.id},
+                ),
             ).id
         for key, values in HOUSEHOLDS.items():
-            s.households[key] = people.save_household(
+            s.households[key] = people.create_household(
                 office,
                 t,
-                {
-                    "head_name": values["name"],
-                    "phone": values["phone"],
-                    "address": values["address"],
-                    "branch_id": east.id if key == "branch" else west.id,
-                },
+                people.HouseholdInput(
+                    head_name=values["name"],
+                    phone=values["phone"],
+                    address=values["address"],
+                    branch_id=east.id if key == "branch" else west.id,
+                ),
             ).id
         year = deadlines.shanghai_today().year
         for level, upper, lower in (
@@ -299,9 +309,9 @@ def scene(world) -> Scene:
             ("member_household", s.members["own"], s.households["own"]),
         ):
             liaison.add_link(
-                office, t, {"year": year, "level": level, "upper_id": upper, "lower_id": lower}
+                office, t, LinkInput(year=year, level=level, upper_id=upper, lower_id=lower)
             )
-        unit = people.create_unit(office, t, {"name": "镇农业农村办"}).id
+        unit = people.create_unit(office, t, people.UnitInput(name="镇农业农村办")).id
         membership = db.session.scalar(
             select(Membership).where(Membership.user_id == users["handling_unit"].id)
         )
@@ -320,11 +330,11 @@ def scene(world) -> Scene:
                 if key in ("received", "anonymous")
                 else s.reps["other"],
             }
-            case_id = cases.register(office, t, data).case.id
+            case_id = cases.register(office, t, cases.CaseInput(**data)).case.id
             s.cases[key] = case_id
             if key != "received":
                 cases.receive(office, t, case_id)
-                cases.refer(office, t, case_id, lead_unit_id=unit)
+                cases.refer(office, t, case_id, cases.ReferInput(lead_unit_id=unit))
             if key == "returned":
                 cases.return_to_office(unit_actor, t, case_id, "不属于本单位职责")
     return s

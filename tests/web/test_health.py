@@ -54,6 +54,7 @@ def test_unreachable_database_at_start_is_one_line(tmp_path):
             "LIANXIN_INSTANCE_PATH": str(tmp_path),
             "LIANXIN_SECRET_KEY": "k",
             "LIANXIN_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/nothing",
+            "LIANXIN_PUBLIC_BASE_URL": "https://lianxin.example.org",
         },
     )
     assert result.returncode == 1

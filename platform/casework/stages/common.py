@@ -123,12 +123,29 @@ def representative_of(actor: Actor, township: Township) -> Representative | None
     return db.session.scalar(select(Representative).where(Representative.user_id == actor.user_id))
 
 
+def liaison_branch_ids(actor: Actor, township: Township) -> frozenset[int]:
+    """The branches of this township the actor is the liaison of (branch_liaison memberships)."""
+    return frozenset(
+        g.branch_id
+        for g in actor.grants
+        if g.tenant_id == township.id and g.role is Role.BRANCH_LIAISON and g.branch_id
+    )
+
+
+def is_liaison_of(actor: Actor, township: Township, case: Case) -> bool:
+    """The actor is the liaison of the case's branch: they log, follow, feed back, archive it."""
+    return case.branch_id is not None and case.branch_id in liaison_branch_ids(actor, township)
+
+
 def _visible(actor: Actor, township: Township) -> Any:
     """The cases an actor may see: the office all; a unit its assignments; a representative
-    the cases they received."""
+    the cases they received; a branch liaison their branch's."""
     if is_office(actor, township) or Role.COMMITTEE_MEMBER in actor.roles_in_township(township.id):
         return None
     clauses = []
+    branches = liaison_branch_ids(actor, township)
+    if branches:
+        clauses.append(Case.branch_id.in_(sorted(branches)))
     units = unit_ids_of(actor, township)
     if units:
         clauses.append(
@@ -156,6 +173,18 @@ def get_case(actor: Actor, township: Township, case_id: int) -> Case:
 def _require_office(actor: Actor, township: Township) -> None:
     if not is_office(actor, township):
         raise PermissionDenied()
+
+
+def _require_office_or_liaison(actor: Actor, township: Township, case: Case) -> None:
+    """Feedback, a rating told by phone, archiving: the office, or the liaison of the case's
+    branch (000 第五篇: 反馈、归档 by the liaison)."""
+    if not (is_office(actor, township) or is_liaison_of(actor, township, case)):
+        raise PermissionDenied()
+
+
+def case_link(township: Township, case_id: int) -> str:
+    """The path of a case's page, for a notification (made absolute where it is delivered)."""
+    return f"/t/{township.slug}/cases/{case_id}"
 
 
 # --- the state machine ----------------------------------------------------------------------------

@@ -18,11 +18,12 @@ from lianxin.casework.stages.common import (
     _office_user_ids,
     _require_office,
     _round,
+    case_link,
     get_case,
 )
 from lianxin.db import db, utcnow
 from lianxin.db.tenancy import tenant_context
-from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lianxin.errors import Conflict, NotFound, PermissionDenied
 from lianxin.notify import service as notify
 from lianxin.tenants.models import County, Township
 from lianxin.usecases import use_case
@@ -33,9 +34,7 @@ def escalate(actor: Actor, township: Township, case_id: int, *, reason: str) -> 
     """Beyond the township's authority: a copy goes to the county's queue."""
     case = get_case(actor, township, case_id)
     _require_office(actor, township)
-    if not reason.strip():
-        raise ValidationFailed(errors={"reason": [_("请说明上报理由")]})
-    _move(case, "escalate", actor, reason.strip())
+    _move(case, "escalate", actor, reason)
     db.session.add(
         CountyEscalation(
             county_id=township.county_id,
@@ -44,7 +43,7 @@ def escalate(actor: Actor, township: Township, case_id: int, *, reason: str) -> 
             round=_round(case),
             title=case.title,
             summary=case.body,
-            reason=reason.strip(),
+            reason=reason,
             status="open",
         )
     )
@@ -89,9 +88,7 @@ def county_answer(
         raise NotFound()
     if item.status != "open":
         raise Conflict(_("已答复"))
-    if not answer.strip():
-        raise ValidationFailed(errors={"answer": [_("请填写答复")]})
-    item.status, item.answer = "answered", answer.strip()
+    item.status, item.answer = "answered", answer
     item.answered_by_id, item.answered_at = actor.user_id, utcnow()
     audit.record(
         "escalation.answered",
@@ -104,20 +101,24 @@ def county_answer(
         case = db.session.get(Case, (item.tenant_id, item.case_id))
         assert case is not None
         _move(case, "reply", actor, _("县级答复"))
-        case.answer, case.answered_at = answer.strip(), utcnow()
+        case.answer, case.answered_at = answer, utcnow()
         db.session.add(
             CaseReply(
                 case_id=case.id,
                 source="county",
                 author_user_id=actor.user_id,
                 author_name=actor.name,
-                text=answer.strip(),
+                text=answer,
             )
         )
         township = db.session.get(Township, item.tenant_id)
         assert township is not None
         notify.notify(
-            _office_user_ids(township), _("县级已答复：%(t)s", t=case.title), tenant_id=township.id
+            _office_user_ids(township),
+            _("县级已答复：%(t)s", t=case.title),
+            tenant_id=township.id,
+            link=case_link(township, case.id),
+            kind="case.answered",
         )
         db.session.flush()  # the township's rows, inside its context; the use case commits
     return item

@@ -11,13 +11,13 @@ from sqlalchemy import select
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.casework.errors import IllegalTransition
+from lianxin.casework.inputs import ReferInput
 from lianxin.casework.models import (
     AssignmentRole,
     AssignmentStatus,
     Case,
     CaseAssignment,
     CaseReply,
-    Complexity,
     DeadlineExtension,
     ExtensionStatus,
     Rating,
@@ -27,9 +27,11 @@ from lianxin.casework.stages.common import (
     _move,
     _office_user_ids,
     _require_office,
+    _require_office_or_liaison,
     _round,
     _set_deadline,
     _unit_user_ids,
+    case_link,
     get_case,
     received_on,
     rule_for,
@@ -55,9 +57,12 @@ def receive(
     case = get_case(actor, township, case_id)
     _require_office(actor, township)
     if representative_id is not None:
-        if db.session.get(Representative, (township.id, representative_id)) is None:
+        rep = db.session.get(Representative, (township.id, representative_id))
+        if rep is None:
             raise NotFound(_("未找到该代表"))
-        case.received_by_id = case.received_by_id or representative_id
+        if case.received_by_id is None:
+            case.received_by_id = rep.id
+            case.branch_id = case.branch_id or rep.branch_id  # its liaison follows it now
     _move(case, "receive", actor)
     return case
 
@@ -70,11 +75,9 @@ def mark_inadmissible(
     where to go instead."""
     case = get_case(actor, township, case_id)
     _require_office(actor, township)
-    if not reason.strip() or not referral_text.strip():
-        raise ValidationFailed(errors={"reason": [_("请填写不予受理的理由和告知内容")]})
     _move(case, "mark_inadmissible", actor, reason)
-    case.inadmissible_reason, case.referral_text = reason.strip(), referral_text.strip()
-    case.answer, case.answered_at = referral_text.strip(), utcnow()
+    case.inadmissible_reason, case.referral_text = reason, referral_text
+    case.answer, case.answered_at = referral_text, utcnow()
     return case
 
 
@@ -82,17 +85,15 @@ def mark_inadmissible(
 def handle_on_spot(actor: Actor, township: Township, case_id: int, answer: str) -> Case:
     case = get_case(actor, township, case_id)
     _require_office(actor, township)
-    if not answer.strip():
-        raise ValidationFailed(errors={"answer": [_("请填写当场答复的内容")]})
     _move(case, "handle_on_spot", actor)
-    case.answer, case.answered_at = answer.strip(), utcnow()
+    case.answer, case.answered_at = answer, utcnow()
     db.session.add(
         CaseReply(
             case_id=case.id,
             source="office",
             author_user_id=actor.user_id,
             author_name=actor.name,
-            text=answer.strip(),
+            text=answer,
         )
     )
     return case
@@ -106,19 +107,12 @@ def _unit(township: Township, unit_id: int) -> HandlingUnit:
 
 
 @use_case
-def refer(
-    actor: Actor,
-    township: Township,
-    case_id: int,
-    *,
-    lead_unit_id: int,
-    co_unit_ids: Sequence[int] = (),
-    complexity: str | None = None,
-) -> Case:
-    """Refer to one lead unit (主办) and optional co-units (协办); re-routing replaces them."""
+def refer(actor: Actor, township: Township, case_id: int, data: ReferInput) -> Case:
+    """Refer to one lead unit (主办) and optional co-units (协办); re-routing replaces them. A
+    complexity assessed now sets the due date again."""
     case = get_case(actor, township, case_id)
     _require_office(actor, township)
-    units = [_unit(township, lead_unit_id)] + [_unit(township, u) for u in co_unit_ids]
+    units = [_unit(township, data.lead_unit_id)] + [_unit(township, u) for u in data.co_unit_ids]
     if len({u.id for u in units}) != len(units):
         raise ValidationFailed(errors={"co_unit_ids": [_("协办单位不能与主办单位重复")]})
     _move(case, "refer", actor, "、".join(u.name for u in units))
@@ -139,16 +133,18 @@ def refer(
                 status=AssignmentStatus.ACTIVE,
             )
         )
-    if complexity in set(Complexity) and complexity != case.complexity:
-        case.complexity = complexity
-        _set_deadline(case, rule_for(township.id).deadline(received_on(case), complexity))
+    if data.complexity is not None and data.complexity != case.complexity:
+        case.complexity = data.complexity
+        _set_deadline(case, rule_for(township.id).deadline(received_on(case), data.complexity))
     notify.notify(
         _unit_user_ids(township, [u.id for u in units]),
         _("交办：%(t)s", t=case.title),
         _("请在 %(d)s 前书面答复。", d=case.due_on),
         tenant_id=township.id,
+        link=case_link(township, case.id),
         dedupe_key=f"case:{township.id}:{case.id}:refer:{_round(case)}:"
         f"{'-'.join(str(u.id) for u in units)}",
+        kind="case.referred",
     )
     return case
 
@@ -172,26 +168,26 @@ def unit_reply(actor: Actor, township: Township, case_id: int, text: str) -> Cas
     """A unit answers in writing; the lead unit's answer is the case's reply."""
     case = get_case(actor, township, case_id)
     assignment = _assignment_of(actor, township, case)
-    if not text.strip():
-        raise ValidationFailed(errors={"text": [_("请填写书面答复")]})
     reply = CaseReply(
         case_id=case.id,
         unit_id=assignment.unit_id,
         source="unit",
         author_user_id=actor.user_id,
         author_name=actor.name,
-        text=text.strip(),
+        text=text,
     )
     db.session.add(reply)
     assignment.status = AssignmentStatus.ANSWERED
     if assignment.role == AssignmentRole.LEAD:
         _move(case, "reply", actor)
-        case.answer, case.answered_at = text.strip(), utcnow()
+        case.answer, case.answered_at = text, utcnow()
         notify.notify(
             _office_user_ids(township),
             _("已答复：%(t)s", t=case.title),
             _("请向群众反馈。"),
             tenant_id=township.id,
+            link=case_link(township, case.id),
+            kind="case.answered",
         )
     else:
         _move(case, "attach", actor, _("协办单位答复"))
@@ -203,15 +199,15 @@ def return_to_office(actor: Actor, township: Township, case_id: int, reason: str
     """Not this unit's business: it goes back to the office, which routes it again."""
     case = get_case(actor, township, case_id)
     assignment = _assignment_of(actor, township, case)
-    if not reason.strip():
-        raise ValidationFailed(errors={"reason": [_("请说明退回理由")]})
-    _move(case, "return_to_office", actor, reason.strip())
-    assignment.status, assignment.return_reason = AssignmentStatus.RETURNED, reason.strip()
+    _move(case, "return_to_office", actor, reason)
+    assignment.status, assignment.return_reason = AssignmentStatus.RETURNED, reason
     notify.notify(
         _office_user_ids(township),
         _("退回：%(t)s", t=case.title),
-        reason.strip(),
+        reason,
         tenant_id=township.id,
+        link=case_link(township, case.id),
+        kind="case.returned",
     )
     return case
 
@@ -225,8 +221,6 @@ def request_extension(
     if case.due_on is not None and until <= case.due_on:
         raise ValidationFailed(errors={"until": [_("延期日期须晚于当前期限")]})
     _check_within_maximum(township, case, until)
-    if not reason.strip():
-        raise ValidationFailed(errors={"reason": [_("请说明延期理由")]})
     if db.session.scalar(
         select(DeadlineExtension.id).where(
             DeadlineExtension.case_id == case.id,
@@ -234,12 +228,12 @@ def request_extension(
         )
     ):
         raise Conflict(_("已有待审批的延期申请"))
-    _move(case, "request_extension", actor, reason.strip())
+    _move(case, "request_extension", actor, reason)
     extension = DeadlineExtension(
         case_id=case.id,
         unit_id=assignment.unit_id,
         requested_due_on=until,
-        reason=reason.strip(),
+        reason=reason,
         status=ExtensionStatus.PENDING,
     )
     db.session.add(extension)
@@ -271,10 +265,25 @@ def decide_extension(
 
 @use_case
 def give_feedback(actor: Actor, township: Township, case_id: int, note: str | None = None) -> Case:
-    """The liaison tells the person (and the representative) the answer."""
+    """The liaison tells the person (and the representative) the answer: the office's, or
+    the liaison of the case's branch."""
     case = get_case(actor, township, case_id)
-    _require_office(actor, township)
+    _require_office_or_liaison(actor, township, case)
     _move(case, "give_feedback", actor, note)
+    rep = (
+        db.session.get(Representative, (township.id, case.received_by_id))
+        if case.received_by_id
+        else None
+    )
+    if rep is not None and rep.user_id:  # 反馈 to the representative who received it, too
+        notify.notify(
+            [rep.user_id],
+            _("办理情况反馈：%(t)s", t=case.title),
+            case.answer or "",
+            tenant_id=township.id,
+            link=case_link(township, case.id),
+            dedupe_key=f"case:{township.id}:{case.id}:feedback-rep:{_round(case)}",
+        )
     if case.raiser_phone:
         notify.enqueue(
             "sms",
@@ -296,14 +305,9 @@ def rate(
     comment: str | None = None,
     actor: Actor | None = None,
 ) -> Case:
-    if rating not in set(Rating):
-        raise ValidationFailed(errors={"rating": [_("请选择满意、基本满意或不满意")]})
+    """The person's rating of the answer (one of `Rating`, as RatingInputSchema loads it)."""
     _move(case, "rate", actor, rating)
-    case.rating, case.rating_comment, case.rated_at = (
-        rating,
-        (comment or "").strip() or None,
-        utcnow(),
-    )
+    case.rating, case.rating_comment, case.rated_at = rating, comment, utcnow()
     return case
 
 
@@ -311,9 +315,10 @@ def rate(
 def record_rating(
     actor: Actor, township: Township, case_id: int, rating: str, comment: str | None = None
 ) -> Case:
-    """The office records a rating the person gave by phone or in person."""
+    """The office, or the branch's liaison, records a rating the person gave by phone or in
+    person."""
     case = get_case(actor, township, case_id)
-    _require_office(actor, township)
+    _require_office_or_liaison(actor, township, case)
     return rate(township, case, rating, comment, actor=actor)
 
 
@@ -340,12 +345,13 @@ def reassign(
     case.reassign_count += 1
     case.rating = None
     db.session.flush()
-    return refer(actor, township, case_id, lead_unit_id=lead_unit_id, co_unit_ids=co_unit_ids)
+    return refer(actor, township, case_id, ReferInput(lead_unit_id, tuple(co_unit_ids)))
 
 
 @use_case
 def archive(actor: Actor, township: Township, case_id: int) -> Case:
+    """归档: the office, or the liaison of the case's branch."""
     case = get_case(actor, township, case_id)
-    _require_office(actor, township)
+    _require_office_or_liaison(actor, township, case)
     _move(case, "archive", actor)
     return case

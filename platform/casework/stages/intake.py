@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,18 +11,24 @@ from lianxin.audit import service as audit
 from lianxin.auth.actor import Actor
 from lianxin.auth.roles import Role
 from lianxin.casework import deadlines
+from lianxin.casework.errors import IllegalTransition
+from lianxin.casework.inputs import CaseInput
 from lianxin.casework.models import (
     Case,
     CaseEvent,
     CaseState,
     Channel,
-    Complexity,
+)
+from lianxin.casework.stages.branch import (
+    branch_for_new_case,
+    find_branch,
+    notify_registered_at_branch,
 )
 from lianxin.casework.stages.common import (
-    CATEGORIES,
     _office_user_ids,
     _public_actor,
     _set_deadline,
+    case_link,
     code_digest,
     is_office,
     new_tracking_code,
@@ -31,6 +36,8 @@ from lianxin.casework.stages.common import (
     rule_for,
 )
 from lianxin.casework.stages.handling import rate
+from lianxin.casework.stages.places import station_source
+from lianxin.casework.states import TRANSITIONS
 from lianxin.db import db, utcnow
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
 from lianxin.notify import service as notify
@@ -38,6 +45,7 @@ from lianxin.people.models import Representative
 from lianxin.people.service import clean_phone
 from lianxin.tenants.models import Township
 from lianxin.usecases import use_case
+from lianxin.web import links
 
 # --- registering ----------------------------------------------------------------------------------
 
@@ -51,10 +59,14 @@ class NewCase:
 # Besides the office and representatives, the people of the liaison chain (三联) write down what
 # they were told: committee members and branch liaisons.
 RECORDING_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.BRANCH_LIAISON})
+# The channels of a case the person raises themselves, without an account.
+PUBLIC_CHANNELS = frozenset({Channel.PUBLIC_WEB, Channel.APPOINTED_VISIT})
+# The states in which the person may rate the answer.
+RATEABLE = TRANSITIONS["rate"].sources
 
 
 @use_case
-def register(actor: Actor | None, township: Township, data: dict[str, Any]) -> NewCase:
+def register(actor: Actor | None, township: Township, data: CaseInput) -> NewCase:
     """Record a case. `actor` None means the person submitted it themselves (public web form).
 
     Staff recording for someone else (a walk-in, a call, a photographed paper form) are recorded
@@ -67,63 +79,54 @@ def register(actor: Actor | None, township: Township, data: dict[str, Any]) -> N
     ):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
-    title = str(data.get("title") or "").strip()
-    body = str(data.get("body") or "").strip()
-    if not title or len(title) > 200:
-        errors["title"] = [_("请填写标题（不超过200字）")]
-    if not body or len(body) > 5000:
-        errors["body"] = [_("请填写具体内容（不超过5000字）")]
-    channel = str(data.get("channel") or (Channel.PUBLIC_WEB if actor is None else ""))
-    public_channels = (Channel.PUBLIC_WEB, Channel.APPOINTED_VISIT)
-    if channel not in set(Channel) or (actor is None and channel not in public_channels):
+    if actor is None and data.channel not in PUBLIC_CHANNELS:
         errors["channel"] = [_("请选择来源渠道")]
-    category = str(data.get("category") or "其他")
-    if category not in CATEGORIES:
-        errors["category"] = [_("请选择类别")]
-    complexity = data.get("complexity") or None
-    if complexity is not None and complexity not in set(Complexity):
-        errors["complexity"] = [_("请选择简单或复杂")]
-    anonymous = bool(data.get("anonymous"))
-    name = str(data.get("raiser_name") or "").strip() or None
-    if name and len(name) > 50:
-        errors["raiser_name"] = [_("姓名过长")]
+    # The phone is checked here rather than in the schema, which runs first: a representative
+    # of another township (below) is 404 whatever else the request says.
     try:
-        phone = clean_phone(data.get("raiser_phone"))
+        phone = clean_phone(data.raiser_phone)
     except ValueError:
         phone = None
         errors["raiser_phone"] = [_("手机号格式不正确")]
-    if not anonymous and not phone and actor is None:
+    if not data.anonymous and not phone and actor is None:
         errors["raiser_phone"] = [_("请留下手机号以便答复，或选择匿名")]
-    received_by = data.get("received_by_id")
+    received_by = data.received_by_id
     if (
         received_by is not None
-        and db.session.get(Representative, (township.id, int(received_by))) is None
+        and db.session.get(Representative, (township.id, received_by)) is None
     ):
         raise NotFound(_("未找到该代表"))
+    if data.branch_id is not None:  # another township's branch, too, is 404 whatever is said
+        find_branch(township, data.branch_id)
+    source_type, source_id = station_source(township, data, errors)
     if errors:
         raise ValidationFailed(errors=errors)
     if actor is not None and received_by is None:
         rep = representative_of(actor, township)
         received_by = rep.id if rep is not None else None
+    receiver = db.session.get(Representative, (township.id, received_by)) if received_by else None
+    # Whose branch it is, and whether a liaison's log entry waits there first (branch.py).
+    branch_id, at_branch = branch_for_new_case(actor, township, data, receiver)
     code = new_tracking_code()
     now = utcnow()
-    deadline = rule_for(township.id).deadline(deadlines.shanghai_today(now), complexity)
+    deadline = rule_for(township.id).deadline(deadlines.shanghai_today(now), data.complexity)
     case = Case(
         tracking_hash=code_digest(code),
-        channel=channel,
-        title=title,
-        body=body,
-        category=category,
-        complexity=complexity,
-        anonymous=anonymous,
-        raiser_name=None if anonymous else name,
+        channel=data.channel,
+        title=data.title,
+        body=data.body,
+        category=data.category,
+        complexity=data.complexity,
+        anonymous=data.anonymous,
+        raiser_name=None if data.anonymous else data.raiser_name,
         raiser_phone=phone,
-        source_type=data.get("source_type"),
-        source_id=data.get("source_id"),
+        source_type=source_type,
+        source_id=source_id,
         recorded_by_id=actor.user_id if actor else None,
-        on_behalf=actor is not None and bool(data.get("on_behalf", True)),
+        on_behalf=actor is not None and data.on_behalf,
         received_by_id=received_by,
-        state=CaseState.REGISTERED,
+        branch_id=branch_id,
+        state=CaseState.BRANCH_REGISTERED if at_branch else CaseState.REGISTERED,
         created_at=now,
     )
     _set_deadline(case, deadline)
@@ -137,7 +140,9 @@ def register(actor: Actor | None, township: Township, data: dict[str, Any]) -> N
             to_state=case.state,
             actor_user_id=actor.user_id if actor else None,
             actor_name=actor.name if actor else _("群众"),
-            note=_("代为登记") if case.on_behalf else None,
+            note=(_("支部联络员代为登记") if at_branch else _("代为登记"))
+            if case.on_behalf
+            else None,
         )
     )
     audit.record(
@@ -146,16 +151,52 @@ def register(actor: Actor | None, township: Township, data: dict[str, Any]) -> N
         tenant_id=township.id,
         target_type="case",
         target_id=case.id,
-        after={"channel": channel, "state": case.state},
+        after={"channel": data.channel, "state": case.state},
     )
-    notify.notify(
-        _office_user_ids(township),
-        _("新诉求：%(t)s", t=title),
-        _("请及时登记办理。"),
-        tenant_id=township.id,
-        dedupe_key=f"case:{township.id}:{case.id}:registered",
-    )
+    if at_branch:  # the office hears of it when the branch sends it on
+        notify_registered_at_branch(township, case)
+    else:
+        notify.notify(
+            _office_user_ids(township),
+            _("新诉求：%(t)s", t=data.title),
+            _("请及时登记办理。"),
+            tenant_id=township.id,
+            link=case_link(township, case.id),
+            dedupe_key=f"case:{township.id}:{case.id}:registered",
+            kind="case.registered",
+        )
+    if phone:
+        _send_tracking_code(township, case, phone, code)
     return NewCase(case, code)
+
+
+def _send_tracking_code(township: Township, case: Case, phone: str, code: str) -> None:
+    """The person who raised it gets the code by SMS (kind `tracking_code`): a code shown once
+    on a screen is easily lost. The link opens the tracking page with the code in its
+    fragment, which the browser never sends to the server."""
+    notify.notify(
+        [],
+        _("诉求查询码"),
+        _(
+            "您反映的问题已登记，查询码：%(c)s。凭查询码可查看办理进展和答复，并作评价。",
+            c=code,
+        ),
+        kind="tracking_code",
+        params={"tracking_code": code, "township": township.name},
+        phones=[(case.raiser_name or "", phone)],
+        link=tracking_url(township, code),
+        tenant_id=township.id,
+        dedupe_key=f"case:{township.id}:{case.id}:tracking_code",
+    )
+
+
+def tracking_url(township: Township, code: str) -> str:
+    """The public tracking page that opens this case by itself: the code rides in the URL's
+    fragment (`#code=…`), read by the page's script and posted; it never reaches a server log
+    or a Referer header."""
+    return links.public_url(
+        "public_cases.track", township_slug=township.slug, _anchor=f"code={code}"
+    )
 
 
 def find_by_code(township: Township, code: str) -> Case:
@@ -168,4 +209,11 @@ def find_by_code(township: Township, code: str) -> Case:
 
 @use_case
 def rate_by_code(township: Township, code: str, rating: str, comment: str | None) -> Case:
-    return rate(township, find_by_code(township, code), rating, comment)
+    """The person rates the answer, once; too early or a second time is refused in words the
+    person understands."""
+    case = find_by_code(township, code)
+    if case.state == CaseState.RATED:
+        raise IllegalTransition(_("您已评价过，感谢您的反馈。"))
+    if case.state not in RATEABLE:
+        raise IllegalTransition(_("该诉求尚未答复，暂不能评价。"))
+    return rate(township, case, rating, comment)

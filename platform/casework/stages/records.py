@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import or_, select
 
@@ -14,6 +14,7 @@ from lianxin.casework import deadlines
 from lianxin.casework.models import (
     Case,
     CaseAssignment,
+    CaseAttachment,
     CaseEvent,
     CaseReply,
     DeadlineExtension,
@@ -22,6 +23,7 @@ from lianxin.casework.stages.common import (
     _move,
     _visible,
     get_case,
+    is_liaison_of,
     is_office,
     received_on,
     rule_for,
@@ -33,6 +35,7 @@ from lianxin.db import db
 from lianxin.db.paging import paged
 from lianxin.errors import NotFound, PermissionDenied
 from lianxin.storage import owners as storage_owners
+from lianxin.storage.models import StoredFile
 from lianxin.tenants.models import Township
 from lianxin.usecases import use_case
 
@@ -86,19 +89,22 @@ def list_cases(
 
 
 @use_case
-def attach(actor: Actor, township: Township, case_id: int, stream: Any, filename: str) -> Any:
-    """A supporting file on a case: the office's, or a unit's with its written answer.
+def attach(
+    actor: Actor, township: Township, case_id: int, stream: IO[bytes], filename: str
+) -> StoredFile:
+    """A supporting file on a case: the office's, the branch liaison's, or a unit's with its
+    written answer.
 
     The file passes the storage checks (type by content, size); it is readable by whoever may
     see the case, within this township only.
     """
-    from lianxin.casework.models import CaseAttachment
     from lianxin.storage import service as files
 
     case = get_case(actor, township, case_id)
-    if not (is_office(actor, township) or unit_ids_of(actor, township)):
-        raise PermissionDenied()
-    if not is_office(actor, township):
+    # The branch's liaison keeps the case's papers too (the signed page of the visitor log).
+    if not (is_office(actor, township) or is_liaison_of(actor, township, case)):
+        if not unit_ids_of(actor, township):
+            raise PermissionDenied()
         _assignment_of(actor, township, case)
     stored = files.save_upload(actor, township, stream, filename, purpose="case")
     _move(case, "attach", actor, stored.filename)
@@ -106,15 +112,12 @@ def attach(actor: Actor, township: Township, case_id: int, stream: Any, filename
     return stored
 
 
-def attachments(actor: Actor, township: Township, case_id: int) -> list[Any]:
+def attachments(actor: Actor, township: Township, case_id: int) -> list[StoredFile]:
     return attachments_of(get_case(actor, township, case_id))
 
 
-def attachments_of(case: Case) -> list[Any]:
+def attachments_of(case: Case) -> list[StoredFile]:
     """The files of a case the caller has already been given by `get_case`."""
-    from lianxin.casework.models import CaseAttachment
-    from lianxin.storage.models import StoredFile
-
     return list(
         db.session.scalars(
             select(StoredFile)
@@ -128,8 +131,6 @@ def attachments_of(case: Case) -> list[Any]:
 @storage_owners.reader("case")
 def _attachment_readable(actor: Actor, township: Township, file_id: int) -> bool:
     """A case's attachment is read by whoever may see the case (`get_case`)."""
-    from lianxin.casework.models import CaseAttachment
-
     case_id = db.session.scalar(
         select(CaseAttachment.case_id).where(CaseAttachment.file_id == file_id).limit(1)
     )

@@ -12,6 +12,8 @@ from sqlalchemy import or_, select
 from lianxin import work_calendar
 from lianxin.audit import service as audit
 from lianxin.auth.actor import Actor
+from lianxin.auth.models import Membership
+from lianxin.auth.roles import Role
 from lianxin.casework import deadlines
 from lianxin.casework.models import (
     AssignmentStatus,
@@ -19,7 +21,12 @@ from lianxin.casework.models import (
     CaseAssignment,
     CaseEvent,
 )
-from lianxin.casework.stages.common import _office_user_ids, _unit_user_ids, rule_for
+from lianxin.casework.stages.common import (
+    _office_user_ids,
+    _unit_user_ids,
+    case_link,
+    rule_for,
+)
 from lianxin.casework.states import OPEN_STATES
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
@@ -114,7 +121,9 @@ def _recompute_case(
             b=case.due_on,
         ),
         tenant_id=township.id,
+        link=case_link(township, case.id),
         dedupe_key=f"case:{township.id}:{case.id}:due_recomputed:{case.due_on}",
+        kind="case.due_changed",
     )
     return 1
 
@@ -128,7 +137,18 @@ def _responsible_user_ids(township: Township, case: Case) -> list[int]:
             CaseAssignment.case_id == case.id, CaseAssignment.status == AssignmentStatus.ACTIVE
         )
     )
-    return sorted({*_office_user_ids(township), *_unit_user_ids(township, units)})
+    liaisons = (
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.tenant_id == township.id,
+                Membership.role == Role.BRANCH_LIAISON.value,
+                Membership.branch_id == case.branch_id,
+            )
+        )
+        if case.branch_id is not None
+        else ()
+    )  # the branch's liaison follows its cases
+    return sorted({*_office_user_ids(township), *_unit_user_ids(township, units), *liaisons})
 
 
 def _claim_reminder(case: Case, column: Any) -> bool:
@@ -183,7 +203,9 @@ def send_reminders(township: Township, today: date | None = None) -> dict[str, i
             title,
             _("答复期限：%(d)s", d=case.due_on),
             tenant_id=township.id,
+            link=case_link(township, case.id),
             dedupe_key=f"case:{township.id}:{case.id}:{kind}:{case.due_on}",
+            kind="reminder",
         )
         sent[kind] += 1
     return sent

@@ -1,10 +1,11 @@
 """REST API of the annual-session module, mounted at /api/v1/t/<slug>/annual_sessions.
 
-Every rule lives in the service; a handler loads its record through the service first (so an
-id of another township is 404 before anything else), calls the use case and turns what it
-returns into plain dicts for the schemas. The session's check-in code (its QR code) is shown
-to the office only; a secret ballot answers with the caller's `voted` and the turnout, never
-with what anyone chose; a vote's result is 409 `vote_open` until it has closed.
+Every rule lives in the service; a handler hands the loaded input (the dataclass of its schema
+in `inputs.py`) to the use case, which loads the record itself (an id of another township is
+404 before anything else), and turns what it returns into plain dicts for the schemas. The
+session's check-in code (its QR code) is shown to the office only; a secret ballot answers
+with the caller's `voted` and the turnout, never with what anyone chose; a vote's result is
+409 `vote_open` until it has closed.
 """
 
 from __future__ import annotations
@@ -23,9 +24,26 @@ from lianxin.errors import NotFound
 from lianxin.modules.annual_sessions import service
 from lianxin.modules.annual_sessions.inputs import (
     AgendaItemCreateSchema,
+    AgendaJoinGroupSchema,
+    BallotCastSchema,
+    BallotChoiceSchema,
     BallotHandsSchema,
+    BallotInput,
+    BallotPaperTallySchema,
+    BallotVoteCreateSchema,
+    HandsInput,
+    ImplementationInput,
+    ItemInput,
+    JoinGroupInput,
+    LeaveInput,
+    ResolutionInput,
     SessionCreateSchema,
+    SessionImplementationSchema,
+    SessionInput,
+    SessionLeaveSchema,
     SessionResolutionCreateSchema,
+    TallyInput,
+    VoteInput,
 )
 from lianxin.modules.annual_sessions.models import (
     Attendance,
@@ -39,12 +57,7 @@ from lianxin.modules.annual_sessions.models import (
 from lianxin.modules.annual_sessions.schemas import (
     AgendaDecisionSchema,
     AgendaItemSchema,
-    AgendaJoinGroupSchema,
-    BallotCastSchema,
-    BallotChoiceSchema,
-    BallotPaperTallySchema,
     BallotResultSchema,
-    BallotVoteCreateSchema,
     BallotVoteSchema,
     SessionAttendanceSchema,
     SessionCheckInSchema,
@@ -52,9 +65,7 @@ from lianxin.modules.annual_sessions.schemas import (
     SessionDetailSchema,
     SessionDocumentSchema,
     SessionDocumentUploadSchema,
-    SessionImplementationSchema,
     SessionLeaveDecisionSchema,
-    SessionLeaveSchema,
     SessionProposalWindowSchema,
     SessionReportSchema,
     SessionResolutionPublishSchema,
@@ -67,10 +78,8 @@ from lianxin.web.scope import current_township, township_scope
 
 api = ApiBlueprint("annual_sessions_api", __name__, description="党代表年会")
 
-# Lists are paged (`page`, `page_size`; the `X-Pagination` header says the total); the default
-# page holds a township's whole roll of representatives, so a client that asks for no page
-# gets what it always got.
-PAGE = {"page_size": 500, "max_page_size": 1000}
+# Lists are paged (`page`, `page_size`; the `X-Pagination` header says the total) by the
+# blueprint's one policy: 100 rows unless asked, at most 1000.
 T = TypeVar("T")
 
 
@@ -253,7 +262,7 @@ def resolution_out(resolution: Resolution) -> dict[str, Any]:
 @api.route("/sessions")
 class Sessions(MethodView):
     @api.response(200, SessionSchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, pagination_parameters: PaginationParameters):
         """Every session of the township, the latest first"""
         rows = service.list_sessions(*township_scope())
@@ -261,7 +270,7 @@ class Sessions(MethodView):
 
     @api.arguments(SessionCreateSchema)
     @api.response(201, SessionDetailSchema)
-    def post(self, data):
+    def post(self, data: SessionInput):
         """Plan a session (the office), from its first day to its last (`ends_on`, the same
         day by default); items may be proposed until the agenda deadline. With
         `open_proposal_window` the proposal collection window opens a month before the first
@@ -288,21 +297,17 @@ class ProposalWindow(MethodView):
         """Open the proposal collection window a month before the session (the office): 409
         `proposal_windows_off` when the township takes proposals without windows (or has no
         proposals module), `proposal_window_exists` when a window already covers the month"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
-        return window_out(service.open_proposal_window(actor, township, session_id))
+        return window_out(service.open_proposal_window(*township_scope(), session_id))
 
 
 @api.route("/sessions/<int:session_id>/deliveries")
 class Deliveries(MethodView):
     @api.response(200, SessionDeliverySchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """Who was reached by which channel with the agenda and each resolution (the office):
         `inbox` (站内信), `sms` (短信, no account) or `none` (未送达：无手机号) — never a phone"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
-        report = service.deliveries(actor, township, session_id)
+        report = service.deliveries(*township_scope(), session_id)
         return [
             {
                 "representative_id": row.representative.id,
@@ -324,9 +329,7 @@ class FixAgenda(MethodView):
     def post(self, session_id: int):
         """Fix the agenda and send it to every representative (the office; 409 while items
         wait for the committee's decision)"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
-        return session_detail(service.fix_agenda(actor, township, session_id))
+        return session_detail(service.fix_agenda(*township_scope(), session_id))
 
 
 @api.route("/sessions/<int:session_id>/open")
@@ -334,9 +337,7 @@ class OpenSession(MethodView):
     @api.response(200, SessionDetailSchema)
     def post(self, session_id: int):
         """Open the session (the office): 409 `quorum_not_met` below 4/5 of 应到 present"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
-        return session_detail(service.open_session(actor, township, session_id))
+        return session_detail(service.open_session(*township_scope(), session_id))
 
 
 @api.route("/sessions/<int:session_id>/close")
@@ -344,9 +345,7 @@ class CloseSession(MethodView):
     @api.response(200, SessionDetailSchema)
     def post(self, session_id: int):
         """Close the session (the office; 409 while a vote is open)"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
-        return session_detail(service.close_session(actor, township, session_id))
+        return session_detail(service.close_session(*township_scope(), session_id))
 
 
 @api.route("/sessions/<int:session_id>/roll")
@@ -362,7 +361,7 @@ class Roll(MethodView):
 @api.route("/sessions/<int:session_id>/documents")
 class Documents(MethodView):
     @api.response(200, SessionDocumentSchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """The session's documents (download them through the files API)"""
         rows = service.documents(*township_scope(), session_id)
@@ -373,12 +372,12 @@ class Documents(MethodView):
     def post(self, files, session_id: int):
         """Upload a document (multipart: `file` and its `title`), such as the committee's work
         report (the office)"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
         upload = files["file"]
-        title = request.form.get("title")  # validated by the service (422 naming `title`)
+        # The title is a form field beside the file: the service checks it after the session
+        # and the office's role (422 naming `title`).
+        title = request.form.get("title", "")
         document = service.add_document(
-            actor, township, session_id, upload.stream, upload.filename or "file", title
+            *township_scope(), session_id, upload.stream, upload.filename or "file", title
         )
         return document_out(document)
 
@@ -389,7 +388,7 @@ class Documents(MethodView):
 @api.route("/sessions/<int:session_id>/items")
 class Items(MethodView):
     @api.response(200, AgendaItemSchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """Every item proposed for the session, with its support and status"""
         rows = service.items(*township_scope(), session_id)
@@ -397,12 +396,10 @@ class Items(MethodView):
 
     @api.arguments(AgendaItemCreateSchema)
     @api.response(201, AgendaItemSchema)
-    def post(self, data, session_id: int):
+    def post(self, data: ItemInput, session_id: int):
         """Propose an item: the committee (before the deadline), a group by its leader, or a
         representative for others to join; 409 `agenda_closed` after the deadline"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
-        return item_out(service.propose_item(actor, township, session_id, data))
+        return item_out(service.propose_item(*township_scope(), session_id, data))
 
 
 @api.route("/items/<int:item_id>")
@@ -419,20 +416,16 @@ class JoinItem(MethodView):
     def post(self, item_id: int):
         """Add one's name to an item proposed by representatives jointly (409 `already_joined`);
         enough names put it on the agenda by rule"""
-        actor, township = township_scope()
-        service.get_item(actor, township, item_id)
-        return item_out(service.join_item(actor, township, item_id))
+        return item_out(service.join_item(*township_scope(), item_id))
 
 
 @api.route("/items/<int:item_id>/join-group")
 class JoinItemAsGroup(MethodView):
     @api.arguments(AgendaJoinGroupSchema)
     @api.response(200, AgendaItemSchema)
-    def post(self, data, item_id: int):
+    def post(self, data: JoinGroupInput, item_id: int):
         """Another group joins an item proposed by a group (its leader or deputy)"""
-        actor, township = township_scope()
-        service.get_item(actor, township, item_id)
-        return item_out(service.join_item_as_group(actor, township, item_id, data["group_id"]))
+        return item_out(service.join_item_as_group(*township_scope(), item_id, data.group_id))
 
 
 @api.route("/items/<int:item_id>/decision")
@@ -441,10 +434,8 @@ class DecideItem(MethodView):
     @api.response(200, AgendaItemSchema)
     def post(self, data, item_id: int):
         """The committee puts an item on the agenda or declines it with a reason"""
-        actor, township = township_scope()
-        service.get_item(actor, township, item_id)
         item = service.decide_item(
-            actor, township, item_id, accept=data["accept"], reason=data["reason"]
+            *township_scope(), item_id, accept=data["accept"], reason=data["reason"]
         )
         return item_out(item)
 
@@ -455,7 +446,7 @@ class DecideItem(MethodView):
 @api.route("/sessions/<int:session_id>/attendance")
 class AttendanceList(MethodView):
     @api.response(200, SessionAttendanceSchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """Every expected representative and their attendance (leave reasons for the office,
         and one's own)"""
@@ -469,14 +460,12 @@ class AttendanceList(MethodView):
 class RequestLeave(MethodView):
     @api.arguments(SessionLeaveSchema)
     @api.response(200, SessionAttendanceSchema)
-    def post(self, data, session_id: int):
+    def post(self, data: LeaveInput, session_id: int):
         """A representative asks for leave from `leave_from` to the session's last day: before
         it opens (the whole session by default) or, once open, for the days that remain — never
         a day already past (422 `leave_from`); the office decides"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
         row = service.request_leave(
-            actor, township, session_id, data["reason"], leave_from=data["leave_from"]
+            *township_scope(), session_id, data.reason, leave_from=data.leave_from
         )
         return _attendance_of(session_id, row.representative_id)
 
@@ -487,10 +476,8 @@ class LeaveDecision(MethodView):
     @api.response(200, SessionAttendanceSchema)
     def post(self, data, session_id: int, representative_id: int):
         """The office approves or refuses a leave request"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
         row = service.decide_leave(
-            actor, township, session_id, representative_id, approve=data["approve"]
+            *township_scope(), session_id, representative_id, approve=data["approve"]
         )
         return _attendance_of(session_id, row.representative_id)
 
@@ -501,9 +488,7 @@ class StaffCheckIn(MethodView):
     def post(self, session_id: int, representative_id: int):
         """Staff check a representative in on any day of the session (the Asia/Shanghai date;
         409 `already_checked_in`)"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
-        row = service.check_in(actor, township, session_id, representative_id)
+        row = service.check_in(*township_scope(), session_id, representative_id)
         return _attendance_of(session_id, row.representative_id)
 
 
@@ -514,9 +499,7 @@ class SelfCheckIn(MethodView):
     def post(self, data, session_id: int):
         """A representative checks in with the session's code (from its QR code); 404 for a
         wrong code"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
-        row = service.self_check_in(actor, township, session_id, data["token"])
+        row = service.self_check_in(*township_scope(), session_id, data["token"])
         return _attendance_of(session_id, row.representative_id)
 
 
@@ -526,7 +509,7 @@ class SelfCheckIn(MethodView):
 @api.route("/sessions/<int:session_id>/votes")
 class SessionVotes(MethodView):
     @api.response(200, BallotVoteSchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """Every vote of the session"""
         rows = service.votes(*township_scope(), session_id)
@@ -547,14 +530,11 @@ class ItemVote(MethodView):
 
     @api.arguments(BallotVoteCreateSchema)
     @api.response(201, BallotVoteSchema)
-    def post(self, data, item_id: int):
+    def post(self, data: VoteInput, item_id: int):
         """Put an item on the agenda to the vote while the session is open (the office):
         hands, named, or secret online or on paper (two tellers and a scrutineer); elections
         and personnel items only secret; an election with seats and candidates"""
-        actor, township = township_scope()
-        service.get_item(actor, township, item_id)
-        body = {k: v for k, v in data.items() if v is not None}
-        return vote_out(service.create_vote(actor, township, item_id, body))
+        return vote_out(service.create_vote(*township_scope(), item_id, data))
 
 
 @api.route("/votes/<int:vote_id>")
@@ -569,21 +549,18 @@ class VoteById(MethodView):
 class Hands(MethodView):
     @api.arguments(BallotHandsSchema)
     @api.response(200, BallotVoteSchema)
-    def post(self, data, vote_id: int):
+    def post(self, data: HandsInput, vote_id: int):
         """Record a show of hands (the office); the vote closes with the counts"""
-        actor, township = township_scope()
-        service.get_vote(actor, township, vote_id)
-        return vote_out(service.record_hands(actor, township, vote_id, data))
+        return vote_out(service.record_hands(*township_scope(), vote_id, data))
 
 
 @api.route("/votes/<int:vote_id>/named")
 class Named(MethodView):
     @api.arguments(BallotChoiceSchema)
     @api.response(200, BallotVoteSchema)
-    def post(self, data, vote_id: int):
+    def post(self, data: BallotInput, vote_id: int):
         """Cast a named vote (a representative present; 409 `already_voted`)"""
         actor, township = township_scope()
-        service.get_vote(actor, township, vote_id)
         service.cast_named(actor, township, vote_id, data)
         return vote_out(service.get_vote(actor, township, vote_id))
 
@@ -592,14 +569,12 @@ class Named(MethodView):
 class SecretBallot(MethodView):
     @api.arguments(BallotCastSchema)
     @api.response(200, BallotVoteSchema)
-    def post(self, data, vote_id: int):
+    def post(self, data: BallotInput, vote_id: int):
         """Cast a secret ballot online (a representative present): a choice, or for an
         election the chosen candidates; 409 `already_voted`, `vote_closed`. The answer says
         only that one has voted"""
         actor, township = township_scope()
-        service.get_vote(actor, township, vote_id)
-        body = {k: v for k, v in data.items() if v is not None}
-        service.cast_secret(actor, township, vote_id, body)
+        service.cast_secret(actor, township, vote_id, data)
         return vote_out(service.get_vote(actor, township, vote_id))
 
 
@@ -608,21 +583,17 @@ class CloseVote(MethodView):
     @api.response(200, BallotVoteSchema)
     def post(self, vote_id: int):
         """Close an online vote (named or secret) and count it (the office)"""
-        actor, township = township_scope()
-        service.get_vote(actor, township, vote_id)
-        return vote_out(service.close_vote(actor, township, vote_id))
+        return vote_out(service.close_vote(*township_scope(), vote_id))
 
 
 @api.route("/votes/<int:vote_id>/paper-tally")
 class PaperTallyEntry(MethodView):
     @api.arguments(BallotPaperTallySchema)
     @api.response(200, BallotVoteSchema)
-    def post(self, data, vote_id: int):
+    def post(self, data: TallyInput, vote_id: int):
         """A teller enters the count of the paper ballots; when both tellers agree the vote
         closes, otherwise `tally_status` is `mismatch` for the scrutineer"""
-        actor, township = township_scope()
-        service.get_vote(actor, township, vote_id)
-        return vote_out(service.enter_paper_tally(actor, township, vote_id, data))
+        return vote_out(service.enter_paper_tally(*township_scope(), vote_id, data))
 
 
 @api.route("/votes/<int:vote_id>/recount")
@@ -630,9 +601,7 @@ class Recount(MethodView):
     @api.response(200, BallotVoteSchema)
     def post(self, vote_id: int):
         """The scrutineer has the paper ballots counted again (both tellers' entries cleared)"""
-        actor, township = township_scope()
-        service.get_vote(actor, township, vote_id)
-        return vote_out(service.reset_paper_tally(actor, township, vote_id))
+        return vote_out(service.reset_paper_tally(*township_scope(), vote_id))
 
 
 @api.route("/votes/<int:vote_id>/result")
@@ -641,9 +610,7 @@ class VoteResult(MethodView):
     def get(self, vote_id: int):
         """The tally and whether it passed (more than half of 应到); 409 `vote_open` until the
         vote has closed"""
-        actor, township = township_scope()
-        service.get_vote(actor, township, vote_id)
-        return service.result(actor, township, vote_id)
+        return service.result(*township_scope(), vote_id)
 
 
 # --- resolutions ---------------------------------------------------------------------------------
@@ -652,7 +619,7 @@ class VoteResult(MethodView):
 @api.route("/sessions/<int:session_id>/resolutions")
 class Resolutions(MethodView):
     @api.response(200, SessionResolutionSchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, session_id: int, pagination_parameters: PaginationParameters):
         """The session's resolutions"""
         rows = service.resolutions(*township_scope(), session_id)
@@ -660,12 +627,10 @@ class Resolutions(MethodView):
 
     @api.arguments(SessionResolutionCreateSchema)
     @api.response(201, SessionResolutionSchema)
-    def post(self, data, session_id: int):
+    def post(self, data: ResolutionInput, session_id: int):
         """Write a resolution (from an item the session passed); it goes to every
         representative (the office)"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
-        return resolution_out(service.create_resolution(actor, township, session_id, data))
+        return resolution_out(service.create_resolution(*township_scope(), session_id, data))
 
 
 @api.route("/resolutions/<int:resolution_id>/published")
@@ -684,10 +649,10 @@ class ResolutionPublished(MethodView):
 class ResolutionImplementation(MethodView):
     @api.arguments(SessionImplementationSchema)
     @api.response(200, SessionResolutionSchema)
-    def put(self, data, resolution_id: int):
+    def put(self, data: ImplementationInput, resolution_id: int):
         """How the resolution was carried out, reported at the next session (the office)"""
         return resolution_out(
-            service.report_implementation(*township_scope(), resolution_id, data["text"])
+            service.report_implementation(*township_scope(), resolution_id, data.text)
         )
 
 
@@ -723,9 +688,7 @@ class Report(MethodView):
         """The session's report: the roll, the agenda, items declined with reasons, every vote
         with its outcome, the resolutions and how the last session's were carried out; the
         year's reception days and proposals when those modules are on"""
-        actor, township = township_scope()
-        service.get_session(actor, township, session_id)
-        report = service.session_report(actor, township, session_id)
+        report = service.session_report(*township_scope(), session_id)
         out: dict[str, Any] = {
             "session": session_out(report.session),
             "roll": roll_out(report.roll),

@@ -7,7 +7,7 @@ from lianxin.modules.annual_sessions.api import api
 from lianxin.modules.annual_sessions.metrics import ANNUAL_SESSION_METRICS
 from lianxin.modules.annual_sessions.schemas import AnnualSessionSettings
 from lianxin.modules.annual_sessions.views import pages, public
-from lianxin.modules.registry import ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
 
 MODULE = ModuleSpec(
     key="annual_sessions",
@@ -17,7 +17,7 @@ MODULE = ModuleSpec(
     api_blueprint=api,
     pages_blueprint=pages,
     public_blueprint=public,
-    nav=(NavItem("annual_sessions.index", _l("年会")),),
+    nav=(NavItem("annual_sessions.index", _l("年会"), roles=ALL_BUT_UNITS),),
     public_nav=(NavItem("annual_sessions_public.index", _l("年会决议")),),
     beat_schedule={
         # Sealed secret ballots are released by the worker in batches of at least K (service).
@@ -25,6 +25,7 @@ MODULE = ModuleSpec(
     },
     task_module="lianxin.modules.annual_sessions.tasks",
     seed_module="lianxin.modules.annual_sessions.seed",
+    todo="lianxin.modules.annual_sessions.todo",
     models_module="lianxin.modules.annual_sessions.models",
     metrics=ANNUAL_SESSION_METRICS,
 )

@@ -153,10 +153,6 @@ class AgendaItemSchema(BaseSchema):
     created_at = fields.DateTime(dump_only=True)
 
 
-class AgendaJoinGroupSchema(BaseSchema):
-    group_id = fields.Integer(required=True)
-
-
 class AgendaDecisionSchema(BaseSchema):
     accept = fields.Boolean(required=True)
     reason = fields.String(
@@ -164,18 +160,6 @@ class AgendaDecisionSchema(BaseSchema):
         allow_none=True,
         validate=validate.Length(max=500),
         metadata={"description": "不列入议程时必填"},
-    )
-
-
-class SessionLeaveSchema(BaseSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    leave_from = fields.Date(
-        load_default=None,
-        allow_none=True,
-        metadata={
-            "description": "从哪天起请假至会期结束：开会前默认开始日期，开会后默认今天；"
-            "不能早于今天"
-        },
     )
 
 
@@ -214,20 +198,6 @@ class SessionDeliverySchema(BaseSchema):
     )
 
 
-class BallotVoteCreateSchema(BaseSchema):
-    method = fields.String(required=True, validate=validate.OneOf(["hands", "named", "secret"]))
-    channel = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(["online", "paper"])
-    )
-    seats = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
-    candidates = fields.List(
-        fields.String(validate=validate.Length(min=1, max=50)), load_default=list
-    )
-    teller1_id = fields.Integer(load_default=None, allow_none=True)
-    teller2_id = fields.Integer(load_default=None, allow_none=True)
-    scrutineer_id = fields.Integer(load_default=None, allow_none=True)
-
-
 class BallotCandidateSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
@@ -259,32 +229,6 @@ class BallotVoteSchema(BaseSchema):
     closed_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
-class BallotChoiceSchema(BaseSchema):
-    choice = fields.String(required=True, validate=validate.OneOf(["yes", "no", "abstain"]))
-
-
-class BallotCastSchema(BaseSchema):
-    choice = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(["yes", "no", "abstain"])
-    )
-    candidate_ids = fields.List(
-        fields.Integer(), load_default=None, allow_none=True, metadata={"description": "选举"}
-    )
-
-
-class BallotPaperTallySchema(BaseSchema):
-    yes = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    no = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    abstain = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    ballots = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    candidates = fields.Dict(
-        keys=fields.String(),
-        values=fields.Integer(validate=validate.Range(min=0)),
-        load_default=dict,
-        metadata={"description": "选举：候选人 id → 得票"},
-    )
-
-
 class BallotResultSchema(BaseSchema):
     passed = fields.Boolean(dump_only=True, allow_none=True)
     base = fields.Integer(dump_only=True, metadata={"description": "过半数的基数"})
@@ -314,10 +258,6 @@ class SessionResolutionSchema(BaseSchema):
 
 class SessionResolutionPublishSchema(BaseSchema):
     published = fields.Boolean(required=True)
-
-
-class SessionImplementationSchema(BaseSchema):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
 
 
 class SessionReportVoteSchema(BaseSchema):

@@ -125,6 +125,11 @@ from lianxin.modules.annual_sessions.stages.votes import (
     tally_status,
     votes,
 )
+from lianxin.modules.annual_sessions.stages.waiting import (
+    items_to_decide,
+    leave_requests,
+    next_session,
+)
 
 __all__ = [
     "CHOICES",
@@ -170,9 +175,12 @@ __all__ = [
     "is_committee",
     "is_office",
     "items",
+    "items_to_decide",
     "join_item",
     "join_item_as_group",
+    "leave_requests",
     "list_sessions",
+    "next_session",
     "notice_key",
     "open_proposal_window",
     "open_session",

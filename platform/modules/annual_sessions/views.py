@@ -6,11 +6,11 @@ nothing changed."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -30,8 +30,14 @@ from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFaile
 from lianxin.modules.annual_sessions import service
 from lianxin.modules.annual_sessions.inputs import (
     AgendaItemCreateSchema,
+    AgendaJoinGroupSchema,
+    BallotCastSchema,
     BallotHandsSchema,
+    BallotPaperTallySchema,
+    BallotVoteCreateSchema,
     SessionCreateSchema,
+    SessionImplementationSchema,
+    SessionLeaveSchema,
     SessionResolutionCreateSchema,
 )
 from lianxin.modules.annual_sessions.models import (
@@ -47,10 +53,12 @@ from lianxin.modules.annual_sessions.models import (
     VoteMethod,
     VoteState,
 )
-from lianxin.people.cards import qr_svg
 from lianxin.people.models import GroupMembership, GroupRole, RepresentativeGroup
+from lianxin.tenants import service as tenants
 from lianxin.usecases import load_input
+from lianxin.web import links
 from lianxin.web.forms import flash_error, label
+from lianxin.web.qr import qr_svg
 from lianxin.web.scope import current_township, township_scope
 
 pages = Blueprint("annual_sessions", __name__, template_folder="templates")
@@ -150,14 +158,12 @@ def _township_users(township: Any) -> list[User]:
 
 
 def _checkin_url(township: Any, session: Any) -> str:
-    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-    path = url_for(
+    return links.public_url(
         "annual_sessions.checkin",
         township_slug=township.slug,
         session_id=session.id,
         token=session.checkin_token,
     )
-    return base + path
 
 
 def _roll_json(roll: Any) -> dict[str, Any]:
@@ -347,7 +353,6 @@ def add_document(session_id: int):
     actor, township = township_scope()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        service.get_session(actor, township, session_id)
         flash(_("请选择文件。"), "error")
         return _render_session(
             session_id, failed="document", values=request.form.to_dict(), status=422
@@ -404,11 +409,12 @@ def join_group(session_id: int, item_id: int):
     return _act(
         session_id,
         f"join-{item_id}",
-        service.join_item_as_group,
-        actor,
-        township,
-        item_id,
-        request.form.get("group_id", ""),
+        lambda: service.join_item_as_group(
+            actor,
+            township,
+            item_id,
+            load_input(AgendaJoinGroupSchema, request.form, form=True).group_id,
+        ),
         ok=_("代表小组已提出该议题"),
         anchor=f"#item-{item_id}",
     )
@@ -451,17 +457,12 @@ def fix_agenda(session_id: int):
 @pages.post("/<int:session_id>/leave")
 def request_leave(session_id: int):
     actor, township = township_scope()
-    return _act(
-        session_id,
-        "leave",
-        service.request_leave,
-        actor,
-        township,
-        session_id,
-        request.form.get("reason", ""),
-        leave_from=request.form.get("leave_from", "").strip() or None,
-        ok=_("请假申请已提交"),
-    )
+
+    def ask() -> None:
+        data = load_input(SessionLeaveSchema, request.form, form=True)
+        service.request_leave(actor, township, session_id, data.reason, leave_from=data.leave_from)
+
+    return _act(session_id, "leave", ask, ok=_("请假申请已提交"))
 
 
 @pages.post("/<int:session_id>/proposal-window")
@@ -508,14 +509,40 @@ def attendance(session_id: int):
     if not service.is_office(actor, township):
         raise PermissionDenied()
     url = _checkin_url(township, session)
+    rows = service.attendance(actor, township, session_id)
+    names = _branch_names()
+    q = (request.args.get("q") or "").strip()
     return render_template(
         "annual_sessions/attendance.html",
         s=session,
-        rows=service.attendance(actor, township, session_id),
+        rows=[(r, a) for r, a in rows if _found(r, q, names)] if q else rows,
+        total=len(rows),
+        q=q,
+        branch_names=names,
         roll=service.roll(township, session),
         checkin_url=url,
         qr=qr_svg(url),
     )
+
+
+def _branch_names() -> dict[int, str]:
+    """Electoral units by id: with the birth year they tell same-name representatives apart."""
+    actor, township = township_scope()
+    return {b.id: b.name for b in tenants.list_branches(actor, township)[0]}
+
+
+def _found(rep: Any, q: str, branch_names: Mapping[int, str]) -> bool:
+    """The roll's search without script (attendance.js does the same as you type): the name,
+    its pinyin or initials, or the electoral unit."""
+    key = "".join(
+        (
+            rep.name,
+            rep.name_pinyin or "",
+            rep.name_initials or "",
+            branch_names.get(rep.branch_id, ""),
+        )
+    )
+    return "".join(q.split()).lower() in "".join(key.split()).lower()
 
 
 @pages.get("/<int:session_id>/roll.json")
@@ -537,16 +564,34 @@ def _attendance_step(session_id: int, fn: Any, *args: Any, ok: str, **kw: Any) -
 
 @pages.post("/<int:session_id>/attendance/<int:rep_id>/check-in")
 def check_in(session_id: int, rep_id: int):
+    """A tap on 签到. Asked for JSON (attendance.js checks in without leaving the page), the
+    answer is the person's new row and the roll; a plain form post comes back to the row."""
     actor, township = township_scope()
-    return _attendance_step(
-        session_id,
-        service.check_in,
-        actor,
-        township,
-        session_id,
-        rep_id,
-        ok=_("已签到"),
+    if request.accept_mimetypes.best != "application/json":
+        back = _attendance_step(
+            session_id, service.check_in, actor, township, session_id, rep_id, ok=_("已签到")
+        )
+        back.location = f"{back.location}#rep-{rep_id}"
+        return back
+    status, body = 200, {"ok": True, "message": _("已签到")}
+    try:
+        service.check_in(actor, township, session_id, rep_id)
+    except (ValidationFailed, Conflict) as exc:
+        status = 409 if isinstance(exc, Conflict) else 422
+        body = {"ok": False, "code": exc.code, "message": str(exc.message)}
+    session = service.get_session(actor, township, session_id)
+    found = next(
+        (ra for ra in service.attendance(actor, township, session_id) if ra[0].id == rep_id), None
     )
+    if found is not None:
+        rep, row = found
+        body["rep_id"] = rep.id
+        body["status"] = row.status if row is not None else None
+        body["row"] = render_template(
+            "annual_sessions/_roll_row.html", s=session, r=rep, a=row, branch_names=_branch_names()
+        )
+    body["roll"] = _roll_json(service.roll(township, session))
+    return jsonify(body), status
 
 
 @pages.post("/<int:session_id>/attendance/<int:rep_id>/leave")
@@ -592,19 +637,15 @@ def checkin(session_id: int, token: str):
 def create_vote(session_id: int, item_id: int):
     actor, township = township_scope()
     _item(session_id, item_id)
-    data: dict[str, Any] = {
-        n: request.form.get(n, "").strip()
-        for n in ("method", "channel", "seats", "teller1_id", "teller2_id", "scrutineer_id")
-    }
-    data["candidates"] = request.form.get("candidates", "").splitlines()
+    # The candidates come one a line in a text box; the schema takes them as a list.
+    lines = request.form.get("candidates", "").splitlines()
+    form = {**request.form.to_dict(), "candidates": [n for n in lines if n.strip()]}
     return _act(
         session_id,
         f"vote-{item_id}",
-        service.create_vote,
-        actor,
-        township,
-        item_id,
-        data,
+        lambda: service.create_vote(
+            actor, township, item_id, load_input(BallotVoteCreateSchema, form, form=True)
+        ),
         ok=_("表决已开始"),
         anchor=f"#item-{item_id}",
     )
@@ -645,10 +686,10 @@ def close_vote(session_id: int, vote_id: int):
 def tally(session_id: int, vote_id: int):
     actor, township = township_scope()
     vote = _vote(session_id, vote_id)
-    data: dict[str, Any] = {c: request.form.get(c, "").strip() for c in service.CHOICES}
-    if vote.seats is not None:
-        data = {
-            "ballots": request.form.get("ballots", "").strip(),
+    form: Mapping[str, Any] = request.form
+    if vote.seats is not None:  # an election: each candidate's count in a field of its own
+        form = {
+            "ballots": request.form.get("ballots", ""),
             "candidates": {
                 str(c.id): request.form.get(f"candidate_{c.id}", "").strip() or "0"
                 for c in service.candidates(vote)
@@ -657,11 +698,9 @@ def tally(session_id: int, vote_id: int):
     return _act(
         session_id,
         f"tally-{vote_id}",
-        service.enter_paper_tally,
-        actor,
-        township,
-        vote_id,
-        data,
+        lambda: service.enter_paper_tally(
+            actor, township, vote_id, load_input(BallotPaperTallySchema, form, form=True)
+        ),
         ok=_("计票结果已录入"),
         anchor=f"#item-{vote.item_id}",
     )
@@ -704,16 +743,16 @@ def ballot(session_id: int, vote_id: int):
     if request.method == "GET":
         return _render_ballot(session_id, vote_id)
     vote = _vote(session_id, vote_id)
-    data = {
-        "choice": request.form.get("choice", ""),
-        "candidate_ids": request.form.getlist("candidate_ids"),
-    }
     cast = service.cast_named if vote.method == VoteMethod.NAMED else service.cast_secret
     try:
-        cast(actor, township, vote_id, data)
+        cast(actor, township, vote_id, load_input(BallotCastSchema, request.form, form=True))
     except (ValidationFailed, Conflict) as exc:
         flash_error(exc)
-        return _render_ballot(session_id, vote_id, values=data, status=422)
+        values = {
+            "choice": request.form.get("choice", ""),
+            "candidate_ids": request.form.getlist("candidate_ids"),
+        }
+        return _render_ballot(session_id, vote_id, values=values, status=422)
     flash(_("投票成功"), "success")
     return redirect(url_for("annual_sessions.ballot", session_id=session_id, vote_id=vote_id))
 
@@ -763,11 +802,12 @@ def implementation(session_id: int, resolution_id: int):
     return _act(
         session_id,
         f"implementation-{resolution_id}",
-        service.report_implementation,
-        actor,
-        township,
-        resolution_id,
-        request.form.get("text", ""),
+        lambda: service.report_implementation(
+            actor,
+            township,
+            resolution_id,
+            load_input(SessionImplementationSchema, request.form, form=True).text,
+        ),
         ok=_("落实情况已保存"),
         anchor=f"#resolution-{resolution_id}",
     )

@@ -1,8 +1,9 @@
 """REST API of the evaluations module, mounted at /api/v1/t/<slug>/evaluations.
 
-Every rule lives in the service; a handler loads its record through the service first (so an
-id of another township is 404 before anything else), calls the use case and turns what it
-returns into plain dicts for the schemas. One-time links and public codes are returned once,
+Every rule lives in the service; a handler passes the typed input its schema loaded
+(`inputs.py`, shared with the pages) to the use case, which finds the record itself (an id of
+another township is 404 before anything else), and turns what it returns into plain dicts for
+the schemas. One-time links and public codes are returned once,
 to the office, when they are issued. Answering says nothing back but 204: no key, no time,
 nothing that could tie the answer to the one who gave it. Results are for the office and the
 committee (hidden below K answers; `below_threshold` on a single subject), grades before
@@ -19,20 +20,29 @@ from flask_babel import gettext as _
 from flask_smorest import Page
 
 from lianxin.api.base import Blueprint as ApiBlueprint
-from lianxin.errors import PermissionDenied, ValidationFailed
+from lianxin.errors import PermissionDenied
 from lianxin.modules.evaluations import service
-from lianxin.modules.evaluations.models import Campaign, Shape, Subject
-from lianxin.modules.evaluations.schemas import (
+from lianxin.modules.evaluations.inputs import (
+    AnswersInput,
+    CampaignInput,
+    CodesInput,
     EvaluationAnswersSchema,
     EvaluationCampaignCreateSchema,
+    EvaluationCodesCreateSchema,
+    EvaluationFormUpdateSchema,
+    EvaluationGradeSchema,
+    EvaluationSubjectCreateSchema,
+    FormInput,
+    GradeInput,
+    SubjectInput,
+)
+from lianxin.modules.evaluations.models import Campaign, Shape, Subject
+from lianxin.modules.evaluations.schemas import (
     EvaluationCampaignDetailSchema,
     EvaluationCampaignSchema,
-    EvaluationCodesCreateSchema,
     EvaluationCodesSchema,
     EvaluationFeedbackSchema,
     EvaluationFormSchema,
-    EvaluationFormUpdateSchema,
-    EvaluationGradeSchema,
     EvaluationLinkSchema,
     EvaluationParticipationSchema,
     EvaluationPublishSchema,
@@ -41,16 +51,14 @@ from lianxin.modules.evaluations.schemas import (
     EvaluationReportSchema,
     EvaluationReportUploadSchema,
     EvaluationResultSchema,
-    EvaluationSubjectCreateSchema,
     EvaluationSubjectSchema,
 )
+from lianxin.usecases import Changes
 from lianxin.web.scope import township_scope
 
-api = ApiBlueprint("evaluations_api", __name__, description="评议")
-
 # Lists come in pages (`page`, `page_size`; the total in the `X-Pagination` header), the body
-# stays a list; a page holds up to 100 by default, so a township's usual list is one page.
-PAGES = {"page_size": 100, "max_page_size": 1000}
+# stays a list; the blueprint's policy: 100 a page by default, at most 1000.
+api = ApiBlueprint("evaluations_api", __name__, description="评议")
 
 
 def _reader() -> bool:
@@ -166,14 +174,14 @@ def result_out(result: service.SubjectResult) -> dict[str, Any]:
 @api.route("/campaigns")
 class Campaigns(MethodView):
     @api.response(200, EvaluationCampaignSchema(many=True))
-    @api.paginate(Page, **PAGES)
+    @api.paginate(Page)
     def get(self):
         """Every campaign of the township, the latest first"""
         return [campaign_out(c) for c in service.list_campaigns(*township_scope())]
 
     @api.arguments(EvaluationCampaignCreateSchema)
     @api.response(201, EvaluationCampaignDetailSchema)
-    def post(self, data):
+    def post(self, data: CampaignInput):
         """Create a campaign (the office) with the default form: ten dimensions of weight 1,
         scored 1–10"""
         return campaign_detail(service.create_campaign(*township_scope(), data))
@@ -219,12 +227,10 @@ class CampaignForm(MethodView):
 
     @api.arguments(EvaluationFormUpdateSchema)
     @api.response(200, EvaluationCampaignDetailSchema)
-    def patch(self, data, campaign_id: int):
+    def patch(self, data: Changes[FormInput], campaign_id: int):
         """Change the dimensions and weights, the scale or the period (the office, while a
         draft; 409 `form_locked` once open)"""
-        actor, township = township_scope()
-        service.get_campaign(actor, township, campaign_id)
-        return campaign_detail(service.update_form(actor, township, campaign_id, data))
+        return campaign_detail(service.update_form(*township_scope(), campaign_id, data))
 
 
 # --- subjects and duty reports -------------------------------------------------------------------
@@ -233,7 +239,7 @@ class CampaignForm(MethodView):
 @api.route("/campaigns/<int:campaign_id>/subjects")
 class Subjects(MethodView):
     @api.response(200, EvaluationSubjectSchema(many=True))
-    @api.paginate(Page, **PAGES)
+    @api.paginate(Page)
     def get(self, campaign_id: int):
         """The campaign's subjects with their duty reports"""
         reader = _reader()
@@ -243,13 +249,10 @@ class Subjects(MethodView):
 
     @api.arguments(EvaluationSubjectCreateSchema)
     @api.response(201, EvaluationSubjectSchema)
-    def post(self, data, campaign_id: int):
+    def post(self, data: SubjectInput, campaign_id: int):
         """Add a subject (the office, while a draft): `user_id` of a committee member,
         `representative_id`, `unit_id` or `name`, as the campaign's kind asks"""
-        actor, township = township_scope()
-        service.get_campaign(actor, township, campaign_id)
-        body = {k: v for k, v in data.items() if v is not None}
-        return subject_out(service.add_subject(actor, township, campaign_id, body))
+        return subject_out(service.add_subject(*township_scope(), campaign_id, data))
 
 
 @api.route("/campaigns/<int:campaign_id>/subjects/defaults")
@@ -258,9 +261,9 @@ class DefaultSubjects(MethodView):
     def post(self, campaign_id: int):
         """Add everyone the campaign's kind usually covers (the office, while a draft); returns
         those added"""
-        actor, township = township_scope()
-        service.get_campaign(actor, township, campaign_id)
-        return [subject_out(s) for s in service.add_default_subjects(actor, township, campaign_id)]
+        return [
+            subject_out(s) for s in service.add_default_subjects(*township_scope(), campaign_id)
+        ]
 
 
 @api.route("/subjects/<int:subject_id>")
@@ -273,9 +276,7 @@ class SubjectById(MethodView):
     @api.response(204)
     def delete(self, subject_id: int):
         """Remove a subject (the office, while a draft)"""
-        actor, township = township_scope()
-        service.get_subject(actor, township, subject_id)
-        service.remove_subject(actor, township, subject_id)
+        service.remove_subject(*township_scope(), subject_id)
 
 
 @api.route("/subjects/<int:subject_id>/report")
@@ -284,9 +285,7 @@ class SubjectReport(MethodView):
     @api.response(200, EvaluationSubjectSchema)
     def put(self, data, subject_id: int):
         """Write the duty report (述职述廉): the subject themself or the office"""
-        actor, township = township_scope()
-        service.get_subject(actor, township, subject_id)
-        return subject_out(service.set_report(actor, township, subject_id, data["text"]))
+        return subject_out(service.set_report(*township_scope(), subject_id, data["text"]))
 
 
 @api.route("/subjects/<int:subject_id>/report-file")
@@ -296,12 +295,9 @@ class SubjectReportFile(MethodView):
     def post(self, files, subject_id: int):
         """Upload the duty report as a file (multipart: `file`, optionally `text`): the subject
         themself or the office"""
-        actor, township = township_scope()
-        service.get_subject(actor, township, subject_id)
         upload = files["file"]
         subject = service.set_report(
-            actor,
-            township,
+            *township_scope(),
             subject_id,
             request.form.get("text"),
             stream=upload.stream,
@@ -319,11 +315,9 @@ class OpenCampaign(MethodView):
     def post(self, campaign_id: int):
         """Open the campaign (the office): the form, subjects and raters are fixed and each
         rater gets a one-time link — returned here, once, to hand out"""
-        actor, township = township_scope()
-        service.get_campaign(actor, township, campaign_id)
         return [
             {"rater_id": link.rater.id, "name": link.name, "token": link.token}
-            for link in service.open_campaign(actor, township, campaign_id)
+            for link in service.open_campaign(*township_scope(), campaign_id)
         ]
 
 
@@ -333,9 +327,7 @@ class CloseCampaign(MethodView):
     def post(self, campaign_id: int):
         """Close the campaign (the office): every answer is released and each subject with
         enough answers gets a proposed grade"""
-        actor, township = township_scope()
-        service.get_campaign(actor, township, campaign_id)
-        return campaign_detail(service.close_campaign(actor, township, campaign_id))
+        return campaign_detail(service.close_campaign(*township_scope(), campaign_id))
 
 
 @api.route("/raters/<int:rater_id>/link")
@@ -350,15 +342,13 @@ class RaterLink(MethodView):
 @api.route("/campaigns/<int:campaign_id>/raters")
 class Raters(MethodView):
     @api.response(200, EvaluationRaterSchema(many=True))
-    @api.paginate(Page, **PAGES)
+    @api.paginate(Page)
     def get(self, campaign_id: int):
         """Every eligible rater, to hand out or reissue links (the office). Who has answered is
         not shown, only how many (`participation`)"""
-        actor, township = township_scope()
-        service.get_campaign(actor, township, campaign_id)
         return [
             {"rater_id": r.id, "name": name}
-            for r, name in service.raters(actor, township, campaign_id)
+            for r, name in service.raters(*township_scope(), campaign_id)
         ]
 
 
@@ -387,43 +377,22 @@ class CampaignParticipation(MethodView):
 class Answers(MethodView):
     @api.arguments(EvaluationAnswersSchema)
     @api.response(204)
-    def post(self, data, campaign_id: int):
+    def post(self, data: AnswersInput, campaign_id: int):
         """Answer the form from one's account (an eligible representative), one answer per
         subject of the form: every dimension's score, or `cannot_evaluate: true` alone where the
         form offers it (422 on `<subject>.cannot_evaluate` otherwise); once (409
         `already_answered`), in the period (409 `outside_period`). Nothing comes back that
         could identify the answer"""
-        actor, township = township_scope()
-        campaign = service.get_campaign(actor, township, campaign_id)
-        body: dict[int, dict[str, Any]] = {}
-        errors: dict[str, list[str]] = {}
-        for n, answer in enumerate(data["answers"]):
-            if answer["subject_id"] in body:
-                errors[f"answers.{n}.subject_id"] = [_("评议对象重复")]
-            body[answer["subject_id"]] = {
-                "cannot_evaluate": answer["cannot_evaluate"],
-                "scores": answer["scores"],
-                "overall": answer.get("overall"),
-                "comment": answer.get("comment"),
-            }
-        known = {s.id for s in service.subjects(actor, township, campaign.id)}
-        for n, answer in enumerate(data["answers"]):
-            if answer["subject_id"] not in known:
-                errors[f"answers.{n}.subject_id"] = [_("不是本次评议的评议对象")]
-        if errors:
-            raise ValidationFailed(errors=errors)
-        service.submit_by_account(actor, township, campaign_id, body)
+        service.submit_by_account(*township_scope(), campaign_id, data.answers)
 
 
 @api.route("/campaigns/<int:campaign_id>/codes")
 class PublicCodes(MethodView):
     @api.arguments(EvaluationCodesCreateSchema)
     @api.response(201, EvaluationCodesSchema)
-    def post(self, data, campaign_id: int):
+    def post(self, data: CodesInput, campaign_id: int):
         """One-answer codes for a public satisfaction campaign (the office); returned once"""
-        actor, township = township_scope()
-        service.get_campaign(actor, township, campaign_id)
-        return {"codes": service.issue_codes(actor, township, campaign_id, data)}
+        return {"codes": service.issue_codes(*township_scope(), campaign_id, data)}
 
 
 @api.route("/campaigns/<int:campaign_id>/cases/<int:case_id>/code")
@@ -432,9 +401,7 @@ class CaseCode(MethodView):
     def post(self, campaign_id: int, case_id: int):
         """A one-answer code for the person whose case was handled (one per case); returned
         once, to hand to them with the answer"""
-        actor, township = township_scope()
-        service.get_campaign(actor, township, campaign_id)
-        return {"codes": [service.code_for_case(actor, township, campaign_id, case_id)]}
+        return {"codes": [service.code_for_case(*township_scope(), campaign_id, case_id)]}
 
 
 # --- results and grades --------------------------------------------------------------------------
@@ -443,16 +410,14 @@ class CaseCode(MethodView):
 @api.route("/campaigns/<int:campaign_id>/results")
 class Results(MethodView):
     @api.response(200, EvaluationResultSchema(many=True))
-    @api.paginate(Page, **PAGES)
+    @api.paginate(Page)
     def get(self, campaign_id: int):
         """Every subject's result (the office and the committee) once the campaign has closed
         and been counted (409 `not_counted` before): scores, distribution, overall grades and
         comments only from K real grades, the number of “无法评价” apart (`no_valid` when every
         answer said so); a reader's own result only once published; reading before
         publication is audited"""
-        actor, township = township_scope()
-        service.get_campaign(actor, township, campaign_id)
-        return [result_out(r) for r in service.results(actor, township, campaign_id)]
+        return [result_out(r) for r in service.results(*township_scope(), campaign_id)]
 
 
 @api.route("/subjects/<int:subject_id>/result")
@@ -462,35 +427,27 @@ class SubjectResultById(MethodView):
         """One subject's result after the count (the office, the committee, or the subject
         once published); 409 `not_counted` before, `below_threshold` below K real grades
         (unless every answer said “无法评价”: `no_valid`)"""
-        actor, township = township_scope()
-        service.get_subject(actor, township, subject_id)
-        return result_out(service.subject_result(actor, township, subject_id))
+        return result_out(service.subject_result(*township_scope(), subject_id))
 
 
 @api.route("/subjects/<int:subject_id>/proposal")
 class SubjectProposal(MethodView):
     @api.arguments(EvaluationGradeSchema)
     @api.response(200, EvaluationSubjectSchema)
-    def post(self, data, subject_id: int):
+    def post(self, data: GradeInput, subject_id: int):
         """Propose the grade to the committee after the count (the office): the one the scores
         suggest, or another with a `reason`; never one's own"""
-        actor, township = township_scope()
-        service.get_subject(actor, township, subject_id)
-        subject = service.propose_grade(actor, township, subject_id, data)
-        return subject_out(subject)
+        return subject_out(service.propose_grade(*township_scope(), subject_id, data))
 
 
 @api.route("/subjects/<int:subject_id>/grade")
 class SubjectGrade(MethodView):
     @api.arguments(EvaluationGradeSchema)
     @api.response(200, EvaluationSubjectSchema)
-    def post(self, data, subject_id: int):
+    def post(self, data: GradeInput, subject_id: int):
         """Decide the grade after the count (a committee member, never about himself): the
         office's proposal, or another with a `reason`"""
-        actor, township = township_scope()
-        service.get_subject(actor, township, subject_id)
-        subject = service.decide_grade(actor, township, subject_id, data)
-        return subject_out(subject)
+        return subject_out(service.decide_grade(*township_scope(), subject_id, data))
 
 
 @api.route("/subjects/<int:subject_id>/published")
@@ -499,15 +456,13 @@ class SubjectPublished(MethodView):
     @api.response(200, EvaluationSubjectSchema)
     def put(self, data, subject_id: int):
         """Publish a graded subject's result on the public pages, or withdraw it (the office)"""
-        actor, township = township_scope()
-        service.get_subject(actor, township, subject_id)
-        return subject_out(service.set_published(actor, township, subject_id, data["published"]))
+        return subject_out(service.set_published(*township_scope(), subject_id, data["published"]))
 
 
 @api.route("/feedback")
 class Feedback(MethodView):
     @api.response(200, EvaluationFeedbackSchema(many=True))
-    @api.paginate(Page, **PAGES)
+    @api.paginate(Page)
     def get(self):
         """The caller's own results as a subject, once they are published"""
         return [

@@ -1,34 +1,238 @@
 """Typed inputs of the evaluations use cases: one schema per write, loaded by the API (JSON) and
 by the pages (`request.form`) alike, into the frozen dataclass the service takes. The schemas
-keep the API's names (`EvaluationGradeSchema`, …), so the OpenAPI document is unchanged."""
+keep the API's names (`EvaluationGradeSchema`, …), so the OpenAPI document keeps its
+components. Rules that need the database or the campaign (a unique title, the scale a score must
+fall in, the subjects a rater answers about) stay in the service."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from lianxin.usecases import InputSchema
+from lianxin.modules.evaluations.models import Shape
+from lianxin.usecases import AlwaysPartial, InputSchema
+from lianxin.usecases.fields import OptionalId, OptionalText, Text, text
 
 GRADES = ["excellent", "competent", "incompetent"]
+SHAPES = [s.value for s in Shape]
 PICK_GRADE = _l("请选择优秀、称职或不称职")
+PICK_SHAPE = _l("请选择评议类型")
 CODE_COUNT = _l("一次生成 1 到 500 个")
+BAD_DATE = _l("日期格式不正确")
+NOT_AN_INTEGER = _l("请填写整数")
+BAD_SCALE = _l("分值范围不正确")
 
 
-class Text(fields.String):
-    """A string with its surrounding spaces cut; `blank_is_none`: an empty one is None."""
+# --- a campaign and its form ---------------------------------------------------------------------
 
-    def __init__(self, *, blank_is_none: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.blank_is_none = blank_is_none
 
-    def _deserialize(  # type: ignore[override]  # None for a blank, by design
-        self, value: Any, attr: Any, data: Any, **kwargs: Any
-    ) -> str | None:
-        text = str(super()._deserialize(value, attr, data, **kwargs)).strip()
-        return None if self.blank_is_none and not text else text
+@dataclass(frozen=True)
+class CampaignInput:
+    """A new campaign: its title, kind and period (the form starts as the default one)."""
+
+    title: str
+    shape: str
+    opens_on: date
+    closes_on: date
+
+
+class EvaluationCampaignCreateSchema(InputSchema[CampaignInput]):
+    input_type = CampaignInput
+
+    title = text(100, _l("请填写活动名称（不超过100字）"))
+    shape = Text(
+        required=True,
+        validate=validate.OneOf(SHAPES, error=PICK_SHAPE),
+        error_messages={"required": PICK_SHAPE, "null": PICK_SHAPE},
+    )
+    opens_on = fields.Date(required=True, error_messages={"invalid": BAD_DATE})
+    closes_on = fields.Date(required=True, error_messages={"invalid": BAD_DATE})
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data["closes_on"] < data["opens_on"]:
+            raise ValidationError(str(_l("结束日期不能早于开始日期")), field_name="closes_on")
+
+
+@dataclass(frozen=True)
+class DimensionInput:
+    """One row of the form: what is scored, and its weight; a new row has no key yet."""
+
+    label: str
+    weight: float = 1
+    key: str | None = None
+
+
+class EvaluationDimensionInputSchema(InputSchema[DimensionInput]):
+    input_type = DimensionInput
+
+    key = Text(load_default=None, allow_none=True, validate=validate.Length(max=30))
+    label = Text(required=True, validate=validate.Length(min=1, max=30))
+    weight = fields.Float(
+        load_default=1, validate=validate.Range(min=0, max=100, min_inclusive=False)
+    )
+
+    def load(self, data: Any, *args: Any, **kwargs: Any) -> Any:
+        # A row is whole even inside a partial change of the form.
+        kwargs["partial"] = False
+        return super().load(data, *args, **kwargs)
+
+
+class Dimensions(fields.List):
+    """The form's rows, as a tuple; a bad row is named by its place (第 n 项), as the page shows
+    it next to the rows."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        try:
+            rows = super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as exc:
+            if not isinstance(exc.messages, dict) or not exc.messages:
+                raise  # not a list at all
+            n = min(int(k) for k in exc.messages) + 1
+            raise ValidationError(
+                _("第 %(n)d 项：请填写名称（不超过30字）和大于0的权重", n=n)
+            ) from exc
+        return tuple(rows)
+
+
+@dataclass(frozen=True)
+class FormInput:
+    """The campaign's form and period; a change names some of them (`Changes[FormInput]`)."""
+
+    dimensions: tuple[DimensionInput, ...]
+    scale_min: int
+    scale_max: int
+    opens_on: date
+    closes_on: date
+
+
+class EvaluationFormUpdateSchema(AlwaysPartial, InputSchema[FormInput]):
+    """A change to the form: the dimensions and weights, the scale or the period."""
+
+    input_type = FormInput
+
+    dimensions = Dimensions(
+        fields.Nested(EvaluationDimensionInputSchema),
+        validate=[
+            validate.Length(min=1, error=_l("至少需要一项评议内容")),
+            validate.Length(max=50, error=_l("评议内容不超过50项")),
+        ],
+    )
+    scale_min = fields.Integer(
+        validate=validate.Range(min=0, max=100, error=BAD_SCALE),
+        error_messages={"invalid": NOT_AN_INTEGER},
+    )
+    scale_max = fields.Integer(
+        validate=validate.Range(min=0, max=100, error=BAD_SCALE),
+        error_messages={"invalid": NOT_AN_INTEGER},
+    )
+    opens_on = fields.Date(error_messages={"invalid": BAD_DATE})
+    closes_on = fields.Date(error_messages={"invalid": BAD_DATE})
+
+    @validates("dimensions")
+    def _distinct(self, value: tuple[DimensionInput, ...], **_kwargs: Any) -> None:
+        keys = [d.key for d in value if d.key]
+        if len(set(keys)) != len(keys):
+            raise ValidationError(str(_l("评议内容重复")))
+
+
+# --- subjects ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubjectInput:
+    """One of: a committee member's `user_id`, a `representative_id`, a `unit_id`, or a `name`
+    (public satisfaction), as the campaign's kind asks."""
+
+    user_id: int | None = None
+    representative_id: int | None = None
+    unit_id: int | None = None
+    name: str | None = None
+
+
+class EvaluationSubjectCreateSchema(InputSchema[SubjectInput]):
+    """One of: a committee member's `user_id`, a `representative_id`, a `unit_id`, or a
+    `name` (public satisfaction), as the campaign's kind asks."""
+
+    input_type = SubjectInput
+
+    user_id = OptionalId(load_default=None, allow_none=True)
+    representative_id = OptionalId(load_default=None, allow_none=True)
+    unit_id = OptionalId(load_default=None, allow_none=True)
+    name = OptionalText(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=100, error=_l("请填写测评对象名称")),
+    )
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """A rater's answer about one subject: every dimension's score (an overall grade and a
+    comment optional), or, where the form offers it, “无法评价” alone."""
+
+    subject_id: int
+    scores: Mapping[str, int | None] = field(default_factory=dict)
+    cannot_evaluate: bool = False
+    overall: str | None = None
+    comment: str | None = None
+
+
+class EvaluationAnswerSchema(InputSchema[AnswerInput]):
+    """Every dimension's score (and optionally an overall grade and a comment), or, where the
+    form offers it, `cannot_evaluate: true` alone."""
+
+    input_type = AnswerInput
+
+    subject_id = fields.Integer(required=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
+    cannot_evaluate = fields.Boolean(
+        load_default=False, metadata={"description": "无法评价：不打分、不评等、不填意见"}
+    )
+    overall = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(GRADES, error=PICK_GRADE)
+    )
+    comment = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500, error=_l("意见过长（不超过500字）")),
+    )
+
+
+@dataclass(frozen=True)
+class AnswersInput:
+    answers: tuple[AnswerInput, ...]
+
+
+class EvaluationAnswersSchema(InputSchema[AnswersInput]):
+    """One answer per subject of the form."""
+
+    input_type = AnswersInput
+
+    answers = fields.List(fields.Nested(EvaluationAnswerSchema), required=True, post_load=[tuple])
+
+    @validates_schema
+    def _once_each(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        seen: set[int] = set()
+        twice: dict[int, dict[str, list[str]]] = {}
+        for n, answer in enumerate(data["answers"]):
+            if answer.subject_id in seen:
+                twice[n] = {"subject_id": [str(_l("评议对象重复"))]}
+            seen.add(answer.subject_id)
+        if twice:
+            raise ValidationError({"answers": twice})
+
+
+# --- grades and codes ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

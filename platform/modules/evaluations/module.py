@@ -7,7 +7,7 @@ from lianxin.modules.evaluations.api import api
 from lianxin.modules.evaluations.metrics import EVALUATION_METRICS
 from lianxin.modules.evaluations.schemas import EvaluationSettings
 from lianxin.modules.evaluations.views import pages, public
-from lianxin.modules.registry import ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
 
 MODULE = ModuleSpec(
     key="evaluations",
@@ -17,7 +17,7 @@ MODULE = ModuleSpec(
     api_blueprint=api,
     pages_blueprint=pages,
     public_blueprint=public,
-    nav=(NavItem("evaluations.index", _l("评议")),),
+    nav=(NavItem("evaluations.index", _l("评议"), roles=ALL_BUT_UNITS),),
     public_nav=(NavItem("evaluations_public.index", _l("评议结果公开")),),
     beat_schedule={
         # Sealed answers are released by the worker, in batches of at least K (service).
@@ -26,6 +26,7 @@ MODULE = ModuleSpec(
     },
     task_module="lianxin.modules.evaluations.tasks",
     seed_module="lianxin.modules.evaluations.seed",
+    todo="lianxin.modules.evaluations.todo",
     models_module="lianxin.modules.evaluations.models",
     metrics=EVALUATION_METRICS,
 )

@@ -7,11 +7,6 @@ from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from lianxin.api.base import BaseSchema
-from lianxin.modules.evaluations.inputs import (  # noqa: F401  (the API's schemas, here too)
-    GRADES,
-    EvaluationCodesCreateSchema,
-    EvaluationGradeSchema,
-)
 
 
 class EvaluationSettings(BaseSchema):
@@ -57,8 +52,7 @@ class EvaluationSettings(BaseSchema):
 
 
 # --- API schemas (every name prefixed, so they cannot clash with other modules' in OpenAPI) ---
-
-SHAPES = ["committee", "duty", "departments", "public"]
+# The bodies of the writes are the input schemas in `inputs.py`, shared with the pages.
 
 
 class EvaluationDimensionSchema(BaseSchema):
@@ -71,13 +65,6 @@ class EvaluationParticipationSchema(BaseSchema):
     eligible = fields.Integer(dump_only=True)
     answered = fields.Integer(dump_only=True)
     rate = fields.Float(dump_only=True, allow_none=True)
-
-
-class EvaluationCampaignCreateSchema(BaseSchema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    shape = fields.String(required=True, validate=validate.OneOf(SHAPES))
-    opens_on = fields.Date(required=True)
-    closes_on = fields.Date(required=True)
 
 
 class EvaluationCampaignSchema(BaseSchema):
@@ -111,26 +98,6 @@ class EvaluationCampaignDetailSchema(EvaluationCampaignSchema):
     scale_min = fields.Integer(dump_only=True)
     scale_max = fields.Integer(dump_only=True)
     participation = fields.Nested(EvaluationParticipationSchema, dump_only=True)
-
-
-class EvaluationFormUpdateSchema(BaseSchema):
-    dimensions = fields.List(
-        fields.Nested(EvaluationDimensionSchema), validate=validate.Length(min=1, max=50)
-    )
-    scale_min = fields.Integer(validate=validate.Range(min=0, max=100))
-    scale_max = fields.Integer(validate=validate.Range(min=0, max=100))
-    opens_on = fields.Date()
-    closes_on = fields.Date()
-
-
-class EvaluationSubjectCreateSchema(BaseSchema):
-    """One of: a committee member's `user_id`, a `representative_id`, a `unit_id`, or a
-    `name` (public satisfaction), as the campaign's kind asks."""
-
-    user_id = fields.Integer(load_default=None, allow_none=True)
-    representative_id = fields.Integer(load_default=None, allow_none=True)
-    unit_id = fields.Integer(load_default=None, allow_none=True)
-    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
 class EvaluationSubjectSchema(BaseSchema):
@@ -195,23 +162,6 @@ class EvaluationFormSchema(BaseSchema):
     cannot_evaluate = fields.Boolean(
         dump_only=True, metadata={"description": "每个评议对象可答“无法评价”"}
     )
-
-
-class EvaluationAnswerSchema(BaseSchema):
-    """Every dimension's score (and optionally an overall grade and a comment), or, where the
-    form offers it, `cannot_evaluate: true` alone."""
-
-    subject_id = fields.Integer(required=True)
-    scores = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
-    cannot_evaluate = fields.Boolean(
-        load_default=False, metadata={"description": "无法评价：不打分、不评等、不填意见"}
-    )
-    overall = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GRADES))
-    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
-
-
-class EvaluationAnswersSchema(BaseSchema):
-    answers = fields.List(fields.Nested(EvaluationAnswerSchema), required=True)
 
 
 class EvaluationCodesSchema(BaseSchema):

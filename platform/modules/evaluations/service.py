@@ -32,6 +32,9 @@ By stage: `campaigns` (drafting the form), `draft_subjects` (subjects, duty repo
 (raters, links, the close), `answering` (sealed with the receipt), `release` (the worker's
 release and the count), `grading` (results, grades, publication), `reminders`; `common` holds
 the lookups they share. Each public write is a `@use_case`; the release alone commits on its own.
+Each takes typed input: ids, one or two plain values (a report's text, published or not), or
+the frozen dataclass its schema in `inputs.py` loads (a campaign, a change to its form, a
+subject, the answers, a grade, a number of codes), the same schema for the API and the pages.
 """
 
 from __future__ import annotations
@@ -117,6 +120,11 @@ from lianxin.modules.evaluations.stages.reminders import (
     remind_due,
     remind_non_respondents,
 )
+from lianxin.modules.evaluations.stages.waiting import (
+    grades_to_decide,
+    office_waiting,
+    to_answer,
+)
 
 __all__ = [
     "COMMENT_MAX",
@@ -150,12 +158,14 @@ __all__ = [
     "form_subjects",
     "get_campaign",
     "get_subject",
+    "grades_to_decide",
     "is_committee",
     "is_office",
     "is_subject_self",
     "issue_codes",
     "list_campaigns",
     "my_feedback",
+    "office_waiting",
     "open_campaign",
     "participation",
     "propose_grade",
@@ -181,5 +191,6 @@ __all__ = [
     "submit_by_account",
     "submit_by_link",
     "submit_public",
+    "to_answer",
     "update_form",
 ]

@@ -6,12 +6,12 @@ changed. One-time links and public codes are shown once, on the page that issued
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -29,17 +29,22 @@ from lianxin.db.lookup import tenant_get
 from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.evaluations import service
 from lianxin.modules.evaluations.inputs import (
+    AnswerInput,
+    EvaluationCampaignCreateSchema,
     EvaluationCodesCreateSchema,
+    EvaluationFormUpdateSchema,
     EvaluationGradeSchema,
+    EvaluationSubjectCreateSchema,
     GradeInput,
 )
 from lianxin.modules.evaluations.models import CampaignState, Grade, Rater, Shape
 from lianxin.modules.kit import today
-from lianxin.people.cards import qr_svg
 from lianxin.people.models import HandlingUnit, Representative
 from lianxin.storage.service import FileTooLarge
 from lianxin.usecases import load_input
+from lianxin.web import links
 from lianxin.web.forms import flash_error, label
+from lianxin.web.qr import qr_svg
 from lianxin.web.scope import current_township, township_scope
 
 pages = Blueprint("evaluations", __name__, template_folder="templates")
@@ -79,23 +84,17 @@ def _private(response: Any) -> Any:
     return response
 
 
-def _public_base() -> str:
-    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-
-
 def _link_url(township: Any, token: str) -> str:
-    path = url_for("evaluations_public.answer", township_slug=township.slug, token=token)
-    return _public_base() + path
+    return links.public_url("evaluations_public.answer", township_slug=township.slug, token=token)
 
 
 def _code_url(township: Any, campaign_id: int, code: str | None = None) -> str:
-    path = url_for(
+    return links.public_url(
         "evaluations_public.public_answer",
         township_slug=township.slug,
         campaign_id=campaign_id,
         **({"code": code} if code else {}),
     )
-    return _public_base() + path
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -144,7 +143,9 @@ def index():
         n: request.form.get(n, "").strip() for n in ("title", "shape", "opens_on", "closes_on")
     }
     try:
-        made = service.create_campaign(actor, township, values)
+        made = service.create_campaign(
+            actor, township, load_input(EvaluationCampaignCreateSchema, values, form=True)
+        )
     except STEP_ERRORS as exc:
         flash_error(exc)
         return _render_index(values, 422)
@@ -246,11 +247,12 @@ def _render_campaign(
     return _private(response) if links or codes else response
 
 
-def _act(campaign_id: int, form: str, fn: Any, *args: Any, ok: str, anchor: str = "", **kw: Any):
-    """Run one step; a rule break or bad input is shown on the campaign page again with what was
-    typed (422) and nothing changes. A refusal (403) or unknown id (404) propagates."""
+def _act(campaign_id: int, form: str, step: Callable[[], object], *, ok: str, anchor: str = ""):
+    """Run one step (its form loaded inside it); a rule break or bad input is shown on the
+    campaign page again with what was typed (422) and nothing changes. A refusal (403) or
+    unknown id (404) propagates: the page shown again loads the campaign first."""
     try:
-        fn(*args, **kw)
+        step()
     except STEP_ERRORS as exc:
         flash_error(exc)
         return _render_campaign(campaign_id, failed=form, values=request.form.to_dict(), status=422)
@@ -300,38 +302,32 @@ def update_form(campaign_id: int):
     return _act(
         campaign_id,
         "form",
-        service.update_form,
-        actor,
-        township,
-        campaign_id,
-        data,
+        lambda: service.update_form(
+            actor,
+            township,
+            campaign_id,
+            load_input(EvaluationFormUpdateSchema, data, form=True, partial=True),
+        ),
         ok=_("评议表已保存"),
         anchor="#form",
     )
 
 
+SUBJECT_FIELDS = ("user_id", "representative_id", "unit_id", "name")
+
+
 @pages.post("/<int:campaign_id>/subjects")
 def add_subject(campaign_id: int):
     actor, township = township_scope()
-    data = {
-        n: request.form.get(n, "").strip()
-        for n in ("user_id", "representative_id", "unit_id", "name")
-    }
-    if not any(data.values()):
-        service.get_campaign(actor, township, campaign_id)
-        flash(_("请选择或填写评议对象"), "error")
-        return _render_campaign(campaign_id, failed="subject", values=data, status=422)
-    return _act(
-        campaign_id,
-        "subject",
-        service.add_subject,
-        actor,
-        township,
-        campaign_id,
-        data,
-        ok=_("已添加评议对象"),
-        anchor="#subjects",
-    )
+
+    def step() -> object:
+        # The form offers one of the four, as the campaign's kind asks: none chosen is said so.
+        if not any(request.form.get(n, "").strip() for n in SUBJECT_FIELDS):
+            raise ValidationFailed(_("请选择或填写评议对象"))
+        data = load_input(EvaluationSubjectCreateSchema, request.form, form=True)
+        return service.add_subject(actor, township, campaign_id, data)
+
+    return _act(campaign_id, "subject", step, ok=_("已添加评议对象"), anchor="#subjects")
 
 
 @pages.post("/<int:campaign_id>/subjects/default")
@@ -353,10 +349,7 @@ def remove_subject(campaign_id: int, subject_id: int):
     return _act(
         campaign_id,
         f"remove-{subject_id}",
-        service.remove_subject,
-        actor,
-        township,
-        subject_id,
+        lambda: service.remove_subject(actor, township, subject_id),
         ok=_("已移除评议对象"),
         anchor="#subjects",
     )
@@ -367,17 +360,19 @@ def set_report(campaign_id: int, subject_id: int):
     actor, township = township_scope()
     _subject(campaign_id, subject_id)
     upload = request.files.get("file")
-    has_file = upload is not None and bool(upload.filename)
+    chosen = upload if upload is not None and upload.filename else None
+    text = request.form.get("text", "")
     return _act(
         campaign_id,
         f"report-{subject_id}",
-        service.set_report,
-        actor,
-        township,
-        subject_id,
-        request.form.get("text", ""),
-        stream=upload.stream if has_file and upload is not None else None,
-        filename=upload.filename if has_file and upload is not None else None,
+        lambda: service.set_report(
+            actor,
+            township,
+            subject_id,
+            text,
+            stream=chosen.stream if chosen is not None else None,
+            filename=chosen.filename if chosen is not None else None,
+        ),
         ok=_("述职报告已保存"),
         anchor=f"#subject-{subject_id}",
     )
@@ -401,10 +396,7 @@ def close_campaign(campaign_id: int):
     return _act(
         campaign_id,
         "close",
-        service.close_campaign,
-        actor,
-        township,
-        campaign_id,
+        lambda: service.close_campaign(actor, township, campaign_id),
         ok=_("评议已结束，系统正在开封计票"),
     )
 
@@ -451,23 +443,35 @@ def issue_codes(campaign_id: int):
 # --- answering -----------------------------------------------------------------------------------
 
 
-def _answers_from(campaign: Any, subjects: list[Any]) -> dict[int, dict[str, Any]]:
-    """The form's answers. A ticked “无法评价” box is the subject's answer: scores picked before
-    it was ticked (hidden by the page once it is) are left out, not refused."""
+def _score(text: str | None) -> int | None:
+    """A score as picked on the form; none, or not a whole number, is no score (the service
+    then asks for one, in the campaign's scale)."""
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _answers_from(campaign: Any, subjects: list[Any]) -> list[AnswerInput]:
+    """The form's answers, one per subject of the form. A ticked “无法评价” box is the
+    subject's answer: scores picked before it was ticked (hidden by the page once it is) are
+    left out, not refused."""
     form = request.form
-    out: dict[int, dict[str, Any]] = {}
+    out: list[AnswerInput] = []
     for s in subjects:
         if form.get(f"s{s.id}-cannot_evaluate") == "1":
-            out[s.id] = {"cannot_evaluate": True}
+            out.append(AnswerInput(subject_id=s.id, cannot_evaluate=True))
             continue
-        out[s.id] = {
-            "scores": {
-                d["key"]: (form.get(f"s{s.id}-{d['key']}") or "").strip() or None
-                for d in campaign.dimensions
-            },
-            "overall": form.get(f"s{s.id}-overall") or None,
-            "comment": form.get(f"s{s.id}-comment", ""),
-        }
+        out.append(
+            AnswerInput(
+                subject_id=s.id,
+                scores={
+                    d["key"]: _score(form.get(f"s{s.id}-{d['key']}")) for d in campaign.dimensions
+                },
+                overall=form.get(f"s{s.id}-overall") or None,
+                comment=form.get(f"s{s.id}-comment", ""),
+            )
+        )
     return out
 
 

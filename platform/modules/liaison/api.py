@@ -19,6 +19,8 @@ from lianxin.db.lookup import tenant_get
 from lianxin.modules import kit
 from lianxin.modules.liaison import metrics, service
 from lianxin.modules.liaison.inputs import (
+    BranchReviewInput,
+    BranchReviewInSchema,
     CaseInput,
     CaseInSchema,
     ContactInput,
@@ -29,10 +31,11 @@ from lianxin.modules.liaison.inputs import (
     MeetingInSchema,
     ReportInput,
     ReportInSchema,
+    SuggestInput,
+    SuggestInSchema,
 )
 from lianxin.modules.liaison.schemas import (
     BranchPartSchema,
-    BranchReviewInSchema,
     CaseBriefSchema,
     ComplianceSchema,
     ContactQuerySchema,
@@ -45,7 +48,6 @@ from lianxin.modules.liaison.schemas import (
     ReportQuerySchema,
     ReportSchema,
     SuggestResultSchema,
-    SuggestSchema,
     without_unseen_names,
 )
 from lianxin.people import privacy
@@ -200,11 +202,11 @@ class LinkById(MethodView):
 
 @api.route("/links/suggest")
 class Suggest(MethodView):
-    @api.arguments(SuggestSchema)
+    @api.arguments(SuggestInSchema)
     @api.response(200, SuggestResultSchema)
-    def post(self, data):
+    def post(self, data: SuggestInput):
         """Suggest pairs up to each level's minimum: last year's first, then the nearest"""
-        result = service.suggest(*township_scope(), data["year"], data["levels"])
+        result = service.suggest(*township_scope(), data.year, data.levels)
         return {"created": result.created, "short": result.short}
 
 
@@ -223,12 +225,10 @@ class BranchParts(MethodView):
 class ConfirmBranch(MethodView):
     @api.arguments(BranchReviewInSchema)
     @api.response(200, BranchPartSchema)
-    def post(self, data):
+    def post(self, data: BranchReviewInput):
         """The branch confirms its part of the year's chain (its liaison, or the office)"""
-        part = service.confirm_branch(
-            *township_scope(), data["year"], data["branch_id"], data["note"]
-        )
-        return part_out(part, data["year"])
+        part = service.confirm_branch(*township_scope(), data.year, data.branch_id, data.note)
+        return part_out(part, data.year)
 
 
 # --- contacts ------------------------------------------------------------------------------------

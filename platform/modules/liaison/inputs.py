@@ -1,6 +1,8 @@
 """Typed inputs of the liaison use cases: one schema per write, loaded by the API (JSON) and by
 the pages (`request.form`) alike, into the frozen dataclass the service takes. The rules that
-need the database or the clock (whose pair, a date in the future) stay in the service."""
+need the database or the clock (whose pair, a date in the future) stay in the service, and so
+does the range of a year that comes with an id: another township's id is not found before
+anything else is said about the input."""
 
 from __future__ import annotations
 
@@ -14,16 +16,13 @@ from marshmallow import fields, validate
 from lianxin.casework.service import CATEGORIES
 from lianxin.modules.liaison.models import Level, Method
 from lianxin.usecases import InputSchema
+from lianxin.usecases.fields import OptionalId, Text
 
 YEAR_MISSING = _l("请填写年度")
+YEAR_WRONG = _l("年度不正确")
 QUARTER_WRONG = _l("季度应为1至4")
-
-
-class Text(fields.String):
-    """A string with its surrounding spaces cut (a form's and a phone's input alike)."""
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
-        return str(super()._deserialize(value, attr, data, **kwargs)).strip()
+LEVEL_MISSING = _l("请选择联系层级")
+LEVELS = [v.value for v in Level]
 
 
 def _year(**kwargs: Any) -> fields.Integer:
@@ -171,8 +170,8 @@ class LinkInSchema(InputSchema[LinkInput]):
     year = _year(required=True)
     level = fields.String(
         required=True,
-        validate=validate.OneOf([v.value for v in Level], error=_l("请选择联系层级")),
-        error_messages={"required": _l("请选择联系层级")},
+        validate=validate.OneOf(LEVELS, error=LEVEL_MISSING),
+        error_messages={"required": LEVEL_MISSING},
     )
     upper_id = fields.Integer(
         required=True,
@@ -183,6 +182,49 @@ class LinkInSchema(InputSchema[LinkInput]):
         required=True,
         allow_none=True,
         metadata={"description": "代表 id，或党员 id，或户 id（随层级）"},
+    )
+
+
+# --- suggesting the year's pairs, and a branch confirming its part -------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestInput:
+    year: int
+    levels: list[str] = field(default_factory=lambda: list(LEVELS))
+
+
+class SuggestInSchema(InputSchema[SuggestInput]):
+    """Which levels of a year's chain to fill up to their minimum (default: all three)."""
+
+    input_type = SuggestInput
+
+    year = _year(required=True, validate=validate.Range(min=2000, max=2100, error=YEAR_WRONG))
+    levels = fields.List(
+        fields.String(validate=validate.OneOf(LEVELS, error=LEVEL_MISSING)),
+        load_default=lambda: list(LEVELS),
+    )
+
+
+@dataclass(frozen=True)
+class BranchReviewInput:
+    year: int
+    branch_id: int
+    note: str | None = None
+
+
+class BranchReviewInSchema(InputSchema[BranchReviewInput]):
+    """A branch confirms its part of a year's chain (the page names the branch in its URL)."""
+
+    input_type = BranchReviewInput
+
+    year = _year(required=True)
+    branch_id = fields.Integer(required=True)
+    note = Text(
+        load_default=None,
+        allow_none=True,
+        blank_is_none=True,
+        validate=validate.Length(max=200, error=_l("说明不超过200字")),
     )
 
 
@@ -202,7 +244,7 @@ class MeetingInput:
 class MeetingInSchema(InputSchema[MeetingInput]):
     input_type = MeetingInput
 
-    committee_user_id = fields.Integer(
+    committee_user_id = OptionalId(
         load_default=None, allow_none=True, metadata={"description": "联络办代为登记时填写"}
     )
     held_on = fields.Date(

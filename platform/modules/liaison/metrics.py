@@ -131,13 +131,13 @@ LIAISON_METRICS = MetricSet(METRICS, figures)
 
 
 def township_figures(
-    actor: Actor, township: Township, year: Any = None, quarter: Any = None
+    actor: Actor, township: Township, year: int | None = None, quarter: int | None = None
 ) -> dict[str, Any]:
     """A quarter's figures as the county's rollup computes them (office and committee)."""
     permissions.require_member(actor, township)
     if not sees_whole_chain(actor, township):
         raise PermissionDenied()
-    q = Quarter.of(kit.today()) if year in (None, "") else _quarter(year, quarter or 1)
+    q = Quarter.of(kit.today()) if year is None else _quarter(year, quarter or 1)
     values = figures(q.starts_on, q.ends_on + timedelta(days=1))
     return {
         "year": q.year,

@@ -7,7 +7,7 @@ from lianxin.modules.liaison.api import api
 from lianxin.modules.liaison.metrics import LIAISON_METRICS
 from lianxin.modules.liaison.schemas import LiaisonSettings
 from lianxin.modules.liaison.views import pages
-from lianxin.modules.registry import ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
 
 MODULE = ModuleSpec(
     key="liaison",
@@ -16,7 +16,7 @@ MODULE = ModuleSpec(
     settings_schema=LiaisonSettings,
     api_blueprint=api,
     pages_blueprint=pages,
-    nav=(NavItem("liaison.index", _l("三联")),),
+    nav=(NavItem("liaison.index", _l("三联"), roles=ALL_BUT_UNITS),),
     beat_schedule={
         # Hourly; each run reminds a person at most once a quarter.
         "daily": {"task": "liaison.sweep", "schedule": crontab(minute=20)},
@@ -24,5 +24,6 @@ MODULE = ModuleSpec(
     metrics=LIAISON_METRICS,
     task_module="lianxin.modules.liaison.tasks",
     seed_module="lianxin.modules.liaison.seed",
+    todo="lianxin.modules.liaison.todo",
     models_module="lianxin.modules.liaison.models",
 )

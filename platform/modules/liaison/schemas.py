@@ -1,4 +1,5 @@
-"""Settings and API schemas of the liaison-chain module (三联)."""
+"""Settings and API output schemas of the liaison-chain module (三联); the inputs are in
+`inputs.py`."""
 
 from __future__ import annotations
 
@@ -89,23 +90,9 @@ class LinkQuerySchema(BaseSchema):
     mine = fields.Boolean(load_default=False)
 
 
-class SuggestSchema(BaseSchema):
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    levels = fields.List(
-        fields.String(validate=validate.OneOf([v.value for v in Level])),
-        load_default=lambda: [v.value for v in Level],
-    )
-
-
 class SuggestResultSchema(BaseSchema):
     created = fields.Dict(keys=fields.String(), values=fields.Integer())
     short = fields.List(fields.Dict())
-
-
-class BranchReviewInSchema(BaseSchema):
-    year = fields.Integer(required=True)
-    branch_id = fields.Integer(required=True)
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
 class BranchPartSchema(BaseSchema):

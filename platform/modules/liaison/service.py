@@ -48,6 +48,7 @@ from lianxin.modules.liaison.stages.compliance import (
     BranchFigures,
     Compliance,
     PersonDuty,
+    can_read_compliance,
     compliance,
     compute_compliance,
     links_due_in,
@@ -71,6 +72,7 @@ from lianxin.modules.liaison.stages.links import (
 )
 from lianxin.modules.liaison.stages.planning import (
     BranchPart,
+    Shortfall,
     Suggestion,
     branch_parts,
     confirm_branch,
@@ -90,6 +92,11 @@ from lianxin.modules.liaison.stages.reporting import (
     raise_meeting_case,
     record_meeting,
     submit_report,
+)
+from lianxin.modules.liaison.stages.waiting import (
+    QuarterDuty,
+    branches_to_confirm,
+    my_quarter,
 )
 
 __all__ = [
@@ -114,9 +121,13 @@ __all__ = [
     "NothingToConfirm",
     "Person",
     "PersonDuty",
+    "QuarterDuty",
+    "Shortfall",
     "Suggestion",
     "add_link",
     "branch_parts",
+    "branches_to_confirm",
+    "can_read_compliance",
     "can_read_link",
     "can_record",
     "chain_of",
@@ -136,6 +147,7 @@ __all__ = [
     "list_meetings",
     "list_reports",
     "my_duty",
+    "my_quarter",
     "own_representative",
     "person_of",
     "raise_contact_case",

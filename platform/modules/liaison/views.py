@@ -9,6 +9,8 @@ and a hidden one-time key makes a resent form store one record."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -21,11 +23,21 @@ from lianxin.db.lookup import tenant_get
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.modules import kit
 from lianxin.modules.liaison import service
+from lianxin.modules.liaison.inputs import (
+    BranchReviewInSchema,
+    CaseInSchema,
+    ContactInSchema,
+    LinkInSchema,
+    MeetingInSchema,
+    ReportInSchema,
+    SuggestInSchema,
+)
 from lianxin.modules.liaison.models import Level, Method
 from lianxin.modules.liaison.quarters import Quarter
 from lianxin.modules.liaison.schemas import without_unseen_names
 from lianxin.people.models import Household, PartyMember, Representative
 from lianxin.tenants.models import Branch
+from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error
 from lianxin.web.scope import township_scope
 
@@ -39,6 +51,8 @@ def _helpers() -> dict[str, Any]:
         "method_labels": {k.value: v for k, v in service.METHOD_LABELS.items()},
         "state_label": service.state_label,
         "levels": [lv.value for lv in Level],
+        # The sub-menu shows 季度达标 only to whom the page opens (asked when it is drawn).
+        "can_read_compliance": lambda: service.can_read_compliance(*township_scope()),
     }
 
 
@@ -56,6 +70,17 @@ def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
     if ok:
         flash(ok, "success")
     return result
+
+
+@contextmanager
+def _owner_first(find: Callable[[], object]) -> Iterator[None]:
+    """Loading the form of a record in the URL: with bad input the record is looked up first
+    (`find`), so that another township's id is a 404 whatever the form says."""
+    try:
+        yield
+    except ValidationFailed:
+        find()
+        raise
 
 
 def _year_arg() -> int:
@@ -146,19 +171,25 @@ def contact_new():
     return _contact_form(values, {})
 
 
+def _case_form(prefix: str = "") -> dict[str, str]:
+    """The issue to raise as a page's form gives it (no category chosen: the default one)."""
+    return {
+        "title": request.form.get(f"{prefix}title", "").strip(),
+        "category": request.form.get(f"{prefix}category", "").strip() or "其他",
+        "body": request.form.get(f"{prefix}body", "").strip(),
+    }
+
+
 @pages.post("/contacts/new")
 def contact_create():
     actor, township = township_scope()
     values = {n: request.form.get(n, "").strip() for n in CONTACT_FIELDS + CASE_FIELDS}
     data: dict[str, Any] = {n: values[n] for n in CONTACT_FIELDS}
     if values["case_title"] or values["case_body"]:
-        data["case"] = {
-            "title": values["case_title"],
-            "category": values["case_category"] or "其他",
-            "body": values["case_body"],
-        }
+        data["case"] = _case_form("case_")
     try:
-        view = service.record_contact(actor, township, data)
+        contact_in = load_input(ContactInSchema, data, form=True)
+        view = service.record_contact(actor, township, contact_in)
     except ValidationFailed as exc:
         flash(exc.message, "error")
         return _contact_form(values, exc.errors, 422)
@@ -196,15 +227,17 @@ def contact(contact_id: int):
     )
 
 
-def _raise_case(use_case: Any, record_id: int) -> None:
-    """A follow-up case from a stored contact or meeting; the same title again is flashed."""
+def _raise_case(use_case: Any, find: Any, record_id: int) -> None:
+    """A follow-up case from a stored contact or meeting (`find` reads the record); the same
+    title again is flashed."""
     actor, township = township_scope()
-    data = {
-        "title": request.form.get("title", ""),
-        "category": request.form.get("category") or "其他",
-        "body": request.form.get("body", ""),
-    }
-    result = _attempt(use_case, actor, township, record_id, data)
+
+    def raise_case() -> Any:
+        with _owner_first(lambda: find(actor, township, record_id)):
+            issue = load_input(CaseInSchema, _case_form(), form=True)
+        return use_case(actor, township, record_id, issue)
+
+    result = _attempt(raise_case)
     if result is not None:
         view, made = result
         if made is None:
@@ -215,7 +248,7 @@ def _raise_case(use_case: Any, record_id: int) -> None:
 
 @pages.post("/contacts/<int:contact_id>/case", endpoint="contact_case")
 def contact_case(contact_id: int):
-    _raise_case(service.raise_contact_case, contact_id)
+    _raise_case(service.raise_contact_case, service.get_contact, contact_id)
     return redirect(url_for("liaison.contact", contact_id=contact_id))
 
 
@@ -286,22 +319,20 @@ def links():
 @pages.post("/links", endpoint="link_add")
 def link_add():
     actor, township = township_scope()
-    year = request.form.get("year", "")
-    data = {
-        "year": year,
-        "level": request.form.get("level", ""),
-        "upper_id": request.form.get("upper_id", ""),
-        "lower_id": request.form.get("lower_id", ""),
-    }
-    _attempt(service.add_link, actor, township, data, ok=_("已添加联系安排"))
-    return redirect(url_for("liaison.links", year=year, level=data["level"] or None))
+    _attempt(
+        lambda: service.add_link(
+            actor, township, load_input(LinkInSchema, request.form, form=True)
+        ),
+        ok=_("已添加联系安排"),
+    )
+    year, level = request.form.get("year", ""), request.form.get("level", "")
+    return redirect(url_for("liaison.links", year=year, level=level or None))
 
 
 @pages.post("/links/<int:link_id>/remove", endpoint="link_remove")
 def link_remove(link_id: int):
     actor, township = township_scope()
-    view = service.get_link(actor, township, link_id)
-    year = view.link.year
+    year = service.get_link(actor, township, link_id).link.year  # where to go back to
     _attempt(service.remove_link, actor, township, link_id, ok=_("已调整联系安排"))
     return redirect(url_for("liaison.links", year=year))
 
@@ -309,8 +340,13 @@ def link_remove(link_id: int):
 @pages.post("/links/suggest", endpoint="suggest")
 def suggest():
     actor, township = township_scope()
+
+    def suggest_pairs() -> service.Suggestion:
+        data = load_input(SuggestInSchema, request.form, form=True)
+        return service.suggest(actor, township, data.year, data.levels)
+
+    result = _attempt(suggest_pairs)
     year = request.form.get("year", "")
-    result = _attempt(service.suggest, actor, township, year, request.form.getlist("levels"))
     if result is not None:
         made = sum(result.created.values())
         flash(_("已生成建议联系安排 %(n)s 对，请检查调整。", n=made), "success")
@@ -322,18 +358,18 @@ def suggest():
 @pages.post("/branches/<int:branch_id>/confirm", endpoint="confirm_branch")
 def confirm_branch(branch_id: int):
     actor, township = township_scope()
-    year = request.form.get("year", "")
-    branch = tenant_get(Branch, township.id, branch_id, _("未找到该支部"))
-    _attempt(
-        service.confirm_branch,
-        actor,
-        township,
-        year,
-        branch.id,
-        request.form.get("note"),
-        ok=_("%(b)s已确认本支部的联系安排", b=branch.name),
-    )
-    return redirect(url_for("liaison.links", year=year))
+    form = request.form.copy()
+    form["branch_id"] = str(branch_id)
+
+    def confirm() -> service.BranchPart:
+        with _owner_first(lambda: tenant_get(Branch, township.id, branch_id, _("未找到该支部"))):
+            data = load_input(BranchReviewInSchema, form, form=True)
+        return service.confirm_branch(actor, township, data.year, data.branch_id, data.note)
+
+    part = _attempt(confirm)
+    if part is not None:
+        flash(_("%(b)s已确认本支部的联系安排", b=part.branch.name), "success")
+    return redirect(url_for("liaison.links", year=request.form.get("year", "")))
 
 
 # --- compliance ----------------------------------------------------------------------------------
@@ -387,9 +423,11 @@ def reports():
 @pages.post("/reports")
 def report_submit():
     actor, township = township_scope()
+    # The page reports for oneself: the form names no representative.
     values = {n: request.form.get(n, "").strip() for n in ("year", "quarter", "text")}
     try:
-        _report, created = service.submit_report(actor, township, values)
+        report_in = load_input(ReportInSchema, values, form=True)
+        _report, created = service.submit_report(actor, township, report_in)
     except ValidationFailed as exc:
         flash(exc.message, "error")
         return _reports_page(values, exc.errors, 422)
@@ -460,7 +498,8 @@ def meeting_create():
     values: dict[str, Any] = {n: request.form.get(n, "").strip() for n in MEETING_FIELDS}
     values["attendee_ids"] = request.form.getlist("attendee_ids")
     try:
-        view = service.record_meeting(actor, township, values)
+        meeting_in = load_input(MeetingInSchema, values, form=True)
+        view = service.record_meeting(actor, township, meeting_in)
     except ValidationFailed as exc:
         flash(exc.message, "error")
         return _meeting_form(values, exc.errors, 422)
@@ -486,5 +525,5 @@ def meeting(meeting_id: int):
 
 @pages.post("/meetings/<int:meeting_id>/case", endpoint="meeting_case")
 def meeting_case(meeting_id: int):
-    _raise_case(service.raise_meeting_case, meeting_id)
+    _raise_case(service.raise_meeting_case, service.get_meeting, meeting_id)
     return redirect(url_for("liaison.meeting", meeting_id=meeting_id))

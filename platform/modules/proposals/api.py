@@ -1,8 +1,9 @@
 """REST API of the proposals module, mounted at /api/v1/t/<slug>/proposals.
 
-Every rule lives in the service; a handler loads its record through the service first (so an
-id of another township, or one the caller may not see, is 404 before anything else), calls the
-use case and turns what it returns into plain dicts for the schemas.
+Every rule lives in the service; a handler passes the typed input (the dataclass its schema
+loads, or a body's plain values) to the use case, which finds the record itself (an id of
+another township, or one the caller may not see, is 404 before anything else), and turns what it
+returns into plain dicts for the schemas.
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ from lianxin.casework.models import Rating
 from lianxin.db import db
 from lianxin.modules.proposals import service
 from lianxin.modules.proposals.inputs import (
+    AssignInput,
     DraftInput,
+    InviteInput,
+    MergeInput,
+    ProposalAssignSchema,
     ProposalDraftPatchSchema,
     ProposalDraftSchema,
+    ProposalInviteSchema,
+    ProposalMergeSchema,
     ProposalWindowInputSchema,
     WindowInput,
 )
@@ -36,7 +43,6 @@ from lianxin.modules.proposals.schemas import (
     ProposalAcceptSchema,
     ProposalAnswerSchema,
     ProposalAssignmentSchema,
-    ProposalAssignSchema,
     ProposalContactSchema,
     ProposalDashboardSchema,
     ProposalDecisionSchema,
@@ -48,8 +54,6 @@ from lianxin.modules.proposals.schemas import (
     ProposalFileSchema,
     ProposalFileUploadSchema,
     ProposalInquiryAnswerSchema,
-    ProposalInviteSchema,
-    ProposalMergeSchema,
     ProposalNoteSchema,
     ProposalPublishSchema,
     ProposalQuerySchema,
@@ -62,6 +66,7 @@ from lianxin.modules.proposals.schemas import (
 )
 from lianxin.modules.proposals.states import KIND_LABELS, STATE_LABELS
 from lianxin.people.models import HandlingUnit, Representative
+from lianxin.usecases import Changes
 from lianxin.web.scope import current_township, township_scope
 
 api = ApiBlueprint("proposals_api", __name__, description="提案、建议意见和质询")
@@ -250,24 +255,22 @@ class ProposalById(MethodView):
 
     @api.arguments(ProposalDraftPatchSchema)
     @api.response(200, ProposalDetailSchema)
-    def patch(self, data: dict[str, Any], proposal_id: int):
+    def patch(self, data: Changes[DraftInput], proposal_id: int):
         """Change the draft (the author); a changed title, text or kind asks the co-signers to
         sign again"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return detail_out(service.update_draft(actor, township, proposal_id, data))
+        return detail_out(service.update_draft(*township_scope(), proposal_id, data))
 
 
 @api.route("/proposals/<int:proposal_id>/invitations")
 class Invitations(MethodView):
     @api.arguments(ProposalInviteSchema)
     @api.response(200, ProposalSignerSchema(many=True))
-    def post(self, data, proposal_id: int):
+    def post(self, data: InviteInput, proposal_id: int):
         """Invite representatives in office to co-sign (the author, on a draft); answers the
         whole list of signers"""
         actor, township = township_scope()
+        service.invite(actor, township, proposal_id, data.representative_ids)
         proposal = service.get_proposal(actor, township, proposal_id)
-        service.invite(actor, township, proposal.id, data["representative_ids"])
         return [
             signer_out(s, r, proposal.author_id)
             for s, r in service.signatures(actor, township, proposal.id)
@@ -279,16 +282,12 @@ class OwnSignature(MethodView):
     @api.response(200, ProposalSignerSchema)
     def post(self, proposal_id: int):
         """Co-sign (an invited representative, while it is a draft)"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return _signer(proposal_id, service.sign(actor, township, proposal_id))
+        return _signer(proposal_id, service.sign(*township_scope(), proposal_id))
 
     @api.response(200, ProposalSignerSchema)
     def delete(self, proposal_id: int):
         """Decline to co-sign (an invited representative, while it is a draft)"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return _signer(proposal_id, service.decline(actor, township, proposal_id))
+        return _signer(proposal_id, service.decline(*township_scope(), proposal_id))
 
 
 @api.route("/proposals/<int:proposal_id>/submit")
@@ -298,9 +297,7 @@ class Submit(MethodView):
         """Submit (the author): refused with 409 `signers_threshold` while too few signers in
         office have signed, and `submission_closed` outside a collection window; the signers
         are frozen"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return detail_out(service.submit(actor, township, proposal_id))
+        return detail_out(service.submit(*township_scope(), proposal_id))
 
 
 @api.route("/proposals/<int:proposal_id>/files")
@@ -314,11 +311,9 @@ class Files(MethodView):
     @api.response(201, ProposalFileSchema)
     def post(self, data, proposal_id: int):
         """Attach a file: the author to a draft, an assigned unit while handling it"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
         upload = data["file"]
         return service.attach(
-            actor, township, proposal_id, upload.stream, upload.filename or "file"
+            *township_scope(), proposal_id, upload.stream, upload.filename or "file"
         )
 
 
@@ -340,10 +335,8 @@ class Accept(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """立案: accept a submitted one and give it its number"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
         return detail_out(
-            service.accept(actor, township, proposal_id, complexity=data["complexity"])
+            service.accept(*township_scope(), proposal_id, complexity=data["complexity"])
         )
 
 
@@ -353,22 +346,18 @@ class Convert(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """Accept it as a suggestion (转为建议意见), with the reason told to the author"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return detail_out(service.convert_to_suggestion(actor, township, proposal_id, data["note"]))
+        return detail_out(
+            service.convert_to_suggestion(*township_scope(), proposal_id, data["note"])
+        )
 
 
 @api.route("/proposals/<int:proposal_id>/merge")
 class Merge(MethodView):
     @api.arguments(ProposalMergeSchema)
     @api.response(200, ProposalDetailSchema)
-    def post(self, data, proposal_id: int):
+    def post(self, data: MergeInput, proposal_id: int):
         """并案: handle it together with an accepted proposal on the same matter"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return detail_out(
-            service.merge(actor, township, proposal_id, data["into_id"], data["note"])
-        )
+        return detail_out(service.merge(*township_scope(), proposal_id, data.into_id, data.note))
 
 
 @api.route("/proposals/<int:proposal_id>/reject")
@@ -377,29 +366,17 @@ class Reject(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """不予立案, with the written reason the author reads"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return detail_out(service.reject(actor, township, proposal_id, data["reason"]))
+        return detail_out(service.reject(*township_scope(), proposal_id, data["reason"]))
 
 
 @api.route("/proposals/<int:proposal_id>/assign")
 class Assign(MethodView):
     @api.arguments(ProposalAssignSchema)
     @api.response(200, ProposalDetailSchema)
-    def post(self, data, proposal_id: int):
+    def post(self, data: AssignInput, proposal_id: int):
         """交办 to one lead unit and optional co-units (again after an unsatisfied rating or a
         lead unit's return); the deadline follows from the complexity"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        proposal = service.assign(
-            actor,
-            township,
-            proposal_id,
-            lead_unit_id=data["lead_unit_id"],
-            co_unit_ids=data["co_unit_ids"],
-            complexity=data["complexity"],
-        )
-        return detail_out(proposal)
+        return detail_out(service.assign(*township_scope(), proposal_id, data))
 
 
 @api.route("/proposals/<int:proposal_id>/close")
@@ -408,9 +385,7 @@ class Close(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """办结 an accepted proposal at any point, with the reason"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return detail_out(service.close(actor, township, proposal_id, data["reason"]))
+        return detail_out(service.close(*township_scope(), proposal_id, data["reason"]))
 
 
 @api.route("/proposals/<int:proposal_id>/published")
@@ -419,9 +394,7 @@ class Published(MethodView):
     @api.response(200, ProposalDetailSchema)
     def put(self, data, proposal_id: int):
         """Publish the answered proposal on the public pages (or withdraw it)"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return detail_out(service.set_published(actor, township, proposal_id, data["published"]))
+        return detail_out(service.set_published(*township_scope(), proposal_id, data["published"]))
 
 
 # --- handling (the units) ------------------------------------------------------------------------
@@ -433,9 +406,7 @@ class Contact(MethodView):
     @api.response(200, ProposalAssignmentSchema)
     def post(self, data, proposal_id: int):
         """The unit records that it has contacted the author (办前联系), before answering"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return assignment_out(service.contact_author(actor, township, proposal_id, data["note"]))
+        return assignment_out(service.contact_author(*township_scope(), proposal_id, data["note"]))
 
 
 @api.route("/proposals/<int:proposal_id>/answer")
@@ -445,9 +416,7 @@ class Answer(MethodView):
     def post(self, data, proposal_id: int):
         """The unit's written answer (409 `contact_first` before contacting the author); the
         lead unit's is the answer the author rates"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return detail_out(service.answer(actor, township, proposal_id, data["text"]))
+        return detail_out(service.answer(*township_scope(), proposal_id, data["text"]))
 
 
 @api.route("/proposals/<int:proposal_id>/return")
@@ -457,9 +426,7 @@ class Return(MethodView):
     def post(self, data, proposal_id: int):
         """The unit sends it back as not its business (a lead unit's return puts it back with
         the office)"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
-        return detail_out(service.return_to_office(actor, township, proposal_id, data["reason"]))
+        return detail_out(service.return_to_office(*township_scope(), proposal_id, data["reason"]))
 
 
 @api.route("/proposals/<int:proposal_id>/extensions")
@@ -473,10 +440,8 @@ class Extensions(MethodView):
     @api.response(201, ProposalExtensionSchema)
     def post(self, data, proposal_id: int):
         """The unit asks for more days (the office decides)"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
         extension = service.request_extension(
-            actor, township, proposal_id, data["days"], data["reason"]
+            *township_scope(), proposal_id, data["days"], data["reason"]
         )
         return extension_out(extension)
 
@@ -499,10 +464,8 @@ class InquiryAnswer(MethodView):
     @api.response(200, ProposalDetailSchema)
     def post(self, data, proposal_id: int):
         """The Party committee answers an accepted inquiry (质询), to the author or publicly"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
         proposal = service.answer_inquiry(
-            actor, township, proposal_id, data["text"], public=data["public"]
+            *township_scope(), proposal_id, data["text"], public=data["public"]
         )
         return detail_out(proposal)
 
@@ -514,10 +477,8 @@ class RateAnswer(MethodView):
     def post(self, data, proposal_id: int):
         """The author rates the answer: satisfied or basically satisfied closes it; unsatisfied
         (with a comment) sends it back to the office to assign again"""
-        actor, township = township_scope()
-        service.get_proposal(actor, township, proposal_id)
         return detail_out(
-            service.rate(actor, township, proposal_id, data["rating"], data["comment"])
+            service.rate(*township_scope(), proposal_id, data["rating"], data["comment"])
         )
 
 

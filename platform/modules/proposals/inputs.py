@@ -1,11 +1,12 @@
 """Typed inputs of the proposals module's write use cases: one schema each, loaded by `api.py`
 (the JSON body) and `views.py` (`request.form`) alike, into the frozen dataclass the service
 takes. The messages are the ones the pages always showed; rules that need the database (the
-group the author leads, the township's settings) stay in the service."""
+group the author leads, the township's settings) stay in the service. A step whose input is one
+or two plain values (a reason, an answer, a rating) takes them as typed arguments instead."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,19 +17,18 @@ from lianxin.casework.models import Complexity
 from lianxin.casework.service import CATEGORIES
 from lianxin.modules import kit
 from lianxin.modules.proposals.models import Kind
-from lianxin.usecases import InputSchema
+from lianxin.usecases import AlwaysPartial, InputSchema
+from lianxin.usecases.fields import OptionalDate, OptionalId, OptionalText, Text, text
 
 KINDS = [k.value for k in Kind]
 COMPLEXITIES = [c.value for c in Complexity]
-# Optional fields a form sends empty: empty means "none" (or, for the category, "其他").
-_EMPTY_IS_NONE = ("complexity", "group_id", "group_discussed_on", "group_discussion")
+PICK_KIND = _l("请选择类型：提案、建议意见或质询")
+PICK_LEAD = _l("请选择主办单位")
+PICK_TARGET = _l("请选择并入的提案")
+BAD_DATE = _l("日期格式不正确")
 
 
-class Text(fields.String):
-    """A string with the surrounding blanks taken off, as every form field was."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+# --- a draft -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -49,40 +49,39 @@ class ProposalDraftSchema(InputSchema[DraftInput]):
 
     input_type = DraftInput
 
-    kind = fields.String(
+    kind = Text(
         required=True,
-        validate=validate.OneOf(KINDS, error=_l("请选择类型：提案、建议意见或质询")),
+        validate=validate.OneOf(KINDS, error=PICK_KIND),
+        error_messages={"required": PICK_KIND, "null": PICK_KIND},
     )
-    title = Text(
-        required=True,
-        validate=validate.Length(min=1, max=200, error=_l("请填写标题（不超过200字）")),
-    )
-    body = Text(required=True, validate=validate.Length(min=1, max=20000, error=_l("请填写内容")))
-    category = fields.String(
+    title = text(200, _l("请填写标题（不超过200字）"))
+    body = text(20000, _l("请填写内容"))
+    category = Text(
         load_default="其他", validate=validate.OneOf(list(CATEGORIES), error=_l("请选择类别"))
     )
-    complexity = fields.String(
+    complexity = OptionalText(
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(COMPLEXITIES, error=_l("请选择简单或复杂")),
     )
-    group_id = fields.Integer(
+    group_id = OptionalId(
         load_default=None,
         allow_none=True,
         metadata={"description": "以代表小组名义提出（本人须为该小组组长或副组长；仅提案）"},
     )
     case_ids = fields.List(
         fields.Integer(error_messages={"invalid": _l("诉求编号不正确")}),
-        load_default=list,
+        load_default=tuple,
+        post_load=[tuple],
         metadata={"description": "由哪些诉求形成"},
     )
-    group_discussed_on = fields.Date(
+    group_discussed_on = OptionalDate(
         load_default=None,
         allow_none=True,
-        error_messages={"invalid": _l("日期格式不正确")},
+        error_messages={"invalid": BAD_DATE},
         metadata={"description": "以小组名义提出时：小组讨论的日期（不晚于今天，提交前必填）"},
     )
-    group_discussion = Text(
+    group_discussion = OptionalText(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=2000, error=_l("小组讨论情况过长（不超过2000字）")),
@@ -90,28 +89,31 @@ class ProposalDraftSchema(InputSchema[DraftInput]):
     )
 
     @pre_load
-    def _empty(self, data: Any, **_kwargs: Any) -> Any:
-        """A form's empty optional field is no value; an empty category is 其他."""
-        if not isinstance(data, dict):
-            return data
-        out = {k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()}
-        for name in _EMPTY_IS_NONE:
-            if isinstance(out.get(name), str) and not out[name].strip():
-                out[name] = None
-        if out.get("category") in ("", None) and "category" in out:
-            out["category"] = "其他"
-        return out
+    def _other(self, data: Any, **_kwargs: Any) -> Any:
+        """A category given empty is 其他."""
+        if (
+            isinstance(data, dict)
+            and "category" in data
+            and not str(data["category"] or "").strip()
+        ):
+            return {**data, "category": "其他"}
+        return data
 
     @validates("group_discussed_on")
     def _not_after_today(self, value: date | None, **_kwargs: Any) -> None:
         if value is not None and value > kit.today():
             raise ValidationError(str(_l("小组讨论日期不能晚于今天")))
 
-    def load(self, data: Any, *args: Any, **kwargs: Any) -> Any:
-        loaded = super().load(data, *args, **kwargs)
-        if isinstance(loaded, DraftInput):  # a list arrives as a list; the input keeps a tuple
-            return replace(loaded, case_ids=tuple(loaded.case_ids))
-        return loaded
+
+class ProposalDraftPatchSchema(AlwaysPartial, ProposalDraftSchema):
+    """The draft's fields, each optional; a changed title, text or kind asks the co-signers to
+    sign again."""
+
+    class Meta:
+        exclude = ("case_ids",)
+
+
+# --- a collection window -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -126,19 +128,9 @@ class ProposalWindowInputSchema(InputSchema[WindowInput]):
 
     input_type = WindowInput
 
-    title = Text(
-        required=True,
-        validate=validate.Length(min=1, max=100, error=_l("请填写征集活动名称（不超过100字）")),
-    )
-    opens_on = fields.Date(required=True, error_messages={"invalid": _l("日期格式不正确")})
-    closes_on = fields.Date(required=True, error_messages={"invalid": _l("日期格式不正确")})
-
-    @pre_load
-    def _dates(self, data: Any, **_kwargs: Any) -> Any:
-        """A date may come as a `date` (another module's call) or as text."""
-        if not isinstance(data, dict):
-            return data
-        return {k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()}
+    title = text(100, _l("请填写征集活动名称（不超过100字）"))
+    opens_on = fields.Date(required=True, error_messages={"invalid": BAD_DATE})
+    closes_on = fields.Date(required=True, error_messages={"invalid": BAD_DATE})
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -146,18 +138,61 @@ class ProposalWindowInputSchema(InputSchema[WindowInput]):
             raise ValidationError(str(_l("截止日期不能早于开始日期")), field_name="closes_on")
 
 
-class ProposalDraftPatchSchema(ProposalDraftSchema):
-    """The draft's fields, each optional; a changed title, text or kind asks the co-signers to
-    sign again."""
+# --- co-signers, review, assignment --------------------------------------------------------------
 
-    class Meta:
-        exclude = ("case_ids",)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["partial"] = True
-        super().__init__(*args, **kwargs)
+@dataclass(frozen=True)
+class InviteInput:
+    representative_ids: tuple[int, ...]
 
-    def load(self, data: Any, *args: Any, **kwargs: Any) -> Any:
-        # Always partial, whatever the caller passes (`load_input` passes partial=False).
-        kwargs["partial"] = True
-        return super().load(data, *args, **kwargs)
+
+class ProposalInviteSchema(InputSchema[InviteInput]):
+    """The representatives to invite to co-sign."""
+
+    input_type = InviteInput
+
+    representative_ids = fields.List(fields.Integer(), required=True, post_load=[tuple])
+
+
+@dataclass(frozen=True)
+class MergeInput:
+    into_id: int
+    note: str
+
+
+class ProposalMergeSchema(InputSchema[MergeInput]):
+    """并案: into which accepted proposal, and why."""
+
+    input_type = MergeInput
+
+    into_id = fields.Integer(
+        required=True,
+        error_messages={"required": PICK_TARGET, "null": PICK_TARGET, "invalid": PICK_TARGET},
+        metadata={"description": "并入哪一件已立案的提案"},
+    )
+    note = text(2000, _l("请写明并案理由"))
+
+
+@dataclass(frozen=True)
+class AssignInput:
+    lead_unit_id: int
+    co_unit_ids: tuple[int, ...] = ()
+    complexity: str | None = None
+
+
+class ProposalAssignSchema(InputSchema[AssignInput]):
+    """交办: the lead unit, the co-units, and the complexity (the deadline follows from it)."""
+
+    input_type = AssignInput
+
+    lead_unit_id = fields.Integer(
+        required=True,
+        error_messages={"required": PICK_LEAD, "null": PICK_LEAD, "invalid": PICK_LEAD},
+    )
+    co_unit_ids = fields.List(fields.Integer(), load_default=tuple, post_load=[tuple])
+    complexity = OptionalText(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(COMPLEXITIES, error=_l("请选择简单件或复杂件")),
+        metadata={"description": "简单件或复杂件（决定办理期限；省略则沿用立案时的）"},
+    )

@@ -25,6 +25,7 @@ MODULE = ModuleSpec(
     },
     task_module="lianxin.modules.proposals.tasks",
     seed_module="lianxin.modules.proposals.seed",
+    todo="lianxin.modules.proposals.todo",
     models_module="lianxin.modules.proposals.models",
     metrics=PROPOSAL_METRICS,
 )

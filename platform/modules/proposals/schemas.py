@@ -96,7 +96,8 @@ class ProposalQuerySchema(BaseSchema):
     year = fields.Integer(validate=validate.Range(min=2000, max=2100))
 
 
-# The draft's and the window's input schemas: `inputs.py` (shared with the pages).
+# The input schemas shared with the pages (a draft, a window, an invitation, a merge, an
+# assignment): `inputs.py`. The bodies below carry one or two plain values for a step.
 
 
 class ProposalSchema(BaseSchema):
@@ -212,10 +213,6 @@ class ProposalDetailSchema(ProposalSchema):
     extensions = fields.List(fields.Nested(ProposalExtensionSchema), dump_only=True)
 
 
-class ProposalInviteSchema(BaseSchema):
-    representative_ids = fields.List(fields.Integer(), required=True)
-
-
 class ProposalAcceptSchema(BaseSchema):
     complexity = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(COMPLEXITIES)
@@ -226,24 +223,8 @@ class ProposalNoteSchema(BaseSchema):
     note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
-class ProposalMergeSchema(BaseSchema):
-    into_id = fields.Integer(required=True, metadata={"description": "并入哪一件已立案的提案"})
-    note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-
-
 class ProposalReasonSchema(BaseSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-
-
-class ProposalAssignSchema(BaseSchema):
-    lead_unit_id = fields.Integer(required=True)
-    co_unit_ids = fields.List(fields.Integer(), load_default=list)
-    complexity = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.OneOf(COMPLEXITIES),
-        metadata={"description": "简单件或复杂件（决定办理期限；省略则沿用立案时的）"},
-    )
 
 
 class ProposalContactSchema(BaseSchema):

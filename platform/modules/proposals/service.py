@@ -18,14 +18,16 @@ notices), `drafting` (windows, drafts, files), `signing` (co-signing, submission
 (立案 … and publication), `handling` (assignment, answers, extensions, rating), `due_dates`
 (deadlines, reminders, recounting) and `reports`. Callers keep writing `service.submit(...)`.
 Each public write is a `@use_case` (`lianxin.usecases`): called from a route or a task it
-commits, called from another use case it only flushes; nothing here calls `commit()`. The
-draft's and the window's input is loaded by `inputs.py`, the same schema for the API and the
-pages; errors are in `lianxin.modules.proposals.errors`.
+commits, called from another use case it only flushes; nothing here calls `commit()`. Each takes
+typed input: ids, one or two plain values (a reason, an answer, a rating), or the frozen
+dataclass its schema in `inputs.py` loads (a draft, a change to it, a window, an assignment),
+the same schema for the API and the pages; errors are in `lianxin.modules.proposals.errors`.
 """
 
 from __future__ import annotations
 
 from lianxin.modules.proposals.errors import IllegalTransition, SubmissionClosed, ThresholdNotMet
+from lianxin.modules.proposals.inputs import WindowInput
 from lianxin.modules.proposals.stages.common import (
     MODULE_KEY,
     RATING_LABELS,
@@ -51,7 +53,13 @@ from lianxin.modules.proposals.stages.drafting import (
     submission_open,
     update_draft,
 )
-from lianxin.modules.proposals.stages.due_dates import Due, recompute_estimated, send_reminders
+from lianxin.modules.proposals.stages.due_dates import (
+    Due,
+    ListedDue,
+    due_of,
+    recompute_estimated,
+    send_reminders,
+)
 from lianxin.modules.proposals.stages.handling import (
     answer,
     answer_inquiry,
@@ -97,6 +105,12 @@ from lianxin.modules.proposals.stages.signing import (
     submit,
     threshold,
 )
+from lianxin.modules.proposals.stages.waiting import (
+    inquiries_waiting,
+    office_waiting,
+    representative_waiting,
+    unit_waiting,
+)
 
 __all__ = [
     "MODULE_KEY",
@@ -104,11 +118,13 @@ __all__ = [
     "Dashboard",
     "Due",
     "IllegalTransition",
+    "ListedDue",
     "ReportRow",
     "SubmissionClosed",
     "Threshold",
     "ThresholdNotMet",
     "UnitRow",
+    "WindowInput",
     "accept",
     "add_window",
     "answer",
@@ -127,11 +143,13 @@ __all__ = [
     "decline",
     "delete_window",
     "draft_from_case",
+    "due_of",
     "extensions",
     "files_of",
     "get_proposal",
     "handling_report",
     "history",
+    "inquiries_waiting",
     "invite",
     "is_committee",
     "is_office",
@@ -142,6 +160,7 @@ __all__ = [
     "list_windows",
     "member_representatives",
     "merge",
+    "office_waiting",
     "open_window",
     "page_of_proposals",
     "public_get",
@@ -151,6 +170,7 @@ __all__ = [
     "reject",
     "report_xlsx",
     "representative_of",
+    "representative_waiting",
     "request_extension",
     "return_to_office",
     "send_reminders",
@@ -162,5 +182,6 @@ __all__ = [
     "submit",
     "threshold",
     "unit_choices",
+    "unit_waiting",
     "update_draft",
 ]

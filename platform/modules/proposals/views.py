@@ -1,11 +1,13 @@
 """Pages of the proposals module (/t/<slug>/proposals) and its public pages
-(/p/<slug>/proposals). Every rule lives in service.py; these pages only call it. A foreign or
-unknown id is a 404 and a write by someone the service refuses a 403 (those errors propagate);
-rule breaks and bad input are flashed and the page is shown again with what was typed (422),
-nothing changed."""
+(/p/<slug>/proposals). Every rule lives in service.py; these pages only call it, a form's input
+loaded by the same schema as the API's body (`inputs.py`) inside the step, so that an unknown
+id is still a 404 first. A foreign or unknown id is a 404 and a write by someone the service
+refuses a 403 (those errors propagate); rule breaks and bad input are flashed and the page is
+shown again with what was typed (422), nothing changed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -18,7 +20,14 @@ from lianxin.casework.models import Rating
 from lianxin.db import db
 from lianxin.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.proposals import service
-from lianxin.modules.proposals.inputs import ProposalDraftSchema, ProposalWindowInputSchema
+from lianxin.modules.proposals.inputs import (
+    ProposalAssignSchema,
+    ProposalDraftPatchSchema,
+    ProposalDraftSchema,
+    ProposalInviteSchema,
+    ProposalMergeSchema,
+    ProposalWindowInputSchema,
+)
 from lianxin.modules.proposals.models import (
     AssignmentStatus,
     ExtensionStatus,
@@ -143,6 +152,7 @@ def index():
     return render_template(
         "proposals/index.html",
         rows=rows,
+        due=service.due_of(township, rows),
         kind=kind,
         state=state,
         mine=mine,
@@ -293,11 +303,12 @@ def detail(proposal_id: int):
     return _render_detail(proposal_id)
 
 
-def _act(proposal_id: int, form: str, fn: Any, *args: Any, ok: str, **kwargs: Any) -> Any:
-    """Run one step on the proposal; a rule break or bad input is shown on the page again with
-    what was typed (422) and nothing changes. A refusal (403) or unknown id (404) propagates."""
+def _act(proposal_id: int, form: str, step: Callable[[], object], *, ok: str) -> Any:
+    """Run one step on the proposal (its form loaded inside it); a rule break or bad input is
+    shown on the page again with what was typed (422) and nothing changes. A refusal (403) or
+    unknown id (404) propagates: the page shown again loads the proposal first."""
     try:
-        fn(*args, **kwargs)
+        step()
     except (ValidationFailed, Conflict) as exc:
         flash_error(exc)
         return _render_detail(proposal_id, failed=form, values=request.form.to_dict(), status=422)
@@ -308,15 +319,18 @@ def _act(proposal_id: int, form: str, fn: Any, *args: Any, ok: str, **kwargs: An
 @pages.post("/<int:proposal_id>/edit")
 def edit(proposal_id: int):
     actor, township = township_scope()
+    # Every field of the draft's form, an absent one empty (the group's fields are absent once
+    # the author leads no group: the draft then leaves the group).
     data = {n: request.form.get(n, "").strip() for n in (*DRAFT_FIELDS, *GROUP_FIELDS)}
     return _act(
         proposal_id,
         "edit",
-        service.update_draft,
-        actor,
-        township,
-        proposal_id,
-        data,
+        lambda: service.update_draft(
+            actor,
+            township,
+            proposal_id,
+            load_input(ProposalDraftPatchSchema, data, form=True, partial=True),
+        ),
         ok=_("草稿已保存"),
     )
 
@@ -325,18 +339,19 @@ def edit(proposal_id: int):
 def invite(proposal_id: int):
     actor, township = township_scope()
     ids = request.form.getlist("representative_ids")
-    if not ids:
+    if not ids:  # nothing ticked: said on the page (the API takes an empty list)
         service.get_proposal(actor, township, proposal_id)
         flash(_("请选择要邀请联名的代表"), "error")
         return redirect(url_for("proposals.detail", proposal_id=proposal_id) + "#invite")
     return _act(
         proposal_id,
         "invite",
-        service.invite,
-        actor,
-        township,
-        proposal_id,
-        ids,
+        lambda: service.invite(
+            actor,
+            township,
+            proposal_id,
+            load_input(ProposalInviteSchema, request.form, form=True).representative_ids,
+        ),
         ok=_("已邀请 %(n)d 名代表联名", n=len(ids)),
     )
 
@@ -344,7 +359,9 @@ def invite(proposal_id: int):
 @pages.post("/<int:proposal_id>/sign")
 def sign(proposal_id: int):
     actor, township = township_scope()
-    return _act(proposal_id, "sign", service.sign, actor, township, proposal_id, ok=_("您已联名"))
+    return _act(
+        proposal_id, "sign", lambda: service.sign(actor, township, proposal_id), ok=_("您已联名")
+    )
 
 
 @pages.post("/<int:proposal_id>/decline")
@@ -353,10 +370,7 @@ def decline(proposal_id: int):
     return _act(
         proposal_id,
         "sign",
-        service.decline,
-        actor,
-        township,
-        proposal_id,
+        lambda: service.decline(actor, township, proposal_id),
         ok=_("您已选择不联名"),
     )
 
@@ -364,15 +378,17 @@ def decline(proposal_id: int):
 @pages.post("/<int:proposal_id>/submit")
 def submit(proposal_id: int):
     actor, township = township_scope()
-    return _act(proposal_id, "submit", service.submit, actor, township, proposal_id, ok=_("已提交"))
+    return _act(
+        proposal_id, "submit", lambda: service.submit(actor, township, proposal_id), ok=_("已提交")
+    )
 
 
 @pages.post("/<int:proposal_id>/files")
 def attach(proposal_id: int):
     actor, township = township_scope()
-    service.get_proposal(actor, township, proposal_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
+        service.get_proposal(actor, township, proposal_id)  # an unknown id is still a 404
         flash(_("请选择文件。"), "error")
     else:
         try:
@@ -388,14 +404,11 @@ def attach(proposal_id: int):
 @pages.post("/<int:proposal_id>/accept")
 def accept(proposal_id: int):
     actor, township = township_scope()
+    complexity = request.form.get("complexity") or None
     return _act(
         proposal_id,
         "accept",
-        service.accept,
-        actor,
-        township,
-        proposal_id,
-        complexity=request.form.get("complexity") or None,
+        lambda: service.accept(actor, township, proposal_id, complexity=complexity),
         ok=_("已立案"),
     )
 
@@ -403,14 +416,11 @@ def accept(proposal_id: int):
 @pages.post("/<int:proposal_id>/convert")
 def convert(proposal_id: int):
     actor, township = township_scope()
+    note = request.form.get("note", "")
     return _act(
         proposal_id,
         "convert",
-        service.convert_to_suggestion,
-        actor,
-        township,
-        proposal_id,
-        request.form.get("note", ""),
+        lambda: service.convert_to_suggestion(actor, township, proposal_id, note),
         ok=_("已转为建议意见"),
     )
 
@@ -418,37 +428,22 @@ def convert(proposal_id: int):
 @pages.post("/<int:proposal_id>/merge")
 def merge(proposal_id: int):
     actor, township = township_scope()
-    into = request.form.get("into_id", "")
-    if not into:
-        service.get_proposal(actor, township, proposal_id)
-        flash(_("请选择并入的提案"), "error")
-        return _render_detail(
-            proposal_id, failed="merge", values=request.form.to_dict(), status=422
-        )
-    return _act(
-        proposal_id,
-        "merge",
-        service.merge,
-        actor,
-        township,
-        proposal_id,
-        into,
-        request.form.get("note", ""),
-        ok=_("已并案"),
-    )
+
+    def step() -> object:
+        data = load_input(ProposalMergeSchema, request.form, form=True)
+        return service.merge(actor, township, proposal_id, data.into_id, data.note)
+
+    return _act(proposal_id, "merge", step, ok=_("已并案"))
 
 
 @pages.post("/<int:proposal_id>/reject")
 def reject(proposal_id: int):
     actor, township = township_scope()
+    reason = request.form.get("reason", "")
     return _act(
         proposal_id,
         "reject",
-        service.reject,
-        actor,
-        township,
-        proposal_id,
-        request.form.get("reason", ""),
+        lambda: service.reject(actor, township, proposal_id, reason),
         ok=_("已决定不予立案"),
     )
 
@@ -456,23 +451,12 @@ def reject(proposal_id: int):
 @pages.post("/<int:proposal_id>/assign")
 def assign(proposal_id: int):
     actor, township = township_scope()
-    lead = request.form.get("lead_unit_id", "")
-    if not lead:
-        service.get_proposal(actor, township, proposal_id)
-        flash(_("请选择主办单位"), "error")
-        return _render_detail(
-            proposal_id, failed="assign", values=request.form.to_dict(), status=422
-        )
     return _act(
         proposal_id,
         "assign",
-        service.assign,
-        actor,
-        township,
-        proposal_id,
-        lead_unit_id=lead,
-        co_unit_ids=request.form.getlist("co_unit_ids"),
-        complexity=request.form.get("complexity") or None,
+        lambda: service.assign(
+            actor, township, proposal_id, load_input(ProposalAssignSchema, request.form, form=True)
+        ),
         ok=_("已交办"),
     )
 
@@ -480,14 +464,11 @@ def assign(proposal_id: int):
 @pages.post("/<int:proposal_id>/close")
 def close(proposal_id: int):
     actor, township = township_scope()
+    reason = request.form.get("reason", "")
     return _act(
         proposal_id,
         "close",
-        service.close,
-        actor,
-        township,
-        proposal_id,
-        request.form.get("reason", ""),
+        lambda: service.close(actor, township, proposal_id, reason),
         ok=_("已办结"),
     )
 
@@ -499,11 +480,7 @@ def publish(proposal_id: int):
     return _act(
         proposal_id,
         "publish",
-        service.set_published,
-        actor,
-        township,
-        proposal_id,
-        published,
+        lambda: service.set_published(actor, township, proposal_id, published),
         ok=_("已公开") if published else _("已取消公开"),
     )
 
@@ -511,15 +488,11 @@ def publish(proposal_id: int):
 @pages.post("/<int:proposal_id>/answer-inquiry")
 def answer_inquiry(proposal_id: int):
     actor, township = township_scope()
+    text, public = request.form.get("answer", ""), _checked("public")
     return _act(
         proposal_id,
         "answer_inquiry",
-        service.answer_inquiry,
-        actor,
-        township,
-        proposal_id,
-        request.form.get("answer", ""),
-        public=_checked("public"),
+        lambda: service.answer_inquiry(actor, township, proposal_id, text, public=public),
         ok=_("已答复"),
     )
 
@@ -527,14 +500,11 @@ def answer_inquiry(proposal_id: int):
 @pages.post("/<int:proposal_id>/contact")
 def contact(proposal_id: int):
     actor, township = township_scope()
+    note = request.form.get("note", "")
     return _act(
         proposal_id,
         "contact",
-        service.contact_author,
-        actor,
-        township,
-        proposal_id,
-        request.form.get("note", ""),
+        lambda: service.contact_author(actor, township, proposal_id, note),
         ok=_("已记录与领衔代表的联系"),
     )
 
@@ -542,14 +512,11 @@ def contact(proposal_id: int):
 @pages.post("/<int:proposal_id>/answer")
 def answer(proposal_id: int):
     actor, township = township_scope()
+    text = request.form.get("answer", "")
     return _act(
         proposal_id,
         "answer",
-        service.answer,
-        actor,
-        township,
-        proposal_id,
-        request.form.get("answer", ""),
+        lambda: service.answer(actor, township, proposal_id, text),
         ok=_("已书面答复"),
     )
 
@@ -557,14 +524,11 @@ def answer(proposal_id: int):
 @pages.post("/<int:proposal_id>/return")
 def return_to_office(proposal_id: int):
     actor, township = township_scope()
+    reason = request.form.get("reason", "")
     return _act(
         proposal_id,
         "return",
-        service.return_to_office,
-        actor,
-        township,
-        proposal_id,
-        request.form.get("reason", ""),
+        lambda: service.return_to_office(actor, township, proposal_id, reason),
         ok=_("已退回提案办"),
     )
 
@@ -572,15 +536,13 @@ def return_to_office(proposal_id: int):
 @pages.post("/<int:proposal_id>/extension")
 def request_extension(proposal_id: int):
     actor, township = township_scope()
+    # Days not a number are no days: the service says how many may be asked for.
+    days = request.form.get("days", 0, type=int)
+    reason = request.form.get("reason", "")
     return _act(
         proposal_id,
         "extension",
-        service.request_extension,
-        actor,
-        township,
-        proposal_id,
-        request.form.get("days", ""),
-        request.form.get("reason", ""),
+        lambda: service.request_extension(actor, township, proposal_id, days, reason),
         ok=_("已申请延期"),
     )
 
@@ -588,18 +550,14 @@ def request_extension(proposal_id: int):
 @pages.post("/<int:proposal_id>/extensions/<int:extension_id>")
 def decide_extension(proposal_id: int, extension_id: int):
     actor, township = township_scope()
-    service.get_proposal(actor, township, proposal_id)
+    # The extension must be one of this proposal's (the URL names both).
     if extension_id not in {e.id for e in service.extensions(actor, township, proposal_id)}:
         raise NotFound()
     approve = request.form.get("decision") == "approve"
     return _act(
         proposal_id,
         "decide",
-        service.decide_extension,
-        actor,
-        township,
-        extension_id,
-        approve=approve,
+        lambda: service.decide_extension(actor, township, extension_id, approve=approve),
         ok=_("已同意延期") if approve else _("已不同意延期"),
     )
 
@@ -607,15 +565,11 @@ def decide_extension(proposal_id: int, extension_id: int):
 @pages.post("/<int:proposal_id>/rate")
 def rate(proposal_id: int):
     actor, township = township_scope()
+    rating, comment = request.form.get("rating", ""), request.form.get("comment", "")
     return _act(
         proposal_id,
         "rate",
-        service.rate,
-        actor,
-        township,
-        proposal_id,
-        request.form.get("rating", ""),
-        request.form.get("comment", ""),
+        lambda: service.rate(actor, township, proposal_id, rating, comment),
         ok=_("感谢您的评价"),
     )
 
@@ -653,7 +607,7 @@ def windows():
     actor, township = township_scope()
     if request.method == "GET":
         return _render_windows({})
-    if not service.is_office(actor, township):
+    if not service.is_office(actor, township):  # refused before the form is read (403, not 422)
         raise PermissionDenied()
     values = {n: request.form.get(n, "").strip() for n in ("title", "opens_on", "closes_on")}
     try:

@@ -1,8 +1,8 @@
 """REST API of the reception-days module, mounted at /api/v1/t/<slug>/reception_days.
 
-Every rule lives in the service; a handler loads its record through the service first (so an
-id of another township is 404 before anything else), calls the use case and turns the views it
-returns into plain dicts for the schemas below.
+Every rule lives in the service, which finds the records of the URL itself (an id of another
+township is 404); a handler passes the body as the input schema loaded it (inputs.py), calls the
+use case and turns the views it returns into plain dicts for the schemas below.
 """
 
 from __future__ import annotations
@@ -17,37 +17,47 @@ from lianxin.casework.models import Case
 from lianxin.casework.service import NewCase
 from lianxin.modules import kit
 from lianxin.modules.reception_days import service
-from lianxin.modules.reception_days.inputs import SiteInput, SiteInputSchema, SitePatchSchema
+from lianxin.modules.reception_days.inputs import (
+    AbsenceInput,
+    AbsenceInputSchema,
+    DayCaseInput,
+    DayCaseInputSchema,
+    GenerateInput,
+    GenerateInputSchema,
+    MoveInput,
+    MoveInputSchema,
+    PeopleReceivedInput,
+    PeopleReceivedInputSchema,
+    PublishInput,
+    PublishInputSchema,
+    SiteInput,
+    SiteInputSchema,
+    SitePatchSchema,
+    SubstituteInput,
+    SubstituteInputSchema,
+    TeamInput,
+    TeamInputSchema,
+)
 from lianxin.modules.reception_days.models import Duty, ReceptionDay, Schedule
 from lianxin.modules.reception_days.schemas import (
-    AbsenceSchema,
     CandidateSchema,
     DayCaseSchema,
     DaySchema,
     DutySchema,
-    GenerateSchema,
-    MoveSchema,
     MyDutySchema,
-    PeopleReceivedSchema,
-    PublishScheduleSchema,
-    RecordCaseSchema,
     RecordedCaseSchema,
     ScheduleBriefSchema,
     ScheduleSchema,
     SiteQuerySchema,
     SiteSchema,
-    SubstituteSchema,
     SummarySchema,
-    TeamSchema,
     YearReportSchema,
 )
 from lianxin.people.models import Representative
+from lianxin.usecases import Changes
 from lianxin.web.scope import current_township, township_scope
 
 api = ApiBlueprint("reception_days_api", __name__, description="党代表接待日")
-
-# A year has about twelve reception days, so a page holds a representative's year and more.
-PAGE = {"page_size": 50, "max_page_size": 200}
 
 
 def _page(rows: list[Any], pagination_parameters: Any) -> list[Any]:
@@ -216,7 +226,7 @@ def day_summary_out(day: ReceptionDay) -> dict[str, Any]:
 class Sites(MethodView):
     @api.arguments(SiteQuerySchema, location="query")
     @api.response(200, SiteSchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, args, pagination_parameters):
         """Reception sites (接待点)"""
         rows = service.list_sites(*township_scope(), active_only=args["active_only"])
@@ -238,7 +248,7 @@ class SiteById(MethodView):
 
     @api.arguments(SitePatchSchema)
     @api.response(200, SiteSchema)
-    def patch(self, data: dict[str, object], site_id: int):
+    def patch(self, data: Changes[SiteInput], site_id: int):
         """Change a site (liaison office)"""
         return service.update_site(*township_scope(), site_id, data)
 
@@ -249,20 +259,17 @@ class SiteById(MethodView):
 @api.route("/schedules")
 class Schedules(MethodView):
     @api.response(200, ScheduleBriefSchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, pagination_parameters):
         """The yearly schedules, newest first"""
         rows = service.list_schedules(*township_scope())
         return [schedule_brief(s) for s in _page(rows, pagination_parameters)]
 
-    @api.arguments(GenerateSchema)
+    @api.arguments(GenerateInputSchema)
     @api.response(201, ScheduleSchema)
-    def post(self, data):
+    def post(self, data: GenerateInput):
         """Generate (or regenerate, while a draft) a year's schedule from the township's rule"""
-        view = service.generate(
-            *township_scope(), data["year"], data["site_ids"], copy_teams=data["copy_teams"]
-        )
-        return schedule_out(view)
+        return schedule_out(service.generate(*township_scope(), data))
 
 
 @api.route("/schedules/<int:year>")
@@ -275,9 +282,9 @@ class ScheduleByYear(MethodView):
 
 @api.route("/schedules/<int:year>/publish")
 class PublishSchedule(MethodView):
-    @api.arguments(PublishScheduleSchema)
+    @api.arguments(PublishInputSchema)
     @api.response(200, ScheduleSchema)
-    def post(self, data, year: int):
+    def post(self, data: PublishInput, year: int):
         """Publish the schedule; refused (409 pairing_rule) while a coming site breaks the rule,
         (409 calendar_estimated) for a year whose holidays are not known unless confirmed, and
         (409 short_notice) while a coming day is fewer than the notice days ahead unless a reason
@@ -287,8 +294,8 @@ class PublishSchedule(MethodView):
             actor,
             township,
             year,
-            confirm_estimated_calendar=data["confirm_estimated_calendar"],
-            short_notice_reason=data["short_notice_reason"],
+            confirm_estimated_calendar=data.confirm_estimated_calendar,
+            short_notice_reason=data.short_notice_reason,
         )
         return schedule_out(service.get_schedule(actor, township, year))
 
@@ -306,52 +313,40 @@ class DayById(MethodView):
 
 @api.route("/days/<int:day_id>/move")
 class MoveDay(MethodView):
-    @api.arguments(MoveSchema)
+    @api.arguments(MoveInputSchema)
     @api.response(200, DaySchema)
-    def post(self, data, day_id: int):
+    def post(self, data: MoveInput, day_id: int):
         """Move a coming reception day to another date of the year (with the reason); a published
         day moved fewer than the notice days ahead needs `short_notice_reason` (409 short_notice)"""
-        actor, township = township_scope()
-        return day_out(
-            service.move_day(
-                actor,
-                township,
-                day_id,
-                data["day"],
-                data["reason"],
-                short_notice_reason=data["short_notice_reason"],
-            )
-        )
+        return day_out(service.move_day(*township_scope(), day_id, data))
 
 
 @api.route("/days/<int:day_id>/sites/<int:site_id>/team")
 class Team(MethodView):
-    @api.arguments(TeamSchema)
+    @api.arguments(TeamInputSchema)
     @api.response(200, DaySchema)
-    def put(self, data, day_id: int, site_id: int):
+    def put(self, data: TeamInput, day_id: int, site_id: int):
         """Put exactly these representatives on duty at the site (optionally on the later days
         too); on a published schedule a change breaking the pairing rule is refused (409)"""
-        actor, township = township_scope()
         view = service.set_team(
-            actor,
-            township,
+            *township_scope(),
             day_id,
             site_id,
-            data["representative_ids"],
-            apply_to_rest=data["apply_to_rest"],
+            data.representative_ids,
+            apply_to_rest=data.apply_to_rest,
         )
         return day_out(view)
 
 
 @api.route("/days/<int:day_id>/sites/<int:site_id>/people")
 class PeopleReceived(MethodView):
-    @api.arguments(PeopleReceivedSchema)
+    @api.arguments(PeopleReceivedInputSchema)
     @api.response(200, DaySchema)
-    def put(self, data, day_id: int, site_id: int):
+    def put(self, data: PeopleReceivedInput, day_id: int, site_id: int):
         """How many people the site received that day (on or after the day)"""
         actor, township = township_scope()
         service.set_people_received(
-            actor, township, day_id, site_id, data["people_received"], data["note"]
+            actor, township, day_id, site_id, data.people_received, data.note
         )
         return day_out(service.get_day(actor, township, day_id))
 
@@ -361,18 +356,17 @@ class PeopleReceived(MethodView):
 
 @api.route("/duties/<int:duty_id>/absence")
 class Absence(MethodView):
-    @api.arguments(AbsenceSchema)
+    @api.arguments(AbsenceInputSchema)
     @api.response(200, DutySchema)
-    def post(self, data, duty_id: int):
+    def post(self, data: AbsenceInput, duty_id: int):
         """Report that the representative cannot come (the representative, or the office)"""
-        actor, township = township_scope()
-        return lone_duty_out(service.report_absence(actor, township, duty_id, data["reason"]))
+        return lone_duty_out(service.report_absence(*township_scope(), duty_id, data.reason))
 
 
 @api.route("/duties/<int:duty_id>/substitutes")
 class Substitutes(MethodView):
     @api.response(200, CandidateSchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, duty_id: int, pagination_parameters):
         """Who may stand in for an absent representative (a cadre where the site needs one)"""
         rows = service.substitute_candidates(*township_scope(), duty_id)
@@ -381,20 +375,17 @@ class Substitutes(MethodView):
 
 @api.route("/duties/<int:duty_id>/substitute")
 class Substitute(MethodView):
-    @api.arguments(SubstituteSchema)
+    @api.arguments(SubstituteInputSchema)
     @api.response(201, DutySchema)
-    def post(self, data, duty_id: int):
+    def post(self, data: SubstituteInput, duty_id: int):
         """Put a substitute on duty for an absent representative"""
-        actor, township = township_scope()
-        return lone_duty_out(
-            service.substitute(actor, township, duty_id, data["representative_id"])
-        )
+        return lone_duty_out(service.substitute(*township_scope(), duty_id, data.representative_id))
 
 
 @api.route("/mine")
 class Mine(MethodView):
     @api.response(200, MyDutySchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, pagination_parameters):
         """The caller's own reception-day duties (as a representative)"""
         rows = service.my_duties(*township_scope())
@@ -407,19 +398,18 @@ class Mine(MethodView):
 @api.route("/days/<int:day_id>/cases")
 class DayCases(MethodView):
     @api.response(200, DayCaseSchema(many=True))
-    @api.paginate(**PAGE)
+    @api.paginate()
     def get(self, day_id: int, pagination_parameters):
         """Cases raised on the day"""
         rows = service.day_cases(*township_scope(), day_id)
         return [case_out(c) for c in _page(rows, pagination_parameters)]
 
-    @api.arguments(RecordCaseSchema)
+    @api.arguments(DayCaseInputSchema)
     @api.response(201, RecordedCaseSchema)
-    def post(self, data, day_id: int):
+    def post(self, data: DayCaseInput, day_id: int):
         """Record a case raised on the day, received by a representative on duty at the site;
         the tracking code is returned this once only"""
-        actor, township = township_scope()
-        created: NewCase = service.record_case(actor, township, day_id, data)
+        created: NewCase = service.record_case(*township_scope(), day_id, data)
         return {
             "id": created.case.id,
             "tracking_code": created.tracking_code,

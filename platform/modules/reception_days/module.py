@@ -7,7 +7,7 @@ from lianxin.modules.reception_days.api import api
 from lianxin.modules.reception_days.metrics import RECEPTION_DAY_METRICS
 from lianxin.modules.reception_days.schemas import ReceptionDaySettings
 from lianxin.modules.reception_days.views import pages, public
-from lianxin.modules.registry import ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
 
 MODULE = ModuleSpec(
     key="reception_days",
@@ -17,7 +17,7 @@ MODULE = ModuleSpec(
     api_blueprint=api,
     pages_blueprint=pages,
     public_blueprint=public,
-    nav=(NavItem("reception_days.index", _l("接待日")),),
+    nav=(NavItem("reception_days.index", _l("接待日"), roles=ALL_BUT_UNITS),),
     public_nav=(NavItem("reception_days_public.index", _l("党代表接待日公告")),),
     beat_schedule={
         # Hourly, so that a township is served soon after midnight whatever went wrong before;
@@ -26,6 +26,7 @@ MODULE = ModuleSpec(
     },
     task_module="lianxin.modules.reception_days.tasks",
     seed_module="lianxin.modules.reception_days.seed",
+    todo="lianxin.modules.reception_days.todo",
     models_module="lianxin.modules.reception_days.models",
     metrics=RECEPTION_DAY_METRICS,
 )

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from lianxin.api.base import BaseSchema
-from lianxin.casework.service import CATEGORIES
 from lianxin.modules.reception_days.dates import HolidayShift, RuleError, RuleKind, plan_year
 from lianxin.modules.reception_days.models import DutyStatus, ScheduleStatus, SiteKind
 
@@ -146,12 +145,6 @@ class SiteSchema(BaseSchema):
     is_active = fields.Boolean(load_default=True)
 
 
-class GenerateSchema(BaseSchema):
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    site_ids = fields.List(fields.Integer(), required=True)
-    copy_teams = fields.Boolean(load_default=True)
-
-
 class DutySchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     representative_id = fields.Integer(dump_only=True)
@@ -220,76 +213,11 @@ class ScheduleBriefSchema(BaseSchema):
     published_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
-class TeamSchema(BaseSchema):
-    representative_ids = fields.List(fields.Integer(), required=True)
-    apply_to_rest = fields.Boolean(
-        load_default=False, metadata={"description": "同时用于本年度以后各接待日的该接待点"}
-    )
-
-
-class MoveSchema(BaseSchema):
-    day = fields.Date(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    short_notice_reason = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(min=1, max=200),
-        metadata={"description": "已发布的接待日改到不足公告天数之后时必填：临时调整的原因"},
-    )
-
-
-class PublishScheduleSchema(BaseSchema):
-    confirm_estimated_calendar = fields.Boolean(
-        load_default=False,
-        metadata={
-            "description": "该年度国家节假日尚未公布（calendar_known 为 false）时须为 true，"
-            "确认按周一至周五预估的日期发布；否则 409 calendar_estimated"
-        },
-    )
-    short_notice_reason = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(min=1, max=200),
-        metadata={
-            "description": "最近的接待日距今不足公告天数时必填（否则 409 short_notice）；"
-            "这些接待日的公告标明临时调整"
-        },
-    )
-
-
-class AbsenceSchema(BaseSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
-
-
-class SubstituteSchema(BaseSchema):
-    representative_id = fields.Integer(required=True)
-
-
 class CandidateSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
     is_grassroots_cadre = fields.Boolean(dump_only=True)
     workplace = fields.String(dump_only=True, allow_none=True)
-
-
-class PeopleReceivedSchema(BaseSchema):
-    people_received = fields.Integer(required=True, validate=validate.Range(min=0, max=100000))
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
-
-
-class RecordCaseSchema(BaseSchema):
-    site_id = fields.Integer(required=True)
-    received_by_id = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "首问代表（当天在该接待点接待的代表 id；代表本人登记时可省略）"},
-    )
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    body = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    category = fields.String(load_default="其他", validate=validate.OneOf(list(CATEGORIES)))
-    raiser_name = fields.String(load_default=None, allow_none=True)
-    raiser_phone = fields.String(load_default=None, allow_none=True)
-    anonymous = fields.Boolean(load_default=False)
 
 
 class RecordedCaseSchema(BaseSchema):

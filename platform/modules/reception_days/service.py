@@ -83,6 +83,11 @@ from lianxin.modules.reception_days.stages.substitutes import (
     substitute,
     substitute_candidates,
 )
+from lianxin.modules.reception_days.stages.waiting import (
+    NextDuty,
+    next_duty,
+    substitutes_needed,
+)
 
 __all__ = [
     "CONFIRM_ESTIMATED",
@@ -95,6 +100,7 @@ __all__ = [
     "DayView",
     "DutyView",
     "MyDuty",
+    "NextDuty",
     "PairingRuleBroken",
     "ScheduleView",
     "ShortNotice",
@@ -114,6 +120,7 @@ __all__ = [
     "move_day",
     "my_duties",
     "next_announcements",
+    "next_duty",
     "notice_days",
     "pairing_problems",
     "public_day",
@@ -132,6 +139,7 @@ __all__ = [
     "state_label",
     "substitute",
     "substitute_candidates",
+    "substitutes_needed",
     "update_site",
     "year_report",
 ]

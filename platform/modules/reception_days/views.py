@@ -1,36 +1,48 @@
 """Pages of the reception-days module (/t/<slug>/reception_days) and its public notice
-(/p/<slug>/reception_days). Every rule lives in service.py; these pages only call it. A foreign
-or unknown id is a 404 and a non-office write a 403 (the errors propagate); rule breaks and bad
-input are flashed (or shown on the re-rendered form, 422) and nothing is changed."""
+(/p/<slug>/reception_days). Every rule lives in service.py; these pages load the form with the
+use case's input schema (inputs.py) and call it. A foreign or unknown id is a 404 and a
+non-office write a 403 (the errors propagate); rule breaks and bad input are flashed (or shown on
+the re-rendered form, 422) and nothing is changed."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from lianxin.auth import permissions
 from lianxin.casework import service as casework
 from lianxin.db import db
-from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.errors import Conflict, ValidationFailed
 from lianxin.modules import kit
 from lianxin.modules.reception_days import service
-from lianxin.modules.reception_days.inputs import SiteInputSchema
+from lianxin.modules.reception_days.inputs import (
+    AbsenceInputSchema,
+    DayCaseInputSchema,
+    GenerateInputSchema,
+    MoveInputSchema,
+    PeopleReceivedInputSchema,
+    PublishInputSchema,
+    SiteInputSchema,
+    SubstituteInputSchema,
+    TeamInputSchema,
+)
 from lianxin.modules.reception_days.models import ScheduleStatus
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Branch
-from lianxin.usecases import load_input
+from lianxin.usecases import Changes, load_input
 from lianxin.web.forms import flash_error
 from lianxin.web.scope import current_actor, current_township, township_scope
 
 pages = Blueprint("reception_days", __name__, template_folder="templates")
 public = Blueprint("reception_days_public", __name__, template_folder="templates")
 
-SITE_FIELDS = ("kind", "name", "address", "branch_id")
-CASE_FIELDS = ("title", "body", "category", "raiser_name", "raiser_phone", "received_by_id")
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
@@ -53,29 +65,33 @@ def _helpers() -> dict[str, Any]:
     }
 
 
-def _form(names: tuple[str, ...]) -> dict[str, Any]:
-    return {n: request.form.get(n, "").strip() for n in names}
-
-
 def _checked(name: str) -> bool:
     return request.form.get(name) in {"1", "on", "true", "yes"}
 
 
+def _posted(*, ticked: tuple[str, ...] = (), chosen: tuple[str, ...] = ()) -> MultiDict[str, Any]:
+    """The form as posted, with what a browser leaves out when nothing is chosen: an unticked
+    checkbox (each of `ticked`: "0", not the schema's default) and a list with nothing selected
+    (each of `chosen`: empty, not missing)."""
+    form = request.form.copy()
+    for name in ticked:
+        form[name] = "1" if _checked(name) else "0"
+    for name in chosen:
+        form.setlist(name, request.form.getlist(name))
+    return form
+
+
 def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
     """Run a write; a rule break or bad input is flashed and nothing changes (the use case
-    rolled it back)."""
+    rolled it back). A refusal (403) and an unknown id (404) propagate."""
     try:
         result = fn(*args, **kwargs)
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+    except (ValidationFailed, Conflict) as exc:
         flash_error(exc)
         return None
     if ok:
         flash(ok, "success")
     return result
-
-
-def _can_edit() -> bool:
-    return permissions.can_work_in_office(current_actor(), current_township().id)
 
 
 def _require_office() -> None:
@@ -130,15 +146,16 @@ def index():
 @pages.post("/generate")
 def generate():
     actor, township = township_scope()
-    _require_office()
-    year = request.form.get("year", "")
     made = _attempt(
-        service.generate,
-        actor,
-        township,
-        year,
-        request.form.getlist("site_ids"),
-        copy_teams=_checked("copy_teams"),
+        lambda: service.generate(
+            actor,
+            township,
+            load_input(
+                GenerateInputSchema,
+                _posted(ticked=("copy_teams",), chosen=("site_ids",)),
+                form=True,
+            ),
+        ),
         ok=_("已生成接待日安排（草稿），请检查各接待点的代表配备后发布"),
     )
     if made is not None:
@@ -149,22 +166,16 @@ def generate():
 # --- sites ---------------------------------------------------------------------------------------
 
 
-def _site_data() -> dict[str, Any]:
-    data: dict[str, Any] = _form(SITE_FIELDS)
-    data["is_active"] = _checked("is_active")
-    return data
-
-
 @pages.route("/sites", methods=["GET", "POST"])
 def sites():
     actor, township = township_scope()
-    values: dict[str, Any] = {"is_active": True}
+    values: Mapping[str, Any] = {"is_active": True}
     status = 200
     if request.method == "POST":
-        _require_office()
-        values = _site_data()
+        values = request.form  # shown again with the errors
         try:
-            service.create_site(actor, township, load_input(SiteInputSchema, values, form=True))
+            data = load_input(SiteInputSchema, _posted(ticked=("is_active",)), form=True)
+            service.create_site(actor, township, data)
         except (ValidationFailed, Conflict) as exc:
             flash_error(exc)
             status = 422
@@ -186,7 +197,7 @@ def sites():
 def site(site_id: int):
     actor, township = township_scope()
     item = service.get_site(actor, township, site_id)
-    values: dict[str, Any] = {
+    values: Mapping[str, Any] = {
         "kind": item.kind,
         "name": item.name,
         "address": item.address,
@@ -195,12 +206,11 @@ def site(site_id: int):
     }
     status = 200
     if request.method == "POST":
-        _require_office()
-        values = _site_data()
+        values = request.form  # shown again with the errors
         try:
-            service.update_site(
-                actor, township, site_id, load_input(SiteInputSchema, values, form=True)
-            )
+            # The form names every field: a change to all of them (a field left out is cleared).
+            data = load_input(SiteInputSchema, _posted(ticked=("is_active",)), form=True)
+            service.update_site(actor, township, site_id, Changes(asdict(data)))
         except (ValidationFailed, Conflict) as exc:
             flash_error(exc)
             status = 422
@@ -223,7 +233,7 @@ def _render_schedule(
     year: int,
     refused: Any = None,
     status: int = 200,
-    values: dict[str, Any] | None = None,
+    values: Mapping[str, Any] | None = None,
     asked: str | None = None,
 ) -> Any:
     actor, township = township_scope()
@@ -254,19 +264,15 @@ def schedule(year: int):
 @pages.post("/<int:year>/publish")
 def publish(year: int):
     actor, township = township_scope()
-    service.get_schedule(actor, township, year)  # unknown year: 404
-    _require_office()
-    values = {
-        "confirm_estimated_calendar": _checked("confirm_estimated_calendar"),
-        "short_notice_reason": request.form.get("short_notice_reason", "").strip(),
-    }
+    values = request.form  # shown again if the office is asked to confirm or give a reason
     try:
+        data = load_input(PublishInputSchema, values, form=True)
         service.publish(
             actor,
             township,
             year,
-            confirm_estimated_calendar=values["confirm_estimated_calendar"],
-            short_notice_reason=values["short_notice_reason"] or None,
+            confirm_estimated_calendar=data.confirm_estimated_calendar,
+            short_notice_reason=data.short_notice_reason,
         )
     except service.PairingRuleBroken as exc:
         flash(exc.message, "error")
@@ -274,7 +280,7 @@ def publish(year: int):
     except (service.CalendarEstimated, service.ShortNotice) as exc:
         flash_error(exc)
         return _render_schedule(year, status=422, values=values, asked=exc.code)
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+    except (ValidationFailed, Conflict) as exc:
         flash_error(exc)
         return redirect(url_for("reception_days.schedule", year=year))
     flash(_("%(y)d 年接待日安排已发布", y=year), "success")
@@ -308,19 +314,23 @@ def team(day_id: int, site_id: int):
     actor, township = township_scope()
     day_view = service.get_day(actor, township, day_id)
     site_view = _site_view(day_view, site_id)
-    _require_office()
+    _require_office()  # the team editor is the office's, to read as well as to post
     year = service.schedule_of(day_view.day).year
     if request.method == "POST":
-        done = _attempt(
-            service.set_team,
-            actor,
-            township,
-            day_id,
-            site_id,
-            request.form.getlist("representative_ids"),
-            apply_to_rest=_checked("apply_to_rest"),
-            ok=_("已保存接待代表"),
-        )
+
+        def set_team() -> Any:
+            form = _posted(chosen=("representative_ids",))
+            data = load_input(TeamInputSchema, form, form=True)
+            return service.set_team(
+                actor,
+                township,
+                day_id,
+                site_id,
+                data.representative_ids,
+                apply_to_rest=data.apply_to_rest,
+            )
+
+        done = _attempt(set_team, ok=_("已保存接待代表"))
         if done is not None:
             return redirect(
                 url_for("reception_days.schedule", year=year) + f"#day-{day_id}-site-{site_id}"
@@ -352,7 +362,9 @@ def team(day_id: int, site_id: int):
 # --- one reception day ---------------------------------------------------------------------------
 
 
-def _render_day(day_id: int, case_values: dict[str, Any] | None = None, status: int = 200) -> Any:
+def _render_day(
+    day_id: int, case_values: Mapping[str, Any] | None = None, status: int = 200
+) -> Any:
     actor, township = township_scope()
     view = service.get_day(actor, township, day_id)
     can_edit = permissions.can_work_in_office(actor, township.id)
@@ -393,19 +405,18 @@ def day(day_id: int):
     return _render_day(day_id)
 
 
+# The day of the URL is looked up before its form is read: another township's id is a 404, not
+# a form's error.
+
+
 @pages.post("/days/<int:day_id>/move")
 def move(day_id: int):
     actor, township = township_scope()
     service.get_day(actor, township, day_id)
-    _require_office()
     _attempt(
-        service.move_day,
-        actor,
-        township,
-        day_id,
-        request.form.get("day", ""),
-        request.form.get("reason", ""),
-        short_notice_reason=request.form.get("short_notice_reason", "").strip() or None,
+        lambda: service.move_day(
+            actor, township, day_id, load_input(MoveInputSchema, request.form, form=True)
+        ),
         ok=_("已调整接待日"),
     )
     return redirect(url_for("reception_days.day", day_id=day_id))
@@ -421,16 +432,11 @@ def _back(default: str) -> Any:
 @pages.post("/duties/<int:duty_id>/absence")
 def absence(duty_id: int):
     actor, township = township_scope()
-    duty = service.get_duty(actor, township, duty_id)
-    own = casework.representative_of(actor, township)
-    if (own is None or own.id != duty.representative_id) and not _can_edit():
-        raise PermissionDenied()
+    duty = service.get_duty(actor, township, duty_id)  # the page to go back to
     _attempt(
-        service.report_absence,
-        actor,
-        township,
-        duty_id,
-        request.form.get("reason", ""),
+        lambda: service.report_absence(
+            actor, township, duty_id, load_input(AbsenceInputSchema, request.form, form=True).reason
+        ),
         ok=_("已登记不能参加"),
     )
     return _back(url_for("reception_days.day", day_id=duty.day_id))
@@ -439,13 +445,16 @@ def absence(duty_id: int):
 @pages.post("/duties/<int:duty_id>/substitute")
 def substitute(duty_id: int):
     actor, township = township_scope()
-    duty = service.get_duty(actor, township, duty_id)
-    _require_office()
-    rep_id = request.form.get("representative_id", "")
-    if not rep_id:
-        flash(_("请选择替补代表"), "error")
-    else:
-        _attempt(service.substitute, actor, township, duty_id, rep_id, ok=_("已安排替补代表"))
+    duty = service.get_duty(actor, township, duty_id)  # the page to go back to
+    _attempt(
+        lambda: service.substitute(
+            actor,
+            township,
+            duty_id,
+            load_input(SubstituteInputSchema, request.form, form=True).representative_id,
+        ),
+        ok=_("已安排替补代表"),
+    )
     return redirect(url_for("reception_days.day", day_id=duty.day_id) + f"#site-{duty.site_id}")
 
 
@@ -453,14 +462,13 @@ def substitute(duty_id: int):
 def record_case(day_id: int):
     actor, township = township_scope()
     service.get_day(actor, township, day_id)
-    data: dict[str, Any] = _form(CASE_FIELDS)
-    data["site_id"] = request.form.get("site_id", "")
-    data["anonymous"] = _checked("anonymous")
     try:
-        made = service.record_case(actor, township, day_id, data)
+        made = service.record_case(
+            actor, township, day_id, load_input(DayCaseInputSchema, request.form, form=True)
+        )
     except (ValidationFailed, Conflict) as exc:
         flash_error(exc)
-        return _render_day(day_id, case_values=data, status=422)
+        return _render_day(day_id, case_values=request.form, status=422)
     flash(_("已登记诉求，查询码：%(c)s", c=made.tracking_code), "success")
     return redirect(url_for("reception_days.day", day_id=day_id) + "#cases")
 
@@ -469,25 +477,20 @@ def record_case(day_id: int):
 def people_received(day_id: int, site_id: int):
     actor, township = township_scope()
     service.get_day(actor, township, day_id)
-    _require_office()
-    _attempt(
-        service.set_people_received,
-        actor,
-        township,
-        day_id,
-        site_id,
-        request.form.get("people_received", ""),
-        request.form.get("note", ""),
-        ok=_("已保存接待人数"),
-    )
+
+    def count() -> Any:
+        data = load_input(PeopleReceivedInputSchema, request.form, form=True)
+        return service.set_people_received(
+            actor, township, day_id, site_id, data.people_received, data.note
+        )
+
+    _attempt(count, ok=_("已保存接待人数"))
     return redirect(url_for("reception_days.day", day_id=day_id) + f"#site-{site_id}")
 
 
 @pages.post("/days/<int:day_id>/summary")
 def send_summary(day_id: int):
     actor, township = township_scope()
-    service.get_day(actor, township, day_id)
-    _require_office()
     _attempt(service.send_summary, actor, township, day_id, ok=_("汇总已发送"))
     return redirect(url_for("reception_days.day", day_id=day_id) + "#summary")
 

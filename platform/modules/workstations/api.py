@@ -10,17 +10,20 @@ from flask.views import MethodView
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.modules.workstations import service
 from lianxin.modules.workstations.inputs import (
+    CommitmentInput,
     CommitmentInputSchema,
+    RosterPublishInput,
+    RosterPublishInputSchema,
+    ShiftInput,
+    ShiftInputSchema,
+    StationInput,
     StationInputSchema,
     StationPatchSchema,
+    SwapInput,
+    SwapInputSchema,
 )
-from lianxin.modules.workstations.schemas import (
-    CommitmentSchema,
-    PublishSchema,
-    ShiftSchema,
-    StationSchema,
-    SwapSchema,
-)
+from lianxin.modules.workstations.schemas import CommitmentSchema, ShiftSchema, StationSchema
+from lianxin.usecases import Changes
 from lianxin.web.scope import township_scope
 
 api = ApiBlueprint("workstations_api", __name__, description="代表工作站")
@@ -45,7 +48,7 @@ class Stations(MethodView):
 
     @api.arguments(StationInputSchema)
     @api.response(201, StationSchema)
-    def post(self, data):
+    def post(self, data: StationInput):
         """Create a station"""
         return service.create_station(*township_scope(), data)
 
@@ -57,9 +60,9 @@ class StationById(MethodView):
         """One station"""
         return service.get_station(*township_scope(), station_id)
 
-    @api.arguments(StationPatchSchema(partial=True))
+    @api.arguments(StationPatchSchema)
     @api.response(200, StationSchema)
-    def patch(self, data, station_id: int):
+    def patch(self, data: Changes[StationInput], station_id: int):
         """Change a station"""
         return service.update_station(*township_scope(), station_id, data)
 
@@ -72,42 +75,33 @@ class Shifts(MethodView):
         """The station's duty roster"""
         return _page(service.page_shifts, pagination_parameters, station_id)
 
-    @api.arguments(ShiftSchema)
+    @api.arguments(ShiftInputSchema)
     @api.response(201, ShiftSchema)
-    def post(self, data, station_id: int):
+    def post(self, data: ShiftInput, station_id: int):
         """Add a shift (unpublished)"""
         return service.add_shift(*township_scope(), station_id, data)
 
 
 @api.route("/stations/<int:station_id>/publish")
 class Publish(MethodView):
-    @api.arguments(PublishSchema)
+    @api.arguments(RosterPublishInputSchema)
     @api.response(200, ShiftSchema(many=True))
-    def post(self, data, station_id: int):
+    def post(self, data: RosterPublishInput, station_id: int):
         """Publish the roster for a date range: each shift N working days before its day
         (409 roster_rule); over a year whose holidays are not known only with
         `confirm_estimated_calendar` (409 calendar_estimated)"""
-        return service.publish_roster(
-            *township_scope(),
-            station_id,
-            data["date_from"],
-            data["date_to"],
-            confirm_estimated_calendar=data["confirm_estimated_calendar"],
-        )
+        return service.publish_roster(*township_scope(), station_id, data)
 
 
 @api.route("/shifts/<int:shift_id>/swap")
 class Swap(MethodView):
-    @api.arguments(SwapSchema)
+    @api.arguments(SwapInputSchema)
     @api.response(200, ShiftSchema)
-    def post(self, data, shift_id: int):
+    def post(self, data: SwapInput, shift_id: int):
         """Put another representative on a shift; a published shift inside the lead time only as
         a substitute with a `reason` (409 roster_rule without one)"""
         return service.swap_shift(
-            *township_scope(),
-            shift_id,
-            data["representative_id"],
-            reason=data["reason"],
+            *township_scope(), shift_id, data.representative_id, reason=data.reason
         )
 
 
@@ -121,6 +115,6 @@ class Commitments(MethodView):
 
     @api.arguments(CommitmentInputSchema)
     @api.response(201, CommitmentSchema)
-    def post(self, data):
+    def post(self, data: CommitmentInput):
         """Add a commitment"""
         return service.add_commitment(*township_scope(), data)

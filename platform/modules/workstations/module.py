@@ -3,9 +3,10 @@
 from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
-from lianxin.modules.registry import ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
 from lianxin.modules.workstations.api import api
 from lianxin.modules.workstations.metrics import WORKSTATION_METRICS
+from lianxin.modules.workstations.places import CASE_PLACES
 from lianxin.modules.workstations.schemas import WorkstationSettings
 from lianxin.modules.workstations.views import pages, public
 
@@ -17,7 +18,7 @@ MODULE = ModuleSpec(
     api_blueprint=api,
     pages_blueprint=pages,
     public_blueprint=public,
-    nav=(NavItem("workstations.index", _l("工作站")),),
+    nav=(NavItem("workstations.index", _l("工作站"), roles=ALL_BUT_UNITS),),
     public_nav=(NavItem("workstations_public.index", _l("代表工作站")),),
     beat_schedule={
         "monthly_reports": {
@@ -27,6 +28,8 @@ MODULE = ModuleSpec(
     },
     task_module="lianxin.modules.workstations.tasks",
     seed_module="lianxin.modules.workstations.seed",
+    todo="lianxin.modules.workstations.todo",
     models_module="lianxin.modules.workstations.models",
     metrics=WORKSTATION_METRICS,
+    case_places=CASE_PLACES,
 )

@@ -33,12 +33,13 @@ class StationSchema(BaseSchema):
 
 
 class ShiftSchema(BaseSchema):
+    """A shift as the API shows it (the input is inputs.ShiftInputSchema)."""
+
     id = fields.Integer(dump_only=True)
     station_id = fields.Integer(dump_only=True)
     representative_id = fields.Integer(required=True)
     day = fields.Date(required=True)
-    # "HH:MM"; checked by the service (after the station and representative are found).
-    starts_at = fields.String(required=True)
+    starts_at = fields.String(required=True)  # "HH:MM"
     ends_at = fields.String(required=True)
     published = fields.Boolean(dump_only=True)
     swap_reason = fields.String(
@@ -46,31 +47,6 @@ class ShiftSchema(BaseSchema):
     )
     replaced_representative_id = fields.Integer(
         dump_only=True, allow_none=True, metadata={"description": "被替补的代表"}
-    )
-
-
-class SwapSchema(BaseSchema):
-    representative_id = fields.Integer(required=True)
-    reason = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(min=1, max=200),
-        metadata={
-            "description": "已公布且距值班不足公布期（工作日）时必填：替补原因，如代表生病；"
-            "否则 409 roster_rule"
-        },
-    )
-
-
-class PublishSchema(BaseSchema):
-    date_from = fields.Date(required=True)
-    date_to = fields.Date(required=True)
-    confirm_estimated_calendar = fields.Boolean(
-        load_default=False,
-        metadata={
-            "description": "班次所在年度的国家节假日尚未公布时须为 true，确认按周一至周五预估；"
-            "否则 409 calendar_estimated"
-        },
     )
 
 

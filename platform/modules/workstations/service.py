@@ -73,6 +73,13 @@ from lianxin.modules.workstations.stages.stations import (
     station_representatives,
     update_station,
 )
+from lianxin.modules.workstations.stages.waiting import (
+    NextShift,
+    commitments_overdue,
+    my_commitments,
+    next_shift,
+    unpublished_shifts,
+)
 
 __all__ = [
     "CHANNEL_OF",
@@ -84,11 +91,13 @@ __all__ = [
     "SOURCE_TYPE",
     "CalendarEstimated",
     "MonthFigures",
+    "NextShift",
     "RosterRuleBroken",
     "add_commitment",
     "add_shift",
     "clean_public_phone",
     "commitments_of",
+    "commitments_overdue",
     "create_meeting",
     "create_station",
     "delete_shift",
@@ -111,6 +120,8 @@ __all__ = [
     "meeting_representatives",
     "month_bounds",
     "monthly_figures",
+    "my_commitments",
+    "next_shift",
     "page_commitments",
     "page_shifts",
     "page_stations",
@@ -128,6 +139,7 @@ __all__ = [
     "station_representatives",
     "station_shifts",
     "swap_shift",
+    "unpublished_shifts",
     "update_commitment",
     "update_station",
 ]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from flask import (
@@ -21,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lianxin.auth import permissions
 from lianxin.casework import service as casework
@@ -30,12 +32,20 @@ from lianxin.extensions import limiter
 from lianxin.modules.kit import today
 from lianxin.modules.workstations import service
 from lianxin.modules.workstations.inputs import (
+    AppointmentInputSchema,
     CommitmentChangeSchema,
     CommitmentInputSchema,
+    MeetingCaseInputSchema,
+    MeetingInputSchema,
+    RepresentativesInputSchema,
+    RosterPublishInputSchema,
+    ShiftInputSchema,
     StationInputSchema,
-    StationPatchSchema,
+    SwapInputSchema,
 )
+from lianxin.modules.workstations.models import Shift
 from lianxin.people.models import Representative
+from lianxin.tenants import service as tenants
 from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error
 from lianxin.web.scope import client_ip, current_township, township_scope
@@ -46,11 +56,6 @@ pages = Blueprint("workstations", __name__, template_folder="templates")
 public = Blueprint("workstations_public", __name__, template_folder="templates")
 
 HONEYPOT = "website"
-CASE_FIELDS = ("title", "body", "category", "raiser_name", "raiser_phone")
-
-
-def _form(names: tuple[str, ...]) -> dict[str, Any]:
-    return {n: request.form.get(n, "").strip() for n in names}
 
 
 def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
@@ -77,6 +82,20 @@ def _reps() -> list[Representative]:
             select(Representative).order_by(Representative.name_pinyin, Representative.id)
         )
     )
+
+
+WEEKDAYS = (_l("周一"), _l("周二"), _l("周三"), _l("周四"), _l("周五"), _l("周六"), _l("周日"))
+
+
+def _weekday(day: date) -> str:
+    return str(WEEKDAYS[day.weekday()])
+
+
+def _branch_names() -> dict[int, str]:
+    """Electoral units by id: with the birth year they tell same-name representatives apart."""
+    actor, township = township_scope()
+    branches, _total = tenants.list_branches(actor, township)
+    return {b.id: b.name for b in branches}
 
 
 @pages.route("/", methods=["GET", "POST"])
@@ -110,7 +129,7 @@ def station(station_id: int):
                 actor,
                 township,
                 station_id,
-                load_input(StationPatchSchema, request.form, form=True, partial=True),
+                load_input(StationInputSchema, request.form, form=True, partial=True),
             ),
             ok=_("已保存"),
         )
@@ -119,23 +138,51 @@ def station(station_id: int):
     meetings = service.list_meetings(actor, township, station_id)
     shifts = service.list_shifts(actor, township, station_id)
     unpublished = [s for s in shifts if not s.published]
+    everyone = _reps()
+    attached = {r.id for r in reps}
+    in_office = [r for r in everyone if r.in_office]
+    # 换班: the station's own representatives first, then anyone else in office (the service
+    # checks qualification and overlaps); each shift's form starts on the person already on it.
+    swap_choices = [r for r in in_office if r.id in attached] + [
+        r for r in in_office if r.id not in attached
+    ]
+    earliest = service.earliest_publishable(township.id)
+    # The roster to work on is what is ahead; what was is kept apart, newest first.
+    day = today()
+    upcoming = [s for s in shifts if s.day >= day]
+    past = sorted(
+        (s for s in shifts if s.day < day), key=lambda s: (s.day, s.starts_at), reverse=True
+    )
     return render_template(
         "workstations/station.html",
         station=item,
         kinds=service.KIND_LABELS,
         reps=reps,
-        all_reps=_reps(),
+        all_reps=everyone,
+        rep_choices=[r for r in everyone if r.in_office or r.id in attached],
+        station_rep_ids=attached,
+        duty_reps=[r for r in reps if r.in_office],
+        swap_choices=swap_choices,
+        swap_ids={r.id for r in swap_choices},
+        reps_by_id={r.id: r for r in everyone},
+        station_marks={r.id: _("驻站") for r in reps},
+        branch_names=_branch_names(),
+        weekday=_weekday,
+        today=day,
+        publish_until=earliest + timedelta(days=30),
         shifts=shifts,
+        upcoming=upcoming,
+        past=past,
         estimated_years=service.estimated_years(unpublished),
         estimated_shift_ids={s.id for s in unpublished if service.estimated_years([s])},
         confirm_label=service.CONFIRM_ESTIMATED,
-        rep_names={r.id: r.name for r in _reps()},
+        rep_names={r.id: r.name for r in everyone},
         meetings=[(m, service.meeting_representatives(m)) for m in meetings],
         meeting_kinds=service.MEETING_LABELS,
         categories=casework.CATEGORIES,
         commitments=service.list_commitments(actor, township, [r.id for r in reps]),
         reports=service.list_reports(actor, township, station_id),
-        earliest=service.earliest_publishable(township.id),
+        earliest=earliest,
         can_edit=permissions.can_work_in_office(actor, township.id),
     )
 
@@ -143,27 +190,32 @@ def station(station_id: int):
 @pages.post("/<int:station_id>/representatives")
 def representatives(station_id: int):
     actor, township = township_scope()
-    service.get_station(actor, township, station_id)
     _attempt(
-        service.set_representatives,
-        actor,
-        township,
-        station_id,
-        request.form.getlist("representative_ids"),
+        lambda: service.set_representatives(
+            actor,
+            township,
+            station_id,
+            load_input(RepresentativesInputSchema, request.form, form=True).representative_ids,
+        ),
         ok=_("已保存"),
     )
     return redirect(url_for("workstations.station", station_id=station_id))
+
+
+# The station (or shift, or meeting) of the URL is looked up before a form is read: another
+# township's id is a 404, not a form's error.
 
 
 @pages.post("/<int:station_id>/shifts")
 def add_shift(station_id: int):
     actor, township = township_scope()
     service.get_station(actor, township, station_id)
-    data = _form(("representative_id", "day", "starts_at", "ends_at"))
-    data["representative_id"] = data["representative_id"] or None
-    if data["representative_id"] is not None:
-        service.find_representative(township, data["representative_id"])  # a foreign id: 404
-    _attempt(service.add_shift, actor, township, station_id, data, ok=_("已排班"))
+    _attempt(
+        lambda: service.add_shift(
+            actor, township, station_id, load_input(ShiftInputSchema, request.form, form=True)
+        ),
+        ok=_("已排班"),
+    )
     return redirect(url_for("workstations.station", station_id=station_id))
 
 
@@ -172,13 +224,12 @@ def publish(station_id: int):
     actor, township = township_scope()
     service.get_station(actor, township, station_id)
     _attempt(
-        service.publish_roster,
-        actor,
-        township,
-        station_id,
-        request.form.get("date_from", ""),
-        request.form.get("date_to", ""),
-        confirm_estimated_calendar=_checked("confirm_estimated_calendar"),
+        lambda: service.publish_roster(
+            actor,
+            township,
+            station_id,
+            load_input(RosterPublishInputSchema, request.form, form=True),
+        ),
         ok=_("值班表已公布"),
     )
     return redirect(url_for("workstations.station", station_id=station_id))
@@ -187,20 +238,24 @@ def publish(station_id: int):
 @pages.post("/shifts/<int:shift_id>/swap")
 def swap(shift_id: int):
     actor, township = township_scope()
-    shift = service.get_shift(actor, township, shift_id)
-    rep_id = request.form.get("representative_id") or None
-    if rep_id is not None:
-        service.find_representative(township, rep_id)
-    _attempt(
-        service.swap_shift,
-        actor,
-        township,
-        shift_id,
-        rep_id,
-        reason=request.form.get("reason", "").strip() or None,
-        ok=_("已换班"),
-    )
-    return redirect(url_for("workstations.station", station_id=shift.station_id))
+    shift = service.get_shift(actor, township, shift_id)  # the page to go back to
+
+    before = shift.representative_id
+
+    def swap_it() -> Shift:
+        data = load_input(SwapInputSchema, request.form, form=True)
+        return service.swap_shift(
+            actor, township, shift_id, data.representative_id, reason=data.reason
+        )
+
+    done = _attempt(swap_it)
+    if done is not None:
+        if done.representative_id == before:  # the person already on it: nothing changed
+            flash(_("没有改变：值班代表未换"), "success")
+        else:
+            flash(_("已换班"), "success")
+    back = url_for("workstations.station", station_id=shift.station_id)
+    return redirect(f"{back}#shift-{shift_id}")
 
 
 @pages.post("/shifts/<int:shift_id>/publish")
@@ -222,11 +277,12 @@ def publish_shift(shift_id: int):
 def add_meeting(station_id: int):
     actor, township = township_scope()
     service.get_station(actor, township, station_id)
-    data: dict[str, Any] = _form(("kind", "held_on", "topic"))
-    data["representative_ids"] = request.form.getlist("representative_ids")
-    for rep_id in data["representative_ids"]:
-        service.find_representative(township, rep_id)
-    _attempt(service.create_meeting, actor, township, station_id, data, ok=_("已记录约见"))
+    _attempt(
+        lambda: service.create_meeting(
+            actor, township, station_id, load_input(MeetingInputSchema, request.form, form=True)
+        ),
+        ok=_("已记录约见"),
+    )
     return redirect(url_for("workstations.station", station_id=station_id))
 
 
@@ -234,12 +290,11 @@ def add_meeting(station_id: int):
 def meeting_case(meeting_id: int):
     actor, township = township_scope()
     meeting = service.get_meeting(actor, township, meeting_id)
-    data: dict[str, Any] = _form(CASE_FIELDS)
-    data["anonymous"] = request.form.get("anonymous") in {"1", "on", "true"}
-    data["received_by_id"] = request.form.get("received_by_id") or None
-    if data["received_by_id"] is not None:
-        service.find_representative(township, data["received_by_id"])
-    made = _attempt(service.record_case, actor, township, meeting_id, data)
+    made = _attempt(
+        lambda: service.record_case(
+            actor, township, meeting_id, load_input(MeetingCaseInputSchema, request.form, form=True)
+        )
+    )
     if made is not None:
         flash(_("已登记诉求，查询码：%(c)s", c=made.tracking_code), "success")
     return redirect(url_for("workstations.station", station_id=meeting.station_id))
@@ -249,7 +304,6 @@ def meeting_case(meeting_id: int):
 def add_commitment(station_id: int):
     actor, township = township_scope()
     service.get_station(actor, township, station_id)
-    service.find_representative(township, request.form.get("representative_id") or 0)  # 404
     _attempt(
         lambda: service.add_commitment(
             actor, township, load_input(CommitmentInputSchema, request.form, form=True)
@@ -273,6 +327,10 @@ def commitment(commitment_id: int):
         ),
         ok=_("已保存"),
     )
+    # Back to the station whose page the form was on (the commitment is the representative's).
+    station_id = request.form.get("station_id", type=int)
+    if station_id is not None:
+        return redirect(url_for("workstations.station", station_id=station_id))
     return redirect(url_for("workstations.index"))
 
 
@@ -365,7 +423,9 @@ def station_public(station_id: int):
     )
 
 
-def _appoint_form(item: Any, reps: list[Any], values: dict[str, Any], errors: dict, status=200):
+def _appoint_form(
+    item: Any, reps: list[Any], values: Mapping[str, Any], errors: dict, status: int = 200
+) -> Any:
     return _private(
         make_response(
             render_template(
@@ -392,8 +452,6 @@ def appoint(station_id: int):
     reps = [r for r in service.station_representatives(township, item) if r.in_office]
     if request.method == "GET" or not township.is_active:
         return _appoint_form(item, reps, {"representative_id": request.args.get("rep", "")}, {})
-    values: dict[str, Any] = _form((*CASE_FIELDS, "representative_id"))
-    values["anonymous"] = False
     if request.form.get(HONEYPOT, "").strip():
         log.warning("appointment form: honeypot filled (%s, %s)", township.slug, client_ip())
         return _private(
@@ -407,9 +465,11 @@ def appoint(station_id: int):
             )
         )
     try:
-        made = service.request_appointment(township, station_id, values)
-    except ValidationFailed as exc:
-        return _appoint_form(item, reps, values, exc.errors, 422)
+        made = service.request_appointment(
+            township, station_id, load_input(AppointmentInputSchema, request.form, form=True)
+        )
+    except ValidationFailed as exc:  # the form again, as it was filled in
+        return _appoint_form(item, reps, request.form, exc.errors, 422)
     return _private(
         make_response(
             render_template(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,6 +13,7 @@ from lianxin.auth.actor import Actor
 from lianxin.casework.deadlines import shanghai_today
 from lianxin.db import db
 from lianxin.errors import Conflict, NotFound, ValidationFailed
+from lianxin.people.inputs import GroupInput
 from lianxin.people.models import (
     GroupMembership,
     GroupRole,
@@ -24,7 +23,7 @@ from lianxin.people.models import (
 from lianxin.people.stages.common import _can_read, _can_write, _move_group
 from lianxin.people.stages.roster import get_representative
 from lianxin.tenants.models import Township
-from lianxin.usecases import use_case
+from lianxin.usecases import Changes, use_case
 
 # --- groups -------------------------------------------------------------------------------------
 
@@ -96,10 +95,7 @@ def representative_groups(
     ]
 
 
-def _check_group_name(name: str, except_id: int | None = None) -> str:
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise ValidationFailed(errors={"name": [_("请填写名称（不超过100字）")]})
+def _unique_group_name(name: str, except_id: int | None = None) -> str:
     query = select(RepresentativeGroup.id).where(RepresentativeGroup.name == name)
     if except_id is not None:
         query = query.where(RepresentativeGroup.id != except_id)
@@ -109,14 +105,12 @@ def _check_group_name(name: str, except_id: int | None = None) -> str:
 
 
 @use_case
-def create_group(
-    actor: Actor, township: Township, *, name: str, description: str | None = None
-) -> RepresentativeGroup:
+def create_group(actor: Actor, township: Township, data: GroupInput) -> RepresentativeGroup:
     _can_write(actor, township)
     group = RepresentativeGroup(
-        name=_check_group_name(name),
-        description=(description or "").strip() or None,
-        is_active=True,
+        name=_unique_group_name(data.name),
+        description=data.description,
+        is_active=data.is_active,
     )
     db.session.add(group)
     db.session.flush()
@@ -133,17 +127,17 @@ def create_group(
 
 @use_case
 def update_group(
-    actor: Actor, township: Township, group_id: int, data: Mapping[str, Any]
+    actor: Actor, township: Township, group_id: int, changes: Changes[GroupInput]
 ) -> RepresentativeGroup:
     group = get_group(actor, township, group_id).group
     _can_write(actor, township)
     before = {"name": group.name, "description": group.description, "is_active": group.is_active}
-    if "name" in data:
-        group.name = _check_group_name(data["name"], except_id=group.id)
-    if "description" in data:
-        group.description = (data["description"] or "").strip() or None
-    if "is_active" in data:
-        group.is_active = bool(data["is_active"])
+    if "name" in changes:
+        group.name = _unique_group_name(changes["name"], except_id=group.id)
+    if "description" in changes:
+        group.description = changes["description"]
+    if "is_active" in changes:
+        group.is_active = changes["is_active"]
     audit.record(
         "group.updated",
         actor=actor,

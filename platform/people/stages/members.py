@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from typing import Any
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,26 +10,30 @@ from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.db.paging import paged
 from lianxin.errors import NotFound, ValidationFailed
-from lianxin.people import choices
+from lianxin.people.inputs import HouseholdInput, PartyMemberInput, clean_phone
 from lianxin.people.models import (
     Household,
     PartyMember,
 )
-from lianxin.people.stages.common import _can_read, _can_write, _search, clean_phone, pinyin_of
+from lianxin.people.stages.common import _can_read, _can_write, _search, pinyin_of
 from lianxin.tenants.models import Branch, Township
-from lianxin.usecases import use_case
+from lianxin.usecases import Changes, use_case
 
 # --- party members and households ---------------------------------------------------------------
 
 
-def _branch_of(township: Township, value: Any) -> int:
-    try:
-        branch_id = int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed(errors={"branch_id": [_("请选择支部")]}) from None
+def _branch_of(township: Township, branch_id: int) -> int:
     if db.session.get(Branch, (township.id, branch_id)) is None:
         raise NotFound(_("未找到该支部"))
     return branch_id
+
+
+def _phone(value: str | None, message: str) -> str | None:
+    """Checked after the branch: another township's branch is 404 whatever else is wrong."""
+    try:
+        return clean_phone(value)
+    except ValueError:
+        raise ValidationFailed(errors={"phone": [message]}) from None
 
 
 def list_party_members(
@@ -60,39 +60,7 @@ def get_party_member(actor: Actor, township: Township, member_id: int) -> PartyM
     return member
 
 
-@use_case
-def save_party_member(
-    actor: Actor, township: Township, data: Mapping[str, Any], member_id: int | None = None
-) -> PartyMember:
-    _can_write(actor, township)
-    member = (
-        get_party_member(actor, township, member_id)
-        if member_id is not None
-        else PartyMember(is_active=True)
-    )
-    errors: dict[str, list[str]] = {}
-    if "branch_id" in data or member_id is None:
-        member.branch_id = _branch_of(township, data.get("branch_id"))
-    if "name" in data or member_id is None:
-        name = re.sub(r"\s+", "", str(data.get("name") or ""))
-        if not name or len(name) > 50:
-            errors["name"] = [_("请填写姓名")]
-        member.name = name
-        member.name_pinyin, member.name_initials = pinyin_of(name)
-    if "gender" in data:
-        member.gender = choices.key_for(choices.GENDER, str(data["gender"] or "")) or None
-    if "phone" in data:
-        try:
-            member.phone = clean_phone(data["phone"])
-        except ValueError:
-            errors["phone"] = [_("手机号格式不正确")]
-    if "is_active" in data:
-        member.is_active = bool(data["is_active"])
-    if errors:
-        db.session.rollback()
-        raise ValidationFailed(errors=errors)
-    if member_id is None:
-        db.session.add(member)
+def _member_saved(actor: Actor, township: Township, member: PartyMember) -> PartyMember:
     db.session.flush()
     audit.record(
         "party_member.saved",
@@ -103,6 +71,41 @@ def save_party_member(
         after={"name": member.name, "branch_id": member.branch_id, "is_active": member.is_active},
     )
     return member
+
+
+@use_case
+def create_party_member(actor: Actor, township: Township, data: PartyMemberInput) -> PartyMember:
+    _can_write(actor, township)
+    member = PartyMember(
+        branch_id=_branch_of(township, data.branch_id),
+        name=data.name,
+        gender=data.gender,
+        phone=_phone(data.phone, _("手机号格式不正确")),
+        is_active=data.is_active,
+    )
+    member.name_pinyin, member.name_initials = pinyin_of(member.name)
+    db.session.add(member)
+    return _member_saved(actor, township, member)
+
+
+@use_case
+def update_party_member(
+    actor: Actor, township: Township, member_id: int, changes: Changes[PartyMemberInput]
+) -> PartyMember:
+    _can_write(actor, township)
+    member = get_party_member(actor, township, member_id)
+    if "branch_id" in changes:
+        member.branch_id = _branch_of(township, changes["branch_id"])
+    if "name" in changes:
+        member.name = changes["name"]
+        member.name_pinyin, member.name_initials = pinyin_of(member.name)
+    if "gender" in changes:
+        member.gender = changes["gender"]
+    if "phone" in changes:
+        member.phone = _phone(changes["phone"], _("手机号格式不正确"))
+    if "is_active" in changes:
+        member.is_active = changes["is_active"]
+    return _member_saved(actor, township, member)
 
 
 def list_households(
@@ -130,40 +133,7 @@ def get_household(actor: Actor, township: Township, household_id: int) -> Househ
     return household
 
 
-@use_case
-def save_household(
-    actor: Actor, township: Township, data: Mapping[str, Any], household_id: int | None = None
-) -> Household:
-    _can_write(actor, township)
-    household = (
-        get_household(actor, township, household_id)
-        if household_id is not None
-        else Household(is_active=True)
-    )
-    errors: dict[str, list[str]] = {}
-    if "branch_id" in data or household_id is None:
-        household.branch_id = _branch_of(township, data.get("branch_id"))
-    if "head_name" in data or household_id is None:
-        head = str(data.get("head_name") or "").strip()
-        if not head or len(head) > 50:
-            errors["head_name"] = [_("请填写户主姓名")]
-        household.head_name = head
-    if "address" in data:
-        household.address = str(data.get("address") or "").strip() or None
-    if "phone" in data:
-        try:
-            household.phone = clean_phone(data["phone"])
-        except ValueError:
-            errors["phone"] = [_("电话格式不正确")]
-    if "note" in data:
-        household.note = str(data.get("note") or "").strip() or None
-    if "is_active" in data:
-        household.is_active = bool(data["is_active"])
-    if errors:
-        db.session.rollback()
-        raise ValidationFailed(errors=errors)
-    if household_id is None:
-        db.session.add(household)
+def _household_saved(actor: Actor, township: Township, household: Household) -> Household:
     db.session.flush()
     audit.record(
         "household.saved",
@@ -174,3 +144,34 @@ def save_household(
         after={"head_name": household.head_name, "branch_id": household.branch_id},
     )
     return household
+
+
+@use_case
+def create_household(actor: Actor, township: Township, data: HouseholdInput) -> Household:
+    _can_write(actor, township)
+    household = Household(
+        branch_id=_branch_of(township, data.branch_id),
+        head_name=data.head_name,
+        address=data.address,
+        phone=_phone(data.phone, _("电话格式不正确")),
+        note=data.note,
+        is_active=data.is_active,
+    )
+    db.session.add(household)
+    return _household_saved(actor, township, household)
+
+
+@use_case
+def update_household(
+    actor: Actor, township: Township, household_id: int, changes: Changes[HouseholdInput]
+) -> Household:
+    _can_write(actor, township)
+    household = get_household(actor, township, household_id)
+    if "branch_id" in changes:
+        household.branch_id = _branch_of(township, changes["branch_id"])
+    for field in ("head_name", "address", "note", "is_active"):
+        if field in changes:
+            setattr(household, field, changes[field])
+    if "phone" in changes:
+        household.phone = _phone(changes["phone"], _("电话格式不正确"))
+    return _household_saved(actor, township, household)

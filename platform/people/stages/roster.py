@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import date
 from typing import IO, Any
 
@@ -19,6 +20,7 @@ from lianxin.casework.deadlines import shanghai_today
 from lianxin.db import db
 from lianxin.db.paging import paged
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lianxin.people.inputs import RepresentativeInput
 from lianxin.people.models import (
     EndReason,
     GroupRole,
@@ -27,7 +29,7 @@ from lianxin.people.models import (
 )
 from lianxin.people.stages.common import (
     REPRESENTATIVE_FIELDS,
-    RepresentativeCleaner,
+    RepresentativeChecks,
     _can_read,
     _can_write,
     _move_group,
@@ -36,7 +38,7 @@ from lianxin.people.stages.common import (
 )
 from lianxin.storage import owners as storage_owners
 from lianxin.tenants.models import Township
-from lianxin.usecases import use_case
+from lianxin.usecases import Changes, use_case
 
 # --- the roster ---------------------------------------------------------------------------------
 
@@ -118,18 +120,18 @@ def apply_representative(
 
 @use_case
 def create_representative(
-    actor: Actor, township: Township, raw: Mapping[str, Any]
+    actor: Actor, township: Township, data: RepresentativeInput
 ) -> Representative:
     _can_write(actor, township)
-    data = RepresentativeCleaner(township).check(raw)
-    if find_by_key(data["name"], data["birth_date"]) is not None:
+    values = RepresentativeChecks(township).require(asdict(data))
+    if find_by_key(values["name"], values["birth_date"]) is not None:
         raise ValidationFailed(errors={"name": [_("已有同名且出生日期相同的代表")]})
     rep = Representative(status=RepStatus.IN_OFFICE, group_id=None)
-    apply_representative(rep, {k: v for k, v in data.items() if k != "group_id"})
+    apply_representative(rep, {k: v for k, v in values.items() if k != "group_id"})
     db.session.add(rep)
     db.session.flush()
-    if data.get("group_id"):
-        _move_group(rep, data["group_id"], GroupRole.MEMBER, shanghai_today())
+    if values.get("group_id"):
+        _move_group(rep, values["group_id"], GroupRole.MEMBER, shanghai_today())
     audit.record(
         "representative.created",
         actor=actor,
@@ -143,17 +145,17 @@ def create_representative(
 
 @use_case
 def update_representative(
-    actor: Actor, township: Township, rep_id: int, raw: Mapping[str, Any]
+    actor: Actor, township: Township, rep_id: int, changes: Changes[RepresentativeInput]
 ) -> Representative:
     rep = get_representative(actor, township, rep_id)
     _can_write(actor, township)
-    data = RepresentativeCleaner(township).check(raw, partial=True)
+    values = RepresentativeChecks(township).require(changes)
     before = _snapshot(rep)
-    name, born = data.get("name", rep.name), data.get("birth_date", rep.birth_date)
+    name, born = values.get("name", rep.name), values.get("birth_date", rep.birth_date)
     other = find_by_key(name, born)
     if other is not None and other.id != rep.id:
         raise ValidationFailed(errors={"name": [_("已有同名且出生日期相同的代表")]})
-    apply_representative(rep, data)
+    apply_representative(rep, values)
     audit.record(
         "representative.updated",
         actor=actor,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import asdict
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,53 +14,23 @@ from lianxin.auth.models import Membership
 from lianxin.auth.roles import Role
 from lianxin.db import db
 from lianxin.errors import NotFound, ValidationFailed
-from lianxin.people.models import (
-    HandlingUnit,
-    UnitKind,
-    UnitLevel,
-)
-from lianxin.people.stages.common import _can_read, _can_write, clean_phone
+from lianxin.people.inputs import UnitInput
+from lianxin.people.models import HandlingUnit
+from lianxin.people.stages.common import _can_read, _can_write
 from lianxin.tenants.models import Township
-from lianxin.usecases import use_case
+from lianxin.usecases import Changes, use_case
 
 # --- handling units -----------------------------------------------------------------------------
 
 UNIT_FIELDS = ("name", "level", "kind", "contact_name", "phone", "is_active")
 
 
-def _clean_unit(
-    data: Mapping[str, Any], *, partial: bool, except_id: int | None = None
-) -> dict[str, Any]:
-    errors: dict[str, list[str]] = {}
-    out: dict[str, Any] = {}
-    if "name" in data or not partial:
-        name = str(data.get("name") or "").strip()
-        if not name or len(name) > 100:
-            errors["name"] = [_("请填写名称（不超过100字）")]
-        else:
-            query = select(HandlingUnit.id).where(HandlingUnit.name == name)
-            if except_id is not None:
-                query = query.where(HandlingUnit.id != except_id)
-            if db.session.scalar(query) is not None:
-                errors["name"] = [_("已有同名的承办单位")]
-            out["name"] = name
-    for field, allowed in (("level", set(UnitLevel)), ("kind", set(UnitKind))):
-        if field in data:
-            if data[field] not in allowed:
-                errors[field] = [_("不认识的取值")]
-            out[field] = data[field]
-    if "contact_name" in data:
-        out["contact_name"] = str(data.get("contact_name") or "").strip() or None
-    if "phone" in data:
-        try:
-            out["phone"] = clean_phone(data["phone"])
-        except ValueError:
-            errors["phone"] = [_("电话格式不正确")]
-    if "is_active" in data:
-        out["is_active"] = bool(data["is_active"])
-    if errors:
-        raise ValidationFailed(errors=errors)
-    return out
+def _unique_unit_name(name: str, except_id: int | None = None) -> None:
+    query = select(HandlingUnit.id).where(HandlingUnit.name == name)
+    if except_id is not None:
+        query = query.where(HandlingUnit.id != except_id)
+    if db.session.scalar(query) is not None:
+        raise ValidationFailed(errors={"name": [_("已有同名的承办单位")]})
 
 
 def list_units(actor: Actor, township: Township) -> list[HandlingUnit]:
@@ -84,15 +53,10 @@ def get_unit(actor: Actor, township: Township, unit_id: int) -> HandlingUnit:
 
 
 @use_case
-def create_unit(actor: Actor, township: Township, data: Mapping[str, Any]) -> HandlingUnit:
+def create_unit(actor: Actor, township: Township, data: UnitInput) -> HandlingUnit:
     _can_write(actor, township)
-    values = {
-        "level": UnitLevel.TOWNSHIP.value,
-        "kind": UnitKind.DEPARTMENT.value,
-        "is_active": True,
-        **_clean_unit(data, partial=False),
-    }
-    unit = HandlingUnit(**values)
+    _unique_unit_name(data.name)
+    unit = HandlingUnit(**asdict(data))
     db.session.add(unit)
     db.session.flush()
     audit.record(
@@ -108,12 +72,14 @@ def create_unit(actor: Actor, township: Township, data: Mapping[str, Any]) -> Ha
 
 @use_case
 def update_unit(
-    actor: Actor, township: Township, unit_id: int, data: Mapping[str, Any]
+    actor: Actor, township: Township, unit_id: int, changes: Changes[UnitInput]
 ) -> HandlingUnit:
     unit = get_unit(actor, township, unit_id)
     _can_write(actor, township)
+    if "name" in changes:
+        _unique_unit_name(changes["name"], except_id=unit.id)
     before = {f: getattr(unit, f) for f in UNIT_FIELDS}
-    for field, value in _clean_unit(data, partial=True, except_id=unit.id).items():
+    for field, value in changes.items():
         setattr(unit, field, value)
     audit.record(
         "unit.updated",

@@ -16,6 +16,7 @@ from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.annual_sessions import service
+from lianxin.modules.annual_sessions.inputs import SessionInput
 from lianxin.people import service as people
 from lianxin.people.models import Representative
 from lianxin.tenants.models import TownshipModule
@@ -98,7 +99,7 @@ def cast(world, office, clock):
         db.session.commit()
         groups = []
         for i, name in enumerate(("农业代表小组", "社区代表小组")):
-            group = people.create_group(office, world.township, name=name)
+            group = people.create_group(office, world.township, people.GroupInput(name=name))
             people.assign_to_group(
                 office, world.township, rep_id=reps[i].id, group_id=group.id, role="leader"
             )
@@ -106,11 +107,9 @@ def cast(world, office, clock):
         session = service.create_session(
             office,
             world.township,
-            {
-                "title": "第十三届党代表大会第二次会议",
-                "held_on": SESSION_DAY,
-                "place": "镇会议中心",
-            },
+            SessionInput(
+                title="第十三届党代表大会第二次会议", held_on=SESSION_DAY, place="镇会议中心"
+            ),
         )
         return Cast([r.id for r in reps], [actor(u) for u in users], users, groups, session.id)
 

@@ -13,6 +13,7 @@ from lianxin.auth.models import User
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.annual_sessions import service
+from lianxin.modules.annual_sessions.inputs import HandsInput, ItemInput, ResolutionInput, VoteInput
 from lianxin.notify.models import OutboxMessage
 from lianxin.people.models import Representative
 from tests.factories import actor
@@ -42,7 +43,7 @@ def _fix(cast, tctx, office, world):
         committee,
         tctx,
         cast.session,
-        {"title": "党委工作报告", "kind": "motion", "proposer": "committee"},
+        ItemInput(title="党委工作报告", kind="motion", proposer="committee"),
     )
     service.decide_item(committee, tctx, item.id, accept=True)
     service.fix_agenda(office, tctx, cast.session)
@@ -96,13 +97,13 @@ def test_a_resolution_reaches_them_by_sms_too(clock, cast, tctx, office, world):
     clock.today = SESSION_DAY
     _present(cast, tctx, range(20, 100))
     service.open_session(office, tctx, cast.session)
-    vote = service.create_vote(office, tctx, item.id, {"method": "hands"})
-    service.record_hands(office, tctx, vote.id, {"yes": 70, "no": 5, "abstain": 5})
+    vote = service.create_vote(office, tctx, item.id, VoteInput(method="hands"))
+    service.record_hands(office, tctx, vote.id, HandsInput(yes=70, no=5, abstain=5))
     resolution = service.create_resolution(
         office,
         tctx,
         cast.session,
-        {"item_id": item.id, "title": "关于工作报告的决议", "text": "同意"},
+        ResolutionInput(item_id=item.id, title="关于工作报告的决议", text="同意"),
     )
     texts = _sms(f"as:{tctx.id}:resolution:{resolution.id}")
     assert set(texts) == {_phone(i) for i in PHONE_ONLY}

@@ -19,6 +19,7 @@ from lianxin.auth.models import User
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.annual_sessions import service
+from lianxin.modules.annual_sessions.inputs import HandsInput, ItemInput, VoteInput
 from lianxin.modules.annual_sessions.models import (
     Attendance,
     AttendanceStatus,
@@ -90,7 +91,7 @@ def _fixed(world, cast, office, kinds=("motion", "election")) -> list[int]:
                 committee,
                 world.township,
                 cast.session,
-                {"title": f"议题{n}", "kind": kind, "proposer": "committee"},
+                ItemInput(title=f"议题{n}", kind=kind, proposer="committee"),
             )
             service.decide_item(committee, world.township, item.id, accept=True)
             made.append(item.id)
@@ -355,7 +356,7 @@ def test_a_secret_vote_with_fewer_than_k_ballots_is_never_opened(app, clock, wor
     base = _base(world)
     (item,) = _opened(world, cast, office, clock, kinds=("personnel",))
     with tenant_context(world.township.id):
-        vote = service.create_vote(office, world.township, item, {"method": "secret"})
+        vote = service.create_vote(office, world.township, item, VoteInput(method="secret"))
         vote_id, k = vote.id, vote.min_ballots
     assert k == 5
     url = f"{base}/{cast.session}/votes/{vote_id}"
@@ -374,7 +375,7 @@ def test_a_non_representative_cannot_vote(app, clock, world, cast, office):
     base = _base(world)
     (item,) = _opened(world, cast, office, clock, kinds=("personnel",))
     with tenant_context(world.township.id):
-        vote = service.create_vote(office, world.township, item, {"method": "secret"})
+        vote = service.create_vote(office, world.township, item, VoteInput(method="secret"))
         vote_id = vote.id
     url = f"{base}/{cast.session}/votes/{vote_id}"
     staff = _as(app, world.users["township_staff"])
@@ -401,13 +402,13 @@ def test_a_resolution_published_and_the_report(app, clock, world, cast, office):
             cast.actors[4],
             world.township,
             cast.session,
-            {"title": "更换路灯", "kind": "motion", "proposer": "representatives"},
+            ItemInput(title="更换路灯", kind="motion", proposer="representatives"),
         )
         service.decide_item(committee, world.township, lone.id, accept=False, reason="已列入计划")
     motion, _report = _opened(world, cast, office, clock, kinds=("motion", "report"))
     with tenant_context(world.township.id):
-        vote = service.create_vote(office, world.township, motion, {"method": "hands"})
-        service.record_hands(office, world.township, vote.id, {"yes": 60, "no": 5, "abstain": 2})
+        vote = service.create_vote(office, world.township, motion, VoteInput(method="hands"))
+        service.record_hands(office, world.township, vote.id, HandsInput(yes=60, no=5, abstain=2))
     staff = _as(app, world.users["township_staff"])
     assert "形成决议" in _text(staff.get(f"{base}/{cast.session}"))
     bad = staff.post(

@@ -16,6 +16,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import Conflict
 from lianxin.modules.annual_sessions import service
+from lianxin.modules.annual_sessions.inputs import SessionInput
 from lianxin.modules.annual_sessions.models import ItemStatus, Resolution, Session, SessionState
 from lianxin.people import service as people
 from lianxin.tenants import service as tenants
@@ -94,7 +95,7 @@ def test_groups_for_an_item_during_the_session_is_a_township_setting(
     admin = actor(world.users["township_admin"])
     tenants.update_township_settings(admin, tctx, "annual_sessions", {"session_item_groups": 3})
     assert service.settings(world.other.id)["session_item_groups"] == 2  # the other: default
-    third = people.create_group(office, tctx, name="企业代表小组")
+    third = people.create_group(office, tctx, people.GroupInput(name="企业代表小组"))
     people.assign_to_group(office, tctx, rep_id=cast.reps[2], group_id=third.id, role="leader")
     _opened(clock, cast, tctx, office, world)
     item = _item(cast, tctx, cast.actors[0], proposer="group", group_id=cast.groups[0])
@@ -128,12 +129,9 @@ def test_planning_opens_the_collection_window_a_month_before(clock, cast, tctx, 
     planned = service.plan_session(
         office,
         tctx,
-        {
-            "title": "第三次会议",
-            "held_on": "2026-05-20",
-            "place": "镇礼堂",
-            "open_proposal_window": True,
-        },
+        SessionInput(
+            title="第三次会议", held_on=date(2026, 5, 20), place="镇礼堂", open_proposal_window=True
+        ),
     )
     assert planned.window is not None and planned.window.opened
     (window,) = _windows()
@@ -141,7 +139,7 @@ def test_planning_opens_the_collection_window_a_month_before(clock, cast, tctx, 
     assert "第三次会议" in window.title and window.id == planned.window.window_id
     # Without the box ticked nothing is opened; a month before the 31st is the month's end.
     service.plan_session(
-        office, tctx, {"title": "第四次会议", "held_on": "2026-03-31", "place": "镇礼堂"}
+        office, tctx, SessionInput(title="第四次会议", held_on=date(2026, 3, 31), place="镇礼堂")
     )
     assert len(_windows()) == 1
     with pytest.raises(Conflict) as again:  # already covered: not twice
@@ -150,7 +148,9 @@ def test_planning_opens_the_collection_window_a_month_before(clock, cast, tctx, 
     late = service.plan_session(
         office,
         tctx,
-        {"title": "第五次", "held_on": "2026-03-31", "place": "镇", "open_proposal_window": 1},
+        SessionInput(
+            title="第五次", held_on=date(2026, 3, 31), place="镇", open_proposal_window=True
+        ),
     )
     assert (late.window.opens_on, late.window.closes_on) == (date(2026, 2, 28), date(2026, 3, 30))
 
@@ -161,12 +161,9 @@ def test_windows_turned_off_are_said_instead(clock, cast, tctx, office, world, p
     planned = service.plan_session(
         office,
         tctx,
-        {
-            "title": "第三次会议",
-            "held_on": "2026-05-20",
-            "place": "镇",
-            "open_proposal_window": True,
-        },
+        SessionInput(
+            title="第三次会议", held_on=date(2026, 5, 20), place="镇", open_proposal_window=True
+        ),
     )
     assert planned.session.id and planned.window is not None and not planned.window.opened
     assert "全年" in planned.window.message and _windows() == []
@@ -179,12 +176,9 @@ def test_without_the_proposals_module_it_says_so(clock, cast, tctx, office):
     planned = service.plan_session(
         office,
         tctx,
-        {
-            "title": "第三次会议",
-            "held_on": "2026-05-20",
-            "place": "镇",
-            "open_proposal_window": True,
-        },
+        SessionInput(
+            title="第三次会议", held_on=date(2026, 5, 20), place="镇", open_proposal_window=True
+        ),
     )
     assert not planned.window.opened and "提案" in planned.window.message
 

@@ -14,6 +14,14 @@ from sqlalchemy import inspect, select, text
 from lianxin.db import db
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.annual_sessions import service
+from lianxin.modules.annual_sessions.inputs import (
+    BallotInput,
+    HandsInput,
+    ItemInput,
+    ResolutionInput,
+    TallyInput,
+    VoteInput,
+)
 from lianxin.modules.annual_sessions.models import (
     Attendance,
     AttendanceStatus,
@@ -30,7 +38,7 @@ from tests.modules.annual_sessions.conftest import SESSION_DAY
 
 def _item(cast, tctx, who, proposer="representatives", **extra):
     data = {"title": f"议题{uuid.uuid4().hex[:6]}", "kind": "motion", "proposer": proposer, **extra}
-    return service.propose_item(who, tctx, cast.session, data)
+    return service.propose_item(who, tctx, cast.session, ItemInput(**data))
 
 
 def test_agenda_rule_at_nine_and_ten_joint_proposers(clock, cast, tctx):
@@ -152,27 +160,27 @@ def _opened(clock, cast, tctx, office, world, kinds=("motion", "motion")):
 
 def test_passing_needs_more_than_half_of_expected_not_present(clock, cast, tctx, office, world):
     first, second = _opened(clock, cast, tctx, office, world)
-    vote = service.create_vote(office, tctx, first.id, {"method": "hands"})
+    vote = service.create_vote(office, tctx, first.id, VoteInput(method="hands"))
     with pytest.raises(ValidationFailed):  # more than present
-        service.record_hands(office, tctx, vote.id, {"yes": 60, "no": 30, "abstain": 0})
-    service.record_hands(office, tctx, vote.id, {"yes": 50, "no": 20, "abstain": 10})
+        service.record_hands(office, tctx, vote.id, HandsInput(yes=60, no=30, abstain=0))
+    service.record_hands(office, tctx, vote.id, HandsInput(yes=50, no=20, abstain=10))
     assert vote.passed is False  # 50 of 80 present, but not more than half of 应到 100
-    other = service.create_vote(office, tctx, second.id, {"method": "hands"})
-    service.record_hands(office, tctx, other.id, {"yes": 51, "no": 20, "abstain": 9})
+    other = service.create_vote(office, tctx, second.id, VoteInput(method="hands"))
+    service.record_hands(office, tctx, other.id, HandsInput(yes=51, no=20, abstain=9))
     assert other.passed is True
     with pytest.raises(Conflict) as late:
-        service.record_hands(office, tctx, other.id, {"yes": 1})
+        service.record_hands(office, tctx, other.id, HandsInput(yes=1, no=0, abstain=0))
     assert late.value.code == "vote_closed"
 
 
 def test_elections_and_personnel_items_must_be_secret(clock, cast, tctx, office, world):
     (election,) = _opened(clock, cast, tctx, office, world, kinds=("election",))
     with pytest.raises(ValidationFailed) as refused:
-        service.create_vote(office, tctx, election.id, {"method": "hands"})
+        service.create_vote(office, tctx, election.id, VoteInput(method="hands"))
     assert "method" in refused.value.errors
     with pytest.raises(ValidationFailed) as equal:  # 差额: more candidates than seats
         service.create_vote(
-            office, tctx, election.id, {"method": "secret", "seats": 2, "candidates": ["甲", "乙"]}
+            office, tctx, election.id, VoteInput(method="secret", seats=2, candidates=["甲", "乙"])
         )
     assert "candidates" in equal.value.errors
 
@@ -181,16 +189,16 @@ def test_secret_ballot_online_once_per_representative_and_tally_only_after_close
     clock, cast, tctx, office, world
 ):
     (item,) = _opened(clock, cast, tctx, office, world, kinds=("personnel",))
-    vote = service.create_vote(office, tctx, item.id, {"method": "secret", "channel": "online"})
+    vote = service.create_vote(office, tctx, item.id, VoteInput(method="secret", channel="online"))
     assert vote.min_ballots == 5 and vote.seal_salt  # K and the vote's own key, frozen
     choices = ["yes", "yes", "no", "yes", "abstain", "yes", "no"]
     for i, choice in enumerate(choices):
-        service.cast_secret(cast.actors[i], tctx, vote.id, {"choice": choice})
+        service.cast_secret(cast.actors[i], tctx, vote.id, BallotInput(choice=choice))
     with pytest.raises(Conflict) as twice:
-        service.cast_secret(cast.actors[0], tctx, vote.id, {"choice": "no"})
+        service.cast_secret(cast.actors[0], tctx, vote.id, BallotInput(choice="no"))
     assert twice.value.code == "already_voted"
     with pytest.raises(PermissionDenied):  # the office is not a representative
-        service.cast_secret(office, tctx, vote.id, {"choice": "yes"})
+        service.cast_secret(office, tctx, vote.id, BallotInput(choice="yes"))
     with pytest.raises(Conflict) as early:
         service.result(office, tctx, vote.id)
     assert early.value.code == "vote_open"
@@ -201,16 +209,18 @@ def test_secret_ballot_online_once_per_representative_and_tally_only_after_close
     assert (outcome["yes"], outcome["no"], outcome["abstain"]) == (4, 2, 1)
     assert outcome["passed"] is False  # 4 of 应到 100
     with pytest.raises(Conflict) as after:
-        service.cast_secret(cast.actors[8], tctx, vote.id, {"choice": "yes"})
+        service.cast_secret(cast.actors[8], tctx, vote.id, BallotInput(choice="yes"))
     assert after.value.code == "vote_closed"
 
 
 def test_raw_ballot_tables_link_no_ballot_to_a_voter(clock, cast, tctx, office, world):
     """Read the tables as a database administrator would, after a secret vote."""
     (item,) = _opened(clock, cast, tctx, office, world, kinds=("personnel",))
-    vote = service.create_vote(office, tctx, item.id, {"method": "secret", "channel": "online"})
+    vote = service.create_vote(office, tctx, item.id, VoteInput(method="secret", channel="online"))
     for i in range(7):
-        service.cast_secret(cast.actors[i], tctx, vote.id, {"choice": "yes" if i % 2 else "no"})
+        service.cast_secret(
+            cast.actors[i], tctx, vote.id, BallotInput(choice="yes" if i % 2 else "no")
+        )
     # Cast, a ballot is only sealed, next to nothing but its vote, every one of one length.
     pool = inspect(PooledBallot).local_table
     assert {c.name for c in pool.columns} == {"tenant_id", "id", "vote_id", "sealed"}
@@ -255,15 +265,15 @@ def test_raw_ballot_tables_link_no_ballot_to_a_voter(clock, cast, tctx, office, 
 
 def test_the_worker_releases_ballots_at_2k_holding_k_back(clock, cast, tctx, office, world):
     (item,) = _opened(clock, cast, tctx, office, world, kinds=("personnel",))
-    vote = service.create_vote(office, tctx, item.id, {"method": "secret", "channel": "online"})
+    vote = service.create_vote(office, tctx, item.id, VoteInput(method="secret", channel="online"))
 
     def pending():
         return len(db.session.scalars(select(PooledBallot.id)).all())
 
     for i in range(9):
-        service.cast_secret(cast.actors[i], tctx, vote.id, {"choice": "yes"})
+        service.cast_secret(cast.actors[i], tctx, vote.id, BallotInput(choice="yes"))
     assert service.release_ballots(tctx, vote.id) == 0 and pending() == 9  # 2K − 1: nothing
-    service.cast_secret(cast.actors[9], tctx, vote.id, {"choice": "no"})
+    service.cast_secret(cast.actors[9], tctx, vote.id, BallotInput(choice="no"))
     assert service.release_ballots(tctx, vote.id) == 5 and pending() == 5  # 2K: all but K
     assert service.release_ballots(tctx, vote.id) == 0  # again: nothing twice
     with pytest.raises(Conflict) as early:  # released ballots are still not a result
@@ -282,12 +292,12 @@ def test_fewer_than_k_ballots_in_all_are_never_opened(
     from lianxin.tenants import service as tenants
 
     (item,) = _opened(clock, cast, tctx, office, world, kinds=("personnel",))
-    vote = service.create_vote(office, tctx, item.id, {"method": "secret", "channel": "online"})
+    vote = service.create_vote(office, tctx, item.id, VoteInput(method="secret", channel="online"))
     # K is frozen at the vote's creation: lowering the setting now changes nothing for it.
     admin = actor(world.users["township_admin"])
     tenants.update_township_settings(admin, tctx, "annual_sessions", {"ballot_batch": 3})
     for i in range(cast_ballots):
-        service.cast_secret(cast.actors[i], tctx, vote.id, {"choice": "yes"})
+        service.cast_secret(cast.actors[i], tctx, vote.id, BallotInput(choice="yes"))
     service.close_vote(office, tctx, vote.id)
     db.session.refresh(vote)
     assert vote.min_ballots == 5 and vote.state == VoteState.CLOSED
@@ -304,14 +314,14 @@ def test_fewer_than_k_ballots_in_all_are_never_opened(
 
 def test_a_result_is_refused_while_the_vote_is_counted(clock, cast, tctx, office, world):
     (item,) = _opened(clock, cast, tctx, office, world, kinds=("personnel",))
-    vote = service.create_vote(office, tctx, item.id, {"method": "secret", "channel": "online"})
+    vote = service.create_vote(office, tctx, item.id, VoteInput(method="secret", channel="online"))
     vote.state = VoteState.COUNTING  # as a worker that has not counted yet leaves it
     db.session.commit()
     with pytest.raises(Conflict) as counting:
         service.result(office, tctx, vote.id)
     assert counting.value.code == "vote_counting"
     with pytest.raises(Conflict):  # closed to voters
-        service.cast_secret(cast.actors[0], tctx, vote.id, {"choice": "yes"})
+        service.cast_secret(cast.actors[0], tctx, vote.id, BallotInput(choice="yes"))
     service.count_closed_vote(vote.id)
     db.session.commit()
     assert service.result(office, tctx, vote.id) == {
@@ -335,26 +345,26 @@ def test_paper_ballots_stand_only_when_both_tellers_agree(clock, cast, tctx, off
         office,
         tctx,
         item.id,
-        {
-            "method": "secret",
-            "channel": "paper",
-            "seats": 1,
-            "candidates": ["张三", "李四"],
-            "teller1_id": people[0].id,
-            "teller2_id": people[1].id,
-            "scrutineer_id": people[2].id,
-        },
+        VoteInput(
+            method="secret",
+            channel="paper",
+            seats=1,
+            candidates=["张三", "李四"],
+            teller1_id=people[0].id,
+            teller2_id=people[1].id,
+            scrutineer_id=people[2].id,
+        ),
     )
     a, b = (c.id for c in service.candidates(vote))
     t1, t2, scrutineer = (actor(u) for u in people)
     with pytest.raises(PermissionDenied):
-        service.enter_paper_tally(office, tctx, vote.id, {"ballots": 80})
+        service.enter_paper_tally(office, tctx, vote.id, TallyInput(ballots=80))
     service.enter_paper_tally(
-        t1, tctx, vote.id, {"ballots": 80, "candidates": {str(a): 60, str(b): 20}}
+        t1, tctx, vote.id, TallyInput(ballots=80, candidates={str(a): 60, str(b): 20})
     )
     assert service.tally_status(office, tctx, vote.id) == "waiting"
     service.enter_paper_tally(
-        t2, tctx, vote.id, {"ballots": 80, "candidates": {str(a): 59, str(b): 21}}
+        t2, tctx, vote.id, TallyInput(ballots=80, candidates={str(a): 59, str(b): 21})
     )
     assert (
         vote.state == VoteState.OPEN and service.tally_status(office, tctx, vote.id) == "mismatch"
@@ -364,7 +374,7 @@ def test_paper_ballots_stand_only_when_both_tellers_agree(clock, cast, tctx, off
     service.reset_paper_tally(scrutineer, tctx, vote.id)
     for teller in (t1, t2):
         service.enter_paper_tally(
-            teller, tctx, vote.id, {"ballots": 80, "candidates": {str(a): 60, str(b): 20}}
+            teller, tctx, vote.id, TallyInput(ballots=80, candidates={str(a): 60, str(b): 20})
         )
     outcome = service.result(office, tctx, vote.id)
     assert outcome["elected"] == ["张三"] and outcome["passed"] is True
@@ -372,19 +382,19 @@ def test_paper_ballots_stand_only_when_both_tellers_agree(clock, cast, tctx, off
 
 def test_resolutions_from_passed_items_only_and_the_report(clock, cast, tctx, office, world):
     first, second = _opened(clock, cast, tctx, office, world)
-    passed = service.create_vote(office, tctx, first.id, {"method": "hands"})
-    service.record_hands(office, tctx, passed.id, {"yes": 70, "no": 5, "abstain": 5})
-    failed = service.create_vote(office, tctx, second.id, {"method": "hands"})
-    service.record_hands(office, tctx, failed.id, {"yes": 30, "no": 45, "abstain": 5})
+    passed = service.create_vote(office, tctx, first.id, VoteInput(method="hands"))
+    service.record_hands(office, tctx, passed.id, HandsInput(yes=70, no=5, abstain=5))
+    failed = service.create_vote(office, tctx, second.id, VoteInput(method="hands"))
+    service.record_hands(office, tctx, failed.id, HandsInput(yes=30, no=45, abstain=5))
     with pytest.raises(ValidationFailed):
         service.create_resolution(
-            office, tctx, cast.session, {"item_id": second.id, "title": "x", "text": "y"}
+            office, tctx, cast.session, ResolutionInput(item_id=second.id, title="x", text="y")
         )
     resolution = service.create_resolution(
         office,
         tctx,
         cast.session,
-        {"item_id": first.id, "title": "关于年度工作的决议", "text": "会议同意……"},
+        ResolutionInput(item_id=first.id, title="关于年度工作的决议", text="会议同意……"),
     )
     service.set_resolution_published(office, tctx, resolution.id, True)
     assert [r.id for r, _s in service.public_resolutions(tctx)] == [resolution.id]

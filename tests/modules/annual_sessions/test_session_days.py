@@ -18,7 +18,9 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import Conflict, ValidationFailed
 from lianxin.modules.annual_sessions import service
+from lianxin.modules.annual_sessions.inputs import ItemInput, SessionCreateSchema, SessionInput
 from lianxin.modules.annual_sessions.models import AttendanceStatus, SessionState
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.helpers import assert_error, bearer
 from tests.modules.annual_sessions.test_service import _present
@@ -36,11 +38,11 @@ def _three_days(cast, tctx, office, world):
     session = service.create_session(
         office,
         tctx,
-        {"title": "三天的会议", "held_on": DAY1, "ends_on": DAY3, "place": "镇会议中心"},
+        SessionInput(title="三天的会议", held_on=DAY1, ends_on=DAY3, place="镇会议中心"),
     )
     committee = actor(world.users["committee_member"])
     item = service.propose_item(
-        committee, tctx, session.id, {"title": "报告", "kind": "report", "proposer": "committee"}
+        committee, tctx, session.id, ItemInput(title="报告", kind="report", proposer="committee")
     )
     service.decide_item(committee, tctx, item.id, accept=True)
     service.fix_agenda(office, tctx, session.id)
@@ -49,18 +51,17 @@ def _three_days(cast, tctx, office, world):
 
 def test_the_end_date_defaults_to_the_start_and_is_never_before_it(clock, cast, tctx, office):
     one = service.create_session(
-        office, tctx, {"title": "一天的会议", "held_on": DAY1, "place": "镇礼堂"}
+        office, tctx, SessionInput(title="一天的会议", held_on=DAY1, place="镇礼堂")
     )
     assert one.ends_on == DAY1
     with pytest.raises(ValidationFailed) as before:
-        service.create_session(
-            office,
-            tctx,
+        load_input(
+            SessionCreateSchema,
             {"title": "倒着的会议", "held_on": DAY2, "ends_on": DAY1, "place": "镇礼堂"},
         )
     assert set(before.value.errors) == {"ends_on"}
     same = service.create_session(
-        office, tctx, {"title": "当天结束", "held_on": DAY2, "ends_on": DAY2, "place": "镇礼堂"}
+        office, tctx, SessionInput(title="当天结束", held_on=DAY2, ends_on=DAY2, place="镇礼堂")
     )
     assert same.ends_on == DAY2
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from lianxin.db import db
 from lianxin.errors import Conflict
 from lianxin.modules.annual_sessions import service
+from lianxin.modules.annual_sessions.inputs import SessionInput
 from lianxin.modules.annual_sessions.models import Document
 from lianxin.modules.annual_sessions.stages import planning
 from lianxin.storage.models import StoredFile
@@ -25,7 +26,9 @@ def _count(model: type) -> int:
 
 def test_a_late_failure_takes_back_the_nested_upload(tctx, office, monkeypatch):
     session = service.create_session(
-        office, tctx, {"title": "第二次会议", "held_on": date(2026, 3, 20), "place": "镇会议中心"}
+        office,
+        tctx,
+        SessionInput(title="第二次会议", held_on=date(2026, 3, 20), place="镇会议中心"),
     )
     files_before = _count(StoredFile)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,7 +21,12 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import ValidationFailed
 from lianxin.modules.evaluations import service
-from lianxin.modules.evaluations.inputs import CodesInput
+from lianxin.modules.evaluations.inputs import (
+    AnswerInput,
+    CampaignInput,
+    CodesInput,
+    SubjectInput,
+)
 from lianxin.modules.evaluations.models import Answer, PooledAnswer
 from lianxin.modules.evaluations.schemas import EvaluationSettings
 from lianxin.tenants import service as tenants
@@ -34,16 +40,16 @@ def _campaign(cast, township, office, shape="committee"):
     campaign = service.create_campaign(
         office,
         township,
-        {
-            "title": f"评议{uuid.uuid4().hex[:6]}",
-            "shape": shape,
-            "opens_on": "2025-12-01",
-            "closes_on": "2026-01-15",
-        },
+        CampaignInput(
+            title=f"评议{uuid.uuid4().hex[:6]}",
+            shape=shape,
+            opens_on=date(2025, 12, 1),
+            closes_on=date(2026, 1, 15),
+        ),
     )
     if shape == "committee":
         for member in cast.members:
-            service.add_subject(office, township, campaign.id, {"user_id": member.id})
+            service.add_subject(office, township, campaign.id, SubjectInput(user_id=member.id))
     else:
         service.add_default_subjects(office, township, campaign.id)
     return campaign
@@ -58,6 +64,11 @@ def _graded(campaign, score=8, overall="competent", comment=None) -> dict[str, A
 
 
 CANNOT = {"cannot_evaluate": True}
+
+
+def _given(answers: dict[int, dict[str, Any]]) -> list[AnswerInput]:
+    """Answers by subject, as the service takes them: one `AnswerInput` each."""
+    return [AnswerInput(subject_id=sid, **answer) for sid, answer in answers.items()]
 
 
 def _switch(world, township, on: bool) -> None:
@@ -88,7 +99,10 @@ def test_off_in_one_township_refused_there_while_another_township_keeps_it(
     first, second = service.subjects(office, tctx, campaign.id)
     with pytest.raises(ValidationFailed) as refused:
         service.submit_by_account(
-            cast.actors[0], tctx, campaign.id, {first.id: CANNOT, second.id: _graded(campaign)}
+            cast.actors[0],
+            tctx,
+            campaign.id,
+            _given({first.id: CANNOT, second.id: _graded(campaign)}),
         )
     assert list(refused.value.errors) == [f"{first.id}.cannot_evaluate"]
     assert "无法评价" in refused.value.message
@@ -105,7 +119,7 @@ def test_off_in_one_township_refused_there_while_another_township_keeps_it(
         assert public.cannot_evaluate is True
         (code,) = service.issue_codes(other_office, other, public.id, CodesInput(1))
         (station,) = service.subjects(other_office, other, public.id)
-        service.submit_public(other, public.id, code, {station.id: CANNOT})
+        service.submit_public(other, public.id, code, _given({station.id: CANNOT}))
         assert service.participation(other_office, other, public.id).answered == 1
         db.session.commit()
 
@@ -122,7 +136,7 @@ def test_the_setting_is_frozen_when_the_campaign_opens(clock, cast, tctx, office
     assert draft.cannot_evaluate is None and not service.cannot_evaluate_offered(draft)
     first, second = service.subjects(office, tctx, opened.id)
     service.submit_by_account(
-        cast.actors[0], tctx, opened.id, {first.id: CANNOT, second.id: _graded(opened)}
+        cast.actors[0], tctx, opened.id, _given({first.id: CANNOT, second.id: _graded(opened)})
     )
     service.open_campaign(office, tctx, draft.id)
     assert draft.cannot_evaluate is False
@@ -137,7 +151,7 @@ def test_every_subject_needs_a_grade_or_cannot_evaluate(clock, cast, tctx, offic
     first, second = service.subjects(office, tctx, campaign.id)
     # Nothing about the second subject: refused, naming 无法评价 as the other way.
     with pytest.raises(ValidationFailed) as missing:
-        service.submit_by_account(cast.actors[0], tctx, campaign.id, {first.id: CANNOT})
+        service.submit_by_account(cast.actors[0], tctx, campaign.id, _given({first.id: CANNOT}))
     assert {k.split(".")[0] for k in missing.value.errors} == {str(second.id)}
     assert all("无法评价" in m for v in missing.value.errors.values() for m in v)
     # One score short of a full grade: refused.
@@ -145,7 +159,7 @@ def test_every_subject_needs_a_grade_or_cannot_evaluate(clock, cast, tctx, offic
     partial["scores"].pop(campaign.dimensions[0]["key"])
     with pytest.raises(ValidationFailed):
         service.submit_by_account(
-            cast.actors[0], tctx, campaign.id, {first.id: CANNOT, second.id: partial}
+            cast.actors[0], tctx, campaign.id, _given({first.id: CANNOT, second.id: partial})
         )
     # 无法评价 carries nothing else: not with scores, a grade or a comment.
     for extra in ({"scores": {campaign.dimensions[0]["key"]: 8}}, {"overall": "excellent"}):
@@ -154,13 +168,13 @@ def test_every_subject_needs_a_grade_or_cannot_evaluate(clock, cast, tctx, offic
                 cast.actors[0],
                 tctx,
                 campaign.id,
-                {first.id: {**CANNOT, **extra}, second.id: _graded(campaign)},
+                _given({first.id: {**CANNOT, **extra}, second.id: _graded(campaign)}),
             )
         assert list(mixed.value.errors) == [f"{first.id}.cannot_evaluate"]
     assert service.participation(office, tctx, campaign.id).answered == 0
     # 无法评价 for every subject is a complete form.
     service.submit_by_account(
-        cast.actors[0], tctx, campaign.id, {first.id: CANNOT, second.id: CANNOT}
+        cast.actors[0], tctx, campaign.id, _given({first.id: CANNOT, second.id: CANNOT})
     )
     assert service.participation(office, tctx, campaign.id).answered == 1
 
@@ -175,10 +189,12 @@ def test_a_cannot_evaluate_answer_seals_to_the_size_of_a_grade_in_the_same_pool(
         cast.actors[0],
         tctx,
         campaign.id,
-        {first.id: CANNOT, second.id: _graded(campaign, comment="很" * service.COMMENT_MAX)},
+        _given(
+            {first.id: CANNOT, second.id: _graded(campaign, comment="很" * service.COMMENT_MAX)}
+        ),
     )
     service.submit_by_account(
-        cast.actors[1], tctx, campaign.id, {first.id: _graded(campaign), second.id: CANNOT}
+        cast.actors[1], tctx, campaign.id, _given({first.id: _graded(campaign), second.id: CANNOT})
     )
     pool = db.session.execute(
         select(PooledAnswer.subject_id, PooledAnswer.sealed).where(
@@ -207,7 +223,7 @@ def _run(cast, tctx, office, plan: dict[int, list[bool]], score=8):
             s.id: _graded(campaign, score=score) if plan[n][i] else CANNOT
             for n, s in enumerate(subjects)
         }
-        service.submit_by_account(cast.actors[i], tctx, campaign.id, answers)
+        service.submit_by_account(cast.actors[i], tctx, campaign.id, _given(answers))
     service.close_campaign(office, tctx, campaign.id)
     return campaign, subjects
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,6 +16,7 @@ from sqlalchemy.pool import NullPool
 from lianxin.db import anonymous, db
 from lianxin.db.migrate import downgrade, upgrade
 from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.inputs import AnswerInput, CampaignInput, SubjectInput
 from lianxin.tenants import service as tenants
 from tests.factories import actor
 
@@ -25,9 +27,11 @@ def _campaign(cast, tctx, office, title):
     campaign = service.create_campaign(
         office,
         tctx,
-        {"title": title, "shape": "committee", "opens_on": "2025-12-01", "closes_on": "2026-01-15"},
+        CampaignInput(
+            title=title, shape="committee", opens_on=date(2025, 12, 1), closes_on=date(2026, 1, 15)
+        ),
     )
-    service.add_subject(office, tctx, campaign.id, {"user_id": cast.members[0].id})
+    service.add_subject(office, tctx, campaign.id, SubjectInput(user_id=cast.members[0].id))
     service.open_campaign(office, tctx, campaign.id)
     return campaign.id
 
@@ -80,7 +84,9 @@ def test_answers_released_before_0022_stay_grades_and_running_campaigns_follow_t
     (subject,) = service.subjects(office, tctx, closed)
     scores = {d["key"]: 8 for d in service.get_campaign(office, tctx, closed).dimensions}
     for i in range(5):
-        service.submit_by_account(cast.actors[i], tctx, closed, {subject.id: {"scores": scores}})
+        service.submit_by_account(
+            cast.actors[i], tctx, closed, [AnswerInput(subject_id=subject.id, scores=scores)]
+        )
     service.close_campaign(office, tctx, closed)
     source = db.engine.url.database
     db.session.commit()

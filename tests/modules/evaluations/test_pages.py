@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,6 +20,7 @@ from lianxin.auth.models import User
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.inputs import CampaignInput, SubjectInput
 from lianxin.modules.evaluations.models import Campaign, CampaignState, Subject
 from tests.factories import actor
 from tests.helpers import login
@@ -51,16 +53,18 @@ def _made(world, office, cast, shape="committee", opened=True) -> tuple[Any, lis
         campaign = service.create_campaign(
             office,
             world.township,
-            {
-                "title": f"评议{uuid.uuid4().hex[:6]}",
-                "shape": shape,
-                "opens_on": "2025-12-01",
-                "closes_on": "2026-01-15",
-            },
+            CampaignInput(
+                title=f"评议{uuid.uuid4().hex[:6]}",
+                shape=shape,
+                opens_on=date(2025, 12, 1),
+                closes_on=date(2026, 1, 15),
+            ),
         )
         if shape == "committee":
             for member in cast.members:
-                service.add_subject(office, world.township, campaign.id, {"user_id": member.id})
+                service.add_subject(
+                    office, world.township, campaign.id, SubjectInput(user_id=member.id)
+                )
         else:
             service.add_default_subjects(office, world.township, campaign.id)
         links = service.open_campaign(office, world.township, campaign.id) if opened else []

@@ -8,12 +8,14 @@ its own per campaign, bytes moved to another subject or campaign do not open."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from lianxin.db import anonymous, db
 from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.inputs import AnswerInput, CampaignInput, SubjectInput
 from lianxin.modules.evaluations.models import Answer, PooledAnswer
 from lianxin.tenants import service as tenants
 from tests.factories import actor
@@ -34,14 +36,14 @@ def _open(cast, tctx, office):
     campaign = service.create_campaign(
         office,
         tctx,
-        {
-            "title": f"评议{uuid.uuid4().hex[:6]}",
-            "shape": "committee",
-            "opens_on": "2025-12-01",
-            "closes_on": "2026-01-15",
-        },
+        CampaignInput(
+            title=f"评议{uuid.uuid4().hex[:6]}",
+            shape="committee",
+            opens_on=date(2025, 12, 1),
+            closes_on=date(2026, 1, 15),
+        ),
     )
-    service.add_subject(office, tctx, campaign.id, {"user_id": cast.members[0].id})
+    service.add_subject(office, tctx, campaign.id, SubjectInput(user_id=cast.members[0].id))
     service.open_campaign(office, tctx, campaign.id)
     (subject,) = service.subjects(office, tctx, campaign.id)
     return campaign, subject
@@ -52,13 +54,14 @@ def _answer(cast, tctx, campaign, subject, i, comment=None):
         cast.actors[i],
         tctx,
         campaign.id,
-        {
-            subject.id: {
-                "scores": {d["key"]: 1 + i % 10 for d in campaign.dimensions},
-                "overall": "competent",
-                "comment": comment,
-            }
-        },
+        [
+            AnswerInput(
+                subject_id=subject.id,
+                scores={d["key"]: 1 + i % 10 for d in campaign.dimensions},
+                overall="competent",
+                comment=comment,
+            )
+        ],
     )
 
 

@@ -19,7 +19,14 @@ from lianxin.audit.models import AuditEntry
 from lianxin.db import db
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.evaluations import service
-from lianxin.modules.evaluations.inputs import CodesInput, GradeInput
+from lianxin.modules.evaluations.inputs import (
+    AnswerInput,
+    CodesInput,
+    EvaluationCampaignCreateSchema,
+    EvaluationFormUpdateSchema,
+    GradeInput,
+    SubjectInput,
+)
 from lianxin.modules.evaluations.models import (
     Answer,
     CampaignState,
@@ -29,6 +36,7 @@ from lianxin.modules.evaluations.models import (
 )
 from lianxin.notify.models import OutboxMessage
 from lianxin.tenants import service as tenants
+from lianxin.usecases import load_input
 from tests.factories import actor
 
 
@@ -36,29 +44,38 @@ def _campaign(cast, tctx, office, shape="committee", **extra):
     campaign = service.create_campaign(
         office,
         tctx,
-        {
-            "title": f"评议{uuid.uuid4().hex[:6]}",
-            "shape": shape,
-            "opens_on": "2025-12-01",
-            "closes_on": "2026-01-15",
-            **extra,
-        },
+        load_input(
+            EvaluationCampaignCreateSchema,
+            {
+                "title": f"评议{uuid.uuid4().hex[:6]}",
+                "shape": shape,
+                "opens_on": "2025-12-01",
+                "closes_on": "2026-01-15",
+                **extra,
+            },
+        ),
     )
     if shape == "committee":
         for member in cast.members:
-            service.add_subject(office, tctx, campaign.id, {"user_id": member.id})
+            service.add_subject(office, tctx, campaign.id, SubjectInput(user_id=member.id))
     return campaign
 
 
 def _answers(campaign, subjects, score=8, overall="competent", comment=None):
-    return {
-        s.id: {
-            "scores": {d["key"]: score for d in campaign.dimensions},
-            "overall": overall,
-            "comment": comment,
-        }
+    return [
+        AnswerInput(
+            subject_id=s.id,
+            scores={d["key"]: score for d in campaign.dimensions},
+            overall=overall,
+            comment=comment,
+        )
         for s in subjects
-    }
+    ]
+
+
+def _form(**changes):
+    """A change to the form, as the API's PATCH body or the form page gives it."""
+    return load_input(EvaluationFormUpdateSchema, changes, partial=True)
 
 
 def _opened(cast, tctx, office, **extra):
@@ -73,19 +90,21 @@ def test_the_form_is_fixed_once_the_campaign_opens(clock, cast, tctx, office):
         office,
         tctx,
         campaign.id,
-        {"dimensions": [{"label": "工作实绩", "weight": 2}, {"label": "廉洁自律"}]},
+        _form(dimensions=[{"label": "工作实绩", "weight": 2}, {"label": "廉洁自律"}]),
     )
     assert [d["weight"] for d in campaign.dimensions] == [2.0, 1.0]
     with pytest.raises(ValidationFailed):
-        service.update_form(office, tctx, campaign.id, {"dimensions": [{"label": "", "weight": 1}]})
+        service.update_form(
+            office, tctx, campaign.id, _form(dimensions=[{"label": "", "weight": 1}])
+        )
     assert len(campaign.dimensions) == 2  # nothing changed
     links = service.open_campaign(office, tctx, campaign.id)
     assert len(links) == 30 and all(link.token for link in links)
     with pytest.raises(Conflict) as locked:
-        service.update_form(office, tctx, campaign.id, {"scale_max": 5})
+        service.update_form(office, tctx, campaign.id, _form(scale_max=5))
     assert locked.value.code == "form_locked"
     with pytest.raises(Conflict):
-        service.add_subject(office, tctx, campaign.id, {"user_id": cast.members[0].id})
+        service.add_subject(office, tctx, campaign.id, SubjectInput(user_id=cast.members[0].id))
 
 
 def test_one_answer_each_in_the_period_with_scores_in_range(clock, cast, tctx, office, world):
@@ -304,7 +323,7 @@ def test_party_members_rate_only_their_own_branchs_representative(clock, cast, t
         )
     db.session.commit()
     campaign = _campaign(cast, tctx, office, shape="duty")
-    service.add_subject(office, tctx, campaign.id, {"representative_id": cast.reps[0]})
+    service.add_subject(office, tctx, campaign.id, SubjectInput(representative_id=cast.reps[0]))
     links = service.open_campaign(office, tctx, campaign.id)
     assert sorted(link.name for link in links) == ["党员乙", "党员甲"]
     chosen, rater = service.rater_by_link(tctx, links[0].token)
@@ -415,7 +434,7 @@ def test_a_handled_case_gets_one_public_code(clock, cast, tctx, office):
     new = casework.register(
         office,
         tctx,
-        {"title": "路灯", "body": "不亮", "channel": "phone", "raiser_phone": "13900139000"},
+        casework.CaseInput(title="路灯", body="不亮", channel="phone", raiser_phone="13900139000"),
     )
     code = service.code_for_case(office, tctx, campaign.id, new.case.id)
     with pytest.raises(Conflict):

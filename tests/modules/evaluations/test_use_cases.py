@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import Conflict
 from lianxin.modules.evaluations import service
+from lianxin.modules.evaluations.inputs import CampaignInput
 from lianxin.modules.evaluations.models import Subject
 from lianxin.modules.evaluations.stages import draft_subjects as subjects_stage
 from tests.helpers import bearer
@@ -23,12 +25,12 @@ def _draft(tctx, office, shape="duty"):
     return service.create_campaign(
         office,
         tctx,
-        {
-            "title": f"评议{uuid.uuid4().hex[:6]}",
-            "shape": shape,
-            "opens_on": "2025-12-01",
-            "closes_on": "2026-01-15",
-        },
+        CampaignInput(
+            title=f"评议{uuid.uuid4().hex[:6]}",
+            shape=shape,
+            opens_on=date(2025, 12, 1),
+            closes_on=date(2026, 1, 15),
+        ),
     )
 
 

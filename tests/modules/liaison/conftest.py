@@ -17,6 +17,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipModule
+from lianxin.usecases import load_input
 from tests.factories import actor, grant, make_branch, make_user
 from tests.helpers import Clock
 
@@ -100,20 +101,25 @@ def chain(world, office):
             reps[key] = people.create_representative(
                 office,
                 t,
-                {**REP_BASE, "name": name, "branch_id": branches[branch].id, "phone": phone},
+                load_input(
+                    people.RepresentativeInputSchema,
+                    {**REP_BASE, "name": name, "branch_id": branches[branch].id, "phone": phone},
+                ),
             )
         admin = actor(world.users["township_admin"])
         people.link_account(admin, t, reps["a"].id, user_id=world.users["representative"].id)
         people.link_account(admin, t, reps["li"].id, user_id=li.id)
         for i in range(1, 9):
             branch = "east" if i <= 5 else "west"
-            members[f"m{i}"] = people.save_party_member(
-                office, t, {"name": f"党员{i}", "branch_id": branches[branch].id}
+            members[f"m{i}"] = people.create_party_member(
+                office, t, people.PartyMemberInput(name=f"党员{i}", branch_id=branches[branch].id)
             )
         for i in range(1, 7):
             branch = "east" if i <= 4 else "west"
-            households[f"h{i}"] = people.save_household(
-                office, t, {"head_name": f"户主{i}", "branch_id": branches[branch].id}
+            households[f"h{i}"] = people.create_household(
+                office,
+                t,
+                people.HouseholdInput(head_name=f"户主{i}", branch_id=branches[branch].id),
             )
     return Chain(committee, reps, members, households, branches)
 

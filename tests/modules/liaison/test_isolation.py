@@ -22,6 +22,7 @@ from lianxin.modules.liaison.models import (
 )
 from lianxin.people import service as people
 from lianxin.people.models import Household, PartyMember
+from lianxin.usecases import load_input
 from tests.factories import actor, grant, make_user
 from tests.test_isolation_walk import (  # noqa: F401  (collected here with our fixtures)
     test_foreign_ids_in_api_bodies_are_not_found,
@@ -46,15 +47,18 @@ def world(world):  # the conftest's world, plus a liaison chain in every townshi
             rep = people.create_representative(
                 actor(user),
                 township,
-                {
-                    "name": f"{township.name}专属代表",
-                    "gender": "男",
-                    "birth_date": "1970-01-01",
-                    "education": "大学本科",
-                    "category": "农民",
-                    "term": 13,
-                    "branch_id": branch.id,
-                },
+                load_input(
+                    people.RepresentativeInputSchema,
+                    {
+                        "name": f"{township.name}专属代表",
+                        "gender": "男",
+                        "birth_date": "1970-01-01",
+                        "education": "大学本科",
+                        "category": "农民",
+                        "term": 13,
+                        "branch_id": branch.id,
+                    },
+                ),
             )
             member = PartyMember(
                 name=f"{township.name}专属党员",

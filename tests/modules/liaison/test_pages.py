@@ -12,6 +12,7 @@ from lianxin.casework.models import Case
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.liaison import service
+from lianxin.modules.liaison.inputs import LinkInput
 from lianxin.modules.liaison.models import BranchReview, Contact, Link
 from tests.helpers import login
 
@@ -30,12 +31,12 @@ def _pair(world, chain, office):
         link = service.add_link(
             office,
             world.township,
-            {
-                "year": 2026,
-                "level": "rep_member",
-                "upper_id": chain.reps["a"].id,
-                "lower_id": chain.members["m1"].id,
-            },
+            LinkInput(
+                year=2026,
+                level="rep_member",
+                upper_id=chain.reps["a"].id,
+                lower_id=chain.members["m1"].id,
+            ),
         ).link
         return link.id
 

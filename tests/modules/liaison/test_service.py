@@ -14,11 +14,20 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.liaison import service
+from lianxin.modules.liaison.inputs import (
+    CaseInput,
+    ContactInSchema,
+    LinkInput,
+    LinkInSchema,
+    MeetingInSchema,
+    ReportInput,
+)
 from lianxin.modules.liaison.models import BranchReview, Contact, Link, ReminderSent
 from lianxin.modules.liaison.quarters import Quarter
 from lianxin.notify.models import OutboxMessage
 from lianxin.people import service as people
 from lianxin.tenants import service as tenants
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.modules.liaison.conftest import REP_BASE
 
@@ -27,7 +36,7 @@ YEAR = 2026
 
 def _link(office, t, level, upper, lower, year=YEAR):
     return service.add_link(
-        office, t, {"year": year, "level": level, "upper_id": upper.id, "lower_id": lower.id}
+        office, t, LinkInput(year=year, level=level, upper_id=upper.id, lower_id=lower.id)
     ).link
 
 
@@ -40,7 +49,7 @@ def _contact(who, t, link, on, key, **extra):
         "client_key": key,
         **extra,
     }
-    return service.record_contact(who, t, data)
+    return service.record_contact(who, t, load_input(ContactInSchema, data))
 
 
 # --- quarters ------------------------------------------------------------------------------------
@@ -80,10 +89,10 @@ def test_assignment_rules(world, chain, office, clock, tctx):
         _link(office, t, "committee_rep", world.users["representative"], chain.reps["b"])
     # Nor is a party member of another township.
     with tenant_context(world.other.id):
-        foreign = people.save_party_member(
+        foreign = people.create_party_member(
             actor(world.users["other_admin"]),
             world.other,
-            {"name": "外镇党员", "branch_id": world.branches["o"].id},
+            people.PartyMemberInput(name="外镇党员", branch_id=world.branches["o"].id),
         )
     with pytest.raises(NotFound):
         _link(office, t, "rep_member", chain.reps["a"], foreign)
@@ -97,7 +106,11 @@ def test_assignment_rules(world, chain, office, clock, tctx):
         _link(actor(wang), t, "committee_rep", wang, chain.reps["b"])
     with pytest.raises(ValidationFailed):
         service.add_link(
-            office, t, {"year": YEAR, "level": "cousins", "upper_id": 1, "lower_id": 1}
+            office,
+            t,
+            load_input(
+                LinkInSchema, {"year": YEAR, "level": "cousins", "upper_id": 1, "lower_id": 1}
+            ),
         )
     assert db.session.scalar(select(func.count()).select_from(Link)) == 1
 
@@ -213,7 +226,10 @@ def test_contact_rules(world, chain, office, clock, tctx):
         service.record_contact(
             rep_a,
             t,
-            {"link_id": link.id, "contacted_on": "2026-05-20", "method": "fax", "summary": ""},
+            load_input(
+                ContactInSchema,
+                {"link_id": link.id, "contacted_on": "2026-05-20", "method": "fax", "summary": ""},
+            ),
         )
     assert {"method", "summary", "client_key"} <= set(caught.value.errors)
     # Someone else's pair: a representative may read it only if they are at one of its ends.
@@ -267,9 +283,9 @@ def test_raising_an_issue_makes_a_case_in_one_step(world, chain, office, clock, 
     assert "case.title" in caught.value.errors
     assert db.session.scalar(select(func.count()).select_from(Contact)) == 1
     # Raising from the stored contact later; the same title again is the same case.
-    view2, made = service.raise_contact_case(rep_a, t, view.contact.id, {"title": "道路破损"})
+    view2, made = service.raise_contact_case(rep_a, t, view.contact.id, CaseInput("道路破损"))
     assert made is not None and len(view2.cases) == 2
-    _view3, again = service.raise_contact_case(rep_a, t, view.contact.id, {"title": "道路破损"})
+    _view3, again = service.raise_contact_case(rep_a, t, view.contact.id, CaseInput("道路破损"))
     assert again is None
     assert db.session.scalar(select(func.count()).select_from(Case)) == 2
 
@@ -344,7 +360,7 @@ def test_quarter_boundaries_and_compliance_by_hand(world, chain, office, clock, 
     service.submit_report(
         actor(world.users["representative"]),
         t,
-        {"year": 2026, "quarter": 2, "text": "本季度走访党员两名"},
+        ReportInput(year=2026, quarter=2, text="本季度走访党员两名"),
     )
     q2 = service.compliance(office, t)
     assert (q2.reports_due, q2.reports_in) == (6, 1)
@@ -357,12 +373,15 @@ def test_quarter_boundaries_and_compliance_by_hand(world, chain, office, clock, 
     service.record_meeting(
         actor(chain.committee["wang"]),
         t,
-        {
-            "held_on": "2026-04-15",
-            "summary": "座谈联系代表",
-            "attendee_ids": [chain.reps["a"].id],
-            "client_key": "meeting-key-001",
-        },
+        load_input(
+            MeetingInSchema,
+            {
+                "held_on": "2026-04-15",
+                "summary": "座谈联系代表",
+                "attendee_ids": [chain.reps["a"].id],
+                "client_key": "meeting-key-001",
+            },
+        ),
     )
     q2 = service.compliance(office, t)
     assert (q2.meetings_due, q2.meetings_held) == (2, 1)
@@ -435,10 +454,10 @@ def test_reports_once_a_quarter(world, chain, office, clock, tctx):
     t = world.township
     rep_a = actor(world.users["representative"])
     with pytest.raises(ValidationFailed):
-        service.submit_report(rep_a, t, {"year": 2026, "quarter": 3, "text": "还没开始"})
-    report, created = service.submit_report(rep_a, t, {"year": 2026, "quarter": 2, "text": "一"})
+        service.submit_report(rep_a, t, ReportInput(year=2026, quarter=3, text="还没开始"))
+    report, created = service.submit_report(rep_a, t, ReportInput(year=2026, quarter=2, text="一"))
     again, created_again = service.submit_report(
-        rep_a, t, {"year": 2026, "quarter": 2, "text": "二"}
+        rep_a, t, ReportInput(year=2026, quarter=2, text="二")
     )
     assert created and not created_again and again.id == report.id and again.text == "二"
     # A representative cannot report for another; the office can.
@@ -446,12 +465,12 @@ def test_reports_once_a_quarter(world, chain, office, clock, tctx):
         service.submit_report(
             rep_a,
             t,
-            {"year": 2026, "quarter": 2, "text": "代报", "representative_id": chain.reps["b"].id},
+            ReportInput(year=2026, quarter=2, text="代报", representative_id=chain.reps["b"].id),
         )
     service.submit_report(
         office,
         t,
-        {"year": 2026, "quarter": 2, "text": "代报", "representative_id": chain.reps["b"].id},
+        ReportInput(year=2026, quarter=2, text="代报", representative_id=chain.reps["b"].id),
     )
     assert len(service.list_reports(office, t, 2026, 2)) == 2
     assert [r.text for r, _rep in service.list_reports(rep_a, t, 2026)] == ["二"]
@@ -467,18 +486,28 @@ def test_meetings_follow_ups_and_rules(world, chain, office, clock, tctx):
         "attendee_ids": [chain.reps["a"].id, chain.reps["b"].id],
         "client_key": "meeting-key-abc",
     }
-    view = service.record_meeting(wang, t, data)
+    view = service.record_meeting(wang, t, load_input(MeetingInSchema, data))
     assert [r.name for r in view.attendees] == ["安代表", "白代表"]
-    assert service.record_meeting(wang, t, data).duplicate
+    assert service.record_meeting(wang, t, load_input(MeetingInSchema, data)).duplicate
     with pytest.raises(ValidationFailed):
-        service.record_meeting(wang, t, {**data, "held_on": "2026-05-21", "client_key": "k" * 10})
+        service.record_meeting(
+            wang,
+            t,
+            load_input(MeetingInSchema, {**data, "held_on": "2026-05-21", "client_key": "k" * 10}),
+        )
     with pytest.raises(ValidationFailed):
-        service.record_meeting(wang, t, {**data, "attendee_ids": ["1x"], "client_key": "x" * 10})
+        service.record_meeting(
+            wang,
+            t,
+            load_input(MeetingInSchema, {**data, "attendee_ids": ["1x"], "client_key": "x" * 10}),
+        )
     with pytest.raises(PermissionDenied):
         service.record_meeting(
-            actor(world.users["representative"]), t, {**data, "client_key": "r" * 10}
+            actor(world.users["representative"]),
+            t,
+            load_input(MeetingInSchema, {**data, "client_key": "r" * 10}),
         )
-    _, made = service.raise_meeting_case(wang, t, view.meeting.id, {"title": "修缮村道"})
+    _, made = service.raise_meeting_case(wang, t, view.meeting.id, CaseInput("修缮村道"))
     assert made.case.source_type == service.MEETING_SOURCE
     # Representatives see the meetings they came to.
     assert len(service.list_meetings(actor(world.users["representative"]), t, 2026)) == 1
@@ -508,7 +537,9 @@ def test_a_new_representative_in_another_township_is_not_ours(world, chain, offi
     """Representatives of another township never appear in our suggestions or compliance."""
     with tenant_context(world.other.id):
         people.create_representative(
-            actor(world.users["other_admin"]), world.other, {**REP_BASE, "name": "外镇代表"}
+            actor(world.users["other_admin"]),
+            world.other,
+            load_input(people.RepresentativeInputSchema, {**REP_BASE, "name": "外镇代表"}),
         )
     service.suggest(office, world.township, YEAR, ["committee_rep"])
     names = {p.person.name for p in service.compliance(office, world.township).people}

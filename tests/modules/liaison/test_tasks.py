@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.liaison import service, tasks
+from lianxin.modules.liaison.inputs import LinkInput
 from lianxin.modules.liaison.models import ReminderSent
 from lianxin.tenants.models import TownshipModule
 
@@ -28,12 +29,12 @@ def test_the_sweep_reminds_once_and_skips_a_township_without_the_module(
         service.add_link(
             office,
             world.township,
-            {
-                "year": 2026,
-                "level": "rep_member",
-                "upper_id": chain.reps["a"].id,
-                "lower_id": chain.members["m1"].id,
-            },
+            LinkInput(
+                year=2026,
+                level="rep_member",
+                upper_id=chain.reps["a"].id,
+                lower_id=chain.members["m1"].id,
+            ),
         )
     db.session.execute(
         update(TownshipModule)

@@ -4,6 +4,8 @@ with the contact — nothing of the submission is left."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,6 +13,7 @@ from lianxin.casework.models import Case
 from lianxin.db import db
 from lianxin.errors import Conflict
 from lianxin.modules.liaison import service
+from lianxin.modules.liaison.inputs import CaseInput, ContactInput, LinkInput
 from lianxin.modules.liaison.models import Contact
 from lianxin.modules.liaison.stages import contacts
 from lianxin.notify.models import OutboxMessage
@@ -29,12 +32,12 @@ def test_a_failure_after_the_case_is_registered_leaves_no_case(
     link = service.add_link(
         office,
         t,
-        {
-            "year": 2026,
-            "level": "rep_member",
-            "upper_id": chain.reps["a"].id,
-            "lower_id": chain.members["m1"].id,
-        },
+        LinkInput(
+            year=2026,
+            level="rep_member",
+            upper_id=chain.reps["a"].id,
+            lower_id=chain.members["m1"].id,
+        ),
     ).link
     outbox_before = _count(OutboxMessage)
     seen: dict[str, int] = {}
@@ -49,14 +52,14 @@ def test_a_failure_after_the_case_is_registered_leaves_no_case(
         service.record_contact(
             rep_a,
             t,
-            {
-                "link_id": link.id,
-                "contacted_on": "2026-05-19",
-                "method": "visit",
-                "summary": "走访了解家庭情况",
-                "client_key": "key-late-failure",
-                "case": {"title": "灌溉渠堵塞", "body": "", "category": "其他"},
-            },
+            ContactInput(
+                link_id=link.id,
+                contacted_on=date(2026, 5, 19),
+                method="visit",
+                summary="走访了解家庭情况",
+                client_key="key-late-failure",
+                case=CaseInput(title="灌溉渠堵塞", body="", category="其他"),
+            ),
         )
     assert seen == {"cases": 1, "contacts": 1}
     assert _count(Case) == 0 and _count(Contact) == 0

@@ -21,8 +21,10 @@ from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.proposals import service
+from lianxin.modules.proposals.inputs import WindowInput
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipModule
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.helpers import PASSWORD, Clock
 
@@ -78,7 +80,12 @@ def cast(world, office, clock):
     with tenant_context(world.township.id):
         for i in range(12):
             rep = people.create_representative(
-                office, world.township, {**base, "name": f"代表{i:02d}", "birth_date": "1970-01-01"}
+                office,
+                world.township,
+                load_input(
+                    people.RepresentativeInputSchema,
+                    {**base, "name": f"代表{i:02d}", "birth_date": "1970-01-01"},
+                ),
             )
             rep, _token = people.link_account(admin, world.township, rep.id, username=f"pr.rep{i}")
             user = db.session.get(User, rep.user_id)
@@ -88,7 +95,7 @@ def cast(world, office, clock):
         db.session.commit()
         units = {}
         for key, name in (("roads", "镇城建办"), ("farm", "镇农业农村办")):
-            unit = people.create_unit(admin, world.township, {"name": name})
+            unit = people.create_unit(admin, world.township, people.UnitInput(name=name))
             added = people.add_unit_user(
                 admin, world.township, unit.id, username=f"pr.u.{key}", display_name=name + "答复人"
             )
@@ -96,7 +103,9 @@ def cast(world, office, clock):
         window = service.add_window(
             office,
             world.township,
-            {"title": "2026年提案征集", "opens_on": "2026-02-01", "closes_on": "2026-03-31"},
+            WindowInput(
+                title="2026年提案征集", opens_on=date(2026, 2, 1), closes_on=date(2026, 3, 31)
+            ),
         )
     return Cast(reps, users, [actor(u) for u in users], units, window.id)
 

@@ -16,6 +16,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.people import service as people
 from lianxin.tenants import service as tenants
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.helpers import assert_error, bearer
 from tests.test_isolation_walk import PNG
@@ -244,14 +245,17 @@ def test_a_signer_of_another_township_is_not_found(app, client, clock, ids, url,
         theirs = people.create_representative(
             actor(world.users["other_admin"]),
             world.other,
-            {
-                "name": "乙镇代表",
-                "gender": "男",
-                "birth_date": "1970-01-01",
-                "education": "大学本科",
-                "category": "农民",
-                "term": 13,
-            },
+            load_input(
+                people.RepresentativeInputSchema,
+                {
+                    "name": "乙镇代表",
+                    "gender": "男",
+                    "birth_date": "1970-01-01",
+                    "education": "大学本科",
+                    "category": "农民",
+                    "term": 13,
+                },
+            ),
         ).id
     assert_error(
         client.post(
@@ -574,7 +578,7 @@ def test_an_unassigned_unit_cannot_answer(app, client, clock, ids, url, staff, w
     # Another township's unit is not found.
     with tenant_context(world.other.id):
         theirs = people.create_unit(
-            actor(world.users["other_admin"]), world.other, {"name": "乙镇城建办"}
+            actor(world.users["other_admin"]), world.other, people.UnitInput(name="乙镇城建办")
         ).id
     returned = _ok(
         client.post(
@@ -742,7 +746,7 @@ def test_a_draft_from_a_case(app, client, clock, ids, url, cast, world, staff):
         case = casework.register(
             cast.actors[0],
             world.township,
-            {"title": "村口路灯不亮", "body": "晚上看不清", "channel": "regular_visit"},
+            casework.CaseInput(title="村口路灯不亮", body="晚上看不清", channel="regular_visit"),
         ).case.id
     draft = _ok(
         client.post(

@@ -18,6 +18,7 @@ from lianxin import work_calendar
 from lianxin.audit.models import AuditEntry
 from lianxin.db import db
 from lianxin.modules.proposals import service
+from lianxin.modules.proposals.inputs import AssignInput, DraftInput, WindowInput
 from lianxin.modules.proposals.models import Assignment, Event
 from lianxin.notify.models import OutboxMessage
 from lianxin.tenants import service as tenants
@@ -26,7 +27,7 @@ from tests.helpers import bearer, login
 
 ASSIGNED_ON = date(2026, 12, 14)  # a Monday
 NEW_YEAR = date(2027, 1, 1)  # a Friday: a working day in the estimate, a holiday once official
-BODY = {"kind": "proposal", "title": "关于修建便民桥的提案", "body": "……", "category": "其他"}
+BODY = DraftInput(kind="proposal", title="关于修建便民桥的提案", body="……", category="其他")
 
 
 class FakeCalendar:
@@ -53,7 +54,9 @@ def _assigned(cast, tctx, office, world, day_count: str) -> int:
     admin = actor(world.users["township_admin"])
     tenants.update_township_settings(admin, tctx, "proposals", {"day_count": day_count})
     service.add_window(
-        office, tctx, {"title": "年底征集", "opens_on": "2026-12-01", "closes_on": "2026-12-31"}
+        office,
+        tctx,
+        WindowInput(title="年底征集", opens_on=date(2026, 12, 1), closes_on=date(2026, 12, 31)),
     )
     proposal = service.create_draft(cast.actors[0], tctx, BODY)
     service.invite(cast.actors[0], tctx, proposal.id, cast.reps[1:10])
@@ -62,7 +65,11 @@ def _assigned(cast, tctx, office, world, day_count: str) -> int:
     service.submit(cast.actors[0], tctx, proposal.id, today=ASSIGNED_ON)
     service.accept(office, tctx, proposal.id, complexity="complex", today=ASSIGNED_ON)
     service.assign(
-        office, tctx, proposal.id, lead_unit_id=cast.units["roads"][0], today=ASSIGNED_ON
+        office,
+        tctx,
+        proposal.id,
+        AssignInput(lead_unit_id=cast.units["roads"][0]),
+        today=ASSIGNED_ON,
     )
     return proposal.id
 
@@ -148,7 +155,9 @@ def test_an_extension_into_an_unknown_year_is_estimated_and_replayed(
     admin = actor(world.users["township_admin"])
     tenants.update_township_settings(admin, tctx, "proposals", {"day_count": "working"})
     service.add_window(
-        office, tctx, {"title": "征集", "opens_on": "2026-12-01", "closes_on": "2026-12-31"}
+        office,
+        tctx,
+        WindowInput(title="征集", opens_on=date(2026, 12, 1), closes_on=date(2026, 12, 31)),
     )
     proposal = service.create_draft(cast.actors[0], tctx, BODY)
     service.invite(cast.actors[0], tctx, proposal.id, cast.reps[1:10])
@@ -156,7 +165,7 @@ def test_an_extension_into_an_unknown_year_is_estimated_and_replayed(
         service.sign(cast.actors[i], tctx, proposal.id)
     service.submit(cast.actors[0], tctx, proposal.id)
     service.accept(office, tctx, proposal.id, complexity="simple")
-    service.assign(office, tctx, proposal.id, lead_unit_id=cast.units["roads"][0])
+    service.assign(office, tctx, proposal.id, AssignInput(lead_unit_id=cast.units["roads"][0]))
     lead = _lead(proposal.id)
     assert lead.due_on == date(2026, 12, 15) and lead.due_estimated is False
     extension = service.request_extension(

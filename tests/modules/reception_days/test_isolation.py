@@ -12,6 +12,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.reception_days.models import DaySite, Duty, ReceptionDay, Schedule, Site
 from lianxin.people import service as people
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.test_isolation_walk import (  # noqa: F401  (collected here with our fixtures)
     test_foreign_ids_in_api_bodies_are_not_found,
@@ -33,15 +34,18 @@ def world(world):  # the conftest's world, plus reception-day rows in every town
             rep = people.create_representative(
                 actor(user),
                 township,
-                {
-                    "name": f"{township.name}专属代表",
-                    "gender": "男",
-                    "birth_date": "1970-01-01",
-                    "education": "大学本科",
-                    "category": "农民",
-                    "term": 13,
-                    "is_grassroots_cadre": True,
-                },
+                load_input(
+                    people.RepresentativeInputSchema,
+                    {
+                        "name": f"{township.name}专属代表",
+                        "gender": "男",
+                        "birth_date": "1970-01-01",
+                        "education": "大学本科",
+                        "category": "农民",
+                        "term": 13,
+                        "is_grassroots_cadre": True,
+                    },
+                ),
             )
             site = Site(kind="township_room", name=f"{township.name}专属接待点", address="")
             schedule = Schedule(year=2026, status="published", rule={})

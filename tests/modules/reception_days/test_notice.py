@@ -20,6 +20,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import Conflict, ValidationFailed
 from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.inputs import GenerateInput, MoveInput, MoveInputSchema
 from lianxin.modules.reception_days.models import (
     Duty,
     DutyStatus,
@@ -31,6 +32,7 @@ from lianxin.notify import channels as notify_channels
 from lianxin.notify.models import Notification, OutboxMessage
 from lianxin.people import service as people
 from lianxin.tenants import service as tenants
+from lianxin.usecases import load_input
 from tests.factories import actor, grant, make_user
 from tests.helpers import assert_error, bearer, login
 
@@ -65,7 +67,9 @@ def wall_clock(monkeypatch):
 
 def _staffed(cast, tctx, office, today: date = DEC_1):
     """The 2026 schedule generated on `today`, every site well staffed (a draft)."""
-    view = service.generate(office, tctx, 2026, [cast.room.id, cast.centre.id], today=today)
+    view = service.generate(
+        office, tctx, GenerateInput(2026, [cast.room.id, cast.centre.id]), today=today
+    )
     first = view.days[0].day.id
     r = cast.reps
     for site, team in (
@@ -104,15 +108,17 @@ def test_a_published_day_moves_no_closer_than_the_notice_days(
     view = _published(cast, tctx, office)
     day_id = view.days[0].day.id
     # First put the day on the 20th, far ahead (as the office did in December).
-    service.move_day(office, tctx, day_id, "2026-01-20", "与全镇大会冲突", today=DEC_1)
+    service.move_day(
+        office, tctx, day_id, MoveInput(date(2026, 1, 20), "与全镇大会冲突"), today=DEC_1
+    )
     wall_clock(wall)
     with pytest.raises(Conflict) as refused:
-        service.move_day(office, tctx, day_id, too_close, "临时有会")
+        service.move_day(office, tctx, day_id, MoveInput(too_close, "临时有会"))
     assert refused.value.code == "short_notice"
     assert "short_notice_reason" in refused.value.errors
     db.session.rollback()
     assert _day(tctx, day_id).day == date(2026, 1, 20)
-    moved = service.move_day(office, tctx, day_id, in_time, "临时有会")
+    moved = service.move_day(office, tctx, day_id, MoveInput(in_time, "临时有会"))
     assert moved.day.day == in_time and moved.day.short_notice_reason is None
 
 
@@ -123,14 +129,20 @@ def test_a_short_notice_move_with_a_reason_is_taken_flagged_and_audited(
     day_id = view.days[0].day.id
     clock.today = date(2026, 1, 12)  # 4 days before the 16th
     with pytest.raises(Conflict):
-        service.move_day(office, tctx, day_id, "2026-01-15", "镇党委会")
+        service.move_day(office, tctx, day_id, MoveInput(date(2026, 1, 15), "镇党委会"))
     db.session.rollback()
     with pytest.raises(ValidationFailed) as bad:  # a reason is a reason, not a blank
-        service.move_day(office, tctx, day_id, "2026-01-15", "镇党委会", short_notice_reason="   ")
+        load_input(
+            MoveInputSchema,
+            {"day": "2026-01-15", "reason": "镇党委会", "short_notice_reason": "   "},
+        )
     assert "short_notice_reason" in bad.value.errors
     db.session.rollback()
     moved = service.move_day(
-        office, tctx, day_id, "2026-01-15", "镇党委会", short_notice_reason="县委巡察进驻"
+        office,
+        tctx,
+        day_id,
+        MoveInput(date(2026, 1, 15), "镇党委会", short_notice_reason="县委巡察进驻"),
     )
     assert moved.day.short_notice_reason == "县委巡察进驻"
     assert moved.day.short_notice_days == 7
@@ -153,17 +165,18 @@ def test_the_notice_days_setting_moves_the_boundary(cast, tctx, office, world, c
     day_id = view.days[0].day.id
     clock.today = date(2026, 1, 12)
     with pytest.raises(Conflict):  # 2 days
-        service.move_day(office, tctx, day_id, "2026-01-14", "镇党委会")
+        service.move_day(office, tctx, day_id, MoveInput(date(2026, 1, 14), "镇党委会"))
     db.session.rollback()
-    assert service.move_day(office, tctx, day_id, "2026-01-15", "镇党委会").day.day == date(
-        2026, 1, 15
-    )
+    moved = service.move_day(office, tctx, day_id, MoveInput(date(2026, 1, 15), "镇党委会"))
+    assert moved.day.day == date(2026, 1, 15)
 
 
 def test_a_draft_day_moves_freely(cast, tctx, office, clock):
     view = _staffed(cast, tctx, office)
     clock.today = date(2026, 1, 12)
-    moved = service.move_day(office, tctx, view.days[0].day.id, "2026-01-13", "草稿调整")
+    moved = service.move_day(
+        office, tctx, view.days[0].day.id, MoveInput(date(2026, 1, 13), "草稿调整")
+    )
     assert moved.day.day == date(2026, 1, 13)
 
 

@@ -12,6 +12,7 @@ from lianxin.casework.models import Case, Channel
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.inputs import GenerateInput
 from lianxin.modules.reception_days.models import (
     Duty,
     DutyStatus,
@@ -31,7 +32,7 @@ def _base(world) -> str:
 
 
 def _generate(cast, tctx, office):
-    return service.generate(office, tctx, 2026, [cast.room.id, cast.centre.id])
+    return service.generate(office, tctx, GenerateInput(2026, [cast.room.id, cast.centre.id]))
 
 
 def _good_teams(cast, tctx, office, first_day_id):

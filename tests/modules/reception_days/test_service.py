@@ -12,15 +12,22 @@ from lianxin.audit.models import AuditEntry
 from lianxin.db import db
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.inputs import (
+    DayCaseInput,
+    GenerateInput,
+    GenerateInputSchema,
+    MoveInput,
+    PeopleReceivedInputSchema,
+)
 from lianxin.modules.reception_days.models import Duty, DutyStatus, ScheduleStatus
 from lianxin.notify.models import OutboxMessage
+from lianxin.usecases import load_input
 from tests.factories import actor
 
 
 def _staff(cast, tctx, office, year=2026, sites=None, **kw):
-    return service.generate(
-        office, tctx, year, [s.id for s in (sites or (cast.room, cast.centre))], **kw
-    )
+    site_ids = [s.id for s in (sites or (cast.room, cast.centre))]
+    return service.generate(office, tctx, GenerateInput(year, site_ids), **kw)
 
 
 def _good_teams(cast, tctx, office, view):
@@ -80,7 +87,7 @@ def test_generate_refuses_a_past_year_no_sites_and_a_published_year(clock, cast,
         _staff(cast, tctx, office, year=2024)
     assert "year" in error.value.errors
     with pytest.raises(ValidationFailed) as error:
-        service.generate(office, tctx, 2026, [])
+        load_input(GenerateInputSchema, {"year": 2026, "site_ids": []})
     assert "site_ids" in error.value.errors
     _published(cast, tctx, office)
     with pytest.raises(Conflict):
@@ -222,15 +229,18 @@ def test_substitute_from_the_list_and_the_audit(clock, cast, tctx, office, world
     third = people.create_representative(
         office,
         tctx,
-        {
-            "name": "钱书记",
-            "gender": "男",
-            "birth_date": "1970-01-01",
-            "education": "大学本科",
-            "category": "其他基层",
-            "term": 13,
-            "is_grassroots_cadre": True,
-        },
+        load_input(
+            people.RepresentativeInputSchema,
+            {
+                "name": "钱书记",
+                "gender": "男",
+                "birth_date": "1970-01-01",
+                "education": "大学本科",
+                "category": "其他基层",
+                "term": 13,
+                "is_grassroots_cadre": True,
+            },
+        ),
     )
     day = view.days[0].day
     duty = _duty_of(cast.reps["cadre1"], day.id)
@@ -339,9 +349,11 @@ def test_a_moved_day_is_reminded_again_and_the_stale_reminder_is_dropped(
         office,
         tctx,
         day.id,
-        "2026-01-19",
-        "与全镇大会冲突",
-        short_notice_reason="全镇大会临时召开",  # 6 days ahead: short notice
+        MoveInput(
+            date(2026, 1, 19),
+            "与全镇大会冲突",
+            short_notice_reason="全镇大会临时召开",  # 6 days ahead: short notice
+        ),
     )
     assert moved.day.day == date(2026, 1, 19) and moved.day.rule_day == date(2026, 1, 16)
     clock.today = date(2026, 1, 16)
@@ -407,27 +419,35 @@ def test_cases_on_the_day_and_the_summary(clock, cast, tctx, office):
     case = {"title": "路灯不亮", "body": "村口路灯坏了三个月", "raiser_phone": "13900139000"}
     with pytest.raises(Conflict):
         service.record_case(
-            office, tctx, day.id, {**case, "site_id": cast.room.id, "received_by_id": r["a"].id}
+            office,
+            tctx,
+            day.id,
+            DayCaseInput(**case, site_id=cast.room.id, received_by_id=r["a"].id),
         )
     clock.today = date(2026, 1, 16)
     with pytest.raises(ValidationFailed):  # 赵强 is at the centre, not in the room
         service.record_case(
-            office, tctx, day.id, {**case, "site_id": cast.room.id, "received_by_id": r["b"].id}
+            office,
+            tctx,
+            day.id,
+            DayCaseInput(**case, site_id=cast.room.id, received_by_id=r["b"].id),
         )
     made = service.record_case(
-        office, tctx, day.id, {**case, "site_id": cast.room.id, "received_by_id": r["a"].id}
+        office, tctx, day.id, DayCaseInput(**case, site_id=cast.room.id, received_by_id=r["a"].id)
     )
     assert made.case.channel == "reception_day" and made.case.source_id == day.id
     service.record_case(
         office,
         tctx,
         day.id,
-        {**case, "title": "河道垃圾", "site_id": cast.centre.id, "received_by_id": r["b"].id},
+        DayCaseInput(
+            **{**case, "title": "河道垃圾"}, site_id=cast.centre.id, received_by_id=r["b"].id
+        ),
     )
     service.set_people_received(office, tctx, day.id, cast.room.id, 5)
     service.set_people_received(office, tctx, day.id, cast.centre.id, 3)
     with pytest.raises(ValidationFailed):
-        service.set_people_received(office, tctx, day.id, cast.centre.id, -1)
+        load_input(PeopleReceivedInputSchema, {"people_received": -1})
     assert service.run_daily(tctx)["summaries"] == 0  # not before the day is over
     clock.today = date(2026, 1, 17)
     assert service.run_daily(tctx)["summaries"] == 1

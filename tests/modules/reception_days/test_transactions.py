@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from lianxin.audit.models import AuditEntry
 from lianxin.db import db
 from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.inputs import GenerateInput, SiteInput
 from lianxin.modules.reception_days.models import ReceptionDay, Schedule, Site
 from lianxin.usecases import use_case
 
@@ -17,9 +18,9 @@ def test_a_failure_late_in_a_use_case_leaves_nothing_of_its_nested_steps(clock, 
     @use_case
     def add_site_and_schedule_then_refuse() -> None:
         site = service.create_site(
-            office, tctx, {"kind": "station", "name": "乙村代表工作站", "address": "乙村"}
+            office, tctx, SiteInput(kind="station", name="乙村代表工作站", address="乙村")
         )
-        service.generate(office, tctx, 2026, [cast.room.id, site.id])
+        service.generate(office, tctx, GenerateInput(2026, [cast.room.id, site.id]))
         assert db.session.scalar(select(func.count()).select_from(ReceptionDay)) == 12
         raise service.PairingRuleBroken("后面一步失败")
 
@@ -31,6 +32,6 @@ def test_a_failure_late_in_a_use_case_leaves_nothing_of_its_nested_steps(clock, 
     assert db.session.scalar(select(func.count()).select_from(ReceptionDay)) == 0
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audits
     # The same steps on their own, each the outermost use case, commit.
-    site = service.create_site(office, tctx, {"kind": "station", "name": "乙村代表工作站"})
+    site = service.create_site(office, tctx, SiteInput(kind="station", name="乙村代表工作站"))
     db.session.rollback()
     assert db.session.get(Site, (tctx.id, site.id)) is not None

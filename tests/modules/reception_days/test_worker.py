@@ -18,11 +18,13 @@ from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.reception_days import service
+from lianxin.modules.reception_days.inputs import GenerateInput, MoveInput, SiteInput
 from lianxin.modules.reception_days.models import Duty
 from lianxin.modules.registry import load_first_party
 from lianxin.notify.models import Notification, OutboxMessage, OutboxStatus
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipModule
+from lianxin.usecases import load_input
 from tests.factories import actor, build_world
 from tests.notify.test_worker import worker_stack
 from tests.testmodule import TEST_MODULES
@@ -52,24 +54,29 @@ def _cast(world: Any) -> dict[str, Any]:
             reps[key] = people.create_representative(
                 office,
                 township,
-                {
-                    "name": name,
-                    "gender": "女",
-                    "birth_date": "1975-03-01",
-                    "education": "大学本科",
-                    "category": "农民",
-                    "term": 13,
-                    "is_grassroots_cadre": cadre,
-                    "branch_id": world.branches["t"].id,
-                },
+                load_input(
+                    people.RepresentativeInputSchema,
+                    {
+                        "name": name,
+                        "gender": "女",
+                        "birth_date": "1975-03-01",
+                        "education": "大学本科",
+                        "category": "农民",
+                        "term": 13,
+                        "is_grassroots_cadre": cadre,
+                        "branch_id": world.branches["t"].id,
+                    },
+                ),
             )
         reps["a"].user_id = world.users["representative"].id
         db.session.commit()
-        room = service.create_site(office, township, {"kind": "township_room", "name": "镇接待室"})
-        centre = service.create_site(
-            office, township, {"kind": "branch_centre", "name": "甲村中心"}
+        room = service.create_site(
+            office, township, SiteInput(kind="township_room", name="镇接待室")
         )
-        view = service.generate(office, township, 2026, [room.id, centre.id])
+        centre = service.create_site(
+            office, township, SiteInput(kind="branch_centre", name="甲村中心")
+        )
+        view = service.generate(office, township, GenerateInput(2026, [room.id, centre.id]))
         first = view.days[0].day.id
         service.set_team(
             office, township, first, room.id, [reps["cadre1"].id, reps["a"].id], apply_to_rest=True
@@ -148,9 +155,11 @@ def test_a_moved_day_and_a_substitute_are_reminded_afresh(stack):
                 office,
                 township,
                 cast["day"],
-                "2026-01-19",
-                "与全镇大会冲突",
-                short_notice_reason="全镇大会临时召开",  # 5 days ahead: short notice
+                MoveInput(
+                    date(2026, 1, 19),
+                    "与全镇大会冲突",
+                    short_notice_reason="全镇大会临时召开",  # 5 days ahead: short notice
+                ),
             )
             duty = db.session.scalar(
                 select(Duty).where(

@@ -13,6 +13,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.people import service as people
 from lianxin.tenants.models import TownshipModule
+from lianxin.usecases import load_input
 from tests.factories import actor
 
 TODAY = date(2025, 9, 26)  # a Friday before National Day; Sunday 28 September is worked (调休)
@@ -68,7 +69,11 @@ def reps(world, office):
             ("c", "王芳", "1980-01-03"),
         ):
             made[key] = people.create_representative(
-                office, world.township, {**base, "name": name, "birth_date": born}
+                office,
+                world.township,
+                load_input(
+                    people.RepresentativeInputSchema, {**base, "name": name, "birth_date": born}
+                ),
             )
     return made
 

@@ -9,13 +9,13 @@ from lianxin.db.tenancy import tenant_context
 from lianxin.modules.workstations import service as ws
 from tests.helpers import assert_error, bearer, login
 
-from .test_service import STATION, shift
+from .test_service import STATION, shift, station_input
 
 
 def test_lists_come_back_a_page_at_a_time(app, world, client, office, reps, today):
     with tenant_context(world.township.id):
         for i in range(3):
-            made = ws.create_station(office, world.township, {**STATION, "name": f"联络站{i}"})
+            made = ws.create_station(office, world.township, station_input(name=f"联络站{i}"))
         ws.set_representatives(office, world.township, made.id, [reps["a"].id])
         for day in (10, 11, 12):
             shift(office, world.township, made, reps["a"], date(2025, 10, day))

@@ -9,6 +9,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.workstations.models import Commitment, Station, StationRepresentative
 from lianxin.people import service as people
+from lianxin.usecases import load_input
 from tests.factories import actor
 from tests.test_isolation_walk import (  # noqa: F401  (collected here with our fixtures)
     test_foreign_ids_in_api_bodies_are_not_found,
@@ -30,14 +31,17 @@ def world(world):  # the conftest's world, plus workstation rows in every townsh
             rep = people.create_representative(
                 actor(user),
                 township,
-                {
-                    "name": f"{township.name}专属代表",
-                    "gender": "男",
-                    "birth_date": "1970-01-01",
-                    "education": "大学本科",
-                    "category": "农民",
-                    "term": 13,
-                },
+                load_input(
+                    people.RepresentativeInputSchema,
+                    {
+                        "name": f"{township.name}专属代表",
+                        "gender": "男",
+                        "birth_date": "1970-01-01",
+                        "education": "大学本科",
+                        "category": "农民",
+                        "term": 13,
+                    },
+                ),
             )
             station = Station(
                 kind="village", name=f"{township.name}专属工作站", address="", hours="", rules=""

@@ -17,17 +17,19 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.errors import ValidationFailed
 from lianxin.modules.workstations import service as ws
+from lianxin.modules.workstations.inputs import RosterPublishInput, SwapInputSchema
 from lianxin.modules.workstations.models import Shift
+from lianxin.usecases import load_input
 from tests.helpers import assert_error, bearer, login
 
-from .test_service import STATION, shift
+from .test_service import shift, station_input
 
 SATURDAY = date(2025, 10, 18)  # an ordinary Saturday (the worked Saturday of October is the 11th)
 
 
 @pytest.fixture
 def station(world, office, reps, tctx):
-    st = ws.create_station(office, tctx, STATION)
+    st = ws.create_station(office, tctx, station_input())
     ws.set_representatives(office, tctx, st.id, [reps["a"].id, reps["b"].id])
     return st
 
@@ -67,12 +69,13 @@ def test_the_holiday_week_counts_the_worked_sunday_and_not_the_holidays(
     on(date(2025, 9, 26))
     duty = shift(office, tctx, station, reps["a"], date(2025, 10, 4))
     on(date(2025, 9, 29))  # Monday: 29 and 30 only
+    october_4 = RosterPublishInput(date(2025, 10, 4), date(2025, 10, 4))
     with pytest.raises(ws.RosterRuleBroken):
-        ws.publish_roster(office, tctx, station.id, date(2025, 10, 4), date(2025, 10, 4))
+        ws.publish_roster(office, tctx, station.id, october_4)
     db.session.rollback()
     on(date(2025, 9, 28))
     assert ws.earliest_publishable(tctx.id) == date(2025, 10, 1)
-    ws.publish_roster(office, tctx, station.id, date(2025, 10, 4), date(2025, 10, 4))
+    ws.publish_roster(office, tctx, station.id, october_4)
     assert db.session.get(Shift, (tctx.id, duty.id)).published
 
 
@@ -112,7 +115,7 @@ def test_a_substitute_inside_the_lead_time_needs_a_reason_and_is_audited(
         ws.swap_shift(office, tctx, duty.id, reps["b"].id)
     db.session.rollback()
     with pytest.raises(ValidationFailed) as blank:
-        ws.swap_shift(office, tctx, duty.id, reps["b"].id, reason="  ")
+        load_input(SwapInputSchema, {"representative_id": reps["b"].id, "reason": "  "})
     assert "reason" in blank.value.errors
     db.session.rollback()
     swapped = ws.swap_shift(office, tctx, duty.id, reps["b"].id, reason="张秀英生病住院")
@@ -177,7 +180,9 @@ def test_a_roster_over_an_estimated_year_needs_a_confirmation(
     january = shift(office, tctx, station, reps["a"], date(2026, 1, 10))
     december = shift(office, tctx, station, reps["b"], date(2025, 12, 27))
     with pytest.raises(ws.CalendarEstimated) as refused:
-        ws.publish_roster(office, tctx, station.id, date(2025, 12, 27), date(2026, 1, 10))
+        ws.publish_roster(
+            office, tctx, station.id, RosterPublishInput(date(2025, 12, 27), date(2026, 1, 10))
+        )
     assert refused.value.code == "calendar_estimated"
     db.session.rollback()
     assert ws.publish_shift(office, tctx, december.id).published  # 2025 is official
@@ -188,9 +193,7 @@ def test_a_roster_over_an_estimated_year_needs_a_confirmation(
         office,
         tctx,
         station.id,
-        date(2026, 1, 1),
-        date(2026, 1, 31),
-        confirm_estimated_calendar=True,
+        RosterPublishInput(date(2026, 1, 1), date(2026, 1, 31), confirm_estimated_calendar=True),
     )
     assert db.session.get(Shift, (tctx.id, january.id)).published
     entry = db.session.scalar(

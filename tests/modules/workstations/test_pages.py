@@ -12,7 +12,7 @@ from lianxin.db.tenancy import tenant_context
 from lianxin.modules.workstations import service as ws
 from tests.helpers import login
 
-from .test_service import STATION, shift
+from .test_service import STATION, shift, station_input
 
 
 def test_office_pages_and_public_station_page(app, world, client, office, reps, today):
@@ -48,7 +48,7 @@ def test_office_pages_and_public_station_page(app, world, client, office, reps, 
 
 def test_public_appointment_form(app, world, client, office, reps):
     with tenant_context(world.township.id):
-        station = ws.create_station(office, world.township, STATION)
+        station = ws.create_station(office, world.township, station_input())
         ws.set_representatives(office, world.township, station.id, [reps["b"].id])
         sid = station.id
     slug = world.township.slug

@@ -14,9 +14,23 @@ from lianxin.casework.models import Case, Channel
 from lianxin.db import db
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.workstations import service as ws
+from lianxin.modules.workstations.inputs import (
+    AppointmentInput,
+    CommitmentChangeSchema,
+    CommitmentInput,
+    CommitmentInputSchema,
+    MeetingCaseInput,
+    MeetingInput,
+    MeetingInputSchema,
+    RosterPublishInput,
+    ShiftInput,
+    StationInput,
+    StationInputSchema,
+)
 from lianxin.modules.workstations.models import MonthlyReport, Shift
 from lianxin.people import service as people
 from lianxin.storage.models import StoredFile
+from lianxin.usecases import load_input
 from tests.factories import actor
 
 STATION = {
@@ -31,20 +45,20 @@ STATION = {
 }
 
 
+def station_input(**changes) -> StationInput:
+    """STATION as the service takes it, with `changes`."""
+    return StationInput(**{**STATION, **changes})
+
+
 @pytest.fixture
 def station(world, office, reps, tctx):
-    st = ws.create_station(office, tctx, STATION)
+    st = ws.create_station(office, tctx, station_input())
     ws.set_representatives(office, tctx, st.id, [reps["a"].id, reps["b"].id])
     return st
 
 
 def shift(office, township, station, rep, day, start="09:00", end="12:00"):
-    return ws.add_shift(
-        office,
-        township,
-        station.id,
-        {"representative_id": rep.id, "day": day, "starts_at": start, "ends_at": end},
-    )
+    return ws.add_shift(office, township, station.id, ShiftInput(rep.id, day, start, end))
 
 
 def test_station_create_edit_and_permissions(app, world, office, reps, tctx, station):
@@ -52,13 +66,18 @@ def test_station_create_edit_and_permissions(app, world, office, reps, tctx, sta
     rep_user = actor(world.users["representative"])
     assert ws.list_stations(rep_user, tctx)[0].name == STATION["name"]
     with pytest.raises(PermissionDenied):
-        ws.create_station(rep_user, tctx, {**STATION, "name": "x"})
+        ws.create_station(rep_user, tctx, station_input(name="x"))
     with pytest.raises(ValidationFailed) as exc:
-        ws.create_station(office, tctx, {**STATION, "kind": "palace"})
+        load_input(StationInputSchema, {**STATION, "kind": "palace"})
     assert "kind" in exc.value.errors
     with pytest.raises(ValidationFailed):
-        ws.create_station(office, tctx, STATION)  # same name
-    ws.update_station(office, tctx, station.id, {"hours": "周一至周五晚上"})
+        ws.create_station(office, tctx, station_input())  # same name
+    ws.update_station(
+        office,
+        tctx,
+        station.id,
+        load_input(StationInputSchema, {"hours": "周一至周五晚上"}, partial=True),
+    )
     assert station.hours == "周一至周五晚上" and station.address == STATION["address"]
     outsider = actor(world.users["other_admin"])
     with pytest.raises(NotFound):
@@ -82,7 +101,7 @@ def test_overlapping_shifts_for_one_person_are_refused(app, office, reps, tctx, 
     shift(office, tctx, station, reps["a"], day, "09:00", "12:00")
     with pytest.raises(ws.RosterRuleBroken):
         shift(office, tctx, station, reps["a"], day, "11:00", "13:00")
-    other = ws.create_station(office, tctx, {**STATION, "name": "第二站"})
+    other = ws.create_station(office, tctx, station_input(name="第二站"))
     with pytest.raises(ws.RosterRuleBroken):  # at another station too
         shift(office, tctx, other, reps["a"], day, "10:00", "10:30")
     shift(office, tctx, station, reps["a"], day, "12:00", "14:00")  # touching is fine
@@ -103,9 +122,13 @@ def test_publish_needs_n_working_days_across_the_holiday_weekend(
     with pytest.raises(ws.RosterRuleBroken):
         ws.publish_shift(office, tctx, near.id)
     with pytest.raises(ws.RosterRuleBroken):  # all or nothing
-        ws.publish_roster(office, tctx, station.id, date(2025, 9, 29), date(2025, 9, 30))
+        ws.publish_roster(
+            office, tctx, station.id, RosterPublishInput(date(2025, 9, 29), date(2025, 9, 30))
+        )
     assert not far.published and not near.published
-    ws.publish_roster(office, tctx, station.id, date(2025, 9, 30), date(2025, 9, 30))
+    ws.publish_roster(
+        office, tctx, station.id, RosterPublishInput(date(2025, 9, 30), date(2025, 9, 30))
+    )
     assert far.published and not near.published
 
 
@@ -150,18 +173,13 @@ def test_swapping_keeps_the_rules(app, world, office, reps, tctx, station, today
 
 def test_meetings_create_cases_with_the_right_channel(app, office, reps, tctx, station, today):
     with pytest.raises(ValidationFailed) as exc:
-        ws.create_meeting(office, tctx, station.id, {"kind": "themed", "held_on": today})
+        load_input(MeetingInputSchema, {"kind": "themed", "held_on": today.isoformat()})
     assert {"topic", "representative_ids"} <= set(exc.value.errors)
     themed = ws.create_meeting(
         office,
         tctx,
         station.id,
-        {
-            "kind": "themed",
-            "held_on": today,
-            "topic": "人居环境整治",
-            "representative_ids": [reps["a"].id, reps["b"].id],
-        },
+        MeetingInput("themed", today, "人居环境整治", [reps["a"].id, reps["b"].id]),
     )
     case_data = {
         "title": "垃圾清运不及时",
@@ -170,8 +188,12 @@ def test_meetings_create_cases_with_the_right_channel(app, office, reps, tctx, s
         "raiser_phone": "13800000002",
     }
     with pytest.raises(ValidationFailed):  # must be one of the meeting's representatives
-        ws.record_case(office, tctx, themed.id, {**case_data, "received_by_id": reps["c"].id})
-    made = ws.record_case(office, tctx, themed.id, {**case_data, "received_by_id": reps["b"].id})
+        ws.record_case(
+            office, tctx, themed.id, MeetingCaseInput(**case_data, received_by_id=reps["c"].id)
+        )
+    made = ws.record_case(
+        office, tctx, themed.id, MeetingCaseInput(**case_data, received_by_id=reps["b"].id)
+    )
     case = made.case
     assert (case.channel, case.source_type, case.source_id, case.received_by_id) == (
         Channel.THEMED_VISIT,
@@ -185,15 +207,12 @@ def test_meetings_create_cases_with_the_right_channel(app, office, reps, tctx, s
         ("appointed", Channel.APPOINTED_VISIT),
     ):
         meeting = ws.create_meeting(
-            office,
-            tctx,
-            station.id,
-            {"kind": kind, "held_on": today, "representative_ids": [reps["a"].id]},
+            office, tctx, station.id, MeetingInput(kind, today, representative_ids=[reps["a"].id])
         )
-        made = ws.record_case(office, tctx, meeting.id, case_data)
+        made = ws.record_case(office, tctx, meeting.id, MeetingCaseInput(**case_data))
         assert made.case.channel == channel and made.case.received_by_id == reps["a"].id
     with pytest.raises(ValidationFailed):  # appointed: exactly one named representative
-        ws.create_meeting(office, tctx, station.id, {"kind": "appointed", "held_on": today})
+        load_input(MeetingInputSchema, {"kind": "appointed", "held_on": today.isoformat()})
 
 
 def test_public_appointment_for_a_named_representative(app, reps, tctx, station):
@@ -203,33 +222,38 @@ def test_public_appointment_for_a_named_representative(app, reps, tctx, station)
         "body": "宅基地审批的事。",
         "raiser_phone": "13800000003",
     }
-    made = ws.request_appointment(tctx, station.id, data)
+    made = ws.request_appointment(tctx, station.id, AppointmentInput(**data))
     assert made.case.channel == Channel.APPOINTED_VISIT
     assert made.case.received_by_id == reps["a"].id and made.case.source_id == station.id
     assert casework.find_by_code(tctx, made.tracking_code).id == made.case.id
     with pytest.raises(NotFound):  # not attached to this station
-        ws.request_appointment(tctx, station.id, {**data, "representative_id": reps["c"].id})
+        ws.request_appointment(
+            tctx, station.id, AppointmentInput(**{**data, "representative_id": reps["c"].id})
+        )
     with pytest.raises(ValidationFailed):
-        ws.request_appointment(tctx, station.id, {**data, "raiser_phone": ""})
+        ws.request_appointment(tctx, station.id, AppointmentInput(**{**data, "raiser_phone": ""}))
 
 
 def test_commitments(app, world, office, reps, tctx, station):
     c = ws.add_commitment(
+        office, tctx, CommitmentInput(reps["a"].id, "年内修好村道路灯", date(2025, 12, 31))
+    )
+    ws.update_commitment(
         office,
         tctx,
-        {"representative_id": reps["a"].id, "text": "年内修好村道路灯", "deadline": "2025-12-31"},
+        c.id,
+        load_input(CommitmentChangeSchema, {"outcome": "已完成，新装路灯12盏"}, partial=True),
     )
-    ws.update_commitment(office, tctx, c.id, {"outcome": "已完成，新装路灯12盏"})
     assert ws.list_commitments(office, tctx, [reps["a"].id])[0].outcome.startswith("已完成")
     with pytest.raises(ValidationFailed):
-        ws.add_commitment(
-            office, tctx, {"representative_id": reps["a"].id, "text": "", "deadline": "x"}
+        load_input(
+            CommitmentInputSchema, {"representative_id": reps["a"].id, "text": "", "deadline": "x"}
         )
     with pytest.raises(PermissionDenied):
         ws.add_commitment(
             actor(world.users["representative"]),
             tctx,
-            {"representative_id": reps["a"].id, "text": "t", "deadline": "2025-12-31"},
+            CommitmentInput(reps["a"].id, "t", date(2025, 12, 31)),
         )
 
 
@@ -238,12 +262,14 @@ def test_monthly_figures_and_the_stored_report(app, office, reps, tctx, station)
         office,
         tctx,
         station.id,
-        {"kind": "regular", "held_on": shanghai_today(), "representative_ids": [reps["a"].id]},
+        MeetingInput("regular", shanghai_today(), representative_ids=[reps["a"].id]),
     )
     base = {"title": "路灯", "body": "坏了", "raiser_phone": "13800000004"}
-    one = ws.record_case(office, tctx, meeting.id, base).case
-    ws.record_case(office, tctx, meeting.id, base)  # the same person again
-    ws.record_case(office, tctx, meeting.id, {**base, "raiser_phone": "13800000005"})
+    one = ws.record_case(office, tctx, meeting.id, MeetingCaseInput(**base)).case
+    ws.record_case(office, tctx, meeting.id, MeetingCaseInput(**base))  # the same person again
+    ws.record_case(
+        office, tctx, meeting.id, MeetingCaseInput(**{**base, "raiser_phone": "13800000005"})
+    )
     casework.receive(office, tctx, one.id)
     casework.handle_on_spot(office, tctx, one.id, "已联系电工，明天修。")
     casework.rate(tctx, db.session.get(Case, (tctx.id, one.id)), "satisfied")

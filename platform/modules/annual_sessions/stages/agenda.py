@@ -3,7 +3,6 @@ representative, and which channel reached whom."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +17,7 @@ from lianxin.casework import service as casework
 from lianxin.db import db, utcnow
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.modules.annual_sessions.errors import AgendaClosed
-from lianxin.modules.annual_sessions.inputs import AgendaItemCreateSchema, ItemInput
+from lianxin.modules.annual_sessions.inputs import ItemInput
 from lianxin.modules.annual_sessions.models import (
     Delivery,
     DeliveryChannel,
@@ -37,7 +36,6 @@ from lianxin.modules.annual_sessions.stages.common import (
     _audit,
     _get,
     _require_office,
-    _text,
     _today,
     is_committee,
     is_office,
@@ -53,7 +51,9 @@ from lianxin.modules.annual_sessions.stages.planning import (
 from lianxin.notify import service as notify
 from lianxin.people.models import GroupMembership, GroupRole, Representative, RepresentativeGroup
 from lianxin.tenants.models import Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import use_case
+
+DECLINE_REASON_MAX = 500
 
 # --- agenda --------------------------------------------------------------------------------------
 
@@ -65,8 +65,11 @@ def _rep_of(actor: Actor, township: Township, session: Session) -> Representativ
     return rep
 
 
-def _led_group(township: Township, rep: Representative, group_id: Any) -> RepresentativeGroup:
-    if group_id in (None, ""):
+def _led_group(
+    township: Township, rep: Representative, group_id: int | None
+) -> RepresentativeGroup:
+    """The group the representative leads (or deputises for), in whose name they act."""
+    if group_id is None:
         raise ValidationFailed(errors={"group_id": [_("请选择以哪个代表小组名义提出")]})
     group = _get(RepresentativeGroup, township, group_id, _("未找到该代表小组"))
     leads = db.session.scalar(
@@ -82,14 +85,14 @@ def _led_group(township: Township, rep: Representative, group_id: Any) -> Repres
     return group
 
 
-def items(actor: Actor, township: Township, session_id: Any) -> list[Item]:
+def items(actor: Actor, township: Township, session_id: int) -> list[Item]:
     session = get_session(actor, township, session_id)
     return list(
         db.session.scalars(select(Item).where(Item.session_id == session.id).order_by(Item.id))
     )
 
 
-def get_item(actor: Actor, township: Township, item_id: Any) -> Item:
+def get_item(actor: Actor, township: Township, item_id: int) -> Item:
     permissions.require_member(actor, township)
     return _get(Item, township, item_id, _("未找到该议题"))
 
@@ -149,14 +152,13 @@ def _proposal_window(township: Township, session: Session, today: date | None) -
 def propose_item(
     actor: Actor,
     township: Township,
-    session_id: Any,
-    data: ItemInput | Mapping[str, Any],
+    session_id: int,
+    data: ItemInput,
     *,
     today: date | None = None,
 ) -> Item:
     session = get_session(actor, township, session_id)
-    clean = data if isinstance(data, ItemInput) else load_input(AgendaItemCreateSchema, data)
-    proposer = clean.proposer
+    proposer = data.proposer
     before_session = _proposal_window(township, session, today)
     if proposer == Proposer.COMMITTEE:
         if not (is_office(actor, township) or is_committee(actor, township)):
@@ -166,12 +168,12 @@ def propose_item(
         group = rep = None
     else:
         rep = _rep_of(actor, township, session)
-        group = _led_group(township, rep, clean.group_id) if proposer == Proposer.GROUP else None
+        group = _led_group(township, rep, data.group_id) if proposer == Proposer.GROUP else None
     item = Item(
         session_id=session.id,
-        title=clean.title,
-        description=clean.description,
-        kind=clean.kind,
+        title=data.title,
+        description=data.description,
+        kind=data.kind,
         proposer=proposer,
         proposed_by_id=actor.user_id,
         status=ItemStatus.PROPOSED,
@@ -202,7 +204,7 @@ def _joinable(township: Township, item: Item, today: date | None) -> Session:
 
 
 @use_case
-def join_item(actor: Actor, township: Township, item_id: Any, *, today: date | None = None) -> Item:
+def join_item(actor: Actor, township: Township, item_id: int, *, today: date | None = None) -> Item:
     """A representative adds their name to an item proposed by representatives jointly."""
     item = get_item(actor, township, item_id)
     session = _joinable(township, item, today)
@@ -220,7 +222,7 @@ def join_item(actor: Actor, township: Township, item_id: Any, *, today: date | N
 
 @use_case
 def join_item_as_group(
-    actor: Actor, township: Township, item_id: Any, group_id: Any, *, today: date | None = None
+    actor: Actor, township: Township, item_id: int, group_id: int, *, today: date | None = None
 ) -> Item:
     """Another representative group joins an item proposed by a group."""
     item = get_item(actor, township, item_id)
@@ -240,9 +242,10 @@ def join_item_as_group(
 
 @use_case
 def decide_item(
-    actor: Actor, township: Township, item_id: Any, *, accept: bool, reason: Any = None
+    actor: Actor, township: Township, item_id: int, *, accept: bool, reason: str | None = None
 ) -> Item:
-    """The committee decides an item that is not on the agenda by rule."""
+    """The committee decides an item that is not on the agenda by rule; declining it takes a
+    reason (checked here: the decision and its reason come together)."""
     item = get_item(actor, township, item_id)
     if not (is_office(actor, township) or is_committee(actor, township)):
         raise PermissionDenied()
@@ -256,17 +259,16 @@ def decide_item(
     if accept:
         item.status = ItemStatus.ON_AGENDA
     else:
-        errors: dict[str, list[str]] = {}
-        item.decline_reason = _text(reason, "reason", 500, _("不列入议程须说明理由"), errors)
-        if errors:
-            raise ValidationFailed(errors=errors)
-        item.status = ItemStatus.DECLINED
+        why = (reason or "").strip()
+        if not why or len(why) > DECLINE_REASON_MAX:
+            raise ValidationFailed(errors={"reason": [_("不列入议程须说明理由")]})
+        item.decline_reason, item.status = why, ItemStatus.DECLINED
     _audit("item_decide", actor, township, "annual_session_item", item.id, accept=accept)
     return item
 
 
 @use_case
-def fix_agenda(actor: Actor, township: Township, session_id: Any) -> Session:
+def fix_agenda(actor: Actor, township: Township, session_id: int) -> Session:
     """Fix the agenda and send it to every representative (through the outbox)."""
     session = get_session(actor, township, session_id)
     _require_office(actor, township)
@@ -346,6 +348,7 @@ def _tell_representatives(
             tenant_id=township.id,
             link=f"/t/{township.slug}/{MODULE_KEY}/{session.id}",
             dedupe_key=dedupe_key,
+            kind="resolution" if kind == NoticeKind.RESOLUTION else "session.agenda",
         )
     notify.enqueue_many("sms", texts, tenant_id=township.id)
     db.session.flush()
@@ -367,7 +370,7 @@ def notice_key(kind: str, resolution_id: int | None) -> str:
     return f"{kind}:{resolution_id}" if resolution_id is not None else str(kind)
 
 
-def deliveries(actor: Actor, township: Township, session_id: Any) -> DeliveryReport:
+def deliveries(actor: Actor, township: Township, session_id: int) -> DeliveryReport:
     """Who was reached by which channel for the agenda and each resolution (the office)."""
     session = get_session(actor, township, session_id)
     _require_office(actor, township)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -28,10 +27,8 @@ from lianxin.modules.annual_sessions.stages.agenda import _rep_of
 from lianxin.modules.annual_sessions.stages.common import (
     MODULE_KEY,
     _audit,
-    _date,
     _get,
     _require_office,
-    _text,
     _today,
     settings,
 )
@@ -57,20 +54,17 @@ def _attendance(session: Session, rep_id: int) -> Attendance | None:
     )
 
 
-def _leave_from(
-    session: Session, raw: Any, today: date, errors: dict[str, list[str]]
-) -> date | None:
+def _leave_from(session: Session, first: date | None, today: date) -> date:
     """The leave's first day: by default the first day not yet past; never a past day, and
     within the session's days."""
-    if raw in (None, ""):
-        return max(today, session.held_on)
-    first = _date(raw, "leave_from", errors)
     if first is None:
-        return None
+        return max(today, session.held_on)
     if first < today:
-        errors["leave_from"] = [_("不能为已经过去的日子请假（今天是 %(d)s）", d=today.isoformat())]
-    elif not session.held_on <= first <= session.ends_on:
-        errors["leave_from"] = [_("请假起始日须在会期内（%(d)s）", d=session_days(session))]
+        message = _("不能为已经过去的日子请假（今天是 %(d)s）", d=today.isoformat())
+        raise ValidationFailed(errors={"leave_from": [message]})
+    if not session.held_on <= first <= session.ends_on:
+        message = _("请假起始日须在会期内（%(d)s）", d=session_days(session))
+        raise ValidationFailed(errors={"leave_from": [message]})
     return first
 
 
@@ -78,10 +72,10 @@ def _leave_from(
 def request_leave(
     actor: Actor,
     township: Township,
-    session_id: Any,
-    reason: Any,
+    session_id: int,
+    reason: str,
     *,
-    leave_from: Any = None,
+    leave_from: date | None = None,
     today: date | None = None,
 ) -> Attendance:
     """A representative asks leave from a day to the session's last: before opening (for the
@@ -93,24 +87,21 @@ def request_leave(
         raise Conflict(_("会议已闭幕，不能再请假"))
     if day > session.ends_on:
         raise Conflict(_("会期（%(d)s）已过，不能再请假", d=session_days(session)))
-    errors: dict[str, list[str]] = {}
-    text = _text(reason, "reason", 500, _("请说明请假原因"), errors)
-    first = _leave_from(session, leave_from, day, errors)
-    if errors:
-        raise ValidationFailed(errors=errors)
+    first = _leave_from(session, leave_from, day)
     row = _attendance(session, rep.id) or Attendance(
         session_id=session.id, representative_id=rep.id
     )
-    row.status, row.leave_reason, row.leave_from = AttendanceStatus.LEAVE_REQUESTED, text, first
+    row.status, row.leave_reason, row.leave_from = AttendanceStatus.LEAVE_REQUESTED, reason, first
     db.session.add(row)
     db.session.flush()
     notify.notify(
         casework._office_user_ids(township),
         _("%(n)s 请假：%(t)s", n=rep.name, t=session.title),
-        _("%(d)s 起：%(t)s", d=first.isoformat(), t=text) if first else text,
+        _("%(d)s 起：%(t)s", d=first.isoformat(), t=reason),
         tenant_id=township.id,
         link=f"/t/{township.slug}/{MODULE_KEY}/{session.id}/attendance",
         dedupe_key=f"as:{township.id}:{session.id}:leave:{rep.id}:{row.id}:{first}",
+        kind="session.leave",
     )
     _audit(
         "leave_request", actor, township, "annual_session", session.id, rep=rep.id, first=str(first)
@@ -120,7 +111,7 @@ def request_leave(
 
 @use_case
 def decide_leave(
-    actor: Actor, township: Township, session_id: Any, rep_id: Any, *, approve: bool
+    actor: Actor, township: Township, session_id: int, rep_id: int, *, approve: bool
 ) -> Attendance:
     session = get_session(actor, township, session_id)
     rep = _get(Representative, township, rep_id, _("未找到该代表"))
@@ -172,7 +163,7 @@ def _check_in(
 
 @use_case
 def check_in(
-    actor: Actor, township: Township, session_id: Any, rep_id: Any, *, today: date | None = None
+    actor: Actor, township: Township, session_id: int, rep_id: int, *, today: date | None = None
 ) -> Attendance:
     """Staff check a representative in."""
     session = get_session(actor, township, session_id)
@@ -181,14 +172,14 @@ def check_in(
     return _check_in(township, session, rep, self_=False, today=today)
 
 
-def checkin_token_matches(session: Session, token: Any) -> bool:
+def checkin_token_matches(session: Session, token: str | None) -> bool:
     """Compared as UTF-8 bytes: `compare_digest` refuses str with non-ASCII characters (a 500)."""
     return secrets.compare_digest(str(token or "").encode(), session.checkin_token.encode())
 
 
 @use_case
 def self_check_in(
-    actor: Actor, township: Township, session_id: Any, token: Any, *, today: date | None = None
+    actor: Actor, township: Township, session_id: int, token: str, *, today: date | None = None
 ) -> Attendance:
     """A representative scans the session's QR code and checks in."""
     session = get_session(actor, township, session_id)
@@ -252,7 +243,7 @@ def roll(township: Township, session: Session) -> Roll:
 
 
 def attendance(
-    actor: Actor, township: Township, session_id: Any
+    actor: Actor, township: Township, session_id: int
 ) -> list[tuple[Representative, Attendance | None]]:
     session = get_session(actor, township, session_id)
     rows = {
@@ -263,7 +254,7 @@ def attendance(
 
 
 @use_case
-def open_session(actor: Actor, township: Township, session_id: Any) -> Session:
+def open_session(actor: Actor, township: Township, session_id: int) -> Session:
     session = get_session(actor, township, session_id)
     _require_office(actor, township)
     if session.state != SessionState.AGENDA_FIXED:
@@ -294,7 +285,7 @@ def open_session(actor: Actor, township: Township, session_id: Any) -> Session:
 
 
 @use_case
-def close_session(actor: Actor, township: Township, session_id: Any) -> Session:
+def close_session(actor: Actor, township: Township, session_id: int) -> Session:
     session = get_session(actor, township, session_id)
     _require_office(actor, township)
     if session.state != SessionState.OPEN:

@@ -6,21 +6,19 @@ import logging
 from datetime import date
 from typing import Any, TypeVar
 
-from flask_babel import gettext as _
-
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.auth.roles import Role
 from lianxin.db.lookup import tenant_get
 from lianxin.modules import kit
+from lianxin.modules.annual_sessions.inputs import CHOICES as CHOICES
 from lianxin.modules.annual_sessions.models import ItemKind
 from lianxin.tenants.models import Township
 
 log = logging.getLogger("lianxin.annual_sessions")
 
 MODULE_KEY = "annual_sessions"
-CHOICES = ("yes", "no", "abstain")
 COUNT_TOPIC = "annual_sessions.count"
 SECRET_KINDS = (ItemKind.ELECTION, ItemKind.PERSONNEL)
 T = TypeVar("T")
@@ -36,25 +34,8 @@ def _today(given: date | None = None) -> date:
     return kit.today(given)
 
 
-def _get(model: type[T], township: Township, raw_id: Any, message: str) -> T:
+def _get(model: type[T], township: Township, raw_id: int, message: str) -> T:
     return tenant_get(model, township.id, raw_id, message)
-
-
-def _text(value: Any, name: str, limit: int, message: str, errors: dict[str, list[str]]) -> str:
-    text = str(value or "").strip()
-    if not text or len(text) > limit:
-        errors[name] = [message]
-    return text
-
-
-def _count(value: Any, name: str, errors: dict[str, list[str]]) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if number < 0:
-        errors[name] = [_("请填写 0 或正整数")]
-    return number
 
 
 def is_office(actor: Actor, township: Township) -> bool:
@@ -70,7 +51,7 @@ def _require_office(actor: Actor, township: Township) -> None:
 
 
 def _audit(
-    action: str, actor: Actor, township: Township, target: str, target_id: Any, **after: Any
+    action: str, actor: Actor, township: Township, target: str, target_id: int, **after: Any
 ) -> None:
     audit.record(
         f"annual_session.{action}",
@@ -80,11 +61,3 @@ def _audit(
         target_id=target_id,
         after=after or None,
     )
-
-
-def _date(raw: Any, name: str, errors: dict[str, list[str]]) -> date | None:
-    try:
-        return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
-    except ValueError:
-        errors[name] = [_("日期格式不正确")]
-        return None

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import calendar
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import IO, Any
+from typing import IO
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,7 +16,7 @@ from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import Conflict, NotFound, ValidationFailed
-from lianxin.modules.annual_sessions.inputs import SessionCreateSchema, SessionInput
+from lianxin.modules.annual_sessions.inputs import SessionInput
 from lianxin.modules.annual_sessions.models import (
     Document,
     Session,
@@ -28,14 +27,15 @@ from lianxin.modules.annual_sessions.stages.common import (
     _audit,
     _get,
     _require_office,
-    _text,
     settings,
 )
 from lianxin.people.models import Representative
 from lianxin.storage import owners as storage_owners
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import use_case
+
+DOCUMENT_TITLE_MAX = 200
 
 # --- sessions ------------------------------------------------------------------------------------
 
@@ -45,29 +45,21 @@ def list_sessions(actor: Actor, township: Township) -> list[Session]:
     return list(db.session.scalars(select(Session).order_by(Session.held_on.desc())))
 
 
-def get_session(actor: Actor, township: Township, session_id: Any) -> Session:
+def get_session(actor: Actor, township: Township, session_id: int) -> Session:
     permissions.require_member(actor, township)
     return _get(Session, township, session_id, _("未找到该次会议"))
 
 
-def _session_input(data: SessionInput | Mapping[str, Any]) -> SessionInput:
-    """A seed or a test may still pass a plain dict: it is loaded by the same schema."""
-    return data if isinstance(data, SessionInput) else load_input(SessionCreateSchema, data)
-
-
 @use_case
-def create_session(
-    actor: Actor, township: Township, data: SessionInput | Mapping[str, Any]
-) -> Session:
+def create_session(actor: Actor, township: Township, data: SessionInput) -> Session:
     _require_office(actor, township)
-    clean = _session_input(data)
-    if db.session.scalar(select(Session.id).where(Session.title == clean.title)):
+    if db.session.scalar(select(Session.id).where(Session.title == data.title)):
         raise ValidationFailed(errors={"title": [_("已有同名的会议")]})
     session = Session(
-        title=clean.title,
-        place=clean.place,
-        held_on=clean.held_on,
-        ends_on=clean.ends_on or clean.held_on,
+        title=data.title,
+        place=data.place,
+        held_on=data.held_on,
+        ends_on=data.ends_on or data.held_on,
         state=SessionState.PLANNING,
         checkin_token=secrets.token_urlsafe(24),
     )
@@ -136,7 +128,7 @@ def _windows_off(township: Township) -> str | None:
 
 
 @use_case
-def open_proposal_window(actor: Actor, township: Township, session_id: Any) -> WindowOffer:
+def open_proposal_window(actor: Actor, township: Township, session_id: int) -> WindowOffer:
     """Open the proposal collection window a month before the session (the proposals module's
     own use case); 409 when the township does not use windows or one covers the month."""
     session = get_session(actor, township, session_id)
@@ -160,7 +152,9 @@ def open_proposal_window(actor: Actor, township: Township, session_id: Any) -> W
             )
     title = _("%(t)s提案征集", t=session.title)[:100]
     window = proposals.add_window(
-        actor, township, {"title": title, "opens_on": opens_on, "closes_on": closes_on}
+        actor,
+        township,
+        proposals.WindowInput(title=title, opens_on=opens_on, closes_on=closes_on),
     )
     _audit("proposal_window", actor, township, "annual_session", session.id, window=window.id)
     return WindowOffer(
@@ -173,14 +167,11 @@ def open_proposal_window(actor: Actor, township: Township, session_id: Any) -> W
 
 
 @use_case
-def plan_session(
-    actor: Actor, township: Township, data: SessionInput | Mapping[str, Any]
-) -> Planned:
+def plan_session(actor: Actor, township: Township, data: SessionInput) -> Planned:
     """Create a session and, when asked (`open_proposal_window`), open the proposal collection
     window a month before it; a township without windows is told so and the session stands."""
-    clean = _session_input(data)
-    session = create_session(actor, township, clean)
-    if not clean.open_proposal_window:
+    session = create_session(actor, township, data)
+    if not data.open_proposal_window:
         return Planned(session, None)
     try:
         with db.session.begin_nested():  # a refused window takes back only itself
@@ -211,16 +202,23 @@ def agenda_deadline(township: Township, session: Session) -> date:
 
 @use_case
 def add_document(
-    actor: Actor, township: Township, session_id: Any, stream: IO[bytes], filename: str, title: Any
+    actor: Actor,
+    township: Township,
+    session_id: int,
+    stream: IO[bytes],
+    filename: str,
+    title: str,
 ) -> Document:
+    """A document of the session (the office). The title comes in the multipart form beside
+    the file, so it is checked here, after the session and the office's role: a foreign
+    session is 404 and a representative 403 whatever the title."""
     from lianxin.storage import service as files
 
     session = get_session(actor, township, session_id)
     _require_office(actor, township)
-    errors: dict[str, list[str]] = {}
-    name = _text(title, "title", 200, _("请填写文件标题，如“党委工作报告”"), errors)
-    if errors:
-        raise ValidationFailed(errors=errors)
+    name = title.strip()
+    if not name or len(name) > DOCUMENT_TITLE_MAX:
+        raise ValidationFailed(errors={"title": [_("请填写文件标题，如“党委工作报告”")]})
     stored = files.save_upload(actor, township, stream, filename, purpose="annual_session")
     document = Document(session_id=session.id, title=name, file_id=stored.id)
     db.session.add(document)
@@ -229,7 +227,7 @@ def add_document(
     return document
 
 
-def documents(actor: Actor, township: Township, session_id: Any) -> list[Document]:
+def documents(actor: Actor, township: Township, session_id: int) -> list[Document]:
     session = get_session(actor, township, session_id)
     return list(
         db.session.scalars(

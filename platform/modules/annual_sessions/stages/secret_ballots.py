@@ -5,7 +5,6 @@ a transaction of its own; the count after the close."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from lianxin.casework import service as casework
 from lianxin.db import anonymous, db, utcnow
 from lianxin.errors import Conflict
 from lianxin.modules.annual_sessions.errors import AlreadyVoted
+from lianxin.modules.annual_sessions.inputs import BallotInput
 from lianxin.modules.annual_sessions.models import (
     Ballot,
     BallotChannel,
@@ -42,7 +42,7 @@ from lianxin.usecases import commit_on_its_own, use_case
 
 
 @use_case
-def cast_secret(actor: Actor, township: Township, vote_id: Any, data: Mapping[str, Any]) -> None:
+def cast_secret(actor: Actor, township: Township, vote_id: int, data: BallotInput) -> None:
     """Cast a secret ballot online: the receipt and the sealed ballot in one transaction (the
     use case's: they commit together or not at all)."""
     vote = get_vote(actor, township, vote_id)
@@ -143,7 +143,7 @@ def _count_on_close(message: Any) -> None:
     count_closed_vote(int(message.payload["vote_id"]))
 
 
-def voted(actor: Actor, township: Township, vote_id: Any) -> bool:
+def voted(actor: Actor, township: Township, vote_id: int) -> bool:
     """Whether the acting representative has already voted (their own receipt only)."""
     vote = get_vote(actor, township, vote_id)
     rep = casework.representative_of(actor, township)
@@ -161,7 +161,7 @@ def voted(actor: Actor, township: Township, vote_id: Any) -> bool:
     )
 
 
-def turnout(actor: Actor, township: Township, vote_id: Any) -> int:
+def turnout(actor: Actor, township: Township, vote_id: int) -> int:
     """How many have voted so far (receipts or named votes) — never what."""
     vote = get_vote(actor, township, vote_id)
     model: Any = NamedVote if vote.method == VoteMethod.NAMED else Receipt

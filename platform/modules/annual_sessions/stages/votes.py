@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,12 @@ from lianxin.casework import service as casework
 from lianxin.db import anonymous, db, utcnow
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.annual_sessions.errors import AlreadyVoted, VoteClosed
-from lianxin.modules.annual_sessions.inputs import BallotHandsSchema, HandsInput
+from lianxin.modules.annual_sessions.inputs import (
+    BallotInput,
+    HandsInput,
+    TallyInput,
+    VoteInput,
+)
 from lianxin.modules.annual_sessions.models import (
     Attendance,
     BallotChannel,
@@ -41,7 +46,6 @@ from lianxin.modules.annual_sessions.stages.common import (
     COUNT_TOPIC,
     SECRET_KINDS,
     _audit,
-    _count,
     _get,
     _require_office,
     _today,
@@ -51,7 +55,7 @@ from lianxin.modules.annual_sessions.stages.planning import expected_count, get_
 from lianxin.notify import service as notify
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import use_case
 
 # --- votes ---------------------------------------------------------------------------------------
 
@@ -67,23 +71,28 @@ def _open_session_of(township: Township, vote_or_session: Vote | Session) -> Ses
     return session
 
 
-def _member_user(township: Township, user_id: Any, name: str) -> int:
-    try:
-        key = int(user_id)
-    except (TypeError, ValueError):
-        raise ValidationFailed(errors={name: [_("请选择人员")]}) from None
-    found = db.session.scalar(
-        select(Membership.user_id).where(
-            Membership.tenant_id == township.id, Membership.user_id == key
+def _member_user(township: Township, user_id: int | None) -> int:
+    """A user with a membership in the township (a teller or the scrutineer)."""
+    found = (
+        None
+        if user_id is None
+        else db.session.scalar(
+            select(Membership.user_id).where(
+                Membership.tenant_id == township.id, Membership.user_id == user_id
+            )
         )
     )
     if found is None:
         raise NotFound(_("未找到该人员"))
-    return key
+    return found
 
 
 @use_case
-def create_vote(actor: Actor, township: Township, item_id: Any, data: Mapping[str, Any]) -> Vote:
+def create_vote(actor: Actor, township: Township, item_id: int, data: VoteInput) -> Vote:
+    """Put an item on the agenda to the vote while the session is open. The schema checked the
+    method, the channel and a paper ballot's three people; here what needs the item: elections
+    and personnel items only secret, an election's seats and candidates (差额 by the setting),
+    and that the tellers and the scrutineer are the township's."""
     item = get_item(actor, township, item_id)
     _require_office(actor, township)
     session = _open_session_of(
@@ -95,41 +104,35 @@ def create_vote(actor: Actor, township: Township, item_id: Any, data: Mapping[st
     if existing is not None:
         raise Conflict(_("该议题已经表决"))
     errors: dict[str, list[str]] = {}
-    method = str(data.get("method") or "")
-    if method not in set(VoteMethod):
-        errors["method"] = [_("请选择表决方式")]
+    method = data.method
     if item.kind in SECRET_KINDS and method != VoteMethod.SECRET:
         errors["method"] = [_("选举和人事事项必须无记名投票")]
-    channel = (
-        str(data.get("channel") or BallotChannel.ONLINE) if method == VoteMethod.SECRET else None
-    )
-    if channel is not None and channel not in set(BallotChannel):
-        errors["channel"] = [_("请选择网上投票或纸质投票")]
+    channel = str(data.channel or BallotChannel.ONLINE) if method == VoteMethod.SECRET else None
     names: list[str] = []
     seats = None
     if item.kind == ItemKind.ELECTION:
-        names = [str(n).strip() for n in data.get("candidates") or [] if str(n).strip()]
-        seats = _count(data.get("seats"), "seats", errors)
-        if seats < 1:
+        names = list(data.candidates)
+        seats = data.seats
+        if seats is None:
             errors["seats"] = [_("请填写应选名额")]
         if len(set(names)) != len(names) or not names:
             errors["candidates"] = [_("请填写候选人（不能重复）")]
-        elif settings(township.id)["competitive_election"] and len(names) <= seats:
+        elif (
+            seats is not None
+            and settings(township.id)["competitive_election"]
+            and len(names) <= seats
+        ):
             errors["candidates"] = [_("差额选举：候选人须多于应选名额 %(n)d 名", n=seats)]
-    tellers: dict[str, int] = {}
-    if channel == BallotChannel.PAPER:
-        for name in ("teller1_id", "teller2_id", "scrutineer_id"):
-            if data.get(name) in (None, ""):
-                errors[name] = [_("纸质投票须指定两名计票人和一名监票人")]
-        if not errors:
-            tellers = {
-                n: _member_user(township, data.get(n), n)
-                for n in ("teller1_id", "teller2_id", "scrutineer_id")
-            }
-            if len(set(tellers.values())) != 3:
-                errors["scrutineer_id"] = [_("计票人和监票人须是三个不同的人")]
     if errors:
         raise ValidationFailed(errors=errors)
+    tellers: dict[str, int] = {}
+    if channel == BallotChannel.PAPER:
+        # The schema made sure of all three, three different people; here that they are ours.
+        tellers = {
+            "teller1_id": _member_user(township, data.teller1_id),
+            "teller2_id": _member_user(township, data.teller2_id),
+            "scrutineer_id": _member_user(township, data.scrutineer_id),
+        }
     online_secret = method == VoteMethod.SECRET and channel == BallotChannel.ONLINE
     vote = Vote(
         session_id=session.id,
@@ -159,7 +162,7 @@ def create_vote(actor: Actor, township: Township, item_id: Any, data: Mapping[st
     return vote
 
 
-def get_vote(actor: Actor, township: Township, vote_id: Any) -> Vote:
+def get_vote(actor: Actor, township: Township, vote_id: int) -> Vote:
     permissions.require_member(actor, township)
     return _get(Vote, township, vote_id, _("未找到该表决"))
 
@@ -216,9 +219,7 @@ def _close(township: Township, vote: Vote, result: dict[str, Any]) -> None:
 
 
 @use_case
-def record_hands(
-    actor: Actor, township: Township, vote_id: Any, data: HandsInput | Mapping[str, Any]
-) -> Vote:
+def record_hands(actor: Actor, township: Township, vote_id: int, data: HandsInput) -> Vote:
     """A show of hands, recorded as counts; the vote closes with them."""
     vote = get_vote(actor, township, vote_id)
     _require_office(actor, township)
@@ -227,8 +228,7 @@ def record_hands(
         raise Conflict(_("该项不是举手表决"))
     if vote.state != VoteState.OPEN:
         raise VoteClosed(_("表决已结束"))
-    clean = data if isinstance(data, HandsInput) else load_input(BallotHandsSchema, data)
-    counts = {"yes": clean.yes, "no": clean.no, "abstain": clean.abstain}
+    counts = {"yes": data.yes, "no": data.no, "abstain": data.abstain}
     if sum(counts.values()) > _present(session):
         present = _present(session)
         raise ValidationFailed(
@@ -253,13 +253,12 @@ def _voter(actor: Actor, township: Township, vote: Vote) -> Representative:
     return rep
 
 
-def _clean_content(vote: Vote, data: Mapping[str, Any]) -> dict[str, Any]:
+def _clean_content(vote: Vote, data: BallotInput) -> dict[str, Any]:
+    """What the ballot says, checked against the vote: the chosen candidates (sorted, each
+    once, at most the seats) or the choice. Nothing else of the input reaches the ballot."""
     if vote.seats is not None:
         ids = {c.id for c in candidates(vote)}
-        try:
-            chosen = sorted({int(i) for i in data.get("candidate_ids") or []})
-        except (TypeError, ValueError):
-            chosen = [-1]
+        chosen = sorted(set(data.candidate_ids or []))
         if any(i not in ids for i in chosen):
             raise ValidationFailed(errors={"candidate_ids": [_("请从候选人中选择")]})
         if len(chosen) > vote.seats:
@@ -267,16 +266,14 @@ def _clean_content(vote: Vote, data: Mapping[str, Any]) -> dict[str, Any]:
                 errors={"candidate_ids": [_("最多选 %(n)d 名（多选作废）", n=vote.seats)]}
             )
         return {"candidates": chosen}
-    choice = str(data.get("choice") or "")
+    choice = data.choice or ""
     if choice not in CHOICES:
         raise ValidationFailed(errors={"choice": [_("请选择赞成、反对或弃权")]})
     return {"choice": choice}
 
 
 @use_case
-def cast_named(
-    actor: Actor, township: Township, vote_id: Any, data: Mapping[str, Any]
-) -> NamedVote:
+def cast_named(actor: Actor, township: Township, vote_id: int, data: BallotInput) -> NamedVote:
     vote = get_vote(actor, township, vote_id)
     rep = _voter(actor, township, vote)
     if vote.method != VoteMethod.NAMED:
@@ -291,7 +288,7 @@ def cast_named(
     return row
 
 
-def close_vote(actor: Actor, township: Township, vote_id: Any) -> Vote:
+def close_vote(actor: Actor, township: Township, vote_id: int) -> Vote:
     """Close an online vote (named or secret) and count it."""
     vote = _close_vote(actor, township, vote_id)
     # Committed: the count may already have run (Celery eager, or a quick worker, after the
@@ -301,7 +298,7 @@ def close_vote(actor: Actor, township: Township, vote_id: Any) -> Vote:
 
 
 @use_case
-def _close_vote(actor: Actor, township: Township, vote_id: Any) -> Vote:
+def _close_vote(actor: Actor, township: Township, vote_id: int) -> Vote:
     vote = get_vote(actor, township, vote_id)
     _require_office(actor, township)
     _open_session_of(township, vote)
@@ -341,9 +338,7 @@ def _count_ballots(vote: Vote, contents: Iterable[dict[str, Any]]) -> dict[str, 
 
 
 @use_case
-def enter_paper_tally(
-    actor: Actor, township: Township, vote_id: Any, data: Mapping[str, Any]
-) -> Vote:
+def enter_paper_tally(actor: Actor, township: Township, vote_id: int, data: TallyInput) -> Vote:
     """One teller's count of the paper ballots. When both tellers have entered the same counts,
     the result stands and the vote closes; different counts are kept for the scrutineer."""
     vote = get_vote(actor, township, vote_id)
@@ -354,21 +349,13 @@ def enter_paper_tally(
         raise PermissionDenied(_("只有指定的计票人可以录入"))
     if vote.state != VoteState.OPEN:
         raise VoteClosed(_("投票已结束"))
-    errors: dict[str, list[str]] = {}
     if vote.seats is not None:
         counts: dict[str, Any] = {
-            "ballots": _count(data.get("ballots"), "ballots", errors),
-            "candidates": {
-                str(c.id): _count(
-                    (data.get("candidates") or {}).get(str(c.id), 0), f"candidate_{c.id}", errors
-                )
-                for c in candidates(vote)
-            },
+            "ballots": data.ballots,
+            "candidates": {str(c.id): data.candidates.get(str(c.id), 0) for c in candidates(vote)},
         }
     else:
-        counts = {c: _count(data.get(c, 0), c, errors) for c in CHOICES}
-    if errors:
-        raise ValidationFailed(errors=errors)
+        counts = {"yes": data.yes, "no": data.no, "abstain": data.abstain}
     mine = db.session.scalar(
         select(PaperTally).where(
             PaperTally.vote_id == vote.id, PaperTally.teller_id == actor.user_id
@@ -387,7 +374,7 @@ def enter_paper_tally(
     return vote
 
 
-def tally_status(actor: Actor, township: Township, vote_id: Any) -> str:
+def tally_status(actor: Actor, township: Township, vote_id: int) -> str:
     """For a paper vote: 'waiting' (fewer than two entries), 'mismatch' or 'agreed'."""
     vote = get_vote(actor, township, vote_id)
     entries = list(
@@ -401,7 +388,7 @@ def tally_status(actor: Actor, township: Township, vote_id: Any) -> str:
 
 
 @use_case
-def reset_paper_tally(actor: Actor, township: Township, vote_id: Any) -> Vote:
+def reset_paper_tally(actor: Actor, township: Township, vote_id: int) -> Vote:
     """The scrutineer has the ballots counted again: both entries are cleared."""
     vote = get_vote(actor, township, vote_id)
     _open_session_of(township, vote)
@@ -416,7 +403,7 @@ def reset_paper_tally(actor: Actor, township: Township, vote_id: Any) -> Vote:
     return vote
 
 
-def result(actor: Actor, township: Township, vote_id: Any) -> dict[str, Any]:
+def result(actor: Actor, township: Township, vote_id: int) -> dict[str, Any]:
     """The tally: readable only once the vote has closed."""
     vote = get_vote(actor, township, vote_id)
     if vote.state == VoteState.COUNTING:
@@ -429,7 +416,7 @@ def result(actor: Actor, township: Township, vote_id: Any) -> dict[str, Any]:
     return out
 
 
-def votes(actor: Actor, township: Township, session_id: Any) -> list[Vote]:
+def votes(actor: Actor, township: Township, session_id: int) -> list[Vote]:
     session = get_session(actor, township, session_id)
     return list(
         db.session.scalars(select(Vote).where(Vote.session_id == session.id).order_by(Vote.id))

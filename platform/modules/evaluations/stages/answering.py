@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,7 @@ from lianxin.modules.evaluations.errors import (
     AlreadyAnswered,
     OutsidePeriod,
 )
-from lianxin.modules.evaluations.inputs import CodesInput
+from lianxin.modules.evaluations.inputs import AnswerInput, CodesInput
 from lianxin.modules.evaluations.models import (
     Campaign,
     CampaignState,
@@ -58,8 +58,8 @@ def rater_of(actor: Actor, township: Township, campaign: Campaign) -> Rater | No
     )
 
 
-def rater_by_link(township: Township, token: Any) -> tuple[Campaign, Rater]:
-    rater = db.session.scalar(select(Rater).where(Rater.token_hash == _digest(str(token or ""))))
+def rater_by_link(township: Township, token: str | None) -> tuple[Campaign, Rater]:
+    rater = db.session.scalar(select(Rater).where(Rater.token_hash == _digest(token or "")))
     if rater is None:
         raise NotFound(_("链接无效或已失效"))
     campaign = _get(Campaign, township, rater.campaign_id, _("链接无效或已失效"))
@@ -95,32 +95,41 @@ def answered(township: Township, campaign: Campaign, rater: Rater) -> bool:
     )
 
 
-def _says_cannot(raw: Mapping[str, Any]) -> bool:
-    value = raw.get("cannot_evaluate")
-    return value is True or str(value).strip().lower() in {"1", "true", "on"}
+def _only_its_subjects(campaign: Campaign, answers: Sequence[AnswerInput]) -> None:
+    """Every answer names a subject of the campaign (`answers.<n>.subject_id` otherwise)."""
+    known = {s.id for s in _subjects(campaign)}
+    errors = {
+        f"answers.{n}.subject_id": [_("不是本次评议的评议对象")]
+        for n, answer in enumerate(answers)
+        if answer.subject_id not in known
+    }
+    if errors:
+        raise ValidationFailed(errors=errors)
 
 
 def _clean_answers(
-    campaign: Campaign, subs: list[Subject], data: Mapping[Any, Any]
+    campaign: Campaign, subs: list[Subject], answers: Sequence[AnswerInput]
 ) -> list[dict[str, Any]]:
     """Each subject's answer: every dimension scored (an overall grade and a comment optional),
     or, where the form offers it, “无法评价” and nothing else. Every answer has the same keys,
-    so that sealed they are all of one size."""
+    so that sealed they are all of one size. The scale and whether “无法评价” is offered are
+    the campaign's, so these checks are here, each named by its subject."""
     errors: dict[str, list[str]] = {}
     out = []
     keys = [d["key"] for d in campaign.dimensions]
     offered = cannot_evaluate_offered(campaign)
     refused = False
+    given_for = {a.subject_id: a for a in answers}
     for subject in subs:
-        raw = data.get(subject.id) or data.get(str(subject.id)) or {}
-        if _says_cannot(raw):
-            given = any(v not in (None, "") for v in (raw.get("scores") or {}).values())
+        raw = given_for.get(subject.id) or AnswerInput(subject_id=subject.id)
+        if raw.cannot_evaluate:
+            given = any(v is not None for v in raw.scores.values())
             if not offered:
                 refused = True
                 errors[f"{subject.id}.cannot_evaluate"] = [
                     _("%(s)s：本次评议不设“无法评价”，请打分", s=subject.name)
                 ]
-            elif given or raw.get("overall") or str(raw.get("comment") or "").strip():
+            elif given or raw.overall or (raw.comment or "").strip():
                 errors[f"{subject.id}.cannot_evaluate"] = [
                     _("%(s)s：选择“无法评价”后不再打分、评等或填写意见", s=subject.name)
                 ]
@@ -136,11 +145,7 @@ def _clean_answers(
             continue
         scores: dict[str, int | None] = {}
         for key in keys:
-            value = (raw.get("scores") or {}).get(key)
-            try:
-                score: int | None = int(value) if value is not None else None
-            except (TypeError, ValueError):
-                score = None
+            score = raw.scores.get(key)
             if score is None or not campaign.scale_min <= score <= campaign.scale_max:
                 errors[f"{subject.id}.{key}"] = [
                     _(
@@ -158,10 +163,10 @@ def _clean_answers(
                     )
                 ]
             scores[key] = score
-        overall = raw.get("overall") or None
+        overall = raw.overall or None
         if overall not in (None, *Grade):
             errors[f"{subject.id}.overall"] = [_("请选择优秀、称职或不称职")]
-        comment = _printable(str(raw.get("comment") or "")).strip() or None
+        comment = _printable(raw.comment or "").strip() or None
         if comment and len(comment) > COMMENT_MAX:
             errors[f"{subject.id}.comment"] = [_("意见过长（不超过500字）")]
         out.append(
@@ -203,13 +208,13 @@ def _submit(
     township: Township,
     campaign: Campaign,
     rater: Rater,
-    data: Mapping[Any, Any],
+    answers: Sequence[AnswerInput],
     today: date | None,
 ) -> None:
     _check_period(campaign, today)
-    answers = _clean_answers(campaign, form_subjects(township, campaign, rater), data)
+    clean = _clean_answers(campaign, form_subjects(township, campaign, rater), answers)
     # That this rater has answered (unique: a second answer is refused), and what, sealed.
-    _pool(campaign, answers)
+    _pool(campaign, clean)
     db.session.add(Receipt(campaign_id=campaign.id, rater_id=rater.id))
     try:
         db.session.flush()
@@ -221,28 +226,37 @@ def _submit(
 def submit_by_account(
     actor: Actor,
     township: Township,
-    campaign_id: Any,
-    data: Mapping[Any, Any],
+    campaign_id: int,
+    answers: Sequence[AnswerInput],
     *,
     today: date | None = None,
 ) -> None:
+    """An eligible representative answers from their account: one answer per subject of the
+    form, once, in the period."""
     campaign = get_campaign(actor, township, campaign_id)
+    _only_its_subjects(campaign, answers)
     rater = rater_of(actor, township, campaign)
     if rater is None:
         raise PermissionDenied(_("您不在本次评议的评议人之列"))
-    _submit(township, campaign, rater, data, today)
+    _submit(township, campaign, rater, answers, today)
 
 
 @use_case
 def submit_by_link(
-    township: Township, token: Any, data: Mapping[Any, Any], *, today: date | None = None
+    township: Township,
+    token: str | None,
+    answers: Sequence[AnswerInput],
+    *,
+    today: date | None = None,
 ) -> None:
+    """A rater answers through their one-time link (its secret from the signed session)."""
     campaign, rater = rater_by_link(township, token)
-    _submit(township, campaign, rater, data, today)
+    _only_its_subjects(campaign, answers)
+    _submit(township, campaign, rater, answers, today)
 
 
 @use_case
-def issue_codes(actor: Actor, township: Township, campaign_id: Any, data: CodesInput) -> list[str]:
+def issue_codes(actor: Actor, township: Township, campaign_id: int, data: CodesInput) -> list[str]:
     """One-answer codes for public satisfaction (printed on station QR cards); shown once."""
     campaign = get_campaign(actor, township, campaign_id)
     _require_office(actor, township)
@@ -257,10 +271,10 @@ def issue_codes(actor: Actor, township: Township, campaign_id: Any, data: CodesI
 
 
 @use_case
-def code_for_case(actor: Actor, township: Township, campaign_id: Any, case_id: Any) -> str:
+def code_for_case(actor: Actor, township: Township, campaign_id: int, case_id: int) -> str:
     """A code for the person whose case was answered, to rate their satisfaction once."""
     campaign = get_campaign(actor, township, campaign_id)
-    case = casework.get_case(actor, township, int(case_id))
+    case = casework.get_case(actor, township, case_id)
     _require_office(actor, township)
     if campaign.shape != Shape.PUBLIC:
         raise Conflict(_("只有群众满意度测评使用测评码"))
@@ -275,7 +289,7 @@ def code_for_case(actor: Actor, township: Township, campaign_id: Any, case_id: A
     return code
 
 
-def public_campaign(township: Township, campaign_id: Any) -> Campaign:
+def public_campaign(township: Township, campaign_id: int) -> Campaign:
     campaign = _get(Campaign, township, campaign_id, _("未找到该测评"))
     if campaign.shape != Shape.PUBLIC or campaign.state == CampaignState.DRAFT:
         raise NotFound(_("未找到该测评"))
@@ -285,20 +299,22 @@ def public_campaign(township: Township, campaign_id: Any) -> Campaign:
 @use_case
 def submit_public(
     township: Township,
-    campaign_id: Any,
-    code: Any,
-    data: Mapping[Any, Any],
+    campaign_id: int,
+    code: str | None,
+    answers: Sequence[AnswerInput],
     *,
     today: date | None = None,
 ) -> None:
+    """Anyone with an unused one-answer code answers a public satisfaction campaign."""
     campaign = public_campaign(township, campaign_id)
+    _only_its_subjects(campaign, answers)
     _check_period(campaign, today)
-    answers = _clean_answers(campaign, _subjects(campaign), data)
+    clean = _clean_answers(campaign, _subjects(campaign), answers)
     claimed = db.session.execute(
         update(PublicCode)
         .where(
             PublicCode.campaign_id == campaign.id,
-            PublicCode.code_hash == _digest(str(code or "")),
+            PublicCode.code_hash == _digest(code or ""),
             PublicCode.used.is_(False),
         )
         .values(used=True)
@@ -306,4 +322,4 @@ def submit_public(
     ).first()
     if claimed is None:
         raise AlreadyAnswered(_("测评码无效或已使用"))
-    _pool(campaign, answers)
+    _pool(campaign, clean)

@@ -112,12 +112,12 @@ def _audit(
     )
 
 
-def get_campaign(actor: Actor, township: Township, campaign_id: Any) -> Campaign:
+def get_campaign(actor: Actor, township: Township, campaign_id: int) -> Campaign:
     permissions.require_member(actor, township)
     return _get(Campaign, township, campaign_id, _("未找到该评议活动"))
 
 
-def get_subject(actor: Actor, township: Township, subject_id: Any) -> Subject:
+def get_subject(actor: Actor, township: Township, subject_id: int) -> Subject:
     permissions.require_member(actor, township)
     return _get(Subject, township, subject_id, _("未找到该评议对象"))
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from lianxin.auth.actor import Actor
 from lianxin.auth.models import User
 from lianxin.db import db
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lianxin.modules.evaluations.inputs import SubjectInput
 from lianxin.modules.evaluations.models import (
     Campaign,
     CampaignState,
@@ -40,7 +40,7 @@ from lianxin.tenants.models import Township
 from lianxin.usecases import use_case
 
 
-def subjects(actor: Actor, township: Township, campaign_id: Any) -> list[Subject]:
+def subjects(actor: Actor, township: Township, campaign_id: int) -> list[Subject]:
     campaign = get_campaign(actor, township, campaign_id)
     return _subjects(campaign)
 
@@ -51,33 +51,27 @@ def committee_users(actor: Actor, township: Township) -> list[User]:
 
 
 @use_case
-def add_subject(
-    actor: Actor, township: Township, campaign_id: Any, data: Mapping[str, Any]
-) -> Subject:
+def add_subject(actor: Actor, township: Township, campaign_id: int, data: SubjectInput) -> Subject:
     """One subject of the campaign's kind: a committee member (a user), a representative, a
     handling unit, or a named station / the township for public satisfaction."""
     campaign = _draft(actor, township, campaign_id)
     subject = Subject(campaign_id=campaign.id)
     if campaign.shape == Shape.COMMITTEE:
         users = {u.id: u for u in _committee_users(township)}
-        try:
-            user = users.get(int(data.get("user_id") or 0))
-        except (TypeError, ValueError):
-            user = None
+        user = users.get(data.user_id or 0)
         if user is None:
             raise NotFound(_("未找到该党委委员"))
         subject.user_id, subject.name = user.id, user.display_name or user.username
     elif campaign.shape == Shape.DUTY:
-        rep = _get(Representative, township, data.get("representative_id"), _("未找到该代表"))
+        rep = _get(Representative, township, data.representative_id, _("未找到该代表"))
         subject.representative_id, subject.name = rep.id, rep.name
     elif campaign.shape == Shape.DEPARTMENTS:
-        unit = _get(HandlingUnit, township, data.get("unit_id"), _("未找到该承办单位"))
+        unit = _get(HandlingUnit, township, data.unit_id, _("未找到该承办单位"))
         subject.unit_id, subject.name = unit.id, unit.name
     else:
-        name = str(data.get("name") or "").strip()
-        if not name or len(name) > 100:
+        if not data.name:  # a public campaign's subject is named (a station, the township)
             raise ValidationFailed(errors={"name": [_("请填写测评对象名称")]})
-        subject.name = name
+        subject.name = data.name
     same = (
         Subject.user_id == subject.user_id
         if subject.user_id is not None
@@ -99,28 +93,28 @@ def add_subject(
 
 
 @use_case
-def add_default_subjects(actor: Actor, township: Township, campaign_id: Any) -> list[Subject]:
+def add_default_subjects(actor: Actor, township: Township, campaign_id: int) -> list[Subject]:
     """Everyone the campaign's kind usually covers: every committee member, every representative
     in office, every active unit, or the township itself."""
     campaign = _draft(actor, township, campaign_id)
     added = []
     if campaign.shape == Shape.COMMITTEE:
-        rows: list[dict[str, Any]] = [{"user_id": u.id} for u in _committee_users(township)]
+        rows = [SubjectInput(user_id=u.id) for u in _committee_users(township)]
     elif campaign.shape == Shape.DUTY:
         rows = [
-            {"representative_id": r.id}
+            SubjectInput(representative_id=r.id)
             for r in db.session.scalars(select(Representative).order_by(Representative.name_pinyin))
             if r.in_office
         ]
     elif campaign.shape == Shape.DEPARTMENTS:
         rows = [
-            {"unit_id": u.id}
+            SubjectInput(unit_id=u.id)
             for u in db.session.scalars(
                 select(HandlingUnit).where(HandlingUnit.is_active.is_(True))
             )
         ]
     else:
-        rows = [{"name": township.name}]
+        rows = [SubjectInput(name=township.name)]
     for data in rows:
         try:
             added.append(add_subject(actor, township, campaign.id, data))
@@ -130,7 +124,7 @@ def add_default_subjects(actor: Actor, township: Township, campaign_id: Any) -> 
 
 
 @use_case
-def remove_subject(actor: Actor, township: Township, subject_id: Any) -> None:
+def remove_subject(actor: Actor, township: Township, subject_id: int) -> None:
     subject = get_subject(actor, township, subject_id)
     _draft(actor, township, subject.campaign_id)
     db.session.delete(subject)
@@ -140,13 +134,14 @@ def remove_subject(actor: Actor, township: Township, subject_id: Any) -> None:
 def set_report(
     actor: Actor,
     township: Township,
-    subject_id: Any,
-    text: Any,
+    subject_id: int,
+    text: str | None,
     *,
     stream: IO[bytes] | None = None,
     filename: str | None = None,
 ) -> Subject:
-    """The subject's duty report (述职述廉): written, or uploaded, by them or by the office."""
+    """The subject's duty report (述职述廉): written, or uploaded, by them or by the office; a
+    text, a file, or both."""
     from lianxin.storage import service as files
 
     subject = get_subject(actor, township, subject_id)
@@ -155,7 +150,7 @@ def set_report(
     campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
     if campaign.state == CampaignState.CLOSED:
         raise Conflict(_("评议已结束"))
-    body = str(text or "").strip()
+    body = (text or "").strip()
     if len(body) > 20000:
         raise ValidationFailed(errors={"text": [_("内容过长")]})
     if not body and stream is None:

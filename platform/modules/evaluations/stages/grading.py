@@ -121,7 +121,7 @@ def _require_counted(campaign: Campaign) -> None:
 
 
 @use_case
-def results(actor: Actor, township: Township, campaign_id: Any) -> list[SubjectResult]:
+def results(actor: Actor, township: Township, campaign_id: int) -> list[SubjectResult]:
     """Every subject's result (hidden below K answers), after the count. A reader who is one of
     the subjects does not see his own before it is published. Reading before publication is
     audited."""
@@ -141,7 +141,7 @@ def results(actor: Actor, township: Township, campaign_id: Any) -> list[SubjectR
 
 
 @use_case
-def subject_result(actor: Actor, township: Township, subject_id: Any) -> SubjectResult:
+def subject_result(actor: Actor, township: Township, subject_id: int) -> SubjectResult:
     """One subject's result: after the count; refused below K answers; the subject himself
     only once it is published; audited before publication."""
     subject = get_subject(actor, township, subject_id)
@@ -160,8 +160,8 @@ def subject_result(actor: Actor, township: Township, subject_id: Any) -> Subject
     return result
 
 
-def _gradable(actor: Actor, township: Township, subject_id: Any) -> Subject:
-    subject = get_subject(actor, township, subject_id)
+def _gradable(actor: Actor, township: Township, subject: Subject) -> Subject:
+    """A subject whose grade may be proposed or decided now, and not by himself."""
     if is_subject_self(actor, township, subject):
         raise PermissionDenied(_("不能为自己提出或确定等次"))
     campaign = _get(Campaign, township, subject.campaign_id, _("未找到该评议活动"))
@@ -177,8 +177,9 @@ def _gradable(actor: Actor, township: Township, subject_id: Any) -> Subject:
 def propose_grade(actor: Actor, township: Township, subject_id: int, data: GradeInput) -> Subject:
     """The office proposes the grade to the committee: the one the scores suggest (set at the
     count), or another with a recorded reason. Never for the office member himself."""
+    subject = get_subject(actor, township, subject_id)
     _require_office(actor, township)
-    subject = _gradable(actor, township, subject_id)
+    _gradable(actor, township, subject)
     value, text = data.grade, data.given_reason
     if subject.proposed_grade is None:
         raise BelowThreshold(_("有效答卷不足，没有建议等次"))
@@ -205,9 +206,10 @@ def propose_grade(actor: Actor, township: Township, subject_id: int, data: Grade
 def decide_grade(actor: Actor, township: Township, subject_id: int, data: GradeInput) -> Subject:
     """A committee member confirms the office's proposed grade, or changes it with a recorded
     reason. Only committee members decide, and never about themselves."""
+    subject = get_subject(actor, township, subject_id)
     if not is_committee(actor, township):
         raise PermissionDenied(_("等次由党委委员会确定"))
-    subject = _gradable(actor, township, subject_id)
+    _gradable(actor, township, subject)
     value, text = data.grade, data.given_reason
     if subject.proposed_grade is None:
         raise BelowThreshold(_("有效答卷不足，没有建议等次，不能确定"))
@@ -228,7 +230,7 @@ def decide_grade(actor: Actor, township: Township, subject_id: int, data: GradeI
 
 
 @use_case
-def set_published(actor: Actor, township: Township, subject_id: Any, published: bool) -> Subject:
+def set_published(actor: Actor, township: Township, subject_id: int, published: bool) -> Subject:
     subject = get_subject(actor, township, subject_id)
     _require_office(actor, township)
     if published and subject.grade is None:
@@ -268,7 +270,7 @@ def public_results(township: Township) -> list[tuple[Campaign, SubjectResult]]:
     return out
 
 
-def export_xlsx(actor: Actor, township: Township, campaign_id: Any) -> bytes:
+def export_xlsx(actor: Actor, township: Township, campaign_id: int) -> bytes:
     campaign = get_campaign(actor, township, campaign_id)
     rows = results(actor, township, campaign.id)
     dims = [d["label"] for d in campaign.dimensions]

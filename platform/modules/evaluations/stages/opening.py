@@ -46,7 +46,7 @@ class IssuedLink:
 
 
 @use_case
-def open_campaign(actor: Actor, township: Township, campaign_id: Any) -> list[IssuedLink]:
+def open_campaign(actor: Actor, township: Township, campaign_id: int) -> list[IssuedLink]:
     """Fix the form, the subjects and the eligible raters; issue each rater a one-time link."""
     campaign = _draft(actor, township, campaign_id)
     subs = _subjects(campaign)
@@ -107,7 +107,7 @@ def _new_rater(campaign: Campaign, *, name: str, **who: Any) -> IssuedLink:
 
 
 @use_case
-def reissue_link(actor: Actor, township: Township, rater_id: Any) -> IssuedLink:
+def reissue_link(actor: Actor, township: Township, rater_id: int) -> IssuedLink:
     rater = _get(Rater, township, rater_id, _("未找到该评议人"))
     _require_office(actor, township)
     token = secrets.token_urlsafe(24)
@@ -116,7 +116,7 @@ def reissue_link(actor: Actor, township: Township, rater_id: Any) -> IssuedLink:
     return IssuedLink(rater, _rater_name(rater), token)
 
 
-def raters(actor: Actor, township: Township, campaign_id: Any) -> list[tuple[Rater, str]]:
+def raters(actor: Actor, township: Township, campaign_id: int) -> list[tuple[Rater, str]]:
     """Every eligible rater, to hand out or reissue links. Whether one has answered is not
     shown to the office: only how many (`participation`); the system reminds the rest."""
     campaign = get_campaign(actor, township, campaign_id)
@@ -130,7 +130,7 @@ def raters(actor: Actor, township: Township, campaign_id: Any) -> list[tuple[Rat
 
 
 @use_case
-def close_campaign(actor: Actor, township: Township, campaign_id: Any) -> Campaign:
+def close_campaign(actor: Actor, township: Township, campaign_id: int) -> Campaign:
     """Close to answers; the worker then releases the last sealed answers and counts
     (`count_closed`), which proposes each subject's grade."""
     campaign = get_campaign(actor, township, campaign_id)

@@ -43,7 +43,7 @@ class Participation:
         return self.answered / self.eligible if self.eligible else None
 
 
-def participation(actor: Actor, township: Township, campaign_id: Any) -> Participation:
+def participation(actor: Actor, township: Township, campaign_id: int) -> Participation:
     campaign = get_campaign(actor, township, campaign_id)
     return campaign_participation(campaign)
 
@@ -114,8 +114,9 @@ def remind_non_respondents(
         title,
         body,
         tenant_id=township.id,
-        link=f"/t/{township.slug}/evaluations/{campaign.id}",
+        link=f"/t/{township.slug}/evaluations/{campaign.id}/answer",  # the form itself
         dedupe_key=key,
+        kind="reminder",
     )
     if actor is not None:
         _audit("remind", actor, township, "evaluation_campaign", campaign.id, count=len(pending))
@@ -123,7 +124,7 @@ def remind_non_respondents(
 
 
 @use_case
-def remind(actor: Actor, township: Township, campaign_id: Any) -> int:
+def remind(actor: Actor, township: Township, campaign_id: int) -> int:
     """The office asks the system to remind those who have not answered yet."""
     campaign = get_campaign(actor, township, campaign_id)
     _require_office(actor, township)

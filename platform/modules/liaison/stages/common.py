@@ -4,7 +4,7 @@ quarter, who the actor is and the people at each end of a pair."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -70,40 +70,27 @@ def settings(township_id: int) -> dict[str, Any]:
     return kit.module_settings(township_id, MODULE_KEY)
 
 
-def _get(model: type[T], township: Township, raw_id: Any, message: Any) -> T:
-    return tenant_get(model, township.id, raw_id, message)
-
-
-def _given(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A page's (or a script's) input before its schema loads it: a blank field is not given."""
-    return {k: v for k, v in data.items() if v != ""}
+def _get(model: type[T], township: Township, row_id: int | None, message: str) -> T:
+    """The township's row with this id; another township's (or none) is not found."""
+    return tenant_get(model, township.id, row_id, message)
 
 
 def state_label(state: str) -> str:
     return str(STATE_LABELS.get(state, state))
 
 
-def _level(value: Any) -> Level:
-    try:
-        return Level(str(value))
-    except ValueError:
-        raise ValidationFailed(errors={"level": [_("请选择联系层级")]}) from None
-
-
-def _year(value: Any, field_name: str = "year") -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed(errors={field_name: [_("请填写年度")]}) from None
+def _year(year: int, field_name: str = "year") -> int:
+    """A year the chain is planned for. Checked here rather than by the schema when the input
+    names an id too: another township's id is not found before the year is complained about."""
     if not 2000 <= year <= 2100:
         raise ValidationFailed(errors={field_name: [_("年度不正确")]})
     return year
 
 
-def _quarter(year: Any, number: Any) -> Quarter:
+def _quarter(year: int, number: int) -> Quarter:
     try:
-        return Quarter(_year(year), int(number))
-    except (TypeError, ValueError):
+        return Quarter(_year(year), number)
+    except ValueError:
         raise ValidationFailed(errors={"quarter": [_("季度应为1至4")]}) from None
 
 
@@ -175,11 +162,10 @@ def committee_members(township: Township) -> list[User]:
     )
 
 
-def _committee_user(township: Township, raw_id: Any, field_name: str) -> User:
-    try:
-        user_id = int(raw_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("未找到该党委委员")) from None
+def _committee_user(township: Township, user_id: int | None) -> User:
+    """A committee member of this township; anyone else (or no one) is not found."""
+    if user_id is None:
+        raise NotFound(_("未找到该党委委员"))
     member = db.session.scalar(
         select(Membership.id).where(
             Membership.user_id == user_id,
@@ -198,28 +184,28 @@ def _committee_rep_record(township: Township, user_id: int) -> Representative | 
     return db.session.scalar(select(Representative).where(Representative.user_id == user_id))
 
 
-def _rep_in_office(township: Township, raw_id: Any, field_name: str) -> Representative:
-    rep = _get(Representative, township, raw_id, _("未找到该代表"))
+def _rep_in_office(township: Township, rep_id: int | None, field_name: str) -> Representative:
+    rep = _get(Representative, township, rep_id, _("未找到该代表"))
     if not rep.in_office:
         raise ValidationFailed(errors={field_name: [_("该代表已终止代表资格")]})
     return rep
 
 
-def _active_member(township: Township, raw_id: Any, field_name: str) -> PartyMember:
-    member = _get(PartyMember, township, raw_id, _("未找到该党员"))
+def _active_member(township: Township, member_id: int | None, field_name: str) -> PartyMember:
+    member = _get(PartyMember, township, member_id, _("未找到该党员"))
     if not member.is_active:
         raise ValidationFailed(errors={field_name: [_("该党员已停用")]})
     return member
 
 
-def _active_household(township: Township, raw_id: Any, field_name: str) -> Household:
-    household = _get(Household, township, raw_id, _("未找到该户"))
+def _active_household(township: Township, household_id: int | None, field_name: str) -> Household:
+    household = _get(Household, township, household_id, _("未找到该户"))
     if not household.is_active:
         raise ValidationFailed(errors={field_name: [_("该户已停用")]})
     return household
 
 
-def person_of(row: Any) -> Person:
+def person_of(row: User | Representative | PartyMember | Household) -> Person:
     if isinstance(row, User):
         return Person("committee", row.id, row.display_name, None, row.phone)
     if isinstance(row, Representative):

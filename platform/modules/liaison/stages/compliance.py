@@ -254,24 +254,31 @@ def compute_compliance(township: Township, quarter: Quarter) -> Compliance:
     )
 
 
+def can_read_compliance(actor: Actor, township: Township) -> bool:
+    """Who may open the quarter's compliance: the office and the committee (the whole
+    township), a branch liaison (their branches' people). The menu asks this too."""
+    return sees_whole_chain(actor, township) or bool(liaison_branches(actor, township))
+
+
 def compliance(
     actor: Actor,
     township: Township,
-    year: Any = None,
-    quarter: Any = None,
+    year: int | None = None,
+    quarter: int | None = None,
     *,
     today: date | None = None,
 ) -> Compliance:
-    """The quarter's compliance: the whole township for the office and committee; a branch
-    liaison sees their branches' people; anyone else is refused."""
+    """The quarter's compliance (default: this quarter; a year alone: its first quarter): the
+    whole township for the office and committee; a branch liaison sees their branches'
+    people; anyone else is refused (`can_read_compliance`)."""
     permissions.require_member(actor, township)
-    q = Quarter.of(kit.today(today)) if year in (None, "") else _quarter(year, quarter or 1)
+    if not can_read_compliance(actor, township):
+        raise PermissionDenied()
+    q = Quarter.of(kit.today(today)) if year is None else _quarter(year, quarter or 1)
     result = compute_compliance(township, q)
     if sees_whole_chain(actor, township):
         return result
     mine = liaison_branches(actor, township)
-    if not mine:
-        raise PermissionDenied()
     result.people = [p for p in result.people if p.person.branch_id in mine]
     result.branches = [b for b in result.branches if b.branch_id in mine]
     return result

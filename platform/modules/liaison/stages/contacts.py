@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from lianxin.db import db
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules import kit
 from lianxin.modules.liaison.errors import DuplicateKey
-from lianxin.modules.liaison.inputs import CaseInput, CaseInSchema, ContactInput, ContactInSchema
+from lianxin.modules.liaison.inputs import CaseInput, ContactInput
 from lianxin.modules.liaison.models import (
     Contact,
     Level,
@@ -35,14 +34,13 @@ from lianxin.modules.liaison.stages.common import (
     METHOD_LABELS,
     Person,
     _get,
-    _given,
     _People,
     _year,
     sees_whole_chain,
 )
 from lianxin.modules.liaison.stages.links import LinkView, _holder, can_read_link, can_record
 from lianxin.tenants.models import Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import use_case
 
 # --- contacts ------------------------------------------------------------------------------------
 
@@ -58,11 +56,6 @@ class ContactView:
     @property
     def method_label(self) -> str:
         return str(METHOD_LABELS.get(Method(self.contact.method), self.contact.method))
-
-
-def _case_input(data: CaseInput | Mapping[str, Any]) -> CaseInput:
-    """The issue to raise, checked before anything is written (casework checks again)."""
-    return data if isinstance(data, CaseInput) else load_input(CaseInSchema, _given(data))
 
 
 def _cases_from(source_type: str, source_id: int, actor: Actor, township: Township) -> list[Case]:
@@ -117,18 +110,20 @@ def _raise_case(
     return casework.register(
         actor,
         township,
-        {
-            "title": issue.title,
-            "body": issue.body or issue.title,
-            "category": issue.category,
-            "channel": Channel.LIAISON,
-            "raiser_name": lower.name if link is not None else None,
-            "raiser_phone": lower.phone,
-            "received_by_id": received_by,
-            "source_type": source_type,
-            "source_id": source_id,
-            "on_behalf": True,
-        },
+        casework.load_case_input(
+            {
+                "title": issue.title,
+                "body": issue.body or issue.title,
+                "category": issue.category,
+                "channel": Channel.LIAISON,
+                "raiser_name": lower.name if link is not None else None,
+                "raiser_phone": lower.phone,
+                "received_by_id": received_by,
+                "source_type": source_type,
+                "source_id": source_id,
+                "on_behalf": True,
+            }
+        ),
     )
 
 
@@ -162,30 +157,25 @@ def _insert_once(row: R) -> R | None:
 def record_contact(
     actor: Actor,
     township: Township,
-    data: ContactInput | Mapping[str, Any],
+    data: ContactInput,
     *,
     today: date | None = None,
 ) -> ContactView:
     """Record a contact along a pair, and (optionally) the issue raised as a case in the same
     transaction. The same client key again returns the stored record (`duplicate`) and adds
-    nothing. A mapping (a seed, a script) is loaded through the API's and the page's schema."""
+    nothing."""
     permissions.require_member(actor, township)
-    # A resent form and whose pair it is come first: another township's pair is a 404, whatever
-    # else the input says; then the input is loaded (a page's form through the API's schema).
-    if isinstance(data, ContactInput):
-        key, raw_link = data.client_key, data.link_id
-    else:
-        key, raw_link = str(data.get("client_key") or "").strip(), data.get("link_id")
-    existing = _stored(Contact, key, actor)
+    # A resent form comes first, then whose pair it is (another township's pair is a 404), then
+    # the rules of its date.
+    existing = _stored(Contact, data.client_key, actor)
     if existing is not None:
         return _contact_view(actor, township, existing, duplicate=True)
-    link = _get(Link, township, raw_link, _("未找到该联系安排"))
+    link = _get(Link, township, data.link_id, _("未找到该联系安排"))
     if not can_read_link(actor, township, link) and not can_record(actor, township, link):
         raise NotFound(_("未找到该联系安排"))
     if not can_record(actor, township, link):
         raise PermissionDenied(_("只有联系人本人或联络办可以记录这次联系"))
-    given = data if isinstance(data, ContactInput) else load_input(ContactInSchema, _given(data))
-    contacted_on = given.contacted_on
+    contacted_on = data.contacted_on
     if contacted_on > kit.today(today):
         message = _("联系日期不能晚于今天")
     elif contacted_on.year != link.year:
@@ -199,9 +189,9 @@ def record_contact(
     contact = Contact(
         link_id=link.id,
         contacted_on=contacted_on,
-        method=given.method,
-        summary=given.summary,
-        client_key=given.client_key,
+        method=data.method,
+        summary=data.summary,
+        client_key=data.client_key,
         recorded_by_id=actor.user_id,
     )
     first = _insert_once(contact)
@@ -213,17 +203,17 @@ def record_contact(
         tenant_id=township.id,
         target_type="liaison_contact",
         target_id=contact.id,
-        after={"link_id": link.id, "on": contacted_on.isoformat(), "method": given.method},
+        after={"link_id": link.id, "on": contacted_on.isoformat(), "method": data.method},
     )
     codes: dict[int, str] = {}
-    if given.case is not None:
+    if data.case is not None:
         lower = _People([link]).lower(link)
         made = _raise_case(
             actor,
             township,
             link,
             lower,
-            given.case,
+            data.case,
             CONTACT_SOURCE,
             contact.id,
             _receiving_rep(link),
@@ -232,7 +222,7 @@ def record_contact(
     return _contact_view(actor, township, contact, codes=codes)
 
 
-def get_contact(actor: Actor, township: Township, contact_id: Any) -> ContactView:
+def get_contact(actor: Actor, township: Township, contact_id: int) -> ContactView:
     permissions.require_member(actor, township)
     contact = _get(Contact, township, contact_id, _("未找到该联系记录"))
     link = db.session.get(Link, (township.id, contact.link_id))
@@ -248,14 +238,13 @@ def get_contact(actor: Actor, township: Township, contact_id: Any) -> ContactVie
 
 @use_case
 def raise_contact_case(
-    actor: Actor, township: Township, contact_id: Any, data: CaseInput | Mapping[str, Any]
+    actor: Actor, township: Township, contact_id: int, issue: CaseInput
 ) -> tuple[ContactView, casework.NewCase | None]:
     """Turn an issue raised in a stored contact into a case. The same title again (a resent
     form) is the case already raised: (view, None)."""
     view = get_contact(actor, township, contact_id)
     if not can_record(actor, township, view.link.link):
         raise PermissionDenied()
-    issue = _case_input(data)
     for case in view.cases:
         if case.title == issue.title:
             return view, None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
@@ -13,11 +13,12 @@ from sqlalchemy import delete, func, select
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
+from lianxin.auth.models import User
 from lianxin.db import db
 from lianxin.errors import Conflict, NotFound
 from lianxin.modules import kit
 from lianxin.modules.liaison.errors import AlreadyLinked
-from lianxin.modules.liaison.inputs import LinkInput, LinkInSchema
+from lianxin.modules.liaison.inputs import LinkInput
 from lianxin.modules.liaison.models import (
     BranchReview,
     Contact,
@@ -33,8 +34,6 @@ from lianxin.modules.liaison.stages.common import (
     _active_member,
     _committee_user,
     _get,
-    _given,
-    _level,
     _People,
     _rep_in_office,
     _require_office,
@@ -45,8 +44,9 @@ from lianxin.modules.liaison.stages.common import (
     person_of,
     sees_whole_chain,
 )
+from lianxin.people.models import Household, PartyMember, Representative
 from lianxin.tenants.models import Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import use_case
 
 # --- links ---------------------------------------------------------------------------------------
 
@@ -99,27 +99,37 @@ def _active_links_query(year: int) -> Any:
     return select(Link).where(Link.year == year, Link.ended_on.is_(None))
 
 
+Upper: TypeAlias = User | Representative | PartyMember  # who keeps in touch, by level
+Lower: TypeAlias = Representative | PartyMember | Household  # with whom
+
+
 def _resolve_ends(
-    township: Township, level: Level, upper_raw: Any, lower_raw: Any
-) -> tuple[Any, Any]:
+    township: Township, level: Level, upper_id: int | None, lower_id: int | None
+) -> tuple[Upper, Lower]:
     if level == Level.COMMITTEE_REP:
         return (
-            _committee_user(township, upper_raw, "upper_id"),
-            _rep_in_office(township, lower_raw, "lower_id"),
+            _committee_user(township, upper_id),
+            _rep_in_office(township, lower_id, "lower_id"),
         )
     if level == Level.REP_MEMBER:
         return (
-            _rep_in_office(township, upper_raw, "upper_id"),
-            _active_member(township, lower_raw, "lower_id"),
+            _rep_in_office(township, upper_id, "upper_id"),
+            _active_member(township, lower_id, "lower_id"),
         )
     return (
-        _active_member(township, upper_raw, "upper_id"),
-        _active_household(township, lower_raw, "lower_id"),
+        _active_member(township, upper_id, "upper_id"),
+        _active_household(township, lower_id, "lower_id"),
     )
 
 
 def _new_link(
-    level: Level, year: int, upper: Any, lower: Any, started_on: date, actor: Actor, suggested: bool
+    level: Level,
+    year: int,
+    upper: Upper,
+    lower: Lower,
+    started_on: date,
+    actor: Actor,
+    suggested: bool,
 ) -> Link:
     link = Link(
         year=year,
@@ -163,22 +173,17 @@ def _holder(level: Level, year: int, lower_id: int) -> Link | None:
 def add_link(
     actor: Actor,
     township: Township,
-    data: LinkInput | Mapping[str, Any],
+    data: LinkInput,
     *,
     today: date | None = None,
 ) -> LinkView:
-    """Pair two people for a year (liaison office). Someone of another township is not found;
-    someone already kept in touch with at this level this year is refused (409). A mapping (a
-    seed, a script) is loaded through the API's and the page's schema."""
+    """Pair two people for a year (liaison office). Someone of another township is not found
+    (before the year is looked at); someone already kept in touch with at this level this year
+    is refused (409)."""
     _require_office(actor, township)
-    if not isinstance(data, LinkInput):
-        # Whom it pairs comes first: another township's person is a 404 whatever else is said.
-        level = _level(data.get("level"))
-        _resolve_ends(township, level, data.get("upper_id"), data.get("lower_id"))
-    given = data if isinstance(data, LinkInput) else load_input(LinkInSchema, _given(data))
-    level = Level(given.level)
-    upper, lower = _resolve_ends(township, level, given.upper_id, given.lower_id)
-    year = _year(given.year)
+    level = Level(data.level)
+    upper, lower = _resolve_ends(township, level, data.upper_id, data.lower_id)
+    year = _year(data.year)
     current = _holder(level, year, lower.id)
     if current is not None:
         holder = _People([current]).upper(current)
@@ -208,7 +213,7 @@ def add_link(
 
 @use_case
 def remove_link(
-    actor: Actor, township: Township, link_id: Any, *, today: date | None = None
+    actor: Actor, township: Township, link_id: int, *, today: date | None = None
 ) -> Link | None:
     """Take a pair off the chain: one with contacts is ended (kept for the record), one without
     is deleted. Returns the ended link, or None when it was deleted."""
@@ -231,7 +236,7 @@ def remove_link(
         actor=actor,
         tenant_id=township.id,
         target_type="liaison_link",
-        target_id=int(link_id),
+        target_id=link_id,
         before=before,
         after={"ended": result is not None},
     )
@@ -267,7 +272,7 @@ def can_record(actor: Actor, township: Township, link: Link, *, personal: bool =
     return keeper is not None and keeper.upper_rep_id == rep.id
 
 
-def get_link(actor: Actor, township: Township, link_id: Any) -> LinkView:
+def get_link(actor: Actor, township: Township, link_id: int) -> LinkView:
     permissions.require_member(actor, township)
     link = _get(Link, township, link_id, _("未找到该联系安排"))
     if not can_read_link(actor, township, link):
@@ -294,7 +299,7 @@ def list_links(
     if not include_ended:
         query = query.where(Link.ended_on.is_(None))
     if level:
-        query = query.where(Link.level == _level(level).value)
+        query = query.where(Link.level == Level(level).value)
     if branch_id is not None:
         query = query.where(Link.branch_id == branch_id)
     links = list(db.session.scalars(query.order_by(Link.level, Link.id)))

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.db import db
-from lianxin.errors import PermissionDenied, ValidationFailed
+from lianxin.errors import PermissionDenied
 from lianxin.modules import kit
 from lianxin.modules.liaison.errors import NothingToConfirm
 from lianxin.modules.liaison.models import (
@@ -27,7 +27,6 @@ from lianxin.modules.liaison.stages.common import (
     MINIMUM_SETTING,
     _committee_rep_record,
     _get,
-    _level,
     _require_office,
     _year,
     committee_members,
@@ -53,10 +52,21 @@ from lianxin.usecases import use_case
 # --- suggestions ---------------------------------------------------------------------------------
 
 
+class Shortfall(TypedDict):
+    """An upper end still below its level's minimum."""
+
+    level: str
+    kind: str
+    id: int
+    name: str
+    have: int
+    need: int
+
+
 @dataclass
 class Suggestion:
     created: dict[str, int] = field(default_factory=dict)
-    short: list[dict[str, Any]] = field(default_factory=list)  # uppers still below the minimum
+    short: list[Shortfall] = field(default_factory=list)  # uppers still below the minimum
 
 
 def _uppers(township: Township, level: Level) -> list[Any]:
@@ -131,17 +141,17 @@ def _nearness(township: Township, level: Level, upper: Any) -> Any:
 def suggest(
     actor: Actor,
     township: Township,
-    year: Any,
+    year: int,
     levels: Iterable[str] | None = None,
     *,
     today: date | None = None,
 ) -> Suggestion:
-    """Fill every upper end up to its minimum for the year: last year's pairs first (where
-    both ends still qualify), then the nearest free candidates, one a round so that everyone
-    gets a fair share. Existing pairs are kept; staff adjust the result."""
+    """Fill every upper end up to its minimum for the year (`levels`: those levels only, by
+    default all): last year's pairs first (where both ends still qualify), then the nearest
+    free candidates, one a round so that everyone gets a fair share. Existing pairs are kept;
+    staff adjust the result."""
     _require_office(actor, township)
-    year = _year(year)
-    chosen = [_level(v) for v in (levels or [lv.value for lv in Level])]
+    chosen = [Level(v) for v in (levels or [lv.value for lv in Level])]
     conf = settings(township.id)
     start = _start_of(year, kit.today(today))
     result = Suggestion()
@@ -233,10 +243,10 @@ def suggest(
 # --- coverage and the branches' confirmation -----------------------------------------------------
 
 
-def shortfalls(township: Township, year: int, branch_id: int | None = None) -> list[dict[str, Any]]:
+def shortfalls(township: Township, year: int, branch_id: int | None = None) -> list[Shortfall]:
     """Upper ends below their minimum this year (those with no pair at all included)."""
     conf = settings(township.id)
-    out: list[dict[str, Any]] = []
+    out: list[Shortfall] = []
     for level in Level:
         minimum = int(conf[MINIMUM_SETTING[level]])
         column = _upper_column(level)
@@ -269,7 +279,7 @@ def shortfalls(township: Township, year: int, branch_id: int | None = None) -> l
 class BranchPart:
     branch: Branch
     links: int
-    short: list[dict[str, Any]]
+    short: list[Shortfall]
     review: BranchReview | None
 
     @property
@@ -283,7 +293,7 @@ def _require_branch_reader(actor: Actor, township: Township, branch_id: int) -> 
         raise PermissionDenied()
 
 
-def branch_parts(actor: Actor, township: Township, year: Any) -> list[BranchPart]:
+def branch_parts(actor: Actor, township: Township, year: int) -> list[BranchPart]:
     """Every branch's part of the year's chain (a branch liaison: their own branches)."""
     permissions.require_member(actor, township)
     year = _year(year)
@@ -314,9 +324,10 @@ def branch_parts(actor: Actor, township: Township, year: Any) -> list[BranchPart
 
 @use_case
 def confirm_branch(
-    actor: Actor, township: Township, year: Any, branch_id: Any, note: str | None = None
+    actor: Actor, township: Township, year: int, branch_id: int, note: str | None = None
 ) -> BranchPart:
-    """The branch (its liaison, or the office for it) confirms its part of the year's chain."""
+    """The branch (its liaison, or the office for it) confirms its part of the year's chain,
+    with an optional note (the schema's `BranchReviewInSchema` checks its length)."""
     branch = _get(Branch, township, branch_id, _("未找到该支部"))
     _require_branch_reader(actor, township, branch.id)
     if is_committee(actor, township) and not (
@@ -334,9 +345,6 @@ def confirm_branch(
     )
     if not links:
         raise NothingToConfirm(_("本支部今年还没有联系安排，无法确认"))
-    note = (note or "").strip() or None
-    if note and len(note) > 200:
-        raise ValidationFailed(errors={"note": [_("说明不超过200字")]})
     review = db.session.scalar(
         select(BranchReview).where(BranchReview.year == year, BranchReview.branch_id == branch.id)
     )

@@ -120,7 +120,7 @@ def send_reminders(township: Township, today: date | None = None) -> dict[str, i
         if users:
             notices.append(
                 (
-                    notify.notification(users, title, body, link=link),
+                    notify.notification(users, title, body, link=link, kind="reminder"),
                     f"liaison:{township.id}:{quarter.key}:{person.key}",
                 )
             )
@@ -137,6 +137,7 @@ def send_reminders(township: Township, today: date | None = None) -> dict[str, i
             tenant_id=township.id,
             link=f"{link}compliance",
             dedupe_key=f"liaison:{township.id}:{quarter.key}:office",
+            kind="reminder",
         )
         done["office"] = 1
     return done

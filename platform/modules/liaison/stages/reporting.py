@@ -3,10 +3,8 @@ liaison meetings (with their follow-up cases)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -20,13 +18,7 @@ from lianxin.casework.models import Case, Channel
 from lianxin.db import db
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules import kit
-from lianxin.modules.liaison.inputs import (
-    CaseInput,
-    MeetingInput,
-    MeetingInSchema,
-    ReportInput,
-    ReportInSchema,
-)
+from lianxin.modules.liaison.inputs import CaseInput, MeetingInput, ReportInput
 from lianxin.modules.liaison.models import (
     Meeting,
     MeetingAttendee,
@@ -37,7 +29,6 @@ from lianxin.modules.liaison.stages.common import (
     MEETING_SOURCE,
     _committee_user,
     _get,
-    _given,
     _quarter,
     _require_office,
     _year,
@@ -48,14 +39,13 @@ from lianxin.modules.liaison.stages.common import (
     sees_whole_chain,
 )
 from lianxin.modules.liaison.stages.contacts import (
-    _case_input,
     _cases_from,
     _insert_once,
     _stored,
 )
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import use_case
 
 # --- quarterly reports up the chain --------------------------------------------------------------
 
@@ -64,31 +54,27 @@ from lianxin.usecases import load_input, use_case
 def submit_report(
     actor: Actor,
     township: Township,
-    data: ReportInput | Mapping[str, Any],
+    data: ReportInput,
     *,
     today: date | None = None,
 ) -> tuple[Report, bool]:
     """A representative's quarterly report up the chain (the office may enter one for them).
-    Sent again for the same quarter, it replaces the text: (report, created). A mapping (a
-    seed, a script) is loaded through the same schema as the API's and the page's input."""
+    Sent again for the same quarter, it replaces the text: (report, created)."""
     permissions.require_member(actor, township)
     own = own_representative(actor, township)
-    # Whom it is for is decided first: a refusal comes before any complaint about the input.
-    raw_rep = (
-        data.representative_id if isinstance(data, ReportInput) else data.get("representative_id")
-    )
-    if raw_rep not in (None, "") and (own is None or str(raw_rep) != str(own.id)):
+    # Whom it is for is decided first: a refusal comes before the year and quarter's rules.
+    wanted = data.representative_id
+    if wanted is not None and (own is None or wanted != own.id):
         _require_office(actor, township)
-        rep = _get(Representative, township, raw_rep, _("未找到该代表"))
+        rep = _get(Representative, township, wanted, _("未找到该代表"))
     elif own is not None:
         rep = own
     else:
         raise PermissionDenied(_("您的账号没有关联代表信息"))
-    given = data if isinstance(data, ReportInput) else load_input(ReportInSchema, _given(data))
-    quarter = Quarter(_year(given.year), given.quarter)
+    quarter = Quarter(_year(data.year), data.quarter)
     if quarter.starts_on > kit.today(today):
         raise ValidationFailed(errors={"quarter": [_("该季度还没有开始")]})
-    text = given.text
+    text = data.text
     report = db.session.scalar(
         select(Report).where(
             Report.representative_id == rep.id,
@@ -121,7 +107,7 @@ def submit_report(
 
 
 def list_reports(
-    actor: Actor, township: Township, year: Any, quarter: Any | None = None
+    actor: Actor, township: Township, year: int, quarter: int | None = None
 ) -> list[tuple[Report, Representative]]:
     """Reports of a year (or quarter): the whole township for the office and committee, a
     branch's representatives for its liaison, one's own for a representative."""
@@ -135,7 +121,7 @@ def list_reports(
         )
         .where(Report.year == _year(year))
     )
-    if quarter not in (None, ""):
+    if quarter is not None:
         query = query.where(Report.quarter == _quarter(year, quarter).number)
     if not sees_whole_chain(actor, township):
         own = own_representative(actor, township)
@@ -192,13 +178,13 @@ def _meeting_view(
     )
 
 
-def _meeting_committee(actor: Actor, township: Township, raw: Any) -> User:
+def _meeting_committee(actor: Actor, township: Township, named: int | None) -> User:
     """Whose meeting it is: the committee member themselves, or one the office names."""
-    if raw not in (None, "") and (actor.user_id is None or int(raw) != actor.user_id):
+    if named is not None and named != actor.user_id:
         _require_office(actor, township)
-        return _committee_user(township, raw, "committee_user_id")
+        return _committee_user(township, named)
     if is_committee(actor, township):
-        return _committee_user(township, actor.user_id, "committee_user_id")
+        return _committee_user(township, actor.user_id)
     if is_office(actor, township):
         raise ValidationFailed(errors={"committee_user_id": [_("请选择党委委员")]})
     raise PermissionDenied()
@@ -208,33 +194,24 @@ def _meeting_committee(actor: Actor, township: Township, raw: Any) -> User:
 def record_meeting(
     actor: Actor,
     township: Township,
-    data: MeetingInput | Mapping[str, Any],
+    data: MeetingInput,
     *,
     today: date | None = None,
 ) -> MeetingView:
     """A committee member's liaison meeting: when, where, who came, what was raised. The same
-    client key again returns the stored meeting. A mapping (a seed, a script) is loaded through
-    the API's and the page's schema."""
+    client key again returns the stored meeting."""
     permissions.require_member(actor, township)
-    # A resent form and whose meeting it is come first; then the input is loaded (a page's form
-    # through the API's schema).
-    if isinstance(data, MeetingInput):
-        key, raw_committee = data.client_key, data.committee_user_id
-    else:
-        key, raw_committee = (
-            str(data.get("client_key") or "").strip(),
-            data.get("committee_user_id"),
-        )
+    # A resent form comes first, then whose meeting it is, then the rule of its date.
+    key = data.client_key
     existing = _stored(Meeting, key, actor)
     if existing is not None:
         return _meeting_view(actor, township, existing, duplicate=True)
-    committee = _meeting_committee(actor, township, raw_committee)
-    given = data if isinstance(data, MeetingInput) else load_input(MeetingInSchema, _given(data))
-    held_on = given.held_on
+    committee = _meeting_committee(actor, township, data.committee_user_id)
+    held_on = data.held_on
     if held_on > kit.today(today):
         raise ValidationFailed(errors={"held_on": [_("座谈日期不能晚于今天")]})
-    summary, place = given.summary, given.place
-    attendee_ids = sorted(set(given.attendee_ids))
+    summary, place = data.summary, data.place
+    attendee_ids = sorted(set(data.attendee_ids))
     reps = [_get(Representative, township, rid, _("未找到该代表")) for rid in attendee_ids]
     meeting = Meeting(
         committee_user_id=committee.id,
@@ -278,7 +255,7 @@ def _can_see_meeting(actor: Actor, township: Township, meeting: Meeting) -> bool
     )
 
 
-def get_meeting(actor: Actor, township: Township, meeting_id: Any) -> MeetingView:
+def get_meeting(actor: Actor, township: Township, meeting_id: int) -> MeetingView:
     permissions.require_member(actor, township)
     meeting = _get(Meeting, township, meeting_id, _("未找到该座谈会"))
     if not _can_see_meeting(actor, township, meeting):
@@ -287,11 +264,11 @@ def get_meeting(actor: Actor, township: Township, meeting_id: Any) -> MeetingVie
 
 
 def list_meetings(
-    actor: Actor, township: Township, year: Any, quarter: Any | None = None
+    actor: Actor, township: Township, year: int, quarter: int | None = None
 ) -> list[MeetingView]:
     permissions.require_member(actor, township)
     year = _year(year)
-    if quarter not in (None, ""):
+    if quarter is not None:
         q = _quarter(year, quarter)
         start, end = q.starts_on, q.ends_on
     else:
@@ -308,31 +285,32 @@ def list_meetings(
 
 @use_case
 def raise_meeting_case(
-    actor: Actor, township: Township, meeting_id: Any, data: CaseInput | Mapping[str, Any]
+    actor: Actor, township: Township, meeting_id: int, issue: CaseInput
 ) -> tuple[MeetingView, casework.NewCase | None]:
     """A follow-up of the meeting as a case (the committee member or the office). The same title
     again is the case already raised."""
     view = get_meeting(actor, township, meeting_id)
     if not (is_office(actor, township) or view.meeting.committee_user_id == actor.user_id):
         raise PermissionDenied()
-    issue = _case_input(data)
     for case in view.cases:
         if case.title == issue.title:
             return view, None
     made = casework.register(
         actor,
         township,
-        {
-            "title": issue.title,
-            "body": issue.body or issue.title,
-            "category": issue.category,
-            "channel": Channel.LIAISON,
-            "source_type": MEETING_SOURCE,
-            "source_id": view.meeting.id,
-            "received_by_id": None,
-            "on_behalf": True,
-            "anonymous": True,
-        },
+        casework.load_case_input(
+            {
+                "title": issue.title,
+                "body": issue.body or issue.title,
+                "category": issue.category,
+                "channel": Channel.LIAISON,
+                "source_type": MEETING_SOURCE,
+                "source_id": view.meeting.id,
+                "received_by_id": None,
+                "on_behalf": True,
+                "anonymous": True,
+            }
+        ),
     )
     return (
         _meeting_view(actor, township, view.meeting, codes={made.case.id: made.tracking_code}),

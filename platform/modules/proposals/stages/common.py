@@ -18,7 +18,7 @@ from lianxin.casework import service as casework
 from lianxin.casework.models import Rating
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
-from lianxin.errors import NotFound, PermissionDenied
+from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules import kit
 from lianxin.modules.proposals.errors import IllegalTransition
 from lianxin.modules.proposals.models import (
@@ -56,10 +56,12 @@ def _get(model: type[T], township: Township, raw_id: Any, message: str) -> T:
     return tenant_get(model, township.id, raw_id, message)
 
 
-def _text(value: Any, name: str, limit: int, message: str, errors: dict[str, list[str]]) -> str:
-    text = str(value or "").strip()
+def _written(value: str | None, name: str, limit: int, message: str) -> str:
+    """A step's written text (a reason, a note, an answer): its surrounding spaces cut, 1 to
+    `limit` characters, or ValidationFailed on the field `name` with `message`."""
+    text = (value or "").strip()
     if not text or len(text) > limit:
-        errors[name] = [message]
+        raise ValidationFailed(errors={name: [message]})
     return text
 
 
@@ -107,7 +109,7 @@ def _visible(actor: Actor, township: Township) -> Any:
     return or_(*clauses) if clauses else Proposal.id.is_(None)
 
 
-def get_proposal(actor: Actor, township: Township, proposal_id: Any) -> Proposal:
+def get_proposal(actor: Actor, township: Township, proposal_id: int) -> Proposal:
     permissions.require_member(actor, township)
     proposal = _get(Proposal, township, proposal_id, _("未找到该提案"))
     visible = db.session.scalar(
@@ -266,10 +268,11 @@ def _tell(
         tenant_id=township.id,
         link=f"/t/{township.slug}/{MODULE_KEY}/{proposal.id}",
         dedupe_key=f"pr:{township.id}:{proposal.id}:{key}",
+        kind=f"proposal.{key.split(':')[0]}",  # proposal.assigned, proposal.answered …
     )
 
 
-def _office_proposal(actor: Actor, township: Township, proposal_id: Any) -> Proposal:
+def _office_proposal(actor: Actor, township: Township, proposal_id: int) -> Proposal:
     proposal = get_proposal(actor, township, proposal_id)
     _require_office(actor, township)
     return proposal
@@ -295,7 +298,7 @@ def _active_assignment(actor: Actor, township: Township, proposal: Proposal) -> 
     return found
 
 
-def history(actor: Actor, township: Township, proposal_id: Any) -> list[Event]:
+def history(actor: Actor, township: Township, proposal_id: int) -> list[Event]:
     proposal = get_proposal(actor, township, proposal_id)
     return list(
         db.session.scalars(select(Event).where(Event.proposal_id == proposal.id).order_by(Event.id))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from typing import IO, Any
+from typing import IO
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select, update
@@ -13,17 +12,12 @@ from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.casework import service as casework
+from lianxin.casework.models import Case
 from lianxin.db import db, utcnow
 from lianxin.errors import NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules import kit
 from lianxin.modules.proposals.errors import IllegalTransition
-from lianxin.modules.proposals.inputs import (
-    DraftInput,
-    ProposalDraftPatchSchema,
-    ProposalDraftSchema,
-    ProposalWindowInputSchema,
-    WindowInput,
-)
+from lianxin.modules.proposals.inputs import DraftInput, ProposalDraftSchema, WindowInput
 from lianxin.modules.proposals.models import (
     CollectionWindow,
     Kind,
@@ -49,9 +43,10 @@ from lianxin.modules.proposals.stages.common import (
 from lianxin.modules.proposals.states import TRANSITIONS
 from lianxin.people.models import GroupMembership, GroupRole, Representative, RepresentativeGroup
 from lianxin.storage import owners as storage_owners
+from lianxin.storage.models import StoredFile
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import Changes, load_input, use_case
 
 # --- collection windows --------------------------------------------------------------------------
 
@@ -62,16 +57,11 @@ def list_windows(actor: Actor, township: Township) -> list[CollectionWindow]:
 
 
 @use_case
-def add_window(
-    actor: Actor, township: Township, data: WindowInput | Mapping[str, object]
-) -> CollectionWindow:
-    """Open a collection window. `data` is the loaded input, or a mapping loaded here through
-    the same schema (a call from another module or a test)."""
+def add_window(actor: Actor, township: Township, data: WindowInput) -> CollectionWindow:
+    """Open a collection window (the office)."""
     permissions.require_office(actor, township)
-    loaded = data if isinstance(data, WindowInput) else load_input(ProposalWindowInputSchema, data)
-    dates = {"opens_on": loaded.opens_on, "closes_on": loaded.closes_on}
-    title = loaded.title
-    window = CollectionWindow(title=title, **dates)
+    dates = {"opens_on": data.opens_on, "closes_on": data.closes_on}
+    window = CollectionWindow(title=data.title, **dates)
     db.session.add(window)
     db.session.flush()
     audit.record(
@@ -86,7 +76,7 @@ def add_window(
 
 
 @use_case
-def delete_window(actor: Actor, township: Township, window_id: Any) -> None:
+def delete_window(actor: Actor, township: Township, window_id: int) -> None:
     window = _get(CollectionWindow, township, window_id, _("未找到该征集活动"))
     permissions.require_office(actor, township)
     db.session.delete(window)
@@ -122,9 +112,9 @@ def submission_open(
 # --- drafting ------------------------------------------------------------------------------------
 
 
-def _group_for(township: Township, rep: Representative, group_id: Any) -> int | None:
+def _group_for(township: Township, rep: Representative, group_id: int | None) -> int | None:
     """A group the representative leads (leader or deputy) today; None for no group."""
-    if group_id in (None, "", 0, "0"):
+    if not group_id:
         return None
     if not settings(township.id)["allow_groups"]:
         raise ValidationFailed(errors={"group_id": [_("本乡镇不接受以代表小组名义提出的提案")]})
@@ -145,19 +135,15 @@ def _group_for(township: Township, rep: Representative, group_id: Any) -> int | 
 
 
 @use_case
-def create_draft(
-    actor: Actor, township: Township, data: DraftInput | Mapping[str, object]
-) -> Proposal:
-    """A representative's draft; the author is its first signer. `data` is the loaded input, or
-    a mapping loaded here through the same schema (a call from another module or a test)."""
+def create_draft(actor: Actor, township: Township, draft: DraftInput) -> Proposal:
+    """A representative's draft; the author is its first signer."""
     permissions.require_member(actor, township)
     rep = representative_of(actor, township)
     if rep is None or not rep.in_office:
         raise PermissionDenied(_("只有在任代表可以提出"))
-    draft = data if isinstance(data, DraftInput) else load_input(ProposalDraftSchema, data)
     group_id = _group_for(township, rep, draft.group_id) if draft.kind == Kind.PROPOSAL else None
     cases = [casework.get_case(actor, township, i) for i in draft.case_ids]
-    clean = {
+    clean: dict[str, object] = {
         "kind": draft.kind,
         "title": draft.title,
         "body": draft.body,
@@ -186,23 +172,22 @@ def create_draft(
 
 
 @use_case
-def draft_from_case(actor: Actor, township: Township, case_id: Any, kind: str) -> Proposal:
-    """Turn a case the representative can see into a draft (title and body to edit)."""
-    case = casework.get_case(actor, township, int(case_id))
-    return create_draft(
-        actor,
-        township,
-        {
-            "kind": kind,
-            "title": case.title,
-            "body": case.body,
-            "category": case.category,
-            "case_ids": [case.id],
-        },
-    )
+def draft_from_case(actor: Actor, township: Township, case_id: int, kind: str) -> Proposal:
+    """Turn a case the representative can see into a draft (title and body to edit). The
+    case's text goes through the draft's schema, as typed input would: the kind is one of the
+    three, the title fits."""
+    case = casework.get_case(actor, township, case_id)
+    draft = {
+        "kind": kind,
+        "title": case.title,
+        "body": case.body,
+        "category": case.category,
+        "case_ids": [case.id],
+    }
+    return create_draft(actor, township, load_input(ProposalDraftSchema, draft))
 
 
-def _draft_of_author(actor: Actor, township: Township, proposal_id: Any) -> Proposal:
+def _draft_of_author(actor: Actor, township: Township, proposal_id: int) -> Proposal:
     proposal = get_proposal(actor, township, proposal_id)
     _author(actor, township, proposal)
     if proposal.state != State.DRAFT:
@@ -212,16 +197,15 @@ def _draft_of_author(actor: Actor, township: Township, proposal_id: Any) -> Prop
 
 @use_case
 def update_draft(
-    actor: Actor, township: Township, proposal_id: Any, data: Mapping[str, object]
+    actor: Actor, township: Township, proposal_id: int, changes: Changes[DraftInput]
 ) -> Proposal:
-    """Change the draft: `data` holds the fields to change (`ProposalDraftSchema` loads them,
-    partially). A changed title or text asks the co-signers to sign again: they signed what
-    they read."""
+    """Change the draft: `changes` holds the fields to change (`ProposalDraftPatchSchema`). A
+    changed title or text asks the co-signers to sign again: they signed what they read."""
     proposal = _draft_of_author(actor, township, proposal_id)
-    clean = dict(load_input(ProposalDraftPatchSchema, data))
+    clean = dict(changes)
     clean.pop("case_ids", None)
     group_id = clean.pop("group_id", None)
-    if "group_id" in data and (clean.get("kind") or proposal.kind) == Kind.PROPOSAL:
+    if "group_id" in changes and (clean.get("kind") or proposal.kind) == Kind.PROPOSAL:
         rep = representative_of(actor, township)
         assert rep is not None
         proposal.group_id = _group_for(township, rep, group_id)
@@ -250,8 +234,8 @@ def update_draft(
 
 @use_case
 def attach(
-    actor: Actor, township: Township, proposal_id: Any, stream: IO[bytes], filename: str
-) -> Any:
+    actor: Actor, township: Township, proposal_id: int, stream: IO[bytes], filename: str
+) -> StoredFile:
     """A supporting file: the author's on a draft, or an assigned unit's with its answer."""
     from lianxin.storage import service as files
 
@@ -269,9 +253,7 @@ def attach(
     return stored
 
 
-def files_of(actor: Actor, township: Township, proposal_id: Any) -> list[Any]:
-    from lianxin.storage.models import StoredFile
-
+def files_of(actor: Actor, township: Township, proposal_id: int) -> list[StoredFile]:
     proposal = get_proposal(actor, township, proposal_id)
     return list(
         db.session.scalars(
@@ -304,9 +286,7 @@ def _file_readable(actor: Actor, township: Township, file_id: int) -> bool:
     return True
 
 
-def linked_cases(actor: Actor, township: Township, proposal_id: Any) -> list[Any]:
-    from lianxin.casework.models import Case
-
+def linked_cases(actor: Actor, township: Township, proposal_id: int) -> list[Case]:
     proposal = get_proposal(actor, township, proposal_id)
     return list(
         db.session.scalars(

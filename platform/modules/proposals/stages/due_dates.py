@@ -88,6 +88,47 @@ def _due_text(day: date, estimated: bool) -> str:
     return day.isoformat()
 
 
+@dataclass(frozen=True)
+class ListedDue:
+    """What a list shows of a proposal's deadline: the earliest due date of the units still at
+    work on it, and whether it has passed or is within the reminder days."""
+
+    due_on: date
+    estimated: bool
+    overdue: bool
+    due_soon: bool
+
+
+def due_of(
+    township: Township, proposals: Iterable[Proposal], today: date | None = None
+) -> dict[int, ListedDue]:
+    """The deadline of each of `proposals` (already read by the caller, so already visible to
+    it) that has a unit at work on it; one query for the whole list."""
+    ids = [p.id for p in proposals]
+    if not ids:
+        return {}
+    today = kit.today(today)
+    earliest: dict[int, Assignment] = {}
+    for assignment in db.session.scalars(
+        select(Assignment).where(
+            Assignment.proposal_id.in_(ids), Assignment.status == AssignmentStatus.ACTIVE
+        )
+    ):
+        known = earliest.get(assignment.proposal_id)
+        if known is None or assignment.due_on < known.due_on:
+            earliest[assignment.proposal_id] = assignment
+    rule = settings(township.id)
+    horizon = deadlines.add_days(
+        today, int(rule["due_soon_days"]), str(rule["day_count"]), township.county_id
+    )
+    return {
+        proposal_id: ListedDue(
+            a.due_on, a.due_estimated, a.due_on < today, today <= a.due_on <= horizon
+        )
+        for proposal_id, a in earliest.items()
+    }
+
+
 # --- reminders -----------------------------------------------------------------------------------
 
 
@@ -136,6 +177,7 @@ def send_reminders(township: Township, today: date | None = None) -> dict[str, i
             tenant_id=township.id,
             link=f"/t/{township.slug}/{MODULE_KEY}/{proposal.id}",
             dedupe_key=f"pr:{township.id}:assignment:{assignment.id}:{kind}:{assignment.due_on}",
+            kind="reminder",
         )
         sent[kind] += 1
     return sent

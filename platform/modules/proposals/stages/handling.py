@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -15,6 +13,7 @@ from lianxin.casework.models import Complexity, Rating
 from lianxin.db import db, utcnow
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.modules import kit
+from lianxin.modules.proposals.inputs import AssignInput
 from lianxin.modules.proposals.models import (
     Assignment,
     AssignmentRole,
@@ -38,8 +37,8 @@ from lianxin.modules.proposals.stages.common import (
     _rep_user_ids,
     _require_office,
     _tell,
-    _text,
     _unit_user_ids,
+    _written,
     get_proposal,
     is_committee,
     is_office,
@@ -53,7 +52,7 @@ from lianxin.usecases import use_case
 # --- assignment and answers ----------------------------------------------------------------------
 
 
-def assignments(actor: Actor, township: Township, proposal_id: Any) -> list[Assignment]:
+def assignments(actor: Actor, township: Township, proposal_id: int) -> list[Assignment]:
     proposal = get_proposal(actor, township, proposal_id)
     return list(
         db.session.scalars(
@@ -68,22 +67,21 @@ def assignments(actor: Actor, township: Township, proposal_id: Any) -> list[Assi
 def assign(
     actor: Actor,
     township: Township,
-    proposal_id: Any,
+    proposal_id: int,
+    data: AssignInput,
     *,
-    lead_unit_id: Any,
-    co_unit_ids: Iterable[Any] = (),
-    complexity: str | None = None,
     today: date | None = None,
 ) -> Proposal:
-    """交办 to one lead unit and optional co-units; a new round supersedes the last one."""
+    """交办 to one lead unit and optional co-units; a new round supersedes the last one. The
+    complexity not given is the one said at acceptance."""
     proposal = _office_proposal(actor, township, proposal_id)
     if proposal.kind == Kind.INQUIRY:
         raise Conflict(_("质询由党委答复，不交办承办单位"))
-    complexity = complexity or proposal.complexity
+    complexity = data.complexity or proposal.complexity
     if complexity not in set(Complexity):
         raise ValidationFailed(errors={"complexity": [_("请选择简单件或复杂件")]})
-    lead = _get(HandlingUnit, township, lead_unit_id, _("未找到该承办单位"))
-    co = [_get(HandlingUnit, township, i, _("未找到该承办单位")) for i in co_unit_ids]
+    lead = _get(HandlingUnit, township, data.lead_unit_id, _("未找到该承办单位"))
+    co = [_get(HandlingUnit, township, i, _("未找到该承办单位")) for i in data.co_unit_ids]
     co = [u for u in {u.id: u for u in co}.values() if u.id != lead.id]
     inactive = [u.name for u in [lead, *co] if not u.is_active]
     if inactive:
@@ -143,11 +141,13 @@ def assign(
 
 
 @use_case
-def contact_author(actor: Actor, township: Township, proposal_id: Any, note: Any) -> Assignment:
-    """The unit records that it has contacted the author (办前联系)."""
+def contact_author(
+    actor: Actor, township: Township, proposal_id: int, note: str | None = None
+) -> Assignment:
+    """The unit records that it has contacted the author (办前联系), with an optional note."""
     proposal = get_proposal(actor, township, proposal_id)
     assignment = _active_assignment(actor, township, proposal)
-    text = str(note or "").strip()
+    text = (note or "").strip()
     if len(text) > 500:
         raise ValidationFailed(errors={"note": [_("内容过长")]})
     _move(proposal, "contact", actor, text or None)
@@ -156,15 +156,12 @@ def contact_author(actor: Actor, township: Township, proposal_id: Any, note: Any
 
 
 @use_case
-def answer(actor: Actor, township: Township, proposal_id: Any, text: Any) -> Proposal:
+def answer(actor: Actor, township: Township, proposal_id: int, text: str) -> Proposal:
     """The unit's written answer. The lead unit's is the answer the author rates; a co-unit's is
     kept with the proposal for the lead unit and the office."""
     proposal = get_proposal(actor, township, proposal_id)
     assignment = _active_assignment(actor, township, proposal)
-    errors: dict[str, list[str]] = {}
-    written = _text(text, "text", 20000, _("请填写书面答复"), errors)
-    if errors:
-        raise ValidationFailed(errors=errors)
+    written = _written(text, "text", 20000, _("请填写书面答复"))
     if assignment.contacted_at is None:
         raise Conflict(_("请先与领衔代表联系，了解意图后再答复"), code="contact_first")
     now = utcnow()
@@ -197,7 +194,7 @@ def answer(actor: Actor, township: Township, proposal_id: Any, text: Any) -> Pro
 
 @use_case
 def answer_inquiry(
-    actor: Actor, township: Township, proposal_id: Any, text: Any, *, public: bool = False
+    actor: Actor, township: Township, proposal_id: int, text: str, *, public: bool = False
 ) -> Proposal:
     """The committee answers an inquiry (质询), to the author only or publicly."""
     proposal = get_proposal(actor, township, proposal_id)
@@ -205,10 +202,7 @@ def answer_inquiry(
         raise PermissionDenied()
     if proposal.kind != Kind.INQUIRY:
         raise Conflict(_("只有质询由党委直接答复"))
-    errors: dict[str, list[str]] = {}
-    written = _text(text, "text", 20000, _("请填写答复"), errors)
-    if errors:
-        raise ValidationFailed(errors=errors)
+    written = _written(text, "text", 20000, _("请填写答复"))
     _move(proposal, "answer_inquiry", actor, _("公开答复") if public else _("个别答复"))
     now = utcnow()
     proposal.answer, proposal.answered_at, proposal.answer_public = written, now, bool(public)
@@ -228,15 +222,12 @@ def answer_inquiry(
 
 
 @use_case
-def return_to_office(actor: Actor, township: Township, proposal_id: Any, reason: Any) -> Proposal:
+def return_to_office(actor: Actor, township: Township, proposal_id: int, reason: str) -> Proposal:
     """The unit sends it back as not its business; a lead unit's return puts the proposal back
     with the office to assign again."""
     proposal = get_proposal(actor, township, proposal_id)
     assignment = _active_assignment(actor, township, proposal)
-    errors: dict[str, list[str]] = {}
-    text = _text(reason, "reason", 500, _("请说明退回理由"), errors)
-    if errors:
-        raise ValidationFailed(errors=errors)
+    text = _written(reason, "reason", 500, _("请说明退回理由"))
     _move(proposal, "return", actor, text)
     assignment.status, assignment.return_reason = AssignmentStatus.RETURNED, text
     if assignment.role == AssignmentRole.LEAD:
@@ -257,19 +248,18 @@ def return_to_office(actor: Actor, township: Township, proposal_id: Any, reason:
 
 @use_case
 def request_extension(
-    actor: Actor, township: Township, proposal_id: Any, days: Any, reason: Any
+    actor: Actor, township: Township, proposal_id: int, days: int, reason: str
 ) -> Extension:
+    """The unit asks the office for `days` more (at most the township's limit), saying why."""
     proposal = get_proposal(actor, township, proposal_id)
     assignment = _active_assignment(actor, township, proposal)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}  # the township's limit and the reason, told together
     limit = int(settings(township.id)["max_extension_days"])
-    try:
-        number = int(days)
-    except (TypeError, ValueError):
-        number = 0
-    if not 1 <= number <= limit:
+    if not 1 <= days <= limit:
         errors["days"] = [_("延期天数须在 1 到 %(n)d 天之间", n=limit)]
-    text = _text(reason, "reason", 500, _("请说明延期理由"), errors)
+    text = (reason or "").strip()
+    if not text or len(text) > 500:
+        errors["reason"] = [_("请说明延期理由")]
     if errors:
         raise ValidationFailed(errors=errors)
     pending = db.session.scalar(
@@ -280,21 +270,21 @@ def request_extension(
     if pending is not None:
         raise Conflict(_("已有待审批的延期申请"))
     _move(proposal, "request_extension", actor, text)
-    extension = Extension(assignment_id=assignment.id, days=number, reason=text)
+    extension = Extension(assignment_id=assignment.id, days=days, reason=text)
     db.session.add(extension)
     db.session.flush()
     _tell(
         _office_user_ids(township),
         township,
         proposal,
-        _("延期申请：%(t)s（%(n)d 天）", t=proposal.title, n=number),
+        _("延期申请：%(t)s（%(n)d 天）", t=proposal.title, n=days),
         text,
         f"extension:{extension.id}",
     )
     return extension
 
 
-def extensions(actor: Actor, township: Township, proposal_id: Any) -> list[Extension]:
+def extensions(actor: Actor, township: Township, proposal_id: int) -> list[Extension]:
     proposal = get_proposal(actor, township, proposal_id)
     ids = select(Assignment.id).where(Assignment.proposal_id == proposal.id)
     return list(
@@ -306,7 +296,7 @@ def extensions(actor: Actor, township: Township, proposal_id: Any) -> list[Exten
 
 @use_case
 def decide_extension(
-    actor: Actor, township: Township, extension_id: Any, *, approve: bool
+    actor: Actor, township: Township, extension_id: int, *, approve: bool
 ) -> Extension:
     extension = _get(Extension, township, extension_id, _("未找到该延期申请"))
     assignment = _get(Assignment, township, extension.assignment_id, _("未找到该延期申请"))
@@ -348,16 +338,16 @@ def decide_extension(
 
 @use_case
 def rate(
-    actor: Actor, township: Township, proposal_id: Any, rating: Any, comment: Any = None
+    actor: Actor, township: Township, proposal_id: int, rating: str, comment: str | None = None
 ) -> Proposal:
     """The author rates the answer: satisfied or basically satisfied closes it; unsatisfied
     sends it back to the office to be assigned again, with its history."""
     proposal = get_proposal(actor, township, proposal_id)
     _author(actor, township, proposal)
-    value = str(rating or "")
+    value = rating or ""
     if value not in set(Rating):
         raise ValidationFailed(errors={"rating": [_("请选择满意、基本满意或不满意")]})
-    text = str(comment or "").strip() or None
+    text = (comment or "").strip() or None
     if text and len(text) > 500:
         raise ValidationFailed(errors={"comment": [_("意见过长（不超过500字）")]})
     if value == Rating.UNSATISFIED and not text:

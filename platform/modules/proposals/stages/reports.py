@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import and_, select
 
@@ -116,15 +115,12 @@ class ReportRow:
     rounds: int
 
 
-def handling_report(actor: Actor, township: Township, year: Any) -> list[ReportRow]:
-    """Every proposal of the year from 立案 on, its units, answer and rating (办理情况报告)."""
+def handling_report(actor: Actor, township: Township, year: int) -> list[ReportRow]:
+    """Every proposal of the year from 立案 on, its units, answer and rating (办理情况报告); a
+    year out of 2000–2100 is not found."""
     permissions.require_member(actor, township)
     if not (is_office(actor, township) or is_committee(actor, township)):
         raise PermissionDenied()
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise NotFound() from None
     if not 2000 <= year <= 2100:
         raise NotFound()
     proposals = db.session.scalars(

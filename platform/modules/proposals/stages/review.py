@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select, update
@@ -13,7 +12,7 @@ from lianxin.auth.actor import Actor
 from lianxin.db import db, utcnow
 from lianxin.errors import Conflict, NotFound, ValidationFailed
 from lianxin.modules import kit
-from lianxin.modules.proposals.inputs import ProposalDraftPatchSchema
+from lianxin.modules.proposals.inputs import COMPLEXITIES
 from lianxin.modules.proposals.models import (
     Assignment,
     AssignmentRole,
@@ -30,13 +29,13 @@ from lianxin.modules.proposals.stages.common import (
     _office_proposal,
     _rep_user_ids,
     _tell,
-    _text,
+    _written,
     get_proposal,
 )
 from lianxin.modules.proposals.states import NUMBER_PREFIX
 from lianxin.people.models import HandlingUnit, Representative
 from lianxin.tenants.models import Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import use_case
 
 # --- review --------------------------------------------------------------------------------------
 
@@ -58,17 +57,18 @@ def _number(proposal: Proposal, today: date | None) -> None:
 def accept(
     actor: Actor,
     township: Township,
-    proposal_id: Any,
+    proposal_id: int,
     *,
     complexity: str | None = None,
     today: date | None = None,
 ) -> Proposal:
-    """立案: the proposal gets its number (e.g. 2026-007)."""
+    """立案: the proposal gets its number (e.g. 2026-007); the complexity may be said now."""
     proposal = _office_proposal(actor, township, proposal_id)
     _move(proposal, "accept", actor)
     if complexity is not None:
-        loaded = load_input(ProposalDraftPatchSchema, {"complexity": complexity})
-        proposal.complexity = loaded["complexity"]
+        if complexity not in COMPLEXITIES:
+            raise ValidationFailed(errors={"complexity": [_("请选择简单或复杂")]})
+        proposal.complexity = complexity
     _number(proposal, today)
     _audit("accept", actor, township, proposal, number=proposal.number)
     _tell(
@@ -84,14 +84,11 @@ def accept(
 
 @use_case
 def convert_to_suggestion(
-    actor: Actor, township: Township, proposal_id: Any, note: Any, *, today: date | None = None
+    actor: Actor, township: Township, proposal_id: int, note: str, *, today: date | None = None
 ) -> Proposal:
     """Accepted, but as a suggestion (转为建议意见), with the reason told to the author."""
     proposal = _office_proposal(actor, township, proposal_id)
-    errors: dict[str, list[str]] = {}
-    text = _text(note, "note", 2000, _("请写明转为建议意见的理由"), errors)
-    if errors:
-        raise ValidationFailed(errors=errors)
+    text = _written(note, "note", 2000, _("请写明转为建议意见的理由"))
     if proposal.kind == Kind.SUGGESTION:
         raise Conflict(_("已经是建议意见"))
     _move(proposal, "convert", actor, text)
@@ -110,12 +107,14 @@ def convert_to_suggestion(
 
 
 @use_case
-def merge(actor: Actor, township: Township, proposal_id: Any, into_id: Any, note: Any) -> Proposal:
+def merge(actor: Actor, township: Township, proposal_id: int, into_id: int, note: str) -> Proposal:
     """并案: handled together with an accepted proposal on the same matter."""
     proposal = _office_proposal(actor, township, proposal_id)
     target = get_proposal(actor, township, into_id)
-    errors: dict[str, list[str]] = {}
-    text = _text(note, "note", 2000, _("请写明并案理由"), errors)
+    errors: dict[str, list[str]] = {}  # the note's and the target's, told together
+    text = (note or "").strip()
+    if not text or len(text) > 2000:
+        errors["note"] = [_("请写明并案理由")]
     if target.id == proposal.id or target.state in (
         State.DRAFT,
         State.SUBMITTED,
@@ -141,13 +140,10 @@ def merge(actor: Actor, township: Township, proposal_id: Any, into_id: Any, note
 
 
 @use_case
-def reject(actor: Actor, township: Township, proposal_id: Any, reason: Any) -> Proposal:
+def reject(actor: Actor, township: Township, proposal_id: int, reason: str) -> Proposal:
     """不予立案, with the written reason the author reads."""
     proposal = _office_proposal(actor, township, proposal_id)
-    errors: dict[str, list[str]] = {}
-    text = _text(reason, "reason", 2000, _("请写明不予立案的理由"), errors)
-    if errors:
-        raise ValidationFailed(errors=errors)
+    text = _written(reason, "reason", 2000, _("请写明不予立案的理由"))
     _move(proposal, "reject", actor, text)
     proposal.review_note = text
     _audit("reject", actor, township, proposal)
@@ -163,12 +159,10 @@ def reject(actor: Actor, township: Township, proposal_id: Any, reason: Any) -> P
 
 
 @use_case
-def close(actor: Actor, township: Township, proposal_id: Any, reason: Any) -> Proposal:
+def close(actor: Actor, township: Township, proposal_id: int, reason: str) -> Proposal:
+    """办结 at any point after acceptance, with the reason."""
     proposal = _office_proposal(actor, township, proposal_id)
-    errors: dict[str, list[str]] = {}
-    text = _text(reason, "reason", 500, _("请写明办结理由"), errors)
-    if errors:
-        raise ValidationFailed(errors=errors)
+    text = _written(reason, "reason", 500, _("请写明办结理由"))
     _move(proposal, "close", actor, text)
     proposal.closed_reason, proposal.closed_at = text, utcnow()
     db.session.execute(
@@ -192,7 +186,7 @@ def close(actor: Actor, township: Township, proposal_id: Any, reason: Any) -> Pr
 
 
 @use_case
-def set_published(actor: Actor, township: Township, proposal_id: Any, published: bool) -> Proposal:
+def set_published(actor: Actor, township: Township, proposal_id: int, published: bool) -> Proposal:
     proposal = _office_proposal(actor, township, proposal_id)
     if published:
         if not proposal.answer:
@@ -218,7 +212,7 @@ def public_list(township: Township) -> list[Proposal]:
     )
 
 
-def public_get(township: Township, proposal_id: Any) -> Proposal:
+def public_get(township: Township, proposal_id: int) -> Proposal:
     proposal = _get(Proposal, township, proposal_id, _("未找到该提案"))
     if proposal.published_at is None or not proposal.answer:
         raise NotFound(_("未找到该提案"))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select, update
@@ -37,7 +36,7 @@ from lianxin.usecases import use_case
 
 
 def signatures(
-    actor: Actor, township: Township, proposal_id: Any
+    actor: Actor, township: Township, proposal_id: int
 ) -> list[tuple[Signature, Representative]]:
     proposal = get_proposal(actor, township, proposal_id)
     return _signatures(proposal)
@@ -61,13 +60,13 @@ def _signatures(proposal: Proposal) -> list[tuple[Signature, Representative]]:
 
 @use_case
 def invite(
-    actor: Actor, township: Township, proposal_id: Any, rep_ids: Iterable[Any]
+    actor: Actor, township: Township, proposal_id: int, representative_ids: Sequence[int]
 ) -> list[Signature]:
     """Invite representatives of this township, in office, to co-sign the proposal."""
     proposal = _draft_of_author(actor, township, proposal_id)
     if proposal.kind != Kind.PROPOSAL:
         raise ValidationFailed(errors={"representative_ids": [_("只有提案需要代表联名")]})
-    reps = [_get(Representative, township, i, _("未找到该代表")) for i in rep_ids]
+    reps = [_get(Representative, township, i, _("未找到该代表")) for i in representative_ids]
     ended = [r.name for r in reps if not r.in_office]
     if ended:
         raise ValidationFailed(
@@ -121,7 +120,7 @@ def _own_signature(actor: Actor, township: Township, proposal: Proposal) -> Sign
 
 
 @use_case
-def sign(actor: Actor, township: Township, proposal_id: Any) -> Signature:
+def sign(actor: Actor, township: Township, proposal_id: int) -> Signature:
     proposal = get_proposal(actor, township, proposal_id)
     signature = _own_signature(actor, township, proposal)
     if signature.status == SignatureStatus.SIGNED:
@@ -136,7 +135,7 @@ def sign(actor: Actor, township: Township, proposal_id: Any) -> Signature:
 
 
 @use_case
-def decline(actor: Actor, township: Township, proposal_id: Any) -> Signature:
+def decline(actor: Actor, township: Township, proposal_id: int) -> Signature:
     proposal = get_proposal(actor, township, proposal_id)
     signature = _own_signature(actor, township, proposal)
     if signature.status == SignatureStatus.DECLINED:
@@ -186,7 +185,7 @@ def threshold(township: Township, proposal: Proposal) -> Threshold:
 
 @use_case
 def submit(
-    actor: Actor, township: Township, proposal_id: Any, *, today: date | None = None
+    actor: Actor, township: Township, proposal_id: int, *, today: date | None = None
 ) -> Proposal:
     proposal = get_proposal(actor, township, proposal_id)
     author = _author(actor, township, proposal)

@@ -12,7 +12,7 @@ from sqlalchemy import and_, select
 from lianxin.auth import permissions
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
-from lianxin.errors import Conflict, NotFound, ValidationFailed
+from lianxin.errors import Conflict, NotFound
 from lianxin.modules import kit
 from lianxin.modules.kit import module_settings
 from lianxin.modules.reception_days.models import (
@@ -69,40 +69,11 @@ def short_notice_label(days: int) -> str:
     return _("临时调整（不足%(n)d天公告）", n=days)
 
 
-def _short_notice_reason(raw: Any) -> str | None:
-    """The reason given for a notice shorter than the rule (None: none given); a blank or an
-    over-long one is bad input."""
-    if raw is None:
-        return None
-    text = str(raw).strip()
-    if not text or len(text) > 200:
-        raise ValidationFailed(
-            errors={"short_notice_reason": [_("请填写不足公告期的原因（不超过200字）")]}
-        )
-    return text
+def _get(model: type[T], township: Township, row_id: int, message: str) -> T:
+    return tenant_get(model, township.id, row_id, message)
 
 
-def _int(value: Any, name: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed(errors={name: [_("请填写整数")]}) from None
-
-
-def _as_date(value: Any, name: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed(errors={name: [_("日期格式不正确")]}) from None
-
-
-def _get(model: type[T], township: Township, raw_id: Any, message: str) -> T:
-    return tenant_get(model, township.id, raw_id, message)
-
-
-def _site(township: Township, site_id: Any) -> Site:
+def _site(township: Township, site_id: int) -> Site:
     return _get(Site, township, site_id, _("未找到该接待点"))
 
 
@@ -116,7 +87,7 @@ def _days_of(schedule: Schedule) -> list[ReceptionDay]:
     )
 
 
-def _day(township: Township, day_id: Any) -> ReceptionDay:
+def _day(township: Township, day_id: int) -> ReceptionDay:
     return _get(ReceptionDay, township, day_id, _("未找到该接待日"))
 
 
@@ -126,17 +97,13 @@ def schedule_of(day: ReceptionDay) -> Schedule:
     return schedule
 
 
-def _representative(township: Township, rep_id: Any) -> Representative:
+def _representative(township: Township, rep_id: int) -> Representative:
     return _get(Representative, township, rep_id, _("未找到该代表"))
 
 
-def _day_site(day: ReceptionDay, site_id: Any) -> DaySite:
-    try:
-        key = int(site_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("未找到该接待点")) from None
+def _day_site(day: ReceptionDay, site_id: int) -> DaySite:
     found = db.session.scalar(
-        select(DaySite).where(DaySite.day_id == day.id, DaySite.site_id == key)
+        select(DaySite).where(DaySite.day_id == day.id, DaySite.site_id == site_id)
     )
     if found is None:
         raise NotFound(_("这一天没有安排该接待点"))
@@ -148,7 +115,7 @@ def _not_past(day: ReceptionDay, today: date | None = None) -> None:
         raise Conflict(_("%(d)s 的接待日已过，不能再调整安排", d=day.day.isoformat()))
 
 
-def _duty(township: Township, duty_id: Any) -> Duty:
+def _duty(township: Township, duty_id: int) -> Duty:
     return _get(Duty, township, duty_id, _("未找到该值班安排"))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -15,6 +14,7 @@ from lianxin.db import db
 from lianxin.errors import Conflict, ValidationFailed
 from lianxin.modules import kit
 from lianxin.modules.reception_days.errors import ShortNotice
+from lianxin.modules.reception_days.inputs import MoveInput
 from lianxin.modules.reception_days.models import (
     DaySite,
     Duty,
@@ -24,14 +24,13 @@ from lianxin.modules.reception_days.models import (
     Site,
 )
 from lianxin.modules.reception_days.stages.common import (
-    _as_date,
+    MODULE_KEY,
     _day,
     _day_site,
     _days_of,
     _not_past,
     _read,
     _representative,
-    _short_notice_reason,
     _write,
     notice_days,
     schedule_of,
@@ -46,7 +45,7 @@ from lianxin.usecases import use_case
 # --- days, teams, moves --------------------------------------------------------------------------
 
 
-def get_day(actor: Actor, township: Township, day_id: Any) -> DayView:
+def get_day(actor: Actor, township: Township, day_id: int) -> DayView:
     _read(actor, township)
     return _day_views(township, [_day(township, day_id)])[0]
 
@@ -97,9 +96,9 @@ def _set_team_on(
 def set_team(
     actor: Actor,
     township: Township,
-    day_id: Any,
-    site_id: Any,
-    rep_ids: Iterable[Any],
+    day_id: int,
+    site_id: int,
+    rep_ids: Iterable[int],
     *,
     apply_to_rest: bool = False,
     today: date | None = None,
@@ -157,14 +156,7 @@ def set_team(
 
 @use_case
 def move_day(
-    actor: Actor,
-    township: Township,
-    day_id: Any,
-    new_day: Any,
-    reason: Any,
-    *,
-    today: date | None = None,
-    short_notice_reason: Any = None,
+    actor: Actor, township: Township, day_id: int, data: MoveInput, *, today: date | None = None
 ) -> DayView:
     """Move a reception day to another date (audited). The notice follows at once; reminders
     already queued for the old date are dropped at delivery and the new date is reminded.
@@ -175,27 +167,24 @@ def move_day(
     _write(actor, township)
     today = kit.today(today)
     _not_past(day, today)
-    target = _as_date(new_day, "day")
-    text = str(reason or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not text or len(text) > 200:
-        errors["reason"] = [_("请填写调整原因（不超过200字）")]
+    target, text = data.day, data.reason
+    wrong_day = None
     if target < today:
-        errors["day"] = [_("不能调整到过去的日期")]
+        wrong_day = _("不能调整到过去的日期")
     elif target.year != schedule_of(day).year:
-        errors["day"] = [_("只能在本年度内调整")]
+        wrong_day = _("只能在本年度内调整")
     elif target != day.day and db.session.scalar(
         select(ReceptionDay.id).where(ReceptionDay.day == target)
     ):
-        errors["day"] = [_("%(d)s 已是接待日", d=target.isoformat())]
-    if errors:
-        raise ValidationFailed(errors=errors)
+        wrong_day = _("%(d)s 已是接待日", d=target.isoformat())
+    if wrong_day is not None:
+        raise ValidationFailed(errors={"day": [wrong_day]})
     if target == day.day:
         return get_day(actor, township, day.id)
     published = schedule_of(day).status == ScheduleStatus.PUBLISHED
     lead = notice_days(township.id)
     short = published and (target - today).days < lead
-    short_reason = _short_notice_reason(short_notice_reason) if short else None
+    short_reason = data.short_notice_reason if short else None
     if short and short_reason is None:
         line = _("改到 %(d)s 距今只有 %(m)d 天", d=target.isoformat(), m=(target - today).days)
         raise ShortNotice(
@@ -221,6 +210,8 @@ def move_day(
             _("接待日调整：%(a)s 改为 %(b)s", a=before.isoformat(), b=target.isoformat()),
             _("原因：%(r)s。请更新公告栏。", r=text),
             tenant_id=township.id,
+            link=f"/t/{township.slug}/{MODULE_KEY}/days/{day.id}",
             dedupe_key=f"rd:{township.id}:day:{day.id}:moved:{target.isoformat()}",
+            kind="reception_day.moved",
         )
     return get_day(actor, township, day.id)

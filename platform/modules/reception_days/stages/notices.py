@@ -69,10 +69,10 @@ def next_announcements(
     return [(day, day.day - lead) for day in later]
 
 
-def public_day(township: Township, day_id: Any, today: date | None = None) -> DayView:
+def public_day(township: Township, day_id: int, today: date | None = None) -> DayView:
     """One notice (the A4 poster); only while it is on show."""
     for view in public_notices(township, today):
-        if str(view.day.id) == str(day_id):
+        if view.day.id == day_id:
             return view
     raise NotFound(_("未找到该接待日公告"))
 
@@ -115,6 +115,7 @@ def run_daily(township: Township, today: date | None = None) -> dict[str, int]:
             tenant_id=township.id,
             link=f"/p/{township.slug}/{MODULE_KEY}/{day.id}/poster",
             dedupe_key=f"rd:{township.id}:day:{day.id}:notice:{day.day.isoformat()}",
+            kind="reception_day.notice",
         )
     horizon = today + timedelta(days=int(rule["reminder_days"]))
     # Only a representative still in office is reminded (nor is their liaison told to bring
@@ -210,6 +211,7 @@ def _tell_office_of_vacancies(township: Township, today: date) -> int:
             tenant_id=township.id,
             link=f"/t/{township.slug}/{MODULE_KEY}/days/{days[0].id}",
             dedupe_key=f"rd:{township.id}:rep:{rep.id}:ended:{rep.ended_on}",
+            kind="reception_day.substitute_needed",
         )
     return len(by_rep)
 
@@ -284,7 +286,10 @@ def _deliver_reminder(message: OutboxMessage) -> None:
                 outbox_id=message.id,
                 title=title,
                 body=body,
-                link=f"/t/{township.slug}/{MODULE_KEY}/mine" if user_id == rep.user_id else None,
+                # The representative's duties; their branch liaison, the day they remind of.
+                link=f"/t/{township.slug}/{MODULE_KEY}/mine"
+                if user_id == rep.user_id
+                else f"/t/{township.slug}/{MODULE_KEY}/days/{day.id}",
             )
         )
     if rep.phone:

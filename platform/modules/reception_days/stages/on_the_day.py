@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +19,7 @@ from lianxin.casework.states import STATE_LABELS
 from lianxin.db import db, utcnow
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.modules import kit
+from lianxin.modules.reception_days.inputs import DayCaseInput
 from lianxin.modules.reception_days.models import (
     DaySite,
     Duty,
@@ -58,8 +58,8 @@ def _on_duty_at(day: ReceptionDay, site_id: int) -> set[int]:
 def record_case(
     actor: Actor,
     township: Township,
-    day_id: Any,
-    data: Mapping[str, Any],
+    day_id: int,
+    data: DayCaseInput,
     *,
     today: date | None = None,
 ) -> casework.NewCase:
@@ -67,7 +67,7 @@ def record_case(
     by one of the representatives on duty at that site (首问负责制)."""
     day = _day(township, day_id)
     _read(actor, township)
-    day_site = _day_site(day, data.get("site_id"))
+    day_site = _day_site(day, data.site_id)
     on_duty = _on_duty_at(day, day_site.site_id)
     own = casework.representative_of(actor, township)
     if not permissions.can_work_in_office(actor, township.id) and (
@@ -76,28 +76,30 @@ def record_case(
         raise PermissionDenied()
     if day.day > kit.today(today):
         raise Conflict(_("接待日还没到，不能登记"))
-    received = data.get("received_by_id")
-    if received in (None, "") and own is not None and own.id in on_duty:
+    received = data.received_by_id
+    if received is None and own is not None and own.id in on_duty:
         received = own.id
-    if received in (None, ""):
+    if received is None:
         raise ValidationFailed(errors={"received_by_id": [_("请选择接待的代表")]})
     rep = _representative(township, received)
     if rep.id not in on_duty:
         raise ValidationFailed(errors={"received_by_id": [_("请选择当天在该接待点接待的代表")]})
-    payload = {
-        key: data.get(key)
-        for key in ("title", "body", "category", "raiser_name", "raiser_phone", "anonymous")
-    }
-    payload.update(
+    case = casework.CaseInput(
+        title=data.title,
+        body=data.body,
+        category=data.category,
+        anonymous=data.anonymous,
+        raiser_name=data.raiser_name,
+        raiser_phone=data.raiser_phone,
         channel=Channel.RECEPTION_DAY,
         received_by_id=rep.id,
         source_type=SOURCE_TYPE,
         source_id=day.id,
     )
-    return casework.register(actor, township, payload)
+    return casework.register(actor, township, case)
 
 
-def day_cases(actor: Actor, township: Township, day_id: Any) -> list[Case]:
+def day_cases(actor: Actor, township: Township, day_id: int) -> list[Case]:
     """The day's cases this actor may see under casework's rules (the office all of them)."""
     day = _day(township, day_id)
     _read(actor, township)
@@ -116,28 +118,23 @@ def _cases_of(day: ReceptionDay, visible: Any = None) -> list[Case]:
 def set_people_received(
     actor: Actor,
     township: Township,
-    day_id: Any,
-    site_id: Any,
-    count: Any,
-    note: Any = None,
+    day_id: int,
+    site_id: int,
+    count: int,
+    note: str | None = None,
     *,
     today: date | None = None,
 ) -> DaySite:
+    """How many people the site received that day, and a note (inputs.PeopleReceivedInput)."""
     day = _day(township, day_id)
     _read(actor, township)
     day_site = _day_site(day, site_id)
     _write(actor, township)
     if day.day > kit.today(today):
         raise Conflict(_("接待日还没到，不能登记接待人数"))
-    try:
-        number = int(count)
-    except (TypeError, ValueError):
-        number = -1
-    if not 0 <= number <= 100000:
-        raise ValidationFailed(errors={"people_received": [_("请填写接待人数（0 或正整数）")]})
     before = day_site.people_received
-    day_site.people_received = number
-    day_site.note = str(note or "").strip() or None
+    day_site.people_received = count
+    day_site.note = note
     audit.record(
         "reception_day.people_received",
         actor=actor,
@@ -145,7 +142,7 @@ def set_people_received(
         target_type="reception_day",
         target_id=day.id,
         before={"site": day_site.site_id, "people": before},
-        after={"site": day_site.site_id, "people": number},
+        after={"site": day_site.site_id, "people": count},
     )
     return day_site
 
@@ -222,13 +219,14 @@ def _send_summary(township: Township, day: ReceptionDay, *, actor: Actor | None)
         tenant_id=township.id,
         link=f"/t/{township.slug}/{MODULE_KEY}/days/{day.id}",
         dedupe_key=f"rd:{township.id}:day:{day.id}:summary:{now.isoformat()}",
+        kind="reception_day.summary",
     )
     return True
 
 
 @use_case
 def send_summary(
-    actor: Actor, township: Township, day_id: Any, *, today: date | None = None
+    actor: Actor, township: Township, day_id: int, *, today: date | None = None
 ) -> ReceptionDay:
     day = _day(township, day_id)
     _write(actor, township)
@@ -246,7 +244,7 @@ class YearReport:
 
 
 def year_report(
-    actor: Actor, township: Township, year: Any, *, today: date | None = None
+    actor: Actor, township: Township, year: int, *, today: date | None = None
 ) -> YearReport:
     """The year's reception days for the annual session's report (通报): each day's summary as
     sent up (or as it stands, for a day not summarised yet) and the totals."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -19,6 +18,7 @@ from lianxin.errors import Conflict, NotFound, ValidationFailed
 from lianxin.modules import kit
 from lianxin.modules.reception_days.dates import RuleError, plan_year
 from lianxin.modules.reception_days.errors import CalendarEstimated, PairingRuleBroken, ShortNotice
+from lianxin.modules.reception_days.inputs import GenerateInput
 from lianxin.modules.reception_days.models import (
     DaySite,
     Duty,
@@ -29,10 +29,9 @@ from lianxin.modules.reception_days.models import (
 )
 from lianxin.modules.reception_days.stages.common import (
     CONFIRM_ESTIMATED,
+    MODULE_KEY,
     _days_of,
-    _int,
     _read,
-    _short_notice_reason,
     _site,
     _write,
     notice_days,
@@ -58,12 +57,8 @@ def list_schedules(actor: Actor, township: Township) -> list[Schedule]:
     return list(db.session.scalars(select(Schedule).order_by(Schedule.year.desc())))
 
 
-def _schedule(township: Township, year: Any) -> Schedule:
-    try:
-        key = int(year)
-    except (TypeError, ValueError):
-        raise NotFound(_("未找到该年度的接待日安排")) from None
-    schedule = db.session.scalar(select(Schedule).where(Schedule.year == key))
+def _schedule(township: Township, year: int) -> Schedule:
+    schedule = db.session.scalar(select(Schedule).where(Schedule.year == year))
     if schedule is None:
         raise NotFound(_("未找到该年度的接待日安排"))
     return schedule
@@ -83,7 +78,7 @@ class ScheduleView:
         return [(d, s, p) for d, s, p in self.problems if d.day.day >= today]
 
 
-def get_schedule(actor: Actor, township: Township, year: Any) -> ScheduleView:
+def get_schedule(actor: Actor, township: Township, year: int) -> ScheduleView:
     _read(actor, township)
     schedule = _schedule(township, year)
     return ScheduleView(
@@ -116,13 +111,7 @@ def _previous_teams(schedule_year: int) -> dict[int, list[int]]:
 
 @use_case
 def generate(
-    actor: Actor,
-    township: Township,
-    year: Any,
-    site_ids: Iterable[Any],
-    *,
-    copy_teams: bool = True,
-    today: date | None = None,
+    actor: Actor, township: Township, data: GenerateInput, *, today: date | None = None
 ) -> ScheduleView:
     """Make (or remake, while still a draft) the year's schedule from the township's rule.
 
@@ -130,13 +119,11 @@ def generate(
     the last reception day of the previous year (only those still in office).
     """
     _write(actor, township)
-    year = _int(year, "year")
+    year = data.year
     today = kit.today(today)
     if year < today.year or year > today.year + 1:
         raise ValidationFailed(errors={"year": [_("只能安排今年或明年的接待日")]})
-    sites = [_site(township, i) for i in dict.fromkeys(site_ids)]
-    if not sites:
-        raise ValidationFailed(errors={"site_ids": [_("请至少选择一个接待点")]})
+    sites = [_site(township, i) for i in dict.fromkeys(data.site_ids)]
     inactive = [s.name for s in sites if not s.is_active]
     if inactive:
         raise ValidationFailed(
@@ -162,7 +149,7 @@ def generate(
     ).all()
     if clashes:
         raise Conflict(_("%(d)s 已是其他年度安排中的接待日", d=clashes[0].isoformat()))
-    teams = _previous_teams(year) if copy_teams else {}
+    teams = _previous_teams(year) if data.copy_teams else {}
     if existing is not None:
         _clear(existing, today)
         schedule = existing
@@ -278,7 +265,7 @@ def days_short_of_notice(township: Township, view: ScheduleView, today: date) ->
 def publish(
     actor: Actor,
     township: Township,
-    year: Any,
+    year: int,
     *,
     today: date | None = None,
     confirm_estimated_calendar: bool = False,
@@ -286,7 +273,8 @@ def publish(
 ) -> Schedule:
     """Publish the year's schedule; refused while any coming day has a site breaking the rule,
     while the year's holidays are not known unless confirmed, and while a coming day is fewer
-    than `notice_days` ahead unless a reason is given (those days are then flagged)."""
+    than `notice_days` ahead unless a reason is given (those days are then flagged). The
+    options are inputs.PublishInput's."""
     view = get_schedule(actor, township, year)
     _write(actor, township)
     schedule = view.schedule
@@ -297,7 +285,7 @@ def publish(
     estimated = _refuse_estimated(schedule.year, confirm_estimated_calendar)
     lead = notice_days(township.id)
     short = days_short_of_notice(township, view, today)
-    reason = _short_notice_reason(short_notice_reason) if short else None
+    reason = short_notice_reason if short else None
     if short and reason is None:
         lines = [
             _("%(d)s 距今只有 %(m)d 天", d=d.day.day.isoformat(), m=(d.day.day - today).days)
@@ -326,6 +314,8 @@ def publish(
         _("%(y)d 年党代表接待日安排已发布", y=schedule.year),
         _("请各支部联络员做好提醒和公告张贴。"),
         tenant_id=township.id,
+        link=f"/t/{township.slug}/{MODULE_KEY}/{schedule.year}",
         dedupe_key=f"rd:{township.id}:schedule:{schedule.id}:published",
+        kind="reception_day.schedule",
     )
     return schedule

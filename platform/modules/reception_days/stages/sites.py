@@ -18,7 +18,7 @@ from lianxin.auth.roles import Role
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.errors import NotFound, ValidationFailed
-from lianxin.modules.reception_days.inputs import SiteInput, SiteInputSchema, SitePatchSchema
+from lianxin.modules.reception_days.inputs import SiteInput
 from lianxin.modules.reception_days.models import (
     DaySite,
     Duty,
@@ -36,7 +36,7 @@ from lianxin.modules.reception_days.stages.common import (
 )
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Branch, Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import Changes, use_case
 
 # --- sites ---------------------------------------------------------------------------------------
 
@@ -54,24 +54,10 @@ def get_site(actor: Actor, township: Township, site_id: int) -> Site:
     return _site(township, site_id)
 
 
-SiteChanges = Mapping[str, object]  # the named fields of a partial update, loaded
-
-
-def _site_fields(
-    township: Township, data: SiteInput | SiteChanges, partial: bool
-) -> dict[str, Any]:
-    """The site's fields from a loaded input (a plain mapping, from a seed or a test, is loaded
-    here); the branch must be one of this township's."""
-    if isinstance(data, SiteInput):
-        fields = asdict(data)
-    elif partial:
-        fields = dict(load_input(SitePatchSchema, data, partial=True))
-    else:
-        fields = asdict(load_input(SiteInputSchema, data))
-    branch_id = fields.get("branch_id")
+def _check_branch(township: Township, branch_id: int | None) -> None:
+    """The site's branch must be one of this township's (another's: 404)."""
     if branch_id is not None and db.session.get(Branch, (township.id, branch_id)) is None:
         raise NotFound(_("未找到该支部"))
-    return fields
 
 
 def _check_site_name(name: str, except_id: int | None = None) -> None:
@@ -83,11 +69,11 @@ def _check_site_name(name: str, except_id: int | None = None) -> None:
 
 
 @use_case
-def create_site(actor: Actor, township: Township, data: SiteInput | SiteChanges) -> Site:
+def create_site(actor: Actor, township: Township, data: SiteInput) -> Site:
     _write(actor, township)
-    clean = _site_fields(township, data, partial=False)
-    _check_site_name(clean["name"])
-    site = Site(**clean)
+    _check_branch(township, data.branch_id)
+    _check_site_name(data.name)
+    site = Site(**asdict(data))
     db.session.add(site)
     db.session.flush()
     audit.record(
@@ -103,16 +89,18 @@ def create_site(actor: Actor, township: Township, data: SiteInput | SiteChanges)
 
 @use_case
 def update_site(
-    actor: Actor, township: Township, site_id: int, data: SiteInput | SiteChanges
+    actor: Actor, township: Township, site_id: int, changes: Changes[SiteInput]
 ) -> Site:
-    """Change a site: every field (a `SiteInput`) or the named ones (a partial mapping)."""
+    """Change the named fields (loaded by SiteInputSchema with `partial=True`; the page names
+    them all)."""
     site = get_site(actor, township, site_id)
     _write(actor, township)
-    clean = _site_fields(township, data, partial=True)
-    if "name" in clean:
-        _check_site_name(clean["name"], site.id)
-    before = {k: getattr(site, k) for k in clean}
-    for key, value in clean.items():
+    if "branch_id" in changes:
+        _check_branch(township, changes["branch_id"])
+    if "name" in changes:
+        _check_site_name(changes["name"], site.id)
+    before = {k: getattr(site, k) for k in changes}
+    for key, value in changes.items():
         setattr(site, key, value)
     audit.record(
         "reception_day.site_update",
@@ -121,7 +109,7 @@ def update_site(
         target_type="reception_site",
         target_id=site.id,
         before={k: str(v) for k, v in before.items()},
-        after={k: str(v) for k, v in clean.items()},
+        after={k: str(v) for k, v in changes.items()},
     )
     return site
 

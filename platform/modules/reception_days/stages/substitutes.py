@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
@@ -49,16 +48,17 @@ def _is_own_duty(actor: Actor, township: Township, duty: Duty) -> bool:
     return rep is not None and rep.id == duty.representative_id
 
 
-def get_duty(actor: Actor, township: Township, duty_id: Any) -> Duty:
+def get_duty(actor: Actor, township: Township, duty_id: int) -> Duty:
     _read(actor, township)
     return _duty(township, duty_id)
 
 
 @use_case
 def report_absence(
-    actor: Actor, township: Township, duty_id: Any, reason: Any, *, today: date | None = None
+    actor: Actor, township: Township, duty_id: int, reason: str, *, today: date | None = None
 ) -> Duty:
-    """The representative (or the office for them) reports they cannot come that day."""
+    """The representative (or the office for them) reports they cannot come that day, and why
+    (`reason`, as inputs.AbsenceInputSchema loads it)."""
     duty = get_duty(actor, township, duty_id)
     if not (
         _is_own_duty(actor, township, duty) or permissions.can_work_in_office(actor, township.id)
@@ -66,13 +66,10 @@ def report_absence(
         raise PermissionDenied()
     day = _day(township, duty.day_id)
     _not_past(day, today)
-    text = str(reason or "").strip()
-    if not text or len(text) > 200:
-        raise ValidationFailed(errors={"reason": [_("请说明不能参加的原因（不超过200字）")]})
     if duty.status == DutyStatus.ABSENT:
         raise Conflict(_("已报告过不能参加"))
     duty.status = DutyStatus.ABSENT
-    duty.absence_reason = text
+    duty.absence_reason = reason
     duty.absence_reported_at = utcnow()
     rep = _representative(township, duty.representative_id)
     audit.record(
@@ -82,15 +79,16 @@ def report_absence(
         target_type="reception_duty",
         target_id=duty.id,
         before={"status": DutyStatus.ON_DUTY},
-        after={"status": DutyStatus.ABSENT, "reason": text},
+        after={"status": DutyStatus.ABSENT, "reason": reason},
     )
     notify.notify(
         casework._office_user_ids(township),
         _("%(n)s 不能参加 %(d)s 接待日", n=rep.name, d=day.day.isoformat()),
-        _("原因：%(r)s。请安排替补代表。", r=text),
+        _("原因：%(r)s。请安排替补代表。", r=reason),
         tenant_id=township.id,
         link=f"/t/{township.slug}/{MODULE_KEY}/days/{day.id}",
         dedupe_key=f"rd:{township.id}:duty:{duty.id}:absent",
+        kind="reception_day.absence",
     )
     return duty
 
@@ -99,7 +97,7 @@ def _substitute_row(duty: Duty) -> Duty | None:
     return db.session.scalar(select(Duty).where(Duty.substitute_for_id == duty.id))
 
 
-def substitute_candidates(actor: Actor, township: Township, duty_id: Any) -> list[Representative]:
+def substitute_candidates(actor: Actor, township: Township, duty_id: int) -> list[Representative]:
     """Who may stand in: in office, not on the day's schedule anywhere, and — when the site would
     otherwise have no basic-level leading cadre — a cadre."""
     duty = get_duty(actor, township, duty_id)
@@ -141,7 +139,7 @@ def _candidates(township: Township, duty: Duty) -> list[Representative]:
 
 @use_case
 def substitute(
-    actor: Actor, township: Township, duty_id: Any, rep_id: Any, *, today: date | None = None
+    actor: Actor, township: Township, duty_id: int, rep_id: int, *, today: date | None = None
 ) -> Duty:
     """Put a substitute on duty for a representative who reported they cannot come, or whose
     qualification ended while on duty (their duty is then recorded as absent for that reason)."""
@@ -219,6 +217,7 @@ def substitute(
             tenant_id=township.id,
             link=f"/t/{township.slug}/{MODULE_KEY}/mine",
             dedupe_key=f"rd:{township.id}:duty:{replacement.id}:assigned",
+            kind="reception_day.substitute",
         )
     return replacement
 

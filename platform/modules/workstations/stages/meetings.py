@@ -3,9 +3,8 @@ own appointment requests, and the representatives' public commitments."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict
-from typing import Any, cast
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
@@ -18,9 +17,10 @@ from lianxin.db import db
 from lianxin.db.paging import paged
 from lianxin.errors import NotFound, ValidationFailed
 from lianxin.modules.workstations.inputs import (
-    CommitmentChangeSchema,
+    AppointmentInput,
     CommitmentInput,
-    CommitmentInputSchema,
+    MeetingCaseInput,
+    MeetingInput,
 )
 from lianxin.modules.workstations.models import (
     Commitment,
@@ -31,7 +31,6 @@ from lianxin.modules.workstations.models import (
 )
 from lianxin.modules.workstations.stages.stations import (
     SOURCE_TYPE,
-    _as_date,
     _read,
     _write,
     find_representative,
@@ -41,7 +40,7 @@ from lianxin.modules.workstations.stages.stations import (
 )
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import Changes, use_case
 
 MEETING_LABELS = {
     MeetingKind.REGULAR: "常规约见",
@@ -89,32 +88,20 @@ def meeting_representatives(meeting: Meeting) -> list[Representative]:
 
 @use_case
 def create_meeting(
-    actor: Actor, township: Township, station_id: int, data: Mapping[str, Any]
+    actor: Actor, township: Township, station_id: int, data: MeetingInput
 ) -> Meeting:
+    """A meeting at the station (its kind's needs are checked by inputs.MeetingInputSchema);
+    its representatives must be of this township (404) and in office."""
     station = get_station(actor, township, station_id)
     _write(actor, township)
-    reps = [find_representative(township, i) for i in data.get("representative_ids") or []]
-    kind = str(data.get("kind") or "")
-    errors: dict[str, list[str]] = {}
-    if kind not in set(MeetingKind):
-        errors["kind"] = [_("请选择约见方式")]
-    held_on = _as_date(data.get("held_on"), "held_on")
-    topic = str(data.get("topic") or "").strip() or None
-    if topic and len(topic) > 200:
-        errors["topic"] = [_("主题过长")]
-    if kind == MeetingKind.THEMED:
-        if not topic:
-            errors["topic"] = [_("主题约见须填写主题")]
-        if not reps:
-            errors["representative_ids"] = [_("主题约见须选定参加的代表")]
-    if kind == MeetingKind.APPOINTED and len(reps) != 1:
-        errors["representative_ids"] = [_("指定约见须指定一名代表")]
+    reps = [find_representative(township, i) for i in data.representative_ids]
     ended = [r.name for r in reps if not r.in_office]
     if ended:
-        errors["representative_ids"] = [_("代表资格已终止：%(n)s", n="、".join(ended))]
-    if errors:
-        raise ValidationFailed(errors=errors)
-    meeting = Meeting(station_id=station.id, kind=kind, held_on=held_on, topic=topic)
+        raise ValidationFailed(
+            errors={"representative_ids": [_("代表资格已终止：%(n)s", n="、".join(ended))]}
+        )
+    kind, held_on = data.kind, data.held_on
+    meeting = Meeting(station_id=station.id, kind=kind, held_on=held_on, topic=data.topic)
     db.session.add(meeting)
     db.session.flush()
     for rep in {r.id: r for r in reps}.values():
@@ -132,7 +119,7 @@ def create_meeting(
 
 def get_meeting(actor: Actor, township: Township, meeting_id: int) -> Meeting:
     _read(actor, township)
-    meeting = db.session.get(Meeting, (township.id, int(meeting_id)))
+    meeting = db.session.get(Meeting, (township.id, meeting_id))
     if meeting is None:
         raise NotFound(_("未找到该约见活动"))
     return meeting
@@ -140,31 +127,33 @@ def get_meeting(actor: Actor, township: Township, meeting_id: int) -> Meeting:
 
 @use_case
 def record_case(
-    actor: Actor, township: Township, meeting_id: int, data: Mapping[str, Any]
+    actor: Actor, township: Township, meeting_id: int, data: MeetingCaseInput
 ) -> casework.NewCase:
     """A person's issue raised at a meeting: a case with the meeting kind's channel, sourced to
     the station. `received_by_id` must be one of the meeting's representatives when it has any."""
     meeting = get_meeting(actor, township, meeting_id)
     _write(actor, township)
     reps = {r.id for r in meeting_representatives(meeting)}
-    received = data.get("received_by_id") or None
+    received = data.received_by_id
     if received is not None:
         received = find_representative(township, received).id
         if reps and received not in reps:
             raise ValidationFailed(errors={"received_by_id": [_("请选择参加本次约见的代表")]})
     elif len(reps) == 1:
         received = next(iter(reps))
-    payload = {
-        key: data.get(key)
-        for key in ("title", "body", "category", "raiser_name", "raiser_phone", "anonymous")
-    }
-    payload.update(
+    case = casework.CaseInput(
+        title=data.title,
+        body=data.body,
+        category=data.category,
+        anonymous=data.anonymous,
+        raiser_name=data.raiser_name,
+        raiser_phone=data.raiser_phone,
         channel=CHANNEL_OF[MeetingKind(meeting.kind)],
         received_by_id=received,
         source_type=SOURCE_TYPE,
         source_id=meeting.station_id,
     )
-    return casework.register(actor, township, payload)
+    return casework.register(actor, township, case)
 
 
 def public_station(township: Township, station_id: int) -> Station:
@@ -176,26 +165,27 @@ def public_station(township: Township, station_id: int) -> Station:
 
 @use_case
 def request_appointment(
-    township: Township, station_id: int, data: Mapping[str, Any]
+    township: Township, station_id: int, data: AppointmentInput
 ) -> casework.NewCase:
     """指定约见 asked for on the public page, for one named representative of the station."""
     station = public_station(township, station_id)
-    rep = find_representative(township, data.get("representative_id"))
+    rep = find_representative(township, data.representative_id)
     if rep.id not in {r.id for r in station_representatives(township, station)} or not (
         rep.in_office
     ):
         raise NotFound(_("未找到该代表"))
-    payload = {
-        key: data.get(key)
-        for key in ("title", "body", "category", "raiser_name", "raiser_phone", "anonymous")
-    }
-    payload.update(
+    case = casework.CaseInput(
+        title=data.title,
+        body=data.body,
+        category=data.category,
+        raiser_name=data.raiser_name,
+        raiser_phone=data.raiser_phone,
         channel=Channel.APPOINTED_VISIT,
         received_by_id=rep.id,
         source_type=SOURCE_TYPE,
         source_id=station.id,
     )
-    return casework.register(None, township, payload)
+    return casework.register(None, township, case)
 
 
 # --- public commitments --------------------------------------------------------------------------
@@ -227,15 +217,11 @@ def commitments_of(rep_ids: Iterable[int] | None = None) -> list[Commitment]:
 
 
 @use_case
-def add_commitment(
-    actor: Actor, township: Township, data: CommitmentInput | Mapping[str, Any]
-) -> Commitment:
+def add_commitment(actor: Actor, township: Township, data: CommitmentInput) -> Commitment:
     _read(actor, township)
-    # A seed or a test may still pass a plain dict: it is loaded by the same schema.
-    clean = data if isinstance(data, CommitmentInput) else load_input(CommitmentInputSchema, data)
-    find_representative(township, clean.representative_id)  # a foreign id: 404
+    find_representative(township, data.representative_id)  # a foreign id: 404
     _write(actor, township)
-    commitment = Commitment(**asdict(clean))
+    commitment = Commitment(**asdict(data))
     db.session.add(commitment)
     db.session.flush()
     audit.record(
@@ -250,15 +236,14 @@ def add_commitment(
 
 @use_case
 def update_commitment(
-    actor: Actor, township: Township, commitment_id: int, data: Mapping[str, Any]
+    actor: Actor, township: Township, commitment_id: int, changes: Changes[CommitmentInput]
 ) -> Commitment:
-    """Change the named fields (`data` as loaded by CommitmentChangeSchema with partial=True)."""
+    """Change the named fields (loaded by CommitmentChangeSchema with `partial=True`)."""
     _read(actor, township)
-    commitment = db.session.get(Commitment, (township.id, int(commitment_id)))
+    commitment = db.session.get(Commitment, (township.id, commitment_id))
     if commitment is None:
         raise NotFound(_("未找到该承诺"))
     _write(actor, township)
-    changes = cast(dict[str, Any], load_input(CommitmentChangeSchema, data, partial=True))
     for key, value in changes.items():
         setattr(commitment, key, value)
     return commitment

@@ -3,7 +3,7 @@ its day ("提前三个工作日公布"), counted on the township's county calend
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -22,10 +22,9 @@ from lianxin.modules.workstations.errors import (
     CalendarEstimated,
     RosterRuleBroken,
 )
+from lianxin.modules.workstations.inputs import RosterPublishInput, ShiftInput
 from lianxin.modules.workstations.models import Shift, Station
 from lianxin.modules.workstations.stages.stations import (
-    _as_date,
-    _as_time,
     _read,
     _write,
     find_representative,
@@ -159,14 +158,23 @@ def station_shifts(
     return list(db.session.scalars(query.order_by(*SHIFT_ORDER)))
 
 
+def _as_time(value: str, name: str) -> time:
+    """A shift's "HH:MM", read once the station and the representative are found (so that a
+    foreign id in the API body is a 404 whatever its times: inputs.ShiftInputSchema)."""
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(errors={name: [_("时间格式不正确（如 09:00）")]}) from None
+
+
 @use_case
-def add_shift(actor: Actor, township: Township, station_id: int, data: Mapping[str, Any]) -> Shift:
+def add_shift(actor: Actor, township: Township, station_id: int, data: ShiftInput) -> Shift:
     station = get_station(actor, township, station_id)
     _write(actor, township)
-    rep = find_representative(township, data.get("representative_id"))
-    day = _as_date(data.get("day"), "day")
-    starts_at = _as_time(data.get("starts_at"), "starts_at")
-    ends_at = _as_time(data.get("ends_at"), "ends_at")
+    rep = find_representative(township, data.representative_id)
+    day = data.day
+    starts_at = _as_time(data.starts_at, "starts_at")
+    ends_at = _as_time(data.ends_at, "ends_at")
     if day < kit.today():
         raise ValidationFailed(errors={"day": [_("不能为过去的日期排班")]})
     _check_shift(township, rep, day, starts_at, ends_at)
@@ -199,29 +207,22 @@ def get_shift(actor: Actor, township: Township, shift_id: int) -> Shift:
     return shift
 
 
-def _swap_reason(raw: Any) -> str | None:
-    if raw is None:
-        return None
-    text = str(raw).strip()
-    if not text or len(text) > 200:
-        raise ValidationFailed(errors={"reason": [_("请填写换班（替补）原因（不超过200字）")]})
-    return text
-
-
 @use_case
 def swap_shift(
-    actor: Actor, township: Township, shift_id: int, rep_id: Any, *, reason: Any = None
+    actor: Actor, township: Township, shift_id: int, rep_id: int, *, reason: str | None = None
 ) -> Shift:
     """Put another representative on a shift. The rules still hold: qualification and no
     overlap. A published shift changes freely while it is at least N working days ahead; inside
-    the lead time (the representative falls ill) only as a substitution with a recorded reason,
-    which the public roster shows."""
+    the lead time (the representative falls ill) only as a substitution with a recorded reason
+    (`reason`, as inputs.SwapInputSchema loads it), which the public roster shows. Choosing
+    the representative already on the shift changes nothing, reason or not."""
     shift = get_shift(actor, township, shift_id)
     _write(actor, township)
     rep = find_representative(township, rep_id)
+    if rep.id == shift.representative_id:
+        return shift  # the person already on it (a stray tap on 换班): nothing changes
     substitution = shift.published and inside_lead_time(township, shift)
-    text = _swap_reason(reason) if reason is not None or substitution else None
-    if substitution and text is None:
+    if substitution and reason is None:
         raise RosterRuleBroken(
             _(
                 "%(d)s 的值班表已公布，且距值班已不足 %(n)d 个工作日：只能安排替补，请填写原因",
@@ -233,11 +234,11 @@ def swap_shift(
     _check_shift(township, rep, shift.day, shift.starts_at, shift.ends_at, except_id=shift.id)
     before = shift.representative_id
     shift.representative_id = rep.id
-    shift.swap_reason = text
-    shift.replaced_representative_id = before if text is not None and before != rep.id else None
+    shift.swap_reason = reason
+    shift.replaced_representative_id = before if reason is not None and before != rep.id else None
     after: dict[str, Any] = {"rep": rep.id}
-    if text is not None:
-        after["reason"] = text
+    if reason is not None:
+        after["reason"] = reason
     audit.record(
         "workstation.shift_substitute" if substitution else "workstation.shift_swap",
         actor=actor,
@@ -315,24 +316,16 @@ def _publish(shifts: list[Shift], township: Township, confirmed: bool = False) -
 
 @use_case
 def publish_roster(
-    actor: Actor,
-    township: Township,
-    station_id: int,
-    date_from: Any,
-    date_to: Any,
-    *,
-    confirm_estimated_calendar: bool = False,
+    actor: Actor, township: Township, station_id: int, data: RosterPublishInput
 ) -> list[Shift]:
     """Publish every unpublished shift of the station in [date_from, date_to]; all or nothing."""
     station = get_station(actor, township, station_id)
     _write(actor, township)
-    start, end = _as_date(date_from, "date_from"), _as_date(date_to, "date_to")
-    if end < start:
-        raise ValidationFailed(errors={"date_to": [_("结束日期不能早于开始日期")]})
+    start, end = data.date_from, data.date_to
     shifts = [s for s in station_shifts(station) if not s.published and start <= s.day <= end]
     if not shifts:
         raise ValidationFailed(errors={"date_from": [_("这段时间没有待公布的班次")]})
-    estimated = _publish(shifts, township, confirm_estimated_calendar)
+    estimated = _publish(shifts, township, data.confirm_estimated_calendar)
     after: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(), "count": len(shifts)}
     if estimated:
         after["calendar_estimated"] = True

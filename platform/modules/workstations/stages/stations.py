@@ -3,10 +3,9 @@ rules the other stages share."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import date, time
-from typing import Any, cast
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
@@ -18,16 +17,12 @@ from lianxin.db import db
 from lianxin.db.paging import paged
 from lianxin.errors import NotFound, ValidationFailed
 from lianxin.modules.kit import module_settings
-from lianxin.modules.workstations.inputs import (
-    StationInput,
-    StationInputSchema,
-    StationPatchSchema,
-)
+from lianxin.modules.workstations.inputs import StationInput
 from lianxin.modules.workstations.models import Station, StationKind, StationRepresentative
 from lianxin.people.models import Representative
 from lianxin.people.service import clean_phone
 from lianxin.tenants.models import Township
-from lianxin.usecases import load_input, use_case
+from lianxin.usecases import Changes, use_case
 
 MODULE_KEY = "workstations"
 SOURCE_TYPE = "workstation"
@@ -61,46 +56,19 @@ def find_station(township: Township, station_id: int) -> Station:
     return station
 
 
-def find_representative(township: Township, rep_id: Any) -> Representative:
-    """A representative of the township by id, as typed in a form (a foreign or bad id: 404)."""
-    try:
-        key = int(rep_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("未找到该代表")) from None
-    rep = db.session.get(Representative, (township.id, key))
+def find_representative(township: Township, rep_id: int) -> Representative:
+    """A representative of the township by id (a foreign one: 404)."""
+    rep = db.session.get(Representative, (township.id, rep_id))
     if rep is None:
         raise NotFound(_("未找到该代表"))
     return rep
 
 
-def _as_time(value: Any, name: str) -> time:
-    if isinstance(value, time):
-        return value
-    try:
-        return time.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed(errors={name: [_("时间格式不正确（如 09:00）")]}) from None
-
-
-def _as_date(value: Any, name: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed(errors={name: [_("日期格式不正确")]}) from None
-
-
-def clean_public_phone(value: Any) -> str | None:
+def clean_public_phone(value: str | None) -> str | None:
     return clean_phone(value)
 
 
 # --- stations -------------------------------------------------------------------------------------
-
-
-def _station_input(data: StationInput | Mapping[str, Any]) -> StationInput:
-    """A seed or a test may still pass a plain dict: it is loaded by the same schema."""
-    return data if isinstance(data, StationInput) else load_input(StationInputSchema, data)
 
 
 def list_stations(actor: Actor, township: Township) -> list[Station]:
@@ -129,13 +97,10 @@ def _check_name(name: str, except_id: int | None = None) -> None:
 
 
 @use_case
-def create_station(
-    actor: Actor, township: Township, data: StationInput | Mapping[str, Any]
-) -> Station:
+def create_station(actor: Actor, township: Township, data: StationInput) -> Station:
     _write(actor, township)
-    clean = _station_input(data)
-    _check_name(clean.name)
-    station = Station(**asdict(clean))
+    _check_name(data.name)  # a rule that needs the database stays here
+    station = Station(**asdict(data))
     db.session.add(station)
     db.session.flush()
     audit.record(
@@ -151,16 +116,14 @@ def create_station(
 
 @use_case
 def update_station(
-    actor: Actor, township: Township, station_id: int, data: Mapping[str, Any]
+    actor: Actor, township: Township, station_id: int, changes: Changes[StationInput]
 ) -> Station:
-    """Change the named fields (`data` as loaded by StationPatchSchema with partial=True)."""
+    """Change the named fields (loaded by StationInputSchema with `partial=True`)."""
     station = get_station(actor, township, station_id)
     _write(actor, township)
-    # A partial load gives the named keys, not the dataclass.
-    clean = cast(dict[str, Any], load_input(StationPatchSchema, data, partial=True))
-    if "name" in clean:
-        _check_name(clean["name"], station.id)
-    for key, value in clean.items():
+    if "name" in changes:
+        _check_name(changes["name"], station.id)
+    for key, value in changes.items():
         setattr(station, key, value)
     audit.record(
         "workstation.update",
@@ -168,7 +131,7 @@ def update_station(
         tenant_id=township.id,
         target_type="workstation",
         target_id=station.id,
-        after={k: str(v) for k, v in clean.items()},
+        after={k: str(v) for k, v in changes.items()},
     )
     return station
 
@@ -192,7 +155,7 @@ def station_representatives(township: Township, station: Station) -> list[Repres
 
 @use_case
 def set_representatives(
-    actor: Actor, township: Township, station_id: int, rep_ids: Iterable[Any]
+    actor: Actor, township: Township, station_id: int, rep_ids: Iterable[int]
 ) -> list[Representative]:
     """Attach exactly these representatives to the station (an ended one cannot be added)."""
     station = get_station(actor, township, station_id)

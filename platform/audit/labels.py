@@ -1,0 +1,645 @@
+"""The audit log as people read it: each action's Chinese name, what it acted on, and what it
+changed as `字段：旧值 → 新值` lines, never raw JSON.
+
+The log itself keeps the codes (`workstation.create`, `{"state": "referred"}`): they are what
+the hash covers and what the API returns. The words live here, in one mapping per kind of
+thing; an action, object or field without one shows as its code. The words for stored values
+(a case's state, a role, a gender) are the ones their own parts show, read when a page is drawn.
+`tests/test_audit_labels.py` fails when an action the code records has no name here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from lianxin.audit.models import AuditEntry
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+ACTIONS: dict[str, Any] = {
+    # accounts and access
+    "api_token.created": _l("创建 API 令牌"),
+    "api_token.revoked": _l("吊销 API 令牌"),
+    "membership.granted": _l("授予角色"),
+    "membership.revoked": _l("撤销角色"),
+    "user.channels_changed": _l("修改消息接收方式"),
+    "user.deactivated": _l("停用账号"),
+    "user.reactivated": _l("恢复账号"),
+    "user.login_backoff": _l("多次登录失败，暂停登录"),
+    "user.password_changed": _l("修改密码"),
+    "user.setup_completed": _l("完成账号设置"),
+    "user.setup_link_issued": _l("发放账号设置链接"),
+    # counties, townships, modules
+    "county.created": _l("新建县（区）"),
+    "county.module_defaults_changed": _l("修改模块的县级默认设置"),
+    "county.comparison_settings_changed": _l("修改乡镇比较设置"),
+    "county.comparison_exported": _l("导出乡镇比较"),
+    "county.rollups_refresh_requested": _l("要求重新统计"),
+    "county.drill_down": _l("县级查看乡镇（只读）"),
+    "township.onboarded": _l("开通乡镇"),
+    "township.suspended": _l("暂停乡镇"),
+    "township.reactivated": _l("恢复乡镇"),
+    "township.labels_changed": _l("修改称谓"),
+    "module.switched": _l("开通或关闭模块"),
+    "module.settings_changed": _l("修改模块设置"),
+    "branch.created": _l("新建支部"),
+    "branch.updated": _l("修改支部"),
+    "work_calendar.loaded": _l("载入全国工作日历"),
+    "work_calendar.local_holiday_added": _l("新增地方假日"),
+    "work_calendar.local_holiday_removed": _l("删除地方假日"),
+    # people
+    "representative.created": _l("新增代表"),
+    "representative.updated": _l("修改代表信息"),
+    "representative.imported": _l("导入代表名册"),
+    "representative.exported": _l("导出代表名册"),
+    "representative.photo_set": _l("上传代表照片"),
+    "representative.account_linked": _l("关联代表账号"),
+    "representative.qualification_ended": _l("终止代表资格"),
+    "group.created": _l("新建代表小组"),
+    "group.updated": _l("修改代表小组"),
+    "group.member_assigned": _l("调整小组成员"),
+    "unit.created": _l("新增承办单位"),
+    "unit.updated": _l("修改承办单位"),
+    "party_member.saved": _l("保存党员信息"),
+    "household.saved": _l("保存群众户信息"),
+    # casework
+    "case.register": _l("登记诉求"),
+    "case.receive": _l("接待诉求"),
+    "case.propose_handling": _l("提出拟办意见"),
+    "case.sign_off": _l("代表签字确认"),
+    "case.record_sign_off": _l("登记代表签字"),
+    "case.send_on": _l("报送联络办"),
+    "case.mark_inadmissible": _l("诉求不予受理"),
+    "case.handle_on_spot": _l("当场答复诉求"),
+    "case.refer": _l("交办诉求"),
+    "case.escalate": _l("诉求上报县级"),
+    "case.reply": _l("答复诉求"),
+    "case.give_feedback": _l("向群众反馈"),
+    "case.rate": _l("评价诉求办理"),
+    "case.reassign": _l("再交办诉求"),
+    "case.archive": _l("诉求归档"),
+    "case.return_to_office": _l("退回诉求"),
+    "case.request_extension": _l("申请延期"),
+    "case.decide_extension": _l("审批延期"),
+    "case.attach": _l("补充诉求材料"),
+    "case.due_recomputed": _l("重新计算诉求期限"),
+    "escalation.answered": _l("县级答复上报的诉求"),
+    # workstations
+    "workstation.create": _l("新建工作站"),
+    "workstation.update": _l("修改工作站"),
+    "workstation.representatives": _l("调整进站代表"),
+    "workstation.shift_add": _l("新增值班"),
+    "workstation.shift_swap": _l("换班"),
+    "workstation.shift_substitute": _l("安排替班"),
+    "workstation.shift_publish": _l("发布值班"),
+    "workstation.roster_publish": _l("发布值班表"),
+    "workstation.meeting_create": _l("登记约见活动"),
+    "workstation.commitment_add": _l("登记承诺事项"),
+    # reception days
+    "reception_day.site_create": _l("新增接待点"),
+    "reception_day.site_update": _l("修改接待点"),
+    "reception_day.schedule_generate": _l("生成接待日安排"),
+    "reception_day.schedule_publish": _l("发布接待日安排"),
+    "reception_day.team": _l("调整接待代表"),
+    "reception_day.move": _l("调整接待日日期"),
+    "reception_day.absence": _l("登记代表不能到场"),
+    "reception_day.substitute": _l("安排替补代表"),
+    "reception_day.notice_published": _l("发布接待公告"),
+    "reception_day.people_received": _l("登记接待人数"),
+    "reception_day.summary": _l("登记接待日小结"),
+    # proposals
+    "proposal.create": _l("起草提案"),
+    "proposal.submit": _l("提交提案"),
+    "proposal.accept": _l("提案立案"),
+    "proposal.reject": _l("提案不予立案"),
+    "proposal.merge": _l("合并提案"),
+    "proposal.convert": _l("提案转为建议意见"),
+    "proposal.assign": _l("交办提案"),
+    "proposal.return": _l("退回提案"),
+    "proposal.extension": _l("审批提案延期"),
+    "proposal.answer": _l("答复提案"),
+    "proposal.answer_inquiry": _l("答复质询"),
+    "proposal.rate": _l("评价提案答复"),
+    "proposal.close": _l("提案办结"),
+    "proposal.due_recomputed": _l("重新计算提案期限"),
+    "proposal.publish": _l("公开提案及答复"),
+    "proposal.unpublish": _l("取消公开提案"),
+    "proposal.window_add": _l("新增提案征集期"),
+    "proposal.window_delete": _l("删除提案征集期"),
+    # annual sessions
+    "annual_session.create": _l("新建年会"),
+    "annual_session.document": _l("上传年会文件"),
+    "annual_session.proposal_window": _l("开启年会提案征集"),
+    "annual_session.item_propose": _l("提出年会议题"),
+    "annual_session.item_decide": _l("审定年会议题"),
+    "annual_session.agenda_fixed": _l("确定年会议程"),
+    "annual_session.leave_request": _l("年会请假"),
+    "annual_session.leave": _l("审批年会请假"),
+    "annual_session.open": _l("年会开幕"),
+    "annual_session.close": _l("年会闭幕"),
+    "annual_session.vote_create": _l("发起表决"),
+    "annual_session.vote_hands": _l("登记举手表决结果"),
+    "annual_session.vote_paper": _l("登记纸质选票"),
+    "annual_session.vote_close": _l("结束表决"),
+    "annual_session.vote_recount": _l("重新计票"),
+    "annual_session.resolution": _l("起草年会决议"),
+    "annual_session.resolution_publish": _l("公布年会决议"),
+    "annual_session.resolution_implementation": _l("登记决议落实情况"),
+    # evaluations
+    "evaluation.create": _l("新建评议"),
+    "evaluation.form": _l("修改评议表"),
+    "evaluation.subject": _l("新增评议对象"),
+    "evaluation.report": _l("提交述职报告"),
+    "evaluation.open": _l("开始评议"),
+    "evaluation.link": _l("重发评议链接"),
+    "evaluation.codes": _l("生成满意度测评码"),
+    "evaluation.remind": _l("发送评议提醒"),
+    "evaluation.close": _l("结束评议"),
+    "evaluation.results_read": _l("查看评议结果"),
+    "evaluation.propose": _l("提出评议等次建议"),
+    "evaluation.grade": _l("确定评议等次"),
+    "evaluation.publish": _l("公布评议结果"),
+    # liaison chain
+    "liaison.suggest": _l("生成联系安排建议"),
+    "liaison.link.add": _l("新增联系关系"),
+    "liaison.link.remove": _l("解除联系关系"),
+    "liaison.branch.confirm": _l("支部确认联系名单"),
+    "liaison.contact": _l("登记联系情况"),
+    "liaison.meeting": _l("登记座谈会"),
+    "liaison.report.submit": _l("提交联系情况报告"),
+    "liaison.report.update": _l("修改联系情况报告"),
+}
+
+TARGETS: dict[str, Any] = {
+    "annual_session": _l("年会"),
+    "annual_session_item": _l("年会议题"),
+    "annual_session_resolution": _l("年会决议"),
+    "annual_session_vote": _l("表决"),
+    "api_token": _l("API 令牌"),
+    "branch": _l("支部"),
+    "case": _l("诉求"),
+    "county": _l("县（区）"),
+    "county_job": _l("县级任务"),
+    "escalation": _l("上报事项"),
+    "evaluation_campaign": _l("评议"),
+    "evaluation_rater": _l("评议人"),
+    "evaluation_subject": _l("评议对象"),
+    "group": _l("代表小组"),
+    "household": _l("群众户"),
+    "import": _l("导入"),
+    "liaison_contact": _l("联系记录"),
+    "liaison_link": _l("联系关系"),
+    "liaison_meeting": _l("座谈会"),
+    "liaison_report": _l("联系情况报告"),
+    "liaison_year": _l("联系年度"),
+    "membership": _l("角色"),
+    "party_member": _l("党员"),
+    "proposal": _l("提案"),
+    "proposal_assignment": _l("提案交办"),
+    "proposal_window": _l("提案征集期"),
+    "reception_day": _l("接待日"),
+    "reception_duty": _l("接待安排"),
+    "reception_schedule": _l("接待日安排"),
+    "reception_site": _l("接待点"),
+    "representative": _l("代表"),
+    "roster": _l("值班表"),
+    "township": _l("乡镇"),
+    "township_module": _l("模块"),
+    "unit": _l("承办单位"),
+    "user": _l("用户"),
+    "work_calendar_day": _l("工作日历日期"),
+    "work_calendar_year": _l("工作日历年度"),
+    "workstation": _l("工作站"),
+    "workstation_commitment": _l("承诺事项"),
+    "workstation_meeting": _l("约见活动"),
+    "workstation_shift": _l("值班"),
+}
+
+FIELDS: dict[str, Any] = {
+    "accept": _l("同意"),
+    "admin": _l("管理员"),
+    "answer_batch": _l("答复批次"),
+    "api_tokens_revoked": _l("吊销的 API 令牌数"),
+    "approve": _l("同意"),
+    "approved": _l("已同意"),
+    "behind": _l("未达要求"),
+    "birth_date": _l("出生日期"),
+    "branch_id": _l("支部编号"),
+    "by_state": _l("各状态件数"),
+    "calendar_estimated": _l("按估算的工作日历"),
+    "calendar_year": _l("日历年度"),
+    "came": _l("到会人数"),
+    "cannot_evaluate": _l("无法评价"),
+    "cases": _l("诉求件数"),
+    "category": _l("代表类别"),
+    "channel": _l("来源渠道"),
+    "co": _l("协办单位"),
+    "committee_user_id": _l("党委委员（用户编号）"),
+    "contact_name": _l("联系人"),
+    "count": _l("数量"),
+    "created": _l("新建数"),
+    "day": _l("日期"),
+    "days": _l("天数"),
+    "description": _l("说明"),
+    "dimensions": _l("评议项目"),
+    "due": _l("期限"),
+    "due_estimated": _l("期限为估算"),
+    "due_on": _l("办理期限"),
+    "duty": _l("接待安排"),
+    "education": _l("学历"),
+    "email": _l("电子邮件"),
+    "enabled": _l("开通"),
+    "ended": _l("已结束"),
+    "ended_note": _l("终止说明"),
+    "ended_on": _l("终止日期"),
+    "ended_reason": _l("终止原因"),
+    "ends_on": _l("截止日期"),
+    "ethnicity": _l("民族"),
+    "expected": _l("应到人数"),
+    "expires_at": _l("到期时间"),
+    "closes_on": _l("截止日期"),
+    "from": _l("起始日期"),
+    "modules": _l("开通的模块"),
+    "opens_on": _l("开始日期"),
+    "to": _l("截止日期"),
+    "file": _l("文件"),
+    "file_id": _l("文件编号"),
+    "filename": _l("文件名"),
+    "first": _l("首日"),
+    "full": _l("完整导出"),
+    "gender": _l("性别"),
+    "grade": _l("等次"),
+    "group_id": _l("代表小组编号"),
+    "head_name": _l("户主"),
+    "held_on": _l("举行日期"),
+    "id": _l("编号"),
+    "ids": _l("编号"),
+    "ignored_rows": _l("跳过的行数"),
+    "into": _l("并入"),
+    "is_active": _l("启用"),
+    "is_county_rep": _l("县党代表"),
+    "is_grassroots_cadre": _l("基层干部"),
+    "is_township_rep": _l("乡镇党代表"),
+    "items": _l("议题"),
+    "kept_share": _l("落实比例"),
+    "kind": _l("类型"),
+    "lead": _l("主办单位"),
+    "level": _l("层级"),
+    "link_id": _l("联系关系编号"),
+    "links": _l("联系关系数"),
+    "links_due": _l("应联系数"),
+    "links_kept": _l("已联系数"),
+    "meetings_due": _l("应开座谈会"),
+    "meetings_held": _l("已开座谈会"),
+    "method": _l("方式"),
+    "min_answers": _l("最少答卷数"),
+    "min_count": _l("最少人数"),
+    "missing": _l("缺项"),
+    "name": _l("名称"),
+    "not_kept": _l("未联系数"),
+    "number": _l("编号"),
+    "off_days": _l("休息日"),
+    "on": _l("日期"),
+    "pair": _l("联系对象"),
+    "people": _l("人数"),
+    "people_received": _l("接待人数"),
+    "period": _l("期间"),
+    "phone": _l("电话"),
+    "photo_file_id": _l("照片文件编号"),
+    "post": _l("职务"),
+    "prefix": _l("令牌前缀"),
+    "present": _l("到会"),
+    "proposal": _l("提案"),
+    "proposed": _l("建议"),
+    "proposer": _l("提出人"),
+    "public": _l("公开"),
+    "publish_contact": _l("公开联系方式"),
+    "published": _l("已发布"),
+    "quarter": _l("季度"),
+    "raters": _l("评议人数"),
+    "rating": _l("评价"),
+    "read_only": _l("只读"),
+    "reason": _l("原因"),
+    "recomputed": _l("重新计算数"),
+    "rep": _l("代表编号"),
+    "report_due": _l("应交报告"),
+    "report_in": _l("已交报告"),
+    "reports_due": _l("应交报告数"),
+    "reports_in": _l("已交报告数"),
+    "representative": _l("代表编号"),
+    "representative_id": _l("代表编号"),
+    "representatives": _l("代表"),
+    "resolution": _l("决议"),
+    "role": _l("角色"),
+    "rows": _l("行数"),
+    "rule": _l("规则"),
+    "secretary_name": _l("支部书记"),
+    "shape": _l("评议类型"),
+    "short": _l("人数不足的场次"),
+    "short_notice_reason": _l("临时调整的原因"),
+    "signers": _l("联名代表"),
+    "site": _l("接待点"),
+    "sites": _l("接待点"),
+    "slug": _l("网址标识"),
+    "sms": _l("短信"),
+    "source": _l("来源"),
+    "state": _l("状态"),
+    "status": _l("状态"),
+    "subject": _l("评议对象"),
+    "subjects": _l("评议对象"),
+    "suggested": _l("建议数"),
+    "tenant_id": _l("乡镇编号"),
+    "term": _l("届次"),
+    "title": _l("标题"),
+    "township": _l("乡镇"),
+    "unit": _l("承办单位"),
+    "updated": _l("更新数"),
+    "user_id": _l("用户编号"),
+    "wecom": _l("企业微信"),
+    "wecom_userid": _l("企业微信账号"),
+    "window": _l("征集期"),
+    "working": _l("上班"),
+    "working_days": _l("工作日数"),
+    "workplace": _l("工作单位"),
+    "year": _l("年度"),
+}
+
+# Stored values without a label in their own part.
+_STATUS = {
+    "active": _l("正常"),
+    "suspended": _l("已暂停"),
+    "on_duty": _l("到岗"),
+    "absent": _l("不能到场"),
+    "open": _l("待答复"),
+    "answered": _l("已答复"),
+}
+_DAY_COUNT = {"calendar": _l("自然日"), "working": _l("工作日")}
+_PROPOSER = {
+    "committee": _l("党委提出"),
+    "group": _l("代表小组提出"),
+    "representatives": _l("代表联名提出"),
+}
+# A mapping whose keys are codes of another field: {"by_state": {"received": 1}}.
+KEYS_OF: dict[str, tuple[str, str | None]] = {
+    "by_state": ("state", "case"),
+    "created": ("level", "liaison"),
+}
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?$")
+
+
+def action_label(code: str) -> str:
+    """The action's Chinese name; an action without one, as its code."""
+    known = ACTIONS.get(code)
+    return str(known) if known is not None else code
+
+
+# A field whose word depends on what it belongs to.
+FIELDS_OF: dict[tuple[str, str], Any] = {
+    ("representative", "name"): _l("姓名"),
+    ("party_member", "name"): _l("姓名"),
+    ("user", "name"): _l("姓名"),
+}
+
+
+def field_label(name: str, target_type: str | None = None) -> str:
+    """A field's Chinese name (a module setting's by its label); an unknown one as it is."""
+    known = FIELDS_OF.get((target_type or "", name)) or FIELDS.get(name)
+    if known is None:
+        known = _settings_words()[0].get(name)
+    return str(known) if known is not None else name
+
+
+def target_label(target_type: str | None, target_id: str | None) -> str:
+    """`诉求 #12`; a module of a township (`5:proposals`) by the module's name."""
+    if not target_type:
+        return f"#{target_id}" if target_id else ""
+    kind = str(TARGETS.get(target_type, target_type))
+    if target_type == "township_module" and target_id and ":" in target_id:
+        return f"{kind}：{_module_name(target_id.split(':', 1)[1])}"
+    return f"{kind} #{target_id}" if target_id else kind
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed field: `before` None when the entry has no old value (a creation)."""
+
+    field: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class ReadableEntry:
+    entry: AuditEntry
+    action: str
+    target: str
+    changes: list[Change]
+
+    def __getattr__(self, name: str) -> Any:  # seq, created_at, actor_name … as stored
+        return getattr(self.entry, name)
+
+
+def readable(entries: Iterable[AuditEntry]) -> list[ReadableEntry]:
+    """The entries of a page, each with its words."""
+    return [
+        ReadableEntry(
+            entry,
+            action_label(entry.action),
+            target_label(entry.target_type, entry.target_id),
+            changes(entry.before, entry.after, entry.target_type),
+        )
+        for entry in entries
+    ]
+
+
+def changes(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, target_type: str | None
+) -> list[Change]:
+    """`字段：旧值 → 新值` per field that differs (every field of a creation or a removal)."""
+    before, after = before or {}, after or {}
+    names = [*before, *(k for k in after if k not in before)]
+    out = []
+    for name in names:
+        old, new = before.get(name, _ABSENT), after.get(name, _ABSENT)
+        if old == new:
+            continue
+        out.append(
+            Change(
+                field_label(name, target_type),
+                None if old is _ABSENT else value_text(name, old, target_type),
+                _("（无）") if new is _ABSENT else value_text(name, new, target_type),
+            )
+        )
+    return out
+
+
+_ABSENT = object()
+
+
+def value_text(name: str, value: Any, target_type: str | None = None) -> str:
+    """A stored value as people read it: labels for codes, 是/否, China time, lists joined."""
+    if value is None or value == "":
+        return _("空")
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, Mapping):
+        keys = _value_labels(*KEYS_OF[name]) if name in KEYS_OF else {}
+        return "；".join(
+            f"{keys[k] if k in keys else field_label(str(k), target_type)}："
+            f"{value_text(str(k), v, target_type)}"
+            for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return "、".join(value_text(name, v, target_type) for v in value) or _("空")
+    if isinstance(value, str):
+        labels = _value_labels(name, target_type)
+        if value in labels:
+            return str(labels[value])
+        choices = _settings_words()[1].get(name, {})
+        if value in choices:
+            return str(choices[value])
+        if _ISO_TIME.match(value):
+            return _china_time(value)
+    return str(value)
+
+
+def _china_time(value: str) -> str:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(SHANGHAI)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _value_labels(name: str, target_type: str | None) -> Mapping[Any, Any]:
+    """The words for a field's codes, from the part that owns them (read at drawing time:
+    audit sits below every part, and each part keeps its own words)."""
+    from lianxin.auth.roles import ROLE_LABELS
+    from lianxin.casework import schemas as casework_words
+    from lianxin.casework.states import STATE_LABELS as CASE_STATES
+    from lianxin.people import choices
+
+    if name == "state":
+        if target_type == "proposal":
+            from lianxin.modules.proposals.states import STATE_LABELS as PROPOSAL_STATES
+
+            return PROPOSAL_STATES
+        return CASE_STATES if target_type == "case" else {}
+    if name == "status":
+        return choices.STATUS if target_type == "representative" else _STATUS
+    if name == "kind":
+        return _kinds(target_type)
+    tables: dict[str, Mapping[Any, Any]] = {
+        "role": ROLE_LABELS,
+        "channel": casework_words.CHANNEL_LABELS,
+        "rating": casework_words.RATING_LABELS,
+        "complexity": casework_words.COMPLEXITY_LABELS,
+        "gender": choices.GENDER,
+        "education": choices.EDUCATION,
+        "category": choices.CATEGORY,
+        "ended_reason": choices.END_REASON,
+        "day_count": _DAY_COUNT,
+    }
+    if name in ("level", "method", "grade", "proposed", "shape"):
+        tables.update(_module_words())
+    if name in ("modules", "module"):
+        return _module_names()
+    if name == "proposer":
+        return _PROPOSER
+    return tables.get(name, {})
+
+
+def _kinds(target_type: str | None) -> Mapping[Any, Any]:
+    if target_type == "branch":
+        from lianxin.tenants.forms import BRANCH_KIND_LABELS
+
+        return BRANCH_KIND_LABELS
+    if target_type == "unit":
+        from lianxin.people import choices
+
+        return choices.UNIT_KIND
+    if target_type == "proposal":
+        from lianxin.modules.proposals.states import KIND_LABELS
+
+        return KIND_LABELS
+    if target_type == "workstation":
+        from lianxin.modules.workstations import service as workstations
+
+        return workstations.KIND_LABELS
+    if target_type == "workstation_meeting":
+        from lianxin.modules.workstations import service as workstations
+
+        return workstations.MEETING_LABELS
+    if target_type == "reception_site":
+        from lianxin.modules.reception_days import service as reception_days
+
+        return reception_days.SITE_KIND_LABELS
+    if target_type and target_type.startswith("liaison"):
+        from lianxin.modules.liaison import service as liaison
+
+        return liaison.KIND_LABELS
+    return {}
+
+
+def _module_words() -> dict[str, Mapping[Any, Any]]:
+    from lianxin.modules.evaluations import service as evaluations
+    from lianxin.modules.liaison import service as liaison
+
+    return {
+        "level": liaison.LEVEL_LABELS,
+        "method": liaison.METHOD_LABELS,
+        "grade": evaluations.GRADE_LABELS,
+        "proposed": evaluations.GRADE_LABELS,
+        "shape": evaluations.SHAPE_LABELS,
+    }
+
+
+_SETTINGS: dict[int, tuple[Any, tuple[dict[str, Any], dict[str, dict[Any, Any]]]]] = {}
+
+
+def _settings_words() -> tuple[dict[str, Any], dict[str, dict[Any, Any]]]:
+    """Module settings' labels and their choices' labels, by the setting's name
+    (module.settings_changed records settings by name); worked out once per registry."""
+    from lianxin.modules.registry import current_registry
+
+    try:
+        registry = current_registry()
+    except RuntimeError:  # outside an app
+        return {}, {}
+    known = _SETTINGS.get(id(registry))
+    if known is None or known[0] is not registry:
+        labels: dict[str, Any] = {}
+        choices: dict[str, dict[Any, Any]] = {}
+        for spec in registry.features():
+            for name, fdef in spec.settings_fields():
+                if "label" in fdef.metadata:
+                    labels.setdefault(name, fdef.metadata["label"])
+                declared = fdef.metadata.get("choices")
+                if declared:
+                    pairs = declared.items() if isinstance(declared, Mapping) else declared
+                    choices.setdefault(name, {str(k): v for k, v in pairs})
+        known = _SETTINGS[id(registry)] = (registry, (labels, choices))
+    return known[1]
+
+
+def _module_names() -> dict[str, str]:
+    from lianxin.modules.registry import current_registry
+
+    try:
+        return {spec.key: str(spec.name) for spec in current_registry()}
+    except RuntimeError:
+        return {}
+
+
+def _module_name(key: str) -> str:
+    return _module_names().get(key, key)

@@ -1,0 +1,1 @@
+"""The county comparison's use cases by stage; callers use `lianxin.county.service`."""
