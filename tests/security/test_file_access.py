@@ -55,8 +55,10 @@ PNG = bytes.fromhex(
 )
 TODAY = date(2026, 3, 2)
 MODULES = ("proposals", "annual_sessions", "evaluations", "workstations")
+# A telephoned case: with workstations on, a visit channel would also need its station (the
+# station rule is casework's, tested in tests/modules/workstations); these tests are about files.
 CASE = {
-    "channel": "regular_visit",
+    "channel": "phone",
     "title": "村道路灯不亮",
     "body": "东关村3组路灯坏了两个月。",
     "category": "基础设施",
