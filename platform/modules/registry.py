@@ -174,6 +174,12 @@ class TodoItem:
     due_label: Any = ""  # what `due_on` is: 截止, 会议日期 … (最早期限 when empty)
     note: Any = ""
 
+    def __post_init__(self) -> None:
+        # Plain text, never markup: a lazy gettext string counts as safe HTML to Jinja, so a
+        # station's or a session's name formatted into it would be rendered unescaped.
+        for name in ("label", "due_label", "note"):
+            object.__setattr__(self, name, str(getattr(self, name) or ""))
+
 
 TodoFn = Callable[[Any, Any], list[TodoItem]]  # items(actor, township)
 

@@ -94,12 +94,12 @@ def vendor(package: str, filename: str):
 @bp.get("/favicon.ico")
 def favicon():
     """The icon browsers ask for at the root whatever the page links (the pages link the SVG)."""
-    return send_from_directory(
-        Path(current_app.static_folder or ""),
-        "favicon.ico",
-        mimetype="image/vnd.microsoft.icon",
-        max_age=86400,
-    )
+    # Read whole (a few hundred bytes): a streamed file response left unread keeps it open.
+    icon = Path(current_app.static_folder or "", "favicon.ico").read_bytes()
+    response = current_app.response_class(icon, mimetype="image/vnd.microsoft.icon")
+    response.cache_control.max_age = 86400
+    response.cache_control.public = True
+    return response
 
 
 @bp.get("/me/inbox")

@@ -324,3 +324,24 @@ def test_every_notification_of_the_day_has_a_link_and_a_kind(app, world, day):
     assert payloads
     assert all(p["link"] for p in payloads), payloads
     assert all(p["kind"] != "general" for p in payloads), payloads
+
+
+def test_a_name_formatted_into_a_todo_note_is_escaped_on_the_home(app):
+    """A lazy gettext string is safe markup to Jinja: a station named `<script>` put into a
+    note must still come out as text (it did not: test_xss_walk found it on cg.rep's home)."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext as _l
+
+    from lianxin.modules.registry import TodoItem
+
+    item = TodoItem(
+        key="workstations.next_shift",
+        label=_l("我的工作站值班"),
+        count=1,
+        url="/",
+        note=_l("下次：%(s)s", s="<script>lx(0)</script>"),
+    )
+    with app.test_request_context():
+        html = render_template_string("{{ item.label }}|{{ item.note }}", item=item)
+    assert "<script>" not in html
+    assert "&lt;script&gt;lx(0)&lt;/script&gt;" in html
