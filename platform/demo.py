@@ -343,12 +343,12 @@ def _setup(
 
     chengguan = tenants.township_by_slug("chengguan")
     assert chengguan is not None
-    for username, person, role, branch_name in CHENGGUAN_PEOPLE:
+    for username, person, role, branch in CHENGGUAN_PEOPLE:
         user = _user(username, person, password)
         branch_id = None
-        if branch_name:
+        if branch:
             with tenant_context(chengguan.id):
-                branch_id = db.session.scalar(select(Branch.id).where(Branch.name == branch_name))
+                branch_id = db.session.scalar(select(Branch.id).where(Branch.name == branch))
         _grant(user, role, township=chengguan, branch_id=branch_id)
         logins.append(DemoLogin(username, password, role.label, chengguan.name))
 

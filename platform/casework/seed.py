@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 
@@ -306,17 +307,31 @@ class _Case:
     code: str | None = None
 
 
-def follow(township: Township, case_id: int, tracking_code: str | None, category: str) -> None:
+def follow(
+    township: Township,
+    case_id: int,
+    tracking_code: str | None,
+    category: str,
+    *,
+    unit: str | None = None,
+    answer: str | None = None,
+) -> None:
     """What becomes of a case another part raised in the demo's history (at a reception day, a
     station's meeting, along the liaison chain): from the office's receiving it on, it goes the
-    way the others go. Called from a step of the demo's timeline."""
+    way the others go — to `unit` (a unit of `UNITS`), which answers `answer`; without them, a
+    topic of the category's. Called from a step of the demo's timeline."""
     from lianxin.demo_clock import history
 
     with history() as timeline:
         life = _History(township, 0, timeline, key=f"follow-{case_id}")
         topics = [t for t in TOPICS if t[2] == category] or TOPICS
-        _title, _body, _category, unit, complexity, answer = life.draw.choice(topics)
-        case = _Case(data={}, unit=unit, complexity=complexity, answer=answer)
+        _title, _body, _category, topic_unit, complexity, topic_answer = life.draw.choice(topics)
+        case = _Case(
+            data={},
+            unit=unit or topic_unit,
+            complexity=complexity,
+            answer=answer or topic_answer,
+        )
         life.destiny(case)
         case.id, case.code = case_id, tracking_code
         now = life._now()
@@ -366,10 +381,15 @@ class _History:
                 day = month + timedelta(days=self.draw.randrange(28))
                 if self.start <= day < self.today:
                     self._plan_case(day)
+        # The last days' few, still with the office or a unit today.
+        for back in (9, 4):
+            self._plan_case(self.today - timedelta(days=back), fresh=True)
         if self.township.slug == "chengguan":
             self._plan_this_week()
 
-    def _plan_case(self, day: date) -> None:
+    def _plan_case(self, day: date, *, fresh: bool = False) -> None:
+        """A case registered on `day` and what becomes of it; a `fresh` one is referred and
+        answered late in its time (so that it is still open today)."""
         from lianxin.demo_clock import next_working_day
 
         draw = self.draw
@@ -399,6 +419,8 @@ class _History:
             id_hint=draw.randrange(1000),
         )
         self.destiny(case)
+        if fresh:
+            case.fate, case.timing, case.share = "referred", "in_time", max(case.share, 0.8)
         registered = self._at(day, draw.randint(8, 20) if public else draw.randint(9, 16))
         self._step(registered, lambda: self._register(case))
         received = registered + timedelta(minutes=20)
@@ -456,25 +478,23 @@ class _History:
                     "received_by_id": None if channel == "public_web" else self.rep_ids[i],
                 }
             )
-            self._step(when, lambda c=case: self._register(c))
+            self._step(when, partial(self._register, case))
             if i == 4:
                 continue  # a fresh public submission waiting to be received
-            self._step(when + timedelta(minutes=5), lambda c=case: self._call("receive", c))
+            self._step(when + timedelta(minutes=5), partial(self._call, "receive", case))
             if i == 3:
                 continue
             if i == 2:
                 self._step(
                     when + timedelta(minutes=30),
-                    lambda c=case: self._call("handle_on_spot", c, "已协调社区腾出一间活动室。"),
+                    partial(self._call, "handle_on_spot", case, "已协调社区腾出一间活动室。"),
                 )
-                self._step(
-                    when + timedelta(minutes=40), lambda c=case: self._call("give_feedback", c)
-                )
+                self._step(when + timedelta(minutes=40), partial(self._call, "give_feedback", case))
                 continue
             lead = self.units["镇城建办"] if i == 0 else self.units["镇农业农村办"]
             self._step(
                 when + timedelta(hours=1),
-                lambda c=case, u=lead: self._call("refer", c, ReferInput(lead_unit_id=u)),
+                partial(self._call, "refer", case, ReferInput(lead_unit_id=lead)),
             )
 
     # --- the steps: each takes its use case and plans the next ---------------------------------
@@ -495,7 +515,7 @@ class _History:
         made = casework.register(
             None if public else office(self.township),
             self.township,
-            casework.CaseInput(**data),  # type: ignore[arg-type]
+            casework.CaseInput(**data),
         )
         case.id, case.code = made.case.id, made.tracking_code
 

@@ -34,11 +34,12 @@ SUMMARIES = {
     "activity": ("一起参加村里环境整治志愿活动。",),
 }
 METHODS = ("visit", "visit", "talk", "phone", "phone", "meeting", "activity")
+# What is heard along the chain, raised as a case: (title, category, unit, the unit's answer).
 ISSUES = [
-    ("村东头路灯不亮", "基础设施"),
-    ("村里缺少健身器材", "民生保障"),
-    ("灌溉水渠需要清淤", "农业农村"),
-    ("独居老人需要定期探访", "民生保障"),
+    ("村东头路灯不亮", "基础设施", "镇城建办", "已更换损坏的路灯，并纳入每月巡查。"),
+    ("村里缺少健身器材", "民生保障", "镇社会事务办", "已在村文化广场安装一套健身器材。"),
+    ("灌溉水渠需要清淤", "农业农村", "镇农业农村办", "已组织村组对水渠清淤，农田已正常放水。"),
+    ("独居老人需要定期探访", "民生保障", "镇社会事务办", "已将独居老人纳入村干部每周探访名单。"),
 ]
 MEETINGS = (
     "季度联系代表座谈会：代表反映农村道路养护和养老服务问题。",
@@ -209,8 +210,14 @@ class _Chain:
             ),
         )
         for case in view.cases:
+            assert issue is not None
             casework_seed.follow(
-                self.township, case.id, view.tracking_codes.get(case.id), case.category
+                self.township,
+                case.id,
+                view.tracking_codes.get(case.id),
+                case.category,
+                unit=issue[2],
+                answer=issue[3],
             )
 
     def _meeting(self, user_id: int, reps: list[int], quarter: Quarter) -> None:

@@ -24,12 +24,43 @@ from lianxin.demo_clock import Step, Timeline
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Branch, Township
 
+# What people raise on the day: (title, body, category, unit, the unit's answer).
 ISSUES = [
-    ("希望硬化{place}通组路", "{place}还有一段通组路是泥巴路，下雨天出行困难。", "基础设施"),
-    ("咨询城乡居民养老保险缴费", "{place}村民想了解养老保险缴费档次和补贴。", "民生保障"),
-    ("反映{place}沟渠垃圾堆积", "{place}沟渠里垃圾堆积，夏天有异味。", "生态环境"),
-    ("希望增加{place}公益性岗位", "{place}有几位低收入村民希望就近找份工作。", "经济发展"),
-    ("咨询危房改造政策", "{place}一户老人住房老旧，想了解危房改造补助。", "民生保障"),
+    (
+        "希望硬化{place}通组路",
+        "{place}还有一段通组路是泥巴路，下雨天出行困难。",
+        "基础设施",
+        "镇城建办",
+        "已将该路段列入今年通组路硬化计划，秋收后施工。",
+    ),
+    (
+        "咨询城乡居民养老保险缴费",
+        "{place}村民想了解养老保险缴费档次和补贴。",
+        "民生保障",
+        "镇社会事务办",
+        "已上门讲解缴费档次和政府补贴标准，并帮助办理了缴费。",
+    ),
+    (
+        "反映{place}沟渠垃圾堆积",
+        "{place}沟渠里垃圾堆积，夏天有异味。",
+        "生态环境",
+        "镇城建办",
+        "已组织清理沟渠垃圾，并纳入保洁日常巡查。",
+    ),
+    (
+        "希望增加{place}公益性岗位",
+        "{place}有几位低收入村民希望就近找份工作。",
+        "经济发展",
+        "镇社会事务办",
+        "已安排两个保洁、护路公益性岗位，优先录用低收入村民。",
+    ),
+    (
+        "咨询危房改造政策",
+        "{place}一户老人住房老旧，想了解危房改造补助。",
+        "民生保障",
+        "镇城建办",
+        "经鉴定符合条件，已纳入今年农村危房改造计划。",
+    ),
 ]
 ABSENCES = ("身体不适，需住院检查", "外出参加县里培训", "家中有事无法参加")
 
@@ -220,7 +251,7 @@ class _Reception:
         )
         if not on_duty:
             return
-        title, body, category = self.draw.choice(ISSUES)
+        title, body, category, unit, answer = self.draw.choice(ISSUES)
         place = self.draw.choice(self._places())
         raiser = next(names(f"rd-{day_id}-{self.township.slug}", set(_rep_names())))[0]
         made = reception.record_case(
@@ -237,7 +268,9 @@ class _Reception:
                 received_by_id=on_duty[0],
             ),
         )
-        casework_seed.follow(self.township, made.case.id, made.tracking_code, category)
+        casework_seed.follow(
+            self.township, made.case.id, made.tracking_code, category, unit=unit, answer=answer
+        )
 
     def _places(self) -> list[str]:
         return [_place(b.name) for b in db.session.scalars(select(Branch).order_by(Branch.id))]

@@ -37,12 +37,43 @@ MEETINGS = [
     ("themed", "养老服务"),
     ("regular", None),
 ]
+# What people raise at a meeting: (title, body, category, unit, the unit's answer).
 ISSUES = [
-    ("路口缺少交通信号灯", "镇区{place}路口车流量大，没有信号灯，行人过街危险。", "基础设施"),
-    ("村里快递代收点太远", "{place}村民取快递要跑到镇上，希望在村里设代收点。", "民生保障"),
-    ("农田机耕路损坏", "{place}机耕路被雨水冲坏，农机下不了田。", "农业农村"),
-    ("小区停车位不足", "{place}小区停车位少，车辆乱停占用消防通道。", "社会治理"),
-    ("希望开展电信诈骗防范宣传", "{place}老人接到诈骗电话较多，希望多宣传。", "社会治理"),
+    (
+        "路口缺少交通信号灯",
+        "镇区{place}路口车流量大，没有信号灯，行人过街危险。",
+        "基础设施",
+        "县交通运输局",
+        "已在该路口安装信号灯和人行横道线，上下学时段安排交警值守。",
+    ),
+    (
+        "村里快递代收点太远",
+        "{place}村民取快递要跑到镇上，希望在村里设代收点。",
+        "民生保障",
+        "镇党政办",
+        "已协调快递企业在村便民服务点设立代收点。",
+    ),
+    (
+        "农田机耕路损坏",
+        "{place}机耕路被雨水冲坏，农机下不了田。",
+        "农业农村",
+        "镇农业农村办",
+        "已组织修复机耕路，农机可正常下田。",
+    ),
+    (
+        "小区停车位不足",
+        "{place}小区停车位少，车辆乱停占用消防通道。",
+        "社会治理",
+        "镇城建办",
+        "已在小区周边新划停车位四十个，并清理消防通道。",
+    ),
+    (
+        "希望开展电信诈骗防范宣传",
+        "{place}老人接到诈骗电话较多，希望多宣传。",
+        "社会治理",
+        "镇党政办",
+        "已联合派出所到村开展防诈骗宣传，并发放宣传资料。",
+    ),
 ]
 COMMITMENTS = [
     ("年内推动{place}路灯全部修复。", "已协调镇城建办完成路灯修复。"),
@@ -204,7 +235,7 @@ class _Stations:
             MeetingInput(kind=kind, held_on=held, topic=topic, representative_ids=reps),
         )
         if self.draw.random() < 0.6:
-            title, body, category = self.draw.choice(ISSUES)
+            title, body, category, unit, answer = self.draw.choice(ISSUES)
             place = self.draw.choice(["东片", "西片", "南片", "北片"])
             raiser = next(names(f"station-{meeting.id}-{self.township.slug}", set(_rep_names())))
             made = workstations.record_case(
@@ -220,7 +251,14 @@ class _Stations:
                     received_by_id=reps[0],
                 ),
             )
-            casework_seed.follow(self.township, made.case.id, made.tracking_code, category)
+            casework_seed.follow(
+                self.township,
+                made.case.id,
+                made.tracking_code,
+                category,
+                unit=unit,
+                answer=answer,
+            )
 
     def _reports(self, month: date) -> None:
         from lianxin.modules.workstations import service as workstations
