@@ -98,8 +98,9 @@ PROVIDER_LABELS: dict[str, Any] = {
 }
 
 
-# Messages confidential by what they are, for callers that do not say so yet: the
-# evaluations' reminders of those who have not answered (their dedupe key). Their SMS to
+# Messages confidential by what they are, for rows written before their callers said so
+# (`notify(..., confidential=True)`): the evaluations' reminders of those who have not
+# answered (their dedupe key). Their SMS to
 # people without an account are "sms" messages of the older kind, confidential already
 # (`lianxin.notify.delivery.confidential`).
 CONFIDENTIAL_DEDUPE_PREFIXES = ("evaluations.remind:",)

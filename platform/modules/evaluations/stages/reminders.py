@@ -107,7 +107,9 @@ def remind_non_respondents(
             users.append(person.user_id)
         elif person.phone:
             notify.enqueue(
-                "sms", {"phone": person.phone, "text": f"{title} {body}"}, tenant_id=township.id
+                "sms",
+                {"phone": person.phone, "text": f"{title} {body}", "confidential": True},
+                tenant_id=township.id,
             )
     notify.notify(
         users,
@@ -117,6 +119,8 @@ def remind_non_respondents(
         link=f"/t/{township.slug}/evaluations/{campaign.id}/answer",  # the form itself
         dedupe_key=key,
         kind="reminder",
+        # Who has not answered yet is the rater's secret: the delivery report counts, never names.
+        confidential=True,
     )
     if actor is not None:
         _audit("remind", actor, township, "evaluation_campaign", campaign.id, count=len(pending))
