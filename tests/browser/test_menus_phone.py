@@ -1,10 +1,13 @@
 """Menus on a phone (issue 21): each township role of the demo signs in on a 390×844 screen and
 follows every link of the header, the township's menu and each sub-menu it reaches. None answers
 403 or 404; every tap target of the header, the menus and the user menu is at least 44×44 px;
-no page scrolls sideways; 退出 sits in the user menu, apart from the name."""
+no page scrolls sideways; no page shows an English word outside the allow-list; every web address
+a page names (set-up links, QR targets, the links in it) is the served host and port, never the
+127.0.0.1:5000 of a default; 退出 sits in the user menu, apart from the name."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ import pytest
 from tests.browser.conftest import TIMEOUT_MS, LiveServer
 from tests.browser.screens import shoot
 from tests.browser.test_onboarding import PHONE, log_in
+from tests.web.visible_text import EXAMPLES, english_words
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +25,9 @@ TAP = 44  # px: the smallest tap target
 # The header's targets, the township's menu, the sub-menus (tabs) inside pages.
 TARGETS = "header .tap, header .modnav a, main nav.subnav a"
 LINKS = "header a[href], main nav.subnav a[href]"
+ADDRESS = re.compile(r"https?://(?:127\.0\.0\.1|localhost)(?::\d+)?")
+# What people typed or were given, not the page's words: logins, slugs, the demo's password.
+DATA_WORDS = (*ROLES, *EXAMPLES, "hekou", "qingshan", "demo")
 
 
 @pytest.fixture
@@ -102,6 +109,13 @@ def test_every_menu_link_of_every_role_opens_on_a_phone(
                 small = _small_targets(page)
                 if small:
                     problems.append(f"{username}: {path} small tap targets {small}")
+                html = page.content()
+                english = english_words(html, DATA_WORDS)
+                if english:
+                    problems.append(f"{username}: {path} English {english}")
+                foreign = {a for a in ADDRESS.findall(html) if a != base}
+                if foreign:
+                    problems.append(f"{username}: {path} names another address {foreign}")
                 queue.extend(h for h in _links(page, base) if h not in seen)
         finally:
             context.close()

@@ -23,7 +23,7 @@ from lianxin.tenants.models import County, Township, TownshipModule
 from lianxin.usecases import load_input
 from tests.factories import PASSWORD, actor
 from tests.helpers import login
-from tests.web.visible_text import english_words
+from tests.web.visible_text import EXAMPLES, english_words
 
 # Links not to follow: leaving, files and exports, the API, assets, pages printed on paper.
 SKIP = re.compile(
@@ -32,10 +32,6 @@ SKIP = re.compile(
 )
 PAGES_PER_USER = 90
 DEPTH = 2
-# Written to be typed or copied, not read: the pinyin search hint, a tracking code's mask, the
-# encoding a spreadsheet must use, a calendar file's format, the calendar package's name, an
-# example web address (网址标识).
-EXAMPLES = ("zhangxy", "zxy", "XXXX", "UTF", "YAML", "chinesecalendar", "chengguan")
 
 
 @pytest.fixture

@@ -33,6 +33,10 @@ ALLOWED = {
     "PNG",
     "WebP",
 }
+# Written to be typed or copied, not read: the pinyin search hint, a tracking code's mask, the
+# encoding a spreadsheet must use, a calendar file's format, the calendar package's name, an
+# example web address (网址标识).
+EXAMPLES = ("zhangxy", "zxy", "XXXX", "UTF", "YAML", "chinesecalendar", "chengguan")
 WORD = re.compile(r"[A-Za-z]{3,}")
 _SHOWN_ATTRIBUTES = {"placeholder", "alt", "aria-label"}
 _HIDDEN_TAGS = {"script", "style", "template", "noscript", "code", "pre", "kbd", "samp"}
