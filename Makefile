@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench messages clean install assets browser
+.PHONY: run test lint format bench messages screens clean install assets browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -20,7 +20,7 @@ install: .stamp-install
 
 # Swagger UI for /api/docs comes from npm and is served locally from node_modules.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 assets: node_modules/.package-lock.json
 
@@ -29,11 +29,18 @@ run: install assets
 	$(BIN)/lianxin demo load
 	$(BIN)/lianxin serve --host $(HOST) --port $(PORT)
 
-# Debian's Chromium drives the browser tests; Playwright never downloads a browser.
+# What the tests need from Debian, installed when missing (as root; otherwise those tests skip
+# outside CI and fail under CI=true): Chromium for the browser tests (Playwright never downloads
+# a browser) with a Chinese font, nginx-light for the proxy test, pgbouncer for the pooler test.
+DEBIAN_PACKAGES := /usr/bin/chromium:chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei /usr/sbin/nginx:nginx-light /usr/sbin/pgbouncer:pgbouncer
+
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
-	  else echo "chromium missing: apt-get install -y chromium (browser tests will skip)"; fi; }
+	@missing=""; for pair in $(DEBIAN_PACKAGES); do \
+	  [ -e "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing from Debian:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (apt-get install -y$$missing; their tests will skip)"; fi; fi
 
 # Two workers (this machine has two cores), each with its own databases; whole files go to one
 # worker so module-scoped servers start once. PYTEST_WORKERS=0 runs in this one process.
@@ -63,6 +70,10 @@ messages: install
 	$(BIN)/pybabel -q update -i platform/translations/messages.pot -d platform/translations \
 	  -l zh_Hans_CN --init-missing --ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d platform/translations --statistics
+
+# The README's screenshots: each demo role's home on a phone, from a throwaway demo instance.
+screens: install browser
+	$(BIN)/python infra/screens.py
 
 clean:
 	rm -rf $(VENV) .stamp-install node_modules instance

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -86,7 +85,10 @@ def create_app(
     from lianxin.cli import register_commands
 
     register_commands(app)
-    logging.getLogger("lianxin").setLevel(app.config.get("LOG_LEVEL", logging.INFO))
+    # Handlers (JSON or text, secrets scrubbed), request ids, Celery's logging, Sentry.
+    from lianxin import logs
+
+    logs.init_app(app)
     return app
 
 

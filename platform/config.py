@@ -77,6 +77,18 @@ def _json_setting(env: Mapping[str, str], name: str) -> dict[str, Any]:
     return value
 
 
+DB_POOLERS = ("", "pgbouncer")
+
+
+def _db_pooler(env: Mapping[str, str]) -> str:
+    pooler = (env.get("LIANXIN_DB_POOLER") or "").strip().lower()
+    if pooler in {"none", "no"}:
+        pooler = ""
+    if pooler not in DB_POOLERS:
+        raise RuntimeError("LIANXIN_DB_POOLER must be empty (no pooler) or pgbouncer")
+    return pooler
+
+
 SMS_PROVIDERS = ("log", "aliyun", "tencent")
 
 
@@ -134,6 +146,12 @@ def _mail_and_messages(env: Mapping[str, str]) -> dict[str, Any]:
     return settings
 
 
+def _log_settings(env: Mapping[str, str], embedded: bool) -> dict[str, str]:
+    from lianxin.logs import log_settings
+
+    return log_settings(env, embedded)
+
+
 def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) -> dict[str, Any]:
     env = os.environ if env is None else env
     instance = Path(env.get("LIANXIN_INSTANCE_PATH") or instance_path)
@@ -154,6 +172,9 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         # Connections per process (PostgreSQL): pool_size kept open, max_overflow more at peaks.
         "DATABASE_POOL_SIZE": int(env.get("LIANXIN_DATABASE_POOL_SIZE", 10)),
         "DATABASE_MAX_OVERFLOW": int(env.get("LIANXIN_DATABASE_MAX_OVERFLOW", 10)),
+        # What stands between the app and PostgreSQL: "" (nothing) or "pgbouncer" (transaction
+        # pooling; psycopg's automatic prepared statements are then off: lianxin.db.core).
+        "DB_POOLER": _db_pooler(env),
         # Migrations run as the owner role; the app connects as a role that owns nothing.
         "MIGRATION_DATABASE_URL": env.get("LIANXIN_MIGRATION_DATABASE_URL") or database_url,
         "APP_DB_ROLE": env.get("LIANXIN_APP_DB_ROLE", "lianxin_app"),
@@ -211,6 +232,12 @@ def from_environ(env: Mapping[str, str] | None = None, *, instance_path: str) ->
         "IMPORT_MAX_UNPACKED_BYTES": int(
             env.get("LIANXIN_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
         ),
+        # Logs (lianxin.logs): JSON lines (default outside the embedded default) or text, and
+        # the level of the root and `lianxin` loggers.
+        **_log_settings(env, embedded),
+        # Error tracking (Sentry or a compatible service), off unless a DSN is set.
+        "SENTRY_DSN": (env.get("LIANXIN_SENTRY_DSN") or "").strip(),
+        "SENTRY_ENVIRONMENT": env.get("LIANXIN_SENTRY_ENVIRONMENT") or "production",
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "API_TITLE": "连心 Lianxin API",

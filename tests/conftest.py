@@ -84,6 +84,7 @@ SLOW = (
     "security/test_xss_walk.py",
     "security/test_csp_browser.py",
     "county/test_exports_drill.py",
+    "deploy/test_backup_drill.py",
 )
 
 TESTS_ROOT = Path(__file__).resolve().parent

@@ -116,7 +116,13 @@ def _build(rule: Rule, values: dict[str, Any]) -> str:
 
 
 def _string_defaults(app: Any) -> dict[str, str]:
-    return {"key": "pilot", "token": "not-a-token", "package": "swagger-ui-dist", "filename": "x"}
+    return {
+        "key": "pilot",
+        "token": "not-a-token",
+        "package": "swagger-ui-dist",
+        "filename": "x",
+        "export_id": "0" * 32,
+    }
 
 
 def _is_api(rule: Rule) -> bool:

@@ -73,6 +73,21 @@ def make_engine(url: str, **overrides: Any) -> Engine:
     return create_engine(url, **options)
 
 
+def pooler_options(pooler: str) -> dict[str, Any]:
+    """Engine options for what stands between the app and PostgreSQL (LIANXIN_DB_POOLER).
+
+    PgBouncer in transaction pooling hands each transaction whichever server connection is
+    free. psycopg prepares a statement on its sixth execution since the connection's last
+    rollback (prepare_threshold 5) and then runs it by name (_pg3_0 …): on another server
+    connection that name is missing, or is another client's statement. PgBouncer before 1.21
+    (Debian 12 ships 1.18) does not track them, so they are switched off
+    (tests/deploy/test_pgbouncer.py shows both).
+    """
+    if pooler == "pgbouncer":
+        return {"connect_args": {"prepare_threshold": None}}
+    return {}
+
+
 class Database:
     """Bare at import, bound by `init_app` (the Flask extension pattern)."""
 
@@ -84,6 +99,7 @@ class Database:
             else {
                 "pool_size": app.config.get("DATABASE_POOL_SIZE", 10),
                 "max_overflow": app.config.get("DATABASE_MAX_OVERFLOW", 10),
+                **pooler_options(app.config.get("DB_POOLER", "")),
             }
         )
         engine = make_engine(url, **pool)

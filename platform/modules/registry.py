@@ -79,6 +79,11 @@ FIRST_PARTY: tuple[str, ...] = (
     "lianxin.modules.annual_sessions.module",
     "lianxin.modules.evaluations.module",
     "lianxin.modules.liaison.module",
+    "lianxin.modules.consultations.module",
+    "lianxin.modules.sittings.module",
+    "lianxin.modules.briefings.module",
+    "lianxin.modules.inspections.module",
+    "lianxin.modules.by_elections.module",
 )
 
 
@@ -419,6 +424,8 @@ CORE: tuple[str, ...] = (
     "lianxin.notify.module",
     "lianxin.messages.module",
     "lianxin.audit.module",
+    "lianxin.privacy.module",
+    "lianxin.takeout.module",
 )
 CORE_LAST: tuple[str, ...] = ("lianxin.county.module",)
 

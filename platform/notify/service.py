@@ -395,6 +395,28 @@ def _mark_failed(message: OutboxMessage, exc: BaseException) -> None:
         )
 
 
+def requeue_dead(message_id: int) -> int | None:
+    """Put a dead message back in the queue, due now with its attempts reset (an operator's
+    replay, lianxin.notify.dead_letters), in the caller's transaction; the worker is asked to
+    deliver it after the commit. The attempts it had, or None if it is not dead."""
+    session = db.session
+    row = session.execute(
+        select(OutboxMessage.attempts).where(
+            OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.DEAD
+        )
+    ).first()
+    requeued = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.DEAD)
+        .values(status=OutboxStatus.PENDING, attempts=0, available_at=utcnow(), claimed_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not requeued or row is None:
+        return None
+    session.info.setdefault("outbox_new", []).append(message_id)
+    return int(row.attempts)
+
+
 def due_message_ids(limit: int = 500) -> list[tuple[int, int | None]]:
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.tenant_id)

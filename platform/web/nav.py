@@ -28,8 +28,20 @@ SITE_FIRST = (
     NavItem("people.index", _l("代表名册"), roles=ALL_BUT_UNITS),
     NavItem("cases.index", _l("诉求")),
 )
-# After them: the delivery report of the township's messages (the office's).
-SITE_LAST = (NavItem("messages.index", _l("消息送达"), allowed=_in_office),)
+
+
+def _township_admin(actor: Actor, township: Township) -> bool:
+    from lianxin.privacy import service as privacy
+
+    return privacy.can_manage_personal_data(actor, township)
+
+
+# After them: the delivery report of the township's messages (the office's) and the township
+# admin's page for a person's rights (lianxin.privacy: export, anonymise, erase).
+SITE_LAST = (
+    NavItem("messages.index", _l("消息送达"), allowed=_in_office),
+    NavItem("privacy.index", _l("个人信息"), allowed=_township_admin),
+)
 
 
 def township_menu(actor: Actor, township: Township) -> list[NavItem]:

@@ -57,7 +57,8 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """The database and the broker are reachable."""
+    """Ready for traffic: database and broker reachable, the schema at the migration head, the
+    file store there (platform/web/health.py)."""
     checks = readiness(current_app)
     ok = all(c["ok"] for c in checks.values())
     return jsonify(status="ok" if ok else "unavailable", checks=checks), 200 if ok else 503

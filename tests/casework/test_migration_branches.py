@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy import Connection, bindparam, create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from lianxin.db.migrate import downgrade, upgrade
@@ -61,7 +61,8 @@ def _value(column: dict[str, Any]) -> Any:
 def _insert(conn: Connection, table: str, **given: Any) -> None:
     """A row with the values given and filler in every other required column."""
     values = dict(given)
-    for column in inspect(conn).get_columns(table):
+    columns = inspect(conn).get_columns(table)
+    for column in columns:
         name = column["name"]
         if name in values or column["nullable"] or column.get("default") is not None:
             continue
@@ -70,7 +71,13 @@ def _insert(conn: Connection, table: str, **given: Any) -> None:
         values[name] = _value(column)
     names = ", ".join(values)
     marks = ", ".join(f":{n}" for n in values)
-    conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({marks})"), values)
+    # Typed parameters: SQLAlchemy renders dates for SQLite itself (sqlite3's own date adapters
+    # are deprecated since Python 3.12 and warn).
+    types = {column["name"]: column["type"] for column in columns}
+    statement = text(f"INSERT INTO {table} ({names}) VALUES ({marks})").bindparams(
+        *(bindparam(name, type_=types[name]) for name in values)
+    )
+    conn.execute(statement, values)
 
 
 def _as_township(conn: Connection, tenant_id: int) -> None:

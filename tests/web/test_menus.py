@@ -187,11 +187,14 @@ def test_each_role_sees_the_menu_meant_for_it(world, client):
         client.post("/logout")
     # The unit answers its cases and proposals: nothing of the roster or the other modules.
     assert seen["handling_unit"] == ["首页", "诉求", "提案"]
+    # The township admin alone answers for a person's rights (lianxin.privacy).
+    assert seen["township_admin"][-2:] == ["消息送达", "个人信息"]
+    assert seen["township_staff"][-1] == "消息送达"
     for who in ("township_admin", "township_staff"):
-        assert seen[who][-1] == "消息送达"
         assert {"代表名册", "工作站", "接待日", "年会", "评议", "三联"} <= set(seen[who])
     for who in ("committee_member", "representative", "group_leader", "branch_liaison"):
         assert "消息送达" not in seen[who]  # the office's delivery report answers 403
+        assert "个人信息" not in seen[who]
         assert {"代表名册", "诉求", "工作站", "接待日", "提案", "年会", "评议", "三联"} <= set(
             seen[who]
         )

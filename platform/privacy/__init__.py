@@ -1,0 +1,1 @@
+"""A person's rights under the Personal Information Protection Law, and retention (issue 22)."""

@@ -1,0 +1,1 @@
+"""A township's data it can take away: `lianxin township export SLUG` and the county's page."""
