@@ -282,6 +282,8 @@ def deliver(message_id: int) -> bool:
     try:
         with _in_township_of(message):
             partly = _run_handler(message)
+            if partly is None:
+                _forget_one_time_secrets(message)
             session.flush()  # the handler's rows belong to the message's township
         if partly is not None:
             # What was sent is recorded and stays; the rest is retried with the backoff.
@@ -295,6 +297,25 @@ def deliver(message_id: int) -> bool:
         _record_failure(message_id, exc)
         raise
     return partly is None
+
+
+# Messages that carry a one-time secret (a set-up link, a case's tracking code): once every
+# channel has it, the row keeps the title and who it went to, never the secret, so that a copy
+# of the database (a backup, a superuser's read) cannot open the account or the case.
+ONE_TIME_SECRET_KINDS = frozenset({"account.setup", "tracking_code"})
+FORGOTTEN = "[已送达，不再保存]"
+
+
+def _forget_one_time_secrets(message: OutboxMessage) -> None:
+    payload = dict(message.payload or {})
+    if payload.get("kind") not in ONE_TIME_SECRET_KINDS:
+        return
+    for key in ("body", "text", "link"):
+        if payload.get(key):
+            payload[key] = FORGOTTEN
+    if isinstance(payload.get("params"), Mapping):
+        payload["params"] = dict.fromkeys(payload["params"], FORGOTTEN)
+    message.payload = payload
 
 
 def _in_township_of(message: OutboxMessage) -> AbstractContextManager[Any]:
@@ -349,6 +370,8 @@ def deliver_many(message_ids: Iterable[int]) -> int:
             # The SAVEPOINT inside the township: its release flushes the handler's rows there.
             with _in_township_of(message), session.begin_nested():
                 partly = _run_handler(message)
+                if partly is None:
+                    _forget_one_time_secrets(message)
             if partly is None:
                 delivered += 1
             else:  # the sends recorded stay; the rest is retried with the backoff

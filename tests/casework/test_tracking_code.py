@@ -4,6 +4,7 @@ case it registered for a visitor — and the code never travels in a request's p
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -132,15 +133,25 @@ def test_the_tracking_page_opens_a_case_from_the_fragment(app, world, client):
 
 def test_the_code_is_texted_when_a_phone_was_given(app, world, client, monkeypatch):
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "")
+    from lianxin.notify import service as notify_service
+
+    handed: list[dict[str, Any]] = []  # what the channels were handed, before the row forgets it
+    original = notify_service.deliver_notification
+
+    def _seen(message: OutboxMessage) -> None:
+        if message.payload.get("kind") == "tracking_code":
+            handed.append(json.loads(json.dumps(message.payload)))
+        original(message)
+
+    monkeypatch.setattr(notify_service, "deliver_notification", _seen)
     response = client.post(new_path(world.township), data=FORM, base_url=LAN)
     html = response.get_data(as_text=True)
     code = _code(html)
     assert "查询码已通过短信发送到您的手机 138****8000" in html
     sent = _messages(world.township, "tracking_code")
-    assert len(sent) == 1
-    message = sent[0]
+    assert len(sent) == 1 and len(handed) == 1
+    message, payload = sent[0], handed[0]
     assert message.topic == "notify" and message.tenant_id == world.township.id
-    payload = message.payload
     assert payload["user_ids"] == []
     assert payload["phones"] == [{"name": FORM["raiser_name"], "phone": "13800138000"}]
     assert payload["params"]["tracking_code"] == code and code in payload["body"]
@@ -154,6 +165,11 @@ def test_the_code_is_texted_when_a_phone_was_given(app, world, client, monkeypat
     assert [(r.channel, r.kind, r.phone_masked) for r in rows] == [
         ("sms", "tracking_code", "138****8000")
     ]
+    # Once delivered, the outbox row no longer holds the code: a copy of the database (a
+    # backup, a superuser's read) cannot open the case with it.
+    kept = json.dumps(message.payload, ensure_ascii=False)
+    assert code not in kept and code.replace("-", "") not in kept
+    assert message.payload["title"] == payload["title"]
 
 
 def test_no_text_without_a_phone_nor_for_a_bot(app, world, client):
