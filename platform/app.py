@@ -47,6 +47,12 @@ def create_app(
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
+    # Handlers (JSON or text, secrets scrubbed), request ids, Celery's logging, Sentry: first,
+    # so that what the modules log or warn while they register is formatted like the rest.
+    from lianxin import logs
+
+    logs.init_app(app)
+
     registry = Registry(
         (*load_core(), *(load_first_party() if modules is None else modules), *load_core_last())
     )
@@ -85,10 +91,6 @@ def create_app(
     from lianxin.cli import register_commands
 
     register_commands(app)
-    # Handlers (JSON or text, secrets scrubbed), request ids, Celery's logging, Sentry.
-    from lianxin import logs
-
-    logs.init_app(app)
     return app
 
 

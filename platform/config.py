@@ -23,9 +23,23 @@ def _bool(value: str | None, default: bool) -> bool:
     return default if value is None or value == "" else value.strip().lower() in TRUE
 
 
+PLACEHOLDER = "CHANGE-ME"  # infra/env.example's values an operator must replace
+
+
+def _not_a_placeholder(name: str, value: str, embedded: bool) -> str:
+    """Outside the embedded default, refuse a value still holding env.example's placeholder
+    (a published secret key would let anyone forge sessions and tokens)."""
+    if not embedded and PLACEHOLDER in value:
+        raise RuntimeError(
+            f"{name} still holds the placeholder {PLACEHOLDER} of infra/env.example: replace it "
+            "(infra/README.md, First deployment, step 4)"
+        )
+    return value
+
+
 def _secret_key(env: Mapping[str, str], instance: Path, embedded: bool) -> str:
     if env.get("LIANXIN_SECRET_KEY"):
-        return env["LIANXIN_SECRET_KEY"]
+        return _not_a_placeholder("LIANXIN_SECRET_KEY", env["LIANXIN_SECRET_KEY"], embedded)
     if not embedded:
         raise RuntimeError("LIANXIN_SECRET_KEY must be set outside the embedded default")
     # Embedded: keep one random key per instance folder so sessions survive restarts.
@@ -49,6 +63,7 @@ def _public_base_url(env: Mapping[str, str], embedded: bool) -> str:
                 "QR codes and the links in messages name"
             )
         return ""
+    _not_a_placeholder("LIANXIN_PUBLIC_BASE_URL", raw, embedded)
     parts = urlsplit(raw)
     if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
         raise RuntimeError(

@@ -376,6 +376,9 @@ def configure_logging(source: Any = None, *, stream: IO[str] | None = None) -> N
     settings = _settings_of(source)
     level = str(settings.get("LOG_LEVEL") or "INFO").upper()
     logging.config.dictConfig(logging_config(str(settings["LOG_FORMAT"]), level, stream))
+    # Python's warnings (a library's DeprecationWarning at start-up …) as records of the
+    # `py.warnings` logger, formatted and scrubbed like the rest, not bare lines on stderr.
+    logging.captureWarnings(True)
     # Flask puts a bare stderr handler on the app's logger (`lianxin`) when nothing handles its
     # records yet: lines twice, one of them unformatted and unscrubbed.
     from flask.logging import default_handler

@@ -19,8 +19,10 @@
 #   LIANXIN_STORAGE (local or s3), LIANXIN_STORAGE_ROOT or LIANXIN_S3_BUCKET/_ENDPOINT_URL/_REGION
 # and for creating the database and loading the dump, a superuser through libpq's PGHOST, PGPORT,
 # PGUSER, PGPASSWORD / ~/.pgpass, plus
-#   LIANXIN_RESTORE_DATABASE   the database to restore into (default lianxin): the one the URLs name
-#   LIANXIN_RESTORE_OWNER      the role that owns it (default lianxin_owner)
+#   LIANXIN_RESTORE_DATABASE   the database to restore into (default: the one
+#                              LIANXIN_MIGRATION_DATABASE_URL names, else lianxin)
+#   LIANXIN_RESTORE_OWNER      the role that owns it (default: the user of that URL, else
+#                              lianxin_owner)
 #   LIANXIN_BIN                the lianxin command (default: lianxin on PATH)
 
 set -euo pipefail
@@ -33,8 +35,14 @@ die() {
 
 [[ $# -eq 1 && $1 != -* ]] || die "usage: lianxin-restore.sh BACKUP (a folder written by lianxin-backup.sh)"
 backup=$(cd "$1" && pwd) || die "$1: no such folder"
-database=${LIANXIN_RESTORE_DATABASE:-lianxin}
-owner=${LIANXIN_RESTORE_OWNER:-lianxin_owner}
+# The database and its owner: those of the migration URL (postgresql+psycopg://USER:…@HOST/DB),
+# which step 4 migrates, unless named otherwise.
+url_owner='' url_database=''
+if [[ ${LIANXIN_MIGRATION_DATABASE_URL:-} =~ ^[^:]+://([^:@/]+)(:[^@]*)?@[^/]*/([^?/]+) ]]; then
+    url_owner=${BASH_REMATCH[1]} url_database=${BASH_REMATCH[3]}
+fi
+database=${LIANXIN_RESTORE_DATABASE:-${url_database:-lianxin}}
+owner=${LIANXIN_RESTORE_OWNER:-${url_owner:-lianxin_owner}}
 app_role=${LIANXIN_APP_DB_ROLE:-lianxin_app}
 lianxin=${LIANXIN_BIN:-lianxin}
 store=${LIANXIN_STORAGE:-local}

@@ -154,8 +154,7 @@ def new_roles(source: Source, tmp_path: Path) -> Iterator[Restored]:
         "LIANXIN_STORAGE_ROOT": str(target.files),
         "LIANXIN_PUBLIC_BASE_URL": "http://testserver",
         "LIANXIN_INSTANCE_PATH": str(tmp_path / "instance"),
-        "LIANXIN_RESTORE_DATABASE": target.database,
-        "LIANXIN_RESTORE_OWNER": target.owner,
+        # No LIANXIN_RESTORE_DATABASE/_OWNER: the script takes both from the migration URL.
         "LIANXIN_BIN": str(LIANXIN),
     }
     admin = source.cluster.admin_engine

@@ -562,3 +562,27 @@ def test_env_example_can_be_sourced_by_sh():
     assert submit == "5 per minute; 30 per day" and login_limit == "10 per minute"
     # The public address is one of the values an operator must replace.
     assert "CHANGE-ME" in base_url
+
+
+@pytest.mark.parametrize("name", ["LIANXIN_SECRET_KEY", "LIANXIN_PUBLIC_BASE_URL"])
+def test_a_production_start_refuses_env_example_placeholders(name, tmp_path):
+    """env.example's secret key is public: a deployment that kept it could have its sessions
+    forged. Outside the embedded default the app refuses to start with a CHANGE-ME value."""
+    from lianxin import config
+
+    env = {
+        "LIANXIN_DATABASE_URL": "postgresql+psycopg://lianxin_app:pw@127.0.0.1/lianxin",
+        "LIANXIN_SECRET_KEY": "k" * 40,
+        "LIANXIN_PUBLIC_BASE_URL": "https://lianxin.example.org",
+    }
+    assert config.from_environ(env, instance_path=str(tmp_path))["SECRET_KEY"] == "k" * 40
+    placeholders = dict(
+        line.split("=", 1)
+        for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+        if line.startswith(("LIANXIN_SECRET_KEY=", "LIANXIN_PUBLIC_BASE_URL="))
+    )
+    with pytest.raises(RuntimeError, match=f"{name} still holds the placeholder CHANGE-ME"):
+        config.from_environ({**env, name: placeholders[name]}, instance_path=str(tmp_path))
+    # The embedded default takes whatever it is given.
+    embedded = {**env, "LIANXIN_DATABASE_URL": "sqlite://", name: placeholders[name]}
+    config.from_environ(embedded, instance_path=str(tmp_path))

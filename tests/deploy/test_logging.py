@@ -50,6 +50,7 @@ def restore_logging() -> Iterator[None]:
                     logger.addHandler(handler)
             logger.setLevel(level)
             logger.propagate = propagate[name]
+        logging.captureWarnings(False)  # configure_logging turns it on
 
 
 def json_lines(buffer: io.StringIO) -> list[dict[str, Any]]:
@@ -136,6 +137,62 @@ def _log_secrets(log: logging.Logger) -> None:
         raise ValueError(f"cannot open /setup/{SETUP_TOKEN} with password={PASSWORD}")
     except ValueError:
         log.exception("failed")
+
+
+def test_python_warnings_are_json_lines_too(restore_logging):
+    """A library's warning at start-up (apispec, a DeprecationWarning) is a log record like any
+    other, not a bare two-line text on stderr that breaks `jq` on the journal."""
+    import warnings
+
+    buffer = io.StringIO()
+    logging.captureWarnings(False)  # an earlier test's configure_logging left it on
+    logs.configure_logging({"LOG_FORMAT": "json", "LOG_LEVEL": "INFO"}, stream=buffer)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn(f"cannot open /setup/{SETUP_TOKEN}", UserWarning, stacklevel=1)
+    finally:
+        logging.captureWarnings(False)
+    (record,) = json_lines(buffer)
+    assert record["logger"] == "py.warnings" and record["level"] == "WARNING"
+    assert "UserWarning" in record["message"]
+    assert_clean(buffer.getvalue())
+
+
+def test_warnings_while_the_app_is_built_are_json_lines(
+    tmp_path, restore_logging, capsys, monkeypatch
+):
+    """The handlers are installed before the modules register (where apispec warns about a
+    schema name), so even the app's first lines on stderr are JSON."""
+    import warnings
+
+    from lianxin import app as app_module
+    from tests.conftest import base_config
+
+    real = app_module.load_core
+
+    def warning_load_core() -> Any:
+        warnings.warn("a library warns while the modules register", UserWarning, stacklevel=1)
+        return real()
+
+    monkeypatch.setattr(app_module, "load_core", warning_load_core)
+    logging.captureWarnings(False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        app_module.create_app(
+            {
+                **base_config(tmp_path, f"sqlite:///{tmp_path / 'warn.db'}"),
+                "LOG_CONFIGURE": True,
+                "LOG_FORMAT": "json",
+            },
+            modules=(),
+        )
+    err = capsys.readouterr().err
+    records = [json.loads(line) for line in err.splitlines() if line.strip()]  # all JSON
+    assert any(
+        r["logger"] == "py.warnings" and "while the modules register" in r["message"]
+        for r in records
+    ), err
 
 
 @pytest.mark.parametrize("fmt", ["json", "text"])

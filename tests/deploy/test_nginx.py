@@ -361,3 +361,6 @@ def test_login_behind_nginx_on_a_high_port_with_each_header_once(
     assert request_id in {entry["request_id"] for entry in logged}
     assert "/setup/[redacted]" in {entry["path"] for entry in logged}
     assert token not in "\n".join(lines) and "ABCD-EFGH" not in "\n".join(lines)
+
+    # Readiness (revisions, services' errors) is for the operator on the host, not the public.
+    assert browser.get(f"{base}/readyz", timeout=TIMEOUT).status_code == 404
