@@ -64,8 +64,23 @@ TOWNSHIPS = [
 # run shows as 未开通. A module not listed here (a test module) runs in 城关镇 and 河口镇.
 MODULES: dict[str, tuple[str, ...] | None] = {
     "chengguan": None,
-    "hekou": ("workstations", "reception_days", "proposals", "annual_sessions"),
-    "qingshan": ("workstations", "evaluations", "liaison"),
+    "hekou": (
+        "workstations",
+        "reception_days",
+        "proposals",
+        "annual_sessions",
+        "consultations",
+        "sittings",
+        "inspections",
+    ),
+    "qingshan": (
+        "workstations",
+        "evaluations",
+        "liaison",
+        "consultations",
+        "briefings",
+        "by_elections",
+    ),
 }
 FIRST_PARTY = ("workstations", "reception_days", "proposals", "annual_sessions", "evaluations")
 # The county's standard for casework: simple cases in 10 days, complex ones in 30 ([002]).

@@ -169,6 +169,9 @@ ACTIONS: dict[str, Any] = {
     "annual_session.vote_paper": _l("登记纸质选票"),
     "annual_session.vote_close": _l("结束表决"),
     "annual_session.vote_recount": _l("重新计票"),
+    "annual_session.observer_add": _l("登记年会列席人员"),
+    "annual_session.observer_remove": _l("删除年会列席人员"),
+    "annual_session.observer_check_in": _l("年会列席人员签到"),
     "by_election.create": _l("登记补选"),
     "by_election.step": _l("记录补选步骤"),
     "by_election.candidate": _l("补选报名"),
@@ -236,6 +239,7 @@ TARGETS: dict[str, Any] = {
     "submitter": _l("提交诉求的群众"),
     "annual_session": _l("年会"),
     "annual_session_item": _l("年会议题"),
+    "annual_session_observer": _l("年会列席人员"),
     "annual_session_resolution": _l("年会决议"),
     "annual_session_vote": _l("表决"),
     "api_token": _l("API 令牌"),
@@ -286,6 +290,13 @@ TARGETS: dict[str, Any] = {
 }
 
 FIELDS: dict[str, Any] = {
+    "name_pinyin": _l("姓名拼音"),
+    "name_initials": _l("拼音首字母"),
+    "created_at": _l("创建时间"),
+    "updated_at": _l("更新时间"),
+    "username": _l("用户名"),
+    "display_name": _l("显示名称"),
+    "last_login_at": _l("最近登录"),
     "error": _l("错误"),
     "attempts": _l("尝试次数"),
     "outbox_id": _l("消息编号"),
@@ -386,6 +397,7 @@ FIELDS: dict[str, Any] = {
     "is_grassroots_cadre": _l("基层干部"),
     "is_township_rep": _l("乡镇党代表"),
     "items": _l("议题"),
+    "session": _l("会议编号"),
     "kept_share": _l("落实比例"),
     "kind": _l("类型"),
     "lead": _l("主办单位"),
@@ -519,6 +531,7 @@ FIELDS_OF: dict[tuple[str, str], Any] = {
     ("party_member", "name"): _l("姓名"),
     ("user", "name"): _l("姓名"),
     ("by_election", "name"): _l("候选人"),
+    ("annual_session_observer", "name"): _l("姓名"),
     ("by_election", "channel"): _l("投票方式"),
 }
 
@@ -643,6 +656,24 @@ def _value_labels(name: str, target_type: str | None) -> Mapping[Any, Any]:
     from lianxin.casework.states import STATE_LABELS as CASE_STATES
     from lianxin.people import choices
 
+    if target_type == "inspection" and name in ("state", "form", "scale", "kind"):
+        from lianxin.modules.inspections import service as inspections
+
+        return {
+            "state": inspections.STATE_LABELS,
+            "form": inspections.FORM_LABELS,
+            "scale": inspections.SCALE_LABELS,
+            "kind": inspections.BRIEF_LABELS,
+        }[name]
+    if target_type == "consultation" and name in ("stance", "outcome", "state", "mode"):
+        from lianxin.modules.consultations import service as consultations
+
+        return {
+            "stance": consultations.STANCE_LABELS,
+            "outcome": consultations.OUTCOME_LABELS,
+            "state": consultations.STATE_LABELS,
+            "mode": consultations.MODE_LABELS,
+        }[name]
     if name == "state":
         if target_type == "proposal":
             from lianxin.modules.proposals.states import STATE_LABELS as PROPOSAL_STATES
@@ -670,6 +701,14 @@ def _value_labels(name: str, target_type: str | None) -> Mapping[Any, Any]:
         return _module_names()
     if name == "proposer":
         return _PROPOSER
+    if name == "answer" and target_type == "sitting_invitation":
+        from lianxin.modules.sittings import service as sittings
+
+        return sittings.ANSWER_LABELS
+    if name == "audience" and target_type == "briefing":
+        from lianxin.modules.briefings import service as briefings
+
+        return briefings.AUDIENCE_LABELS
     return tables.get(name, {})
 
 
@@ -690,6 +729,10 @@ def _kinds(target_type: str | None) -> Mapping[Any, Any]:
         from lianxin.modules.workstations import service as workstations
 
         return workstations.KIND_LABELS
+    if target_type == "annual_session_observer":
+        from lianxin.modules.annual_sessions import service as annual_sessions
+
+        return annual_sessions.OBSERVER_KINDS
     if target_type == "workstation_meeting":
         from lianxin.modules.workstations import service as workstations
 
@@ -702,6 +745,18 @@ def _kinds(target_type: str | None) -> Mapping[Any, Any]:
         from lianxin.modules.liaison import service as liaison
 
         return liaison.KIND_LABELS
+    if target_type == "sitting_meeting":
+        from lianxin.modules.sittings import service as sittings
+
+        return sittings.KIND_LABELS
+    if target_type == "briefing":
+        from lianxin.modules.briefings import service as briefings
+
+        return briefings.KIND_LABELS
+    if target_type == "consultation":
+        from lianxin.modules.consultations import service as consultations
+
+        return consultations.KIND_LABELS
     return {}
 
 

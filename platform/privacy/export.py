@@ -80,6 +80,15 @@ def column_label(name: str) -> str:
     return labels.field_label(name)
 
 
+def value_label(name: str, value: Any, table: str | None = None) -> str:
+    """A stored value as the audit log's pages say it: words for codes (性别 女, not female),
+    是/否, China time; data (names, numbers, free text) as it is."""
+    from lianxin.audit import labels
+
+    target = {"representatives": "representative", None: "representative"}.get(table, table)
+    return labels.value_text(name, value, target)
+
+
 def _account(user: User, township: Township) -> dict[str, Any]:
     memberships = db.session.scalars(
         select(Membership)

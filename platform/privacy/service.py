@@ -10,6 +10,7 @@ from lianxin.privacy.export import (
     export_representative,
     export_submitter,
     table_label,
+    value_label,
 )
 from lianxin.privacy.retention import (
     Purged,
@@ -37,4 +38,5 @@ __all__ = [
     "purge_expired_contacts",
     "require_admin",
     "table_label",
+    "value_label",
 ]

@@ -28,7 +28,7 @@ from tests.web.visible_text import EXAMPLES, english_words
 # Links not to follow: leaving, files and exports, the API, assets, pages printed on paper.
 SKIP = re.compile(
     r"/logout|/files/|/export|\.xlsx|\.csv|\.pdf|/download|^/api/|/static/|/vendor/|"
-    r"/print|/poster|/qr|/card\b|\.png|\.svg"
+    r"/print|/poster|/qr|/card\b|\.png|\.svg|format=json"
 )
 PAGES_PER_USER = 90
 DEPTH = 2
@@ -102,8 +102,14 @@ class Links(HTMLParser):
 
 
 def _data_words() -> list[str]:
-    """What people named or typed: usernames, slugs, emails."""
+    """What people named or typed: usernames, slugs, emails, and the pinyin of people's names
+    (held for search; a person's export shows it as held)."""
+    from lianxin.people.models import Representative
+
     words = [*db.session.scalars(select(User.username))]
+    for township_id in db.session.scalars(select(Township.id)):
+        with tenant_context(township_id):
+            words += [p for p in db.session.scalars(select(Representative.name_pinyin)) if p]
     words += [e for e in db.session.scalars(select(User.email)) if e]
     words += [*db.session.scalars(select(Township.slug)), *db.session.scalars(select(County.slug))]
     return words + list(EXAMPLES)

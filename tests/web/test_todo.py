@@ -162,7 +162,12 @@ def _home_of(client: Any, user: User, township: Any) -> str:
 
 def test_the_office_sees_cases_to_receive_and_proposals_to_review(client, world, day):
     page = _home_of(client, world.users["township_staff"], world.township)
-    assert lines(page) == {"casework.registered": 1, "proposals.to_review": 1}
+    # …and, with sittings on, the representatives who have not sat in this term yet (all 3).
+    assert lines(page) == {
+        "casework.registered": 1,
+        "proposals.to_review": 1,
+        "sittings.not_yet": 3,
+    }
     slug = world.township.slug
     # One of a kind: the tap opens it; the page tells of the roles and keeps every feature.
     assert links(page)["casework.registered"] == f"/t/{slug}/cases/{day.registered}"
@@ -256,7 +261,8 @@ def test_a_switched_off_module_contributes_nothing(client, world, day, monkeypat
     assert lines(_home_of(client, day.rep_users[1], world.township)) == {"liaison.report": 1}
     client.post("/auth/logout")
     assert lines(_home_of(client, world.users["township_staff"], world.township)) == {
-        "casework.registered": 1
+        "casework.registered": 1,
+        "sittings.not_yet": 3,
     }
 
 

@@ -36,11 +36,13 @@ from lianxin.modules.annual_sessions.inputs import (
     ItemInput,
     JoinGroupInput,
     LeaveInput,
+    ObserverInput,
     ResolutionInput,
     SessionCreateSchema,
     SessionImplementationSchema,
     SessionInput,
     SessionLeaveSchema,
+    SessionObserverCreateSchema,
     SessionResolutionCreateSchema,
     TallyInput,
     VoteInput,
@@ -50,6 +52,7 @@ from lianxin.modules.annual_sessions.models import (
     BallotChannel,
     Document,
     Item,
+    Observer,
     Resolution,
     Session,
     Vote,
@@ -66,6 +69,7 @@ from lianxin.modules.annual_sessions.schemas import (
     SessionDocumentSchema,
     SessionDocumentUploadSchema,
     SessionLeaveDecisionSchema,
+    SessionObserverSchema,
     SessionProposalWindowSchema,
     SessionReportSchema,
     SessionResolutionPublishSchema,
@@ -132,14 +136,32 @@ def window_out(offer: service.WindowOffer) -> dict[str, Any]:
 
 def session_detail(session: Session) -> dict[str, Any]:
     actor, township = township_scope()
+    rules = service.agenda_rules(township, session)
     out = {
         **session_out(session),
         "agenda_deadline": service.agenda_deadline(township, session),
+        "committee_agenda_deadline": rules.committee_deadline,
+        "group_agenda_deadline": rules.group_deadline,
+        "mandatory_listing": rules.mandatory_listing,
         "roll": roll_out(service.roll(township, session)),
     }
     if service.is_office(actor, township):  # the QR code is for the office to show, no one else
         out["checkin_token"] = session.checkin_token
+        count = service.observer_count(township, session)
+        out["observers"] = {"registered": count.registered, "checked_in": count.checked_in}
     return out
+
+
+def observer_out(row: Observer) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "session_id": row.session_id,
+        "name": row.name,
+        "kind": row.kind,
+        "unit": row.unit,
+        "checked_in_at": row.checked_in_at,
+        "created_at": row.created_at,
+    }
 
 
 def document_out(document: Document) -> dict[str, Any]:
@@ -501,6 +523,49 @@ class SelfCheckIn(MethodView):
         wrong code"""
         row = service.self_check_in(*township_scope(), session_id, data["token"])
         return _attendance_of(session_id, row.representative_id)
+
+
+# --- observers (列席人员) -------------------------------------------------------------------------
+
+
+@api.route("/sessions/<int:session_id>/observers")
+class Observers(MethodView):
+    @api.response(200, SessionObserverSchema(many=True))
+    @api.paginate()
+    def get(self, session_id: int, pagination_parameters: PaginationParameters):
+        """The session's observers (列席人员, the office): not representatives, never counted in
+        应到, the quorum or a vote"""
+        rows = service.observers(*township_scope(), session_id)
+        return [observer_out(o) for o in _page(rows, pagination_parameters)]
+
+    @api.arguments(SessionObserverCreateSchema)
+    @api.response(201, SessionObserverSchema)
+    def post(self, data: ObserverInput, session_id: int):
+        """Record an observer (the office): a migrant party member, a people's-congress deputy,
+        a CPPCC member or another the committee invites; until the session closes"""
+        return observer_out(service.add_observer(*township_scope(), session_id, data))
+
+
+@api.route("/observers/<int:observer_id>")
+class ObserverById(MethodView):
+    @api.response(200, SessionObserverSchema)
+    def get(self, observer_id: int):
+        """One observer (the office)"""
+        return observer_out(service.get_observer(*township_scope(), observer_id))
+
+    @api.response(204)
+    def delete(self, observer_id: int):
+        """Take off an observer recorded by mistake (409 once checked in or the session closed)"""
+        service.remove_observer(*township_scope(), observer_id)
+
+
+@api.route("/observers/<int:observer_id>/check-in")
+class ObserverCheckIn(MethodView):
+    @api.response(200, SessionObserverSchema)
+    def post(self, observer_id: int):
+        """Staff check an observer in on a day of the session (409 `already_checked_in`); the
+        roll (应到, 到会, the quorum) does not change"""
+        return observer_out(service.check_in_observer(*township_scope(), observer_id))
 
 
 # --- votes ---------------------------------------------------------------------------------------

@@ -16,7 +16,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
-from lianxin.modules.annual_sessions.models import BallotChannel, ItemKind, Proposer, VoteMethod
+from lianxin.modules.annual_sessions.models import (
+    BallotChannel,
+    ItemKind,
+    ObserverKind,
+    Proposer,
+    VoteMethod,
+)
 from lianxin.usecases import InputSchema
 from lianxin.usecases.fields import TOO_LONG, Blank, OptionalDate, OptionalId, Text
 from lianxin.usecases.fields import text as required_text
@@ -151,6 +157,40 @@ class SessionLeaveSchema(InputSchema[LeaveInput]):
             "description": "从哪天起请假至会期结束：开会前默认开始日期，开会后默认今天；"
             "不能早于今天"
         },
+    )
+
+
+# --- observers (列席人员) -------------------------------------------------------------------------
+
+OBSERVER_KIND = _l("请选择列席人员类别")
+
+
+@dataclass(frozen=True)
+class ObserverInput:
+    name: str
+    kind: str = ObserverKind.OTHER.value
+    unit: str = ""  # unit or standing: 某村流动党员, 县人大代表 …
+
+
+class SessionObserverCreateSchema(InputSchema[ObserverInput]):
+    """One who sits in on the session and is not a representative."""
+
+    input_type = ObserverInput
+
+    name = required_text(50, _l("请填写列席人员姓名（不超过50字）"))
+    kind = Text(
+        load_default=ObserverKind.OTHER.value,
+        validate=validate.OneOf([k.value for k in ObserverKind], error=OBSERVER_KIND),
+        error_messages=_all(OBSERVER_KIND),
+        metadata={
+            "description": "migrant_member 流动党员 / congress_deputy 人大代表 / "
+            "cppcc_member 政协委员 / other 其他"
+        },
+    )
+    unit = Text(
+        load_default="",
+        validate=validate.Length(max=100, error=TOO_LONG),
+        metadata={"description": "单位或身份"},
     )
 
 

@@ -14,6 +14,10 @@ representative voted, never what. The ballot is committed with the receipt only 
 a key the database never holds; the worker opens pooled ballots and writes them into
 `as_ballots` with fresh random keys in shuffled batches of at least K, so neither a
 transaction id, the order of rows nor a key pairs a ballot with its voter.
+
+Observers (`as_observers`, 列席人员: migrant party members, people's-congress deputies, CPPCC
+members) are kept apart from the representatives: nothing that counts 应到, the quorum or a vote
+reads them.
 """
 
 from __future__ import annotations
@@ -97,6 +101,15 @@ class DeliveryChannel(StrEnum):
 class NoticeKind(StrEnum):
     AGENDA = "agenda"
     RESOLUTION = "resolution"
+
+
+class ObserverKind(StrEnum):
+    """Who sits in on a session without being a representative (列席, 001张家港, 004)."""
+
+    MIGRANT_MEMBER = "migrant_member"  # 流动党员
+    CONGRESS_DEPUTY = "congress_deputy"  # 人大代表
+    CPPCC_MEMBER = "cppcc_member"  # 政协委员
+    OTHER = "other"  # 其他
 
 
 def _same_day(context: Any) -> Any:
@@ -347,6 +360,26 @@ class Resolution(TenantMixin, Base):
     published_at: Mapped[datetime | None]
     implementation: Mapped[str | None] = mapped_column(Text)  # reported at the next session
     implementation_reported_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Observer(TenantMixin, Base):
+    """One who sits in on the session (列席人员) and is not a representative: recorded and may be
+    checked in, never counted in 应到, the quorum or a vote."""
+
+    __tablename__ = "as_observers"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "session_id", "name", "unit"),
+        ForeignKeyConstraint(
+            ["tenant_id", "session_id"], ["as_sessions.tenant_id", "as_sessions.id"]
+        ),
+    )
+
+    session_id: Mapped[int] = mapped_column(BigId)
+    name: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(24))  # ObserverKind
+    unit: Mapped[str] = mapped_column(String(100), default="")  # unit or standing
+    checked_in_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

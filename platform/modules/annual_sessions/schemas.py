@@ -15,10 +15,25 @@ class AnnualSessionSettings(BaseSchema):
         validate=validate.Range(min=50, max=100),
         metadata={"label": _l("开会须到会代表占应到代表的百分比（4/5 即 80）")},
     )
+    # Two deadlines (issue 23): one seed has both at 10 days (001张家港), another has the
+    # committee set its items 20 days before and groups propose 15 days before (001方案).
     agenda_days_before = fields.Integer(
         load_default=10,
         validate=validate.Range(min=0, max=60),
-        metadata={"label": _l("议题须在会前几天提出")},
+        metadata={"label": _l("党委提出议题须在会前几天")},
+    )
+    group_agenda_days_before = fields.Integer(
+        load_default=10,
+        validate=validate.Range(min=0, max=60),
+        metadata={"label": _l("代表小组或代表联名提出议题须在会前几天")},
+    )
+    mandatory_listing = fields.Boolean(
+        load_default=True,
+        metadata={
+            "label": _l(
+                "达到联名人数或小组数的议题必须列入议程（不选：所有议题均由党委决定是否列入）"
+            )
+        },
     )
     joint_proposers = fields.Integer(
         load_default=10,
@@ -72,6 +87,11 @@ class SessionProposalWindowSchema(BaseSchema):
     message = fields.String(dump_only=True)
 
 
+class SessionObserverCountSchema(BaseSchema):
+    registered = fields.Integer(dump_only=True, metadata={"description": "登记列席人数"})
+    checked_in = fields.Integer(dump_only=True, metadata={"description": "已签到列席人数"})
+
+
 class SessionRollSchema(BaseSchema):
     expected = fields.Integer(dump_only=True, metadata={"description": "应到"})
     present = fields.Integer(
@@ -101,7 +121,25 @@ class SessionSchema(BaseSchema):
 
 
 class SessionDetailSchema(SessionSchema):
-    agenda_deadline = fields.Date(dump_only=True, metadata={"description": "议题提出截止日"})
+    agenda_deadline = fields.Date(
+        dump_only=True,
+        metadata={"description": "议题提出截止日（党委与代表小组、代表联名两个截止日中较晚的）"},
+    )
+    committee_agenda_deadline = fields.Date(
+        dump_only=True, metadata={"description": "党委提出议题截止日"}
+    )
+    group_agenda_deadline = fields.Date(
+        dump_only=True, metadata={"description": "代表小组或代表联名提出议题截止日"}
+    )
+    mandatory_listing = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "达到联名人数或小组数的议题必须列入议程；否则均由党委决定"},
+    )
+    observers = fields.Nested(
+        SessionObserverCountSchema,
+        dump_only=True,
+        metadata={"description": "列席人员（不计入应到、法定人数和表决）"},
+    )
     proposal_window = fields.Nested(
         SessionProposalWindowSchema,
         dump_only=True,
@@ -112,6 +150,24 @@ class SessionDetailSchema(SessionSchema):
     checkin_token = fields.String(
         dump_only=True, metadata={"description": "签到码（仅办公室可见）"}
     )
+
+
+class SessionObserverSchema(BaseSchema):
+    """One observer (列席人员) of a session: not a representative, never in 应到 or the quorum."""
+
+    id = fields.Integer(dump_only=True)
+    session_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    kind = fields.String(
+        dump_only=True,
+        metadata={
+            "description": "migrant_member 流动党员 / congress_deputy 人大代表 / "
+            "cppcc_member 政协委员 / other 其他"
+        },
+    )
+    unit = fields.String(dump_only=True, metadata={"description": "单位或身份"})
+    checked_in_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
 
 
 class SessionDocumentUploadSchema(BaseSchema):

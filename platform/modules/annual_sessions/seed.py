@@ -36,6 +36,11 @@ RESOLUTION = (
     "产业发展项目已开工三个，人居环境整治完成年度任务的八成，民生实事按计划推进。",
 )
 LEAVES = ("在外地参加培训", "身体原因住院治疗", "单位有紧急任务")
+OBSERVERS = (  # who sits in without being a representative (列席人员)
+    ("陈建华", "migrant_member", "在外流动党员（苏州务工）"),
+    ("刘玉梅", "congress_deputy", "县人大代表"),
+    ("周志强", "cppcc_member", "县政协委员"),
+)
 
 
 def seed(township: Township, index: int = 0) -> None:
@@ -152,6 +157,7 @@ class _Sessions:
     def _fix(self, session_id: int) -> None:
         from lianxin.demo_clock import office
         from lianxin.modules.annual_sessions import service as sessions
+        from lianxin.modules.annual_sessions.inputs import ObserverInput
         from lianxin.modules.annual_sessions.models import ItemStatus
 
         actor = office(self.township)
@@ -165,6 +171,10 @@ class _Sessions:
                     reason="联名人数不足，转为代表建议办理",
                 )
         sessions.fix_agenda(actor, self.township, session_id)
+        for name, kind, unit in OBSERVERS:  # 列席人员, never counted in 应到 (001张家港, 004)
+            sessions.add_observer(
+                actor, self.township, session_id, ObserverInput(name=name, kind=kind, unit=unit)
+            )
 
     def _leave(self, session_id: int) -> None:
         """Two representatives (with an account) ask for leave; the office grants it."""
@@ -198,6 +208,8 @@ class _Sessions:
             if rep.id in away or self.draw.random() < 0.04:
                 continue  # on leave, or did not come
             sessions.check_in(actor, self.township, session_id, rep.id)
+        for observer in sessions.observers(actor, self.township, session_id)[:2]:
+            sessions.check_in_observer(actor, self.township, observer.id)
         sessions.open_session(actor, self.township, session_id)
 
     def _close(self, session_id: int, year: int) -> None:

@@ -9,6 +9,12 @@ fixed, the agenda goes to every representative, as every resolution does: by inb
 account, by SMS without one (a phone on the roll); which channel reached whom is recorded
 (`Delivery`) and shown to the office. The session opens only with 4/5 of 应到 present.
 
+Both deadlines and the listing rule are township settings (issue 23; the seeds differ): the
+committee's items close `agenda_days_before` days before the first day, the groups' and
+representatives' `group_agenda_days_before` days before (10 and 10 by default, 001张家港; 20 and
+15 in 001方案), and with `mandatory_listing` off the committee decides every item (001方案).
+Observers (列席人员, `stages/observers.py`) are recorded and checked in apart from the roll.
+
 A session may span days (`held_on` to `ends_on`). Check-in is open on any of its days (the
 Asia/Shanghai date) and counts once for the whole session: the quorum and 到会 are the
 session's, not a day's — whoever checked in on any day is 到会 (the seeds count "到会代表" per
@@ -78,11 +84,24 @@ from lianxin.modules.annual_sessions.stages.common import (
     is_office,
     settings,
 )
+from lianxin.modules.annual_sessions.stages.observers import (
+    OBSERVER_KINDS,
+    ObserverCount,
+    add_observer,
+    check_in_observer,
+    get_observer,
+    observer_count,
+    observers,
+    observers_xlsx,
+    remove_observer,
+)
 from lianxin.modules.annual_sessions.stages.planning import (
+    AgendaRules,
     Planned,
     WindowOffer,
     add_document,
     agenda_deadline,
+    agenda_rules,
     create_session,
     documents,
     expected_count,
@@ -135,11 +154,14 @@ __all__ = [
     "CHOICES",
     "COUNT_TOPIC",
     "MODULE_KEY",
+    "OBSERVER_KINDS",
     "SECRET_KINDS",
     "AgendaClosed",
+    "AgendaRules",
     "AlreadyVoted",
     "DeliveryReport",
     "DeliveryRow",
+    "ObserverCount",
     "Planned",
     "QuorumNotMet",
     "Roll",
@@ -148,12 +170,15 @@ __all__ = [
     "VoteClosed",
     "WindowOffer",
     "add_document",
+    "add_observer",
     "agenda_deadline",
+    "agenda_rules",
     "attendance",
     "candidates",
     "cast_named",
     "cast_secret",
     "check_in",
+    "check_in_observer",
     "checkin_token_matches",
     "close_session",
     "close_vote",
@@ -170,6 +195,7 @@ __all__ = [
     "expected_reps",
     "fix_agenda",
     "get_item",
+    "get_observer",
     "get_session",
     "get_vote",
     "is_committee",
@@ -182,6 +208,9 @@ __all__ = [
     "list_sessions",
     "next_session",
     "notice_key",
+    "observer_count",
+    "observers",
+    "observers_xlsx",
     "open_proposal_window",
     "open_session",
     "passes",
@@ -193,6 +222,7 @@ __all__ = [
     "record_hands",
     "release_ballots",
     "release_open_votes",
+    "remove_observer",
     "report_implementation",
     "request_leave",
     "reset_paper_tally",

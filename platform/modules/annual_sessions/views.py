@@ -7,7 +7,9 @@ nothing changed."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from io import BytesIO
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -16,6 +18,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -38,6 +41,7 @@ from lianxin.modules.annual_sessions.inputs import (
     SessionCreateSchema,
     SessionImplementationSchema,
     SessionLeaveSchema,
+    SessionObserverCreateSchema,
     SessionResolutionCreateSchema,
 )
 from lianxin.modules.annual_sessions.models import (
@@ -104,6 +108,7 @@ DELIVERY_LABELS = {
     DeliveryChannel.NONE: "未送达：无手机号",
 }
 CHOICE_LABELS = {"yes": "赞成", "no": "反对", "abstain": "弃权"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TALLY_LABELS = {
     "waiting": "等待两名计票人录入",
     "mismatch": "两名计票人的票数不一致，请监票人组织重新计票",
@@ -125,6 +130,8 @@ def _helpers() -> dict[str, Any]:
         "choice_label": lambda c: label(CHOICE_LABELS, c),
         "tally_label": lambda t: label(TALLY_LABELS, t),
         "delivery_label": lambda c: label(DELIVERY_LABELS, c) if c else "—",
+        "observer_kind_label": lambda k: label(service.OBSERVER_KINDS, k),
+        "OBSERVER_KIND_LABELS": service.OBSERVER_KINDS,
         "session_days": service.session_days,
         "ITEM_KIND_LABELS": ITEM_KIND_LABELS,
         "METHOD_LABELS": METHOD_LABELS,
@@ -267,15 +274,18 @@ def _render_session(
         mine = next(
             (a for r, a in service.attendance(actor, township, session_id) if r.id == rep.id), None
         )
-    proposers = []
-    if session.state == SessionState.PLANNING and (is_office or is_committee):
+    day = deadlines.shanghai_today()
+    rules = service.agenda_rules(township, session)
+    planning = session.state == SessionState.PLANNING
+    proposers = []  # only the ways still open today (each has its own deadline)
+    if planning and (is_office or is_committee) and day <= rules.committee_deadline:
         proposers.append(Proposer.COMMITTEE)
     led = _led_groups(rep) if is_expected else []
-    if session.state in (SessionState.PLANNING, SessionState.OPEN) and is_expected:
+    members_open = session.state == SessionState.OPEN or (planning and day <= rules.group_deadline)
+    if members_open and is_expected:
         if led:
             proposers.append(Proposer.GROUP)
         proposers.append(Proposer.REPRESENTATIVES)
-    day = deadlines.shanghai_today()
     return render_template(
         "annual_sessions/session.html",
         s=session,
@@ -291,7 +301,8 @@ def _render_session(
         votes=votes,
         resolutions=service.resolutions(actor, township, session_id),
         passed_items=[i for i in items if i.id in votes and votes[i.id]["vote"].passed],
-        deadline=service.agenda_deadline(township, session),
+        rules=rules,
+        observer_count=service.observer_count(township, session) if is_office else None,
         rep=rep,
         is_expected=is_expected,
         mine=mine,
@@ -628,6 +639,81 @@ def checkin(session_id: int, token: str):
             ), 422
     flash(_("签到成功"), "success")
     return render_template("annual_sessions/checkin.html", s=session, token=token, done=True)
+
+
+# --- observers (列席人员) -------------------------------------------------------------------------
+
+
+def _render_observers(session_id: int, *, values: dict[str, Any] | None = None, status: int = 200):
+    actor, township = township_scope()
+    session = service.get_session(actor, township, session_id)
+    return render_template(
+        "annual_sessions/observers.html",
+        s=session,
+        rows=service.observers(actor, township, session_id),
+        count=service.observer_count(township, session),
+        roll=service.roll(township, session),
+        values=values or {},
+    ), status
+
+
+def _observer(session_id: int, observer_id: int) -> Any:
+    actor, township = township_scope()
+    row = service.get_observer(actor, township, observer_id)
+    if row.session_id != session_id:
+        raise NotFound(_("未找到该列席人员"))
+    return row
+
+
+@pages.route("/<int:session_id>/observers", methods=["GET", "POST"])
+def observers(session_id: int):
+    actor, township = township_scope()
+    if request.method == "GET":
+        return _render_observers(session_id)
+    service.get_session(actor, township, session_id)  # another township's session: 404 first
+    try:
+        data = load_input(SessionObserverCreateSchema, request.form, form=True)
+        service.add_observer(actor, township, session_id, data)
+    except (ValidationFailed, Conflict) as exc:
+        flash_error(exc)
+        return _render_observers(session_id, values=request.form.to_dict(), status=422)
+    flash(_("已登记列席人员"), "success")
+    return redirect(url_for("annual_sessions.observers", session_id=session_id))
+
+
+def _observer_step(session_id: int, observer_id: int, fn: Any, ok: str) -> Any:
+    actor, township = township_scope()
+    _observer(session_id, observer_id)
+    try:
+        fn(actor, township, observer_id)
+    except (ValidationFailed, Conflict) as exc:
+        flash_error(exc)
+    else:
+        flash(ok, "success")
+    return redirect(url_for("annual_sessions.observers", session_id=session_id))
+
+
+@pages.post("/<int:session_id>/observers/<int:observer_id>/check-in")
+def observer_check_in(session_id: int, observer_id: int):
+    return _observer_step(session_id, observer_id, service.check_in_observer, _("已签到"))
+
+
+@pages.post("/<int:session_id>/observers/<int:observer_id>/delete")
+def observer_remove(session_id: int, observer_id: int):
+    return _observer_step(session_id, observer_id, service.remove_observer, _("已删除"))
+
+
+@pages.get("/<int:session_id>/observers.xlsx")
+def observers_export(session_id: int):
+    actor, township = township_scope()
+    session = service.get_session(actor, township, session_id)
+    data = service.observers_xlsx(actor, township, session_id)
+    response = send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="x.xlsx")
+    name = _("%(t)s 列席人员.xlsx", t=session.title[:40])
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=observers.xlsx; filename*=UTF-8''{quote(name)}"
+    )
+    return response
 
 
 # --- votes ---------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from lianxin.modules.annual_sessions.models import (
     ItemGroup,
     ItemSupporter,
     NamedVote,
+    Observer,
     PooledBallot,
     Receipt,
     Resolution,
@@ -126,6 +127,13 @@ def _rows(township):
             ),
             named,
             secret,
+            Observer(
+                **own(1),
+                session_id=session.id,
+                name=f"{mark}列席人员",
+                kind="cppcc_member",
+                unit=f"{mark}政协",
+            ),
             Resolution(
                 **own(1),
                 session_id=session.id,
@@ -183,5 +191,8 @@ def test_the_walk_sees_annual_session_routes(app):
         "/sessions/<int:session_id>/report",
         "/sessions/<int:session_id>/proposal-window",
         "/sessions/<int:session_id>/deliveries",
+        "/sessions/<int:session_id>/observers",
+        "/observers/<int:observer_id>",
+        "/observers/<int:observer_id>/check-in",
     ):
         assert base + path in rules, path

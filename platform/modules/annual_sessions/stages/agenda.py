@@ -42,7 +42,7 @@ from lianxin.modules.annual_sessions.stages.common import (
     settings,
 )
 from lianxin.modules.annual_sessions.stages.planning import (
-    agenda_deadline,
+    agenda_rules,
     expected_count,
     expected_reps,
     get_session,
@@ -114,15 +114,18 @@ def support_of(item: Item) -> Support:
 
 
 def _rule_met(township: Township, session: Session, item: Item) -> bool:
-    rule = settings(township.id)
     support = support_of(item)
     if item.during_session:
+        rule = settings(township.id)
         needed = -(-expected_count(township, session) * int(rule["session_item_percent"]) // 100)
         return support.groups >= int(rule["session_item_groups"]) or (
             support.representatives >= needed
         )
-    return support.representatives >= int(rule["joint_proposers"]) or support.groups >= int(
-        rule["groups_for_rule"]
+    rules = agenda_rules(township, session)
+    if not rules.mandatory_listing:  # the committee decides every item (001方案)
+        return False
+    return (
+        support.representatives >= rules.joint_proposers or support.groups >= rules.groups_for_rule
     )
 
 
@@ -131,20 +134,31 @@ def _evaluate(township: Township, session: Session, item: Item) -> None:
         item.status, item.by_rule = ItemStatus.ON_AGENDA, True
 
 
-def _proposal_window(township: Township, session: Session, today: date | None) -> bool:
+def _proposal_window(
+    township: Township, session: Session, proposer: str, today: date | None
+) -> bool:
     """True while ordinary items may be proposed; False during the session (stricter rule).
-    Refused after the deadline, once the agenda is fixed, or after the session."""
+    Refused after the proposer's deadline (the committee's, or the groups' and
+    representatives'), once the agenda is fixed, or after the session."""
     if session.state == SessionState.OPEN:
         return False
     if session.state != SessionState.PLANNING:
         raise AgendaClosed(_("议程已经确定，不能再提出议题"))
-    if _today(today) > agenda_deadline(township, session):
-        raise AgendaClosed(
-            _(
-                "议题提出已截止（须在会前 %(n)d 天提出）",
-                n=int(settings(township.id)["agenda_days_before"]),
+    rules = agenda_rules(township, session)
+    if _today(today) > rules.deadline(proposer):
+        if proposer == Proposer.COMMITTEE:
+            message = _(
+                "党委提出议题已截止（须在会前 %(n)d 天、最迟 %(d)s 提出）",
+                n=rules.committee_days,
+                d=rules.committee_deadline.isoformat(),
             )
-        )
+        else:
+            message = _(
+                "代表小组或代表联名提出议题已截止（须在会前 %(n)d 天、最迟 %(d)s 提出）",
+                n=rules.group_days,
+                d=rules.group_deadline.isoformat(),
+            )
+        raise AgendaClosed(message)
     return True
 
 
@@ -159,7 +173,7 @@ def propose_item(
 ) -> Item:
     session = get_session(actor, township, session_id)
     proposer = data.proposer
-    before_session = _proposal_window(township, session, today)
+    before_session = _proposal_window(township, session, proposer, today)
     if proposer == Proposer.COMMITTEE:
         if not (is_office(actor, township) or is_committee(actor, township)):
             raise PermissionDenied()
@@ -196,8 +210,8 @@ def _joinable(township: Township, item: Item, today: date | None) -> Session:
     if item.during_session:
         if session.state != SessionState.OPEN:
             raise AgendaClosed(_("会议已结束"))
-    else:
-        _proposal_window(township, session, today)
+    else:  # joining is proposing too: the groups' and representatives' deadline
+        _proposal_window(township, session, Proposer.REPRESENTATIVES, today)
     if item.status == ItemStatus.DECLINED:
         raise Conflict(_("该议题已不列入议程"))
     return session

@@ -19,6 +19,7 @@ from lianxin.errors import Conflict, NotFound, ValidationFailed
 from lianxin.modules.annual_sessions.inputs import SessionInput
 from lianxin.modules.annual_sessions.models import (
     Document,
+    Proposer,
     Session,
     SessionState,
 )
@@ -196,8 +197,46 @@ def expected_count(township: Township, session: Session) -> int:
     return len(expected_reps(township, session))
 
 
-def agenda_deadline(township: Township, session: Session) -> date:
-    return session.held_on - timedelta(days=int(settings(township.id)["agenda_days_before"]))
+@dataclass(frozen=True)
+class AgendaRules:
+    """How a township takes items before the session (issue 23; the seeds differ): the
+    committee's deadline and the groups' and representatives' (N days before the first day:
+    proposing on that Asia/Shanghai date is in time, the day after is late), and whether items
+    with enough co-proposers or groups must be listed or the committee decides every one."""
+
+    committee_days: int
+    group_days: int
+    committee_deadline: date
+    group_deadline: date
+    mandatory_listing: bool
+    joint_proposers: int  # co-proposers that list an item by rule (when mandatory_listing)
+    groups_for_rule: int  # groups that list an item by rule (when mandatory_listing)
+
+    def deadline(self, proposer: str) -> date:
+        return self.committee_deadline if proposer == Proposer.COMMITTEE else self.group_deadline
+
+
+def agenda_rules(township: Township, session: Session) -> AgendaRules:
+    rule = settings(township.id)
+    committee, group = int(rule["agenda_days_before"]), int(rule["group_agenda_days_before"])
+    return AgendaRules(
+        committee,
+        group,
+        session.held_on - timedelta(days=committee),
+        session.held_on - timedelta(days=group),
+        bool(rule["mandatory_listing"]),
+        int(rule["joint_proposers"]),
+        int(rule["groups_for_rule"]),
+    )
+
+
+def agenda_deadline(township: Township, session: Session, proposer: str | None = None) -> date:
+    """The last day `proposer` may propose an item; without one, the later of the two deadlines
+    (the last day anyone may)."""
+    rules = agenda_rules(township, session)
+    if proposer is None:
+        return max(rules.committee_deadline, rules.group_deadline)
+    return rules.deadline(proposer)
 
 
 @use_case

@@ -1,0 +1,1 @@
+"""The by-elections' use cases, one file per stage of the life cycle."""

@@ -1,0 +1,1 @@
+"""The inspections use cases, one file per life-cycle stage (see ../service.py)."""
