@@ -84,9 +84,40 @@ class ErrorSchema(Schema):
     errors = fields.Dict(metadata={"example": {"name": ["此字段为必填项。"]}})
 
 
+class SchemaNames:
+    """Names of the OpenAPI document's schemas: the class name less "Schema", as apispec names
+    them, unless another class has it already; then the module's key goes in front
+    (`sittings.AnswerInputSchema` → `SittingsAnswerInput`), so that two modules may each have
+    their own `MeetingSchema` without apispec renaming one `Meeting1` behind a warning."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, type] = {}
+
+    def __call__(self, schema: Any) -> str:
+        cls = schema if isinstance(schema, type) else type(schema)
+        name = cls.__name__.removesuffix("Schema") or cls.__name__
+        owner = self._owners.setdefault(name, cls)
+        if owner is cls:
+            return name
+        parts = cls.__module__.split(".")
+        key = parts[2] if parts[:2] == ["lianxin", "modules"] and len(parts) > 2 else parts[-2]
+        prefixed = "".join(word.capitalize() for word in key.split("_")) + name
+        self._owners.setdefault(prefixed, cls)
+        return prefixed
+
+
 class LianxinApi(Api):
     # The document's default error response is the one error body the API sends (error_body).
     ERROR_SCHEMA = ErrorSchema
+
+    def __init__(self, app: Any = None, **kwargs: Any) -> None:
+        from apispec.ext.marshmallow import MarshmallowPlugin
+
+        spec_kwargs = kwargs.pop("spec_kwargs", None) or {}
+        spec_kwargs.setdefault(
+            "marshmallow_plugin", MarshmallowPlugin(schema_name_resolver=SchemaNames())
+        )
+        super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         """flask-smorest registers this for every HTTP error; pages keep their HTML errors."""

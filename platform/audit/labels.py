@@ -182,6 +182,7 @@ ACTIONS: dict[str, Any] = {
     "by_election.link": _l("补发补选投票链接"),
     "by_election.count": _l("补选计票"),
     "by_election.announce": _l("发布补选结果公告"),
+    "by_election.quotas": _l("修改补选结构名额"),
     "annual_session.resolution": _l("起草年会决议"),
     "annual_session.resolution_publish": _l("公布年会决议"),
     "annual_session.resolution_implementation": _l("登记决议落实情况"),
@@ -224,6 +225,14 @@ ACTIONS: dict[str, Any] = {
     "briefing.detach": _l("移除通报附件"),
     "briefing.send": _l("发出通报"),
     "briefing.link": _l("生成通报阅读链接"),
+    # group activities (代表小组活动)
+    "group_activity.plan_add": _l("列入小组年度活动计划"),
+    "group_activity.plan_remove": _l("删除小组年度活动计划"),
+    "group_activity.record": _l("登记代表小组活动"),
+    "group_activity.outcome": _l("登记小组活动成果"),
+    "group_activity.outcome_case": _l("小组活动成果转为诉求"),
+    "group_activity.report": _l("提交小组书面联络报告"),
+    "group_activity.reports_filed": _l("小组书面联络报告列入年会文件"),
     # sitting in (列席)
     "sitting.meeting_plan": _l("安排列席会议"),
     "sitting.invite": _l("邀请代表列席"),
@@ -232,9 +241,19 @@ ACTIONS: dict[str, Any] = {
     "sitting.suggestion": _l("登记列席代表意见建议"),
     "sitting.suggestion_case": _l("列席代表意见转为诉求"),
     "sitting.suggestion_answer": _l("书面答复列席代表意见"),
+    # training (学习培训)
+    "training.schedule": _l("安排学习培训"),
+    "training.answer": _l("答复学习培训通知"),
+    "training.leave_decide": _l("审批培训请假"),
+    "training.check_in": _l("学习培训签到"),
+    "training.check_in_undo": _l("撤销学习培训签到"),
 }
 
 TARGETS: dict[str, Any] = {
+    "group_activity": _l("代表小组活动"),
+    "group_outcome": _l("小组活动成果"),
+    "group_plan_item": _l("小组年度活动计划"),
+    "group_report": _l("小组书面联络报告"),
     "dead_letter": _l("死信"),
     "submitter": _l("提交诉求的群众"),
     "annual_session": _l("年会"),
@@ -276,6 +295,8 @@ TARGETS: dict[str, Any] = {
     "sitting_invitation": _l("列席邀请"),
     "sitting_meeting": _l("列席会议"),
     "sitting_suggestion": _l("列席代表意见建议"),
+    "training_invitation": _l("参训通知"),
+    "training_session": _l("学习培训"),
     "township": _l("乡镇"),
     "township_module": _l("模块"),
     "unit": _l("承办单位"),
@@ -379,6 +400,12 @@ FIELDS: dict[str, Any] = {
     "gender": _l("性别"),
     "grade": _l("等次"),
     "group_id": _l("代表小组编号"),
+    "month": _l("月份"),
+    "topic": _l("主题"),
+    "attended": _l("出席人数"),
+    "session_id": _l("年会编号"),
+    "late": _l("逾期"),
+    "reports": _l("报告数"),
     "head_name": _l("户主"),
     "held_on": _l("举行日期"),
     "form": _l("形式"),
@@ -392,6 +419,8 @@ FIELDS: dict[str, Any] = {
     "ignored_rows": _l("跳过的行数"),
     "into": _l("并入"),
     "invited": _l("邀请人数"),
+    "starts_on": _l("开始日期"),
+    "leave": _l("请假"),
     "is_active": _l("启用"),
     "is_county_rep": _l("县党代表"),
     "is_grassroots_cadre": _l("基层干部"),
@@ -494,6 +523,7 @@ FIELDS: dict[str, Any] = {
     "ballots": _l("选票数"),
     "withheld": _l("未计票"),
     "elected": _l("当选人数"),
+    "quotas": _l("结构名额（至少）"),
 }
 
 # Stored values without a label in their own part.
@@ -515,6 +545,7 @@ _PROPOSER = {
 KEYS_OF: dict[str, tuple[str, str | None]] = {
     "by_state": ("state", "case"),
     "created": ("level", "liaison"),
+    "quotas": ("quota", "by_election"),
 }
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?$")
 
@@ -674,6 +705,20 @@ def _value_labels(name: str, target_type: str | None) -> Mapping[Any, Any]:
             "state": consultations.STATE_LABELS,
             "mode": consultations.MODE_LABELS,
         }[name]
+    if target_type in ("training_session", "training_invitation") and name in (
+        "kind",
+        "answer",
+        "leave",
+        "audience",
+    ):
+        from lianxin.modules.trainings import service as trainings
+
+        return {
+            "kind": trainings.KIND_LABELS,
+            "answer": trainings.ANSWER_LABELS,
+            "leave": trainings.LEAVE_LABELS,
+            "audience": trainings.AUDIENCE_LABELS,
+        }[name]
     if name == "state":
         if target_type == "proposal":
             from lianxin.modules.proposals.states import STATE_LABELS as PROPOSAL_STATES
@@ -705,6 +750,10 @@ def _value_labels(name: str, target_type: str | None) -> Mapping[Any, Any]:
         from lianxin.modules.sittings import service as sittings
 
         return sittings.ANSWER_LABELS
+    if name == "quota" and target_type == "by_election":
+        from lianxin.modules.by_elections.stages.quotas import QUOTA_LABELS
+
+        return QUOTA_LABELS
     if name == "audience" and target_type == "briefing":
         from lianxin.modules.briefings import service as briefings
 

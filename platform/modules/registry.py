@@ -84,6 +84,8 @@ FIRST_PARTY: tuple[str, ...] = (
     "lianxin.modules.briefings.module",
     "lianxin.modules.inspections.module",
     "lianxin.modules.by_elections.module",
+    "lianxin.modules.trainings.module",
+    "lianxin.modules.group_activities.module",
 )
 
 

@@ -88,7 +88,8 @@ def test_the_to_do_home_on_a_phone(browser: Any, todo_server: Any, screens: Path
     server, names = todo_server
     base, home = server.url, f"{server.url}/t/{names['slug']}/"
     for who, expected in (
-        ("office", {"casework.registered", "proposals.to_review"}),
+        # …and, with sittings on, the representatives who have not sat in this term yet.
+        ("office", {"casework.registered", "proposals.to_review", "sittings.not_yet"}),
         ("unit", {"casework.unit"}),
         ("rep", {"proposals.invitations", "liaison.report"}),
     ):

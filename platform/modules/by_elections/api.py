@@ -17,12 +17,14 @@ from lianxin.modules.by_elections.inputs import (
     ByElectionInputSchema,
     ByElectionOpenInputSchema,
     ByElectionPaperCountInputSchema,
+    ByElectionQuotasInputSchema,
     ByElectionRecommendInputSchema,
     ByElectionReviewInputSchema,
     ByElectionStepInputSchema,
     CandidateInput,
     OpenInput,
     PaperCountInput,
+    QuotasInput,
     RecommendInput,
     ReviewInput,
     StepInput,
@@ -82,6 +84,16 @@ class ElectionById(MethodView):
     def get(self, election_id: int):
         """One by-election"""
         return service.get_election(*township_scope(), election_id)
+
+
+@api.route("/elections/<int:election_id>/quotas")
+class QuotasOf(MethodView):
+    @api.arguments(ByElectionQuotasInputSchema)
+    @api.response(200, ByElectionSchema)
+    def put(self, data: QuotasInput, election_id: int):
+        """Set the structure quotas (结构名额: kind → minimum candidates passing the review),
+        all at once, while the sign-up (报名) is open (else 409 step_order)"""
+        return service.set_quotas(*township_scope(), election_id, data)
 
 
 @api.route("/elections/<int:election_id>/steps")
@@ -158,7 +170,8 @@ class Election(MethodView):
     @api.arguments(ByElectionOpenInputSchema)
     @api.response(201, ByElectionLinkSchema(many=True))
     def post(self, data: OpenInput, election_id: int):
-        """Open the election (直选): 409 margin below the township's candidate margin; online,
+        """Open the election (直选): 409 margin below the township's candidate margin, 409
+        quota when the candidates passing the review miss a structure quota; online,
         each voter's one-time link (shown once)"""
         return _links(service.open_election(*township_scope(), election_id, data))
 

@@ -24,5 +24,11 @@ class MarginShort(Conflict):
     code = "margin"
 
 
+class QuotaShort(Conflict):
+    """The candidates passing the review do not meet a structure quota (结构名额)."""
+
+    code = "quota"
+
+
 class AlreadyVoted(Conflict):
     code = "already_voted"

@@ -9,9 +9,10 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
 from lianxin.modules.by_elections.models import Channel, Source
+from lianxin.modules.by_elections.stages.quotas import QUOTA_KINDS
 from lianxin.people.models import Category, Education, Gender
 from lianxin.usecases import InputSchema
 from lianxin.usecases.fields import OptionalDate, OptionalId, OptionalText, Text, at_most, text
@@ -37,6 +38,44 @@ class Flag(fields.Boolean):
     falsy = {"0", "off", "false", "no", "", False}
 
 
+class Quotas(fields.Dict):
+    """Structure quotas: {kind: minimum candidates passing the review}; a kind of QUOTA_KINDS,
+    a minimum 0–200 (0 or blank: no quota). A form posts them as `quota-<kind>` fields."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        message = _l("结构名额须为0–200的整数")
+        super().__init__(
+            keys=fields.String(
+                validate=validate.OneOf(QUOTA_KINDS, error=_l("结构名额的类别不正确"))
+            ),
+            values=fields.Integer(
+                validate=validate.Range(min=0, max=200, error=message),
+                error_messages=_all(message),
+            ),
+            load_default=dict,
+            **kwargs,
+        )
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dict[str, int]:
+        loaded = super()._deserialize(value, attr, data, **kwargs)
+        return {k: int(v) for k, v in loaded.items() if v}
+
+
+def _quota_fields(data: Any) -> Any:
+    """A form's `quota-<kind>` fields gathered into `quotas` (blank ones left out)."""
+    if not isinstance(data, dict) or "quotas" in data:
+        return data
+    out = {k: v for k, v in data.items() if not str(k).startswith("quota-")}
+    quotas = {
+        str(k)[len("quota-") :]: v
+        for k, v in data.items()
+        if str(k).startswith("quota-") and str(v).strip() != ""
+    }
+    if quotas:
+        out["quotas"] = quotas
+    return out
+
+
 # --- 登记: the by-election itself -----------------------------------------------------------------
 
 
@@ -50,6 +89,7 @@ class ByElectionInput:
     note: str = ""
     registered_on: date | None = None  # the 登记 step's date (default today)
     vacancy_ids: list[int] = field(default_factory=list)
+    quotas: dict[str, int] = field(default_factory=dict)  # 结构名额: kind → minimum
 
 
 class ByElectionInputSchema(InputSchema[ByElectionInput]):
@@ -73,6 +113,29 @@ class ByElectionInputSchema(InputSchema[ByElectionInput]):
     vacancy_ids = fields.List(
         fields.Integer(error_messages=_all(_l("请选择出缺的代表"))), load_default=list
     )
+    quotas = Quotas()
+
+    @pre_load
+    def _form_quotas(self, data: Any, **_kwargs: Any) -> Any:
+        return _quota_fields(data)
+
+
+@dataclass(frozen=True)
+class QuotasInput:
+    """The structure quotas changed while 报名 is open (all of them: a kind left out is
+    dropped)."""
+
+    quotas: dict[str, int] = field(default_factory=dict)
+
+
+class ByElectionQuotasInputSchema(InputSchema[QuotasInput]):
+    input_type = QuotasInput
+
+    quotas = Quotas()
+
+    @pre_load
+    def _form_quotas(self, data: Any, **_kwargs: Any) -> Any:
+        return _quota_fields(data)
 
 
 # --- 报名: a candidate ----------------------------------------------------------------------------

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     ForeignKey,
     ForeignKeyConstraint,
@@ -84,6 +86,10 @@ class ByElection(TenantMixin, Base):
     term: Mapped[int] = mapped_column(Integer)  # 届: the elected serve the rest of it
     term_ends_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(Text, default="")  # why the seats are vacant
+    # Structure quotas (结构名额, 001 咸丰): {kind: minimum candidates passing the review}, the
+    # kinds in `stages.quotas.QUOTA_LABELS` (a category, 妇女, 不满35岁, 少数民族, 基层一线);
+    # set at 登记 and while 报名 is open, checked when 直选 is recorded.
+    quotas: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(16), default=State.REGISTERED)
     # Frozen when their step is recorded: a later change of the setting does not move them.
     notice_days: Mapped[int | None] = mapped_column(Integer)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from lianxin.api.base import BaseSchema
+from lianxin.modules.by_elections.stages.register import quota_status
 
 
 class ByElectionSettings(BaseSchema):
@@ -33,6 +36,17 @@ class ByElectionStepSchema(BaseSchema):
     recorded_by_id = fields.Integer(dump_only=True, allow_none=True)
 
 
+class ByElectionQuotaSchema(BaseSchema):
+    """A structure quota against the candidates that count now (passed the review, once
+    reviewed; still in the running, before)."""
+
+    kind = fields.String(dump_only=True)
+    label = fields.String(dump_only=True)
+    minimum = fields.Integer(dump_only=True)
+    count = fields.Integer(dump_only=True)
+    met = fields.Boolean(dump_only=True)
+
+
 class ByElectionSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     title = fields.String(dump_only=True)
@@ -49,6 +63,23 @@ class ByElectionSchema(BaseSchema):
     ballots = fields.Integer(dump_only=True, allow_none=True)
     withheld = fields.Boolean(dump_only=True)
     announced_on = fields.Date(dump_only=True, allow_none=True)
+    quotas = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        dump_only=True,
+        metadata={"description": "结构名额：类别 → 审查通过的候选人至少几名"},
+    )
+    quota_status = fields.Method(
+        "_quota_status",
+        dump_only=True,
+        metadata={
+            "type": "array",
+            "description": "每项结构名额：kind、label、minimum、count（符合的候选人数）、met",
+        },
+    )
+
+    def _quota_status(self, election: Any) -> Any:
+        return ByElectionQuotaSchema(many=True).dump(quota_status(election))
 
 
 class ByElectionCandidateSchema(BaseSchema):

@@ -127,6 +127,7 @@ class _ByElection:
                 term=term,
                 note="原代表因工作调动终止代表资格，补选1名。",
                 vacancy_ids=[rep_id],
+                quotas={"female": 1, "grassroots": 1},  # 结构名额 (001 咸丰)
             ),
         )
         self.election_id = election.id

@@ -11,6 +11,7 @@ from lianxin.modules.by_elections.errors import (
     MarginShort,
     NoticeRunning,
     OutOfOrder,
+    QuotaShort,
 )
 from lianxin.modules.by_elections.stages.ballot import (
     IssuedLink,
@@ -43,12 +44,21 @@ from lianxin.modules.by_elections.stages.common import (
     steps_of,
     today,
 )
+from lianxin.modules.by_elections.stages.quotas import (
+    QUOTA_KINDS,
+    QUOTA_LABELS,
+    QuotaLine,
+    quota_lines,
+    quotas_of,
+)
 from lianxin.modules.by_elections.stages.register import (
     branch_name,
     held_between,
     public_candidates,
     public_election,
     public_notices,
+    quota_status,
+    quota_text,
     register_xlsx,
 )
 from lianxin.modules.by_elections.stages.steps import (
@@ -65,6 +75,7 @@ from lianxin.modules.by_elections.stages.steps import (
     recommended_of,
     remove_candidate,
     review_candidate,
+    set_quotas,
     vacancies_of,
 )
 from lianxin.modules.by_elections.stages.waiting import to_announce, under_way
@@ -72,6 +83,8 @@ from lianxin.modules.by_elections.stages.waiting import to_announce, under_way
 __all__ = [
     "CHANNEL_LABELS",
     "MODULE_KEY",
+    "QUOTA_KINDS",
+    "QUOTA_LABELS",
     "SOURCE_LABELS",
     "STATE_LABELS",
     "STEP_LABELS",
@@ -80,6 +93,8 @@ __all__ = [
     "MarginShort",
     "NoticeRunning",
     "OutOfOrder",
+    "QuotaLine",
+    "QuotaShort",
     "add_candidate",
     "announce",
     "ballot_candidates",
@@ -106,6 +121,10 @@ __all__ = [
     "public_election",
     "public_notices",
     "publish_notice",
+    "quota_lines",
+    "quota_status",
+    "quota_text",
+    "quotas_of",
     "recommend",
     "recommended_of",
     "record_paper_count",
@@ -114,6 +133,7 @@ __all__ = [
     "remove_candidate",
     "required_candidates",
     "review_candidate",
+    "set_quotas",
     "settings",
     "steps_of",
     "to_announce",

@@ -29,6 +29,7 @@ from lianxin.modules.by_elections.inputs import (
     ByElectionInputSchema,
     ByElectionOpenInputSchema,
     ByElectionPaperCountInputSchema,
+    ByElectionQuotasInputSchema,
     ByElectionRecommendInputSchema,
     ByElectionReviewInputSchema,
     ByElectionStepInputSchema,
@@ -72,6 +73,7 @@ def _words() -> dict[str, Any]:
         "STATE_LABELS": service.STATE_LABELS,
         "SOURCE_LABELS": service.SOURCE_LABELS,
         "CHANNEL_LABELS": service.CHANNEL_LABELS,
+        "QUOTA_LABELS": service.QUOTA_LABELS,
     }
 
 
@@ -153,6 +155,7 @@ def _render(election_id: int, issued: list[service.IssuedLink] | None = None) ->
                 if election.margin_percent is not None
                 else int(rule["margin_percent"]),
             ),
+            quotas=service.quota_status(election),
             turnout=service.turnout(election),
             voters=service.voters_of(actor, township, election_id)
             if office and election.channel == "online" and election.state == "voting"
@@ -185,6 +188,17 @@ def add_candidate(election_id: int):
             a, t, election_id, load_input(ByElectionCandidateInputSchema, request.form, form=True)
         ),
         _("已报名"),
+    )
+
+
+@pages.post("/<int:election_id>/quotas")
+def quotas(election_id: int):
+    return _post(
+        election_id,
+        lambda a, t: service.set_quotas(
+            a, t, election_id, load_input(ByElectionQuotasInputSchema, request.form, form=True)
+        ),
+        _("已保存结构名额"),
     )
 
 
@@ -330,6 +344,7 @@ def public_index():
 def public_notice(election_id: int):
     township = current_township()
     election = service.public_election(township, election_id)
+    ends = service.notice_ends_on(election)
     return render_template(
         "by_elections/public_notice.html",
         public_page=True,
@@ -337,7 +352,8 @@ def public_notice(election_id: int):
         branch=service.branch_name(township, election.branch_id),
         steps=service.steps_of(election),
         candidates=service.public_candidates(election),
-        notice_last=service.notice_ends_on(election) - timedelta(days=1),  # type: ignore[operator]
+        quotas=service.quota_status(election),
+        notice_last=ends - timedelta(days=1) if ends else None,
     )
 
 

@@ -77,7 +77,9 @@ def _keep_the_groups_deadline() -> None:
     for township_id, settings in conn.execute(
         sa.select(modules.c.township_id, modules.c.settings).where(modules.c.module_key == MODULE)
     ).all():
-        settings = dict(settings or {})
+        if not isinstance(settings, dict):  # none set (or not an object): nothing to keep
+            continue
+        settings = dict(settings)
         if OLD in settings and NEW not in settings:
             settings[NEW] = settings[OLD]
             conn.execute(
@@ -91,8 +93,10 @@ def _keep_the_groups_deadline() -> None:
     for county_id, defaults in conn.execute(
         sa.select(counties.c.id, counties.c.module_defaults)
     ).all():
-        defaults = dict(defaults or {})
-        ours = dict(defaults.get(MODULE) or {})
+        if not isinstance(defaults, dict) or not isinstance(defaults.get(MODULE), dict):
+            continue
+        defaults = dict(defaults)
+        ours = dict(defaults[MODULE])
         if OLD in ours and NEW not in ours:
             ours[NEW] = ours[OLD]
             defaults[MODULE] = ours
@@ -112,7 +116,9 @@ def _drop_new_settings() -> None:
     for township_id, settings in conn.execute(
         sa.select(modules.c.township_id, modules.c.settings).where(modules.c.module_key == MODULE)
     ).all():
-        settings = dict(settings or {})
+        if not isinstance(settings, dict):
+            continue
+        settings = dict(settings)
         if NEW in settings or "mandatory_listing" in settings:
             settings.pop(NEW, None)
             settings.pop("mandatory_listing", None)
@@ -127,8 +133,10 @@ def _drop_new_settings() -> None:
     for county_id, defaults in conn.execute(
         sa.select(counties.c.id, counties.c.module_defaults)
     ).all():
-        defaults = dict(defaults or {})
-        ours = dict(defaults.get(MODULE) or {})
+        if not isinstance(defaults, dict) or not isinstance(defaults.get(MODULE), dict):
+            continue
+        defaults = dict(defaults)
+        ours = dict(defaults[MODULE])
         if NEW in ours or "mandatory_listing" in ours:
             ours.pop(NEW, None)
             ours.pop("mandatory_listing", None)

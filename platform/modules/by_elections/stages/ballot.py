@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from lianxin.auth.actor import Actor
 from lianxin.db import anonymous, db, utcnow
 from lianxin.errors import Conflict, NotFound, ValidationFailed
-from lianxin.modules.by_elections.errors import AlreadyVoted, MarginShort
+from lianxin.modules.by_elections.errors import AlreadyVoted, MarginShort, QuotaShort
 from lianxin.modules.by_elections.inputs import (
     AnnounceInput,
     BallotInput,
@@ -45,6 +45,7 @@ from lianxin.modules.by_elections.stages.common import (
     steps_of,
     today,
 )
+from lianxin.modules.by_elections.stages.quotas import quota_lines
 from lianxin.modules.by_elections.stages.steps import recommended_of
 from lianxin.notify import service as notify
 from lianxin.people import service as people
@@ -77,7 +78,8 @@ def open_election(
     actor: Actor, township: Township, election_id: int, data: OpenInput
 ) -> list[IssuedLink]:
     """直选 recorded with its date: candidates on the ballot at least the seats plus the
-    township's margin (else 409 margin); online, each party member of the electoral unit gets
+    township's margin (else 409 margin) and meeting every structure quota, ages on the
+    election's date (else 409 quota); online, each party member of the electoral unit gets
     a one-time link (shown once)."""
     election = get_election(actor, township, election_id)
     _write(actor, township)
@@ -94,6 +96,21 @@ def open_election(
                 m=margin,
                 n=needed,
                 c=on_ballot,
+            )
+        )
+    short = [
+        q
+        for q in quota_lines(election, ballot_candidates(election), data.on or today())
+        if not q.met
+    ]
+    if short:
+        raise QuotaShort(
+            _(
+                "审查通过的候选人不满足结构名额：%(q)s",
+                q="；".join(
+                    _("%(k)s 至少 %(n)d 名，现有 %(c)d 名", k=q.label, n=q.minimum, c=q.count)
+                    for q in short
+                ),
             )
         )
     _record(actor, township, election, Step.ELECTION, data.on, data.note)

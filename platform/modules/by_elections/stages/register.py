@@ -12,15 +12,18 @@ from lianxin import spreadsheets
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import NotFound
-from lianxin.modules.by_elections.models import STEPS, ByElection, Candidate, State
+from lianxin.modules.by_elections.models import STEPS, ByElection, Candidate, State, Step
 from lianxin.modules.by_elections.stages.common import (
     CHANNEL_LABELS,
     STATE_LABELS,
     STEP_LABELS,
     _get,
     _read,
+    candidates_of,
     steps_of,
+    today,
 )
+from lianxin.modules.by_elections.stages.quotas import QuotaLine, in_the_running, quota_lines
 from lianxin.modules.by_elections.stages.steps import recommended_of
 from lianxin.tenants.models import Branch, Township
 
@@ -51,6 +54,28 @@ def public_candidates(election: ByElection) -> list[Candidate]:
     return recommended_of(election)
 
 
+REVIEWED_STATES = (State.REVIEWED, State.VOTING, State.COUNTED, State.ANNOUNCED)
+
+
+def quota_status(election: ByElection) -> list[QuotaLine]:
+    """Each structure quota against the candidates that count now: once reviewed, those who
+    passed (the ballot); before, those still in the running. Ages on the election's date once
+    直选 is recorded, else today."""
+    if not election.quotas:
+        return []
+    if election.state in REVIEWED_STATES:
+        pool = [c for c in recommended_of(election) if c.passed]
+    else:
+        pool = in_the_running(candidates_of(election))
+    held = steps_of(election).get(Step.ELECTION)
+    return quota_lines(election, pool, held.on if held else today())
+
+
+def quota_text(election: ByElection) -> str:
+    """The quotas for the register: 妇女≥1（2）；农民≥1（1）— the count in brackets."""
+    return "；".join(q.text() for q in quota_status(election))
+
+
 def branch_name(township: Township, branch_id: int) -> str:
     branch = db.session.get(Branch, (township.id, branch_id))
     return branch.name if branch else ""
@@ -65,6 +90,7 @@ def register_xlsx(actor: Actor, township: Township) -> bytes:
         _("选举单位"),
         _("届次"),
         _("应选名额"),
+        _("结构名额（至少；括号内为符合的候选人数）"),
         *[str(STEP_LABELS[s]) for s in STEPS],
         _("投票方式"),
         _("差额幅度"),
@@ -86,6 +112,7 @@ def register_xlsx(actor: Actor, township: Township) -> bytes:
                 branch_name(township, e.branch_id),
                 e.term,
                 e.seats,
+                quota_text(e),
                 *[steps[s].on if s in steps else None for s in STEPS],
                 str(CHANNEL_LABELS.get(e.channel or "", "")),
                 f"{e.margin_percent}%" if e.margin_percent is not None else "",

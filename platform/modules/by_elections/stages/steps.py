@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lianxin.audit import service as audit
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.db.paging import paged
@@ -18,6 +19,7 @@ from lianxin.modules.by_elections.errors import NoticeRunning
 from lianxin.modules.by_elections.inputs import (
     ByElectionInput,
     CandidateInput,
+    QuotasInput,
     RecommendInput,
     ReviewInput,
     StepInput,
@@ -140,8 +142,29 @@ def create_by_election(actor: Actor, township: Township, data: ByElectionInput) 
         branch_id=branch.id,
         seats=election.seats,
         term=election.term,
+        **({"quotas": dict(election.quotas)} if election.quotas else {}),
     )
     _record(actor, township, election, Step.REGISTRATION, on, "")
+    return election
+
+
+@use_case
+def set_quotas(actor: Actor, township: Township, election_id: int, data: QuotasInput) -> ByElection:
+    """The structure quotas (结构名额) changed while 报名 is open: all of them at once."""
+    election = get_election(actor, township, election_id)
+    _write(actor, township)
+    _require_state(election, State.REGISTERED)
+    before = dict(election.quotas or {})
+    election.quotas = dict(data.quotas)
+    audit.record(
+        "by_election.quotas",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="by_election",
+        target_id=election.id,
+        before={"quotas": before},
+        after={"quotas": dict(data.quotas)},
+    )
     return election
 
 

@@ -1,0 +1,1 @@
+"""The stages of the group-activities module (代表小组活动)."""

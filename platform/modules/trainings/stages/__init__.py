@@ -1,0 +1,1 @@
+"""The use cases of the training module, by life-cycle stage."""
