@@ -172,9 +172,9 @@ def _do(s: Scene, fn: Any, *args: Any, **kwargs: Any) -> Any:
 def _outbox(s: Scene, title_part: str) -> list[dict[str, Any]]:
     with tenant_context(s.township.id):
         rows = db.session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.topic == "notify", OutboxMessage.tenant_id == s.township.id
-            )
+            select(OutboxMessage)
+            .where(OutboxMessage.topic == "notify", OutboxMessage.tenant_id == s.township.id)
+            .order_by(OutboxMessage.id)  # oldest first: an UPDATE moves a row in the heap
         ).all()
     return [m.payload for m in rows if title_part in m.payload["title"]]
 
