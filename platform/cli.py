@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -156,7 +157,15 @@ def demo_load(password: str | None, i_know: bool) -> None:
         sys.exit(1)
     from lianxin.demo import load
 
-    logins = load(password=password)
+    # The two years of history send thousands of texts through the log channel; they are the
+    # demo's past, not news: the load says nothing but warnings, then the logins.
+    notify_log = logging.getLogger("lianxin.notify")
+    level = notify_log.level
+    notify_log.setLevel(logging.WARNING)
+    try:
+        logins = load(password=password)
+    finally:
+        notify_log.setLevel(level)
     click.echo("")
     click.echo("演示账号（用户名 / 密码 / 角色 / 所在）：")
     for login in logins:
