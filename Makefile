@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench messages screens clean install assets browser
+.PHONY: run test lint format bench messages screens clean install assets browser fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -24,17 +24,30 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 assets: node_modules/.package-lock.json
 
-run: install assets
+run: install assets fonts
 	$(BIN)/lianxin db upgrade
 	$(BIN)/lianxin demo load
 	$(BIN)/lianxin serve --host $(HOST) --port $(PORT)
 
-# What the tests need from Debian, installed when missing (as root; otherwise those tests skip
-# outside CI and fail under CI=true): Chromium for the browser tests (Playwright never downloads
-# a browser) with a Chinese font, nginx-light for the proxy test, pgbouncer for the pooler test.
-DEBIAN_PACKAGES := /usr/bin/chromium:chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei /usr/sbin/nginx:nginx-light /usr/sbin/pgbouncer:pgbouncer
+# What the platform itself needs from Debian to run: the Chinese font that the PDF documents
+# embed (lianxin.documents, WeasyPrint) and the browsers' prints fall back to, and Pango, which
+# WeasyPrint lays text out with. Installed when missing (as root; otherwise the command to run).
+RUN_PACKAGES := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei /usr/lib/$(shell uname -m)-linux-gnu/libpangoft2-1.0.so.0:libpangoft2-1.0-0
 
-browser:
+fonts:
+	@missing=""; for pair in $(RUN_PACKAGES); do \
+	  [ -e "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing from Debian:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (apt-get install -y$$missing; PDF downloads answer 503 without them)"; fi; fi
+
+# What the tests need from Debian besides, installed when missing (as root; otherwise those tests
+# skip outside CI and fail under CI=true): Chromium for the browser tests (Playwright never
+# downloads a browser), nginx-light for the proxy test, pgbouncer for the pooler test.
+DEBIAN_PACKAGES := /usr/bin/chromium:chromium /usr/sbin/nginx:nginx-light /usr/sbin/pgbouncer:pgbouncer
+
+browser: fonts
 	@missing=""; for pair in $(DEBIAN_PACKAGES); do \
 	  [ -e "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; done; \
 	if [ -n "$$missing" ]; then \
@@ -47,7 +60,7 @@ browser:
 PYTEST_WORKERS ?= 2
 
 test: install assets browser
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 --durations-min=3 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check platform worker tests

@@ -80,6 +80,7 @@ MODULES: dict[str, tuple[str, ...] | None] = {
         "consultations",
         "briefings",
         "by_elections",
+        "commitments",
     ),
 }
 FIRST_PARTY = ("workstations", "reception_days", "proposals", "annual_sessions", "evaluations")

@@ -142,7 +142,7 @@ class Timeline:
                             step()
                 taken += 1
                 if sent and (not self._steps or _day(self._steps[0][0]) != _day(when)):
-                    with at(when + timedelta(minutes=1)):
+                    with at(min(when + timedelta(minutes=1), real_now())):
                         _deliver(sent)
         self.now = None
         return taken

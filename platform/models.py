@@ -2,6 +2,7 @@
 
 from lianxin.audit.models import AuditChainHead, AuditEntry
 from lianxin.auth.models import ApiToken, Membership, SetupLink, User
+from lianxin.awards.models import Adoption, Candidate, Selection
 from lianxin.casework.models import (
     Case,
     CaseAssignment,
@@ -12,6 +13,7 @@ from lianxin.casework.models import (
     DeadlineExtension,
 )
 from lianxin.county.models import CountyEntityRollup, CountyJob, CountyRollup, CountySettings
+from lianxin.duty_records.models import DutyFormula, DutyStep
 from lianxin.notify.models import (
     ChannelPreference,
     DeadLetter,
@@ -33,10 +35,12 @@ from lianxin.tenants.models import Branch, County, Township, TownshipModule
 from lianxin.work_calendar.models import WorkCalendarDay, WorkCalendarRevision, WorkCalendarYear
 
 __all__ = [
+    "Adoption",
     "ApiToken",
     "AuditChainHead",
     "AuditEntry",
     "Branch",
+    "Candidate",
     "Case",
     "CaseAssignment",
     "CaseAttachment",
@@ -52,6 +56,8 @@ __all__ = [
     "DeadLetter",
     "DeadlineExtension",
     "Delivery",
+    "DutyFormula",
+    "DutyStep",
     "GroupMembership",
     "HandlingUnit",
     "Household",
@@ -62,6 +68,7 @@ __all__ = [
     "PartyMember",
     "Representative",
     "RepresentativeGroup",
+    "Selection",
     "SetupLink",
     "StoredFile",
     "Township",

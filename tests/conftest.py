@@ -459,6 +459,13 @@ def client(app: Any) -> Any:
 
 
 @pytest.fixture
+def walk_only() -> frozenset[str] | None:
+    """The blueprints the isolation walks (tests/test_isolation_walk.py) send ids and slugs to:
+    every route here; a module's own walk (tests/modules/conftest.py) walks its own routes."""
+    return None
+
+
+@pytest.fixture
 def world(app: Any) -> Any:
     """Two townships of one county, a third county, and a user for every role."""
     from tests.factories import build_world

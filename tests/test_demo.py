@@ -302,6 +302,25 @@ def test_the_county_compares_real_figures_on_the_first_page(loaded: Loaded) -> N
         assert all(c.value for c in cells), (township_id, cells)
 
 
+def test_the_demo_has_no_english(loaded: Loaded) -> None:
+    """`make run`'s demo as each of its logins sees it: every page they reach from their home,
+    no English outside the allow-list (tests/web/test_no_english.py walks a built world)."""
+    from tests.web.test_no_english import _data_words, walk
+
+    client = loaded.app.test_client()
+    data = [*_data_words(), "demo", "lianxin2026demo"]
+    found: list[str] = []
+    read = 0
+    for entry in loaded.logins:
+        client.post("/login", data={"username": entry.username, "password": entry.password})
+        pages, english = walk(client, ["/", "/me", "/me/inbox"], data)
+        read += pages
+        found += [f"{entry.username} {line}" for line in english]
+        client.post("/logout")
+    assert len(loaded.logins) >= 10 and read > 10 * len(loaded.logins)
+    assert not found, "\n".join(sorted(set(found)))
+
+
 def test_a_second_load_adds_nothing(loaded: Loaded) -> None:
     from lianxin.db.base import Base
 

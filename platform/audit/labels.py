@@ -49,6 +49,7 @@ ACTIONS: dict[str, Any] = {
     "township.reactivated": _l("恢复乡镇"),
     "township.labels_changed": _l("修改称谓"),
     "outbox.replayed": _l("重新发送死信"),
+    "audit.checked": _l("立即核验审计日志"),
     "township.export_requested": _l("要求导出乡镇数据"),
     "township.exported": _l("导出乡镇数据"),
     "township.export_downloaded": _l("下载乡镇数据导出"),
@@ -75,6 +76,7 @@ ACTIONS: dict[str, Any] = {
     "group.created": _l("新建代表小组"),
     "group.updated": _l("修改代表小组"),
     "group.member_assigned": _l("调整小组成员"),
+    "group.member_removed": _l("移出代表小组"),
     "unit.created": _l("新增承办单位"),
     "unit.updated": _l("修改承办单位"),
     "party_member.saved": _l("保存党员信息"),
@@ -100,6 +102,7 @@ ACTIONS: dict[str, Any] = {
     "case.decide_extension": _l("审批延期"),
     "case.attach": _l("补充诉求材料"),
     "case.due_recomputed": _l("重新计算诉求期限"),
+    "case.reissue_code": _l("补发诉求查询码"),
     "escalation.answered": _l("县级答复上报的诉求"),
     # workstations
     "workstation.create": _l("新建工作站"),
@@ -137,6 +140,7 @@ ACTIONS: dict[str, Any] = {
     # proposals
     "proposal.create": _l("起草提案"),
     "proposal.submit": _l("提交提案"),
+    "proposal.register_paper": _l("据纸质表登记提案"),
     "proposal.accept": _l("提案立案"),
     "proposal.reject": _l("提案不予立案"),
     "proposal.merge": _l("合并提案"),
@@ -164,6 +168,7 @@ ACTIONS: dict[str, Any] = {
     "annual_session.leave": _l("审批年会请假"),
     "annual_session.open": _l("年会开幕"),
     "annual_session.close": _l("年会闭幕"),
+    "annual_session.report_archive": _l("归档年会会议报告"),
     "annual_session.vote_create": _l("发起表决"),
     "annual_session.vote_hands": _l("登记举手表决结果"),
     "annual_session.vote_paper": _l("登记纸质选票"),
@@ -191,6 +196,7 @@ ACTIONS: dict[str, Any] = {
     "evaluation.form": _l("修改评议表"),
     "evaluation.subject": _l("新增评议对象"),
     "evaluation.report": _l("提交述职报告"),
+    "evaluation.city_rep_filed": _l("市党代表履职报告列入年会文件"),
     "evaluation.open": _l("开始评议"),
     "evaluation.link": _l("重发评议链接"),
     "evaluation.codes": _l("生成满意度测评码"),
@@ -200,6 +206,17 @@ ACTIONS: dict[str, Any] = {
     "evaluation.propose": _l("提出评议等次建议"),
     "evaluation.grade": _l("确定评议等次"),
     "evaluation.publish": _l("公布评议结果"),
+    "evaluation.group": _l("设定评议小组"),
+    "evaluation.notice": _l("发布评议预告"),
+    "evaluation.guest": _l("添加其他评议人"),
+    "evaluation.guest_remove": _l("移除其他评议人"),
+    "evaluation.paper_hand_out": _l("登记领取纸质评议表"),
+    "evaluation.paper_batch": _l("登记一批纸质评议表"),
+    "evaluation.paper_entry": _l("录入纸质评议表"),
+    "evaluation.paper_agreed": _l("纸质评议表两人录入一致并计入"),
+    "evaluation.paper_reset": _l("清除纸质评议表录入"),
+    "evaluation.opinion": _l("记录分管领导意见"),
+    "evaluation.unfit_report": _l("不称职报告县委组织部"),
     # liaison chain
     "liaison.suggest": _l("生成联系安排建议"),
     "liaison.link.add": _l("新增联系关系"),
@@ -231,8 +248,19 @@ ACTIONS: dict[str, Any] = {
     "group_activity.record": _l("登记代表小组活动"),
     "group_activity.outcome": _l("登记小组活动成果"),
     "group_activity.outcome_case": _l("小组活动成果转为诉求"),
+    "group_activity.outcome_proposal": _l("小组活动成果起草为建议草稿"),
+    "group_activity.keeper_assign": _l("安排党委委员包联代表小组"),
+    "group_activity.keeper_remove": _l("取消党委委员包联代表小组"),
     "group_activity.report": _l("提交小组书面联络报告"),
     "group_activity.reports_filed": _l("小组书面联络报告列入年会文件"),
+    "group_activity.receptions_plan": _l("安排党委委员接待代表小组组长"),
+    "group_activity.reception_reassign": _l("调整接待组长的党委委员"),
+    "group_activity.reception_record": _l("记录党委委员接待组长情况"),
+    "group_activity.visit_plan": _l("新建党委委员走访工作月安排"),
+    "group_activity.visit_add": _l("添加党委委员走访代表小组"),
+    "group_activity.visit_remove": _l("删除党委委员走访代表小组"),
+    "group_activity.visit_publish": _l("发布党委委员走访安排表"),
+    "group_activity.visit_minutes": _l("记录并分发走访纪要"),
     # sitting in (列席)
     "sitting.meeting_plan": _l("安排列席会议"),
     "sitting.invite": _l("邀请代表列席"),
@@ -247,13 +275,46 @@ ACTIONS: dict[str, Any] = {
     "training.leave_decide": _l("审批培训请假"),
     "training.check_in": _l("学习培训签到"),
     "training.check_in_undo": _l("撤销学习培训签到"),
+    "training.self_check_in": _l("代表扫码签到学习培训"),
+    "training.update": _l("修改学习培训"),
+    "training.cancel": _l("取消学习培训"),
+    # the duty record (履职档案)
+    "duty_records.formula_changed": _l("修改履职积分办法"),
+    "duty_records.step_recorded": _l("记录履职不足的处理步骤"),
+    # public commitments (公开承诺)
+    "commitment.create": _l("登记公开承诺"),
+    "commitment.revise": _l("修改公开承诺"),
+    "commitment.approve": _l("审核公开承诺"),
+    "commitment.return": _l("退回公开承诺"),
+    "commitment.progress": _l("报告承诺进展"),
+    "commitment.close": _l("评定承诺兑现情况"),
+    # awards (评先, 四十佳)
+    "award.adopt": _l("标记被党委政府采纳"),
+    "award.unadopt": _l("取消采纳标记"),
+    "award.selection_open": _l("开启县级评选"),
+    "award.candidates_gathered": _l("按年度统计生成候选名单"),
+    "award.selection_choosing": _l("确定候选名单"),
+    "award.choose": _l("评选先进"),
+    "award.unchoose": _l("撤回评选的先进"),
+    "award.selection_close": _l("公布评选结果"),
+    "award.nominate": _l("推荐参评意见建议"),
+    "award.withdraw": _l("撤回参评推荐"),
 }
 
 TARGETS: dict[str, Any] = {
+    "duty_formula": _l("履职积分办法"),
+    "duty_step": _l("履职不足的处理步骤"),
+    "award_adoption": _l("采纳记录"),
+    "award_candidate": _l("评选候选对象"),
+    "award_selection": _l("县级评选"),
     "group_activity": _l("代表小组活动"),
+    "group_reception": _l("党委委员接待组长"),
+    "group_visit": _l("党委委员走访代表小组"),
+    "group_visit_plan": _l("走访工作月安排"),
     "group_outcome": _l("小组活动成果"),
     "group_plan_item": _l("小组年度活动计划"),
     "group_report": _l("小组书面联络报告"),
+    "group_keeper": _l("党委委员包组"),
     "dead_letter": _l("死信"),
     "submitter": _l("提交诉求的群众"),
     "annual_session": _l("年会"),
@@ -271,6 +332,7 @@ TARGETS: dict[str, Any] = {
     "evaluation_campaign": _l("评议"),
     "evaluation_rater": _l("评议人"),
     "evaluation_subject": _l("评议对象"),
+    "evaluation_paper_batch": _l("纸质评议表"),
     "group": _l("代表小组"),
     "household": _l("群众户"),
     "import": _l("导入"),
@@ -297,6 +359,8 @@ TARGETS: dict[str, Any] = {
     "sitting_suggestion": _l("列席代表意见建议"),
     "training_invitation": _l("参训通知"),
     "training_session": _l("学习培训"),
+    "commitment": _l("公开承诺"),
+    "commitment_progress": _l("承诺进展"),
     "township": _l("乡镇"),
     "township_module": _l("模块"),
     "unit": _l("承办单位"),
@@ -311,10 +375,37 @@ TARGETS: dict[str, Any] = {
 }
 
 FIELDS: dict[str, Any] = {
+    # 立即核验 (audit.checked)
+    "chains": _l("核验的链数"),
+    "verified": _l("核验通过的链数"),
+    "broken": _l("发现断裂"),
+    # the duty record (履职档案): an escalation step
+    "steps": _l("已记录的步骤"),
+    "taken_on": _l("日期"),
+    "score": _l("履职积分"),
+    # awards (评先, 四十佳)
+    "item_id": _l("事项编号"),
+    "adopted_by": _l("采纳单位"),
+    "adopted_on": _l("采纳日期"),
+    "note": _l("说明"),
+    "quota_representative": _l("十佳党代表名额"),
+    "quota_station": _l("十佳工作站名额"),
+    "quota_suggestion": _l("十佳意见建议名额"),
+    "quota_unit": _l("十佳承办单位名额"),
+    "metric_representative": _l("党代表排序指标"),
+    "metric_station": _l("工作站排序指标"),
+    "metric_unit": _l("承办单位排序指标"),
+    "station": _l("工作站"),
+    "suggestion": _l("意见建议"),
+    "winners_representative": _l("当选党代表数"),
+    "winners_station": _l("当选工作站数"),
+    "winners_suggestion": _l("当选意见建议数"),
+    "winners_unit": _l("当选承办单位数"),
     "name_pinyin": _l("姓名拼音"),
     "name_initials": _l("拼音首字母"),
     "created_at": _l("创建时间"),
     "updated_at": _l("更新时间"),
+    "commitment_id": _l("承诺"),
     "username": _l("用户名"),
     "display_name": _l("显示名称"),
     "last_login_at": _l("最近登录"),
@@ -363,6 +454,8 @@ FIELDS: dict[str, Any] = {
     "cases": _l("诉求件数"),
     "category": _l("代表类别"),
     "channel": _l("来源渠道"),
+    "from_paper": _l("据纸质表登记"),
+    "paper_form_on": _l("纸质表日期"),
     "co": _l("协办单位"),
     "committee_user_id": _l("党委委员（用户编号）"),
     "contact_name": _l("联系人"),
@@ -419,6 +512,22 @@ FIELDS: dict[str, Any] = {
     "ignored_rows": _l("跳过的行数"),
     "into": _l("并入"),
     "invited": _l("邀请人数"),
+    "uninvited": _l("不再邀请人数"),
+    "place": _l("地点"),
+    "content": _l("内容"),
+    "changed": _l("修改的内容"),
+    "answers_reset": _l("须重新确认"),
+    "audience_changed": _l("参训对象有变"),
+    "half": _l("半天"),
+    "leave_day": _l("请假日期"),
+    "leave_half": _l("请假半天"),
+    "member_before": _l("原党委委员"),
+    "member": _l("党委委员"),
+    "plan": _l("走访安排"),
+    "group": _l("代表小组"),
+    "published_on": _l("发布日期"),
+    "visits": _l("走访次数"),
+    "circulated": _l("纪要发送人数"),
     "starts_on": _l("开始日期"),
     "leave": _l("请假"),
     "is_active": _l("启用"),
@@ -439,6 +548,14 @@ FIELDS: dict[str, Any] = {
     "meetings_held": _l("已开座谈会"),
     "method": _l("方式"),
     "min_answers": _l("最少答卷数"),
+    "group_leader": _l("评议小组组长"),
+    "group_members": _l("评议小组成员"),
+    "leader_name": _l("分管领导"),
+    "notified": _l("通知人数"),
+    "offline": _l("无账号的评议对象数"),
+    "sent_on": _l("发出日期"),
+    "forms": _l("份数"),
+    "county_admins": _l("报告县委组织部人数"),
     "min_count": _l("最少人数"),
     "missing": _l("缺项"),
     "name": _l("名称"),
@@ -484,6 +601,7 @@ FIELDS: dict[str, Any] = {
     "short": _l("人数不足的场次"),
     "short_notice_reason": _l("临时调整的原因"),
     "signers": _l("联名代表"),
+    "author_id": _l("领衔代表"),
     "site": _l("接待点"),
     "sites": _l("接待点"),
     "slug": _l("网址标识"),
@@ -558,6 +676,18 @@ def action_label(code: str) -> str:
 
 # A field whose word depends on what it belongs to.
 FIELDS_OF: dict[tuple[str, str], Any] = {
+    ("duty_formula", "items"): _l("各项分值（每次分值、上限）"),
+    ("duty_formula", "inactive_below"): _l("履职不足线"),
+    ("duty_formula", "min_sample"): _l("排名的最少计分人数"),
+    ("duty_formula", "term_first_year"): _l("换届年份"),
+    ("duty_formula", "from_year"): _l("施行年份"),
+    ("duty_step", "steps"): _l("已有步骤"),
+    ("duty_step", "taken_on"): _l("日期"),
+    ("duty_step", "score"): _l("得分"),
+    ("award_selection", "representative"): _l("党代表候选数"),
+    ("award_selection", "station"): _l("工作站候选数"),
+    ("award_selection", "unit"): _l("承办单位候选数"),
+    ("award_candidate", "name"): _l("名称"),
     ("representative", "name"): _l("姓名"),
     ("party_member", "name"): _l("姓名"),
     ("user", "name"): _l("姓名"),
@@ -710,14 +840,66 @@ def _value_labels(name: str, target_type: str | None) -> Mapping[Any, Any]:
         "answer",
         "leave",
         "audience",
+        "half",
+        "leave_half",
+        "changed",
     ):
         from lianxin.modules.trainings import service as trainings
 
+        if name == "changed":  # the names of the fields a change touched
+            return {k: FIELDS.get(k, k) for k in trainings.EDITABLE}
         return {
             "kind": trainings.KIND_LABELS,
             "answer": trainings.ANSWER_LABELS,
             "leave": trainings.LEAVE_LABELS,
             "audience": trainings.AUDIENCE_LABELS,
+            "half": trainings.HALF_LABELS,
+            "leave_half": trainings.HALF_LABELS,
+        }[name]
+    if target_type == "group" and name == "kind":
+        from lianxin.people.models import GroupKind
+
+        return {GroupKind.AREA: _l("地域小组"), GroupKind.THEMATIC: _l("专业小组")}
+    if target_type == "commitment" and name == "status":
+        from lianxin.modules.commitments import service as commitments
+
+        return commitments.STATUS_LABELS
+    if target_type in ("award_adoption", "award_candidate", "award_selection") and name in (
+        "kind",
+        "adopted_by",
+        "category",
+        "state",
+    ):
+        from lianxin.awards import service as awards
+
+        return {
+            "kind": awards.KIND_LABELS,
+            "adopted_by": awards.ADOPTED_BY_LABELS,
+            "category": awards.CATEGORY_LABELS,
+            "state": awards.STATE_LABELS,
+        }[name]
+    if target_type == "award_selection" and name.startswith("metric_"):
+        # The figure each category is ranked by: the county's own words for it.
+        from lianxin.awards import service as awards
+        from lianxin.modules.registry import current_registry
+
+        words: dict[Any, Any] = dict(awards.EXTRA_METRIC_LABELS)
+        for _spec, metric_set in current_registry().metric_sets():
+            words.update({metric.key: metric.label for metric in metric_set.metrics})
+        return words
+    if target_type == "duty_step" and name in ("step", "steps"):
+        from lianxin.duty_records import service as duty_records
+
+        return duty_records.STEP_LABELS
+    if target_type in ("evaluation_campaign", "evaluation_paper_batch") and name in (
+        "category",
+        "kind",
+    ):
+        from lianxin.modules.evaluations import service as evaluations
+
+        return {
+            "category": evaluations.CATEGORY_LABELS,
+            "kind": evaluations.SUBJECT_KIND_LABELS,
         }[name]
     if name == "state":
         if target_type == "proposal":

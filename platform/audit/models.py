@@ -27,6 +27,10 @@ class AuditEntry(Base):
     __table_args__ = (
         UniqueConstraint("chain", "seq"),
         Index("ix_audit_entries_tenant_created", "tenant_id", "created_at"),
+        # The audit pages' filters (lianxin.audit.browse): who, what kind, which days.
+        Index("ix_audit_entries_chain_actor", "chain", "actor_user_id", "seq"),
+        Index("ix_audit_entries_chain_action", "chain", "action", "seq"),
+        Index("ix_audit_entries_chain_created", "chain", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

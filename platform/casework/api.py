@@ -53,7 +53,6 @@ from lianxin.casework.models import Case
 from lianxin.casework.schemas import (
     CaseCreatedSchema,
     CaseDetailSchema,
-    CaseQuerySchema,
     CaseSchema,
     EmptySchema,
     ExtensionSchema,
@@ -92,17 +91,17 @@ def _detail(case: Case) -> dict[str, Any]:
 
 @blp.route("/")
 class Cases(MethodView):
-    @blp.arguments(CaseQuerySchema, location="query")
+    @blp.arguments(cases.CaseFilterSchema, location="query")
     @blp.response(200, CaseSchema(many=True))
     @blp.paginate()
-    def get(self, args, pagination_parameters):
+    def get(self, args: cases.CaseFilter, pagination_parameters):
         """Cases the caller may see (office: all; a unit: its own; a representative: received;
-        a branch liaison: its branch's), newest first, with overdue and due-soon flags"""
-        rows, total = cases.list_cases(
+        a branch liaison: its branch's), newest first, with overdue and due-soon flags;
+        filtered as the list page is (a station, representative or unit not of this township
+        is 422)"""
+        rows, total = cases.filtered_cases(
             *township_scope(),
-            state=args["state"],
-            overdue_only=args["overdue"],
-            q=args["q"],
+            args,
             offset=pagination_parameters.first_item,
             limit=pagination_parameters.page_size,
         )

@@ -189,6 +189,15 @@ class DeadlineRule:
         )
 
 
+def a_year_before(day: date) -> date:
+    """The same calendar day a year earlier (28 February for 29 February): the oldest date a
+    paper form keyed in on `day` may carry."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 def shanghai_today(now: datetime | None = None) -> date:
     """The date in Asia/Shanghai at `now` (an aware datetime; the current time by default)."""
     if now is None:

@@ -60,6 +60,9 @@ class CaseInput:
     station_id: int | None = None
     source_type: str | None = None
     source_id: int | None = None
+    # 纸质登记: keyed in from a paper opinion form (社情民意收集表), and the date on the form.
+    from_paper: bool = False
+    paper_form_on: date | None = None
 
 
 class CaseInputSchema(InputSchema[CaseInput]):
@@ -120,11 +123,16 @@ class CaseInputSchema(InputSchema[CaseInput]):
         }
 
 
+PAPER_DATE = _l("请填写有效的纸质表日期")
+PAPER_DATE_WITHOUT_PAPER = _l("填写纸质表日期时，请勾选“据纸质表登记”")
+
+
 class RecordedCaseInputSchema(CaseInputSchema):
     """A case someone records for a person (the office's form 代为登记, the API's POST): the
     checks of every case, and the station it was received at, which a case of a station's
     channel (工作站常规接待, 主题约见 …) must name when the township has the workstations on;
-    and the branch whose case it is (the office may name any, a branch liaison their own).
+    and the branch whose case it is (the office may name any, a branch liaison their own);
+    and whether it is keyed in from a paper opinion form (据纸质表登记), with the form's date.
     The other modules' forms do not take them: they name their own source."""
 
     station_id = OptionalId(
@@ -144,6 +152,21 @@ class RecordedCaseInputSchema(CaseInputSchema):
             "description": "所属支部（支部 id）：默认为首问代表的选举单位，或联络员本人的支部"
         },
     )
+    from_paper = fields.Boolean(
+        load_default=False,
+        metadata={"description": "据纸质表登记：由代表或工作人员填写的社情民意收集表录入"},
+    )
+    paper_form_on = fields.Date(
+        load_default=None,
+        allow_none=True,
+        error_messages={"invalid": PAPER_DATE, "null": PAPER_DATE},
+        metadata={"description": "纸质表上填写的日期（仅据纸质表登记时），不晚于今天"},
+    )
+
+    @validates_schema
+    def _paper_date_needs_paper(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("paper_form_on") is not None and not data.get("from_paper"):
+            raise ValidationError(str(PAPER_DATE_WITHOUT_PAPER), "paper_form_on")
 
 
 SOURCE_KEYS = ("source_type", "source_id")

@@ -119,6 +119,10 @@ class Case(TenantMixin, Base):
     signed_on: Mapped[date | None]
     signed_on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
     signoff_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # 纸质登记: keyed in from a paper opinion form (社情民意收集表) signed by the representative and
+    # the recorder, and the date written on that form if given (migration 0039).
+    from_paper: Mapped[bool] = mapped_column(Boolean, default=False)
+    paper_form_on: Mapped[date | None]
     category: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)

@@ -6,13 +6,15 @@ from marshmallow.exceptions import ValidationError
 
 from lianxin import work_calendar
 from lianxin.api.base import BaseSchema
+from lianxin.casework import paper_views  # noqa: F401  (its routes are on case_pages)
 from lianxin.casework.api import blp as cases_api
 from lianxin.casework.county_api import blp as county_cases_api
 from lianxin.casework.county_views import bp as county_case_pages
+from lianxin.casework.duty import DUTY
 from lianxin.casework.metrics import CASEWORK_METRICS
 from lianxin.casework.public_views import bp as public_case_pages
 from lianxin.casework.views import bp as case_pages
-from lianxin.modules.registry import ModuleSpec
+from lianxin.modules.registry import ModuleSpec, ObjectPage
 
 
 class CaseworkSettings(BaseSchema):
@@ -77,6 +79,10 @@ MODULE = ModuleSpec(
     seed_module="lianxin.casework.seed",
     todo="lianxin.casework.todo",
     metrics=CASEWORK_METRICS,
+    duty=DUTY,
+    object_pages={
+        "case": ObjectPage("cases.detail", "case_id"),
+    },
 )
 
 

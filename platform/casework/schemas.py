@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "decide_extension": _l("审批延期"),
     "attach": _l("补充"),
     "due_recomputed": _l("期限重新计算"),
+    "reissue_code": _l("补发查询码"),
 }
 
 
@@ -131,6 +132,13 @@ class CaseSchema(privacy.Redacting, BaseSchema):
     )
     signoff_by_id = fields.Integer(
         dump_only=True, allow_none=True, metadata={"description": "确认或登记签字的账号"}
+    )
+    from_paper = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "纸质登记：据代表、记录人签字的社情民意收集表录入"},
+    )
+    paper_form_on = fields.Date(
+        dump_only=True, allow_none=True, metadata={"description": "纸质表上填写的日期"}
     )
     category = fields.String(dump_only=True)
     title = fields.String(dump_only=True)
@@ -237,12 +245,6 @@ class EscalationSchema(BaseSchema):
 
 
 # --- query arguments (the bodies of the writes are in inputs.py) -------------------------------
-
-
-class CaseQuerySchema(BaseSchema):
-    state = fields.String(load_default=None, validate=validate.OneOf(list(CaseState)))
-    overdue = fields.Boolean(load_default=False, metadata={"description": "只看逾期"})
-    q = fields.String(load_default=None, metadata={"description": "标题或内容包含"})
 
 
 class EmptySchema(BaseSchema):

@@ -19,6 +19,7 @@ from lianxin.casework.inputs import (
     ReferInput,
     load_case_input,
 )
+from lianxin.casework.stages import registers  # the register's prints and exports
 from lianxin.casework.stages.branch import (
     BranchWaiting,
     branch_cases_waiting,
@@ -95,6 +96,15 @@ from lianxin.casework.stages.records import (
     history_of,
     list_cases,
 )
+from lianxin.casework.stages.registers import (
+    CaseFilter,
+    CaseFilterSchema,
+    StatisticsInput,
+    StatisticsInputSchema,
+    filter_options,
+    filtered_cases,
+    reception_log,
+)
 from lianxin.casework.stages.reminders import (
     _responsible_user_ids,
     recompute_estimated,
@@ -112,6 +122,8 @@ __all__ = [
     "RATEABLE",
     "RECORDING_ROLES",
     "BranchWaiting",
+    "CaseFilter",
+    "CaseFilterSchema",
     "CaseInput",
     "CaseInputSchema",
     "CaseRow",
@@ -120,6 +132,8 @@ __all__ = [
     "NewCase",
     "RecordedCaseInputSchema",
     "ReferInput",
+    "StatisticsInput",
+    "StatisticsInputSchema",
     "_move",
     "_office_user_ids",
     "_responsible_user_ids",
@@ -140,6 +154,8 @@ __all__ = [
     "deadlines",
     "decide_extension",
     "escalate",
+    "filter_options",
+    "filtered_cases",
     "find_by_code",
     "flag",
     "get_case",
@@ -163,11 +179,13 @@ __all__ = [
     "reassign",
     "receive",
     "received_on",
+    "reception_log",
     "recompute_estimated",
     "record_rating",
     "record_sign_off",
     "refer",
     "register",
+    "registers",
     "registers_at_branch",
     "registration_branches",
     "representative_of",

@@ -17,6 +17,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lianxin import spreadsheets
 from lianxin.auth.forms import EmptyForm
 from lianxin.casework import deadlines
 from lianxin.casework import schemas as cw
@@ -42,6 +43,7 @@ from lianxin.casework.models import AssignmentStatus, CaseState, ExtensionStatus
 from lianxin.casework.states import STATE_LABELS, actions_from
 from lianxin.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.registry import current_registry
+from lianxin.people import privacy
 from lianxin.people import service as people
 from lianxin.people.models import RepStatus
 from lianxin.tenants import service as tenants
@@ -77,29 +79,40 @@ def _common() -> dict[str, Any]:
     return {"cw": cw, "STATE_LABELS": cw.translated(STATE_LABELS), "CaseState": CaseState}
 
 
-def _filters() -> dict[str, Any]:
-    state = request.args.get("state") or None
-    if state not in set(CaseState):
-        state = None
-    return {
-        "state": state,
-        "overdue_only": request.args.get("overdue") == "1",
-        "q": (request.args.get("q") or "").strip() or None,
-    }
+def _filter() -> cases.CaseFilter:
+    """The list's filter from the query (the page, its export and its print share it); a bad
+    value raises ValidationFailed with Chinese messages."""
+    return load_input(cases.CaseFilterSchema, request.args, form=True)
+
+
+def _legacy(f: cases.CaseFilter) -> dict[str, Any]:
+    # What the shared macros (the unit's inbox) read.
+    return {"state": f.state, "overdue_only": f.overdue, "q": f.q}
 
 
 def _list(template: str, **extra: Any):
     actor, township = township_scope()
-    filters = _filters()
-    page = max(1, request.args.get("page", 1, type=int))
-    rows, total = cases.list_cases(
-        actor, township, **filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
-    )
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
+    errors: dict[str, list[str]] = {}
+    try:
+        f = _filter()
+        rows, total = cases.filtered_cases(
+            actor, township, f, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
+    except ValidationFailed as exc:
+        # A bad filter is said on the page, in Chinese; nothing is listed.
+        f, rows, total, errors = cases.CaseFilter(), [], 0, exc.errors
+        flash_error(exc)
     return render_template(
         template,
         rows=rows,
         total=total,
-        filters=filters,
+        filters=_legacy(f),
+        flt=f,
+        query=f.query_args(),
+        raw=request.args,
+        errors=errors,
+        options=cases.filter_options(actor, township),
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
         is_office=cases.is_office(actor, township),
@@ -108,12 +121,116 @@ def _list(template: str, **extra: Any):
         or cases.registers_at_branch(actor, township),
         **extra,
         **_common(),
-    )
+    ), (422 if errors else 200)
 
 
 @bp.get("/", endpoint="index")
 def index():
     return _list("casework/list.html")
+
+
+# --- the register on paper and in Excel (stages/registers.py) -------------------------------------
+
+
+@bp.get("/export.xlsx", endpoint="export")
+def export():
+    """The filtered list as a workbook."""
+    actor, township = township_scope()
+    try:
+        data = cases.registers.export_xlsx(actor, township, _filter(), _raiser)
+    except ValidationFailed:
+        return _list("casework/list.html")
+    return spreadsheets.response(
+        data, _("%(t)s诉求登记簿.xlsx", t=township.name), ascii_name="cases.xlsx"
+    )
+
+
+def _raiser(case: Any, column: str) -> Any:
+    """Who raised a case, as the privacy rule lets this viewer see it."""
+    return privacy.current_viewer().shown(case, column)
+
+
+@bp.get("/reception-log", endpoint="reception_log")
+def reception_log():
+    """The printable reception log (接访登记簿) of the filtered list, A4 landscape."""
+    actor, township = township_scope()
+    try:
+        f = _filter()
+        log = cases.reception_log(actor, township, f)
+    except ValidationFailed:
+        return _list("casework/list.html")
+    registers = cases.registers
+    return render_template(
+        "casework/register_print.html",
+        township=township,
+        log=log,
+        flt=f,
+        query=f.query_args(),
+        words=registers.describe(f, cases.filter_options(actor, township)),
+        period=registers.period_words(f.registered_from, f.registered_to),
+        printed_on=deadlines.shanghai_today(),
+        steps=[(key, str(registers.STEP_LABELS[key])) for key in registers.STEPS],
+        print_limit=registers.PRINT_LIMIT,
+        **_common(),
+    )
+
+
+def _statistics() -> tuple[Any, Any, Any]:
+    actor, township = township_scope()
+    data = load_input(cases.StatisticsInputSchema, request.args, form=True)
+    return township, data, cases.registers.statistics(actor, township, data)
+
+
+def _statistics_page(template: str):
+    errors: dict[str, list[str]] = {}
+    try:
+        township, data, stats = _statistics()
+    except ValidationFailed as exc:
+        flash_error(exc)
+        errors = exc.errors
+        township, data = township_scope()[1], cases.StatisticsInput()
+        stats = cases.registers.statistics(*township_scope(), data)
+    return render_template(
+        template,
+        township=township,
+        stats=stats,
+        data=data,
+        raw=request.args,
+        errors=errors,
+        query=(
+            {"registered_from": stats.start.isoformat(), "registered_to": stats.end.isoformat()}
+            if data.registered_from is not None
+            else {"year": stats.start.year}
+        ),
+        period=cases.registers.period_words(stats.start, stats.end),
+        printed_on=deadlines.shanghai_today(),
+        years=list(range(deadlines.shanghai_today().year, 2019, -1)),
+        **_common(),
+    ), (422 if errors else 200)
+
+
+@bp.get("/statistics", endpoint="statistics")
+def statistics():
+    """接访统计表: month × channel, category and state."""
+    return _statistics_page("casework/statistics.html")
+
+
+@bp.get("/statistics/print", endpoint="statistics_print")
+def statistics_print():
+    return _statistics_page("casework/statistics_print.html")
+
+
+@bp.get("/statistics.xlsx", endpoint="statistics_xlsx")
+def statistics_xlsx():
+    try:
+        township, _data, stats = _statistics()
+    except ValidationFailed:
+        return _statistics_page("casework/statistics.html")
+    return spreadsheets.response(
+        cases.registers.statistics_xlsx(township, stats),
+        _("%(t)s接访统计表.xlsx", t=township.name),
+        ascii_name="case-statistics.xlsx",
+    )
 
 
 @bp.get("/unit", endpoint="unit_inbox")

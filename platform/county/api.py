@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, url_for
 from flask.views import MethodView
 
+from lianxin import spreadsheets
 from lianxin.api.base import Blueprint
 from lianxin.county import service
 from lianxin.county.models import CountyJob
@@ -17,6 +18,7 @@ from lianxin.county.schemas import (
     PeriodQuerySchema,
     RankingQuerySchema,
     RefreshRequestSchema,
+    SummaryQuerySchema,
     TrendQuerySchema,
 )
 from lianxin.web.scope import current_actor, current_county
@@ -182,13 +184,61 @@ class EntityRankings(MethodView):
         }
 
 
+def _standing_out(standing: service.Standing | None) -> dict[str, Any] | None:
+    if standing is None:
+        return None
+    return {"name": standing.name, "display": standing.display, "colour": standing.colour}
+
+
+@blp.route("/summary")
+class Summary(MethodView):
+    @blp.arguments(SummaryQuerySchema, location="query")
+    @blp.response(200)
+    def get(self, args):
+        """The leaders' summary: the county's figures, the leading and trailing township per
+        figure, and the change against the previous period"""
+        summary = service.leaders_summary(current_actor(), current_county(), args["period"])
+        return {
+            "period": summary.period.key,
+            "previous": summary.previous.key,
+            "townships": summary.townships,
+            "min_count": summary.minimum,
+            "without": summary.without,
+            "rows": [
+                {
+                    "metric": metric_out(row.info),
+                    "value": row.value,
+                    "display": row.display,
+                    "basis": row.basis,
+                    "previous": row.previous_display,
+                    "change": row.change,
+                    "change_display": row.change_display,
+                    "better": row.better,
+                    "best": _standing_out(row.best),
+                    "worst": _standing_out(row.worst),
+                    "level": row.level,
+                    "reporting": row.reporting,
+                }
+                for row in summary.rows
+            ],
+        }
+
+
 @blp.route("/exports")
 class Exports(MethodView):
     @blp.arguments(ExportRequestSchema)
     @blp.response(202, JobSchema)
     def post(self, data):
         """Build the comparison as .xlsx (one sheet per figure) in the worker"""
-        return job_out(service.request_export(current_actor(), current_county(), data["period"]))
+        return job_out(
+            service.request_export(
+                current_actor(),
+                current_county(),
+                data["period"],
+                sort=data["sort"],
+                descending=data["order"] == "desc",
+            )
+        )
 
 
 @blp.route("/refresh")
@@ -220,10 +270,5 @@ class ExportDownload(MethodView):
 
 
 def xlsx_response(data: bytes, filename: str) -> Response:
-    from urllib.parse import quote
-
-    response = Response(data, mimetype=service.XLSX)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    """The workbook as a download, through the platform's one writer of `.xlsx` responses."""
+    return spreadsheets.response(data, filename)

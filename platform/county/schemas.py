@@ -36,6 +36,13 @@ class EntityRankingQuerySchema(BaseSchema):
 
 class ExportRequestSchema(BaseSchema):
     period = fields.String(required=True)
+    # The table's sort on screen: the 汇总 sheet lists the townships in the same order.
+    sort = fields.String(load_default=None, validate=validate.Length(max=80))
+    order = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
+
+
+class SummaryQuerySchema(BaseSchema):
+    period = fields.String(required=True, metadata={"description": "2026, 2026-Q1 or 2026-03"})
 
 
 class RefreshRequestSchema(BaseSchema):

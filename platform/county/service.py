@@ -8,6 +8,7 @@ Two sides, kept apart:
   the only code that reads townships' rows for the county.
 - The county side reads only the rollup tables and platform tables (counties, townships, jobs):
   the comparison and the trend (`stages.comparison`), the rankings (`stages.rankings`), the
+  leaders' one-page summary (`stages.summary`), the
   refresh on demand and the exports (`stages.jobs`), and the read-only drill-down into one
   township (`stages.drill_down`). `tests/county` proves it by listening to every statement.
 
@@ -22,15 +23,20 @@ from lianxin.county.stages.catalog import MetricInfo, catalog, metric_info, pars
 from lianxin.county.stages.comparison import (
     MISSING,
     NOT_ONBOARDED,
+    PALETTE,
     ROLLUP_COLUMNS,
     Cell,
     Comparison,
     Point,
     absent,
+    colour_at,
     comparison,
+    default_metric,
     format_value,
     list_metrics,
+    load_comparison,
     sort_townships,
+    township_colours,
     townships_of,
     trend,
 )
@@ -62,6 +68,14 @@ from lianxin.county.stages.refresh import (
     refresh_county,
     refresh_township,
 )
+from lianxin.county.stages.summary import (
+    Standing,
+    Summary,
+    SummaryRow,
+    county_figure,
+    leaders_summary,
+    previous_period,
+)
 
 __all__ = [
     "DEFAULT_MIN_COUNT",
@@ -69,6 +83,7 @@ __all__ = [
     "FORMULAS",
     "MISSING",
     "NOT_ONBOARDED",
+    "PALETTE",
     "ROLLUP_COLUMNS",
     "XLSX",
     "Cell",
@@ -78,21 +93,30 @@ __all__ = [
     "Point",
     "RankEntry",
     "RefreshResult",
+    "Standing",
+    "Summary",
+    "SummaryRow",
     "UnknownMetric",
     "UnknownPeriod",
     "absent",
     "catalog",
+    "colour_at",
     "comparison",
+    "county_figure",
+    "default_metric",
     "drill_down",
     "entity_ranking",
     "format_value",
     "get_job",
     "get_settings",
+    "leaders_summary",
     "list_metrics",
+    "load_comparison",
     "metric_info",
     "module_spans",
     "open_export",
     "parse_period",
+    "previous_period",
     "queued_jobs",
     "refresh_all",
     "refresh_county",
@@ -102,6 +126,7 @@ __all__ = [
     "run_job",
     "set_min_count",
     "sort_townships",
+    "township_colours",
     "township_ranking",
     "townships_of",
     "trend",

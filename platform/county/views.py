@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from lianxin import spreadsheets
 from lianxin.auth import permissions
 from lianxin.auth.forms import EmptyForm
 from lianxin.casework.deadlines import shanghai_today
 from lianxin.county import drill, service
 from lianxin.county import periods as P
-from lianxin.county.api import xlsx_response
 from lianxin.db import db
 from lianxin.db.tenancy import ReadOnlyTenantContext
 from lianxin.errors import DomainError
@@ -40,6 +41,14 @@ def _default_period() -> str:
     return P.containing(shanghai_today(), "quarter").key
 
 
+def _choices_with(period: P.Period) -> dict[str, list[P.Period]]:
+    """The periods a page's select offers, by kind, the one shown among them."""
+    choices = {k: _period_choices(k) for k in P.KINDS}
+    if period not in choices[period.kind]:
+        choices[period.kind].insert(0, period)
+    return choices
+
+
 @bp.get("/", endpoint="index")
 def index():
     actor, county = current_actor(), current_county()
@@ -55,27 +64,11 @@ def index():
         flash_error(exc)
         return redirect(url_for(".index", period=period_key))
     keys = [m.key for m in result.metrics]
-    chart_key = request.args.get("metric") or "cases_on_time"
+    chart_key = request.args.get("metric") or ""
     if chart_key not in keys:
-        chart_key = keys[0]
+        chart_key = service.default_metric(result)
     info, series, lines, _t = service.trend(actor, county, chart_key, result.period.key, 12)
-    chart = {
-        "label": str(info.metric.label),
-        "kind": info.metric.kind,
-        "bars": [
-            {
-                "name": t.name,
-                "value": _chart_value(info, result.cell(t.id, chart_key)),
-                "display": service.format_value(info, result.cell(t.id, chart_key)),
-            }
-            for t in result.townships
-        ],
-        "periods": [p.key for p in series],
-        "lines": [
-            {"name": t.name, "values": [_chart_value(info, c) for c in lines[t.id]]}
-            for t in result.townships
-        ],
-    }
+    chart = _chart(info, result, series, lines)
     # The table's head: each figure's words translated once and its sort link, which differs
     # from the others only in its query (one url_for for them all).
     base = url_for(".index", period=result.period.key, metric=chart_key)
@@ -94,6 +87,7 @@ def index():
     rows = [
         {
             "township": t,
+            "colour": result.colours.get(t.id, ""),
             "notes": result.notes(t.id),
             "drill_url": url_for(".drill", township_id=t.id),
             "cells": [
@@ -110,9 +104,6 @@ def index():
         }
         for t in result.townships
     ]
-    choices = {k: _period_choices(k) for k in P.KINDS}
-    if result.period not in choices[result.period.kind]:
-        choices[result.period.kind].insert(0, result.period)
     return render_template(
         "county/compare.html",
         result=result,
@@ -121,12 +112,52 @@ def index():
         chart=chart,
         chart_key=chart_key,
         kind=result.period.kind,
-        period_choices=choices,
+        period_choices=_choices_with(result.period),
         format_value=service.format_value,
         order=order,
         form=EmptyForm(),
         can_admin=permissions.can_administer_county(actor, county.id),
     )
+
+
+def _chart(
+    info: service.MetricInfo,
+    result: service.Comparison,
+    series: list[P.Period],
+    lines: dict[int, list[service.Cell]],
+) -> dict[str, Any]:
+    """What the charts draw, colours included: a township's colour comes from its place in the
+    county (`township_colours`), so it is the same in the bars, the lines and every period."""
+    kind = info.metric.kind
+    unit = {"rate": "%", "days": _("天")}.get(kind, "")
+    label = str(info.metric.label)
+    return {
+        "label": label,
+        "kind": kind,
+        "unit": unit,
+        "percent": kind == "rate",
+        "axis_title": f"{label}（{unit}）" if unit else label,
+        "category_title": _("乡镇"),
+        "period_title": _("期间"),
+        "bars": [
+            {
+                "name": t.name,
+                "value": _chart_value(info, result.cell(t.id, info.key)),
+                "display": service.format_value(info, result.cell(t.id, info.key)),
+                "colour": result.colours.get(t.id, service.colour_at(0)),
+            }
+            for t in result.townships
+        ],
+        "periods": [p.label() for p in series],
+        "lines": [
+            {
+                "name": t.name,
+                "colour": result.colours.get(t.id, service.colour_at(0)),
+                "values": [_chart_value(info, c) for c in lines.get(t.id, [])],
+            }
+            for t in sorted(result.townships, key=lambda t: (t.name, t.id))
+        ],
+    }
 
 
 def _chart_value(info: service.MetricInfo, cell: service.Cell) -> float | None:
@@ -150,9 +181,11 @@ def rankings():
         flash_error(exc)
         return redirect(url_for(".rankings"))
     labels = {m.key: m.metric.label for m in service.catalog()}
+    period = service.parse_period(period_key)
     return render_template(
         "county/rankings.html",
-        period=service.parse_period(period_key),
+        period=period,
+        period_choices=_choices_with(period),
         formula=formula,
         formulas=service.FORMULAS,
         entries=entries,
@@ -190,8 +223,36 @@ def export():
     actor, county = current_actor(), current_county()
     if not EmptyForm().validate_on_submit():
         return redirect(url_for(".index"))
-    job = service.request_export(actor, county, request.form.get("period", ""))
+    try:
+        job = service.request_export(
+            actor,
+            county,
+            request.form.get("period", ""),
+            sort=request.form.get("sort") or None,
+            descending=request.form.get("order", "desc") != "asc",
+        )
+    except (service.UnknownPeriod, service.UnknownMetric) as exc:
+        flash_error(exc)
+        return redirect(url_for(".index"))
     return redirect(url_for(".job", job_id=job.id))
+
+
+@bp.get("/summary", endpoint="summary")
+def summary():
+    """The leaders' summary: one A4 page to print for a county meeting."""
+    actor, county = current_actor(), current_county()
+    period_key = request.args.get("period") or _default_period()
+    try:
+        result = service.leaders_summary(actor, county, period_key)
+    except service.UnknownPeriod as exc:
+        flash_error(exc)
+        return redirect(url_for(".summary"))
+    return render_template(
+        "county/summary.html",
+        summary=result,
+        period_choices=_choices_with(result.period),
+        today=shanghai_today(),
+    )
 
 
 @bp.post("/refresh", endpoint="refresh")
@@ -226,7 +287,7 @@ def progress(job_id: int):
 @bp.get("/exports/<int:job_id>/download", endpoint="download")
 def download(job_id: int):
     data, filename = service.open_export(current_actor(), current_county(), job_id)
-    return xlsx_response(data, filename)
+    return spreadsheets.response(data, filename)
 
 
 @bp.app_errorhandler(ReadOnlyTenantContext)

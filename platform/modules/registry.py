@@ -50,6 +50,88 @@ at one of them, and how to list and find them. Casework's own form (代为登记
 place when the channel is one of those, and sources the case to it (`source_type`, `source_id`)
 so that it counts in the place's figures, without casework importing the module. A
 switched-off module's places are not offered.
+
+The duty-record hook (履职档案, issue 24). A part whose work a representative does or misses
+sets `ModuleSpec.duty` to a `DutySet`:
+
+    DutySet(
+        items=(DutyItem("reception_days.duties_kept", _l("接待日值班"), unit=_l("次")),
+               DutyItem("reception_days.duties_missed", _l("接待日缺岗"), kind="missed"), ...),
+        compute=duty_lines,   # duty_lines(start, end, representative_ids) -> {id: {key: DutyEntry}}
+    )
+
+- `items` declares every line the part may contribute (the county weighs each key; keys are
+  global, the part's key first). `kind="done"` is work done, scored by the county's weight up to
+  its cap; `kind="missed"` is a duty missed, a deduction; `kind="info"` is shown on the record
+  and never scored (approved leave: neither work done nor a duty missed).
+- `compute(start, end, representative_ids)` is called inside the township's tenant context
+  (read-only), Shanghai dates, `end` exclusive, for a batch of the township's representatives
+  (the whole roster at once): a fixed number of queries whatever the batch size (group by
+  representative), no writes, no request. It returns, per representative id, a `DutyEntry`
+  (count, and the few lines it is made of: "3月9日 接待日（城关站）") for each item with
+  something to say; a missing key is zero. The lines are read by the representative, the office
+  and the county: they never carry what traces a rater's answer, nor the public's personal data
+  (a case is "诉求 #12（已办结）", not its submitter).
+So a new module adds its lines to the record by declaring them; the record does not change.
+
+The grade-limit hook (what a part's rules mean for the year's grade, issue 24). A part whose
+rules bound the grade a representative may get in the evaluation of their duty report (述职评议)
+sets `ModuleSpec.grade_limits` to
+
+    grade_limits(year: int, representative_ids: Sequence[int]) -> {id: GradeLimit}
+
+- `GradeLimit(highest, lowest_forced, reasons)`: `highest` is the best grade the
+  representative may still get (`GRADES`, best first: "excellent" 优秀, "competent" 称职,
+  "incompetent" 不称职/不合格), None for no bound; `lowest_forced` is the grade the rule sets
+  outright (001 果园 "无故不参加学习的…定为不合格等次"), None if none: a grade better than either
+  is refused. `reasons` are plain Chinese lines naming the rule and what triggered it
+  ("连续两次未参加学习培训（2026年）"), shown beside the grade and in the refusal.
+- It is called inside the township's tenant context (read-only), for the calendar year of the
+  year the campaign grades (`campaign_year`: the year it opens in, the year before when it
+  opens in January or February), once for a batch of representatives: a fixed
+  number of queries whatever the batch size, no writes, no request. It honours the part's own
+  settings (a rule switched off in a township bounds nothing there); a representative with
+  no bound is simply missing.
+- The evaluations ask every switched-on part (`Registry.grade_limit_sources(enabled)`) and
+  never import them; `tightest(limits)` folds several parts' limits into one.
+
+The report-commitment hook (述诺、评诺, issue 24). A part that keeps representatives' public
+commitments sets `ModuleSpec.report_commitments` to
+
+    report_commitments(year: int, representative_ids: Sequence[int]) -> {id: [ReportCommitment]}
+
+- `ReportCommitment(content, due_on, state, state_label)`:
+  one commitment of the year as the public board shows it (approved or closed ones only, never
+  one waiting for approval or returned), its board status (`state`: on_track / overdue / kept /
+  not_kept, `state_label` 进行中 / 已逾期 / 已兑现 / 未兑现). Plain text, nothing about the
+  representative beyond the commitment itself, and no progress notes (guest raters read it).
+- It is called inside the township's tenant context for the evaluation's year (the campaign's
+  `campaign_year`), once for a batch of representatives: a fixed number of queries, no writes.
+  A representative with none is missing.
+- The evaluations of duty reports show them beside the report to raters, in the API and on the
+  results, asking every switched-on part (`Registry.report_commitment_sources(enabled)`) and
+  never importing them.
+
+The card-line hook (the contact card, 连心卡, issue 25). A part that knows where a
+representative can be met (the workstations: the station they serve at) sets
+`ModuleSpec.card_lines` to
+
+    card_lines(tenant_id: int, representative_ids: Sequence[int]) -> {id: [CardLine, ...]}
+
+- `CardLine(slot, label, value, detail)`: `slot` names the card's place for it ("workstation"
+  fills the 工作站 line); `value` the one-line text ("城关镇党代表工作站"), `detail` a smaller
+  line (address, opening hours). Only what a public card may carry: no personal data.
+- It is called in the township's tenant context for a batch of cards (a township's whole
+  roster at once): a fixed number of queries whatever the batch size, no writes. A
+  representative with nothing to say is missing. The people's card asks every switched-on part
+  (`Registry.card_line_sources(enabled)`) and never imports them.
+
+The object-page hook (the audit log's links, issue 25). A part whose objects are written to the
+audit log declares where one of them can be opened in its township:
+`ModuleSpec.object_pages = {"proposal": ObjectPage("proposals.detail", "proposal_id"), …}`, keyed
+by the audit entry's `target_type`. The endpoint takes the township's slug and that one id. The
+township's log (`lianxin.audit.links`) links an entry's object to it when the part is on there
+(`Registry.object_pages(enabled)`), and never imports the part.
 """
 
 from __future__ import annotations
@@ -57,7 +139,7 @@ from __future__ import annotations
 import copy
 import importlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -86,6 +168,7 @@ FIRST_PARTY: tuple[str, ...] = (
     "lianxin.modules.by_elections.module",
     "lianxin.modules.trainings.module",
     "lianxin.modules.group_activities.module",
+    "lianxin.modules.commitments.module",
 )
 
 
@@ -209,6 +292,118 @@ class CasePlaces:
     find: Callable[[Any, int], CasePlace | None]  # find(township, id): one, or None if unknown
 
 
+@dataclass(frozen=True)
+class DutyItem:
+    """One line a part may add to a representative's duty record (see the module docstring)."""
+
+    key: str  # global: the part's key first ("reception_days.duties_kept")
+    label: Any  # a lazy gettext string: 接待日值班
+    unit: Any = "次"  # what the count counts: 次, 天, 件, 条
+    # done: work done (weighted, capped) / missed: a duty missed (deducted) / info: shown only
+    kind: str = "done"
+    description: Any = ""  # how it is counted, shown beside the line
+    # A constructive suggestion (a case raised, a proposal, a sitting-in suggestion …): the
+    # record checks at least one per term among the items that say so.
+    suggestion: bool = False
+
+
+@dataclass(frozen=True)
+class DutyEntry:
+    """One representative's figure of one item in the period, and what it is made of."""
+
+    count: float
+    details: tuple[str, ...] = ()  # a few plain lines: "3月9日 接待日（城关站）"
+
+
+DutyFn = Callable[[date, date, Sequence[int]], Mapping[int, Mapping[str, DutyEntry]]]
+
+# The grades of an evaluation, best first (the evaluations' keys): see the grade-limit hook.
+GRADES: tuple[str, ...] = ("excellent", "competent", "incompetent")
+
+
+@dataclass(frozen=True)
+class GradeLimit:
+    """The bound a part's rules set on one representative's grade (see the module docstring)."""
+
+    highest: str | None = None  # the best grade still allowed (a key of GRADES)
+    lowest_forced: str | None = None  # the grade the rule sets outright
+    reasons: tuple[str, ...] = ()  # plain lines: the rule and what triggered it
+
+    @property
+    def cap(self) -> str | None:
+        """The best grade allowed, both bounds taken together (None: no bound)."""
+        bounds = [g for g in (self.highest, self.lowest_forced) if g in GRADES]
+        return max(bounds, key=GRADES.index) if bounds else None
+
+    def allows(self, grade: str) -> bool:
+        cap = self.cap
+        return cap is None or grade not in GRADES or GRADES.index(grade) >= GRADES.index(cap)
+
+    def bounded(self, grade: str | None) -> str | None:
+        """`grade`, lowered to the cap if it is better."""
+        return grade if grade is None or self.allows(grade) else self.cap
+
+
+def tightest(limits: Iterable[GradeLimit]) -> GradeLimit | None:
+    """Several parts' limits of one representative as one (the lowest bounds, every reason)."""
+    limits = [lim for lim in limits if lim.cap is not None]
+    if not limits:
+        return None
+
+    def lowest(values: list[str | None]) -> str | None:
+        known = [v for v in values if v in GRADES]
+        return max(known, key=GRADES.index) if known else None
+
+    return GradeLimit(
+        highest=lowest([lim.highest for lim in limits]),
+        lowest_forced=lowest([lim.lowest_forced for lim in limits]),
+        reasons=tuple(r for lim in limits for r in lim.reasons),
+    )
+
+
+GradeLimitFn = Callable[[int, Sequence[int]], Mapping[int, GradeLimit]]
+
+
+@dataclass(frozen=True)
+class ReportCommitment:
+    """One public commitment beside a duty report (see the module docstring)."""
+
+    content: str
+    due_on: date
+    state: str  # the board's: on_track / overdue / kept / not_kept
+    state_label: str  # 进行中 / 已逾期 / 已兑现 / 未兑现
+
+
+ReportCommitmentsFn = Callable[[int, Sequence[int]], Mapping[int, Sequence[ReportCommitment]]]
+
+
+@dataclass(frozen=True)
+class CardLine:
+    """One line a part adds to a representative's contact card (see the module docstring)."""
+
+    slot: str  # the card's place for it: "workstation" fills the 工作站 line
+    label: str  # plain text: 工作站
+    value: str  # plain text: the station's name
+    detail: str = ""  # a smaller line: address, opening hours
+
+
+CardLinesFn = Callable[[int, Sequence[int]], Mapping[int, Sequence[CardLine]]]
+
+
+@dataclass(frozen=True)
+class ObjectPage:
+    """Where one kind of audited object opens in its township (see the module docstring)."""
+
+    endpoint: str  # takes the township's slug and `arg`
+    arg: str  # the URL's parameter that takes the object's id
+
+
+@dataclass(frozen=True)
+class DutySet:
+    items: tuple[DutyItem, ...]
+    compute: DutyFn
+
+
 def as_figure(value: Any) -> Figure:
     if isinstance(value, Figure):
         return value
@@ -292,6 +487,21 @@ class ModuleSpec:
     todo: str | None = None
     # Where cases are received in person (a station): see CasePlaces and the module docstring.
     case_places: CasePlaces | None = None
+    # The lines of a representative's duty record (履职档案) this part contributes: a DutySet
+    # (see the module docstring).
+    duty: DutySet | None = None
+    # The bounds this part's rules set on a representative's grade of the year:
+    # grade_limits(year, representative_ids) -> {id: GradeLimit} (see the module docstring).
+    grade_limits: GradeLimitFn | None = None
+    # The public commitments shown beside a representative's duty report:
+    # report_commitments(year, representative_ids) -> {id: [ReportCommitment]} (see the docstring).
+    report_commitments: ReportCommitmentsFn | None = None
+    # The lines this part adds to the contact card (连心卡):
+    # card_lines(tenant_id, representative_ids) -> {id: [CardLine]} (see the module docstring).
+    card_lines: CardLinesFn | None = None
+    # Where this part's audited objects open in their township, by the audit entries'
+    # `target_type`: {"proposal": ObjectPage("proposals.detail", "proposal_id")}.
+    object_pages: Mapping[str, ObjectPage] = field(default_factory=dict)
 
     @property
     def is_feature(self) -> bool:
@@ -390,6 +600,59 @@ class Registry:
                 out.append((spec, metric_set))
         return out
 
+    def duty_sets(self, enabled: Iterable[str] | None = None) -> list[tuple[ModuleSpec, DutySet]]:
+        """The duty-record lines of every part that declares them, in registry order; with
+        `enabled`, only core parts and the modules switched on."""
+        on = None if enabled is None else set(enabled)
+        return [
+            (spec, spec.duty)
+            for spec in self
+            if spec.duty is not None and (on is None or spec.core or spec.key in on)
+        ]
+
+    def grade_limit_sources(self, enabled: Iterable[str]) -> list[tuple[ModuleSpec, GradeLimitFn]]:
+        """The grade-limit functions of every part that declares one and is on (a core part
+        always, a module when its key is in `enabled`), in registry order."""
+        on = set(enabled)
+        return [
+            (spec, spec.grade_limits)
+            for spec in self
+            if spec.grade_limits is not None and (spec.core or spec.key in on)
+        ]
+
+    def report_commitment_sources(
+        self, enabled: Iterable[str]
+    ) -> list[tuple[ModuleSpec, ReportCommitmentsFn]]:
+        """The report-commitment functions of every part that declares one and is on (a core
+        part always, a module when its key is in `enabled`), in registry order."""
+        on = set(enabled)
+        return [
+            (spec, spec.report_commitments)
+            for spec in self
+            if spec.report_commitments is not None and (spec.core or spec.key in on)
+        ]
+
+    def card_line_sources(self, enabled: Iterable[str]) -> list[tuple[ModuleSpec, CardLinesFn]]:
+        """The card-line functions of every part that declares one and is on (a core part
+        always, a module when its key is in `enabled`), in registry order."""
+        on = set(enabled)
+        return [
+            (spec, spec.card_lines)
+            for spec in self
+            if spec.card_lines is not None and (spec.core or spec.key in on)
+        ]
+
+    def object_pages(self, enabled: Iterable[str]) -> dict[str, ObjectPage]:
+        """The audited objects' pages of every part that is on (a core part always, a module
+        when its key is in `enabled`), by target type."""
+        on = set(enabled)
+        return {
+            kind: page
+            for spec in self
+            if spec.core or spec.key in on
+            for kind, page in spec.object_pages.items()
+        }
+
     def todo_sources(self, enabled: Iterable[str]) -> list[tuple[ModuleSpec, TodoFn]]:
         """The to-do functions of every part that declares one and is on: a core part always,
         a module when its key is in `enabled` (a switched-off module contributes nothing)."""
@@ -429,7 +692,11 @@ CORE: tuple[str, ...] = (
     "lianxin.privacy.module",
     "lianxin.takeout.module",
 )
-CORE_LAST: tuple[str, ...] = ("lianxin.county.module",)
+CORE_LAST: tuple[str, ...] = (
+    "lianxin.duty_records.module",
+    "lianxin.county.module",
+    "lianxin.awards.module",
+)
 
 
 def load_core() -> tuple[ModuleSpec, ...]:

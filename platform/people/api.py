@@ -48,6 +48,7 @@ from lianxin.people.schemas import (
     BranchFilterSchema,
     GroupSchema,
     HouseholdOutSchema,
+    MembershipSchema,
     PartyMemberOutSchema,
     RepresentativeOutSchema,
     RepresentativeQuerySchema,
@@ -75,6 +76,7 @@ def _group_out(view: people.GroupView) -> dict:
         "name": view.group.name,
         "description": view.group.description,
         "is_active": view.group.is_active,
+        "kind": view.group.kind,
         "members": [{"rep": rep, "role": role} for rep, role in view.members],
     }
 
@@ -232,6 +234,28 @@ class GroupMembers(MethodView):
             on=data.on,
         )
         return _group_out(people.get_group(actor, township, group_id))
+
+
+@blp.route("/groups/<int:group_id>/members/<int:rep_id>")
+class GroupMember(MethodView):
+    @blp.response(200, GroupSchema)
+    def delete(self, group_id: int, rep_id: int):
+        """Take a representative out of the group (kept as history): their area group, or one
+        of their thematic groups"""
+        actor, township = township_scope()
+        people.remove_from_group(actor, township, rep_id=rep_id, group_id=group_id)
+        return _group_out(people.get_group(actor, township, group_id))
+
+
+@blp.route("/representatives/<int:rep_id>/groups")
+class RepresentativeMemberships(MethodView):
+    @blp.response(200, MembershipSchema(many=True))
+    def get(self, rep_id: int):
+        """A representative's groups, area and thematic, current and past, newest first"""
+        return [
+            {"membership": gm, "group": group}
+            for gm, group in people.representative_groups(*township_scope(), rep_id)
+        ]
 
 
 @blp.route("/units")

@@ -12,15 +12,20 @@ phone and workplace for those who may see them (the office prints the cards it h
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
+from marshmallow import fields
+from marshmallow.validate import Range
 from sqlalchemy import func, select
 
 from lianxin.auth.actor import Actor
 from lianxin.db import db
-from lianxin.errors import NotFound
+from lianxin.errors import NotFound, ValidationFailed
+from lianxin.modules.registry import CardLine
 from lianxin.people import privacy
 from lianxin.people import service as people
 from lianxin.people.models import Representative, RepresentativeGroup, RepStatus
@@ -28,10 +33,12 @@ from lianxin.storage.backends import StorageError, storage
 from lianxin.storage.models import StoredFile
 from lianxin.storage.service import Download, StorageUnavailable
 from lianxin.tenants.models import Branch, Township
+from lianxin.usecases import InputSchema, load_input
 from lianxin.web import links
 from lianxin.web.qr import qr_svg
 
 PUBLIC_PAGE_SIZE = 200
+CARDS_PER_PAGE = 8  # business cards (90 × 54 mm), 2 columns × 4 rows on an A4 page
 
 
 def public_url(township: Township, rep_id: int) -> str:
@@ -50,10 +57,17 @@ class Card:
     group_name: str | None
     branch_name: str | None
     url: str
+    # What the switched-on parts add (lianxin.modules.registry, the card-line hook): the
+    # station the representative serves at fills the 工作站 line.
+    lines: tuple[CardLine, ...] = ()
 
     @property
     def qr(self) -> Markup:
         return qr_svg(self.url)
+
+    def slot(self, name: str) -> list[CardLine]:
+        """The lines for one place on the card ("workstation")."""
+        return [line for line in self.lines if line.slot == name]
 
 
 def _names(model: type, ids: set[int]) -> dict[int, str]:
@@ -63,15 +77,32 @@ def _names(model: type, ids: set[int]) -> dict[int, str]:
     return {id_: name for id_, name in rows}
 
 
+def card_lines(township: Township, rep_ids: list[int]) -> dict[int, tuple[CardLine, ...]]:
+    """The lines every switched-on part adds to these cards, one call per part for the batch."""
+    from lianxin.modules.registry import current_registry
+    from lianxin.tenants import service as tenants
+
+    lines: dict[int, list[CardLine]] = {}
+    if not rep_ids:
+        return {}
+    sources = current_registry().card_line_sources(tenants.enabled_module_keys(township.id))
+    for _spec, fn in sources:
+        for rep_id, found in fn(township.id, rep_ids).items():
+            lines.setdefault(rep_id, []).extend(found)
+    return {rep_id: tuple(found) for rep_id, found in lines.items()}
+
+
 def _cards(township: Township, reps: list[Representative]) -> list[Card]:
     groups = _names(RepresentativeGroup, {r.group_id for r in reps if r.group_id})
     branches = _names(Branch, {r.branch_id for r in reps if r.branch_id})
+    extra = card_lines(township, [r.id for r in reps])
     return [
         Card(
             rep,
             groups.get(rep.group_id) if rep.group_id else None,
             branches.get(rep.branch_id) if rep.branch_id else None,
             public_url(township, rep.id),
+            extra.get(rep.id, ()),
         )
         for rep in reps
     ]
@@ -83,15 +114,67 @@ def card(actor: Actor, township: Township, rep_id: int) -> Card:
     return _cards(township, [rep])[0]
 
 
-def cards(actor: Actor, township: Township, *, branch_id: int | None = None) -> list[Card]:
-    """The cards of every representative in office, or of one branch, in pinyin order."""
+def cards(
+    actor: Actor,
+    township: Township,
+    *,
+    branch_id: int | None = None,
+    group_id: int | None = None,
+) -> list[Card]:
+    """The cards of every representative in office, or of one branch or one group (an area
+    group or a 专业小组), in pinyin order. Another township's branch or group is not found."""
     people._can_read(actor, township)
     if branch_id is not None and db.session.get(Branch, (township.id, branch_id)) is None:
         raise NotFound(_("未找到该支部"))
+    if (
+        group_id is not None
+        and db.session.get(RepresentativeGroup, (township.id, group_id)) is None
+    ):
+        raise NotFound(_("未找到该代表小组"))
     reps, _total = people.list_representatives(
-        actor, township, status=RepStatus.IN_OFFICE.value, branch_id=branch_id
+        actor, township, status=RepStatus.IN_OFFICE.value, branch_id=branch_id, group_id=group_id
     )
     return _cards(township, reps)
+
+
+@dataclass(frozen=True)
+class CardSet:
+    """Which cards to print: every representative in office, or one branch's, or one group's."""
+
+    branch_id: int | None = None
+    group_id: int | None = None
+
+
+class CardSetSchema(InputSchema[CardSet]):
+    input_type = CardSet
+
+    branch_id = fields.Integer(
+        load_default=None, allow_none=True, strict=False, validate=Range(min=1, max=2**62)
+    )
+    group_id = fields.Integer(
+        load_default=None, allow_none=True, strict=False, validate=Range(min=1, max=2**62)
+    )
+
+
+CARD_SET_FIELDS = {"branch_id": "选举单位", "group_id": "代表小组"}
+
+
+def card_set(args: Mapping[str, Any]) -> CardSet:
+    """The chosen set from a query string (an empty choice is "all"); a bad value is a
+    ValidationFailed naming the filter in Chinese."""
+    given = {k: v for k, v in args.items() if k in CARD_SET_FIELDS and str(v).strip() != ""}
+    try:
+        return load_input(CardSetSchema, given, form=True)
+    except ValidationFailed as exc:
+        names = "、".join(CARD_SET_FIELDS[k] for k in sorted(exc.errors) if k in CARD_SET_FIELDS)
+        raise ValidationFailed(
+            _("筛选条件无效：%(f)s（应为列表中的一项）", f=names), errors=exc.errors
+        ) from exc
+
+
+def pages_of(items: list[Card], per_page: int = CARDS_PER_PAGE) -> list[list[Card]]:
+    """The cards in sheets of `per_page` (8 business cards to an A4 page)."""
+    return [items[i : i + per_page] for i in range(0, len(items), per_page)]
 
 
 def workstations_available() -> bool:

@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from lianxin import spreadsheets
 from lianxin.errors import DomainError, PermissionDenied
 from lianxin.people import imports
 from lianxin.people.models import ImportStatus
@@ -140,16 +141,25 @@ def progress(import_id: int) -> Any:
 
 
 def _xlsx(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype=imports.XLSX_MIME)
-    response.headers["Content-Disposition"] = imports.content_disposition(filename)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    ascii_name = "roster.xlsx" if filename == imports.EXPORT_FILENAME else "template.xlsx"
+    response: Response = spreadsheets.response(data, filename, ascii_name=ascii_name)
     return response
+
+
+def _roster_filter() -> imports.RosterFilter:
+    """The roster page's filters, as its export link carries them (none: the whole roster)."""
+    status = request.args.get("status") or None
+    return imports.RosterFilter(
+        q=request.args.get("q") or None,
+        status=None if status == "all" else status,
+        branch_id=request.args.get("branch_id", type=int),
+        group_id=request.args.get("group_id", type=int),
+    )
 
 
 @bp.get("/export", endpoint="export")
 def export() -> Response:
-    data = imports.export_roster(*township_scope())
+    data = imports.export_roster(*township_scope(), _roster_filter())
     return _xlsx(data, imports.EXPORT_FILENAME)
 
 

@@ -55,6 +55,7 @@ from lianxin.people import choices, privacy
 from lianxin.people import service as people
 from lianxin.people.inputs import RepresentativeInput, RepresentativeInputSchema
 from lianxin.people.models import (
+    GroupKind,
     GroupMembership,
     GroupRole,
     ImportJob,
@@ -93,6 +94,9 @@ COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("phone", "手机号", ("手机", "手机号码", "联系电话", "电话")),
     ("workplace", "工作单位", ("单位",)),
     ("post", "职务", ()),
+    # The thematic groups (专业小组) a representative is in now, "、"-separated: exported and
+    # read back (a sheet with the column sets them exactly; one without it leaves them alone).
+    ("thematic_groups", "专业小组", ("所在专业小组",)),
 )
 HEADER_OF = {f: header for f, header, _s in COLUMNS}
 FIELD_OF = {h: f for f, header, synonyms in COLUMNS for h in (header, *synonyms)}
@@ -109,6 +113,7 @@ SOURCE_OF = {
     "is_county_rep": "level",
     "branch_id": "branch",
     "group_id": "group",
+    "thematic_group_ids": "thematic_groups",
 }
 # The consent to publish has no column: it is written "no" for everyone a sheet names, as it
 # always has been (a re-import does not carry anyone's consent).
@@ -129,6 +134,7 @@ ERROR_ORDER = (
     "post",
     "branch",
     "group",
+    "thematic_groups",
 )
 
 MAX_LISTED_ERRORS = 2000
@@ -792,6 +798,7 @@ def _write_rows(
     every = progress_every()
     created = updated = 0
     new_members: list[tuple[Representative, int]] = []
+    thematic: list[tuple[Representative, list[int]]] = []
     for done, row in enumerate(rows, 1):
         rep = by_key.get(row.key)
         if rep is None:
@@ -805,9 +812,13 @@ def _write_rows(
                 new_members.append((rep, row.data["group_id"]))
             by_key[row.key] = rep
             created += 1
+            if row.data.get("thematic_group_ids"):
+                thematic.append((rep, row.data["thematic_group_ids"]))
         else:
             people.apply_representative(rep, row.changes, on=today)
             updated += 1
+            if "thematic_group_ids" in row.changes:
+                thematic.append((rep, row.changes["thematic_group_ids"]))
         if done % every == 0 or done == len(rows):
             db.session.flush()
             progress(import_id, done)
@@ -815,6 +826,8 @@ def _write_rows(
     # foreign-key check once per connection, and planned against a still small table it would
     # scan the table for every row.
     _start_memberships(new_members, today)
+    for rep, group_ids in thematic:  # the sheet's 专业小组 column, when it has one
+        people.set_thematic_groups(rep, group_ids, today)
     db.session.flush()
     return created, updated
 
@@ -885,7 +898,36 @@ def _level_word(rep: Representative) -> str:
     return "县" if rep.is_county_rep else "乡镇"
 
 
-def export_rows(township: Township) -> list[list[Any]]:
+@dataclass(frozen=True)
+class RosterFilter:
+    """The roster page's filters, applied to the export (none: the whole roster)."""
+
+    q: str | None = None
+    status: str | None = None
+    branch_id: int | None = None
+    group_id: int | None = None
+
+
+def _thematic_names() -> dict[int, str]:
+    """Each representative's current thematic groups (专业小组), by name, "、"-joined."""
+    names: dict[int, list[str]] = {}
+    for rep_id, name in db.session.execute(
+        select(GroupMembership.representative_id, RepresentativeGroup.name)
+        .join(RepresentativeGroup, RepresentativeGroup.id == GroupMembership.group_id)
+        .where(
+            GroupMembership.ended_on.is_(None),
+            RepresentativeGroup.kind == GroupKind.THEMATIC,
+        )
+        .order_by(RepresentativeGroup.name)
+    ):
+        names.setdefault(rep_id, []).append(name)
+    return {rep_id: "、".join(listed) for rep_id, listed in names.items()}
+
+
+def export_rows(
+    township: Township, reps: Iterable[Representative] | None = None
+) -> list[list[Any]]:
+    """The export's rows: of `reps` (the page's filtered roster), or of everyone."""
     branches = {id_: name for id_, name in db.session.execute(select(Branch.id, Branch.name))}
     groups = {
         id_: name
@@ -893,11 +935,13 @@ def export_rows(township: Township) -> list[list[Any]]:
             select(RepresentativeGroup.id, RepresentativeGroup.name)
         )
     }
-    reps = db.session.scalars(
-        select(Representative).order_by(
-            Representative.name_pinyin, Representative.birth_date, Representative.id
+    thematic = _thematic_names()
+    if reps is None:
+        reps = db.session.scalars(
+            select(Representative).order_by(
+                Representative.name_pinyin, Representative.birth_date, Representative.id
+            )
         )
-    )
     return [
         [
             rep.name,
@@ -914,6 +958,7 @@ def export_rows(township: Township) -> list[list[Any]]:
             rep.phone or "",
             rep.workplace or "",
             rep.post or "",
+            thematic.get(rep.id, ""),
             choices.label(choices.STATUS, rep.status),
         ]
         for rep in reps
@@ -921,13 +966,25 @@ def export_rows(township: Township) -> list[list[Any]]:
 
 
 @use_case
-def export_roster(actor: Actor, township: Township) -> bytes:
-    """The whole roster (in office and ended) with the import's headers: it imports back.
-    Every personal field of everyone: only for who may see them all (people/privacy.py)."""
+def export_roster(actor: Actor, township: Township, filters: RosterFilter | None = None) -> bytes:
+    """The roster with the import's headers: it imports back (a filtered one changes only the
+    people it lists). Without filters, everyone (in office and ended); with the roster page's,
+    the people the page lists. Every personal field of everyone: only for who may see them all
+    (people/privacy.py)."""
     _require_office(actor, township)
     if not privacy.viewer_for(actor, township.id).sees_everything(privacy.Kind.REPRESENTATIVE):
         raise PermissionDenied()
-    rows = export_rows(township)
+    reps = None
+    if filters is not None and filters != RosterFilter():
+        reps, _total = people.list_representatives(
+            actor,
+            township,
+            q=filters.q,
+            status=filters.status,
+            branch_id=filters.branch_id,
+            group_id=filters.group_id,
+        )
+    rows = export_rows(township, reps)
     audit.record(
         "representative.exported",
         actor=actor,
@@ -960,6 +1017,15 @@ def blank_template(actor: Actor, township: Township) -> bytes:
         "phone": _("11位手机号或带区号的固定电话"),
         "workplace": "",
         "post": "",
+        "thematic_groups": _("可填多个，用“、”分隔：")
+        + "、".join(
+            db.session.scalars(
+                select(RepresentativeGroup.name)
+                .where(RepresentativeGroup.kind == GroupKind.THEMATIC)
+                .order_by(RepresentativeGroup.name)
+            )
+        )
+        + _("。填写后以本表为准，不填该列则不改动"),
     }
     notes = [[header, words.get(f, "")] for f, header, _s in COLUMNS]
     return _workbook(

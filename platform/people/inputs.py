@@ -29,7 +29,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from lianxin.people import choices
-from lianxin.people.models import EndReason, GroupRole, UnitKind, UnitLevel
+from lianxin.people.models import EndReason, GroupKind, GroupRole, UnitKind, UnitLevel
 from lianxin.usecases import InputSchema
 from lianxin.usecases.fields import Blank, OptionalId, Text, text
 
@@ -256,6 +256,9 @@ class RepresentativeInput:
     group_id: int | None = None
     branch: str | None = None
     group: str | None = None
+    # The thematic groups (专业小组) by name, "、"-separated: a spreadsheet's column; the sheet's
+    # list replaces the person's thematic groups (an absent column leaves them alone).
+    thematic_groups: str | None = None
     phone: str | None = None
     workplace: str | None = None
     post: str | None = None
@@ -300,6 +303,7 @@ class RepresentativeInputSchema(InputSchema[RepresentativeInput]):
     group_id = OptionalId(load_default=None, allow_none=True)
     branch = _optional()
     group = _optional()
+    thematic_groups = _optional(500)
     level = Level()
     is_township_rep = Flag(load_default=True)
     is_county_rep = Flag(load_default=False)
@@ -335,7 +339,7 @@ class RepresentativeSchema(RepresentativeInputSchema):
     """The API's body: branch and group by id, the two level flags."""
 
     class Meta:
-        exclude = ("branch", "group", "level")
+        exclude = ("branch", "group", "level", "thematic_groups")
 
 
 class RepresentativePatchSchema(RepresentativeSchema):
@@ -404,6 +408,7 @@ class GroupInput:
     name: str
     description: str | None = None
     is_active: bool = True
+    kind: str = GroupKind.AREA.value  # area 地域小组 / thematic 专业小组
 
 
 class GroupInputSchema(InputSchema[GroupInput]):
@@ -413,6 +418,10 @@ class GroupInputSchema(InputSchema[GroupInput]):
 
     name = text(100, NAME_100)
     description = _optional(200)
+    kind = Text(
+        load_default=GroupKind.AREA.value,
+        validate=validate.OneOf(list(GroupKind), error=_l("请选择地域小组或专业小组")),
+    )
 
 
 class GroupPatchSchema(GroupInputSchema):

@@ -66,6 +66,14 @@ class GroupRole(StrEnum):
     MEMBER = "member"
 
 
+class GroupKind(StrEnum):
+    """An area group (地域小组: a representative keeps exactly one, `Representative.group_id`) or a
+    thematic group (专业小组, 002 海安, 003/6: a representative may belong to several at once)."""
+
+    AREA = "area"
+    THEMATIC = "thematic"
+
+
 class UnitLevel(StrEnum):
     TOWNSHIP = "township"
     COUNTY = "county"
@@ -80,12 +88,14 @@ class UnitKind(StrEnum):
 
 
 class RepresentativeGroup(TenantMixin, Base):
-    """代表小组 (or 代表团/代表队): 10–20 representatives by area or trade."""
+    """代表小组 (or 代表团/代表队): 10–20 representatives by area or trade. `kind`: an area group
+    (each representative keeps one) or a thematic group (专业小组, several at once)."""
 
     __tablename__ = "representative_groups"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
     name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16), default=GroupKind.AREA)  # migration: "area"
     description: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -120,7 +130,7 @@ class Representative(TenantMixin, Base):
     category: Mapped[str] = mapped_column(String(20))
     is_grassroots_cadre: Mapped[bool] = mapped_column(Boolean, default=False)
     branch_id: Mapped[int | None] = mapped_column(BigId)  # electoral unit (选举单位)
-    group_id: Mapped[int | None] = mapped_column(BigId)  # current group; history below
+    group_id: Mapped[int | None] = mapped_column(BigId)  # current area group; history below
     is_township_rep: Mapped[bool] = mapped_column(Boolean, default=True)
     is_county_rep: Mapped[bool] = mapped_column(Boolean, default=False)
     term: Mapped[int] = mapped_column(Integer)  # 届
@@ -149,7 +159,8 @@ class Representative(TenantMixin, Base):
 
 
 class GroupMembership(TenantMixin, Base):
-    """Who was in which group, in which role, from when to when (ended_on None: current)."""
+    """Who was in which group, in which role, from when to when (ended_on None: current). At
+    most one current row of an area group per representative; thematic groups, any number."""
 
     __tablename__ = "group_memberships"
     __table_args__ = (

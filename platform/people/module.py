@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from lianxin.modules.registry import ModuleSpec
+from lianxin.modules.registry import ModuleSpec, ObjectPage
 from lianxin.people.api import blp as people_api
 from lianxin.people.import_api import blp as import_api
 from lianxin.people.import_views import bp as import_pages
@@ -19,4 +19,10 @@ MODULE = ModuleSpec(
     api_blueprints=(people_api, import_api, stats_api),
     task_module="lianxin.people.tasks",
     seed_module="lianxin.people.seed",
+    object_pages={
+        "representative": ObjectPage("people.detail", "rep_id"),
+        "group": ObjectPage("people.group", "group_id"),
+        "unit": ObjectPage("people.unit", "unit_id"),
+        "import": ObjectPage("people_import.job", "import_id"),
+    },
 )

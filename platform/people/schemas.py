@@ -70,7 +70,30 @@ class GroupSchema(BaseSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     description = fields.String(load_default=None, allow_none=True)
     is_active = fields.Boolean(dump_only=True)
+    kind = fields.String(
+        dump_only=True, metadata={"description": "area 地域小组 / thematic 专业小组"}
+    )
     members = fields.List(fields.Nested(GroupMemberSchema), dump_only=True)
+
+
+class MembershipSchema(BaseSchema):
+    """One membership of a representative: which group (area or thematic), role, from, to."""
+
+    group_id = fields.Integer(dump_only=True, attribute="membership.group_id")
+    group_name = fields.String(dump_only=True, attribute="group.name")
+    kind = fields.String(
+        dump_only=True,
+        attribute="group.kind",
+        metadata={"description": "area 地域小组 / thematic 专业小组"},
+    )
+    role = fields.String(dump_only=True, attribute="membership.role")
+    started_on = fields.Date(dump_only=True, attribute="membership.started_on")
+    ended_on = fields.Date(
+        dump_only=True,
+        allow_none=True,
+        attribute="membership.ended_on",
+        metadata={"description": "空：现在仍在该小组"},
+    )
 
 
 class UnitSchema(BaseSchema):

@@ -124,6 +124,15 @@ CATEGORIES = [
     "farmer",
     "other_grassroots",
 ]
+# What each category's representatives do (职务, printed on the door roster, the poster and the
+# 连心卡): a few posts each, picked by position so that a load is the same every time.
+POSTS = {
+    "farmer": ["种植大户", "村民小组长", "家庭农场主", "养殖户"],
+    "other_grassroots": ["村委会主任", "村务监督委员会主任", "社区网格员"],
+    "leading_cadre": ["村党支部书记", "镇党委委员"],
+    "professional": ["中学教师", "卫生院医生", "农技站技术员"],
+    "private_economy": ["合作社理事长", "民营企业负责人", "个体工商户"],
+}
 EDUCATION = ["junior", "secondary", "secondary", "college", "bachelor", "bachelor", "postgraduate"]
 
 
@@ -235,7 +244,7 @@ def _seed(township: Township, index: int) -> None:
                 phone=f"139{index:02d}{i:06d}",
                 workplace=branch.name,
                 publish_contact=i % 4 != 3,  # most agreed to publish their contact
-                post="村党支部书记" if category == "leading_cadre" else None,
+                post=POSTS[category][(i // len(CATEGORIES)) % len(POSTS[category])],
                 status="in_office",
             )
             db.session.add(rep)

@@ -41,13 +41,14 @@ from lianxin.people.inputs import (
     parse_bool,
     parse_date,
 )
-from lianxin.people.models import Category, Gender
+from lianxin.people.models import Category, Gender, GroupKind
 from lianxin.people.stages.common import (
     REPRESENTATIVE_FIELDS,
     RepresentativeChecks,
     _can_read,
     _can_write,
     pinyin_of,
+    set_thematic_groups,
 )
 from lianxin.people.stages.groups import (
     GroupView,
@@ -56,7 +57,9 @@ from lianxin.people.stages.groups import (
     get_group,
     group_history,
     list_groups,
+    remove_from_group,
     representative_groups,
+    thematic_groups,
     update_group,
 )
 from lianxin.people.stages.members import (
@@ -110,6 +113,7 @@ __all__ = [
     "GroupAssignSchema",
     "GroupInput",
     "GroupInputSchema",
+    "GroupKind",
     "GroupPatchSchema",
     "GroupView",
     "HouseholdInput",
@@ -157,9 +161,12 @@ __all__ = [
     "parse_bool",
     "parse_date",
     "pinyin_of",
+    "remove_from_group",
     "representative_for_user",
     "representative_groups",
     "set_photo",
+    "set_thematic_groups",
+    "thematic_groups",
     "unit_users",
     "update_group",
     "update_household",

@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from marshmallow import fields
+from flask_babel import gettext as _
+from marshmallow import fields, validate
 
+from lianxin import spreadsheets
 from lianxin.api.base import BaseSchema, Blueprint
 from lianxin.people import statistics
+from lianxin.people.structure_export import EARLIEST, LATEST, structure_xlsx
 from lianxin.web.scope import township_scope
 
 blp = Blueprint(
@@ -28,6 +31,7 @@ SHARE = {"description": "占比（百分数，保留一位小数）；无在任�
 class StructureQuerySchema(BaseSchema):
     on = fields.Date(
         load_default=None,
+        validate=validate.Range(min=EARLIEST, max=LATEST),
         metadata={"description": "统计日期（YYYY-MM-DD），默认今天；年龄按此日计算"},
     )
 
@@ -81,3 +85,18 @@ class Structure(MethodView):
     def get(self, args):
         """Structure of the representatives in office on a day"""
         return statistics.structure(*township_scope(), args["on"])
+
+
+@blp.route("/export")
+class StructureExport(MethodView):
+    @blp.arguments(StructureQuerySchema, location="query")
+    @blp.response(200, description="代表结构.xlsx")
+    def get(self, args):
+        """Structure of the representatives in office on a day, as .xlsx"""
+        actor, township = township_scope()
+        figures = statistics.structure(actor, township, args["on"])
+        return spreadsheets.response(
+            structure_xlsx(figures, township.name),
+            _("%(t)s代表结构（%(d)s）.xlsx", t=township.name, d=figures.on.isoformat()),
+            ascii_name=f"structure-{figures.on.isoformat()}.xlsx",
+        )

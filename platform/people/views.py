@@ -83,7 +83,12 @@ def _options() -> dict[str, Any]:
     branches, _total = tenants.list_branches(actor, township, include_inactive=False)
     return {
         "branches": branches,
-        "groups": [v.group for v in people.list_groups(actor, township) if v.group.is_active],
+        # The form's 代表小组 is the area group; thematic groups are joined on their own page.
+        "groups": [
+            v.group
+            for v in people.list_groups(actor, township)
+            if v.group.is_active and v.group.kind == people.GroupKind.AREA
+        ],
         "choices": choices,
         "RepStatus": RepStatus,
     }
@@ -318,13 +323,18 @@ def assign(group_id: int):
     if _posted():
         try:
             data = load_input(GroupAssignSchema, request.form, form=True)
-            people.assign_to_group(
-                actor,
-                township,
-                rep_id=data.representative_id,
-                group_id=None if request.form.get("remove") else group_id,
-                role=data.role,
-            )
+            if request.form.get("remove"):
+                people.remove_from_group(
+                    actor, township, rep_id=data.representative_id, group_id=group_id
+                )
+            else:
+                people.assign_to_group(
+                    actor,
+                    township,
+                    rep_id=data.representative_id,
+                    group_id=group_id,
+                    role=data.role,
+                )
             flash(_("已保存。"), "success")
         except DomainError as exc:
             if exc.status == 404:

@@ -280,3 +280,18 @@ def open_download(actor: Actor, township: Township, file_id: int) -> Download:
         return Download(record, storage().open(record.storage_key))
     except StorageError as exc:
         raise StorageUnavailable(_("文件存储暂时不可用，请稍后重试。")) from exc
+
+
+def open_linked_download(township: Township, file_id: int, held: Collection[int]) -> Download:
+    """Read a file for the holder of a one-time link (someone without an account): the owner's
+    service has checked the link and passes the ids of the files its one item holds (`held`).
+    A file id outside them, another township's or a missing one is 404, like any refusal."""
+    if int(file_id) not in {int(i) for i in held}:
+        raise NotFound(_("未找到该文件"))
+    record = db.session.get(StoredFile, (township.id, int(file_id)))
+    if record is None or not record.storage_key.startswith(f"t/{township.id}/"):
+        raise NotFound(_("未找到该文件"))
+    try:
+        return Download(record, storage().open(record.storage_key))
+    except StorageError as exc:
+        raise StorageUnavailable(_("文件存储暂时不可用，请稍后重试。")) from exc

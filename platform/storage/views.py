@@ -3,6 +3,8 @@ what the file belongs to — always within the township in the URL."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -39,7 +41,12 @@ def files_index():
 
 @bp.get("/<int:file_id>", endpoint="download")
 def download(file_id: int):
-    result = files.open_download(current_actor(), current_township(), file_id)
+    return download_response(files.open_download(current_actor(), current_township(), file_id))
+
+
+def download_response(result: files.Download, *, private: bool = False) -> Response:
+    """A stored file streamed as an attachment (`nosniff`); `private`: reached through a
+    one-time link, so never cached and never sent on as a referrer."""
 
     def stream():
         try:
@@ -51,9 +58,10 @@ def download(file_id: int):
     response = Response(stream(), mimetype=result.file.content_type)
     response.headers["Content-Length"] = str(result.file.size)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    from urllib.parse import quote
-
     response.headers["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{quote(result.file.filename)}"
     )
+    if private:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
     return response

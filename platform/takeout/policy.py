@@ -53,6 +53,8 @@ NOT_TOWNSHIP: dict[str, str] = {
     "counties": "the county's (its name and slug are in the manifest)",
     "county_comparison_settings": "the county's",
     "county_jobs": "the county's",
+    "duty_formulas": "the county's duty-record scoring formula",
+    "award_selections": "the county's yearly selections (its honour roll is public)",
     "work_calendar_days": "the county's and the nation's calendar",
     "work_calendar_revision": "the platform's",
     "work_calendar_years": "the platform's",

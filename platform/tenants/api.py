@@ -6,8 +6,10 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_babel import gettext as _
+from marshmallow import EXCLUDE
 
 from lianxin.api.base import Blueprint
+from lianxin.audit import browse
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth import service as accounts
@@ -363,16 +365,20 @@ class TownshipSettingsByKey(MethodView):
 
 @township_blp.route("/audit")
 class TownshipAudit(MethodView):
+    # The page's filter (who, kind, object, Shanghai dates); `page`/`page_size` are the paging's.
+    @township_blp.arguments(browse.AuditQuerySchema(unknown=EXCLUDE), location="query")
     @township_blp.response(200, AuditEntrySchema(many=True))
     @township_blp.paginate()
-    def get(self, pagination_parameters):
-        """The township's audit log, newest first"""
+    def get(self, flt: browse.AuditFilter, pagination_parameters):
+        """The township's audit log, newest first, filtered as on its page"""
         actor, township = current_actor(), current_township()
         if not permissions.can_view_township_audit(actor, township.id):
             raise PermissionDenied()
-        pagination_parameters.item_count = audit.count_for_township(township.id)
-        return audit.entries_for_township(
-            township.id,
+        chain = audit.chain_for(township.id, None)
+        pagination_parameters.item_count = browse.count(chain, flt)
+        return browse.entries(
+            chain,
+            flt,
             limit=pagination_parameters.page_size,
             offset=pagination_parameters.first_item,
         )

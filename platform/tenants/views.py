@@ -8,8 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from lianxin.audit import labels as audit_words
-from lianxin.audit import service as audit
+from lianxin.audit import pages as audit_pages
 from lianxin.auth import permissions
 from lianxin.auth import service as accounts
 from lianxin.auth.forms import EmptyForm
@@ -118,13 +117,13 @@ def platform_home():
     )
 
 
-@platform_bp.get("/audit", endpoint="audit")
+@platform_bp.route("/audit", methods=["GET", "POST"], endpoint="audit")
+@platform_bp.get("/audit.xlsx", endpoint="audit_xlsx")
 def platform_audit():
-    if not permissions.can_administer_platform(current_actor()):
+    actor = current_actor()
+    if not permissions.can_administer_platform(actor):
         raise PermissionDenied()
-    return render_template(
-        "tenants/audit.html", entries=audit_words.readable(audit.entries_for_platform())
-    )
+    return audit_pages.audit_log(audit_pages.platform_scope(), actor)
 
 
 # --- county -------------------------------------------------------------------------------------
@@ -313,14 +312,13 @@ def county_module_defaults(key: str):
     return redirect(url_for(".county_settings") + f"#settings-{key}")
 
 
-@county_bp.get("/audit")
+@county_bp.route("/audit", methods=["GET", "POST"])
+@county_bp.get("/audit.xlsx", endpoint="county_audit_xlsx")
 def county_audit():
     actor, county = current_actor(), current_county()
     if not permissions.can_administer_county(actor, county.id):
         raise PermissionDenied()
-    return render_template(
-        "tenants/audit.html", entries=audit_words.readable(audit.entries_for_county(county.id))
-    )
+    return audit_pages.audit_log(audit_pages.county_scope(county), actor)
 
 
 # --- township -------------------------------------------------------------------------------
@@ -559,14 +557,12 @@ def township_module_settings(key: str):
 
 
 @township_bp.get("/audit")
+@township_bp.get("/audit.xlsx", endpoint="township_audit_xlsx")
 def township_audit():
     actor, township = current_actor(), current_township()
     if not permissions.can_view_township_audit(actor, township.id):
         raise PermissionDenied()
-    return render_template(
-        "tenants/audit.html",
-        entries=audit_words.readable(audit.entries_for_township(township.id)),
-    )
+    return audit_pages.audit_log(audit_pages.township_scope(township), actor)
 
 
 # --- public -------------------------------------------------------------------------------------

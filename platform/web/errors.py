@@ -60,16 +60,27 @@ def init_app(app: Flask) -> None:
         flash(_("页面已过期，请刷新后重试。"), "error")
         return render_error_page(400, _("页面已过期或表单无效，请返回刷新后重试。"))
 
-    @app.errorhandler(DataError)
-    def _data_error(exc: DataError):
+    def _refused_value(reason: object):
         # The database refused a value the request carried (a NUL byte, a number past bigint):
         # the client's input, not a server fault.
         db.session.rollback()
-        log.warning("database refused a value: %s", exc.orig)
+        log.warning("database refused a value: %s", reason)
         message = _("提交的内容包含无法保存的字符或超出范围的数值。")
         if is_api_request():
             return jsonify(error_body(400, message, code="invalid_value")), 400
         return render_error_page(400, message)
+
+    @app.errorhandler(DataError)
+    def _data_error(exc: DataError):
+        return _refused_value(exc.orig)
+
+    @app.errorhandler(OverflowError)
+    def _number_too_large(exc: OverflowError):
+        # SQLite's driver says the same of a number past 64 bits before the query runs; any
+        # other overflow is a fault of ours and stays a 500.
+        if "SQLite INTEGER" not in str(exc):
+            raise exc
+        return _refused_value(exc)
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(exc: OperationalError):

@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash
 from flask_wtf import FlaskForm
 
-from lianxin.errors import DomainError
+from lianxin.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 
 
 def apply_errors(form: FlaskForm, exc: DomainError) -> None:
@@ -35,6 +35,26 @@ def flash_error(exc: DomainError) -> None:
         if str(m) not in str(exc.message)
     ]
     flash(f"{exc.message} {'；'.join(details)}".strip(), "error")
+
+
+def attempt(
+    fn: Any, *args: Any, ok: str | None = None, flash_refusal: bool = True, **kwargs: Any
+) -> Any:
+    """Run a page's write through its use case: bad input or a rule break is flashed as the
+    service's Chinese message (the use case has rolled back, nothing changes) and None is
+    returned; on success `ok` is flashed and the result returned. A refusal is flashed too,
+    unless `flash_refusal` is false: then it answers 403."""
+    caught: tuple[type[DomainError], ...] = (ValidationFailed, Conflict)
+    if flash_refusal:
+        caught = (*caught, PermissionDenied)
+    try:
+        result = fn(*args, **kwargs)
+    except caught as exc:
+        flash_error(exc)
+        return None
+    if ok:
+        flash(ok, "success")
+    return result
 
 
 def label(labels: Mapping[Any, Any], value: Any) -> str:

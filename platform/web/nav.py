@@ -8,6 +8,8 @@ module declares its entries in its `module.py`; the site's are here, around them
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 
@@ -47,11 +49,34 @@ SITE_LAST = (
 def township_menu(actor: Actor, township: Township) -> list[NavItem]:
     """The entries this actor sees in this township, in menu order; a switched-off module's
     are not among them."""
+    from lianxin.modules.registry import current_registry
+
     entries = [*SITE_FIRST]
     for spec in tenants.enabled_modules(township.id):
         entries.extend(spec.nav)
+    # A core part's own entries (the duty record), after the modules': always on.
+    for spec in current_registry():
+        if spec.core:
+            entries.extend(spec.nav)
     entries.extend(SITE_LAST)
     return [item for item in entries if item.shown_to(actor, township)]
+
+
+# The first entries stay in the bar; the others fold under 更多, so that a phone shows two rows
+# of menu rather than five when a township runs every module.
+MENU_SHOWN = 7
+
+
+def menu_rows(
+    items: list[NavItem], current: Callable[[NavItem], bool] = lambda item: False
+) -> tuple[list[NavItem], list[NavItem]]:
+    """The entries shown in the bar, and those folded under 更多 (none when only one would
+    fold). The page shown keeps its entry in the bar, even when it is one of the folded."""
+    if len(items) <= MENU_SHOWN + 1:
+        return items, []
+    shown, more = items[:MENU_SHOWN], items[MENU_SHOWN:]
+    here = [item for item in more if current(item)]
+    return shown + here, [item for item in more if item not in here]
 
 
 def is_current(item: NavItem) -> bool:

@@ -15,7 +15,7 @@ from lianxin.notify import service as notify
 from lianxin.tenants import service as tenants
 from lianxin.tenants.labels import DEFAULT_LABELS
 from lianxin.web import readonly
-from lianxin.web.nav import is_current
+from lianxin.web.nav import is_current, menu_rows
 from lianxin.web.nav import township_menu as township_menu_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -44,6 +44,11 @@ def township_menu() -> list[NavItem]:
     return township_menu_of(current_actor(), township)
 
 
+def township_menu_rows() -> tuple[list[NavItem], list[NavItem]]:
+    """The header's menu as the bar shows it: the first entries, and those under 更多."""
+    return menu_rows(township_menu(), current=is_current)
+
+
 def unread_count() -> int:
     """The viewer's unread messages (one indexed count, asked when the header is drawn); none
     on the inbox itself, which marks them read as it shows them."""
@@ -59,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.globals["township_menu"] = township_menu
+    app.jinja_env.globals["township_menu_rows"] = township_menu_rows
     app.jinja_env.globals["unread_count"] = unread_count
     app.jinja_env.tests["current"] = is_current
     readonly.init_app(app)

@@ -8,6 +8,9 @@ Chromium skips with a reason; under CI=true it fails.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -52,21 +55,57 @@ def live_modules() -> tuple[Any, ...]:
     return TEST_MODULES
 
 
-@pytest.fixture
-def live_server(tmp_path: Path, live_modules: tuple[Any, ...]) -> Iterator[LiveServer]:
-    """The app with the test modules and CSRF on, served on 127.0.0.1, demo county loaded."""
-    path = tmp_path / "live.db"
-    database_url = f"sqlite:///{path}"
+# The demo county of each registry, loaded once per run and copied for each test: the load (two
+# years of history) cost more than most browser tests. The pytest-xdist workers share one load
+# per registry (the base temp folder's parent is common to them; a lock makes the second wait for
+# the first instead of loading again).
+_DEMO_FOLDERS: dict[tuple[str, ...], Path] = {}
+
+
+def _demo_folder(tmp_path_factory: pytest.TempPathFactory, modules: tuple[Any, ...]) -> Path:
+    key = tuple(spec.key for spec in modules)
+    if key not in _DEMO_FOLDERS:
+        base = tmp_path_factory.getbasetemp()
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            base = base.parent
+        name = "demo-" + hashlib.sha1("|".join(key).encode()).hexdigest()[:12]
+        folder = base / name
+        with open(base / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (folder / "loaded").exists():
+                shutil.rmtree(folder, ignore_errors=True)  # a load cut short
+                folder.mkdir()
+                _load_demo(folder, modules)
+                (folder / "loaded").touch()
+        _DEMO_FOLDERS[key] = folder
+    return _DEMO_FOLDERS[key]
+
+
+def _load_demo(folder: Path, modules: tuple[Any, ...]) -> None:
+    database_url = f"sqlite:///{folder / 'live.db'}"
     upgrade(database_url)
     create_test_module_tables(database_url)
-    app = create_app(
-        {**base_config(tmp_path, database_url), "WTF_CSRF_ENABLED": True}, modules=live_modules
-    )
+    app = create_app(base_config(folder, database_url), modules=modules)
     with app.app_context():
         from lianxin import demo
 
         demo.load(password=DEMO_PASSWORD)
         db.session.remove()
+    app.extensions["lianxin.db"].engine.dispose()
+
+
+@pytest.fixture
+def live_server(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, live_modules: tuple[Any, ...]
+) -> Iterator[LiveServer]:
+    """The app with the test modules and CSRF on, served on 127.0.0.1, demo county loaded (a
+    copy of the session's load for this registry: its database and files)."""
+    source = _demo_folder(tmp_path_factory, live_modules)
+    shutil.copytree(source, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("loaded"))
+    database_url = f"sqlite:///{tmp_path / 'live.db'}"
+    app = create_app(
+        {**base_config(tmp_path, database_url), "WTF_CSRF_ENABLED": True}, modules=live_modules
+    )
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"

@@ -167,6 +167,16 @@ def test_five_answers_show_results_the_committee_grades_and_a_subject_reads_feed
     expect(staff.locator(".weighted").first).to_have_text("9.0")
     expect(staff.locator(".count").first).to_have_text("5")
     expect(staff.locator(".proposed").first).to_contain_text("优秀")
+    # The responsible leader's opinion is recorded before the committee decides (issue 24).
+    for _n in range(subjects):
+        form = staff.locator("details.opinion[open] form.form-opinion").first
+        form.get_by_label("分管领导").fill("张书记")
+        form.get_by_label("意见").fill("同意办公室建议等次")
+        form.get_by_role("button", name="保存意见").click()
+        expect(staff.locator(".flash-success")).to_have_count(1)
+        staff.goto(f"{campaign_url}/results")
+    expect(staff.locator("details.opinion[open]")).to_have_count(0)
+    expect(staff.locator(".leader-opinion")).to_have_count(subjects)
 
     # cg.committee decides the office's proposed grade of every other subject; his own result
     # is withheld from him, with no form to grade himself.

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,9 +27,10 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import TownshipModule
-from tests.browser.conftest import TIMEOUT_MS, LiveServer
+from tests.browser import phone
+from tests.browser.conftest import LiveServer
 from tests.browser.screens import shoot
-from tests.browser.test_onboarding import DESKTOP, PHONE, log_in
+from tests.browser.test_onboarding import DESKTOP, PHONE
 from tests.helpers import Clock
 
 pytestmark = pytest.mark.browser
@@ -45,25 +45,6 @@ def live_modules() -> tuple[Any, ...]:
     from tests.testmodule import TEST_MODULES
 
     return (*TEST_MODULES, *load_first_party())
-
-
-def _page(
-    browser: Any, live_server: LiveServer, username: str, size: dict[str, int] = PHONE
-) -> Any:
-    phone = size is PHONE
-    context = browser.new_context(
-        viewport=size, is_mobile=phone, has_touch=phone, locale="zh-CN", timezone_id="Asia/Shanghai"
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    log_in(page, live_server.url, username, live_server.demo_password)
-    expect(page).not_to_have_url(re.compile(r"/login"))
-    return page
-
-
-def _no_sideways_scroll(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} scrolls sideways on a phone: {width}px"
 
 
 def _inside(page: Any, box: dict[str, float] | None, what: str) -> None:
@@ -102,11 +83,11 @@ def test_lists_are_cards_with_state_and_due_date_on_a_phone(
     browser: Any, live_server: LiveServer, screens: Path
 ) -> None:
     base = live_server.url
-    page = _page(browser, live_server, "cg.staff")
+    page = phone.signed_in(browser, live_server, "cg.staff")
 
     page.goto(f"{base}/t/chengguan/cases/")
     looked = _cards_show(page, "#cases", (".lx-title", ".lx-state", ".lx-due"))
-    _no_sideways_scroll(page)
+    phone.no_sideways_scroll(page)
     # The title comes first on a card, then the state and the due date.
     first = page.locator("#cases tbody tr").first
     title_y = first.locator(".lx-title").bounding_box()["y"]
@@ -123,18 +104,18 @@ def test_lists_are_cards_with_state_and_due_date_on_a_phone(
 
     page.goto(f"{base}/t/chengguan/proposals/")
     _cards_show(page, "#proposals", (".lx-title", ".lx-state", ".lx-due"))
-    _no_sideways_scroll(page)
+    phone.no_sideways_scroll(page)
     _names_whole(page, "#proposals")
     shoot(page, str(screens / "proposals-cards-phone.png"))
 
     page.goto(f"{base}/t/chengguan/people/")
     _cards_show(page, "#roster", (".lx-title", ".lx-state"))
-    _no_sideways_scroll(page)
+    phone.no_sideways_scroll(page)
     _names_whole(page, "#roster")
     shoot(page, str(screens / "people-cards-phone.png"))
 
     # On a desktop the same lists stay tables.
-    desk = _page(browser, live_server, "cg.staff", DESKTOP)
+    desk = phone.signed_in(browser, live_server, "cg.staff", DESKTOP)
     desk.goto(f"{base}/t/chengguan/cases/")
     expect(desk.locator("#cases thead th").first).to_be_visible()
     assert desk.locator("#cases tbody tr").first.evaluate("e => getComputedStyle(e).display") == (
@@ -194,9 +175,9 @@ def test_check_in_in_place_with_search(
     monkeypatch.setattr(deadlines, "shanghai_today", clock)
     session_id, roll = _session_on_the_day(live_server, clock)
     assert len(roll) >= 15, "the demo township has a roll to scroll"
-    page = _page(browser, live_server, "cg.staff")
+    page = phone.signed_in(browser, live_server, "cg.staff")
     page.goto(f"{live_server.url}/t/chengguan/annual_sessions/{session_id}/attendance")
-    _no_sideways_scroll(page)
+    phone.no_sideways_scroll(page)
     _names_whole(page, "#reps")
     page.evaluate("window.__sameLoad = true")
 
@@ -248,10 +229,11 @@ def test_check_in_in_place_with_search(
 
 
 def test_swap_starts_on_the_person_on_the_shift(browser: Any, live_server: LiveServer) -> None:
-    page = _page(browser, live_server, "cg.staff")
+    page = phone.signed_in(browser, live_server, "cg.staff")
     page.goto(f"{live_server.url}/t/chengguan/workstations/")
-    page.locator("#stations a").first.click()
-    _no_sideways_scroll(page)
+    with page.expect_navigation():
+        page.locator("#stations a").first.click()
+    phone.no_sideways_scroll(page)
     rows = page.locator("#shifts tbody tr:has(details.swap)")
     assert rows.count() > 0, "the demo station has shifts"
     row = rows.last
@@ -263,7 +245,7 @@ def test_swap_starts_on_the_person_on_the_shift(browser: Any, live_server: LiveS
     checked = form.locator("input[name=representative_id]:checked")
     expect(checked).to_have_count(1)
     assert checked.get_attribute("value") == current
-    _no_sideways_scroll(page)
+    phone.no_sideways_scroll(page)
 
     dialogs: list[str] = []
 
@@ -302,11 +284,12 @@ def test_a_visit_at_a_station_names_it_and_counts_in_its_report(
     browser: Any, live_server: LiveServer
 ) -> None:
     base = live_server.url
-    page = _page(browser, live_server, "cg.staff")
+    page = phone.signed_in(browser, live_server, "cg.staff")
     page.goto(f"{base}/t/chengguan/workstations/")
     station = page.locator("#stations a").first
     station_name = station.inner_text().strip()
-    station.click()
+    with page.expect_navigation():
+        station.click()
     report = page.url.split("#")[0].rstrip("/") + "/report"
     page.goto(report)
     before = int(page.locator("#receptions").inner_text())
@@ -321,7 +304,7 @@ def test_a_visit_at_a_station_names_it_and_counts_in_its_report(
     page.get_by_label("具体内容").fill("村口两盏路灯坏了两个月。")
     page.get_by_role("button", name="登记", exact=True).click()
     expect(page.locator("#station-field .error")).to_contain_text("请选择接待群众的工作站")
-    _no_sideways_scroll(page)
+    phone.no_sideways_scroll(page)
     page.get_by_label("接待的工作站").select_option(label=station_name)
     page.get_by_role("button", name="登记", exact=True).click()
     expect(page.locator(".flash-success")).to_contain_text("已登记")

@@ -166,7 +166,8 @@ def test_office_makes_fixes_and_publishes_the_schedule_and_the_public_reads_the_
     # Fix each site for the whole year from the first day.
     for site_name, team in TEAMS.items():
         first = page.locator("#days > section").first.locator(f'[data-site="{site_name}"]')
-        first.get_by_role("link", name="安排接待代表").click()
+        with page.expect_navigation():
+            first.get_by_role("link", name="安排接待代表").click()
         editor_url = page.url
         editor = page.locator("#form-team")
         for rep in team:

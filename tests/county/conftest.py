@@ -366,6 +366,16 @@ EXPECTED: dict[str, dict[str, tuple[float | None, int | None] | str]] = {
         "sessions_attendance": (0.75, 4),
         "evaluations_run": (1, None),
         "evaluations_participation": (0.75, 4),
+        "evaluations_unfit_count": (0, None),  # no committee member graded 不称职
+        # the duty record's scores are of a calendar year: a quarter has none (无数据)
+        "duty_score_median": (None, None),
+        "duty_score_mean": (None, None),
+        "duty_inactive_share": (None, None),
+        "duty_score": (None, None),
+        "duty_band_lt60": (None, None),
+        "duty_band_60_79": (None, None),
+        "duty_band_80_89": (None, None),
+        "duty_band_90_plus": (None, None),
     },
     "yi": {
         "representatives": (2, None),

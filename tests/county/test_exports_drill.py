@@ -34,7 +34,9 @@ def test_export_builds_one_sheet_per_figure_and_downloads(refreshed, client):
     assert download.mimetype == service.XLSX
     workbook = load_workbook(io.BytesIO(download.data))
     metrics = service.catalog()
-    assert len(workbook.sheetnames) == 1 + len(metrics)
+    # 汇总 (the table on screen) and 说明 first, then a sheet per figure.
+    assert workbook.sheetnames[:2] == ["汇总", "说明"]
+    assert len(workbook.sheetnames) == 2 + len(metrics)
     on_time = workbook["按时答复率"]
     rows = {r[0]: r for r in on_time.iter_rows(min_row=2, values_only=True)}
     assert rows["甲镇"][1:3] == (50.0, 4)

@@ -24,6 +24,8 @@ PLATFORM_TABLES_WITH_TENANT_ID = {
     # (rls.enable_county) stands in for the tenant one (tests/county/test_rollup_policy.py).
     "county_rollups",
     "county_entity_rollups",
+    # The county's selection (评先): townships nominate into it, the county reads it.
+    "award_candidates",
 }
 
 

@@ -356,8 +356,15 @@ def test_login_behind_nginx_on_a_high_port_with_each_header_once(
         f"{base}/setup/{token}?code=ABCD-EFGH-JKLM-NPQR", timeout=TIMEOUT, allow_redirects=False
     )
     request_id = link.headers["X-Request-ID"]
-    lines = (cert.parent / "site.log").read_text(encoding="utf-8").splitlines()
-    logged = [json.loads(line) for line in lines]
+    # nginx writes the access line in its log phase, after the answer has left: on a loaded
+    # machine the client may read the file first (a clean-clone run failed so), so wait for it.
+    deadline = time.monotonic() + 10
+    while True:
+        lines = (cert.parent / "site.log").read_text(encoding="utf-8").splitlines()
+        logged = [json.loads(line) for line in lines]
+        if request_id in {entry["request_id"] for entry in logged} or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert request_id in {entry["request_id"] for entry in logged}
     assert "/setup/[redacted]" in {entry["path"] for entry in logged}
     assert token not in "\n".join(lines) and "ABCD-EFGH" not in "\n".join(lines)

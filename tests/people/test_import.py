@@ -555,7 +555,7 @@ def test_export_round_trips_with_zero_errors_and_only_updates(app, world, client
     workbook = load_workbook(io.BytesIO(exported), read_only=True)
     header = next(workbook.worksheets[0].iter_rows(values_only=True))
     workbook.close()
-    assert list(header) == [*HEADERS, "状态"]
+    assert list(header) == [*HEADERS, "专业小组", "状态"]
 
     body = preview(client, admin, slug, exported, "代表名册.xlsx")
     assert body["error_count"] == 0 and body["warnings"] == []
@@ -563,6 +563,101 @@ def test_export_round_trips_with_zero_errors_and_only_updates(app, world, client
     done = commit(client, admin, slug, body["id"]).get_json()
     assert (done["created_rows"], done["updated_rows"]) == (0, 4)
     assert {r.id: people._snapshot(r) for r in reps_of(world.township)} == before
+
+
+def _memberships(township: Any) -> list[tuple[Any, ...]]:
+    with tenant_context(township.id):
+        db.session.rollback()
+        return sorted(
+            db.session.execute(
+                select(
+                    GroupMembership.id,
+                    GroupMembership.representative_id,
+                    GroupMembership.group_id,
+                    GroupMembership.role,
+                    GroupMembership.started_on,
+                    GroupMembership.ended_on,
+                )
+            ).all()
+        )
+
+
+def _sheet_rows(data: bytes) -> list[dict[str, Any]]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_export_has_the_thematic_groups_and_round_trips_without_a_change(
+    app, world, client, admin, slug
+):
+    from lianxin.people.inputs import GroupInput
+    from tests.factories import actor
+
+    office = actor(world.users["township_admin"])
+    with tenant_context(world.township.id):
+        x = people.create_group(office, world.township, GroupInput("农业专业小组", kind="thematic"))
+        y = people.create_group(office, world.township, GroupInput("党建专业小组", kind="thematic"))
+        people.create_group(office, world.township, GroupInput("综合代表小组"))
+        db.session.commit()
+        thematic = {x.id, y.id}
+    headers = [*HEADERS, "专业小组"]
+    rows = [
+        person(1, 代表小组="综合代表小组", 专业小组="农业专业小组、党建专业小组"),
+        person(2, 专业小组="党建专业小组"),
+        person(3),
+    ]
+    commit(client, admin, slug, preview(client, admin, slug, xlsx(rows, headers))["id"])
+    before = {r.id: people._snapshot(r) for r in reps_of(world.township)}
+    groups_before = _memberships(world.township)
+    assert {g for _i, _r, g, *_rest in groups_before} >= thematic
+
+    exported = client.get(api(slug, "export"), headers=admin).get_data()
+    by_name = {r["姓名"]: r for r in _sheet_rows(exported)}
+    # by name, in name order, "、"-joined; the area group is not among them
+    assert by_name[person(1)["姓名"]]["专业小组"] == "党建专业小组、农业专业小组"
+    assert by_name[person(1)["姓名"]]["代表小组"] == "综合代表小组"
+    assert by_name[person(2)["姓名"]]["专业小组"] == "党建专业小组"
+    assert by_name[person(3)["姓名"]]["专业小组"] in (None, "")
+
+    body = preview(client, admin, slug, exported, "代表名册.xlsx")
+    assert body["error_count"] == 0 and body["warnings"] == []
+    done = commit(client, admin, slug, body["id"]).get_json()
+    assert (done["created_rows"], done["updated_rows"]) == (0, 3)
+    assert {r.id: people._snapshot(r) for r in reps_of(world.township)} == before
+    assert _memberships(world.township) == groups_before  # no group ended, none started
+
+
+def test_the_roster_page_links_its_filtered_export(app, world, client, admin, slug):
+    rows = [person(1), person(2), person(3)]
+    commit(client, admin, slug, preview(client, admin, slug, xlsx(rows))["id"])
+    ended = person(2)["姓名"]
+    with tenant_context(world.township.id):
+        rep = db.session.scalar(select(Representative).where(Representative.name == ended))
+        rep.status = "ended"
+        db.session.commit()
+    login(client, world.users["township_staff"])
+    html = client.get(f"/t/{slug}/people/").get_data(as_text=True)
+    assert 'id="export-roster"' in html and "import/export?status=in_office" in html
+    # the default screen (in office): the ended representative is not in the file
+    names = {r["姓名"] for r in _sheet_rows(client.get(page(slug, "export?status=in_office")).data)}
+    assert names == {person(1)["姓名"], person(3)["姓名"]}
+    # a search on the screen: the one found, nobody else
+    query = f"export?status=all&q={person(3)['姓名']}"
+    found = _sheet_rows(client.get(page(slug, query)).data)
+    assert [r["姓名"] for r in found] == [person(3)["姓名"]]
+    assert found[0]["手机号"] == person(3)["手机号"]
+    # without filters (the import page's link): everyone, ended too
+    names = {r["姓名"] for r in _sheet_rows(client.get(page(slug, "export")).data)}
+    assert names == {p["姓名"] for p in rows}
+    # who may not export sees no link
+    client.post("/logout")
+    login(client, world.users["committee_member"])
+    response = client.get(f"/t/{slug}/people/")
+    assert response.status_code == 200
+    assert 'id="export-roster"' not in response.get_data(as_text=True)
+    assert client.get(page(slug, "export?status=all")).status_code == 403
 
 
 def test_export_and_template_pages(app, world, client, slug):

@@ -7,15 +7,21 @@ Two parts:
   pages of a table and its indexes, the raw WAL between two LSNs (with its page headers cut
   out, so that a plaintext split by a page boundary is still found) and its records
   (`pg_walinspect`), and the server's log file.
-- **The two anonymous flows** of the platform driven through their services (ARCHITECTURE.md
+- **The anonymous flows** of the platform driven through their services (ARCHITECTURE.md
   §6): an evaluation campaign in which every representative rates every committee member with
-  a comment of their own (`MARK-<hex>`), and an online secret vote of an annual session (a
-  personnel item answered yes / no / abstain, or an election answered with candidate ids).
+  a comment of their own (`MARK-<hex>`); an online secret vote of an annual session (a
+  personnel item answered yes / no / abstain, or an election answered with candidate ids); a
+  consultation's sealed secret vote on an appointment (同意 / 不同意 / 弃权); and a
+  by-election's online ballot (the party members of the electoral unit, through their
+  one-time links, choosing none to two of three candidates).
 
 The contract these tools rely on (the fix of the sealed pool): the pool tables hold only a
 `sealed` bytea next to their parent and group; the worker releases with
 `evaluations.service.release_answers(township, campaign_id)` and
-`annual_sessions.service.release_ballots(township, vote_id)`; the close releases the rest.
+`annual_sessions.service.release_ballots(township, vote_id)`; the close releases the rest. A
+consultation's vote and a by-election are released only once, all at once, by their close
+(the consultation's count through the outbox; the by-election's count keeps only each
+candidate's tally, so it has no final table: `Flow.final_table` is None).
 """
 
 from __future__ import annotations
@@ -59,6 +65,19 @@ CHOICE_NEEDLES = tuple(
     f'"choice":{space}"{choice}"'.encode() for choice in CHOICES for space in ("", " ")
 )
 CANDIDATE_NEEDLES = (b'"candidates":[', b'"candidates": [')
+CONSULTATION_STANCES = ("agree", "disagree", "abstain", "disagree", "agree", "abstain", "agree")
+# A stance as the sealed JSON spells it, or as a bare column value ("disagree" holds "agree").
+STANCE_NEEDLES = (
+    *(
+        f'"stance":{space}"{stance}"'.encode()
+        for stance in ("agree", "disagree", "abstain")
+        for space in ("", " ")
+    ),
+    b"agree",
+    b"abstain",
+)
+BY_ELECTION_NEEDLES = (b'"c":[', b'"c": [')
+SECRET_MODULES = ("evaluations", "annual_sessions", "consultations", "by_elections")
 
 
 # --- the flows ----------------------------------------------------------------------------------
@@ -78,28 +97,30 @@ class Cast:
 
 
 def build_cast(clock: Clock) -> Cast:
+    from lianxin.modules.registry import current_registry
+
     world = build_world()
     township = world.township
+    installed = current_registry()
     db.session.execute(
         update(TownshipModule)
         .where(
             TownshipModule.township_id == township.id,
-            TownshipModule.module_key.in_(("evaluations", "annual_sessions")),
+            TownshipModule.module_key.in_(SECRET_MODULES),
         )
         .values(enabled=True)
     )
     db.session.commit()
     county_admin = actor(world.users["county_admin"])
-    tenants.update_module_settings(
-        county_admin,
-        world.county,
-        township.id,
-        "evaluations",
-        {"min_answers": K, "answer_batch": K},
-    )
-    tenants.update_module_settings(
-        county_admin, world.county, township.id, "annual_sessions", {"ballot_batch": K}
-    )
+    settings: dict[str, dict[str, Any]] = {
+        "evaluations": {"min_answers": K, "answer_batch": K},
+        "annual_sessions": {"ballot_batch": K},
+        "consultations": {"secret_min_ballots": K, "min_representatives": 1},
+        "by_elections": {"min_ballots": K},
+    }
+    for key, values in settings.items():
+        if key in installed:
+            tenants.update_module_settings(county_admin, world.county, township.id, key, values)
     reps, users = make_represented(township, VOTERS, "anon.rep", name="匿名代表")
     with tenant_context(township.id):
         for name in ("anon.member.a", "anon.member.b"):  # with world's: three committee members
@@ -138,7 +159,7 @@ class Flow:
     parent_column: str  # campaign_id / vote_id
     parent_id: int
     pool_table: str
-    final_table: str
+    final_table: str | None  # None: the count keeps only tallies (a by-election)
     receipt_table: str
     group_column: str | None  # a subject of the campaign; a vote is one group
     needles: tuple[bytes, ...]  # every plaintext any answer of this flow would show
@@ -211,6 +232,196 @@ def evaluation_flow(cast: Cast) -> Flow:
 
     return Flow(
         name="evaluation",
+        township=township,
+        parent_column="campaign_id",
+        parent_id=campaign_id,
+        pool_table="ev_answer_pool",
+        final_table="ev_answers",
+        receipt_table="ev_receipts",
+        group_column="subject_id",
+        needles=tuple(m.encode() for m in markers),
+        markers=[m.encode() for m in markers],
+        submit=submit,
+        release=release,
+        close=close,
+        groups=len(subject_ids),
+    )
+
+
+# What a plaintext answer of a paper form looks like (no comment is keyed on paper).
+SCORE_NEEDLES = (b'"scores":{', b'"scores": {', b'"overall":"', b'"overall": "')
+
+
+def paper_flow(cast: Cast) -> Flow:
+    """A committee campaign answered on paper: for each voter, the office hands them a paper
+    form (their receipt), registers a batch of that one form, and the two tellers (the office
+    staff and the township administrator) key it in; the second, agreeing, entry seals the form
+    into the pool. The voter's request is the whole of that: hand-out, batch, both entries."""
+    from lianxin.modules.evaluations import service
+    from lianxin.modules.evaluations.inputs import (
+        CampaignInput,
+        PaperBatchInput,
+        PaperEntryInput,
+        PaperFormInput,
+        PaperHandOutInput,
+    )
+
+    township, office = cast.township, cast.office
+    tellers = [actor(cast.world.users["township_staff"]), actor(cast.world.users["township_admin"])]
+    cast.clock.today = SESSION_DAY
+    with tenant_context(township.id):
+        campaign = service.create_campaign(
+            office,
+            township,
+            CampaignInput(
+                title=f"纸质评议{secrets.token_hex(3)}",
+                shape="committee",
+                opens_on=date(2026, 3, 1),
+                closes_on=date(2026, 3, 31),
+            ),
+        )
+        service.add_default_subjects(office, township, campaign.id)
+        links = service.open_campaign(office, township, campaign.id)
+        by_rep = {link.rater.representative_id: link.rater.id for link in links}
+        rater_ids = [by_rep[rep_id] for rep_id in cast.rep_ids]
+        subject_ids = [s.id for s in service.subjects(office, township, campaign.id)]
+        dimensions = [str(d["key"]) for d in campaign.dimensions]
+        campaign_id = campaign.id
+        teller_ids = [t.user_id for t in tellers]
+        db.session.commit()
+    assert len(subject_ids) == 3
+
+    def submit(i: int) -> None:
+        from lianxin.modules.evaluations.inputs import AnswerInput
+
+        form = PaperFormInput(
+            answers=tuple(
+                AnswerInput(
+                    subject_id=sid,
+                    scores={key: 1 + (i + n) % 10 for key in dimensions},
+                    overall=GRADES[(i + n) % 3],
+                )
+                for n, sid in enumerate(subject_ids)
+            )
+        )
+        with tenant_context(township.id):
+            service.hand_out_paper(
+                office, township, campaign_id, PaperHandOutInput((rater_ids[i],))
+            )
+            batch = service.create_batch(
+                office,
+                township,
+                campaign_id,
+                PaperBatchInput(f"第{i + 1}份", "representative", 1, *teller_ids),
+            )
+            db.session.commit()
+            for teller in tellers:
+                service.enter_paper(teller, township, batch.id, PaperEntryInput(forms=(form,)))
+                db.session.commit()
+
+    def release() -> int:
+        worker = contract(service, "release_answers")
+        with tenant_context(township.id):
+            db.session.commit()
+            released = int(worker(township, campaign_id))
+            db.session.commit()
+        return released
+
+    def close() -> None:
+        with tenant_context(township.id):
+            service.close_campaign(office, township, campaign_id)
+            db.session.commit()
+
+    return Flow(
+        name="paper",
+        township=township,
+        parent_column="campaign_id",
+        parent_id=campaign_id,
+        pool_table="ev_answer_pool",
+        final_table="ev_answers",
+        receipt_table="ev_receipts",
+        group_column="subject_id",
+        needles=SCORE_NEEDLES,
+        markers=[b"" for _i in range(VOTERS)],
+        submit=submit,
+        release=release,
+        close=close,
+        groups=len(subject_ids),
+    )
+
+
+GUESTS = 3  # of the VOTERS, the last three are 机关干部 named by the office, by one-time link
+
+
+def categories_flow(cast: Cast) -> Flow:
+    """A committee campaign with two rater categories: the first VOTERS − GUESTS voters are
+    representatives answering from their account, the last GUESTS are agency cadres (机关干部)
+    answering through their one-time link; each comment carries the voter's marker. Answers are
+    released per subject and category, so each final row names its category: every batch of a
+    category must still hold at least K answers."""
+    from lianxin.modules.evaluations import service
+    from lianxin.modules.evaluations.inputs import AnswerInput, CampaignInput, GuestRaterInput
+
+    township, office = cast.township, cast.office
+    cast.clock.today = SESSION_DAY
+    with tenant_context(township.id):
+        campaign = service.create_campaign(
+            office,
+            township,
+            CampaignInput(
+                title=f"分类评议{secrets.token_hex(3)}",
+                shape="committee",
+                opens_on=date(2026, 3, 1),
+                closes_on=date(2026, 3, 31),
+            ),
+        )
+        service.add_default_subjects(office, township, campaign.id)
+        for g in range(GUESTS):
+            service.add_guest(
+                office, township, campaign.id, GuestRaterInput(f"机关干部{g}", "agency_cadre")
+            )
+        links = service.open_campaign(office, township, campaign.id)
+        tokens = [link.token for link in links if link.rater.guest_name is not None]
+        subject_ids = [s.id for s in service.subjects(office, township, campaign.id)]
+        dimensions = [str(d["key"]) for d in campaign.dimensions]
+        campaign_id = campaign.id
+        db.session.commit()
+    assert len(subject_ids) == 3 and len(tokens) == GUESTS
+    markers = [f"MARK-{secrets.token_hex(6)}" for _i in range(VOTERS)]
+    reps = VOTERS - GUESTS
+
+    def submit(i: int) -> None:
+        answers = [
+            AnswerInput(
+                subject_id=sid,
+                scores={key: 1 + (i + n) % 10 for key in dimensions},
+                overall=GRADES[(i + n) % 3],
+                comment=f"{markers[i]}/{n} " + "~" * (40 * i),
+            )
+            for n, sid in enumerate(subject_ids)
+        ]
+        with tenant_context(township.id):
+            if i < reps:
+                service.submit_by_account(cast.voters[i], township, campaign_id, answers)
+            else:
+                service.submit_by_link(township, tokens[i - reps], answers)
+            db.session.commit()
+
+    def release() -> int:
+        worker = contract(service, "release_answers")
+        with tenant_context(township.id):
+            db.session.commit()
+            released = int(worker(township, campaign_id))
+            db.session.commit()
+        return released
+
+    def close() -> None:
+        with tenant_context(township.id):
+            service.close_campaign(office, township, campaign_id)
+            db.session.commit()
+
+    return Flow(
+        name="categories",
         township=township,
         parent_column="campaign_id",
         parent_id=campaign_id,
@@ -317,8 +528,202 @@ def ballot_flow(cast: Cast, kind: str) -> Flow:
     )
 
 
+def consultation_flow(cast: Cast) -> Flow:
+    """A consultation on an appointment put straight to a secret vote of the VOTERS
+    representatives (all with accounts); each answers 同意 / 不同意 / 弃权 from their account.
+    Nothing is released while it runs: the close counts every ballot at once (K = 3)."""
+    from lianxin.modules.consultations import service
+    from lianxin.modules.consultations.inputs import AnswerInput, ConsultationInput
+
+    township, office = cast.township, cast.office
+    cast.clock.today = SESSION_DAY
+    with tenant_context(township.id):
+        opened = service.open_consultation(
+            office,
+            township,
+            ConsultationInput(
+                title=f"任职表决{secrets.token_hex(3)}",
+                kind="appointment",
+                mode="secret_vote",
+                deadline=date(2026, 3, 27),
+                representative_ids=list(cast.rep_ids),
+            ),
+        )
+        consultation_id = opened.consultation.id
+        db.session.commit()
+
+    def submit(i: int) -> None:
+        with tenant_context(township.id):
+            service.answer(
+                cast.voters[i], township, consultation_id, AnswerInput(CONSULTATION_STANCES[i])
+            )
+            db.session.commit()
+
+    def release() -> int:
+        return 0  # no worker releases while the vote runs: the close counts all at once
+
+    def close() -> None:
+        with tenant_context(township.id):
+            service.close_consultation(office, township, consultation_id)
+            db.session.commit()
+
+    return Flow(
+        name="consultation",
+        township=township,
+        parent_column="consultation_id",
+        parent_id=consultation_id,
+        pool_table="cs_ballot_pool",
+        final_table="cs_ballots",
+        receipt_table="cs_receipts",
+        group_column=None,
+        needles=STANCE_NEEDLES,
+        markers=[b"" for _s in CONSULTATION_STANCES],
+        submit=submit,
+        release=release,
+        close=close,
+    )
+
+
+BY_ELECTION_DAY = date(2026, 3, 2)  # registered; the notice's five days end before SESSION_DAY
+
+
+def by_election_flow(cast: Cast) -> Flow:
+    """A by-election of two seats in the world's branch (two representatives whose
+    qualification ended), three candidates through the six steps, and VOTERS party members of
+    the branch voting online through their one-time links, each choosing none to two."""
+    from datetime import timedelta
+
+    from lianxin.modules.by_elections import service
+    from lianxin.modules.by_elections.inputs import (
+        BallotInput,
+        ByElectionInput,
+        CandidateInput,
+        OpenInput,
+        RecommendInput,
+        ReviewInput,
+        StepInput,
+    )
+    from lianxin.people import service as people
+    from lianxin.people.models import PartyMember
+    from lianxin.usecases import load_input
+
+    township, office = cast.township, cast.office
+    branch = cast.world.branches["t"]
+    tag = secrets.token_hex(3)
+    cast.clock.today = BY_ELECTION_DAY
+    with tenant_context(township.id):
+        ended = []
+        for n in range(2):
+            rep = people.create_representative(
+                office,
+                township,
+                load_input(
+                    people.RepresentativeInputSchema,
+                    {
+                        "name": f"离任{tag}{n}",
+                        "birth_date": f"196{n}-01-01",
+                        "gender": "男",
+                        "education": "大学本科",
+                        "category": "农民",
+                        "term": 13,
+                        "branch_id": branch.id,
+                    },
+                ),
+            )
+            people.end_qualification(
+                office, township, rep.id, reason="transferred", on=date(2026, 2, 1)
+            )
+            ended.append(rep.id)
+        for n in range(VOTERS):
+            db.session.add(
+                PartyMember(
+                    name=f"选民{tag}{n}",
+                    name_pinyin=f"xuanmin{tag}{n}",
+                    name_initials="xm",
+                    branch_id=branch.id,
+                    is_active=True,
+                )
+            )
+        election = service.create_by_election(
+            office,
+            township,
+            ByElectionInput(
+                title=f"补选{tag}", branch_id=branch.id, seats=2, term=13, vacancy_ids=ended
+            ),
+        )
+        ids = [
+            service.add_candidate(
+                office,
+                township,
+                election.id,
+                CandidateInput(
+                    name=f"候选{tag}{n}",
+                    gender="female" if n % 2 else "male",
+                    birth_date=date(1980 + n, 3, 1),
+                    education="bachelor",
+                    category="farmer",
+                ),
+            ).id
+            for n in range(3)
+        ]
+        service.close_nomination(office, township, election.id, StepInput())
+        service.recommend(office, township, election.id, RecommendInput(candidate_ids=ids))
+        service.publish_notice(office, township, election.id, StepInput())
+        cast.clock.today = BY_ELECTION_DAY + timedelta(days=10)
+        for cid in ids:
+            service.review_candidate(office, township, election.id, cid, ReviewInput(passed=True))
+        service.close_review(office, township, election.id, StepInput())
+        links = service.open_election(office, township, election.id, OpenInput(channel="online"))
+        tokens = [link.token for link in links]
+        election_id = election.id
+        db.session.commit()
+    cast.clock.today = SESSION_DAY
+    assert len(tokens) == VOTERS
+    a, b, c = ids
+    picks: list[list[int]] = [[], [a], [a, b], [b, c], [c], [a, c], [b]]
+
+    def submit(i: int) -> None:
+        with tenant_context(township.id):
+            service.cast_by_link(township, tokens[i], BallotInput(candidate_ids=picks[i]))
+            db.session.commit()
+
+    def release() -> int:
+        return 0  # nothing is opened while the ballot runs
+
+    def close() -> None:
+        with tenant_context(township.id):
+            service.close_and_count(office, township, election_id)
+            db.session.commit()
+
+    return Flow(
+        name="by_election",
+        township=township,
+        parent_column="election_id",
+        parent_id=election_id,
+        pool_table="be_ballot_pool",
+        final_table=None,
+        receipt_table="be_receipts",
+        group_column=None,
+        needles=BY_ELECTION_NEEDLES,
+        markers=[b"" for _p in picks],
+        submit=submit,
+        release=release,
+        close=close,
+    )
+
+
 def build_flow(cast: Cast, name: str) -> Flow:
-    return evaluation_flow(cast) if name == "evaluation" else ballot_flow(cast, name)
+    if name == "evaluation":
+        return evaluation_flow(cast)
+    if name == "paper":
+        return paper_flow(cast)
+    if name == "categories":
+        return categories_flow(cast)
+    if name == "consultation":
+        return consultation_flow(cast)
+    if name == "by_election":
+        return by_election_flow(cast)
+    return ballot_flow(cast, name)
 
 
 # --- PostgreSQL, read as a superuser ------------------------------------------------------------

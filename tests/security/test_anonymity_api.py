@@ -195,6 +195,15 @@ def _counted(client, cast: Cast, cid: int, answers: int) -> None:
         _answer(client, cast, cid, i)
     closed = _ok(client.post(_ev(cast, f"/campaigns/{cid}/close"), headers=cast.staff))
     assert closed["state"] == "closed" and closed["counted_at"]
+    # The responsible leader's opinion, which the committee's decision needs.
+    for subject in _ok(client.get(_ev(cast, f"/campaigns/{cid}/subjects"), headers=cast.staff)):
+        _ok(
+            client.put(
+                _ev(cast, f"/subjects/{subject['id']}/leader-opinion"),
+                headers=cast.staff,
+                json={"leader_name": "王分管", "opinion": "同意评议意见"},
+            )
+        )
 
 
 # --- a. differencing ------------------------------------------------------------------------------

@@ -75,19 +75,33 @@ from tests.security.anonymity_attacks import (
 )
 from tests.testmodule import TEST_MODULES
 
-FLOWS = ("evaluation", "personnel", "election")
-# The contract: the pool keeps its parent (and subject) and one sealed value, nothing else.
+FLOWS = (
+    "evaluation",
+    "paper",
+    "categories",
+    "personnel",
+    "election",
+    "consultation",
+    "by_election",
+)
+# The contract: the pool keeps its parent (and subject) and one sealed value, nothing else —
+# but for evaluations the rater's category, which the receipt beside it tells anyway (answers
+# are released per subject and category).
 POOL_COLUMNS = {
-    "ev_answer_pool": {"tenant_id", "id", "campaign_id", "subject_id", "sealed"},
+    "ev_answer_pool": {"tenant_id", "id", "campaign_id", "subject_id", "category", "sealed"},
     "as_ballot_pool": {"tenant_id", "id", "vote_id", "sealed"},
+    "cs_ballot_pool": {"tenant_id", "id", "consultation_id", "sealed"},
+    "be_ballot_pool": {"tenant_id", "id", "election_id", "sealed"},
 }
 
 
 def _modules() -> tuple[ModuleSpec, ...]:
     from lianxin.modules.annual_sessions.module import MODULE as SESSIONS
+    from lianxin.modules.by_elections.module import MODULE as BY_ELECTIONS
+    from lianxin.modules.consultations.module import MODULE as CONSULTATIONS
     from lianxin.modules.evaluations.module import MODULE as EVALUATIONS
 
-    return (*TEST_MODULES, EVALUATIONS, SESSIONS)
+    return (*TEST_MODULES, EVALUATIONS, SESSIONS, CONSULTATIONS, BY_ELECTIONS)
 
 
 @pytest.fixture
@@ -226,24 +240,66 @@ def test_pageinspect_finds_no_answer_in_a_voters_transactions(
     flow.close()
     read_everything(f"{flow.name}, after the close")
 
-    finals = final_rows(su, flow)
     receipts = receipt_xmins(su, flow)
-    assert len(receipts) == VOTERS and len(finals) == VOTERS * flow.groups
+    assert len(receipts) == VOTERS
     assert pool_count(su, flow) == 0
+    if flow.final_table is None:  # a by-election: only the tallies survive the count
+        assert_only_tallies_survive(su, flow, pool_history)
+        return
+    finals = final_rows(su, flow)
+    assert len(finals) == VOTERS * flow.groups
     final_xmins = {row.xmin for row in finals}
     assert not final_xmins & receipts, "a final row was written with a receipt"
     assert not [x for x in final_xmins if x in voters_xids], "a voter's request wrote a final row"
     per_batch = Counter((row.xmin, row.group) for row in finals)
     assert min(per_batch.values()) >= K, f"a release wrote fewer than K answers: {per_batch}"
+    if flow.name in ("paper", "categories"):  # a released row names its category: K of it
+        per_category = Counter(
+            (xmin, subject, category)
+            for xmin, subject, category in su.execute(
+                text(
+                    f"SELECT xmin::text::bigint, subject_id, category FROM {flow.final_table} "
+                    "WHERE campaign_id = :p"
+                ),
+                {"p": flow.parent_id},
+            )
+        )
+        assert min(per_category.values()) >= K, (
+            f"a release wrote fewer than K answers of a category: {per_category}"
+        )
     for row in finals:
         assert uuid.UUID(row.key).version == 4
         assert not hits(key_forms(row.key), bytes(pool_history)), (
             f"final key {row.key} was in {flow.pool_table} before the release"
         )
-    if flow.name == "evaluation":
+    if flow.name in ("evaluation", "categories"):
         assert_order_hidden(
             flow, [[(row.xmin, row.group), row.data] for row in finals], "physical (ctid)"
         )
+
+
+def assert_only_tallies_survive(su: Connection, flow: Flow, pool_history: bytearray) -> None:
+    """A by-election's count opens every ballot at once and writes each candidate's tally:
+    no row of any table holds a ballot afterwards, the count's transaction wrote no ballot,
+    and the tallies add up to the seven ballots' choices."""
+    votes = dict(
+        su.execute(
+            text("SELECT id, votes FROM be_candidates WHERE election_id = :p ORDER BY id"),
+            {"p": flow.parent_id},
+        ).all()
+    )
+    assert sorted(votes.values()) == [3, 3, 3], f"the tallies are {votes}"
+    count_xmins = set(
+        su.scalars(
+            text("SELECT xmin::text::bigint FROM be_candidates WHERE election_id = :p"),
+            {"p": flow.parent_id},
+        )
+    )
+    everything = Xids() | count_xmins
+    for tup in heap_tuples(su, everything):
+        leaked = hits(flow.needles, tup.data)
+        assert not leaked, f"the count's transaction wrote {leaked} into {tup.relation}"
+    assert not hits(flow.needles, bytes(pool_history))
 
 
 def assert_order_hidden(flow: Flow, rows: list[list[Any]], order: str) -> None:
@@ -453,6 +509,50 @@ def test_sqlite_file_and_wal_hold_no_pending_answer_and_batches_hide_the_order(
                         ],
                         "rowid",
                     )
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_file_holds_no_pending_consultation_or_by_election_ballot(
+    sqlite_template: Path, tmp_path: Path, clock: Clock
+) -> None:
+    """Attack 4 on the two ballots released only by their close (a consultation's secret vote,
+    a by-election's online ballot): after each ballot neither the .db file nor its -wal holds
+    a stance or a choice; the close writes the consultation's ballots all at once with fresh
+    uuid4 keys that appeared nowhere before, and leaves no by-election ballot at all."""
+    path = tmp_path / "anon.db"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app({**base_config(tmp_path, f"sqlite:///{path}")}, modules=_modules())
+    with app.app_context():
+        try:
+            cast = build_cast(clock)
+            flows = [build_flow(cast, "consultation"), build_flow(cast, "by_election")]
+            seen_uuids: set[bytes] = set()
+            for i in range(VOTERS):
+                for flow in flows:
+                    flow.submit(i)
+                    data = _files(path)
+                    leaked = hits(flow.needles, data)
+                    assert not leaked, f"{flow.name}, voter {i}: the files hold {leaked}"
+                    seen_uuids |= set(UUID_TEXT.findall(data))
+            for flow in flows:
+                pool = {
+                    str(r[1])
+                    for r in db.session.execute(text(f"PRAGMA table_info({flow.pool_table})"))
+                }
+                assert pool == POOL_COLUMNS[flow.pool_table], f"{flow.pool_table}: {pool}"
+                flow.close()
+                left = db.session.scalar(
+                    text(f"SELECT count(*) FROM {flow.pool_table} WHERE {flow.parent_column} = :p"),
+                    {"p": flow.parent_id},
+                )
+                assert left == 0, f"{flow.name}: {left} sealed ballots survive the close"
+            finals = _sqlite_finals(flows[0])
+            assert len(finals) == VOTERS
+            for key, _group, _row in finals.values():
+                assert uuid.UUID(key).version == 4 and key.encode() not in seen_uuids
         finally:
             db.session.remove()
             db.engine.dispose()

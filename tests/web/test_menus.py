@@ -321,3 +321,48 @@ def test_me_names_each_role_with_its_place(world, client):
     login(client, world.users["both"])
     page = client.get("/me").get_data(as_text=True)
     assert world.township.name in page and world.other.name in page
+
+
+def _folded(html: str) -> list[str]:
+    """The entries under 更多 (the township menu's fold), by label."""
+    inside = html.split('<details class="modnav-more">', 1)
+    if len(inside) == 1:
+        return []
+    panel = inside[1].split("</details>", 1)[0]
+    parsed = Menus()
+    parsed.feed(f'<nav class="modnav">{panel}</nav>')
+    return labels(parsed.modnav)
+
+
+def test_a_township_running_every_module_folds_its_menu_under_more(world, client):
+    """Seven entries in the bar and the rest under 更多 (two rows on a phone, not five); the
+    page shown keeps its entry in the bar even when it is one of the folded."""
+    from lianxin.web.nav import MENU_SHOWN
+
+    login(client, world.users["township_admin"])
+    home = client.get(f"/t/{world.township.slug}/")
+    html = home.get_data(as_text=True)
+    every = labels(menus(home).modnav)
+    folded = _folded(html)
+    assert len(every) > MENU_SHOWN + 1
+    assert every[:MENU_SHOWN] == [e for e in every if e not in folded]
+    assert folded == every[MENU_SHOWN:] and "更多" in html
+
+    # A folded entry's own page: its entry moves into the bar, the others stay folded.
+    target = folded[0]
+    href = dict((text, href) for href, text in menus(home).modnav)[target]
+    page = client.get(href, follow_redirects=True)
+    assert target not in _folded(page.get_data(as_text=True))
+    assert set(_folded(page.get_data(as_text=True))) == set(folded) - {target}
+    current = [t for h, t in menus(page).modnav if t == target]
+    assert current == [target]
+
+
+def test_a_short_menu_is_not_folded(world, client):
+    on = TownshipModule.module_key.in_(("workstations", "reception_days"))
+    db.session.execute(update(TownshipModule).values(enabled=on))
+    db.session.commit()
+    login(client, world.users["township_admin"])
+    assert 'class="modnav-more"' not in client.get(f"/t/{world.township.slug}/").get_data(
+        as_text=True
+    )

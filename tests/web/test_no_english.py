@@ -1,7 +1,8 @@
 """No English on the pages (issue 21, 界面文字): every role of a world with every first-party
 module on, and some records in it, opens its pages and the pages they link to; no visible text
 holds a Latin word outside the allow-list (API, PDF, Excel, QR, …) and the data (usernames,
-slugs, addresses). The demo's pages are walked the same way in `test_the_demo_has_no_english`."""
+slugs, addresses). The demo's pages are walked the same way in tests/test_demo.py, on the demo
+it loads once."""
 
 from __future__ import annotations
 
@@ -165,35 +166,6 @@ def test_no_page_of_any_role_shows_english(app, world, client):
         client.post("/logout")
     assert read > 150
     assert not found, "\n".join(sorted(set(found)))
-
-
-@pytest.mark.slow
-@pytest.mark.timeout(1500)
-def test_the_demo_has_no_english(app_modules_demo, client):
-    """`make run`'s demo, as each of its logins sees it (loading the demo's two years of history
-    takes minutes: this is the slowest test of the file)."""
-    logins, data = app_modules_demo
-    found: list[str] = []
-    read = 0
-    for entry in logins:
-        client.post("/login", data={"username": entry.username, "password": entry.password})
-        pages, english = walk(client, ["/", "/me", "/me/inbox"], data)
-        read += pages
-        found += [f"{entry.username} {line}" for line in english]
-        client.post("/logout")
-    assert len(logins) >= 10 and read > 10 * len(logins)
-    assert not found, "\n".join(sorted(set(found)))
-
-
-@pytest.fixture
-def app_modules_demo(request: pytest.FixtureRequest) -> Any:
-    """The demo loaded into this test's database (the first-party registry)."""
-    from lianxin import demo
-
-    request.getfixturevalue("app")
-    logins = demo.load()
-    db.session.commit()
-    return logins, [*_data_words(), "demo", "lianxin2026demo"]
 
 
 PLATFORM = Path(__file__).resolve().parents[2] / "platform"

@@ -27,9 +27,11 @@ from lianxin.casework.stages.branch import (
 from lianxin.casework.stages.common import (
     _office_user_ids,
     _public_actor,
+    _require_office,
     _set_deadline,
     case_link,
     code_digest,
+    get_case,
     is_office,
     new_tracking_code,
     representative_of,
@@ -99,6 +101,7 @@ def register(actor: Actor | None, township: Township, data: CaseInput) -> NewCas
     if data.branch_id is not None:  # another township's branch, too, is 404 whatever is said
         find_branch(township, data.branch_id)
     source_type, source_id = station_source(township, data, errors)
+    _check_paper(actor, data, errors)
     if errors:
         raise ValidationFailed(errors=errors)
     if actor is not None and received_by is None:
@@ -123,7 +126,10 @@ def register(actor: Actor | None, township: Township, data: CaseInput) -> NewCas
         source_type=source_type,
         source_id=source_id,
         recorded_by_id=actor.user_id if actor else None,
-        on_behalf=actor is not None and data.on_behalf,
+        # A paper form is always written down for someone (纸质登记).
+        on_behalf=actor is not None and (data.on_behalf or data.from_paper),
+        from_paper=actor is not None and data.from_paper,
+        paper_form_on=data.paper_form_on if actor is not None and data.from_paper else None,
         received_by_id=received_by,
         branch_id=branch_id,
         state=CaseState.BRANCH_REGISTERED if at_branch else CaseState.REGISTERED,
@@ -140,18 +146,21 @@ def register(actor: Actor | None, township: Township, data: CaseInput) -> NewCas
             to_state=case.state,
             actor_user_id=actor.user_id if actor else None,
             actor_name=actor.name if actor else _("群众"),
-            note=(_("支部联络员代为登记") if at_branch else _("代为登记"))
-            if case.on_behalf
-            else None,
+            note=_register_note(case, at_branch),
         )
     )
+    after: dict[str, object] = {"channel": data.channel, "state": case.state}
+    if case.from_paper:
+        after["from_paper"] = True
+        if case.paper_form_on is not None:
+            after["paper_form_on"] = case.paper_form_on.isoformat()
     audit.record(
         "case.register",
         actor=actor or _public_actor(),
         tenant_id=township.id,
         target_type="case",
         target_id=case.id,
-        after={"channel": data.channel, "state": case.state},
+        after=after,
     )
     if at_branch:  # the office hears of it when the branch sends it on
         notify_registered_at_branch(township, case)
@@ -170,7 +179,81 @@ def register(actor: Actor | None, township: Township, data: CaseInput) -> NewCas
     return NewCase(case, code)
 
 
-def _send_tracking_code(township: Township, case: Case, phone: str, code: str) -> None:
+def _check_paper(actor: Actor | None, data: CaseInput, errors: dict[str, list[str]]) -> None:
+    """纸质登记: staff key in a paper opinion form; its date, if given, is within the last year
+    and not in the future (a date without the form is refused by the schema)."""
+    if not data.from_paper:
+        return
+    if actor is None:
+        errors["from_paper"] = [_("群众本人提交的诉求不能标记为纸质登记")]
+    elif data.paper_form_on is not None:
+        today = deadlines.shanghai_today()
+        if data.paper_form_on > today:
+            errors["paper_form_on"] = [_("纸质表日期不能晚于今天")]
+        elif data.paper_form_on < deadlines.a_year_before(today):
+            errors["paper_form_on"] = [_("纸质表日期不能早于一年前")]
+
+
+def _register_note(case: Case, at_branch: bool) -> str | None:
+    """The register event's note: who wrote it down, and from which paper form."""
+    if not case.on_behalf:
+        return None
+    note = _("支部联络员代为登记") if at_branch else _("代为登记")
+    if case.from_paper:
+        note = _("据纸质表登记")
+        if case.paper_form_on is not None:
+            note += _("（纸质表日期 %(d)s）", d=case.paper_form_on.isoformat())
+    return note
+
+
+REISSUE_REASON_MAX = 200
+
+
+@use_case
+def reissue_tracking_code(
+    actor: Actor, township: Township, case_id: int, reason: str | None
+) -> NewCase:
+    """补发查询码: the person lost the receipt (only the code's hash is kept, so it cannot be
+    shown again). The office gives a new code for a new receipt; the old one stops working, so
+    the office says why (after the case and the role are checked: a foreign case is 404 and a
+    representative 403 whatever the reason). Recorded on the case with the reason and audited,
+    and texted to the phone on file like the first."""
+    case = get_case(actor, township, case_id)
+    _require_office(actor, township)
+    why = (reason or "").strip()
+    if not why or len(why) > REISSUE_REASON_MAX:
+        raise ValidationFailed(
+            errors={"reason": [_("请填写补发查询码的原因（%(n)d字以内）", n=REISSUE_REASON_MAX)]}
+        )
+    code = new_tracking_code()
+    case.tracking_hash = code_digest(code)
+    event = CaseEvent(
+        case_id=case.id,
+        action="reissue_code",
+        from_state=case.state,
+        to_state=case.state,
+        actor_user_id=actor.user_id,
+        actor_name=actor.name,
+        note=_("原查询码作废：%(r)s", r=why),
+    )
+    db.session.add(event)
+    db.session.flush()
+    audit.record(
+        "case.reissue_code",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="case",
+        target_id=case.id,
+        after={"reason": why},
+    )
+    if case.raiser_phone:
+        _send_tracking_code(township, case, case.raiser_phone, code, again=event.id)
+    return NewCase(case, code)
+
+
+def _send_tracking_code(
+    township: Township, case: Case, phone: str, code: str, again: int | None = None
+) -> None:
     """The person who raised it gets the code by SMS (kind `tracking_code`): a code shown once
     on a screen is easily lost. The link opens the tracking page with the code in its
     fragment, which the browser never sends to the server."""
@@ -186,7 +269,8 @@ def _send_tracking_code(township: Township, case: Case, phone: str, code: str) -
         phones=[(case.raiser_name or "", phone)],
         link=tracking_url(township, code),
         tenant_id=township.id,
-        dedupe_key=f"case:{township.id}:{case.id}:tracking_code",
+        dedupe_key=f"case:{township.id}:{case.id}:tracking_code"
+        + (f":{again}" if again is not None else ""),
     )
 
 

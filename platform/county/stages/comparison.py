@@ -8,7 +8,7 @@ A figure without a value says why: 未开通, 未接入, 未统计, or 无数据
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
@@ -41,6 +41,38 @@ def townships_of(county: County) -> list[Township]:
             select(Township).where(Township.county_id == county.id).order_by(Township.name)
         )
     )
+
+
+# Twelve colours told apart on screen and on paper; a county with more townships goes on with
+# colours spread around the wheel (golden angle), so each township keeps one colour everywhere.
+PALETTE = (
+    "#b71c1c",
+    "#1565c0",
+    "#2e7d32",
+    "#ef6c00",
+    "#6a1b9a",
+    "#00838f",
+    "#5d4037",
+    "#ad1457",
+    "#827717",
+    "#283593",
+    "#00695c",
+    "#4e342e",
+)
+
+
+def colour_at(index: int) -> str:
+    if index < len(PALETTE):
+        return PALETTE[index]
+    hue = (index * 137.508) % 360
+    return f"hsl({hue:.0f}, 60%, 38%)"
+
+
+def township_colours(townships: list[Township]) -> dict[int, str]:
+    """Each township's colour, by its position in the county (`townships_of`'s order by name):
+    the same in the bar chart, the trend lines and any page that sorts them differently."""
+    ordered = sorted(townships, key=lambda t: (t.name, t.id))
+    return {t.id: colour_at(i) for i, t in enumerate(ordered)}
 
 
 def list_metrics(actor: Actor, county: County) -> list[MetricInfo]:
@@ -119,6 +151,8 @@ class Comparison:
     refreshed_at: datetime | None
     sort: str | None = None
     descending: bool = True
+    # Each township's colour in every chart: by its place in the county, not in this sort.
+    colours: dict[int, str] = field(default_factory=dict)
 
     def cell(self, township_id: int, key: str) -> Cell:
         return self.cells.get(township_id, {}).get(key, MISSING)
@@ -141,7 +175,14 @@ def comparison(
 ) -> Comparison:
     """Every township side by side for one period, from the rollups; sortable by any figure."""
     _require_viewer(actor, county)
-    period = parse_period(period_key)
+    return load_comparison(county, parse_period(period_key), sort=sort, descending=descending)
+
+
+def load_comparison(
+    county: County, period: P.Period, *, sort: str | None = None, descending: bool = True
+) -> Comparison:
+    """The comparison itself, for one already allowed to see it (a page, or the export task):
+    the screen's table and the workbook's 汇总 sheet are both this, in the same order."""
     metrics = catalog()
     if sort is not None and sort != "name" and sort not in {m.key for m in metrics}:
         raise UnknownMetric(_("未知指标：%(k)s", k=sort))
@@ -166,9 +207,22 @@ def comparison(
                 if info.key not in row:
                     row[info.key] = absent(township, period)
         result = Comparison(county, period, metrics, townships, cells, refreshed, sort, descending)
+        result.colours = township_colours(townships)
         if sort and sort != "name":
             result.townships = sort_townships(result, sort, descending)
         return result
+
+
+def default_metric(result: Comparison, preferred: str = "cases_on_time") -> str:
+    """The figure a page draws when none is asked for: `preferred` if some township has it for
+    the period, else the first figure of the catalogue that has one (an empty chart helps no
+    one), else `preferred` when the period has no figures at all."""
+    keys = [m.key for m in result.metrics]
+    candidates = ([preferred] if preferred in keys else []) + keys
+    for key in candidates:
+        if any(result.cell(t.id, key).comparable for t in result.townships):
+            return key
+    return preferred if preferred in keys else (keys[0] if keys else preferred)
 
 
 def sort_townships(result: Comparison, key: str, descending: bool = True) -> list[Township]:

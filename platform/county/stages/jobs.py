@@ -9,20 +9,24 @@ import logging
 import uuid
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from lianxin import jobs, spreadsheets
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
+from lianxin.county.errors import UnknownMetric
 from lianxin.county.models import CountyJob, CountyRollup
-from lianxin.county.stages.catalog import catalog, parse_period
+from lianxin.county.stages.catalog import MetricInfo, catalog, parse_period
 from lianxin.county.stages.comparison import (
     ROLLUP_COLUMNS,
     Cell,
+    Comparison,
     _require_viewer,
     absent,
     format_value,
+    load_comparison,
     townships_of,
 )
 from lianxin.county.stages.refresh import refresh_county
@@ -75,15 +79,30 @@ def request_refresh(actor: Actor, county: County, *, full: bool = False) -> Coun
 
 
 @use_case
-def request_export(actor: Actor, county: County, period_key: str) -> CountyJob:
-    """The comparison as .xlsx, one sheet per figure, built by the worker."""
+def request_export(
+    actor: Actor,
+    county: County,
+    period_key: str,
+    *,
+    sort: str | None = None,
+    descending: bool = True,
+) -> CountyJob:
+    """The comparison as .xlsx, built by the worker: first a 汇总 sheet that is the table on
+    screen (same figures, same order, townships in the screen's sort), then one sheet per
+    figure."""
     _require_viewer(actor, county)
     period = parse_period(period_key)
+    sort = sort or None
+    if sort is not None and sort != "name" and sort not in {m.key for m in catalog()}:
+        raise UnknownMetric(_("未知指标：%(k)s", k=sort))
+    params: dict[str, Any] = {"period": period.key}
+    if sort:
+        params.update(sort=sort, order="desc" if descending else "asc")
     job = CountyJob(
         county_id=county.id,
         kind="export",
         status="queued",
-        params={"period": period.key},
+        params=params,
         requested_by_id=actor.user_id,
     )
     db.session.add(job)
@@ -94,7 +113,7 @@ def request_export(actor: Actor, county: County, period_key: str) -> CountyJob:
         county_id=county.id,
         target_type="county_job",
         target_id=job.id,
-        after={"period": period.key},
+        after=dict(params),
     )
     commit_on_its_own("the job row is committed before it is queued")
     _dispatch(job.id)
@@ -185,6 +204,16 @@ def _build_export(job: CountyJob) -> None:
         (r.tenant_id, r.metric): Cell(r.value, r.n, r.status, r.note) for r in rows
     }
     book = spreadsheets.Book()
+    screen = load_comparison(
+        county,
+        period,
+        sort=job.params.get("sort") or None,
+        descending=job.params.get("order", "desc") != "asc",
+    )
+    summary = book.sheet("汇总")
+    summary.widths([14] + [12] * len(metrics))
+    for row in summary_rows(screen):
+        summary.append(row[1], bold=row[0])
     about = book.sheet("说明")
     about.append([f"{county.name} 乡镇比较", period.label()], bold=True)
     about.header(["指标", "所属", "口径"])
@@ -221,6 +250,38 @@ def _build_export(job: CountyJob) -> None:
     job.storage_key = key
     job.filename = f"{county.name}乡镇比较_{period.key}.xlsx"
     job.done = job.total = total
+
+
+def summary_head(info: MetricInfo) -> str:
+    """A figure's column head in the workbook: its label, with the unit its numbers are in."""
+    unit = {"rate": "（%）", "days": "（天）"}.get(info.metric.kind, "")
+    return f"{info.metric.label}{unit}"
+
+
+def summary_value(info: MetricInfo, cell: Cell) -> Any:
+    """A cell as the workbook holds it: a number (a rate in percent) or the screen's word."""
+    if cell.comparable and cell.value is not None:
+        return round(cell.value * 100, 1) if info.metric.kind == "rate" else cell.value
+    return format_value(info, cell)
+
+
+def summary_rows(result: Comparison) -> list[tuple[bool, list[Any]]]:
+    """The 汇总 sheet's rows (bold?, values): the screen's table, a header then a township a
+    row, in the screen's order."""
+    out: list[tuple[bool, list[Any]]] = [
+        (True, [_("乡镇"), *[summary_head(m) for m in result.metrics]])
+    ]
+    for township in result.townships:
+        out.append(
+            (
+                False,
+                [
+                    township.name,
+                    *[summary_value(m, result.cell(township.id, m.key)) for m in result.metrics],
+                ],
+            )
+        )
+    return out
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -17,6 +17,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest.pagination import PaginationParameters
 
+from lianxin import spreadsheets
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.casework import service as casework
 from lianxin.db import db
@@ -60,6 +61,7 @@ from lianxin.modules.annual_sessions.models import (
 from lianxin.modules.annual_sessions.schemas import (
     AgendaDecisionSchema,
     AgendaItemSchema,
+    AttendanceQuerySchema,
     BallotResultSchema,
     BallotVoteSchema,
     SessionAttendanceSchema,
@@ -476,6 +478,19 @@ class AttendanceList(MethodView):
         reader = _reason_reader()
         rows = service.attendance(actor, township, session_id)
         return [attendance_out(rep, row, reader) for rep, row in _page(rows, pagination_parameters)]
+
+
+@api.route("/sessions/<int:session_id>/attendance/export")
+class AttendanceExport(MethodView):
+    @api.arguments(AttendanceQuerySchema, location="query")
+    @api.response(200, description="出席情况.xlsx（应到、实到、请假；工作人员）")
+    def get(self, args: dict[str, Any], session_id: int):
+        """The attendance register as .xlsx, with the roll's search (the office)"""
+        actor, township = township_scope()
+        session = service.get_session(actor, township, session_id)
+        data = service.attendance_xlsx(actor, township, session_id, q=args["q"])
+        name = _("%(t)s 出席情况.xlsx", t=session.title[:40])
+        return spreadsheets.response(data, name, ascii_name="attendance.xlsx")
 
 
 @api.route("/sessions/<int:session_id>/leave")

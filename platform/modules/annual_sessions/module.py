@@ -4,10 +4,11 @@ from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
 from lianxin.modules.annual_sessions.api import api
+from lianxin.modules.annual_sessions.duty import DUTY
 from lianxin.modules.annual_sessions.metrics import ANNUAL_SESSION_METRICS
 from lianxin.modules.annual_sessions.schemas import AnnualSessionSettings
 from lianxin.modules.annual_sessions.views import pages, public
-from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem, ObjectPage
 
 MODULE = ModuleSpec(
     key="annual_sessions",
@@ -28,4 +29,8 @@ MODULE = ModuleSpec(
     todo="lianxin.modules.annual_sessions.todo",
     models_module="lianxin.modules.annual_sessions.models",
     metrics=ANNUAL_SESSION_METRICS,
+    duty=DUTY,
+    object_pages={
+        "annual_session": ObjectPage("annual_sessions.session", "session_id"),
+    },
 )

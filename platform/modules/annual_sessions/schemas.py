@@ -227,6 +227,14 @@ class SessionCheckInSchema(BaseSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
+class AttendanceQuerySchema(BaseSchema):
+    q = fields.String(
+        load_default="",
+        validate=validate.Length(max=100),
+        metadata={"description": "查找代表：姓名、拼音（首字母）或选区（单位）"},
+    )
+
+
 class SessionAttendanceSchema(BaseSchema):
     representative_id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)

@@ -62,6 +62,7 @@ from lianxin.modules.annual_sessions.stages.agenda import (
     propose_item,
     support_of,
 )
+from lianxin.modules.annual_sessions.stages.archive import archive_report
 from lianxin.modules.annual_sessions.stages.attendance import (
     Roll,
     attendance,
@@ -113,6 +114,7 @@ from lianxin.modules.annual_sessions.stages.planning import (
     proposal_window_dates,
     session_days,
 )
+from lianxin.modules.annual_sessions.stages.registers import attendance_xlsx, roll_matches
 from lianxin.modules.annual_sessions.stages.resolutions import (
     SessionReport,
     create_resolution,
@@ -173,7 +175,9 @@ __all__ = [
     "add_observer",
     "agenda_deadline",
     "agenda_rules",
+    "archive_report",
     "attendance",
+    "attendance_xlsx",
     "candidates",
     "cast_named",
     "cast_secret",
@@ -229,6 +233,7 @@ __all__ = [
     "resolutions",
     "result",
     "roll",
+    "roll_matches",
     "self_check_in",
     "session_days",
     "session_report",

@@ -7,9 +7,7 @@ nothing changed."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -18,12 +16,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lianxin import documents, spreadsheets
 from lianxin.auth.models import Membership, User
 from lianxin.casework import deadlines
 from lianxin.casework import service as casework
@@ -108,7 +106,6 @@ DELIVERY_LABELS = {
     DeliveryChannel.NONE: "未送达：无手机号",
 }
 CHOICE_LABELS = {"yes": "赞成", "no": "反对", "abstain": "弃权"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TALLY_LABELS = {
     "waiting": "等待两名计票人录入",
     "mismatch": "两名计票人的票数不一致，请监票人组织重新计票",
@@ -522,7 +519,7 @@ def attendance(session_id: int):
     url = _checkin_url(township, session)
     rows = service.attendance(actor, township, session_id)
     names = _branch_names()
-    q = (request.args.get("q") or "").strip()
+    q = _roll_query()
     return render_template(
         "annual_sessions/attendance.html",
         s=session,
@@ -543,17 +540,22 @@ def _branch_names() -> dict[int, str]:
 
 
 def _found(rep: Any, q: str, branch_names: Mapping[int, str]) -> bool:
-    """The roll's search without script (attendance.js does the same as you type): the name,
-    its pinyin or initials, or the electoral unit."""
-    key = "".join(
-        (
-            rep.name,
-            rep.name_pinyin or "",
-            rep.name_initials or "",
-            branch_names.get(rep.branch_id, ""),
-        )
-    )
-    return "".join(q.split()).lower() in "".join(key.split()).lower()
+    """The roll's search without script (attendance.js does the same as you type)."""
+    return service.roll_matches(rep, q, branch_names)
+
+
+def _roll_query() -> str:
+    """The roll's search, read once for the page and its export."""
+    return (request.args.get("q") or "").strip()[:100]
+
+
+@pages.get("/<int:session_id>/attendance.xlsx", endpoint="attendance_export")
+def attendance_export(session_id: int):
+    actor, township = township_scope()
+    session = service.get_session(actor, township, session_id)
+    data = service.attendance_xlsx(actor, township, session_id, q=_roll_query())
+    name = _("%(t)s 出席情况.xlsx", t=session.title[:40])
+    return spreadsheets.response(data, name, ascii_name="attendance.xlsx")
 
 
 @pages.get("/<int:session_id>/roll.json")
@@ -708,12 +710,8 @@ def observers_export(session_id: int):
     actor, township = township_scope()
     session = service.get_session(actor, township, session_id)
     data = service.observers_xlsx(actor, township, session_id)
-    response = send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="x.xlsx")
     name = _("%(t)s 列席人员.xlsx", t=session.title[:40])
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=observers.xlsx; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return spreadsheets.response(data, name, ascii_name="observers.xlsx")
 
 
 # --- votes ---------------------------------------------------------------------------------------
@@ -902,8 +900,8 @@ def implementation(session_id: int, resolution_id: int):
 # --- the report ----------------------------------------------------------------------------------
 
 
-@pages.get("/<int:session_id>/report")
-def report(session_id: int):
+def _report_context(session_id: int) -> dict[str, Any]:
+    """What the report page and its PDF show: the service's report and the names it needs."""
     actor, township = township_scope()
     data = service.session_report(actor, township, session_id)
     names: dict[int, dict[str, str]] = {}
@@ -914,9 +912,49 @@ def report(session_id: int):
         from lianxin.modules.proposals.service import RATING_LABELS
 
         ratings = dict(RATING_LABELS)
-    return render_template(
-        "annual_sessions/report.html", r=data, s=data.session, names=names, ratings=ratings
+    can_archive = service.is_office(actor, township) and data.session.state == SessionState.CLOSED
+    return {
+        "r": data,
+        "s": data.session,
+        "names": names,
+        "ratings": ratings,
+        "can_archive": can_archive,
+    }
+
+
+def _report_pdf(context: dict[str, Any]) -> bytes:
+    html = render_template(
+        "annual_sessions/report_document.html", today=deadlines.shanghai_today(), **context
     )
+    return documents.pdf(html)
+
+
+@pages.get("/<int:session_id>/report")
+def report(session_id: int):
+    return render_template("annual_sessions/report.html", **_report_context(session_id))
+
+
+@pages.get("/<int:session_id>/report.pdf", endpoint="report_pdf")
+def report_pdf(session_id: int):
+    context = _report_context(session_id)
+    title = context["s"].title[:40]
+    return documents.response(
+        _report_pdf(context), _("%(t)s 会议报告.pdf", t=title), ascii_name="session-report.pdf"
+    )
+
+
+@pages.post("/<int:session_id>/report/archive", endpoint="report_archive")
+def report_archive(session_id: int):
+    """归档: the report as PDF among the session's documents (the office, once closed)."""
+    actor, township = township_scope()
+    context = _report_context(session_id)
+    try:
+        service.archive_report(actor, township, session_id, _report_pdf(context))
+    except Conflict as exc:
+        flash_error(exc)
+        return redirect(url_for("annual_sessions.report", session_id=session_id))
+    flash(_("会议报告已归档到会议文件"), "success")
+    return redirect(url_for("annual_sessions.session", session_id=session_id) + "#documents")
 
 
 # --- public --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from lianxin.modules.briefings.api import api
 from lianxin.modules.briefings.metrics import BRIEFING_METRICS
 from lianxin.modules.briefings.schemas import BriefingSettings
 from lianxin.modules.briefings.views import pages, public
-from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem, ObjectPage
 
 MODULE = ModuleSpec(
     key="briefings",
@@ -26,4 +26,7 @@ MODULE = ModuleSpec(
     todo="lianxin.modules.briefings.todo",
     models_module="lianxin.modules.briefings.models",
     metrics=BRIEFING_METRICS,
+    object_pages={
+        "briefing": ObjectPage("briefings.briefing", "briefing_id"),
+    },
 )

@@ -9,7 +9,6 @@ read receipt. The office sees who read and who did not (not secret)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -23,12 +22,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from lianxin import spreadsheets
 from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.modules.briefings import service
 from lianxin.modules.briefings.inputs import BriefingInputSchema, BriefingPatchSchema
 from lianxin.modules.briefings.models import Audience, Kind, State
 from lianxin.people import service as people
 from lianxin.storage.service import FileTooLarge
+from lianxin.storage.views import download_response
 from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error, label
 from lianxin.web.scope import current_township, township_scope
@@ -37,7 +38,6 @@ pages = Blueprint("briefings", __name__, template_folder="templates")
 public = Blueprint("briefings_public", __name__, template_folder="templates")
 
 STEP_ERRORS = (ValidationFailed, Conflict, FileTooLarge)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pages.context_processor
@@ -60,10 +60,7 @@ def _local_time(moment: Any) -> str:
 
 
 def _xlsx(body: bytes, filename: str) -> Any:
-    response = make_response(body)
-    response.mimetype = XLSX
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return spreadsheets.response(body, filename, ascii_name="briefings.xlsx")
 
 
 # --- the list ------------------------------------------------------------------------------------
@@ -325,11 +322,15 @@ def read_link(token: str):
     return response
 
 
+def _link_secret() -> str:
+    kept = session.get(LINK_KEY) or {}
+    return str(kept.get("secret") or "") if kept.get("township") == current_township().slug else ""
+
+
 @public.get("/read", endpoint="read_page")
 def read_page():
     township = current_township()
-    kept = session.get(LINK_KEY) or {}
-    token = str(kept.get("secret") or "") if kept.get("township") == township.slug else ""
+    token = _link_secret()
     briefing, recipient = service.read_by_link(township, token)
     response = make_response(
         render_template(
@@ -346,3 +347,11 @@ def read_page():
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@public.get("/read/files/<int:file_id>", endpoint="read_file")
+def read_file(file_id: int):
+    """An attachment of the briefing the link in this browser opens: its holder only."""
+    return download_response(
+        service.linked_file(current_township(), _link_secret(), file_id), private=True
+    )

@@ -6,7 +6,7 @@ from lianxin.modules.by_elections.api import api
 from lianxin.modules.by_elections.metrics import BY_ELECTION_METRICS
 from lianxin.modules.by_elections.schemas import ByElectionSettings
 from lianxin.modules.by_elections.views import pages, public
-from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem, ObjectPage
 
 MODULE = ModuleSpec(
     key="by_elections",
@@ -22,4 +22,7 @@ MODULE = ModuleSpec(
     seed_module="lianxin.modules.by_elections.seed",
     models_module="lianxin.modules.by_elections.models",
     metrics=BY_ELECTION_METRICS,
+    object_pages={
+        "by_election": ObjectPage("by_elections.election", "election_id"),
+    },
 )

@@ -20,7 +20,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin import spreadsheets
+from lianxin.errors import Conflict, ValidationFailed
 from lianxin.modules.by_elections import service
 from lianxin.modules.by_elections.inputs import (
     ByElectionAnnounceInputSchema,
@@ -38,24 +39,13 @@ from lianxin.people import choices
 from lianxin.tenants import service as tenants
 from lianxin.usecases import load_input
 from lianxin.web import links
-from lianxin.web.forms import flash_error
+from lianxin.web.forms import attempt, flash_error
 from lianxin.web.scope import current_township, township_scope
 
 pages = Blueprint("by_elections", __name__, template_folder="templates")
 public = Blueprint("by_elections_public", __name__, template_folder="templates")
 
 LINK_KEY = "by_election_link"
-
-
-def _attempt(fn: Any, *, ok: str | None = None) -> Any:
-    try:
-        result = fn()
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        flash_error(exc)  # the use case has rolled back
-        return None
-    if ok:
-        flash(ok, "success")
-    return result
 
 
 def _private(response: Any) -> Any:
@@ -91,7 +81,7 @@ def _public_words() -> dict[str, Any]:
 def index():
     actor, township = township_scope()
     if request.method == "POST":
-        made = _attempt(
+        made = attempt(
             lambda: service.create_by_election(
                 actor, township, load_input(ByElectionInputSchema, request.form, form=True)
             ),
@@ -116,12 +106,9 @@ def index():
 @pages.get("/export.xlsx")
 def export():
     actor, township = township_scope()
-    response = make_response(service.register_xlsx(actor, township))
-    response.headers["Content-Type"] = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response.headers["Content-Disposition"] = "attachment; filename=by_elections.xlsx"
-    return response
+    data = service.register_xlsx(actor, township)
+    name = _("%(t)s补选登记簿.xlsx", t=township.name)
+    return spreadsheets.response(data, name, ascii_name="by_elections.xlsx")
 
 
 def _render(election_id: int, issued: list[service.IssuedLink] | None = None) -> Any:
@@ -176,7 +163,7 @@ def election(election_id: int):
 def _post(election_id: int, fn: Any, ok: str) -> Any:
     actor, township = township_scope()
     service.get_election(actor, township, election_id)  # a foreign id: 404, not a form error
-    _attempt(lambda: fn(actor, township), ok=ok)
+    attempt(lambda: fn(actor, township), ok=ok)
     return redirect(url_for("by_elections.election", election_id=election_id))
 
 
@@ -266,7 +253,7 @@ def review_done(election_id: int):
 def open_election(election_id: int):
     actor, township = township_scope()
     service.get_election(actor, township, election_id)
-    issued = _attempt(
+    issued = attempt(
         lambda: service.open_election(
             actor,
             township,
@@ -284,7 +271,7 @@ def open_election(election_id: int):
 def reissue(election_id: int, voter_id: int):
     actor, township = township_scope()
     service.get_election(actor, township, election_id)
-    link = _attempt(lambda: service.reissue_link(actor, township, election_id, voter_id))
+    link = attempt(lambda: service.reissue_link(actor, township, election_id, voter_id))
     if link is not None:
         flash(_("已为 %(n)s 生成新链接，原链接作废", n=link.name), "success")
         return _render(election_id, [link])

@@ -27,6 +27,14 @@ class ConsultationSettings(BaseSchema):
         validate=validate.Range(min=0, max=30),
         metadata={"label": _l("截止前几天提醒办公室（天）")},
     )
+    reminder_days_before_close = fields.Integer(
+        load_default=2,
+        validate=validate.Range(min=0, max=30),
+        metadata={
+            "label": _l("截止前几天提醒未答复的代表（天）"),
+            "description": _l("每次征询提醒一次，只发给尚未答复的代表，不透露其他代表的答复情况"),
+        },
+    )
     secret_min_ballots = fields.Integer(
         load_default=5,
         validate=validate.Range(min=2, max=100),

@@ -16,7 +16,9 @@ from lianxin.modules.consultations.stages.answering import (
     answers,
     by_link,
     consultation_tally,
+    files_of,
     is_open,
+    linked_file,
     my_answer,
     tally,
 )
@@ -64,6 +66,12 @@ from lianxin.modules.consultations.stages.opening import (
     rep_choices,
     vote_of,
 )
+from lianxin.modules.consultations.stages.reminders import (
+    non_respondents,
+    remind_due,
+    remind_non_respondents,
+    reminder_due,
+)
 from lianxin.modules.consultations.stages.waiting import closing_soon, feedback_due, to_answer
 
 __all__ = [
@@ -97,6 +105,7 @@ __all__ = [
     "consultation_tally",
     "count_closed",
     "feedback_due",
+    "files_of",
     "find_consultation",
     "find_invitee",
     "get_consultation",
@@ -105,15 +114,20 @@ __all__ = [
     "is_office",
     "is_open",
     "label",
+    "linked_file",
     "list_consultations",
     "my_answer",
     "my_invitee",
+    "non_respondents",
     "open_consultation",
     "own_representative",
     "page_consultations",
     "raise_case",
     "register_xlsx",
     "reissue_link",
+    "remind_due",
+    "remind_non_respondents",
+    "reminder_due",
     "rep_choices",
     "sees_all",
     "settings",

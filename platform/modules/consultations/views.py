@@ -7,9 +7,7 @@ are flashed, nothing changed. Made for a phone: cards, big choices, one tap to a
 from __future__ import annotations
 
 from datetime import timedelta
-from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -18,12 +16,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
 from flask_babel import gettext as _
 
+from lianxin import spreadsheets
 from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lianxin.modules.consultations import service
 from lianxin.modules.consultations.inputs import (
@@ -37,6 +35,7 @@ from lianxin.modules.consultations.models import Consultation, Kind, Mode, Outco
 from lianxin.modules.kit import today
 from lianxin.people import service as people
 from lianxin.storage.service import FileTooLarge
+from lianxin.storage.views import download_response
 from lianxin.tenants import service as tenants
 from lianxin.usecases import load_input
 from lianxin.web.forms import flash_error
@@ -46,7 +45,6 @@ pages = Blueprint("consultations", __name__, template_folder="templates")
 public = Blueprint("consultations_public", __name__, template_folder="templates")
 
 STEP_ERRORS = (ValidationFailed, Conflict, FileTooLarge)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINK_KEY = "consultation_link"
 
 
@@ -75,11 +73,7 @@ def _private(response: Any) -> Any:
 
 
 def _xlsx(data: bytes, filename: str) -> Any:
-    response = send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="x.xlsx")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=consultations.xlsx; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    return spreadsheets.response(data, filename, ascii_name="consultations.xlsx")
 
 
 # --- the list -------------------------------------------------------------------------------------
@@ -387,6 +381,7 @@ def link_answer_form():
                 "consultations/public_answer.html",
                 state="form" if service.is_open(consultation) else "closed",
                 c=consultation,
+                files=service.files_of(consultation),
                 stances=[s.value for s in service.stances(consultation.mode)],
                 values=values,
                 errors=errors,
@@ -394,4 +389,13 @@ def link_answer_form():
             ),
             status,
         )
+    )
+
+
+@public.get("/answer/files/<int:file_id>", endpoint="answer_file")
+def link_file(file_id: int):
+    """A document of the consultation the link in this browser opens: its holder only, while
+    the link works."""
+    return download_response(
+        service.linked_file(current_township(), _remembered(), file_id), private=True
     )

@@ -31,19 +31,36 @@ from lianxin.modules.evaluations.inputs import (
     EvaluationCodesCreateSchema,
     EvaluationFormUpdateSchema,
     EvaluationGradeSchema,
+    EvaluationGroupSchema,
+    EvaluationGuestRaterSchema,
+    EvaluationLeaderOpinionSchema,
+    EvaluationPaperBatchSchema,
+    EvaluationPaperEntrySchema,
+    EvaluationPaperHandOutSchema,
     EvaluationSubjectCreateSchema,
     FormInput,
     GradeInput,
+    GroupInput,
+    GuestRaterInput,
+    LeaderOpinionInput,
+    PaperBatchInput,
+    PaperEntryInput,
+    PaperHandOutInput,
     SubjectInput,
 )
-from lianxin.modules.evaluations.models import Campaign, Shape, Subject
+from lianxin.modules.evaluations.models import Campaign, PaperBatch, Rater, Shape, Subject
 from lianxin.modules.evaluations.schemas import (
     EvaluationCampaignDetailSchema,
     EvaluationCampaignSchema,
     EvaluationCodesSchema,
     EvaluationFeedbackSchema,
+    EvaluationFileWithSessionSchema,
     EvaluationFormSchema,
+    EvaluationGroupMemberSchema,
+    EvaluationGuestSchema,
+    EvaluationHandedOutSchema,
     EvaluationLinkSchema,
+    EvaluationPaperBatchOutSchema,
     EvaluationParticipationSchema,
     EvaluationPublishSchema,
     EvaluationRaterSchema,
@@ -52,7 +69,9 @@ from lianxin.modules.evaluations.schemas import (
     EvaluationReportUploadSchema,
     EvaluationResultSchema,
     EvaluationSubjectSchema,
+    EvaluationTallyStatusSchema,
 )
+from lianxin.modules.registry import ReportCommitment
 from lianxin.usecases import Changes
 from lianxin.web.scope import township_scope
 
@@ -86,6 +105,10 @@ def campaign_out(campaign: Campaign) -> dict[str, Any]:
         "answer_batch": campaign.answer_batch,
         "cannot_evaluate": service.cannot_evaluate_offered(campaign),
         "created_at": campaign.created_at,
+        "group_leader_id": campaign.group_leader_id,
+        "group_member1_id": campaign.group_member1_id,
+        "group_member2_id": campaign.group_member2_id,
+        "notice_sent_on": campaign.notice_sent_on,
     }
 
 
@@ -103,11 +126,35 @@ def campaign_detail(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def subject_out(subject: Subject, *, reader: bool | None = None) -> dict[str, Any]:
+def commitment_out(row: ReportCommitment) -> dict[str, Any]:
+    return {
+        "content": row.content,
+        "due_on": row.due_on,
+        "state": row.state,
+        "state_label": row.state_label,
+    }
+
+
+def commitments_of(subjects: list[Subject]) -> dict[int, list[dict[str, Any]]]:
+    """By subject id, the year's public commitments beside each duty report (one batch)."""
+    _actor, township = township_scope()
+    found = service.report_commitments(township, subjects)
+    return {sid: [commitment_out(r) for r in rows] for sid, rows in found.items()}
+
+
+def subject_out(
+    subject: Subject,
+    *,
+    reader: bool | None = None,
+    commitments: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Grades are for the office and the committee until published — never for the subject
-    himself before then (a committee member may be one)."""
+    himself before then (a committee member may be one). `commitments`: the subject's, when
+    the caller read them for a whole list at once."""
     if reader is None:
         reader = _reader()
+    if commitments is None:
+        commitments = commitments_of([subject]).get(subject.id, [])
     if reader and subject.published_at is None:
         reader = not service.is_subject_self(*township_scope(), subject)
     graded = reader or subject.published_at is not None
@@ -118,14 +165,22 @@ def subject_out(subject: Subject, *, reader: bool | None = None) -> dict[str, An
         "user_id": subject.user_id,
         "representative_id": subject.representative_id,
         "unit_id": subject.unit_id,
+        "kind": subject.kind,
         "report_text": subject.report_text,
         "report_file_id": subject.report_file_id,
+        "leader_name": subject.leader_name if graded else None,
+        "leader_opinion": subject.leader_opinion if graded else None,
+        "reported_at": subject.reported_at if graded else None,
         "proposed_grade": subject.proposed_grade if graded else None,
         "proposal_reason": subject.proposal_reason if graded else None,
         "grade": subject.grade if graded else None,
         "grade_reason": subject.grade_reason if graded else None,
         "graded_at": subject.graded_at if graded else None,
         "published_at": subject.published_at,
+        "commitments": commitments,
+        "filed_session_id": subject.filed_session_id,
+        "filed_session_title": subject.filed_session_title,
+        "filed_document_id": subject.filed_document_id,
     }
 
 
@@ -133,13 +188,15 @@ def result_out(result: service.SubjectResult) -> dict[str, Any]:
     subject = result.subject
     if result.withheld:  # the reader's own result, before it is published
         return {
-            "subject": subject_out(subject, reader=False),
+            "subject": subject_out(subject, reader=False, commitments=[]),
             "count": 0,
             "shown": False,
             "withheld": True,
         }
     out: dict[str, Any] = {
-        "subject": subject_out(subject, reader=True),
+        "subject": subject_out(
+            subject, reader=True, commitments=[commitment_out(r) for r in result.commitments]
+        ),
         "count": result.count,
         "shown": result.shown,
         "withheld": False,
@@ -149,7 +206,15 @@ def result_out(result: service.SubjectResult) -> dict[str, Any]:
         "grade_reason": subject.grade_reason,
         "proposed_grade": subject.proposed_grade or result.proposed_grade,
         "proposal_reason": subject.proposal_reason,
+        "grade_limit": None,
     }
+    if result.limit is not None:  # training absences … bound a duty report's grade
+        out["grade_limit"] = {
+            "highest": result.limit.highest,
+            "lowest_forced": result.limit.lowest_forced,
+            "cap": result.limit.cap,
+            "reasons": list(result.limit.reasons),
+        }
     if result.shown:
         out.update(
             dimensions=[
@@ -164,8 +229,49 @@ def result_out(result: service.SubjectResult) -> dict[str, Any]:
             weighted_mean=result.weighted_mean,
             overall=dict(result.overall),
             comments=list(result.comments),
+            categories=[
+                {
+                    "category": c.category,
+                    "label": c.label,
+                    "count": c.count,
+                    "shown": c.shown,
+                    "weighted_mean": c.weighted_mean,
+                    "overall": dict(c.overall),
+                }
+                for c in result.categories
+            ],
         )
     return out
+
+
+def guest_out(rater: Rater) -> dict[str, Any]:
+    return {
+        "rater_id": rater.id,
+        "name": rater.guest_name,
+        "category": rater.category,
+        "category_label": service.CATEGORY_LABELS.get(rater.category, rater.category),
+    }
+
+
+def batch_out(batch: PaperBatch) -> dict[str, Any]:
+    return {
+        "id": batch.id,
+        "campaign_id": batch.campaign_id,
+        "label": batch.label,
+        "category": batch.category,
+        "forms": batch.forms,
+        "teller1_id": batch.teller1_id,
+        "teller2_id": batch.teller2_id,
+        "state": batch.state,
+    }
+
+
+def status_out(status: service.TallyStatus) -> dict[str, Any]:
+    return {
+        "state": status.state,
+        "entered": list(status.entered),
+        "mismatches": [{"form": m.form, "subject": m.subject} for m in status.mismatches],
+    }
 
 
 # --- campaigns and their form --------------------------------------------------------------------
@@ -207,6 +313,7 @@ class CampaignForm(MethodView):
         if rater is None and not service.is_office(actor, township):
             raise PermissionDenied(_("您不在本次评议的评议人之列"))
         subjects = service.form_subjects(township, campaign, rater)
+        commitments = commitments_of(subjects)
         return {
             "campaign": campaign_out(campaign),
             "dimensions": [dict(d) for d in campaign.dimensions],
@@ -218,6 +325,7 @@ class CampaignForm(MethodView):
                     "name": s.name,
                     "report_text": s.report_text,
                     "report_file_id": s.report_file_id,
+                    "commitments": commitments.get(s.id, []),
                 }
                 for s in subjects
             ],
@@ -243,8 +351,10 @@ class Subjects(MethodView):
     def get(self, campaign_id: int):
         """The campaign's subjects with their duty reports"""
         reader = _reader()
+        subjects = service.subjects(*township_scope(), campaign_id)
+        commitments = commitments_of(subjects)
         return [
-            subject_out(s, reader=reader) for s in service.subjects(*township_scope(), campaign_id)
+            subject_out(s, reader=reader, commitments=commitments.get(s.id, [])) for s in subjects
         ]
 
     @api.arguments(EvaluationSubjectCreateSchema)
@@ -261,9 +371,9 @@ class DefaultSubjects(MethodView):
     def post(self, campaign_id: int):
         """Add everyone the campaign's kind usually covers (the office, while a draft); returns
         those added"""
-        return [
-            subject_out(s) for s in service.add_default_subjects(*township_scope(), campaign_id)
-        ]
+        added = service.add_default_subjects(*township_scope(), campaign_id)
+        commitments = commitments_of(added)
+        return [subject_out(s, commitments=commitments.get(s.id, [])) for s in added]
 
 
 @api.route("/subjects/<int:subject_id>")
@@ -303,6 +413,18 @@ class SubjectReportFile(MethodView):
             stream=upload.stream,
             filename=upload.filename or "report",
         )
+        return subject_out(subject)
+
+
+@api.route("/subjects/<int:subject_id>/file-with-session")
+class SubjectFileWithSession(MethodView):
+    @api.arguments(EvaluationFileWithSessionSchema)
+    @api.response(200, EvaluationSubjectSchema)
+    def post(self, data, subject_id: int):
+        """File a city representative's written report among an annual session's documents
+        (列入年会文件, the office): once; refused (409) while the annual-sessions module is off,
+        for another kind of subject, an empty report or a session that has ended"""
+        subject = service.file_with_session(*township_scope(), subject_id, data["session_id"])
         return subject_out(subject)
 
 
@@ -469,3 +591,130 @@ class Feedback(MethodView):
             {"campaign": campaign_out(c), "result": result_out(r)}
             for c, r in service.my_feedback(*township_scope())
         ]
+
+
+# --- the evaluation group, the notice, raters beyond representatives -----------------------------
+
+
+@api.route("/campaigns/<int:campaign_id>/group")
+class CampaignGroup(MethodView):
+    @api.response(200, EvaluationGroupMemberSchema(many=True))
+    def get(self, campaign_id: int):
+        """The evaluation group (评议小组): its leader and two members"""
+        campaign = service.get_campaign(*township_scope(), campaign_id)
+        return [
+            {"user_id": u.id, "name": u.display_name or u.username, "role": role}
+            for role, u in service.group_of(campaign)
+        ]
+
+    @api.arguments(EvaluationGroupSchema)
+    @api.response(200, EvaluationCampaignDetailSchema)
+    def put(self, data: GroupInput, campaign_id: int):
+        """Set the evaluation group (the office, while a draft): three different people, each a
+        group leader or a committee member. The group may then send the notice, open, hand out
+        links and paper forms, remind and close"""
+        return campaign_detail(service.set_group(*township_scope(), campaign_id, data))
+
+
+@api.route("/campaigns/<int:campaign_id>/notice")
+class CampaignNotice(MethodView):
+    @api.response(200, EvaluationCampaignDetailSchema)
+    def post(self, campaign_id: int):
+        """Send the advance notice (评议预告) to those evaluated, through the outbox (the office
+        or the group, once, while a draft); the opening waits `notice_days` after it (409
+        `notice_missing`)"""
+        return campaign_detail(service.send_notice(*township_scope(), campaign_id))
+
+
+@api.route("/campaigns/<int:campaign_id>/guests")
+class CampaignGuests(MethodView):
+    @api.response(200, EvaluationGuestSchema(many=True))
+    @api.paginate(Page)
+    def get(self, campaign_id: int):
+        """Raters who are not representatives (机关干部, 村书记/主任, 单位负责人): the office
+        and the group"""
+        return [guest_out(r) for r in service.guests(*township_scope(), campaign_id)]
+
+    @api.arguments(EvaluationGuestRaterSchema)
+    @api.response(201, EvaluationGuestSchema)
+    def post(self, data: GuestRaterInput, campaign_id: int):
+        """Name a rater who is not a representative (the office, while a draft); they get a
+        one-time link when the campaign opens and are counted as a category of their own"""
+        return guest_out(service.add_guest(*township_scope(), campaign_id, data))
+
+
+@api.route("/guests/<int:rater_id>")
+class GuestById(MethodView):
+    @api.response(204)
+    def delete(self, rater_id: int):
+        """Remove a named rater (the office, while a draft)"""
+        service.remove_guest(*township_scope(), rater_id)
+
+
+# --- paper forms ---------------------------------------------------------------------------------
+
+
+@api.route("/campaigns/<int:campaign_id>/paper-hand-outs")
+class PaperHandOuts(MethodView):
+    @api.arguments(EvaluationPaperHandOutSchema)
+    @api.response(201, EvaluationHandedOutSchema)
+    def post(self, data: PaperHandOutInput, campaign_id: int):
+        """Raters handed a paper form at the meeting (the office or the group): they answer on
+        paper only; one who has answered is refused (422 on `rater_ids`)"""
+        return {"handed_out": service.hand_out_paper(*township_scope(), campaign_id, data)}
+
+
+@api.route("/campaigns/<int:campaign_id>/paper-batches")
+class PaperBatches(MethodView):
+    @api.response(200, EvaluationPaperBatchOutSchema(many=True))
+    @api.paginate(Page)
+    def get(self, campaign_id: int):
+        """The paper batches (the office and the group; a teller their own)"""
+        return [batch_out(b) for b in service.batches(*township_scope(), campaign_id)]
+
+    @api.arguments(EvaluationPaperBatchSchema)
+    @api.response(201, EvaluationPaperBatchOutSchema)
+    def post(self, data: PaperBatchInput, campaign_id: int):
+        """A pile of paper forms of one rater category and its two tellers (the office or the
+        group, while open); no more forms than handed out and not yet in a batch"""
+        return batch_out(service.create_batch(*township_scope(), campaign_id, data))
+
+
+@api.route("/paper-batches/<int:batch_id>")
+class PaperBatchStatus(MethodView):
+    @api.response(200, EvaluationTallyStatusSchema)
+    def get(self, batch_id: int):
+        """Whether both tellers have keyed the batch in and agree; a mismatch names the form
+        and the subject, never what was typed"""
+        return status_out(service.paper_status(*township_scope(), batch_id))
+
+
+@api.route("/paper-batches/<int:batch_id>/entry")
+class PaperEntryById(MethodView):
+    @api.arguments(EvaluationPaperEntrySchema)
+    @api.response(200, EvaluationTallyStatusSchema)
+    def put(self, data: PaperEntryInput, batch_id: int):
+        """One teller keys in every form of the batch, in the pile's order (again, to correct
+        it). When both entries agree the forms count (`agreed`) and the entries are gone"""
+        return status_out(service.enter_paper(*township_scope(), batch_id, data))
+
+
+@api.route("/paper-batches/<int:batch_id>/reset")
+class PaperReset(MethodView):
+    @api.response(200, EvaluationPaperBatchOutSchema)
+    def post(self, batch_id: int):
+        """Have the batch keyed in again: both entries cleared (the office or the group)"""
+        return batch_out(service.reset_paper(*township_scope(), batch_id))
+
+
+# --- the responsible leader's opinion ------------------------------------------------------------
+
+
+@api.route("/subjects/<int:subject_id>/leader-opinion")
+class SubjectLeaderOpinion(MethodView):
+    @api.arguments(EvaluationLeaderOpinionSchema)
+    @api.response(200, EvaluationSubjectSchema)
+    def put(self, data: LeaderOpinionInput, subject_id: int):
+        """Record the responsible leader's opinion (分管领导意见, the office, after the count):
+        the committee cannot decide the grade without it (409 `opinion_missing`)"""
+        return subject_out(service.record_leader_opinion(*township_scope(), subject_id, data))

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from lianxin.modules.evaluations.models import Shape
+from lianxin.modules.evaluations.models import RaterCategory, Shape, SubjectKind
 from lianxin.usecases import AlwaysPartial, InputSchema
 from lianxin.usecases.fields import OptionalId, OptionalText, Text, text
 
@@ -154,6 +154,7 @@ class SubjectInput:
     representative_id: int | None = None
     unit_id: int | None = None
     name: str | None = None
+    kind: str | None = None  # SubjectKind: the committee as a body, a city representative
 
 
 class EvaluationSubjectCreateSchema(InputSchema[SubjectInput]):
@@ -169,6 +170,14 @@ class EvaluationSubjectCreateSchema(InputSchema[SubjectInput]):
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=100, error=_l("请填写测评对象名称")),
+    )
+    kind = OptionalText(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf([k.value for k in SubjectKind], error=_l("请选择评议对象类别")),
+        metadata={
+            "description": "member（两委委员）、committee（班子整体）、city_rep（市党代表，按姓名）"
+        },
     )
 
 
@@ -277,3 +286,158 @@ class EvaluationCodesCreateSchema(InputSchema[CodesInput]):
         validate=validate.Range(min=1, max=500, error=CODE_COUNT),
         error_messages={"required": CODE_COUNT, "invalid": CODE_COUNT},
     )
+
+
+# --- the evaluation group, notice, guest raters --------------------------------------------------
+
+PICK_PERSON = _l("请选择人员")
+GUEST_CATEGORIES = [
+    RaterCategory.AGENCY_CADRE.value,
+    RaterCategory.VILLAGE_HEAD.value,
+    RaterCategory.UNIT_HEAD.value,
+]
+ALL_CATEGORIES = [c.value for c in RaterCategory]
+
+
+def _person() -> fields.Integer:
+    return fields.Integer(
+        required=True,
+        error_messages={"required": PICK_PERSON, "null": PICK_PERSON, "invalid": PICK_PERSON},
+    )
+
+
+@dataclass(frozen=True)
+class GroupInput:
+    """The evaluation group (评议小组): its leader (组长) and two members, three different
+    people (the service checks, after the campaign is found)."""
+
+    leader_id: int
+    member1_id: int
+    member2_id: int
+
+
+class EvaluationGroupSchema(InputSchema[GroupInput]):
+    input_type = GroupInput
+
+    leader_id = _person()
+    member1_id = _person()
+    member2_id = _person()
+
+
+@dataclass(frozen=True)
+class GuestRaterInput:
+    """A rater who is not a representative, by name and category (机关干部 …)."""
+
+    name: str
+    category: str
+
+
+class EvaluationGuestRaterSchema(InputSchema[GuestRaterInput]):
+    input_type = GuestRaterInput
+
+    name = text(50, _l("请填写评议人姓名（不超过50字）"))
+    category = Text(
+        required=True,
+        validate=validate.OneOf(GUEST_CATEGORIES, error=_l("请选择评议人类别")),
+        error_messages={"required": _l("请选择评议人类别")},
+    )
+
+
+@dataclass(frozen=True)
+class PaperHandOutInput:
+    """The raters handed a paper form at the meeting (they answer on paper, not online)."""
+
+    rater_ids: tuple[int, ...]
+
+
+class EvaluationPaperHandOutSchema(InputSchema[PaperHandOutInput]):
+    input_type = PaperHandOutInput
+
+    rater_ids = fields.List(
+        fields.Integer(),
+        required=True,
+        post_load=[tuple],
+        error_messages={"required": _l("请选择领取纸质评议表的评议人")},
+    )
+
+
+# --- paper forms ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperBatchInput:
+    """A pile of paper forms of one category and the two tellers who key it in."""
+
+    label: str
+    category: str
+    forms: int
+    teller1_id: int
+    teller2_id: int
+
+
+class EvaluationPaperBatchSchema(InputSchema[PaperBatchInput]):
+    input_type = PaperBatchInput
+
+    label = text(50, _l("请填写这批评议表的名称（不超过50字，如“第一票箱”）"))
+    category = Text(
+        required=True,
+        validate=validate.OneOf(ALL_CATEGORIES, error=_l("请选择评议人类别")),
+        error_messages={"required": _l("请选择评议人类别")},
+    )
+    forms = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1, max=1000, error=_l("份数为 1 到 1000")),
+        error_messages={"required": _l("请填写份数"), "invalid": NOT_AN_INTEGER},
+    )
+    teller1_id = _person()
+    teller2_id = _person()
+
+
+@dataclass(frozen=True)
+class PaperFormInput:
+    """One paper form as keyed in: an answer per subject (scores, overall grade or “无法评价”;
+    no comment is keyed)."""
+
+    answers: tuple[AnswerInput, ...]
+
+
+class EvaluationPaperFormSchema(InputSchema[PaperFormInput]):
+    input_type = PaperFormInput
+
+    answers = fields.List(fields.Nested(EvaluationAnswerSchema), required=True, post_load=[tuple])
+
+
+@dataclass(frozen=True)
+class PaperEntryInput:
+    """One teller's keying of every form of the batch, in the pile's order."""
+
+    forms: tuple[PaperFormInput, ...]
+
+
+class EvaluationPaperEntrySchema(InputSchema[PaperEntryInput]):
+    input_type = PaperEntryInput
+
+    forms = fields.List(
+        fields.Nested(EvaluationPaperFormSchema),
+        required=True,
+        post_load=[tuple],
+        validate=validate.Length(max=1000),
+    )
+
+
+# --- the responsible leader's opinion ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeaderOpinionInput:
+    """The responsible leader's opinion (分管领导意见), before the committee decides."""
+
+    leader_name: str
+    opinion: str
+
+
+class EvaluationLeaderOpinionSchema(InputSchema[LeaderOpinionInput]):
+    input_type = LeaderOpinionInput
+
+    leader_name = text(50, _l("请填写分管领导姓名（不超过50字）"))
+    opinion = text(500, _l("请填写分管领导意见（不超过500字）"))

@@ -1,7 +1,9 @@
-"""The county's figures of evaluations: campaigns run and participation.
+"""The county's figures of evaluations: campaigns run, participation, and the committee
+members graded 不称职 (reported to the county).
 
 Only counts leave this module: receipts (that someone answered) over eligible raters of the
-campaigns that closed in the period. No answer, score or rater is read.
+campaigns that closed in the period, and their subjects reported as 不称职 (a grade the
+committee decided, not an answer). No answer, score or rater is read.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lianxin.db import db
-from lianxin.modules.evaluations.models import Campaign, CampaignState, Rater, Receipt
+from lianxin.modules.evaluations.models import Campaign, CampaignState, Rater, Receipt, Subject
 from lianxin.modules.registry import Figure, Metric, MetricSet, rate
 
 METRICS = (
@@ -22,6 +24,13 @@ METRICS = (
         _l("评议参与率"),
         kind="rate",
         description=_l("期内结束的评议活动中已作答的评议人占应参评人的比例（不含群众评议码）"),
+    ),
+    Metric(
+        "evaluations_unfit_count",
+        _l("评议不称职人数"),
+        description=_l(
+            "期内结束的评议活动中经党委确定为不称职、已报告县委组织部的两委委员（含班子整体）"
+        ),
     ),
 )
 
@@ -50,8 +59,19 @@ def figures(start: date, end: date) -> dict[str, Figure]:
             )
             or 0
         )
+    unfit = 0
+    if campaigns:
+        unfit = (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Subject)
+                .where(Subject.campaign_id.in_(campaigns), Subject.reported_at.is_not(None))
+            )
+            or 0
+        )
     return {
         "evaluations_run": Figure(len(campaigns)),
+        "evaluations_unfit_count": Figure(unfit),
         "evaluations_participation": rate(answered, raters),
     }
 

@@ -45,6 +45,30 @@ class CampaignState(StrEnum):
     CLOSED = "closed"
 
 
+class SubjectKind(StrEnum):
+    """What a subject is, beside the shape's usual one (a member, a representative, a unit)."""
+
+    MEMBER = "member"  # one committee member (the default of a committee campaign)
+    BODY = "committee"  # the committee as a body (党委、纪委领导班子)
+    CITY_REP = "city_rep"  # a city representative living in the township (市党代表), by name
+
+
+class RaterCategory(StrEnum):
+    """Who a rater is: representatives and party members, and the non-representatives the seed
+    names (001 张家港: 不是党代表的机关干部、所辖村的党组织书记和村民委员会主任、直属单位负责人)."""
+
+    REPRESENTATIVE = "representative"
+    PARTY_MEMBER = "party_member"
+    AGENCY_CADRE = "agency_cadre"
+    VILLAGE_HEAD = "village_head"
+    UNIT_HEAD = "unit_head"
+
+
+class PaperState(StrEnum):
+    ENTERING = "entering"  # the tellers key in; a mismatch is shown until resolved
+    AGREED = "agreed"  # both entries agreed: the forms are sealed into the pool
+
+
 class Grade(StrEnum):
     EXCELLENT = "excellent"  # 优秀
     COMPETENT = "competent"  # 称职
@@ -76,6 +100,12 @@ class Campaign(TenantMixin, Base):
     cannot_evaluate: Mapped[bool | None] = mapped_column(Boolean)
     # When the worker released the last answers after the close: results exist from then on.
     counted_at: Mapped[datetime | None]
+    # The evaluation group (评议小组: 组长 and two members) that runs it, set by the office.
+    group_leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    group_member1_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    group_member2_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The advance notice (评议预告) to those evaluated: the Shanghai day it was sent.
+    notice_sent_on: Mapped[date | None]
 
 
 class Subject(TenantMixin, Base):
@@ -97,6 +127,16 @@ class Subject(TenantMixin, Base):
         ForeignKeyConstraint(
             ["tenant_id", "report_file_id"], ["stored_files.tenant_id", "stored_files.id"]
         ),
+        ForeignKeyConstraint(
+            ["tenant_id", "filed_session_id"],
+            ["as_sessions.tenant_id", "as_sessions.id"],
+            name="fk_ev_subjects_filed_session",
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "filed_document_id"],
+            ["as_documents.tenant_id", "as_documents.id"],
+            name="fk_ev_subjects_filed_document",
+        ),
     )
 
     campaign_id: Mapped[int] = mapped_column(BigId)
@@ -104,6 +144,7 @@ class Subject(TenantMixin, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # a committee member
     representative_id: Mapped[int | None] = mapped_column(BigId)
     unit_id: Mapped[int | None] = mapped_column(BigId)
+    kind: Mapped[str | None] = mapped_column(String(16))  # SubjectKind; None: the shape's usual
     report_text: Mapped[str | None] = mapped_column(Text)
     report_file_id: Mapped[int | None] = mapped_column(BigId)
     proposed_grade: Mapped[str | None] = mapped_column(String(16))  # the office's proposal
@@ -112,6 +153,16 @@ class Subject(TenantMixin, Base):
     grade_reason: Mapped[str | None] = mapped_column(String(500))
     graded_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
+    # The responsible leader's opinion (分管领导意见), asked before the committee decides.
+    leader_name: Mapped[str | None] = mapped_column(String(50))
+    leader_opinion: Mapped[str | None] = mapped_column(String(500))
+    # Graded 不称职 and reported to the county (报告上级组织部门): once, when first so graded.
+    reported_at: Mapped[datetime | None]
+    # A city representative's report filed among an annual session's documents (列入年会文件):
+    # the session, its title then, and the document; once, never a second document.
+    filed_session_id: Mapped[int | None] = mapped_column(BigId)
+    filed_session_title: Mapped[str | None] = mapped_column(String(100))
+    filed_document_id: Mapped[int | None] = mapped_column(BigId)
 
 
 class Rater(TenantMixin, Base):
@@ -140,6 +191,9 @@ class Rater(TenantMixin, Base):
     representative_id: Mapped[int | None] = mapped_column(BigId)
     party_member_id: Mapped[int | None] = mapped_column(BigId)
     token_hash: Mapped[str] = mapped_column(String(64))  # the one-time link, kept as a hash
+    category: Mapped[str] = mapped_column(String(24), default=RaterCategory.REPRESENTATIVE)
+    # A rater who is not a representative (机关干部, 村书记/主任, 单位负责人): named by the office.
+    guest_name: Mapped[str | None] = mapped_column(String(50))
 
 
 class Receipt(TenantMixin, Base):
@@ -156,6 +210,8 @@ class Receipt(TenantMixin, Base):
 
     campaign_id: Mapped[int] = mapped_column(BigId)
     rater_id: Mapped[int] = mapped_column(BigId)
+    # Handed a paper form (纸质评议表) at the meeting: answers on paper, keyed in by the tellers.
+    on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PublicCode(TenantMixin, Base):
@@ -191,6 +247,8 @@ class PooledAnswer(TenantMixin, Base):
 
     campaign_id: Mapped[int] = mapped_column(BigId)
     subject_id: Mapped[int] = mapped_column(BigId)
+    # The rater's category (known from the receipt anyway): answers are released per category.
+    category: Mapped[str | None] = mapped_column(String(24))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
@@ -211,8 +269,48 @@ class Answer(TenantMixin, Base):
     campaign_id: Mapped[int] = mapped_column(BigId)
     subject_id: Mapped[int] = mapped_column(BigId)
     key: Mapped[str] = mapped_column(String(36))
+    # The rater's category; None where categories under K were released together (合并).
+    category: Mapped[str | None] = mapped_column(String(24))
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     overall: Mapped[str | None] = mapped_column(String(16))
     comment: Mapped[str | None] = mapped_column(Text)
     # “无法评价”: no scores, no grade; counted apart, never in a result (service._result).
     cannot_evaluate: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PaperBatch(TenantMixin, Base):
+    """A pile of paper forms of one rater category, keyed in by two tellers (the annual
+    session's double tally): the forms count only once both entries agree."""
+
+    __tablename__ = "ev_paper_batches"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "campaign_id", "label"),
+        ForeignKeyConstraint(
+            ["tenant_id", "campaign_id"], ["ev_campaigns.tenant_id", "ev_campaigns.id"]
+        ),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(BigId)
+    label: Mapped[str] = mapped_column(String(50))
+    category: Mapped[str] = mapped_column(String(24))
+    forms: Mapped[int] = mapped_column(Integer)
+    teller1_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    teller2_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(String(16), default=PaperState.ENTERING)
+
+
+class PaperEntry(TenantMixin, Base):
+    """One teller's keying of a whole batch, sealed like an answer (the campaign's key): no
+    row per form, no time; deleted when the two entries agree and the forms are pooled."""
+
+    __tablename__ = "ev_paper_entries"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "batch_id", "teller_id"),
+        ForeignKeyConstraint(
+            ["tenant_id", "batch_id"], ["ev_paper_batches.tenant_id", "ev_paper_batches.id"]
+        ),
+    )
+
+    batch_id: Mapped[int] = mapped_column(BigId)
+    teller_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)

@@ -4,10 +4,11 @@ from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
 from lianxin.modules.evaluations.api import api
+from lianxin.modules.evaluations.duty import DUTY
 from lianxin.modules.evaluations.metrics import EVALUATION_METRICS
 from lianxin.modules.evaluations.schemas import EvaluationSettings
 from lianxin.modules.evaluations.views import pages, public
-from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem, ObjectPage
 
 MODULE = ModuleSpec(
     key="evaluations",
@@ -29,4 +30,8 @@ MODULE = ModuleSpec(
     todo="lianxin.modules.evaluations.todo",
     models_module="lianxin.modules.evaluations.models",
     metrics=EVALUATION_METRICS,
+    duty=DUTY,
+    object_pages={
+        "evaluation_campaign": ObjectPage("evaluations.campaign", "campaign_id"),
+    },
 )

@@ -45,6 +45,16 @@ class EvaluationSettings(BaseSchema):
         metadata={"label": _l("结束前几天起每天提醒未提交的评议人")},
     )
 
+    notice_days = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=60),
+        metadata={"label": _l("评议预告至少提前几天发给被评议对象才能开始评议（0为不要求预告）")},
+    )
+    leader_opinion = fields.Boolean(
+        load_default=True,
+        metadata={"label": _l("党委确定等次前须先记录分管领导意见")},
+    )
+
     @validates_schema
     def _ordered(self, data, **_kwargs):
         if data.get("competent_min", 6.0) > data.get("excellent_min", 8.5):
@@ -91,6 +101,12 @@ class EvaluationCampaignSchema(BaseSchema):
         metadata={"description": "评议表是否可选“无法评价”（开始时按乡镇设置固定）"},
     )
     created_at = fields.DateTime(dump_only=True)
+    group_leader_id = fields.Integer(dump_only=True, allow_none=True)
+    group_member1_id = fields.Integer(dump_only=True, allow_none=True)
+    group_member2_id = fields.Integer(dump_only=True, allow_none=True)
+    notice_sent_on = fields.Date(
+        dump_only=True, allow_none=True, metadata={"description": "评议预告发出之日（上海时间）"}
+    )
 
 
 class EvaluationCampaignDetailSchema(EvaluationCampaignSchema):
@@ -100,6 +116,25 @@ class EvaluationCampaignDetailSchema(EvaluationCampaignSchema):
     participation = fields.Nested(EvaluationParticipationSchema, dump_only=True)
 
 
+class EvaluationCommitmentSchema(BaseSchema):
+    """One public commitment of the representative's year, beside their duty report."""
+
+    content = fields.String(dump_only=True)
+    due_on = fields.Date(dump_only=True)
+    state = fields.String(
+        dump_only=True, metadata={"description": "on_track / overdue / kept / not_kept"}
+    )
+    state_label = fields.String(
+        dump_only=True, metadata={"description": "进行中 / 已逾期 / 已兑现 / 未兑现"}
+    )
+
+
+COMMITMENTS_HELP = (
+    "述职评议的代表本年度公开承诺（与承诺公示栏相同：已公开、已兑现、未兑现），"
+    "年度为评议结束日期所在年；未开通公开承诺模块时为空"
+)
+
+
 class EvaluationSubjectSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     campaign_id = fields.Integer(dump_only=True)
@@ -107,8 +142,22 @@ class EvaluationSubjectSchema(BaseSchema):
     user_id = fields.Integer(dump_only=True, allow_none=True)
     representative_id = fields.Integer(dump_only=True, allow_none=True)
     unit_id = fields.Integer(dump_only=True, allow_none=True)
+    kind = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "committee：班子整体；city_rep：市党代表；空：按评议类型"},
+    )
     report_text = fields.String(dump_only=True, allow_none=True)
     report_file_id = fields.Integer(dump_only=True, allow_none=True)
+    leader_name = fields.String(dump_only=True, allow_none=True)
+    leader_opinion = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "分管领导意见（办公室、党委委员）"},
+    )
+    reported_at = fields.DateTime(
+        dump_only=True, allow_none=True, metadata={"description": "不称职已报告县委组织部"}
+    )
     proposed_grade = fields.String(
         dump_only=True, allow_none=True, metadata={"description": "评议结束后（办公室、党委委员）"}
     )
@@ -117,10 +166,30 @@ class EvaluationSubjectSchema(BaseSchema):
     grade_reason = fields.String(dump_only=True, allow_none=True)
     graded_at = fields.DateTime(dump_only=True, allow_none=True)
     published_at = fields.DateTime(dump_only=True, allow_none=True)
+    commitments = fields.List(
+        fields.Nested(EvaluationCommitmentSchema),
+        dump_only=True,
+        metadata={"description": COMMITMENTS_HELP},
+    )
+    filed_session_id = fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "市党代表履职报告已列入的年会（空：未列入）"},
+    )
+    filed_session_title = fields.String(dump_only=True, allow_none=True)
+    filed_document_id = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "该年会文件的编号"}
+    )
 
 
 class EvaluationReportSchema(BaseSchema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class EvaluationFileWithSessionSchema(BaseSchema):
+    """The annual session (not ended) whose documents take a city representative's report."""
+
+    session_id = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
 class EvaluationReportUploadSchema(BaseSchema):
@@ -150,6 +219,11 @@ class EvaluationFormSubjectSchema(BaseSchema):
     name = fields.String(dump_only=True)
     report_text = fields.String(dump_only=True, allow_none=True)
     report_file_id = fields.Integer(dump_only=True, allow_none=True)
+    commitments = fields.List(
+        fields.Nested(EvaluationCommitmentSchema),
+        dump_only=True,
+        metadata={"description": COMMITMENTS_HELP},
+    )
 
 
 class EvaluationFormSchema(BaseSchema):
@@ -180,6 +254,32 @@ class EvaluationDimensionResultSchema(BaseSchema):
     )
 
 
+class EvaluationCategoryResultSchema(BaseSchema):
+    category = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "评议人类别；空：不足份数的类别合并"},
+    )
+    label = fields.String(dump_only=True)
+    count = fields.Integer(dump_only=True, metadata={"description": "不显示时为 0"})
+    shown = fields.Boolean(
+        dump_only=True, metadata={"description": "该类有效评价达到规定份数才单列"}
+    )
+    weighted_mean = fields.Float(dump_only=True, allow_none=True)
+    overall = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
+
+
+class EvaluationGradeLimitSchema(BaseSchema):
+    highest = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "最高可评等次"}
+    )
+    lowest_forced = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "规定应定的等次"}
+    )
+    cap = fields.String(dump_only=True, metadata={"description": "两者合计：最高可评等次"})
+    reasons = fields.List(fields.String(), dump_only=True, metadata={"description": "依据"})
+
+
 class EvaluationResultSchema(BaseSchema):
     subject = fields.Nested(EvaluationSubjectSchema, dump_only=True)
     count = fields.Integer(
@@ -200,10 +300,21 @@ class EvaluationResultSchema(BaseSchema):
     weighted_mean = fields.Float(dump_only=True, allow_none=True)
     overall = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)
     comments = fields.List(fields.String(), dump_only=True, metadata={"description": "已排序"})
+    categories = fields.List(
+        fields.Nested(EvaluationCategoryResultSchema),
+        dump_only=True,
+        metadata={"description": "按评议人类别分列（两类以上时）"},
+    )
     proposed_grade = fields.String(dump_only=True, allow_none=True)
     proposal_reason = fields.String(dump_only=True, allow_none=True)
     grade = fields.String(dump_only=True, allow_none=True)
     grade_reason = fields.String(dump_only=True, allow_none=True)
+    grade_limit = fields.Nested(
+        EvaluationGradeLimitSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "述职评议：学习培训缺席等规定对本年度等次的限制"},
+    )
 
 
 class EvaluationPublishSchema(BaseSchema):
@@ -213,3 +324,47 @@ class EvaluationPublishSchema(BaseSchema):
 class EvaluationFeedbackSchema(BaseSchema):
     campaign = fields.Nested(EvaluationCampaignSchema, dump_only=True)
     result = fields.Nested(EvaluationResultSchema, dump_only=True)
+
+
+class EvaluationGroupMemberSchema(BaseSchema):
+    user_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True, metadata={"description": "组长 / 成员"})
+
+
+class EvaluationGuestSchema(BaseSchema):
+    rater_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    category = fields.String(dump_only=True)
+    category_label = fields.String(dump_only=True)
+
+
+class EvaluationHandedOutSchema(BaseSchema):
+    handed_out = fields.Integer(dump_only=True)
+
+
+class EvaluationMismatchSchema(BaseSchema):
+    form = fields.Integer(dump_only=True, metadata={"description": "这批中的第几份"})
+    subject = fields.String(dump_only=True)
+
+
+class EvaluationPaperBatchOutSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    campaign_id = fields.Integer(dump_only=True)
+    label = fields.String(dump_only=True)
+    category = fields.String(dump_only=True)
+    forms = fields.Integer(dump_only=True)
+    teller1_id = fields.Integer(dump_only=True)
+    teller2_id = fields.Integer(dump_only=True)
+    state = fields.String(dump_only=True)
+
+
+class EvaluationTallyStatusSchema(BaseSchema):
+    state = fields.String(
+        dump_only=True,
+        metadata={"description": "waiting（未录齐）、mismatch（不一致）、agreed（一致已计入）"},
+    )
+    entered = fields.List(
+        fields.Integer(), dump_only=True, metadata={"description": "已录入的录入人"}
+    )
+    mismatches = fields.List(fields.Nested(EvaluationMismatchSchema), dump_only=True)

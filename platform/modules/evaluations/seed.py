@@ -91,6 +91,13 @@ class _Evaluations:
             CampaignInput(title=title, shape=shape, opens_on=opens, closes_on=closes),
         )
         evaluations.add_default_subjects(actor, self.township, campaign.id)
+        if shape == "committee":  # the committee as a body too (班子整体), and the notice
+            from lianxin.modules.evaluations.inputs import SubjectInput
+
+            evaluations.add_subject(
+                actor, self.township, campaign.id, SubjectInput(kind="committee")
+            )
+            evaluations.send_notice(actor, self.township, campaign.id)
         links = evaluations.open_campaign(actor, self.township, campaign.id)
         campaign_id = campaign.id
         current = closes >= self.today
@@ -158,15 +165,24 @@ class _Evaluations:
         proposed it."""
         from lianxin.demo_clock import committee, office
         from lianxin.modules.evaluations import service as evaluations
-        from lianxin.modules.evaluations.inputs import GradeInput
+        from lianxin.modules.evaluations.inputs import GradeInput, LeaderOpinionInput
 
         members = committee(self.township)
+        clerk = office(self.township)
         for subject in evaluations.subjects(office(self.township), self.township, campaign_id):
             if subject.proposed_grade is None:
                 continue
             decider = next((m for m in members if m.user_id != subject.user_id), None)
             if decider is None:
                 continue
+            if evaluations.is_subject_self(clerk, self.township, subject):
+                continue  # the clerk is the subject: left for the office to settle
+            evaluations.record_leader_opinion(  # the responsible leader's opinion first
+                clerk,
+                self.township,
+                subject.id,
+                LeaderOpinionInput("分管副书记", "同意按评议得分确定等次"),
+            )
             evaluations.decide_grade(
                 decider, self.township, subject.id, GradeInput(grade=subject.proposed_grade)
             )

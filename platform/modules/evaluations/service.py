@@ -28,10 +28,29 @@ shown, not even the two numbers (they would tell how many graded). Shown, the nu
 “无法评价” stands apart; a subject every released answer of which says “无法评价” reads
 “无有效评价” (with that number), never a mean of 0.
 
+As the seeds run them (001 张家港 第六节, 001 果园, 001方案 (8)): an evaluation group (评议小组,
+a leader and two members from the group leaders or the committee) set by the office runs the
+campaign — the advance notice to those evaluated (through the outbox; the opening waits
+`notice_days` Shanghai days after it), the opening, links and paper forms, reminders, the close —
+and nothing else. Raters beyond representatives (机关干部, 村书记/主任, 单位负责人) are named by the
+office and counted as categories of their own: answers are pooled with their category in the
+clear (the receipt tells it anyway) and released per subject and category in batches of at
+least K; at the close the categories below K go together (合并) if together they reach K, and
+are withheld unopened otherwise, so a category is shown apart only from K answers. Paper forms
+are keyed in by two tellers (the annual session's double tally): a teller's entry is one sealed
+value, the forms count only when both entries agree, and are then shuffled into the same pool
+(`paper`). The committee may be evaluated as a body and city representatives by name (subject
+kinds); the responsible leader's opinion is recorded before the committee decides (a setting,
+on by default); a committee member graded 不称职 is reported to the county's administrators
+through the outbox and counted in the county's figure `evaluations_unfit_count`.
+
 By stage: `campaigns` (drafting the form), `draft_subjects` (subjects, duty reports), `opening`
-(raters, links, the close), `answering` (sealed with the receipt), `release` (the worker's
-release and the count), `grading` (results, grades, publication), `reminders`; `common` holds
-the lookups they share. Each public write is a `@use_case`; the release alone commits on its own.
+(raters, links, the close), `running` (the group, the notice, named raters, paper handed out),
+`answering` (sealed with the receipt), `paper` (the tellers' double entry), `release` (the
+worker's release and the count), `grading` (results, grades, the leader's opinion, the report
+to the county, publication), `reminders`, `session_reports` (a city representative's report
+filed among an annual session's documents); `common` holds the lookups they share.
+Each public write is a `@use_case`; the release alone commits on its own.
 Each takes typed input: ids, one or two plain values (a report's text, published or not), or
 the frozen dataclass its schema in `inputs.py` loads (a campaign, a change to its form, a
 subject, the answers, a grade, a number of codes), the same schema for the API and the pages.
@@ -41,10 +60,15 @@ from __future__ import annotations
 
 from lianxin.modules.evaluations.errors import (
     AlreadyAnswered,
+    AlreadyFiled,
     BelowThreshold,
     FormLocked,
+    NoticeMissing,
     NotYetCounted,
+    OpinionMissing,
     OutsidePeriod,
+    SessionFilingRefused,
+    TallyMismatch,
 )
 from lianxin.modules.evaluations.stages.answering import (
     answered,
@@ -65,15 +89,22 @@ from lianxin.modules.evaluations.stages.campaigns import (
     update_form,
 )
 from lianxin.modules.evaluations.stages.common import (
+    CATEGORY_LABELS,
     COMMENT_MAX,
     COUNT_TOPIC,
     DEFAULT_DIMENSIONS,
     GRADE_LABELS,
+    GUEST_CATEGORIES,
+    MERGED_LABEL,
     MODULE_KEY,
     SHAPE_LABELS,
+    SUBJECT_KIND_LABELS,
+    campaign_year,
+    can_run,
     cannot_evaluate_offered,
     get_campaign,
     get_subject,
+    in_group,
     is_committee,
     is_office,
     is_subject_self,
@@ -84,10 +115,13 @@ from lianxin.modules.evaluations.stages.draft_subjects import (
     add_subject,
     committee_users,
     remove_subject,
+    report_commitments,
     set_report,
     subjects,
 )
 from lianxin.modules.evaluations.stages.grading import (
+    UNFIT_KIND,
+    CategoryResult,
     DimensionResult,
     SubjectResult,
     decide_grade,
@@ -95,6 +129,8 @@ from lianxin.modules.evaluations.stages.grading import (
     my_feedback,
     propose_grade,
     public_results,
+    record_leader_opinion,
+    reportable,
     results,
     set_published,
     subject_result,
@@ -105,6 +141,19 @@ from lianxin.modules.evaluations.stages.opening import (
     open_campaign,
     raters,
     reissue_link,
+)
+from lianxin.modules.evaluations.stages.paper import (
+    Mismatch,
+    TallyStatus,
+    batches,
+    create_batch,
+    enter_paper,
+    get_batch,
+    is_teller,
+    paper_available,
+    paper_status,
+    reset_paper,
+    teller_choices,
 )
 from lianxin.modules.evaluations.stages.release import (
     _box,
@@ -120,53 +169,109 @@ from lianxin.modules.evaluations.stages.reminders import (
     remind_due,
     remind_non_respondents,
 )
+from lianxin.modules.evaluations.stages.running import (
+    NOTICE_KIND,
+    add_guest,
+    category_counts,
+    check_notice,
+    group_candidates,
+    group_of,
+    guests,
+    hand_out_paper,
+    remove_guest,
+    send_notice,
+    set_group,
+)
+from lianxin.modules.evaluations.stages.session_reports import (
+    can_file,
+    file_with_session,
+    filing_sessions,
+    report_title,
+    sessions_on,
+)
 from lianxin.modules.evaluations.stages.waiting import (
     grades_to_decide,
     office_waiting,
+    opinions_to_record,
     to_answer,
 )
 
 __all__ = [
+    "CATEGORY_LABELS",
     "COMMENT_MAX",
     "COUNT_TOPIC",
     "DEFAULT_DIMENSIONS",
     "GRADE_LABELS",
+    "GUEST_CATEGORIES",
+    "MERGED_LABEL",
     "MODULE_KEY",
+    "NOTICE_KIND",
     "SHAPE_LABELS",
+    "SUBJECT_KIND_LABELS",
+    "UNFIT_KIND",
     "AlreadyAnswered",
+    "AlreadyFiled",
     "BelowThreshold",
+    "CategoryResult",
     "DimensionResult",
     "FormLocked",
     "IssuedLink",
+    "Mismatch",
     "NotYetCounted",
+    "NoticeMissing",
+    "OpinionMissing",
     "OutsidePeriod",
     "Participation",
+    "SessionFilingRefused",
     "SubjectResult",
+    "TallyMismatch",
+    "TallyStatus",
     "_box",
     "add_default_subjects",
+    "add_guest",
     "add_subject",
     "answered",
+    "batches",
     "campaign_participation",
+    "campaign_year",
+    "can_file",
+    "can_run",
     "cannot_evaluate_offered",
+    "category_counts",
+    "check_notice",
     "close_campaign",
     "code_for_case",
     "committee_users",
     "count_closed",
+    "create_batch",
     "create_campaign",
     "decide_grade",
+    "enter_paper",
     "export_xlsx",
+    "file_with_session",
+    "filing_sessions",
     "form_subjects",
+    "get_batch",
     "get_campaign",
     "get_subject",
     "grades_to_decide",
+    "group_candidates",
+    "group_of",
+    "guests",
+    "hand_out_paper",
+    "in_group",
     "is_committee",
     "is_office",
     "is_subject_self",
+    "is_teller",
     "issue_codes",
     "list_campaigns",
     "my_feedback",
     "office_waiting",
     "open_campaign",
+    "opinions_to_record",
+    "paper_available",
+    "paper_status",
     "participation",
     "propose_grade",
     "public_campaign",
@@ -174,14 +279,23 @@ __all__ = [
     "rater_by_link",
     "rater_of",
     "raters",
+    "record_leader_opinion",
     "reissue_link",
     "release_answers",
     "release_open_campaigns",
     "remind",
     "remind_due",
     "remind_non_respondents",
+    "remove_guest",
     "remove_subject",
+    "report_commitments",
+    "report_title",
+    "reportable",
+    "reset_paper",
     "results",
+    "send_notice",
+    "sessions_on",
+    "set_group",
     "set_published",
     "set_report",
     "settings",
@@ -191,6 +305,7 @@ __all__ = [
     "submit_by_account",
     "submit_by_link",
     "submit_public",
+    "teller_choices",
     "to_answer",
     "update_form",
 ]

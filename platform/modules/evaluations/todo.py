@@ -45,6 +45,13 @@ def items(actor: Actor, township: Township) -> list[TodoItem]:
         index,
         page("evaluations.results"),
     )
+    out += item(
+        "evaluations.opinions",
+        _l("待记录分管领导意见的评议对象"),
+        service.opinions_to_record(actor, township),
+        index,
+        page("evaluations.results"),
+    )
     office = service.office_waiting(actor, township, today, lead)
     out += item(
         "evaluations.to_open",

@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lianxin import spreadsheets
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
@@ -34,10 +35,17 @@ from lianxin.modules.evaluations.inputs import (
     EvaluationCodesCreateSchema,
     EvaluationFormUpdateSchema,
     EvaluationGradeSchema,
+    EvaluationGroupSchema,
+    EvaluationGuestRaterSchema,
+    EvaluationLeaderOpinionSchema,
+    EvaluationPaperBatchSchema,
+    EvaluationPaperHandOutSchema,
     EvaluationSubjectCreateSchema,
     GradeInput,
+    PaperEntryInput,
+    PaperFormInput,
 )
-from lianxin.modules.evaluations.models import CampaignState, Grade, Rater, Shape
+from lianxin.modules.evaluations.models import CampaignState, Grade, PaperBatch, Rater, Shape
 from lianxin.modules.kit import today
 from lianxin.people.models import HandlingUnit, Representative
 from lianxin.storage.service import FileTooLarge
@@ -66,9 +74,16 @@ def _helpers() -> dict[str, Any]:
         "shape_label": lambda s: label(service.SHAPE_LABELS, s),
         "state_label": lambda s: label(STATE_LABELS, s),
         "grade_label": lambda g: label(service.GRADE_LABELS, g),
+        "category_label": lambda c: label(service.CATEGORY_LABELS, c),
+        "kind_label": lambda k: label(service.SUBJECT_KIND_LABELS, k),
+        "CATEGORIES": list(service.CATEGORY_LABELS.items()),
+        "GUEST_CATEGORIES": [
+            (c.value, service.CATEGORY_LABELS[c]) for c in service.GUEST_CATEGORIES
+        ],
         "GRADES": GRADES,
         "SHAPES": service.shapes(),
         "percent": lambda rate: "—" if rate is None else f"{rate * 100:.0f}%",
+        "campaign_year": service.campaign_year,
         "k_answers": lambda campaign=None: (
             int(campaign.min_answers)
             if campaign is not None and campaign.min_answers
@@ -174,6 +189,7 @@ def _render_campaign(
     actor, township = township_scope()
     campaign = service.get_campaign(actor, township, campaign_id)
     is_office = service.is_office(actor, township)
+    can_run = service.can_run(actor, township, campaign)
     is_committee = service.is_committee(actor, township)
     rep = casework.representative_of(actor, township)
     subjects = service.subjects(actor, township, campaign_id)
@@ -214,6 +230,15 @@ def _render_campaign(
             "evaluations/campaign.html",
             c=campaign,
             subjects=subjects,
+            commitments=service.report_commitments(township, subjects),
+            # A city representative's written report may go among an annual session's papers.
+            filable={s.id for s in subjects if service.can_file(s)} if is_office else set(),
+            filing_sessions=(
+                service.filing_sessions(actor, township)
+                if is_office and any(service.can_file(s) for s in subjects)
+                else []
+            ),
+            sessions_on=is_office and service.sessions_on(township),
             editable={
                 s.id
                 for s in subjects
@@ -226,9 +251,25 @@ def _render_campaign(
             answered=rater is not None and service.answered(township, campaign, rater),
             figures=service.campaign_participation(campaign),
             cannot_offered=service.cannot_evaluate_offered(campaign),
+            can_run=can_run,
+            group=service.group_of(campaign),
+            group_choices=service.group_candidates(actor, township) if is_office and draft else [],
+            notice_days=int(service.settings(township.id)["notice_days"]),
+            guests=service.guests(actor, township, campaign_id) if can_run else [],
+            categories=service.category_counts(campaign),
+            paper_batches=(
+                service.batches(actor, township, campaign_id)
+                if campaign.state == CampaignState.OPEN
+                else []
+            ),
+            tellers=(
+                service.teller_choices(actor, township)
+                if can_run and campaign.state == CampaignState.OPEN
+                else []
+            ),
             raters=(
                 service.raters(actor, township, campaign_id)
-                if is_office
+                if can_run
                 and campaign.state == CampaignState.OPEN
                 and campaign.shape != Shape.PUBLIC
                 else []
@@ -313,7 +354,7 @@ def update_form(campaign_id: int):
     )
 
 
-SUBJECT_FIELDS = ("user_id", "representative_id", "unit_id", "name")
+SUBJECT_FIELDS = ("user_id", "representative_id", "unit_id", "name", "kind")
 
 
 @pages.post("/<int:campaign_id>/subjects")
@@ -374,6 +415,27 @@ def set_report(campaign_id: int, subject_id: int):
             filename=chosen.filename if chosen is not None else None,
         ),
         ok=_("述职报告已保存"),
+        anchor=f"#subject-{subject_id}",
+    )
+
+
+@pages.post("/<int:campaign_id>/subjects/<int:subject_id>/file-with-session")
+def file_with_session(campaign_id: int, subject_id: int):
+    """列入年会文件: a city representative's written report among a session's documents."""
+    actor, township = township_scope()
+    _subject(campaign_id, subject_id)
+
+    def step() -> object:
+        raw = request.form.get("session_id", "").strip()
+        if not raw.isdigit():
+            raise ValidationFailed(errors={"session_id": [_("请选择年会")]})
+        return service.file_with_session(actor, township, subject_id, int(raw))
+
+    return _act(
+        campaign_id,
+        f"file-{subject_id}",
+        step,
+        ok=_("履职报告已列入年会文件"),
         anchor=f"#subject-{subject_id}",
     )
 
@@ -494,12 +556,17 @@ def _render_answer(
     code: str = "",
     status: int = 200,
 ) -> Any:
+    # Beside each duty report, the year's public commitments (only while the form is shown).
+    commitments = (
+        service.report_commitments(current_township(), subjects) if state == "form" else {}
+    )
     return _private(
         make_response(
             render_template(
                 "evaluations/answer.html",
                 c=campaign,
                 subjects=subjects,
+                commitments=commitments,
                 action=action,
                 state=state,
                 values=values or {},
@@ -656,14 +723,216 @@ def export(campaign_id: int):
     actor, township = township_scope()
     campaign = service.get_campaign(actor, township, campaign_id)
     body = service.export_xlsx(actor, township, campaign_id)
-    response = make_response(body)
-    response.mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    from urllib.parse import quote
+    name = _("%(t)s评议结果.xlsx", t=campaign.title)
+    return spreadsheets.response(body, name, ascii_name=f"evaluation-{campaign_id}.xlsx")
 
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(campaign.title + '评议结果.xlsx')}"
+
+@pages.post("/<int:campaign_id>/subjects/<int:subject_id>/leader-opinion")
+def leader_opinion(campaign_id: int, subject_id: int):
+    actor, township = township_scope()
+    _subject(campaign_id, subject_id)
+    return _results_step(
+        campaign_id,
+        f"opinion-{subject_id}",
+        lambda: service.record_leader_opinion(
+            actor,
+            township,
+            subject_id,
+            load_input(EvaluationLeaderOpinionSchema, request.form, form=True),
+        ),
+        ok=_("已记录分管领导意见"),
+        anchor=f"#result-{subject_id}",
     )
-    return response
+
+
+# --- the evaluation group, the notice, raters beyond representatives ------------------------------
+
+
+@pages.post("/<int:campaign_id>/group")
+def set_group(campaign_id: int):
+    actor, township = township_scope()
+    return _act(
+        campaign_id,
+        "group",
+        lambda: service.set_group(
+            actor, township, campaign_id, load_input(EvaluationGroupSchema, request.form, form=True)
+        ),
+        ok=_("已设定评议小组"),
+        anchor="#group",
+    )
+
+
+@pages.post("/<int:campaign_id>/notice")
+def send_notice(campaign_id: int):
+    actor, township = township_scope()
+    return _act(
+        campaign_id,
+        "notice",
+        lambda: service.send_notice(actor, township, campaign_id),
+        ok=_("评议预告已发出"),
+        anchor="#group",
+    )
+
+
+@pages.post("/<int:campaign_id>/guests")
+def add_guest(campaign_id: int):
+    actor, township = township_scope()
+    return _act(
+        campaign_id,
+        "guest",
+        lambda: service.add_guest(
+            actor,
+            township,
+            campaign_id,
+            load_input(EvaluationGuestRaterSchema, request.form, form=True),
+        ),
+        ok=_("已添加评议人"),
+        anchor="#guests",
+    )
+
+
+@pages.post("/<int:campaign_id>/guests/<int:rater_id>/remove")
+def remove_guest(campaign_id: int, rater_id: int):
+    actor, township = township_scope()
+    service.get_campaign(actor, township, campaign_id)
+    rater = tenant_get(Rater, township.id, rater_id, _("未找到该评议人"))
+    if rater.campaign_id != campaign_id:
+        raise NotFound(_("未找到该评议人"))
+    return _act(
+        campaign_id,
+        f"guest-{rater_id}",
+        lambda: service.remove_guest(actor, township, rater_id),
+        ok=_("已移除评议人"),
+        anchor="#guests",
+    )
+
+
+# --- paper forms ---------------------------------------------------------------------------------
+
+
+@pages.post("/<int:campaign_id>/paper/hand-out")
+def hand_out_paper(campaign_id: int):
+    actor, township = township_scope()
+    data = {"rater_ids": request.form.getlist("rater_ids")}
+    return _act(
+        campaign_id,
+        "hand-out",
+        lambda: service.hand_out_paper(
+            actor, township, campaign_id, load_input(EvaluationPaperHandOutSchema, data)
+        ),
+        ok=_("已登记领取纸质评议表"),
+        anchor="#paper",
+    )
+
+
+@pages.post("/<int:campaign_id>/paper")
+def create_batch(campaign_id: int):
+    actor, township = township_scope()
+    return _act(
+        campaign_id,
+        "batch",
+        lambda: service.create_batch(
+            actor,
+            township,
+            campaign_id,
+            load_input(EvaluationPaperBatchSchema, request.form, form=True),
+        ),
+        ok=_("已登记一批纸质评议表，请两名录入人分别录入"),
+        anchor="#paper",
+    )
+
+
+def _batch(campaign_id: int, batch_id: int) -> PaperBatch:
+    actor, township = township_scope()
+    batch = service.get_batch(actor, township, batch_id)
+    if batch.campaign_id != campaign_id:
+        raise NotFound(_("未找到该批评议表"))
+    return batch
+
+
+def _paper_forms(campaign: Any, subjects: list[Any], forms: int) -> PaperEntryInput:
+    """The typed forms of the entry page: form n, subject s: every dimension's score, the
+    overall grade, or “无法评价”."""
+    out = []
+    for n in range(1, forms + 1):
+        answers = []
+        for s in subjects:
+            prefix = f"f{n}-s{s.id}"
+            if request.form.get(f"{prefix}-cannot_evaluate") == "1":
+                answers.append(AnswerInput(subject_id=s.id, cannot_evaluate=True))
+                continue
+            answers.append(
+                AnswerInput(
+                    subject_id=s.id,
+                    scores={
+                        d["key"]: _score(request.form.get(f"{prefix}-{d['key']}"))
+                        for d in campaign.dimensions
+                    },
+                    overall=request.form.get(f"{prefix}-overall") or None,
+                )
+            )
+        out.append(PaperFormInput(answers=tuple(answers)))
+    return PaperEntryInput(forms=tuple(out))
+
+
+def _render_batch(campaign_id: int, batch_id: int, *, status: int = 200, values=None) -> Any:
+    actor, township = township_scope()
+    batch = _batch(campaign_id, batch_id)
+    campaign = service.get_campaign(actor, township, campaign_id)
+    return _private(
+        make_response(
+            render_template(
+                "evaluations/paper.html",
+                c=campaign,
+                b=batch,
+                subjects=service.subjects(actor, township, campaign_id),
+                tally=service.paper_status(actor, township, batch_id),
+                is_teller=service.is_teller(actor, batch),
+                can_run=service.can_run(actor, township, campaign),
+                scale=list(range(campaign.scale_min, campaign.scale_max + 1)),
+                cannot_offered=service.cannot_evaluate_offered(campaign),
+                values=values or {},
+            ),
+            status,
+        )
+    )
+
+
+@pages.route("/<int:campaign_id>/paper/<int:batch_id>", methods=["GET", "POST"])
+def paper_batch(campaign_id: int, batch_id: int):
+    actor, township = township_scope()
+    if request.method == "GET":
+        return _render_batch(campaign_id, batch_id)
+    batch = _batch(campaign_id, batch_id)
+    campaign = service.get_campaign(actor, township, campaign_id)
+    subjects = service.subjects(actor, township, campaign_id)
+    try:
+        status = service.enter_paper(
+            actor, township, batch_id, _paper_forms(campaign, subjects, batch.forms)
+        )
+    except STEP_ERRORS as exc:
+        flash_error(exc)
+        return _render_batch(campaign_id, batch_id, status=422, values=request.form.to_dict())
+    if status.state == "agreed":
+        flash(_("两人录入一致，这批评议表已计入"), "success")
+    elif status.state == "mismatch":
+        flash(_("两人录入不一致，请对照纸质评议表核对"), "error")
+    else:
+        flash(_("已录入，等待另一名录入人录入"), "success")
+    return redirect(url_for("evaluations.paper_batch", campaign_id=campaign_id, batch_id=batch_id))
+
+
+@pages.post("/<int:campaign_id>/paper/<int:batch_id>/reset")
+def reset_paper(campaign_id: int, batch_id: int):
+    actor, township = township_scope()
+    _batch(campaign_id, batch_id)
+    try:
+        service.reset_paper(actor, township, batch_id)
+    except STEP_ERRORS as exc:
+        flash_error(exc)
+        return _render_batch(campaign_id, batch_id, status=422)
+    flash(_("已清除两人的录入，请重新录入"), "success")
+    return redirect(url_for("evaluations.paper_batch", campaign_id=campaign_id, batch_id=batch_id))
 
 
 @pages.get("/feedback")

@@ -19,6 +19,8 @@ from lianxin.usecases import InputSchema
 from lianxin.usecases.fields import OptionalDate, OptionalId, Text, at_most, text
 
 BAD_DATE = _l("日期格式不正确")
+YEAR_FIRST, YEAR_LAST = 2000, 2100  # the years read anywhere in the module (as the duty record)
+YEARS = validate.Range(min=YEAR_FIRST, max=YEAR_LAST, error=_l("年份不正确"))
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,28 @@ class OutcomeInputSchema(InputSchema[OutcomeInput]):
     )
 
 
+PROPOSAL_KINDS = ("proposal", "suggestion")  # 提案, 建议意见: what a group's outcome may become
+
+
+@dataclass(frozen=True)
+class OutcomeProposalInput:
+    """The proposal draft an outcome becomes: its kind and title (the outcome's first line when
+    not given); the body is the outcome's text."""
+
+    kind: str = "proposal"
+    title: str | None = None
+
+
+class OutcomeProposalInputSchema(InputSchema[OutcomeProposalInput]):
+    input_type = OutcomeProposalInput
+
+    kind = Text(
+        load_default="proposal",
+        validate=validate.OneOf(PROPOSAL_KINDS, error=_l("请选择提案或建议意见")),
+    )
+    title = Text(load_default=None, allow_none=True, blank_is_none=True, validate=at_most(200))
+
+
 @dataclass(frozen=True)
 class OutcomeCaseInput:
     """The case an outcome becomes, received by `representative_id` (the group leader when
@@ -143,3 +167,125 @@ class ReportInputSchema(InputSchema[ReportInput]):
         error_messages={"required": _l("请选择年会"), "invalid": _l("请选择年会")},
     )
     body = text(20000, _l("请填写书面联络报告（不超过20000字）"))
+
+
+# --- the committee members: reception days and visiting months (001 张家港) --------------------
+
+
+@dataclass(frozen=True)
+class ReceptionPlanInput:
+    """The year whose monthly reception days are laid out, the committee members in turn."""
+
+    year: int
+    place: str = ""
+
+
+class ReceptionPlanInputSchema(InputSchema[ReceptionPlanInput]):
+    input_type = ReceptionPlanInput
+
+    year = fields.Integer(
+        required=True,
+        validate=YEARS,
+        error_messages={"required": _l("请填写年份"), "invalid": _l("年份不正确")},
+    )
+    place = Text(load_default="", validate=at_most(200))
+
+
+@dataclass(frozen=True)
+class ReceptionMemberInput:
+    """Another committee member takes a reception day (a swap)."""
+
+    member_user_id: int
+
+
+class ReceptionMemberInputSchema(InputSchema[ReceptionMemberInput]):
+    input_type = ReceptionMemberInput
+
+    member_user_id = fields.Integer(
+        required=True,
+        error_messages={"required": _l("请选择党委委员"), "invalid": _l("请选择党委委员")},
+    )
+
+
+@dataclass(frozen=True)
+class NotesInput:
+    """What was raised and answered (a reception's record, a visit's minutes)."""
+
+    text: str
+
+
+class NotesInputSchema(InputSchema[NotesInput]):
+    input_type = NotesInput
+
+    text = text(5000, _l("请填写记录内容（不超过5000字）"))
+
+
+@dataclass(frozen=True)
+class VisitPlanInput:
+    """A visiting month's schedule (a draft until published)."""
+
+    year: int
+    month: int
+
+
+class VisitPlanInputSchema(InputSchema[VisitPlanInput]):
+    input_type = VisitPlanInput
+
+    year = fields.Integer(
+        required=True,
+        validate=YEARS,
+        error_messages={"required": _l("请填写年份"), "invalid": _l("年份不正确")},
+    )
+    month = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1, max=12, error=_l("请选择月份")),
+        error_messages={"required": _l("请选择月份"), "invalid": _l("请选择月份")},
+    )
+
+
+@dataclass(frozen=True)
+class VisitInput:
+    """A committee member's visit to a group on a day of the visiting month."""
+
+    member_user_id: int
+    group_id: int
+    day: date
+
+
+class VisitInputSchema(InputSchema[VisitInput]):
+    input_type = VisitInput
+
+    member_user_id = fields.Integer(
+        required=True,
+        error_messages={"required": _l("请选择党委委员"), "invalid": _l("请选择党委委员")},
+    )
+    group_id = fields.Integer(
+        required=True,
+        error_messages={"required": _l("请选择代表小组"), "invalid": _l("请选择代表小组")},
+    )
+    day = fields.Date(
+        required=True,
+        error_messages={"required": BAD_DATE, "invalid": BAD_DATE, "null": BAD_DATE},
+    )
+
+
+@dataclass(frozen=True)
+class KeeperInput:
+    """The committee member who keeps a whole group for the year (包组, 001 宝应)."""
+
+    year: int
+    member_user_id: int
+
+
+class KeeperInputSchema(InputSchema[KeeperInput]):
+    input_type = KeeperInput
+
+    # The year's range is the service's: a body naming another township's group is a 404.
+    year = fields.Integer(
+        required=True,
+        error_messages={"required": _l("请填写年份"), "invalid": _l("年份不正确")},
+    )
+    member_user_id = fields.Integer(
+        required=True,
+        error_messages={"required": _l("请选择党委委员"), "invalid": _l("请选择党委委员")},
+    )

@@ -12,25 +12,27 @@ from sqlalchemy import func, select
 from lianxin.db import db
 from lianxin.modules.group_activities.models import Activity
 from lianxin.modules.registry import Figure, Metric, MetricSet, rate
-from lianxin.people.models import RepresentativeGroup
+from lianxin.people.models import GroupKind, RepresentativeGroup
 
 METRICS = (
     Metric(
         "group_activities_held",
         _l("代表小组活动"),
-        description=_l("期内各代表小组开展活动的次数"),
+        description=_l("期内各代表小组（含专业小组）开展活动的次数"),
     ),
     Metric(
         "group_activities_per_group",
         _l("每个小组平均活动次数"),
         kind="number",
-        description=_l("期内活动次数除以在用代表小组数"),
+        description=_l("期内地域代表小组的活动次数除以在用地域代表小组数"),
     ),
     Metric(
         "group_activities_half_share",
         _l("半年至少活动一次的小组比例"),
         kind="rate",
-        description=_l("期内最后一个已结束的半年中，至少开展一次活动的在用代表小组比例"),
+        description=_l(
+            "期内最后一个已结束的半年中，至少开展一次活动的在用地域代表小组比例（专业小组不计）"
+        ),
     ),
 )
 
@@ -50,9 +52,20 @@ def figures(start: date, end: date) -> dict[str, Figure]:
         )
         or 0
     )
+    area = RepresentativeGroup.kind == GroupKind.AREA
+    area_held = (
+        db.session.scalar(
+            select(func.count(Activity.id)).where(
+                Activity.held_on >= start,
+                Activity.held_on < end,
+                Activity.group_id.in_(select(RepresentativeGroup.id).where(area)),
+            )
+        )
+        or 0
+    )
     active = (
         db.session.scalar(
-            select(func.count(RepresentativeGroup.id)).where(RepresentativeGroup.is_active)
+            select(func.count(RepresentativeGroup.id)).where(RepresentativeGroup.is_active, area)
         )
         or 0
     )
@@ -64,6 +77,7 @@ def figures(start: date, end: date) -> dict[str, Figure]:
             db.session.scalar(
                 select(func.count(RepresentativeGroup.id)).where(
                     RepresentativeGroup.is_active,
+                    area,
                     select(Activity.id)
                     .where(
                         Activity.group_id == RepresentativeGroup.id,
@@ -80,7 +94,7 @@ def figures(start: date, end: date) -> dict[str, Figure]:
         share = rate(met, active)
     return {
         "group_activities_held": Figure(held),
-        "group_activities_per_group": Figure(held / active if active else None, active),
+        "group_activities_per_group": Figure(area_held / active if active else None, active),
         "group_activities_half_share": share,
     }
 

@@ -6,7 +6,7 @@ its day (`lianxin.demo_clock`)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -56,8 +56,24 @@ class _Groups:
             self.timeline.add(moment(day, hour, self.draw.randint(0, 59)), step, self.township.id)
 
     def plan(self) -> None:
+        from lianxin.modules.group_activities import service
+
+        rules = service.settings(self.township.id)
         for year in range(self.start.year, self.today.year + 1):
             self._on(date(year, 1, 20), 10, lambda y=year: self._plan(y))
+            self._on(date(year, 1, 6), 9, lambda y=year: self._receptions(y))
+            for month in range(1, 13):
+                day = service.reception_day(year, month, int(rules["reception_day_of_month"]))
+                self._on(day, 17, lambda d=day: self._received(d))
+            for month in service.visit_months(self.township.id):
+                first = date(year, month, 1)
+                self._on(first - timedelta(days=35), 10, lambda y=year, m=month: self._visits(y, m))
+                for n in range(4):
+                    self._on(
+                        first + timedelta(days=4 + n),
+                        18,
+                        lambda y=year, m=month: self._minutes(y, m),
+                    )
             self._on(date(year, 4, 16), 15, lambda y=year: self._held(date(y, 4, 15), 0))
             self._on(date(year, 7, 2), 15, lambda y=year: self._held(date(y, 7, 1), 1))
             self._on(date(year, 10, 21), 15, lambda y=year: self._held(date(y, 10, 20), 2))
@@ -117,3 +133,80 @@ class _Groups:
                         outcome.id,
                         OutcomeCaseInput(title=text[:20], body=text, category=category),
                     )
+
+    # --- the committee members: reception days and visiting months ------------------------------
+
+    def _receptions(self, year: int) -> None:
+        from lianxin.demo_clock import committee, office
+        from lianxin.modules.group_activities import service
+        from lianxin.modules.group_activities.inputs import ReceptionPlanInput
+
+        if committee(self.township):
+            service.plan_receptions(
+                office(self.township), self.township, ReceptionPlanInput(year, "党代表联络办公室")
+            )
+
+    def _received(self, day: date) -> None:
+        from lianxin.demo_clock import actor_of
+        from lianxin.modules.group_activities import service
+        from lianxin.modules.group_activities.inputs import NotesInput
+        from lianxin.modules.group_activities.models import Reception
+
+        with tenant_context(self.township.id):
+            row = db.session.scalar(select(Reception).where(Reception.day == day))
+        if row is None:
+            return
+        text = (
+            "组长反映：" + OUTCOMES[self.draw.randrange(len(OUTCOMES))][0] + "。已交有关部门办理。"
+        )
+        service.record_reception(
+            actor_of(row.member_user_id), self.township, row.id, NotesInput(text), today=day
+        )
+
+    def _visits(self, year: int, month: int) -> None:
+        from lianxin.demo_clock import committee, office
+        from lianxin.modules.group_activities import service
+        from lianxin.modules.group_activities.inputs import VisitInput, VisitPlanInput
+
+        members = committee(self.township)
+        groups = [g for g in self._groups() if g.members]
+        if not members or not groups:
+            return
+        actor = office(self.township)
+        plan = service.create_plan(actor, self.township, VisitPlanInput(year, month))
+        for i, member in enumerate(members):
+            group = groups[(i + month) % len(groups)]
+            day = date(year, month, 5 + i % 4)
+            assert member.user_id is not None
+            service.add_visit(
+                actor, self.township, plan.id, VisitInput(member.user_id, group.id, day)
+            )
+        service.publish_plan(actor, self.township, plan.id)
+
+    def _minutes(self, year: int, month: int) -> None:
+        from lianxin.demo_clock import actor_of
+        from lianxin.modules.group_activities import service
+        from lianxin.modules.group_activities.inputs import NotesInput
+        from lianxin.modules.group_activities.models import Visit, VisitPlan
+        from lianxin.modules.kit import today
+
+        with tenant_context(self.township.id):
+            plan = db.session.scalar(
+                select(VisitPlan).where(VisitPlan.year == year, VisitPlan.month == month)
+            )
+            if plan is None or plan.published_on is None:
+                return
+            due = list(
+                db.session.scalars(
+                    select(Visit).where(
+                        Visit.plan_id == plan.id, Visit.day == today(), Visit.minutes.is_(None)
+                    )
+                )
+            )
+        for visit in due:
+            service.record_minutes(
+                actor_of(visit.member_user_id),
+                self.township,
+                visit.id,
+                NotesInput("听取小组代表对党委工作的意见建议，形成三条整改措施。"),
+            )

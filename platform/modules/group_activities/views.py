@@ -6,41 +6,38 @@ is a 404 (NotFound propagates); rule breaks and bad input are flashed and nothin
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from lianxin import spreadsheets
 from lianxin.casework import service as casework
-from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.errors import NotFound
 from lianxin.modules.group_activities import service
 from lianxin.modules.group_activities.inputs import (
+    YEAR_FIRST,
+    YEAR_LAST,
     ActivityInputSchema,
+    KeeperInputSchema,
+    NotesInputSchema,
     OutcomeCaseInputSchema,
     OutcomeInputSchema,
+    OutcomeProposalInputSchema,
     PlanItemInputSchema,
+    ReceptionMemberInputSchema,
+    ReceptionPlanInputSchema,
     ReportInputSchema,
+    VisitInputSchema,
+    VisitPlanInputSchema,
 )
 from lianxin.modules.group_activities.models import OutcomeState
 from lianxin.modules.kit import today
 from lianxin.usecases import load_input
-from lianxin.web.forms import flash_error
+from lianxin.web.forms import attempt
 from lianxin.web.scope import township_scope
 
 pages = Blueprint("group_activities", __name__, template_folder="templates")
-
-
-def _attempt(fn: Any, *, ok: str | None = None) -> Any:
-    """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
-    try:
-        result = fn()
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        flash_error(exc)
-        return None
-    if ok:
-        flash(ok, "success")
-    return result
 
 
 @pages.context_processor
@@ -64,6 +61,7 @@ def index():
         year=year,
         half=half,
         now=service.standings(actor, township, year, half, day),
+        years={y.group.id: y for y in service.year_standings(actor, township, year, day)},
         last=service.standings(actor, township, *service.previous_half(year, half), day)
         if office
         else [],
@@ -73,6 +71,7 @@ def index():
         names={g.id: g.name for g in service.groups(actor, township)},
         sessions=service.coming_sessions(actor, township, day) if office else [],
         need=service.settings(township.id)["min_per_half_year"],
+        thematic_need=service.settings(township.id)["thematic_min_per_half_year"],
     )
 
 
@@ -81,7 +80,7 @@ def group(group_id: int):
     actor, township = township_scope()
     item = service.find_group(actor, township, group_id)
     day = today()
-    year = request.args.get("year", type=int) or day.year
+    year = _year()
     leads = service.can_lead(actor, township, item)
     sessions = service.coming_sessions(actor, township, day)
     settings = service.settings(township.id)
@@ -96,9 +95,41 @@ def group(group_id: int):
             (s, service.due_on(township.id, s.held_on), service.report_of(item.id, s.id))
             for s in sessions
         ],
-        need=settings["min_per_half_year"],
+        need=service.need_of(township.id, item),
+        standing=next(
+            y for y in service.year_standings(actor, township, year, day) if y.group.id == item.id
+        ),
         days_before=settings["report_days_before"],
         today=day,
+        keeper=service.keeper_of(item.id, year),
+        office=service.is_office(actor, township),
+        members=service.committee_members(township),
+        member_names=service.member_names(township),
+    )
+
+
+@pages.post("/groups/<int:group_id>/keeper")
+def keeper(group_id: int):
+    actor, township = township_scope()
+    service.find_group(actor, township, group_id)
+    data = request.form
+    attempt(
+        lambda: service.assign_keeper(
+            actor, township, group_id, load_input(KeeperInputSchema, data, form=True)
+        ),
+        ok=_("已安排包组党委委员，并已通知本人"),
+    )
+    year = data.get("year", type=int)
+    return redirect(url_for("group_activities.group", group_id=group_id, year=year) + "#members")
+
+
+@pages.post("/keepers/<int:keeper_id>/remove")
+def keeper_remove(keeper_id: int):
+    actor, township = township_scope()
+    row = service.find_keeper(township, keeper_id)
+    attempt(lambda: service.remove_keeper(actor, township, keeper_id), ok=_("已取消包组安排"))
+    return redirect(
+        url_for("group_activities.group", group_id=row.group_id, year=row.year) + "#members"
     )
 
 
@@ -106,7 +137,7 @@ def group(group_id: int):
 def plan(group_id: int):
     actor, township = township_scope()
     service.find_group(actor, township, group_id)
-    _attempt(
+    attempt(
         lambda: service.add_plan_item(
             actor, township, group_id, load_input(PlanItemInputSchema, request.form, form=True)
         ),
@@ -119,7 +150,7 @@ def plan(group_id: int):
 def plan_remove(item_id: int):
     actor, township = township_scope()
     item = service.plan_item(actor, township, item_id)
-    _attempt(lambda: service.remove_plan_item(actor, township, item_id), ok=_("已删除"))
+    attempt(lambda: service.remove_plan_item(actor, township, item_id), ok=_("已删除"))
     return redirect(url_for("group_activities.group", group_id=item.group_id) + "#plan")
 
 
@@ -127,7 +158,7 @@ def plan_remove(item_id: int):
 def record(group_id: int):
     actor, township = township_scope()
     service.find_group(actor, township, group_id)
-    made = _attempt(
+    made = attempt(
         lambda: service.record_activity(
             actor, township, group_id, load_input(ActivityInputSchema, request.form, form=True)
         ),
@@ -151,6 +182,7 @@ def activity(activity_id: int):
         attendance=service.attendance_of(item),
         outcomes=service.outcomes_of(item),
         categories=casework.CATEGORIES,
+        proposals_on=service.proposals_on(township),
     )
 
 
@@ -158,7 +190,7 @@ def activity(activity_id: int):
 def outcome(activity_id: int):
     actor, township = township_scope()
     service.get_activity(actor, township, activity_id)
-    _attempt(
+    attempt(
         lambda: service.record_outcome(
             actor, township, activity_id, load_input(OutcomeInputSchema, request.form, form=True)
         ),
@@ -171,7 +203,7 @@ def outcome(activity_id: int):
 def outcome_case(outcome_id: int):
     actor, township = township_scope()
     item = service.get_outcome(actor, township, outcome_id)
-    made = _attempt(
+    made = attempt(
         lambda: service.outcome_to_case(
             actor,
             township,
@@ -186,11 +218,29 @@ def outcome_case(outcome_id: int):
     )
 
 
+@pages.post("/outcomes/<int:outcome_id>/proposal")
+def outcome_proposal(outcome_id: int):
+    actor, township = township_scope()
+    item = service.get_outcome(actor, township, outcome_id)
+    attempt(
+        lambda: service.outcome_to_proposal(
+            actor,
+            township,
+            outcome_id,
+            load_input(OutcomeProposalInputSchema, request.form, form=True),
+        ),
+        ok=_("已起草建议草稿，可在提案中修改并征集联名"),
+    )
+    return redirect(
+        url_for("group_activities.activity", activity_id=item.activity_id) + "#outcomes"
+    )
+
+
 @pages.post("/groups/<int:group_id>/reports")
 def report(group_id: int):
     actor, township = township_scope()
     service.find_group(actor, township, group_id)
-    made = _attempt(
+    made = attempt(
         lambda: service.submit_report(
             actor, township, group_id, load_input(ReportInputSchema, request.form, form=True)
         )
@@ -224,7 +274,7 @@ def reports(session_id: int):
 def file_reports(session_id: int):
     actor, township = township_scope()
     service.collected(actor, township, session_id)
-    _attempt(
+    attempt(
         lambda: service.file_with_session(actor, township, session_id),
         ok=_("已列入年会文件"),
     )
@@ -235,9 +285,175 @@ def file_reports(session_id: int):
 def register_xlsx():
     actor, township = township_scope()
     data = service.register_xlsx(actor, township)
-    return send_file(
-        io.BytesIO(data),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"group-activities-{today().isoformat()}.xlsx",
+    day = today().isoformat()
+    name = _("%(t)s代表小组活动登记簿-%(d)s.xlsx", t=township.name, d=day)
+    return spreadsheets.response(data, name, ascii_name=f"group-activities-{day}.xlsx")
+
+
+# --- the committee members: reception days and visiting months (001 张家港) --------------------
+
+
+def _year() -> int:
+    """The year asked in the query (this year when none): one outside 2000–2100 or not a number
+    is not found (as on the duty record's pages), never a date out of range further down."""
+    raw = request.args.get("year") or ""
+    if not raw:
+        return today().year
+    try:
+        year = int(raw)
+    except ValueError:
+        year = 0
+    if not YEAR_FIRST <= year <= YEAR_LAST:
+        raise NotFound(_("年份不正确：应在%(a)s至%(b)s年之间", a=YEAR_FIRST, b=YEAR_LAST))
+    return year
+
+
+@pages.route("/committee", methods=["GET", "POST"])
+def committee():
+    """The year's reception days (the members in turn) and the visiting months' schedules."""
+    actor, township = township_scope()
+    year = _year()
+    if request.method == "POST":
+        what = request.form.get("what")
+        if what == "receptions":
+            attempt(
+                lambda: service.plan_receptions(
+                    actor, township, load_input(ReceptionPlanInputSchema, request.form, form=True)
+                ),
+                ok=_("已安排接待日，党委委员已收到通知"),
+            )
+        else:
+            made = attempt(
+                lambda: service.create_plan(
+                    actor, township, load_input(VisitPlanInputSchema, request.form, form=True)
+                ),
+                ok=_("已建立走访安排，请逐一添加走访"),
+            )
+            if made is not None:
+                return redirect(url_for("group_activities.visit_plan", plan_id=made.id))
+        return redirect(url_for("group_activities.committee", year=year))
+    office = service.is_office(actor, township)
+    groups = {g.id: g.name for g in service.groups(actor, township)}
+    return render_template(
+        "group_activities/committee.html",
+        year=year,
+        office=office,
+        is_committee=service.is_committee(actor, township),
+        me=actor.user_id,
+        receptions=service.list_receptions(actor, township, year),
+        plans=service.list_plans(actor, township),
+        members=service.committee_members(township),
+        names=service.member_names(township),
+        groups=groups,
+        months=service.visit_months(township.id),
+        rules=service.settings(township.id),
+        today=today(),
+        kept=service.kept_groups(actor, township, today()),
+        keepers=service.keepers(actor, township, year),
+    )
+
+
+@pages.get("/committee.xlsx")
+def committee_xlsx():
+    """The year's reception days and visiting months as a workbook."""
+    actor, township = township_scope()
+    year = _year()
+    data = service.committee_xlsx(actor, township, year)
+    name = _("%(t)s党委委员接待与走访-%(y)s年.xlsx", t=township.name, y=year)
+    return spreadsheets.response(data, name, ascii_name=f"group-committee-{year}.xlsx")
+
+
+@pages.post("/receptions/<int:reception_id>/member")
+def reception_member(reception_id: int):
+    actor, township = township_scope()
+    row = service.find_reception(township, reception_id)
+    attempt(
+        lambda: service.reassign_reception(
+            actor,
+            township,
+            reception_id,
+            load_input(ReceptionMemberInputSchema, request.form, form=True).member_user_id,
+        ),
+        ok=_("已调整接待的党委委员"),
+    )
+    return redirect(url_for("group_activities.committee", year=row.day.year) + f"#r-{row.id}")
+
+
+@pages.post("/receptions/<int:reception_id>/notes")
+def reception_notes(reception_id: int):
+    actor, township = township_scope()
+    row = service.find_reception(township, reception_id)
+    attempt(
+        lambda: service.record_reception(
+            actor, township, reception_id, load_input(NotesInputSchema, request.form, form=True)
+        ),
+        ok=_("已保存接待记录"),
+    )
+    return redirect(url_for("group_activities.committee", year=row.day.year) + f"#r-{row.id}")
+
+
+@pages.get("/visits/<int:plan_id>")
+def visit_plan(plan_id: int):
+    actor, township = township_scope()
+    plan = service.get_plan(actor, township, plan_id)
+    return render_template(
+        "group_activities/visit_plan.html",
+        plan=plan,
+        visits=service.visits_of(plan),
+        check=service.check_plan(township, plan),
+        office=service.is_office(actor, township),
+        me=actor.user_id,
+        members=service.committee_members(township),
+        names=service.member_names(township),
+        groups=service.groups(actor, township),
+        group_names={g.id: g.name for g in service.groups(actor, township)},
+        today=today(),
+    )
+
+
+@pages.post("/visits/<int:plan_id>/add")
+def visit_add(plan_id: int):
+    actor, township = township_scope()
+    service.get_plan(actor, township, plan_id)
+    attempt(
+        lambda: service.add_visit(
+            actor, township, plan_id, load_input(VisitInputSchema, request.form, form=True)
+        ),
+        ok=_("已添加走访"),
+    )
+    return redirect(url_for("group_activities.visit_plan", plan_id=plan_id))
+
+
+@pages.post("/visits/<int:plan_id>/publish")
+def visit_publish(plan_id: int):
+    actor, township = township_scope()
+    service.get_plan(actor, township, plan_id)
+    attempt(
+        lambda: service.publish_plan(actor, township, plan_id),
+        ok=_("走访安排已发布，党委委员和各代表小组已收到通知"),
+    )
+    return redirect(url_for("group_activities.visit_plan", plan_id=plan_id))
+
+
+@pages.post("/visit/<int:visit_id>/remove")
+def visit_remove(visit_id: int):
+    actor, township = township_scope()
+    visit = service.find_visit(township, visit_id)
+    attempt(lambda: service.remove_visit(actor, township, visit_id), ok=_("已删除该走访"))
+    return redirect(url_for("group_activities.visit_plan", plan_id=visit.plan_id))
+
+
+@pages.post("/visit/<int:visit_id>/minutes")
+def visit_minutes(visit_id: int):
+    actor, township = township_scope()
+    visit = service.find_visit(township, visit_id)
+    service.get_plan(actor, township, visit.plan_id)
+    attempt(
+        lambda: service.record_minutes(
+            actor, township, visit_id, load_input(NotesInputSchema, request.form, form=True)
+        ),
+        ok=_("已保存走访纪要，并已发送给该小组的代表"),
+    )
+    return redirect(
+        url_for("group_activities.visit_plan", plan_id=visit.plan_id) + f"#v-{visit_id}"
     )

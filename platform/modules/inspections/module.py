@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 
 from lianxin.modules.inspections.api import api
+from lianxin.modules.inspections.duty import DUTY
 from lianxin.modules.inspections.metrics import INSPECTION_METRICS
 from lianxin.modules.inspections.schemas import InspectionSettings
 from lianxin.modules.inspections.views import pages
-from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem, ObjectPage
 
 MODULE = ModuleSpec(
     key="inspections",
@@ -20,4 +21,8 @@ MODULE = ModuleSpec(
     todo="lianxin.modules.inspections.todo",
     models_module="lianxin.modules.inspections.models",
     metrics=INSPECTION_METRICS,
+    duty=DUTY,
+    object_pages={
+        "inspection": ObjectPage("inspections.detail", "inspection_id"),
+    },
 )

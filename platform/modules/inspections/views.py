@@ -6,15 +6,14 @@ propagates); rule breaks and bad input are flashed and nothing is changed."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lianxin import spreadsheets
 from lianxin.casework import service as casework
 from lianxin.db import db
-from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.modules import kit
 from lianxin.modules.inspections import service
 from lianxin.modules.inspections.inputs import (
@@ -29,25 +28,13 @@ from lianxin.modules.inspections.models import BriefKind, Form, Scale
 from lianxin.people.models import HandlingUnit, Representative, RepresentativeGroup
 from lianxin.tenants import service as tenants
 from lianxin.usecases import load_input
-from lianxin.web.forms import flash_error
+from lianxin.web.forms import attempt
 from lianxin.web.scope import township_scope
 
 pages = Blueprint("inspections", __name__, template_folder="templates")
 
 MONTHS = ("", "一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月",
           "十一月", "十二月")  # fmt: skip
-
-
-def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
-    """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
-    try:
-        result = fn(*args, **kwargs)
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        flash_error(exc)  # the use case has rolled back
-        return None
-    if ok:
-        flash(ok, "success")
-    return result
 
 
 def _reps() -> list[Representative]:
@@ -105,7 +92,7 @@ def _labels() -> dict[str, Any]:
 def index():
     actor, township = township_scope()
     if request.method == "POST":
-        made = _attempt(
+        made = attempt(
             lambda: service.create_plan(
                 actor, township, load_input(InspectionPlanInputSchema, request.form, form=True)
             ),
@@ -183,7 +170,7 @@ def _back(inspection_id: int) -> Any:
 def team(inspection_id: int):
     actor, township = township_scope()
     service.get_inspection(actor, township, inspection_id)  # a foreign id: 404 first
-    _attempt(
+    attempt(
         lambda: service.set_team(
             actor,
             township,
@@ -199,9 +186,7 @@ def team(inspection_id: int):
 def send(inspection_id: int):
     actor, township = township_scope()
     service.get_inspection(actor, township, inspection_id)
-    _attempt(
-        service.send_plan, actor, township, inspection_id, ok=_("方案已通报被视察单位和视察组")
-    )
+    attempt(service.send_plan, actor, township, inspection_id, ok=_("方案已通报被视察单位和视察组"))
     return _back(inspection_id)
 
 
@@ -209,7 +194,7 @@ def send(inspection_id: int):
 def findings(inspection_id: int):
     actor, township = township_scope()
     service.get_inspection(actor, township, inspection_id)
-    _attempt(
+    attempt(
         lambda: service.record_findings(
             actor,
             township,
@@ -225,7 +210,7 @@ def findings(inspection_id: int):
 def report(inspection_id: int):
     actor, township = township_scope()
     service.get_inspection(actor, township, inspection_id)
-    _attempt(
+    attempt(
         lambda: service.write_report(
             actor,
             township,
@@ -245,7 +230,7 @@ def upload(inspection_id: int):
     if upload_ is None or not upload_.filename:
         flash(_("请选择文件。"), "error")
     else:
-        _attempt(
+        attempt(
             service.attach_file,
             actor,
             township,
@@ -261,7 +246,7 @@ def upload(inspection_id: int):
 def cancel(inspection_id: int):
     actor, township = township_scope()
     service.get_inspection(actor, township, inspection_id)
-    _attempt(
+    attempt(
         lambda: service.cancel(
             actor,
             township,
@@ -277,7 +262,7 @@ def cancel(inspection_id: int):
 def brief(inspection_id: int):
     actor, township = township_scope()
     service.get_inspection(actor, township, inspection_id)
-    _attempt(
+    attempt(
         lambda: service.add_brief(
             actor,
             township,
@@ -293,7 +278,7 @@ def brief(inspection_id: int):
 def proposal(inspection_id: int):
     actor, township = township_scope()
     service.get_inspection(actor, township, inspection_id)
-    draft_id = _attempt(
+    draft_id = attempt(
         service.draft_proposal,
         actor,
         township,
@@ -309,13 +294,5 @@ def proposal(inspection_id: int):
 def register_xlsx(year: int):
     actor, township = township_scope()
     data = service.register_xlsx(service.register_rows(actor, township, year), year)
-    name = f"{township.name}{year}年视察调研登记.xlsx"
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": (
-                f"attachment; filename=inspections-{year}.xlsx; filename*=UTF-8''{quote(name)}"
-            )
-        },
-    )
+    name = _("%(t)s%(y)d年视察调研登记.xlsx", t=township.name, y=year)
+    return spreadsheets.response(data, name, ascii_name=f"inspections-{year}.xlsx")

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Page
 
+from lianxin import spreadsheets
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.casework.models import Case
 from lianxin.db.lookup import tenant_get
@@ -257,6 +259,26 @@ class Contacts(MethodView):
         """Record a contact along a pair, optionally raising the issue as a case in one step"""
         view = service.record_contact(*township_scope(), data)
         return contact_out(view), 200 if view.duplicate else 201
+
+
+@api.route("/contacts/export")
+class ContactsExport(MethodView):
+    @api.arguments(ContactQuerySchema, location="query")
+    @api.response(200, description="民情台账.xlsx（与列表相同的筛选和个人信息规则）")
+    def get(self, args):
+        """The contacts you may see as .xlsx, with the list's filters"""
+        actor, township = township_scope()
+        data = service.contacts_xlsx(
+            actor,
+            township,
+            year=args.get("year"),
+            quarter=args.get("quarter"),
+            link_id=args.get("link_id"),
+            mine=args["mine"],
+        )
+        return spreadsheets.response(
+            data, _("%(t)s民情台账.xlsx", t=township.name), ascii_name="liaison-contacts.xlsx"
+        )
 
 
 @api.route("/contacts/<int:contact_id>")

@@ -4,10 +4,11 @@ from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
 from lianxin.modules.liaison.api import api
+from lianxin.modules.liaison.duty import DUTY
 from lianxin.modules.liaison.metrics import LIAISON_METRICS
 from lianxin.modules.liaison.schemas import LiaisonSettings
 from lianxin.modules.liaison.views import pages
-from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem, ObjectPage
 
 MODULE = ModuleSpec(
     key="liaison",
@@ -26,4 +27,9 @@ MODULE = ModuleSpec(
     seed_module="lianxin.modules.liaison.seed",
     todo="lianxin.modules.liaison.todo",
     models_module="lianxin.modules.liaison.models",
+    duty=DUTY,
+    object_pages={
+        "liaison_contact": ObjectPage("liaison.contact", "contact_id"),
+        "liaison_meeting": ObjectPage("liaison.meeting", "meeting_id"),
+    },
 )

@@ -79,6 +79,7 @@ from lianxin.modules.liaison.stages.planning import (
     shortfalls,
     suggest,
 )
+from lianxin.modules.liaison.stages.register import contacts_xlsx
 from lianxin.modules.liaison.stages.reminders import (
     chain_of,
     run_daily,
@@ -135,6 +136,7 @@ __all__ = [
     "compliance",
     "compute_compliance",
     "confirm_branch",
+    "contacts_xlsx",
     "get_contact",
     "get_link",
     "get_meeting",

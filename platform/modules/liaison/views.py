@@ -17,6 +17,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lianxin import spreadsheets
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.db.lookup import tenant_get
@@ -34,11 +35,11 @@ from lianxin.modules.liaison.inputs import (
 )
 from lianxin.modules.liaison.models import Level, Method
 from lianxin.modules.liaison.quarters import Quarter
-from lianxin.modules.liaison.schemas import without_unseen_names
+from lianxin.modules.liaison.schemas import ContactQuerySchema, without_unseen_names
 from lianxin.people.models import Household, PartyMember, Representative
 from lianxin.tenants.models import Branch
 from lianxin.usecases import load_input
-from lianxin.web.forms import flash_error
+from lianxin.web.forms import attempt, flash_error
 from lianxin.web.scope import township_scope
 
 pages = Blueprint("liaison", __name__, template_folder="templates")
@@ -58,18 +59,6 @@ def _helpers() -> dict[str, Any]:
 
 def _new_key() -> str:
     return uuid.uuid4().hex
-
-
-def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
-    """Run a write use case; a rule break or bad input is flashed (the use case rolled it back)."""
-    try:
-        result = fn(*args, **kwargs)
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        flash_error(exc)
-        return None
-    if ok:
-        flash(ok, "success")
-    return result
 
 
 @contextmanager
@@ -204,15 +193,42 @@ def contact_create():
     return redirect(url_for("liaison.contact", contact_id=view.contact.id))
 
 
+def _contact_filters() -> dict[str, Any]:
+    """The contact list's filters, read once for the page and its export: the quarter (this
+    one by default) and 只看我记录的. A bad value is a 422 with the field's Chinese message."""
+    args = load_input(ContactQuerySchema, request.args, form=True)  # type: ignore[arg-type]
+    current = Quarter.of(kit.today())
+    return {
+        "year": args.get("year") or current.year,
+        "quarter": args.get("quarter") or current.number,
+        "mine": bool(args.get("mine")),
+    }
+
+
 @pages.get("/contacts/", endpoint="contacts")
 def contacts():
     actor, township = township_scope()
-    quarter = _quarter_arg()
-    mine = request.args.get("mine") == "1"
-    rows = service.list_contacts(
-        actor, township, year=quarter.year, quarter=quarter.number, mine=mine
+    filters = _contact_filters()
+    rows = service.list_contacts(actor, township, **filters)
+    return render_template(
+        "liaison/contacts.html",
+        rows=rows,
+        quarter=Quarter(filters["year"], filters["quarter"]),
+        mine=filters["mine"],
     )
-    return render_template("liaison/contacts.html", rows=rows, quarter=quarter, mine=mine)
+
+
+@pages.get("/contacts/export.xlsx", endpoint="contacts_export")
+def contacts_export():
+    actor, township = township_scope()
+    filters = _contact_filters()
+    data = service.contacts_xlsx(actor, township, **filters)
+    name = _(
+        "%(t)s民情台账（%(q)s）.xlsx",
+        t=township.name,
+        q=Quarter(filters["year"], filters["quarter"]).label,
+    )
+    return spreadsheets.response(data, name, ascii_name="liaison-contacts.xlsx")
 
 
 @pages.get("/contacts/<int:contact_id>", endpoint="contact")
@@ -237,7 +253,7 @@ def _raise_case(use_case: Any, find: Any, record_id: int) -> None:
             issue = load_input(CaseInSchema, _case_form(), form=True)
         return use_case(actor, township, record_id, issue)
 
-    result = _attempt(raise_case)
+    result = attempt(raise_case)
     if result is not None:
         view, made = result
         if made is None:
@@ -319,7 +335,7 @@ def links():
 @pages.post("/links", endpoint="link_add")
 def link_add():
     actor, township = township_scope()
-    _attempt(
+    attempt(
         lambda: service.add_link(
             actor, township, load_input(LinkInSchema, request.form, form=True)
         ),
@@ -333,7 +349,7 @@ def link_add():
 def link_remove(link_id: int):
     actor, township = township_scope()
     year = service.get_link(actor, township, link_id).link.year  # where to go back to
-    _attempt(service.remove_link, actor, township, link_id, ok=_("已调整联系安排"))
+    attempt(service.remove_link, actor, township, link_id, ok=_("已调整联系安排"))
     return redirect(url_for("liaison.links", year=year))
 
 
@@ -345,7 +361,7 @@ def suggest():
         data = load_input(SuggestInSchema, request.form, form=True)
         return service.suggest(actor, township, data.year, data.levels)
 
-    result = _attempt(suggest_pairs)
+    result = attempt(suggest_pairs)
     year = request.form.get("year", "")
     if result is not None:
         made = sum(result.created.values())
@@ -366,7 +382,7 @@ def confirm_branch(branch_id: int):
             data = load_input(BranchReviewInSchema, form, form=True)
         return service.confirm_branch(actor, township, data.year, data.branch_id, data.note)
 
-    part = _attempt(confirm)
+    part = attempt(confirm)
     if part is not None:
         flash(_("%(b)s已确认本支部的联系安排", b=part.branch.name), "success")
     return redirect(url_for("liaison.links", year=request.form.get("year", "")))

@@ -22,11 +22,13 @@ from lianxin.modules.proposals.inputs import (
     DraftInput,
     InviteInput,
     MergeInput,
+    PaperInput,
     ProposalAssignSchema,
     ProposalDraftPatchSchema,
     ProposalDraftSchema,
     ProposalInviteSchema,
     ProposalMergeSchema,
+    ProposalPaperSchema,
     ProposalWindowInputSchema,
     WindowInput,
 )
@@ -112,6 +114,8 @@ def proposal_out(proposal: Proposal, author_name: str | None = None) -> dict[str
         "group_discussion": proposal.group_discussion,
         "round": proposal.round,
         "submitted_at": proposal.submitted_at,
+        "from_paper": proposal.from_paper,
+        "paper_form_on": proposal.paper_form_on,
         "answered_at": proposal.answered_at,
         "rating": proposal.rating,
         "published_at": proposal.published_at,
@@ -244,6 +248,16 @@ class Proposals(MethodView):
         """Draft a proposal, suggestion or inquiry (a representative in office; the author is
         its first signer)"""
         return detail_out(service.create_draft(*township_scope(), data))
+
+
+@api.route("/proposals/paper")
+class PaperProposals(MethodView):
+    @api.arguments(ProposalPaperSchema)
+    @api.response(201, ProposalDetailSchema)
+    def post(self, data: PaperInput):
+        """Key in a paper 提案提议表 (the office): the author's draft with the co-signers who
+        signed the paper, submitted at once under the rules of the day it was handed in"""
+        return detail_out(service.register_from_paper(*township_scope(), data))
 
 
 @api.route("/proposals/<int:proposal_id>")

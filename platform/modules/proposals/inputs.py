@@ -44,10 +44,8 @@ class DraftInput:
     group_discussion: str | None = None
 
 
-class ProposalDraftSchema(InputSchema[DraftInput]):
-    """A draft (all of it), or with `partial=True` the fields of a draft to change."""
-
-    input_type = DraftInput
+class WhatItSays:
+    """The fields a proposal says itself (a draft typed in, a paper form keyed in)."""
 
     kind = Text(
         required=True,
@@ -59,6 +57,24 @@ class ProposalDraftSchema(InputSchema[DraftInput]):
     category = Text(
         load_default="其他", validate=validate.OneOf(list(CATEGORIES), error=_l("请选择类别"))
     )
+
+    @pre_load
+    def _other(self, data: Any, **_kwargs: Any) -> Any:
+        """A category given empty is 其他."""
+        if (
+            isinstance(data, dict)
+            and "category" in data
+            and not str(data["category"] or "").strip()
+        ):
+            return {**data, "category": "其他"}
+        return data
+
+
+class ProposalDraftSchema(WhatItSays, InputSchema[DraftInput]):
+    """A draft (all of it), or with `partial=True` the fields of a draft to change."""
+
+    input_type = DraftInput
+
     complexity = OptionalText(
         load_default=None,
         allow_none=True,
@@ -87,17 +103,6 @@ class ProposalDraftSchema(InputSchema[DraftInput]):
         validate=validate.Length(max=2000, error=_l("小组讨论情况过长（不超过2000字）")),
         metadata={"description": "以小组名义提出时：小组讨论情况（提交前必填）"},
     )
-
-    @pre_load
-    def _other(self, data: Any, **_kwargs: Any) -> Any:
-        """A category given empty is 其他."""
-        if (
-            isinstance(data, dict)
-            and "category" in data
-            and not str(data["category"] or "").strip()
-        ):
-            return {**data, "category": "其他"}
-        return data
 
     @validates("group_discussed_on")
     def _not_after_today(self, value: date | None, **_kwargs: Any) -> None:
@@ -195,4 +200,52 @@ class ProposalAssignSchema(InputSchema[AssignInput]):
         allow_none=True,
         validate=validate.OneOf(COMPLEXITIES, error=_l("请选择简单件或复杂件")),
         metadata={"description": "简单件或复杂件（决定办理期限；省略则沿用立案时的）"},
+    )
+
+
+# --- a paper form keyed in -----------------------------------------------------------------------
+
+PICK_AUTHOR = _l("请选择领衔代表")
+MAX_COSIGNERS = 500  # more than any township has representatives
+
+
+@dataclass(frozen=True)
+class PaperInput:
+    kind: str
+    title: str
+    body: str
+    author_id: int
+    paper_form_on: date
+    category: str = "其他"
+    cosigner_ids: tuple[int, ...] = ()
+
+
+class ProposalPaperSchema(WhatItSays, InputSchema[PaperInput]):
+    """A paper 提案提议表 keyed in by the office: what it says, who signed it (the author and
+    the co-signers, whose signatures are on the paper), and the day it was handed in."""
+
+    input_type = PaperInput
+
+    author_id = fields.Integer(
+        required=True,
+        error_messages={"required": PICK_AUTHOR, "null": PICK_AUTHOR, "invalid": PICK_AUTHOR},
+        metadata={"description": "领衔代表（纸质表上第一个签名的代表）"},
+    )
+    cosigner_ids = fields.List(
+        fields.Integer(error_messages={"invalid": _l("联名代表不正确")}),
+        load_default=tuple,
+        post_load=[tuple],
+        validate=validate.Length(max=MAX_COSIGNERS, error=_l("联名代表过多")),
+        metadata={"description": "在纸质表上签名的联名代表（不含领衔代表）"},
+    )
+    paper_form_on = fields.Date(
+        required=True,
+        error_messages={
+            "required": _l("请填写纸质表的递交日期"),
+            "null": _l("请填写纸质表的递交日期"),
+            "invalid": BAD_DATE,
+        },
+        metadata={
+            "description": "纸质提案提议表的递交日期（征集期按此日期判断；一年内，不晚于今天）"
+        },
     )

@@ -88,6 +88,10 @@ class Proposal(TenantMixin, Base):
     number: Mapped[str | None] = mapped_column(String(20))  # e.g. 2026-007, given at 立案
     year: Mapped[int | None] = mapped_column(Integer)
     submitted_at: Mapped[datetime | None]
+    # Keyed in by the office from a paper 提案提议表 (the signatures are on the paper), and the
+    # day the form was handed in (the collection window is judged on it).
+    from_paper: Mapped[bool] = mapped_column(Boolean, default=False)
+    paper_form_on: Mapped[date | None]
     review_note: Mapped[str | None] = mapped_column(Text)  # why not accepted / merged / changed
     merged_into_id: Mapped[int | None] = mapped_column(BigId)
     round: Mapped[int] = mapped_column(Integer, default=0)  # 0 before the first assignment

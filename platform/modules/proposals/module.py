@@ -4,10 +4,11 @@ from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
 from lianxin.modules.proposals.api import api
+from lianxin.modules.proposals.duty import DUTY
 from lianxin.modules.proposals.metrics import PROPOSAL_METRICS
 from lianxin.modules.proposals.schemas import ProposalSettings
 from lianxin.modules.proposals.views import pages, public
-from lianxin.modules.registry import ModuleSpec, NavItem
+from lianxin.modules.registry import ModuleSpec, NavItem, ObjectPage
 
 MODULE = ModuleSpec(
     key="proposals",
@@ -28,4 +29,8 @@ MODULE = ModuleSpec(
     todo="lianxin.modules.proposals.todo",
     models_module="lianxin.modules.proposals.models",
     metrics=PROPOSAL_METRICS,
+    duty=DUTY,
+    object_pages={
+        "proposal": ObjectPage("proposals.detail", "proposal_id"),
+    },
 )

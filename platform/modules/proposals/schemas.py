@@ -118,6 +118,12 @@ class ProposalSchema(BaseSchema):
     group_discussion = fields.String(dump_only=True, allow_none=True)
     round = fields.Integer(dump_only=True, metadata={"description": "交办轮次（0 为尚未交办）"})
     submitted_at = fields.DateTime(dump_only=True, allow_none=True)
+    from_paper = fields.Boolean(
+        dump_only=True, metadata={"description": "由联络办据纸质提案提议表登记"}
+    )
+    paper_form_on = fields.Date(
+        dump_only=True, allow_none=True, metadata={"description": "纸质表的递交日期"}
+    )
     answered_at = fields.DateTime(dump_only=True, allow_none=True)
     rating = fields.String(dump_only=True, allow_none=True)
     published_at = fields.DateTime(dump_only=True, allow_none=True)

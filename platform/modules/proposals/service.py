@@ -72,6 +72,12 @@ from lianxin.modules.proposals.stages.handling import (
     request_extension,
     return_to_office,
 )
+from lianxin.modules.proposals.stages.paper import (
+    BlankForm,
+    blank_form,
+    register_from_paper,
+    signers_to_pick,
+)
 from lianxin.modules.proposals.stages.reports import (
     Dashboard,
     ReportRow,
@@ -115,6 +121,7 @@ from lianxin.modules.proposals.stages.waiting import (
 __all__ = [
     "MODULE_KEY",
     "RATING_LABELS",
+    "BlankForm",
     "Dashboard",
     "Due",
     "IllegalTransition",
@@ -134,6 +141,7 @@ __all__ = [
     "attach",
     "author_name",
     "author_names",
+    "blank_form",
     "close",
     "contact_author",
     "convert_to_suggestion",
@@ -167,6 +175,7 @@ __all__ = [
     "public_list",
     "rate",
     "recompute_estimated",
+    "register_from_paper",
     "reject",
     "report_xlsx",
     "representative_of",
@@ -178,6 +187,7 @@ __all__ = [
     "settings",
     "sign",
     "signatures",
+    "signers_to_pick",
     "submission_open",
     "submit",
     "threshold",

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lianxin import documents, spreadsheets
 from lianxin.casework import deadlines
 from lianxin.casework import service as casework
 from lianxin.casework.models import Rating
@@ -26,6 +27,7 @@ from lianxin.modules.proposals.inputs import (
     ProposalDraftSchema,
     ProposalInviteSchema,
     ProposalMergeSchema,
+    ProposalPaperSchema,
     ProposalWindowInputSchema,
 )
 from lianxin.modules.proposals.models import (
@@ -199,6 +201,60 @@ def from_case(case_id: int):
         flash_error(exc)
         return redirect(url_for("proposals.index"))
     flash(_("已根据诉求生成草稿，请修改后邀请联名"), "success")
+    return redirect(url_for("proposals.detail", proposal_id=made.id))
+
+
+# --- paper --------------------------------------------------------------------------------------
+
+PAPER_FIELDS = ("kind", "title", "body", "category", "author_id", "paper_form_on")
+
+
+@pages.get("/blank-form")
+def blank_form():
+    """The blank 提案提议表, printed for representatives to fill in and sign by hand."""
+    actor, township = township_scope()
+    return render_template(
+        "proposals/blank_form.html",
+        form=service.blank_form(actor, township),
+        kinds=KIND_LABELS,
+        categories=casework.CATEGORIES,
+        is_office=service.is_office(actor, township),
+    )
+
+
+def _render_paper(values: dict[str, Any], chosen: list[str], status: int = 200) -> Any:
+    actor, township = township_scope()
+    if not service.is_office(actor, township):
+        raise PermissionDenied()
+    return render_template(
+        "proposals/paper.html",
+        values=values,
+        chosen=set(chosen),
+        signers=service.signers_to_pick(),
+        min_signers=service.blank_form(actor, township).min_signers,
+        kinds=KIND_LABELS,
+        categories=casework.CATEGORIES,
+    ), status
+
+
+@pages.route("/paper", methods=["GET", "POST"])
+def paper():
+    """The office keys in a paper form: the author's proposal, signed and submitted."""
+    actor, township = township_scope()
+    if request.method == "GET":
+        return _render_paper({"kind": Kind.PROPOSAL}, [])
+    values = {n: request.form.get(n, "").strip() for n in PAPER_FIELDS}
+    chosen = request.form.getlist("cosigner_ids")
+    try:
+        made = service.register_from_paper(
+            actor,
+            township,
+            load_input(ProposalPaperSchema, {**values, "cosigner_ids": chosen}, form=True),
+        )
+    except (ValidationFailed, Conflict) as exc:
+        flash_error(exc)
+        return _render_paper(values, chosen, 422)
+    flash(_("已据纸质表登记并提交"), "success")
     return redirect(url_for("proposals.detail", proposal_id=made.id))
 
 
@@ -633,33 +689,35 @@ def delete_window(window_id: int):
     return redirect(url_for("proposals.windows"))
 
 
+def _report_context(year: int) -> dict[str, Any]:
+    """What the handling report's page and its PDF show."""
+    actor, township = township_scope()
+    return {
+        "rows": service.handling_report(actor, township, year),
+        "year": year,
+        "today": deadlines.shanghai_today(),
+    }
+
+
 @pages.get("/report/<int:year>")
 def report(year: int):
-    actor, township = township_scope()
-    return render_template(
-        "proposals/report.html",
-        rows=service.handling_report(actor, township, year),
-        year=year,
-        today=deadlines.shanghai_today(),
-    )
+    return render_template("proposals/report.html", **_report_context(year))
+
+
+@pages.get("/report/<int:year>.pdf", endpoint="report_pdf")
+def report_pdf(year: int):
+    _actor, township = township_scope()
+    html = render_template("proposals/report_document.html", **_report_context(year))
+    name = _("%(t)s%(y)d年提案办理情况.pdf", t=township.name, y=year)
+    return documents.response(documents.pdf(html), name, ascii_name=f"proposals-{year}.pdf")
 
 
 @pages.get("/report/<int:year>.xlsx")
 def report_xlsx(year: int):
     actor, township = township_scope()
     data = service.report_xlsx(service.handling_report(actor, township, year), year)
-    from urllib.parse import quote
-
-    name = f"{township.name}{year}年提案办理情况.xlsx"
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": (
-                f"attachment; filename=proposals-{year}.xlsx; filename*=UTF-8''{quote(name)}"
-            )
-        },
-    )
+    name = _("%(t)s%(y)d年提案办理情况.xlsx", t=township.name, y=year)
+    return spreadsheets.response(data, name, ascii_name=f"proposals-{year}.xlsx")
 
 
 # --- public --------------------------------------------------------------------------------------

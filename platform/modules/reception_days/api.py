@@ -11,7 +11,9 @@ from datetime import date, time
 from typing import Any
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 
+from lianxin import spreadsheets
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.casework.models import Case
 from lianxin.casework.service import NewCase
@@ -278,6 +280,17 @@ class ScheduleByYear(MethodView):
     def get(self, year: int):
         """A year's schedule: every day, site and duty, and where the pairing rule is broken"""
         return schedule_out(service.get_schedule(*township_scope(), year))
+
+
+@api.route("/schedules/<int:year>/export")
+class ScheduleExport(MethodView):
+    @api.response(200, description="接待日排班与到岗.xlsx")
+    def get(self, year: int):
+        """A year's schedule as .xlsx: every duty and whether it was kept, and each site's day"""
+        actor, township = township_scope()
+        data = service.schedule_xlsx(actor, township, year)
+        name = _("%(t)s%(y)d年接待日排班与到岗.xlsx", t=township.name, y=year)
+        return spreadsheets.response(data, name, ascii_name=f"reception-days-{year}.xlsx")
 
 
 @api.route("/schedules/<int:year>/publish")

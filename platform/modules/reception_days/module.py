@@ -4,10 +4,11 @@ from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
 from lianxin.modules.reception_days.api import api
+from lianxin.modules.reception_days.duty import DUTY
 from lianxin.modules.reception_days.metrics import RECEPTION_DAY_METRICS
 from lianxin.modules.reception_days.schemas import ReceptionDaySettings
 from lianxin.modules.reception_days.views import pages, public
-from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem, ObjectPage
 
 MODULE = ModuleSpec(
     key="reception_days",
@@ -29,4 +30,9 @@ MODULE = ModuleSpec(
     todo="lianxin.modules.reception_days.todo",
     models_module="lianxin.modules.reception_days.models",
     metrics=RECEPTION_DAY_METRICS,
+    duty=DUTY,
+    object_pages={
+        "reception_day": ObjectPage("reception_days.day", "day_id"),
+        "reception_site": ObjectPage("reception_days.site", "site_id"),
+    },
 )

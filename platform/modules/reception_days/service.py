@@ -57,6 +57,8 @@ from lianxin.modules.reception_days.stages.on_the_day import (
     state_label,
     year_report,
 )
+from lianxin.modules.reception_days.stages.posters import Poster, poster_preview, public_poster
+from lianxin.modules.reception_days.stages.register import schedule_xlsx
 from lianxin.modules.reception_days.stages.schedules import (
     ScheduleView,
     days_short_of_notice,
@@ -102,6 +104,7 @@ __all__ = [
     "MyDuty",
     "NextDuty",
     "PairingRuleBroken",
+    "Poster",
     "ScheduleView",
     "ShortNotice",
     "SiteView",
@@ -123,13 +126,16 @@ __all__ = [
     "next_duty",
     "notice_days",
     "pairing_problems",
+    "poster_preview",
     "public_day",
     "public_notices",
+    "public_poster",
     "publish",
     "record_case",
     "report_absence",
     "run_daily",
     "schedule_of",
+    "schedule_xlsx",
     "send_summary",
     "set_people_received",
     "set_team",

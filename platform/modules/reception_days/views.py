@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from lianxin import spreadsheets
 from lianxin.auth import permissions
 from lianxin.casework import service as casework
 from lianxin.db import db
@@ -37,7 +39,7 @@ from lianxin.modules.reception_days.models import ScheduleStatus
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Branch
 from lianxin.usecases import Changes, load_input
-from lianxin.web.forms import flash_error
+from lianxin.web.forms import attempt, flash_error
 from lianxin.web.scope import current_actor, current_township, township_scope
 
 pages = Blueprint("reception_days", __name__, template_folder="templates")
@@ -81,17 +83,8 @@ def _posted(*, ticked: tuple[str, ...] = (), chosen: tuple[str, ...] = ()) -> Mu
     return form
 
 
-def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
-    """Run a write; a rule break or bad input is flashed and nothing changes (the use case
-    rolled it back). A refusal (403) and an unknown id (404) propagate."""
-    try:
-        result = fn(*args, **kwargs)
-    except (ValidationFailed, Conflict) as exc:
-        flash_error(exc)
-        return None
-    if ok:
-        flash(ok, "success")
-    return result
+# A refusal answers 403 on these pages; bad input and rule breaks are flashed.
+_attempt = partial(attempt, flash_refusal=False)
 
 
 def _require_office() -> None:
@@ -259,6 +252,14 @@ def _render_schedule(
 @pages.get("/<int:year>")
 def schedule(year: int):
     return _render_schedule(year)
+
+
+@pages.get("/<int:year>/export.xlsx", endpoint="schedule_export")
+def schedule_export(year: int):
+    actor, township = township_scope()
+    data = service.schedule_xlsx(actor, township, year, today=_today())
+    name = _("%(t)s%(y)d年接待日排班与到岗.xlsx", t=township.name, y=year)
+    return spreadsheets.response(data, name, ascii_name=f"reception-days-{year}.xlsx")
 
 
 @pages.post("/<int:year>/publish")
@@ -534,10 +535,20 @@ def public_index():
 
 @public.get("/<int:day_id>/poster")
 def poster(day_id: int):
+    """The A4 poster, public from the notice date to the day (a 404 before and after)."""
     township = current_township()
     return render_template(
         "reception_days/poster.html",
         public_page=True,
-        view=service.public_day(township, day_id),
-        on_show=_on_show,
+        poster=service.public_poster(township, day_id),
+    )
+
+
+@pages.get("/days/<int:day_id>/poster")
+def poster_preview(day_id: int):
+    """The office's poster of any scheduled day, marked as a preview until it is public."""
+    actor, township = township_scope()
+    return render_template(
+        "reception_days/poster.html",
+        poster=service.poster_preview(actor, township, day_id),
     )

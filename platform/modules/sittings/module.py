@@ -2,8 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
-from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem, ObjectPage
 from lianxin.modules.sittings.api import api
+from lianxin.modules.sittings.duty import DUTY
 from lianxin.modules.sittings.metrics import SITTING_METRICS
 from lianxin.modules.sittings.schemas import SittingSettings
 from lianxin.modules.sittings.views import pages
@@ -20,4 +21,8 @@ MODULE = ModuleSpec(
     todo="lianxin.modules.sittings.todo",
     seed_module="lianxin.modules.sittings.seed",
     models_module="lianxin.modules.sittings.models",
+    duty=DUTY,
+    object_pages={
+        "sitting_meeting": ObjectPage("sittings.meeting", "meeting_id"),
+    },
 )

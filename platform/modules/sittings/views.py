@@ -5,16 +5,15 @@ confirms or declines on a phone and records their own suggestions. A foreign id 
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lianxin import spreadsheets
 from lianxin.casework import service as casework
 from lianxin.db import db
-from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
 from lianxin.modules.kit import today
 from lianxin.modules.sittings import service
 from lianxin.modules.sittings.inputs import (
@@ -30,22 +29,10 @@ from lianxin.modules.sittings.models import Answer, Outcome
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Branch
 from lianxin.usecases import load_input
-from lianxin.web.forms import flash_error
+from lianxin.web.forms import attempt
 from lianxin.web.scope import township_scope
 
 pages = Blueprint("sittings", __name__, template_folder="templates")
-
-
-def _attempt(fn: Any, *, ok: str | None = None) -> Any:
-    """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
-    try:
-        result = fn()
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        flash_error(exc)
-        return None
-    if ok:
-        flash(ok, "success")
-    return result
 
 
 @pages.context_processor
@@ -76,7 +63,7 @@ def _branches() -> list[Branch]:
 def index():
     actor, township = township_scope()
     if request.method == "POST":
-        made = _attempt(
+        made = attempt(
             lambda: service.plan_meeting(
                 actor, township, load_input(MeetingInputSchema, request.form, form=True)
             ),
@@ -155,7 +142,7 @@ def meeting(meeting_id: int):
 def invite(meeting_id: int):
     actor, township = township_scope()
     service.get_meeting(actor, township, meeting_id)
-    _attempt(
+    attempt(
         lambda: service.invite_batch(
             actor,
             township,
@@ -171,7 +158,7 @@ def invite(meeting_id: int):
 def answer(invitation_id: int):
     actor, township = township_scope()
     invitation = service.get_invitation(actor, township, invitation_id)
-    done = _attempt(
+    done = attempt(
         lambda: service.answer_invitation(
             actor, township, invitation_id, load_input(AnswerInputSchema, request.form, form=True)
         )
@@ -185,7 +172,7 @@ def answer(invitation_id: int):
 def attendance(meeting_id: int):
     actor, township = township_scope()
     service.get_meeting(actor, township, meeting_id)
-    _attempt(
+    attempt(
         lambda: service.record_attendance(
             actor,
             township,
@@ -201,7 +188,7 @@ def attendance(meeting_id: int):
 def suggestion(meeting_id: int):
     actor, township = township_scope()
     service.get_meeting(actor, township, meeting_id)
-    _attempt(
+    attempt(
         lambda: service.record_suggestion(
             actor, township, meeting_id, load_input(SuggestionInputSchema, request.form, form=True)
         ),
@@ -214,7 +201,7 @@ def suggestion(meeting_id: int):
 def suggestion_case(suggestion_id: int):
     actor, township = township_scope()
     item = service.get_suggestion(actor, township, suggestion_id)
-    made = _attempt(
+    made = attempt(
         lambda: service.suggestion_to_case(
             actor,
             township,
@@ -231,7 +218,7 @@ def suggestion_case(suggestion_id: int):
 def suggestion_answer(suggestion_id: int):
     actor, township = township_scope()
     item = service.get_suggestion(actor, township, suggestion_id)
-    _attempt(
+    attempt(
         lambda: service.answer_suggestion(
             actor,
             township,
@@ -247,9 +234,6 @@ def suggestion_answer(suggestion_id: int):
 def register_xlsx():
     actor, township = township_scope()
     data = service.register_xlsx(actor, township)
-    return send_file(
-        io.BytesIO(data),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"sittings-{today().isoformat()}.xlsx",
-    )
+    day = today().isoformat()
+    name = _("%(t)s代表列席登记簿-%(d)s.xlsx", t=township.name, d=day)
+    return spreadsheets.response(data, name, ascii_name=f"sittings-{day}.xlsx")

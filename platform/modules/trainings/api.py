@@ -12,21 +12,29 @@ from lianxin.api.base import BaseSchema
 from lianxin.api.base import Blueprint as ApiBlueprint
 from lianxin.modules.trainings import service
 from lianxin.modules.trainings.inputs import (
+    BAD_DATE,
     AnswerInput,
     AnswerInputSchema,
+    CancelInput,
+    CancelInputSchema,
     CheckInInput,
     CheckInInputSchema,
     LeaveDecisionInput,
     LeaveDecisionInputSchema,
+    SelfCheckInInput,
+    SelfCheckInInputSchema,
     SessionInput,
     SessionInputSchema,
+    SessionPatchSchema,
 )
 from lianxin.modules.trainings.schemas import (
+    CheckInCodeSchema,
     CheckInSchema,
     StandingSchema,
     TrainingInvitationSchema,
     TrainingSessionSchema,
 )
+from lianxin.usecases import Changes
 from lianxin.web.scope import township_scope
 
 api = ApiBlueprint("trainings_api", __name__, description="学习培训")
@@ -41,6 +49,22 @@ class TrainingStandingSchema(StandingSchema):
     pass
 
 
+class TrainingSessionPatchSchema(SessionPatchSchema):
+    pass
+
+
+class TrainingCancelInputSchema(CancelInputSchema):
+    pass
+
+
+class CodeDayArgs(BaseSchema):
+    day = fields.Date(
+        load_default=None,
+        error_messages={"invalid": BAD_DATE},
+        metadata={"description": "培训的某一天（北京时间；默认今天，或离今天最近的一天）"},
+    )
+
+
 class YearArgs(BaseSchema):
     year = fields.Integer(load_default=None, metadata={"description": "年度（默认今年）"})
 
@@ -52,6 +76,19 @@ def _page(list_page: Callable[..., tuple[list[Any], int]], pagination: Any, *arg
     )
     pagination.item_count = total
     return rows
+
+
+_CHECK_IN_FIELDS = ("id", "session_id", "representative_id", "day", "half", "checked_in_at")
+
+
+def _check_ins_out(rows: list[Any]) -> list[dict[str, Any]]:
+    """Check-ins as `CheckInSchema` shows them, with whether each was made by scanning the
+    day's code (`service.scanned_ids`)."""
+    scanned = service.scanned_ids(rows)
+    return [
+        {**{name: getattr(row, name) for name in _CHECK_IN_FIELDS}, "by_scan": row.id in scanned}
+        for row in rows
+    ]
 
 
 @api.route("/sessions")
@@ -75,6 +112,21 @@ class SessionById(MethodView):
     def get(self, session_id: int):
         """One session"""
         return service.get_session(*township_scope(), session_id)
+
+    @api.arguments(TrainingSessionPatchSchema)
+    @api.response(200, TrainingSessionSchema)
+    def patch(self, data: Changes[SessionInput], session_id: int):
+        """Change a session before it starts; those affected are told"""
+        return service.update_session(*township_scope(), session_id, data)
+
+
+@api.route("/sessions/<int:session_id>/cancel")
+class SessionCancel(MethodView):
+    @api.arguments(TrainingCancelInputSchema)
+    @api.response(200, TrainingSessionSchema)
+    def post(self, data: CancelInput, session_id: int):
+        """Cancel a session with the reason; everyone invited is told"""
+        return service.cancel_session(*township_scope(), session_id, data.reason)
 
 
 @api.route("/sessions/<int:session_id>/invitations")
@@ -109,14 +161,40 @@ class CheckIns(MethodView):
     @api.response(200, CheckInSchema(many=True))
     @api.paginate()
     def get(self, pagination_parameters, session_id: int):
-        """The session's check-ins, by day"""
-        return _page(service.page_check_ins, pagination_parameters, session_id)
+        """The session's check-ins, by day; `by_scan`: the representative checked in by
+        scanning the day's code, not the office"""
+        return _check_ins_out(_page(service.page_check_ins, pagination_parameters, session_id))
 
     @api.arguments(CheckInInputSchema)
     @api.response(201, CheckInSchema)
     def post(self, data: CheckInInput, session_id: int):
         """Check a representative in on a day of the session (today when not given)"""
-        return service.check_in(*township_scope(), session_id, data.representative_id, day=data.day)
+        row = service.check_in(
+            *township_scope(), session_id, data.representative_id, day=data.day, half=data.half
+        )
+        return _check_ins_out([row])[0]
+
+
+@api.route("/sessions/<int:session_id>/check-in-code")
+class CheckInCode(MethodView):
+    @api.arguments(CodeDayArgs, location="query")
+    @api.response(200, CheckInCodeSchema)
+    def get(self, args: dict[str, Any], session_id: int):
+        """The office's check-in code of one day of the session and the link of its QR code
+        (good on that Asia/Shanghai day only)"""
+        return service.check_in_code(*township_scope(), session_id, args.get("day"))
+
+
+@api.route("/sessions/<int:session_id>/self-check-in")
+class SelfCheckIn(MethodView):
+    @api.arguments(SelfCheckInInputSchema)
+    @api.response(200, CheckInSchema)
+    def post(self, data: SelfCheckInInput, session_id: int):
+        """An invited representative checks themselves in with the day's code (from its QR
+        code): on that day only (409 otherwise); a second time answers the same check-in; 404
+        for a wrong code, 403 for one not invited. The office sees it as made by scanning
+        (`by_scan`) and may take it back"""
+        return _check_ins_out([service.self_check_in(*township_scope(), session_id, data.token)])[0]
 
 
 @api.route("/standings")

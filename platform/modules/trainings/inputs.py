@@ -13,9 +13,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from lianxin.modules.trainings.models import Answer, Audience, SessionKind
+from lianxin.modules.trainings.models import Answer, Audience, Half, SessionKind
 from lianxin.usecases import InputSchema
 from lianxin.usecases.fields import GivenText, OptionalDate, Text, at_most, text
+from lianxin.usecases.inputs import AlwaysPartial
 
 BAD_DATE = _l("日期格式不正确")
 MAX_DAYS = 31  # a session longer than a month is a mistake of the form
@@ -81,12 +82,37 @@ class SessionInputSchema(InputSchema[SessionInput]):
             raise ValidationError(str(_l("请选择参训代表")), field_name="representative_ids")
 
 
+class SessionPatchSchema(AlwaysPartial, SessionInputSchema):
+    """A change to a session before it starts: topic, kind, dates, place, content, whom; only
+    the fields given (`Changes[SessionInput]`)."""
+
+
+@dataclass(frozen=True)
+class CancelInput:
+    """Why the session is called off (told to everyone invited)."""
+
+    reason: str
+
+
+class CancelInputSchema(InputSchema[CancelInput]):
+    input_type = CancelInput
+
+    reason = text(200, _l("请填写取消原因（不超过200字）"))
+
+
+HALVES = [Half.MORNING.value, Half.AFTERNOON.value]
+BAD_HALF = _l("请选择上午或下午")
+
+
 @dataclass(frozen=True)
 class AnswerInput:
-    """The representative's answer: they will come (confirmed) or ask for leave (why)."""
+    """The representative's answer: they will come (confirmed) or ask for leave (why); a leave
+    may be for half a day (`leave_half` morning/afternoon of `leave_day`), else the session."""
 
     answer: str
     reason: str | None = None
+    leave_day: date | None = None
+    leave_half: str | None = None
 
 
 class AnswerInputSchema(InputSchema[AnswerInput]):
@@ -100,11 +126,32 @@ class AnswerInputSchema(InputSchema[AnswerInput]):
         error_messages={"required": _l("请选择参加或请假")},
     )
     reason = GivenText(200, _l("请假原因不超过200字"))
+    leave_day = OptionalDate(
+        load_default=None, allow_none=True, error_messages={"invalid": BAD_DATE}
+    )
+    leave_half = Text(
+        load_default=None,
+        allow_none=True,
+        blank_is_none=True,
+        validate=validate.OneOf(HALVES, error=BAD_HALF),
+    )
 
     @validates_schema
     def _leave_reason(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if data.get("answer") == Answer.LEAVE and not (data.get("reason") or "").strip():
             raise ValidationError(str(_l("请填写请假原因")), field_name="reason")
+        if (
+            data.get("answer") == Answer.LEAVE
+            and data.get("leave_half")
+            and not data.get("leave_day")
+        ):
+            raise ValidationError(str(_l("请选择请假半天的日期")), field_name="leave_day")
+        if (
+            data.get("answer") == Answer.LEAVE
+            and data.get("leave_day")
+            and not data.get("leave_half")
+        ):
+            raise ValidationError(str(BAD_HALF), field_name="leave_half")
 
 
 @dataclass(frozen=True)
@@ -127,6 +174,7 @@ class CheckInInput:
 
     representative_id: int
     day: date | None = None
+    half: str | None = None  # full, morning or afternoon; none: the rest of a half-day leave
 
 
 class CheckInInputSchema(InputSchema[CheckInInput]):
@@ -137,3 +185,22 @@ class CheckInInputSchema(InputSchema[CheckInInput]):
         error_messages={"required": _l("请选择代表"), "invalid": _l("请选择代表")},
     )
     day = OptionalDate(load_default=None, allow_none=True, error_messages={"invalid": BAD_DATE})
+    half = Text(
+        load_default=None,
+        allow_none=True,
+        blank_is_none=True,
+        validate=validate.OneOf([h.value for h in Half], error=_l("请选择全天、上午或下午")),
+    )
+
+
+@dataclass(frozen=True)
+class SelfCheckInInput:
+    """The code of a day's QR code, as its link carries it (the API's self check-in)."""
+
+    token: str
+
+
+class SelfCheckInInputSchema(InputSchema[SelfCheckInInput]):
+    input_type = SelfCheckInInput
+
+    token = text(100, _l("请给出签到码"))

@@ -13,7 +13,7 @@ from lianxin.db.tenancy import current_tenant_id
 from lianxin.modules.kit import module_settings
 from lianxin.modules.registry import Figure, Metric, MetricSet, rate
 from lianxin.modules.trainings.models import TrainingCheckIn
-from lianxin.modules.trainings.stages.standing import held_sessions
+from lianxin.modules.trainings.stages.standing import day_weight, held_sessions, not_cancelled
 from lianxin.people.models import Representative, RepStatus
 
 METRICS = (
@@ -26,7 +26,9 @@ METRICS = (
         "trainings_coverage",
         _l("学习培训达标率"),
         kind="rate",
-        description=_l("期末在任代表中，期末所在年度截至期末参训天数达到每年要求的比例"),
+        description=_l(
+            "期末在任代表中，期末所在年度截至期末参训天数（半天计半天，已取消的培训不计）达到每年要求的比例"
+        ),
     ),
 )
 
@@ -43,12 +45,13 @@ def figures(start: date, end: date) -> dict[str, Figure]:
     year_start = date(last.year, 1, 1)
     need = _days_needed()
     days = (
-        select(func.count(TrainingCheckIn.id))
+        select(func.coalesce(func.sum(day_weight()), 0))
         .where(
             TrainingCheckIn.representative_id == Representative.id,
             TrainingCheckIn.tenant_id == Representative.tenant_id,
             TrainingCheckIn.day >= year_start,
             TrainingCheckIn.day < end,
+            not_cancelled(),
         )
         .correlate(Representative)
         .scalar_subquery()

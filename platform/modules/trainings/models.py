@@ -48,6 +48,14 @@ class Leave(StrEnum):
     REFUSED = "refused"
 
 
+class Half(StrEnum):
+    """The part of a day: a check-in or a leave for the whole day, or half of it (半天)."""
+
+    FULL = "full"
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+
 class TrainingSession(TenantMixin, Base):
     """A training session from `starts_on` to `ends_on` (Asia/Shanghai dates, both included);
     `term` is the 届 it was scheduled in."""
@@ -66,10 +74,19 @@ class TrainingSession(TenantMixin, Base):
     term: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Cancelled (with the reason): its answers, leave and check-ins are kept as history but void,
+    # and no count of the standing or the county takes it.
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     @property
     def days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class TrainingInvitation(TenantMixin, Base):
@@ -97,13 +114,19 @@ class TrainingInvitation(TenantMixin, Base):
     answered_at: Mapped[datetime | None]
     leave: Mapped[str | None] = mapped_column(String(16))
     leave_reason: Mapped[str | None] = mapped_column(String(200))
+    # A leave for half a day (`leave_half` morning/afternoon of `leave_day`); none: the session.
+    leave_day: Mapped[date | None]
+    leave_half: Mapped[str | None] = mapped_column(String(16))
     leave_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     leave_decided_at: Mapped[datetime | None]
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class TrainingCheckIn(TenantMixin, Base):
-    """A representative present on one day of a session, checked in by the office."""
+    """A representative present on one day of a session, checked in by the office or by scanning
+    the day's code themselves: the whole day or half of it (`half`: counted as half a day).
+    `checked_in_by_id` is who recorded it: the office's staff, or the representative's own
+    account for a scan (`attendance.scanned_ids`, the API's `by_scan`)."""
 
     __tablename__ = "tr_check_ins"
     __table_args__ = (
@@ -120,5 +143,6 @@ class TrainingCheckIn(TenantMixin, Base):
     session_id: Mapped[int] = mapped_column(BigId)
     representative_id: Mapped[int] = mapped_column(BigId)
     day: Mapped[date]
+    half: Mapped[str] = mapped_column(String(16), default=Half.FULL, server_default="full")
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 
-from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem, ObjectPage
 from lianxin.modules.trainings.api import api
+from lianxin.modules.trainings.duty import DUTY
+from lianxin.modules.trainings.grades import grade_limits
 from lianxin.modules.trainings.metrics import TRAINING_METRICS
 from lianxin.modules.trainings.schemas import TrainingSettings
 from lianxin.modules.trainings.views import pages
@@ -22,4 +24,9 @@ MODULE = ModuleSpec(
     todo="lianxin.modules.trainings.todo",
     models_module="lianxin.modules.trainings.models",
     seed_module="lianxin.modules.trainings.seed",
+    duty=DUTY,
+    grade_limits=grade_limits,
+    object_pages={
+        "training_session": ObjectPage("trainings.session", "session_id"),
+    },
 )

@@ -57,6 +57,12 @@ class TrainingSessionSchema(BaseSchema):
     )
     group_ids = fields.List(fields.Integer(), dump_only=True)
     term = fields.Integer(dump_only=True, allow_none=True, metadata={"description": "届次"})
+    cancelled_at = fields.DateTime(
+        dump_only=True, allow_none=True, metadata={"description": "取消时间（未取消为空）"}
+    )
+    cancel_reason = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "取消原因"}
+    )
 
 
 class TrainingInvitationSchema(BaseSchema):
@@ -74,6 +80,12 @@ class TrainingInvitationSchema(BaseSchema):
         metadata={"description": "requested 待批 / approved 准假 / refused 不准假"},
     )
     leave_reason = fields.String(dump_only=True, allow_none=True)
+    leave_day = fields.Date(
+        dump_only=True, allow_none=True, metadata={"description": "请假半天的日期（整期请假为空）"}
+    )
+    leave_half = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "morning 上午 / afternoon 下午"}
+    )
 
 
 class CheckInSchema(BaseSchema):
@@ -81,7 +93,27 @@ class CheckInSchema(BaseSchema):
     session_id = fields.Integer(dump_only=True)
     representative_id = fields.Integer(dump_only=True)
     day = fields.Date(dump_only=True)
+    half = fields.String(
+        dump_only=True,
+        metadata={"description": "full 全天 / morning 上午 / afternoon 下午（半天）"},
+    )
     checked_in_at = fields.DateTime(dump_only=True)
+    by_scan = fields.Boolean(
+        dump_only=True,
+        metadata={
+            "description": "true：代表本人扫签到二维码签到（联络站可核实，存疑可撤销）；"
+            "false：联络站工作人员点名签到"
+        },
+    )
+
+
+class CheckInCodeSchema(BaseSchema):
+    """The code of one day of a session and the link its QR code carries."""
+
+    session_id = fields.Integer(dump_only=True)
+    day = fields.Date(dump_only=True, metadata={"description": "只在这一天（北京时间）有效"})
+    token = fields.String(dump_only=True, metadata={"description": "签到码（含日期）"})
+    url = fields.String(dump_only=True, metadata={"description": "扫码打开的签到页面"})
 
 
 class QuarterSchema(BaseSchema):
@@ -101,7 +133,7 @@ class StandingSchema(BaseSchema):
     term = fields.Integer(dump_only=True)
     year = fields.Integer(dump_only=True)
     quarters = fields.List(fields.Nested(QuarterSchema), dump_only=True)
-    days = fields.Integer(dump_only=True, metadata={"description": "本年参训天数"})
+    days = fields.Float(dump_only=True, metadata={"description": "本年参训天数（半天计0.5）"})
     days_met = fields.Boolean(dump_only=True)
     rotations = fields.Integer(dump_only=True, metadata={"description": "本届参加轮训次数"})
     rotation_met = fields.Boolean(dump_only=True)

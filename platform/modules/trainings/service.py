@@ -1,7 +1,8 @@
 """Use cases of the training module (学习培训), by life-cycle stage: scheduling sessions, the
-answers and leave requests (`sessions`), the check-ins of each day (`attendance`), each
-representative's standing against the township's rules (`standing`), the spreadsheets
-(`register`) and the to-do reads (`waiting`).
+answers and leave requests (`sessions`), a session changed before it starts or cancelled
+(`changes`), the check-ins of each day (`attendance`) and by the day's QR code
+(`check_in_code`), each representative's standing against the township's rules (`standing`),
+the spreadsheets (`register`) and the to-do reads (`waiting`).
 
 Callers write `service.schedule_session(...)`. Reads need a membership in the township; the
 office schedules, decides leave and takes attendance; a representative answers their own
@@ -14,14 +15,25 @@ from lianxin.modules.trainings.stages.attendance import (
     check_ins_of,
     default_day,
     page_check_ins,
+    rest_of_day,
     roll,
+    scanned_ids,
     session_days,
     undo_check_in,
+)
+from lianxin.modules.trainings.stages.changes import EDITABLE, cancel_session, update_session
+from lianxin.modules.trainings.stages.check_in_code import (
+    CheckInCode,
+    Scan,
+    check_in_code,
+    scan,
+    self_check_in,
 )
 from lianxin.modules.trainings.stages.common import (
     ANSWER_LABELS,
     AUDIENCE_LABELS,
     CONSEQUENCE_LABELS,
+    HALF_LABELS,
     KIND_LABELS,
     LEAVE_LABELS,
     MODULE_KEY,
@@ -50,6 +62,7 @@ from lianxin.modules.trainings.stages.standing import (
     Quarter,
     Standing,
     compute,
+    day_weight,
     held_sessions,
     quarter_bounds,
     quarter_of,
@@ -65,19 +78,26 @@ __all__ = [
     "ANSWER_LABELS",
     "AUDIENCE_LABELS",
     "CONSEQUENCE_LABELS",
+    "EDITABLE",
+    "HALF_LABELS",
     "KIND_LABELS",
     "LEAVE_LABELS",
     "MODULE_KEY",
+    "CheckInCode",
     "Quarter",
     "RollRow",
+    "Scan",
     "Standing",
     "TrainingRuleBroken",
     "answer_invitation",
     "attendance_to_take",
+    "cancel_session",
     "check_in",
+    "check_in_code",
     "check_ins_of",
     "compute",
     "current_term",
+    "day_weight",
     "decide_leave",
     "default_day",
     "find_session",
@@ -98,12 +118,17 @@ __all__ = [
     "quarter_of",
     "register_xlsx",
     "representative_of",
+    "rest_of_day",
     "roll",
+    "scan",
+    "scanned_ids",
     "schedule_session",
+    "self_check_in",
     "session_days",
     "session_url",
     "settings",
     "standing_xlsx",
     "standings",
     "undo_check_in",
+    "update_session",
 ]

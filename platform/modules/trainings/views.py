@@ -6,44 +6,35 @@ and nothing is changed."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lianxin import spreadsheets
 from lianxin.db import db
-from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.errors import PermissionDenied
 from lianxin.modules.kit import today
 from lianxin.modules.trainings import service
+from lianxin.modules.trainings.errors import TrainingRuleBroken
 from lianxin.modules.trainings.inputs import (
     AnswerInputSchema,
+    CancelInputSchema,
+    CheckInInputSchema,
     LeaveDecisionInputSchema,
     SessionInputSchema,
+    SessionPatchSchema,
 )
-from lianxin.modules.trainings.models import Answer, Leave
+from lianxin.modules.trainings.models import Answer, Audience, Half, Leave
 from lianxin.people.models import Representative, RepresentativeGroup
 from lianxin.usecases import load_input
-from lianxin.web.forms import flash_error
+from lianxin.web.forms import attempt, flash_error
+from lianxin.web.qr import qr_svg
 from lianxin.web.scope import township_scope
 
 pages = Blueprint("trainings", __name__, template_folder="templates")
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _attempt(fn: Any, *, ok: str | None = None) -> Any:
-    """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
-    try:
-        result = fn()
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        flash_error(exc)
-        return None
-    if ok:
-        flash(ok, "success")
-    return result
 
 
 @pages.context_processor
@@ -53,6 +44,9 @@ def _helpers() -> dict[str, Any]:
         "audience_label": lambda a: service.AUDIENCE_LABELS.get(a, a),
         "answer_label": lambda a: service.ANSWER_LABELS.get(a, a),
         "leave_label": lambda v: service.LEAVE_LABELS.get(v, v),
+        "half_label": lambda h: service.HALF_LABELS.get(h, h),
+        "fmt_days": lambda d: f"{float(d):g}",
+        "HALF": Half,
         "consequence_label": lambda c: service.CONSEQUENCE_LABELS.get(c, ""),
         "ANSWER": Answer,
         "LEAVE": Leave,
@@ -76,7 +70,7 @@ def _day(value: str | None) -> date | None:
 def index():
     actor, township = township_scope()
     if request.method == "POST":
-        made = _attempt(
+        made = attempt(
             lambda: service.schedule_session(
                 actor, township, load_input(SessionInputSchema, request.form, form=True)
             ),
@@ -91,20 +85,7 @@ def index():
     groups: list[RepresentativeGroup] = []
     reps: list[Representative] = []
     if office:
-        groups = list(
-            db.session.scalars(
-                select(RepresentativeGroup)
-                .where(RepresentativeGroup.is_active.is_(True))
-                .order_by(RepresentativeGroup.name)
-            )
-        )
-        reps = [
-            r
-            for r in db.session.scalars(
-                select(Representative).order_by(Representative.name_pinyin, Representative.id)
-            )
-            if r.in_office
-        ]
+        groups, reps = _choices()
     return render_template(
         "trainings/index.html",
         office=office,
@@ -120,6 +101,74 @@ def index():
     )
 
 
+def _choices() -> tuple[list[RepresentativeGroup], list[Representative]]:
+    """The active groups (area and thematic) and the representatives in office, for the form."""
+    groups = list(
+        db.session.scalars(
+            select(RepresentativeGroup)
+            .where(RepresentativeGroup.is_active.is_(True))
+            .order_by(RepresentativeGroup.kind, RepresentativeGroup.name)
+        )
+    )
+    reps = [
+        r
+        for r in db.session.scalars(
+            select(Representative).order_by(Representative.name_pinyin, Representative.id)
+        )
+        if r.in_office
+    ]
+    return groups, reps
+
+
+@pages.route("/<int:session_id>/edit", methods=["GET", "POST"])
+def edit(session_id: int):
+    """Change a session before it starts (the office); those affected are told."""
+    actor, township = township_scope()
+    item = service.get_session(actor, township, session_id)
+    if not service.is_office(actor, township):
+        raise PermissionDenied()
+    if request.method == "POST":
+        done = attempt(
+            lambda: service.update_session(
+                actor,
+                township,
+                session_id,
+                load_input(SessionPatchSchema, request.form, form=True, partial=True),
+            ),
+            ok=_("已修改，相关代表已收到通知"),
+        )
+        if done is not None:
+            return redirect(url_for("trainings.session", session_id=session_id))
+    groups, reps = _choices()
+    invited = {i.representative_id for i in service.invitations_of(item)}
+    return render_template(
+        "trainings/edit.html",
+        s=item,
+        kinds=service.KIND_LABELS,
+        audiences=service.AUDIENCE_LABELS,
+        groups=groups,
+        reps=reps,
+        named=invited if item.audience == Audience.NAMED else set(),
+        can_edit=not item.cancelled and today() < item.starts_on,
+    )
+
+
+@pages.post("/<int:session_id>/cancel")
+def cancel(session_id: int):
+    actor, township = township_scope()
+    service.get_session(actor, township, session_id)
+    attempt(
+        lambda: service.cancel_session(
+            actor,
+            township,
+            session_id,
+            load_input(CancelInputSchema, request.form, form=True).reason,
+        ),
+        ok=_("已取消该培训，参训代表已收到通知"),
+    )
+    return redirect(url_for("trainings.session", session_id=session_id))
+
+
 @pages.get("/<int:session_id>")
 def session(session_id: int):
     actor, township = township_scope()
@@ -127,18 +176,23 @@ def session(session_id: int):
     office = service.is_office(actor, township)
     day = today()
     invitations = service.invitations_of(item) if office else []
-    present: dict[int, int] = {}
+    present: dict[int, float] = {}
     for c in service.check_ins_of(item):
-        present[c.representative_id] = present.get(c.representative_id, 0) + 1
+        share = 1.0 if c.half == Half.FULL else 0.5
+        present[c.representative_id] = present.get(c.representative_id, 0) + share
     mine = service.my_invitation(actor, township, item)
     return render_template(
         "trainings/session.html",
         s=item,
         office=office,
-        open=day <= item.ends_on,
+        open=day <= item.ends_on and not item.cancelled,
         started=day >= item.starts_on,
+        editable=not item.cancelled and day < item.starts_on,
+        days=service.session_days(item),
         invitations=invitations,
-        leave_requests=[i for i in invitations if i.leave == Leave.REQUESTED],
+        leave_requests=[]
+        if item.cancelled
+        else [i for i in invitations if i.leave == Leave.REQUESTED],
         names=_names(),
         present=present,
         mine=mine,
@@ -151,7 +205,7 @@ def session(session_id: int):
 def answer(invitation_id: int):
     actor, township = township_scope()
     invitation = service.get_invitation(actor, township, invitation_id)
-    done = _attempt(
+    done = attempt(
         lambda: service.answer_invitation(
             actor, township, invitation_id, load_input(AnswerInputSchema, request.form, form=True)
         )
@@ -168,7 +222,7 @@ def answer(invitation_id: int):
 def leave(invitation_id: int):
     actor, township = township_scope()
     invitation = service.get_invitation(actor, township, invitation_id)
-    done = _attempt(
+    done = attempt(
         lambda: service.decide_leave(
             actor,
             township,
@@ -193,6 +247,10 @@ def attendance(session_id: int):
         day = service.default_day(item)
     q = (request.args.get("q") or "").strip()
     rows, total, checked = service.roll(actor, township, session_id, day, q)
+    # The day's QR code, today or (to print it) before the day; a past day's is of no use.
+    code = None
+    if not item.cancelled and day >= today():
+        code = service.check_in_code(actor, township, session_id, day)
     return render_template(
         "trainings/attendance.html",
         s=item,
@@ -202,7 +260,9 @@ def attendance(session_id: int):
         rows=rows,
         total=total,
         checked=checked,
-        can_check=day <= today(),
+        can_check=day <= today() and not item.cancelled,
+        code=code,
+        qr=qr_svg(code.url) if code else None,
     )
 
 
@@ -217,7 +277,21 @@ def check_in(session_id: int, rep_id: int):
     actor, township = township_scope()
     item = service.get_session(actor, township, session_id)
     day = _day(request.form.get("day")) or service.default_day(item)
-    _attempt(lambda: service.check_in(actor, township, session_id, rep_id, day=day), ok=_("已签到"))
+    attempt(
+        lambda: service.check_in(
+            actor,
+            township,
+            session_id,
+            rep_id,
+            day=day,
+            half=load_input(
+                CheckInInputSchema,
+                {"representative_id": rep_id, **request.form.to_dict()},
+                form=True,
+            ).half,
+        ),
+        ok=_("已签到"),
+    )
     return _back(session_id, day, rep_id)
 
 
@@ -226,11 +300,37 @@ def undo_check_in(session_id: int, rep_id: int):
     actor, township = township_scope()
     item = service.get_session(actor, township, session_id)
     day = _day(request.form.get("day")) or service.default_day(item)
-    _attempt(
+    attempt(
         lambda: service.undo_check_in(actor, township, session_id, rep_id, day),
         ok=_("已撤销签到"),
     )
     return _back(session_id, day, rep_id)
+
+
+@pages.route("/<int:session_id>/checkin/<token>", methods=["GET", "POST"])
+def scan(session_id: int, token: str):
+    """The page a day's QR code opens on a representative's phone: one tap to check in. A
+    wrong code is a 404; outside its day, or for one not invited, the reason is shown in Chinese
+    and nothing is recorded (another township's member finds no such page)."""
+    actor, township = township_scope()
+    item = service.get_session(actor, township, session_id)
+    try:
+        if request.method == "POST":
+            done = service.self_check_in(actor, township, session_id, token)
+            flash(_("签到成功"), "success")
+            day = done.day
+        else:
+            found = service.scan(actor, township, session_id, token)
+            done, day = found.done, found.day
+    except (TrainingRuleBroken, PermissionDenied) as exc:
+        flash_error(exc)
+        status = 403 if isinstance(exc, PermissionDenied) else 409
+        return render_template(
+            "trainings/checkin.html", s=item, day=None, token=token, refused=True, done=None
+        ), status
+    return render_template(
+        "trainings/checkin.html", s=item, day=day, token=token, refused=False, done=done
+    )
 
 
 @pages.get("/standing")
@@ -255,11 +355,11 @@ def standing():
 @pages.get("/register.xlsx")
 def register_xlsx():
     actor, township = township_scope()
-    return send_file(
-        io.BytesIO(service.register_xlsx(actor, township)),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"trainings-{today().isoformat()}.xlsx",
+    day = today().isoformat()
+    return spreadsheets.response(
+        service.register_xlsx(actor, township),
+        _("%(t)s学习培训登记簿-%(d)s.xlsx", t=township.name, d=day),
+        ascii_name=f"trainings-{day}.xlsx",
     )
 
 
@@ -270,9 +370,8 @@ def standing_xlsx():
         year = int(request.args.get("year") or today().year)
     except ValueError:
         year = today().year
-    return send_file(
-        io.BytesIO(service.standing_xlsx(actor, township, year)),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"training-standing-{year}.xlsx",
+    return spreadsheets.response(
+        service.standing_xlsx(actor, township, year),
+        _("%(t)s%(y)d年代表参训情况.xlsx", t=township.name, y=year),
+        ascii_name=f"training-standing-{year}.xlsx",
     )

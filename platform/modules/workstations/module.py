@@ -3,8 +3,10 @@
 from celery.schedules import crontab
 from flask_babel import lazy_gettext as _l
 
-from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem
+from lianxin.modules.registry import ALL_BUT_UNITS, ModuleSpec, NavItem, ObjectPage
 from lianxin.modules.workstations.api import api
+from lianxin.modules.workstations.cards import card_lines
+from lianxin.modules.workstations.duty import DUTY
 from lianxin.modules.workstations.metrics import WORKSTATION_METRICS
 from lianxin.modules.workstations.places import CASE_PLACES
 from lianxin.modules.workstations.schemas import WorkstationSettings
@@ -32,4 +34,9 @@ MODULE = ModuleSpec(
     models_module="lianxin.modules.workstations.models",
     metrics=WORKSTATION_METRICS,
     case_places=CASE_PLACES,
+    duty=DUTY,
+    card_lines=card_lines,
+    object_pages={
+        "workstation": ObjectPage("workstations.station", "station_id"),
+    },
 )

@@ -13,6 +13,11 @@ from lianxin.modules.workstations.errors import (
     CalendarEstimated,
     RosterRuleBroken,
 )
+from lianxin.modules.workstations.stages.door import (
+    DoorRoster,
+    door_roster,
+    parse_month,
+)
 from lianxin.modules.workstations.stages.meetings import (
     CHANNEL_OF,
     MEETING_LABELS,
@@ -90,6 +95,7 @@ __all__ = [
     "SHANGHAI",
     "SOURCE_TYPE",
     "CalendarEstimated",
+    "DoorRoster",
     "MonthFigures",
     "NextShift",
     "RosterRuleBroken",
@@ -101,6 +107,7 @@ __all__ = [
     "create_meeting",
     "create_station",
     "delete_shift",
+    "door_roster",
     "earliest_publishable",
     "estimated_years",
     "find_representative",
@@ -125,6 +132,7 @@ __all__ = [
     "page_commitments",
     "page_shifts",
     "page_stations",
+    "parse_month",
     "percent",
     "previous_month",
     "public_station",

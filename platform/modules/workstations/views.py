@@ -4,7 +4,6 @@ and bad input are flashed and nothing is changed."""
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -18,16 +17,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lianxin import spreadsheets
 from lianxin.auth import permissions
 from lianxin.casework import service as casework
 from lianxin.db import db
-from lianxin.errors import Conflict, PermissionDenied, ValidationFailed
+from lianxin.errors import ValidationFailed
 from lianxin.extensions import limiter
 from lianxin.modules.kit import today
 from lianxin.modules.workstations import service
@@ -47,7 +46,7 @@ from lianxin.modules.workstations.models import Shift
 from lianxin.people.models import Representative
 from lianxin.tenants import service as tenants
 from lianxin.usecases import load_input
-from lianxin.web.forms import flash_error
+from lianxin.web.forms import attempt
 from lianxin.web.scope import client_ip, current_township, township_scope
 
 log = logging.getLogger("lianxin.workstations")
@@ -56,18 +55,6 @@ pages = Blueprint("workstations", __name__, template_folder="templates")
 public = Blueprint("workstations_public", __name__, template_folder="templates")
 
 HONEYPOT = "website"
-
-
-def _attempt(fn: Any, *args: Any, ok: str | None = None, **kwargs: Any) -> Any:
-    """Run a write; a rule break or bad input is flashed, rolled back and nothing changes."""
-    try:
-        result = fn(*args, **kwargs)
-    except (ValidationFailed, Conflict, PermissionDenied) as exc:
-        flash_error(exc)  # the use case has rolled back
-        return None
-    if ok:
-        flash(ok, "success")
-    return result
 
 
 def _checked(name: str) -> bool:
@@ -102,7 +89,7 @@ def _branch_names() -> dict[int, str]:
 def index():
     actor, township = township_scope()
     if request.method == "POST":
-        made = _attempt(
+        made = attempt(
             lambda: service.create_station(
                 actor, township, load_input(StationInputSchema, request.form, form=True)
             ),
@@ -124,7 +111,7 @@ def station(station_id: int):
     actor, township = township_scope()
     item = service.get_station(actor, township, station_id)
     if request.method == "POST":
-        _attempt(
+        attempt(
             lambda: service.update_station(
                 actor,
                 township,
@@ -190,7 +177,7 @@ def station(station_id: int):
 @pages.post("/<int:station_id>/representatives")
 def representatives(station_id: int):
     actor, township = township_scope()
-    _attempt(
+    attempt(
         lambda: service.set_representatives(
             actor,
             township,
@@ -210,7 +197,7 @@ def representatives(station_id: int):
 def add_shift(station_id: int):
     actor, township = township_scope()
     service.get_station(actor, township, station_id)
-    _attempt(
+    attempt(
         lambda: service.add_shift(
             actor, township, station_id, load_input(ShiftInputSchema, request.form, form=True)
         ),
@@ -223,7 +210,7 @@ def add_shift(station_id: int):
 def publish(station_id: int):
     actor, township = township_scope()
     service.get_station(actor, township, station_id)
-    _attempt(
+    attempt(
         lambda: service.publish_roster(
             actor,
             township,
@@ -248,7 +235,7 @@ def swap(shift_id: int):
             actor, township, shift_id, data.representative_id, reason=data.reason
         )
 
-    done = _attempt(swap_it)
+    done = attempt(swap_it)
     if done is not None:
         if done.representative_id == before:  # the person already on it: nothing changed
             flash(_("没有改变：值班代表未换"), "success")
@@ -262,7 +249,7 @@ def swap(shift_id: int):
 def publish_shift(shift_id: int):
     actor, township = township_scope()
     shift = service.get_shift(actor, township, shift_id)
-    _attempt(
+    attempt(
         service.publish_shift,
         actor,
         township,
@@ -277,7 +264,7 @@ def publish_shift(shift_id: int):
 def add_meeting(station_id: int):
     actor, township = township_scope()
     service.get_station(actor, township, station_id)
-    _attempt(
+    attempt(
         lambda: service.create_meeting(
             actor, township, station_id, load_input(MeetingInputSchema, request.form, form=True)
         ),
@@ -290,7 +277,7 @@ def add_meeting(station_id: int):
 def meeting_case(meeting_id: int):
     actor, township = township_scope()
     meeting = service.get_meeting(actor, township, meeting_id)
-    made = _attempt(
+    made = attempt(
         lambda: service.record_case(
             actor, township, meeting_id, load_input(MeetingCaseInputSchema, request.form, form=True)
         )
@@ -304,7 +291,7 @@ def meeting_case(meeting_id: int):
 def add_commitment(station_id: int):
     actor, township = township_scope()
     service.get_station(actor, township, station_id)
-    _attempt(
+    attempt(
         lambda: service.add_commitment(
             actor, township, load_input(CommitmentInputSchema, request.form, form=True)
         ),
@@ -316,7 +303,7 @@ def add_commitment(station_id: int):
 @pages.post("/commitments/<int:commitment_id>")
 def commitment(commitment_id: int):
     actor, township = township_scope()
-    _attempt(
+    attempt(
         lambda: service.update_commitment(
             actor,
             township,
@@ -363,11 +350,25 @@ def report_xlsx(station_id: int):
     month = _month_arg()
     figures = service.monthly_figures(actor, township, station_id, month)
     data = service.report_xlsx(township, figures)
-    return send_file(
-        io.BytesIO(data),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"workstation-{station_id}-{month.strftime('%Y-%m')}.xlsx",
+    name = _("%(s)s%(m)s月度报告.xlsx", s=figures.station.name, m=month.strftime("%Y年%m月"))
+    ascii_name = f"workstation-{station_id}-{month.strftime('%Y-%m')}.xlsx"
+    return spreadsheets.response(data, name, ascii_name=ascii_name)
+
+
+@pages.get("/<int:station_id>/door")
+def door(station_id: int):
+    """The duty roster for the door (值班表): one printable A4 page of a month, names and posts."""
+    actor, township = township_scope()
+    service.get_station(actor, township, station_id)  # a foreign station: 404 before the query
+    roster = service.door_roster(
+        actor, township, station_id, service.parse_month(request.args.get("month"))
+    )
+    return render_template(
+        "workstations/door.html",
+        roster=roster,
+        station=roster.station,
+        weekday=_weekday,
+        kinds=service.KIND_LABELS,
     )
 
 
@@ -410,9 +411,11 @@ def station_public(station_id: int):
     item = service.public_station(township, station_id)
     reps = [r for r in service.station_representatives(township, item) if r.in_office]
     shifts = service.station_shifts(item, published_only=True, since=today())
-    names = {r.id: r.name for r in _reps()}
+    everyone = _reps()
+    names = {r.id: r.name for r in everyone}
     return render_template(
         "workstations/public_station.html",
+        rep_posts={r.id: r.post for r in everyone},  # 职务: the office held, public
         public_page=True,
         station=item,
         kinds=service.KIND_LABELS,

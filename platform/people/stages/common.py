@@ -3,11 +3,13 @@ representative's input that the schema (`lianxin.people.inputs`) cannot make."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pypinyin import Style, lazy_pinyin
 from sqlalchemy import func, or_, select
 from sqlalchemy.sql import Select
@@ -18,11 +20,16 @@ from lianxin.db import db
 from lianxin.errors import NotFound, ValidationFailed
 from lianxin.people.inputs import clean_phone
 from lianxin.people.models import (
+    GroupKind,
     GroupMembership,
     Representative,
     RepresentativeGroup,
 )
 from lianxin.tenants.models import Branch, Township
+
+# An area group is the one a representative keeps (`group_id`); a thematic group is joined apart.
+NOT_AREA = _l("所在代表小组须为地域小组，专业小组请另行加入")
+THEMATIC_SPLIT = re.compile(r"[、,，;；\s]+")
 
 # --- names in pinyin order -------------------------------------------------------------------
 
@@ -96,6 +103,16 @@ class RepresentativeChecks:
             self._names[field] = {name: id_ for name, id_ in rows}
         return self._names[field]
 
+    def _thematic(self) -> set[str]:
+        if "thematic" not in self._names:
+            rows = db.session.execute(
+                select(RepresentativeGroup.name, RepresentativeGroup.id).where(
+                    RepresentativeGroup.kind == GroupKind.THEMATIC
+                )
+            ).all()
+            self._names["thematic"] = {name: id_ for name, id_ in rows}
+        return set(self._names["thematic"])
+
     def check(self, given: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """(what to write, errors by field) of the fields given: a full input's (`asdict`), a
         change's, or what loaded of a spreadsheet's row. Another township's id raises NotFound
@@ -108,16 +125,28 @@ class RepresentativeChecks:
         ):
             id_field = f"{field}_id"
             if given.get(id_field) is not None:
-                if db.session.get(model, (self.township.id, given[id_field])) is None:
+                found = db.session.get(model, (self.township.id, given[id_field]))
+                if found is None:
                     raise NotFound(missing)  # another township's id is simply not found here
+                if field == "group" and found.kind != GroupKind.AREA:
+                    errors.setdefault(field, []).append(str(NOT_AREA) + "：" + found.name)
             elif given.get(field):
                 name = str(given[field])
                 if name in self._by_name(field):
                     values[id_field] = self._by_name(field)[name]
+                    if field == "group" and name in self._thematic():
+                        errors.setdefault(field, []).append(str(NOT_AREA) + "：" + name)
                 else:
                     errors.setdefault(field, []).append(missing + "：" + name)
             elif id_field in given or field in given:
                 values[id_field] = None
+        if "thematic_groups" in given:
+            names = [n for n in THEMATIC_SPLIT.split(given.get("thematic_groups") or "") if n]
+            thematic = {n: self._names["thematic"][n] for n in self._thematic() if n in names}
+            unknown = [n for n in names if n not in thematic]
+            if unknown:
+                errors["thematic_groups"] = [_("未找到该专业小组：%(v)s", v="、".join(unknown))]
+            values["thematic_group_ids"] = sorted(set(thematic.values()))
         if "phone" in given:
             try:
                 values["phone"] = clean_phone(given["phone"])
@@ -135,13 +164,21 @@ class RepresentativeChecks:
         return values
 
 
-def _move_group(rep: Representative, group_id: int | None, role: str, on: date) -> None:
-    """End the current group membership (kept as history) and start the new one."""
-    current = db.session.scalars(
-        select(GroupMembership).where(
-            GroupMembership.representative_id == rep.id, GroupMembership.ended_on.is_(None)
+def _move_group(
+    rep: Representative, group_id: int | None, role: str, on: date, *, every_kind: bool = False
+) -> None:
+    """End the current area-group membership (kept as history) and start the new one; the
+    thematic groups (专业小组) are kept, unless `every_kind` (the qualification ended)."""
+    query = select(GroupMembership).where(
+        GroupMembership.representative_id == rep.id, GroupMembership.ended_on.is_(None)
+    )
+    if not every_kind:
+        query = query.where(
+            GroupMembership.group_id.in_(
+                select(RepresentativeGroup.id).where(RepresentativeGroup.kind == GroupKind.AREA)
+            )
         )
-    ).all()
+    current = db.session.scalars(query).all()
     for row in current:
         row.ended_on = on
     rep.group_id = group_id
@@ -149,3 +186,32 @@ def _move_group(rep: Representative, group_id: int | None, role: str, on: date) 
         db.session.add(
             GroupMembership(group_id=group_id, representative_id=rep.id, role=role, started_on=on)
         )
+
+
+def set_thematic_groups(rep: Representative, group_ids: list[int], on: date) -> None:
+    """The representative's thematic groups become exactly these (an import's column): the ones
+    not named end on `on`, the new ones start on `on` as members; roles held are kept."""
+    current = {
+        gm.group_id: gm
+        for gm in db.session.scalars(
+            select(GroupMembership).where(
+                GroupMembership.representative_id == rep.id,
+                GroupMembership.ended_on.is_(None),
+                GroupMembership.group_id.in_(
+                    select(RepresentativeGroup.id).where(
+                        RepresentativeGroup.kind == GroupKind.THEMATIC
+                    )
+                ),
+            )
+        )
+    }
+    for group_id, gm in current.items():
+        if group_id not in group_ids:
+            gm.ended_on = on
+    for group_id in group_ids:
+        if group_id not in current:
+            db.session.add(
+                GroupMembership(
+                    group_id=group_id, representative_id=rep.id, role="member", started_on=on
+                )
+            )

@@ -15,6 +15,7 @@ from lianxin.db import db
 from lianxin.errors import Conflict, NotFound, ValidationFailed
 from lianxin.people.inputs import GroupInput
 from lianxin.people.models import (
+    GroupKind,
     GroupMembership,
     GroupRole,
     Representative,
@@ -111,6 +112,7 @@ def create_group(actor: Actor, township: Township, data: GroupInput) -> Represen
         name=_unique_group_name(data.name),
         description=data.description,
         is_active=data.is_active,
+        kind=data.kind,
     )
     db.session.add(group)
     db.session.flush()
@@ -120,7 +122,7 @@ def create_group(actor: Actor, township: Township, data: GroupInput) -> Represen
         tenant_id=township.id,
         target_type="group",
         target_id=group.id,
-        after={"name": group.name},
+        after={"name": group.name, "kind": group.kind},
     )
     return group
 
@@ -138,6 +140,14 @@ def update_group(
         group.description = changes["description"]
     if "is_active" in changes:
         group.is_active = changes["is_active"]
+    if "kind" in changes and changes["kind"] != group.kind:
+        if db.session.scalar(
+            select(GroupMembership.id).where(
+                GroupMembership.group_id == group.id, GroupMembership.ended_on.is_(None)
+            )
+        ):
+            raise ValidationFailed(errors={"kind": [_("小组已有成员，不能改变地域小组或专业小组")]})
+        group.kind = changes["kind"]
     audit.record(
         "group.updated",
         actor=actor,
@@ -145,7 +155,12 @@ def update_group(
         target_type="group",
         target_id=group.id,
         before=before,
-        after={"name": group.name, "description": group.description, "is_active": group.is_active},
+        after={
+            "name": group.name,
+            "description": group.description,
+            "is_active": group.is_active,
+            "kind": group.kind,
+        },
     )
     return group
 
@@ -163,14 +178,17 @@ def assign_to_group(
     """Put a representative in a group with a role; a group has one leader, deputy and liaison.
 
     Giving a role another member holds moves that member to an ordinary member, with history.
+    An area group replaces the representative's area group (`group_id`; none: they leave it);
+    a thematic group (专业小组) is joined beside it and the others, or their role in it changes.
     """
     rep = get_representative(actor, township, rep_id)
     _can_write(actor, township)
     on = on or shanghai_today()
     if role not in set(GroupRole):
         raise ValidationFailed(errors={"role": [_("不认识的角色")]})
+    group: RepresentativeGroup | None = None
     if group_id is not None:
-        get_group(actor, township, group_id)
+        group = get_group(actor, township, group_id).group
         if not rep.in_office:
             raise Conflict(_("资格已终止的代表不能加入代表小组"))
     before = {"group_id": rep.group_id}
@@ -193,7 +211,11 @@ def assign_to_group(
                     started_on=on,
                 )
             )
-    _move_group(rep, group_id, role, on)
+    if group is not None and group.kind == GroupKind.THEMATIC:
+        _join_thematic(rep, group, role, on)
+        before = {"thematic_group_id": group.id}
+    else:
+        _move_group(rep, group_id, role, on)
     audit.record(
         "group.member_assigned",
         actor=actor,
@@ -204,3 +226,71 @@ def assign_to_group(
         after={"group_id": group_id, "role": role},
     )
     return rep
+
+
+def _current(rep_id: int, group_id: int) -> GroupMembership | None:
+    return db.session.scalar(
+        select(GroupMembership).where(
+            GroupMembership.representative_id == rep_id,
+            GroupMembership.group_id == group_id,
+            GroupMembership.ended_on.is_(None),
+        )
+    )
+
+
+def _join_thematic(rep: Representative, group: RepresentativeGroup, role: str, on: date) -> None:
+    """Join a thematic group (or take another role in it: the old row ends, with history)."""
+    current = _current(rep.id, group.id)
+    if current is not None:
+        if current.role == role:
+            return
+        current.ended_on = on
+    db.session.add(
+        GroupMembership(group_id=group.id, representative_id=rep.id, role=role, started_on=on)
+    )
+
+
+@use_case
+def remove_from_group(
+    actor: Actor, township: Township, *, rep_id: int, group_id: int, on: date | None = None
+) -> Representative:
+    """A representative leaves a group (kept as history): their area group (`group_id` becomes
+    none) or one of their thematic groups."""
+    rep = get_representative(actor, township, rep_id)
+    _can_write(actor, township)
+    on = on or shanghai_today()
+    group = get_group(actor, township, group_id).group
+    current = _current(rep.id, group.id)
+    if current is None:
+        raise Conflict(_("该代表不在这个小组中"))
+    if group.kind == GroupKind.AREA:
+        _move_group(rep, None, GroupRole.MEMBER, on)
+    else:
+        current.ended_on = on
+    audit.record(
+        "group.member_removed",
+        actor=actor,
+        tenant_id=township.id,
+        target_type="representative",
+        target_id=rep.id,
+        before={"group_id": group.id, "role": current.role},
+        after={"group_id": None},
+    )
+    return rep
+
+
+def thematic_groups(actor: Actor, township: Township, rep_id: int) -> list[RepresentativeGroup]:
+    """The thematic groups (专业小组) a representative belongs to now, by name."""
+    get_representative(actor, township, rep_id)
+    return list(
+        db.session.scalars(
+            select(RepresentativeGroup)
+            .join(GroupMembership, GroupMembership.group_id == RepresentativeGroup.id)
+            .where(
+                GroupMembership.representative_id == rep_id,
+                GroupMembership.ended_on.is_(None),
+                RepresentativeGroup.kind == GroupKind.THEMATIC,
+            )
+            .order_by(RepresentativeGroup.name)
+        )
+    )

@@ -8,7 +8,7 @@ from datetime import date
 from typing import IO, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from lianxin.audit import service as audit
 from lianxin.auth import permissions
@@ -23,6 +23,7 @@ from lianxin.errors import Conflict, NotFound, PermissionDenied, ValidationFaile
 from lianxin.people.inputs import RepresentativeInput
 from lianxin.people.models import (
     EndReason,
+    GroupMembership,
     GroupRole,
     Representative,
     RepStatus,
@@ -76,7 +77,14 @@ def list_representatives(
     if branch_id is not None:
         query = query.where(Representative.branch_id == branch_id)
     if group_id is not None:
-        query = query.where(Representative.group_id == group_id)
+        # An area group is the representative's own column; a thematic group (专业小组) is known
+        # only from its current memberships.
+        members = select(GroupMembership.representative_id).where(
+            GroupMembership.group_id == group_id, GroupMembership.ended_on.is_(None)
+        )
+        query = query.where(
+            or_(Representative.group_id == group_id, Representative.id.in_(members))
+        )
     return paged(
         query,
         Representative.name_pinyin,
@@ -184,7 +192,7 @@ def end_qualification(
     before = _snapshot(rep)
     rep.status, rep.ended_reason, rep.ended_on = RepStatus.ENDED, reason, on
     rep.ended_note = (note or "").strip() or None
-    _move_group(rep, None, GroupRole.MEMBER, on)
+    _move_group(rep, None, GroupRole.MEMBER, on, every_kind=True)
     audit.record(
         "representative.qualification_ended",
         actor=actor,

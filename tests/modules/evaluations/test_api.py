@@ -404,6 +404,14 @@ def test_a_committee_evaluation_from_creation_to_publication(
         client.post(url(f"/subjects/{sids[1]}/grade"), headers=committee, json={"grade": "best"}),
         422,
     )
+    for sid in sids[:2]:  # the responsible leader's opinion first (test_leader_opinion.py)
+        _ok(
+            client.put(
+                url(f"/subjects/{sid}/leader-opinion"),
+                headers=staff,
+                json={"leader_name": "王分管", "opinion": "同意评议意见"},
+            )
+        )
     graded = _ok(
         client.post(
             url(f"/subjects/{sids[1]}/grade"),

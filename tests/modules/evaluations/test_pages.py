@@ -274,6 +274,14 @@ def test_answer_once_results_after_the_count_proposal_grade_and_feedback_once_pu
         ).status_code
         == 403
     )
+    for subject in subjects:  # the responsible leader's opinion first (test_leader_opinion.py)
+        assert (
+            staff.post(
+                f"{url}/subjects/{subject.id}/leader-opinion",
+                data={"leader_name": "王分管", "opinion": "同意评议意见"},
+            ).status_code
+            == 302
+        )
     assert (
         committee.post(
             f"{url}/subjects/{first.id}/grade", data={"grade": "excellent", "reason": ""}

@@ -25,6 +25,7 @@ from lianxin.modules.evaluations.inputs import (
     EvaluationCampaignCreateSchema,
     EvaluationFormUpdateSchema,
     GradeInput,
+    LeaderOpinionInput,
     SubjectInput,
 )
 from lianxin.modules.evaluations.models import (
@@ -218,6 +219,10 @@ def test_the_office_proposes_committee_members_decide_and_the_subject_waits_for_
     # Only committee members decide; the office staff (not a member) is refused.
     with pytest.raises(PermissionDenied):
         service.decide_grade(office, tctx, subjects[0].id, GradeInput("excellent"))
+    for subject in subjects:  # the responsible leader's opinion first (test_leader_opinion.py)
+        service.record_leader_opinion(
+            office, tctx, subject.id, LeaderOpinionInput("王分管", "同意评议意见")
+        )
     service.decide_grade(committee, tctx, subjects[0].id, GradeInput("excellent"))
     # The office proposes another grade only with a reason; that resets a decided grade.
     with pytest.raises(ValidationFailed) as bare:
@@ -346,11 +351,13 @@ def test_after_30_raters_no_row_or_order_links_an_answer_to_a_rater(clock, cast,
     # Before any release: the pool holds each answer only sealed, every one of one length,
     # next to nothing but its campaign and subject.
     pool = inspect(PooledAnswer).local_table
+    # (+ the rater's category, which the receipt tells anyway: released per category)
     assert {c.name for c in pool.columns} == {
         "tenant_id",
         "id",
         "campaign_id",
         "subject_id",
+        "category",
         "sealed",
     }
     sealed = db.session.scalars(
@@ -376,6 +383,7 @@ def test_after_30_raters_no_row_or_order_links_an_answer_to_a_rater(clock, cast,
         "overall",
         "comment",
         "cannot_evaluate",
+        "category",  # the rater's category, released per category in batches of K or more
     }
     assert {fk.column.table.name for fk in answer.foreign_keys} == {
         "townships",
@@ -383,7 +391,14 @@ def test_after_30_raters_no_row_or_order_links_an_answer_to_a_rater(clock, cast,
         "ev_subjects",
     }
     receipt = inspect(Receipt).local_table
-    assert {c.name for c in receipt.columns} == {"tenant_id", "id", "campaign_id", "rater_id"}
+    # (+ whether the rater was handed a paper form: no time, no answer)
+    assert {c.name for c in receipt.columns} == {
+        "tenant_id",
+        "id",
+        "campaign_id",
+        "rater_id",
+        "on_paper",
+    }
     rows = db.session.execute(select(Answer.key, Answer.comment).order_by(Answer.id)).all()
     assert len(rows) == 60 and all(uuid.UUID(k).version == 4 for k, _c in rows)
     assert db.session.scalar(select(PooledAnswer.id)) is None  # nothing left in the pool

@@ -8,7 +8,7 @@ from datetime import date
 
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.evaluations import service, todo
-from lianxin.modules.evaluations.inputs import GradeInput
+from lianxin.modules.evaluations.inputs import GradeInput, LeaderOpinionInput
 from tests.factories import actor
 from tests.modules.evaluations.test_service import _answers, _campaign, _opened
 
@@ -43,6 +43,12 @@ def test_a_representative_fills_in_then_the_committee_decides_the_grades(
     assert _items(app, office, tctx)["evaluations.closing"].count == 1
 
     service.close_campaign(office, tctx, campaign.id)
+    # The decisions wait for the leader's opinions (tests/.../test_leader_opinion.py).
+    assert "evaluations.grades" not in _items(app, committee, tctx)
+    for subject in subjects[:2]:
+        service.record_leader_opinion(
+            office, tctx, subject.id, LeaderOpinionInput("王分管", "同意")
+        )
     grades = _items(app, committee, tctx)["evaluations.grades"]
     assert grades.count == 2
     assert grades.url == f"/t/{tctx.slug}/evaluations/{campaign.id}/results"

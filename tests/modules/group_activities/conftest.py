@@ -1,6 +1,7 @@
 """Fixtures of the group-activities tests: the real module (and the annual sessions, whose
-session dates the reports follow) in the registry, switched on for every township of the world,
-a fixed Shanghai clock, and our township's representatives in two groups: 一组 led by reps[0]
+session dates the reports follow, and the proposals, which an outcome's draft is) in the
+registry, switched on for every township of the world (the proposals in ours, by a fixture), a
+fixed Shanghai clock, and our township's representatives in two groups: 一组 led by reps[0]
 (reps[1], reps[2] members), 二组 led by reps[3] (reps[4] member); reps[5] in no group."""
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ SESSION_DAY = date(2026, 6, 20)  # the annual session: reports due 2026-06-05 (1
 def app_modules():
     from lianxin.modules.annual_sessions.module import MODULE as SESSIONS
     from lianxin.modules.group_activities.module import MODULE
+    from lianxin.modules.proposals.module import MODULE as PROPOSALS
     from tests.testmodule import TEST_MODULES
 
-    return (*TEST_MODULES, SESSIONS, MODULE)
+    return (*TEST_MODULES, SESSIONS, PROPOSALS, MODULE)
 
 
 @pytest.fixture
@@ -45,6 +47,21 @@ def world(app):
     )
     db.session.commit()
     return built
+
+
+@pytest.fixture
+def proposals_on(world):
+    """The proposals module switched on in our township only (an outcome's draft is one; the
+    isolation walk leaves it off, the proposals' own tests walk it)."""
+    db.session.execute(
+        update(TownshipModule)
+        .where(
+            TownshipModule.module_key == "proposals",
+            TownshipModule.township_id == world.township.id,
+        )
+        .values(enabled=True)
+    )
+    db.session.commit()
 
 
 @pytest.fixture

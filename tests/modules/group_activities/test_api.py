@@ -10,7 +10,9 @@ from tests.modules.group_activities.conftest import SESSION_DAY, TODAY
 BASE = "/api/v1/t/jia-zhen/group_activities"
 
 
-def test_record_an_activity_and_file_a_report(world, clock, people, session_id, client):
+def test_record_an_activity_and_file_a_report(
+    world, clock, people, proposals_on, session_id, client
+):
     reps, users, (one, _two) = people
     leader = bearer(users[0])
     groups = client.get(f"{BASE}/groups", headers=leader).get_json()
@@ -33,6 +35,7 @@ def test_record_an_activity_and_file_a_report(world, clock, people, session_id, 
         headers=leader,
     )
     assert outcome.status_code == 201 and outcome.get_json()["state"] == "proposal"
+    assert outcome.get_json()["proposal_id"] is not None  # a real draft
     plan = client.post(
         f"{BASE}/groups/{one}/plan",
         json={"year": 2026, "month": 7, "topic": "七一"},

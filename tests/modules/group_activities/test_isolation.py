@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
@@ -14,9 +15,13 @@ from lianxin.modules.annual_sessions.models import Session
 from lianxin.modules.group_activities.models import (
     Activity,
     Attendance,
+    Keeper,
     Outcome,
     PlanItem,
+    Reception,
     Report,
+    Visit,
+    VisitPlan,
 )
 from lianxin.people.models import Representative, RepresentativeGroup
 from tests.test_isolation_walk import (  # noqa: F401  (collected here with our fixtures)
@@ -26,6 +31,15 @@ from tests.test_isolation_walk import (  # noqa: F401  (collected here with our 
     test_walk_every_township_route_with_foreign_slug,
     walker,
 )
+
+
+@pytest.fixture
+def app_modules():  # the module and the sessions its reports follow: the walk is about theirs
+    from lianxin.modules.annual_sessions.module import MODULE as SESSIONS
+    from lianxin.modules.group_activities.module import MODULE
+    from tests.testmodule import TEST_MODULES
+
+    return (*TEST_MODULES, SESSIONS, MODULE)
 
 
 @pytest.fixture
@@ -81,6 +95,21 @@ def world(world):  # the conftest's world, plus group-activity rows in every tow
                     ),
                 ]
             )
+            member = world.users["township_staff"].id
+            plan = VisitPlan(year=2026, month=11, published_on=date(2026, 9, 1))
+            db.session.add_all(
+                [
+                    Reception(day=date(2026, 6, 15), member_user_id=member, group_ids=[group.id]),
+                    Keeper(group_id=group.id, year=2026, member_user_id=member),
+                    plan,
+                ]
+            )
+            db.session.flush()
+            db.session.add(
+                Visit(
+                    plan_id=plan.id, member_user_id=member, group_id=group.id, day=date(2026, 11, 5)
+                )
+            )
             db.session.commit()
     return world
 
@@ -91,3 +120,29 @@ def test_the_walk_sees_group_activity_routes(app):
     rules = {r.rule for r in township_rules(app)}
     assert "/t/<township_slug>/group_activities/activities/<int:activity_id>" in rules
     assert "/api/v1/t/<township_slug>/group_activities/outcomes/<int:outcome_id>/case" in rules
+    assert "/t/<township_slug>/group_activities/visits/<int:plan_id>" in rules
+    assert "/t/<township_slug>/group_activities/visit/<int:visit_id>/minutes" in rules
+    assert "/api/v1/t/<township_slug>/group_activities/sessions/<int:session_id>/reports" in rules
+    assert "/api/v1/t/<township_slug>/group_activities/sessions/<int:session_id>/file" in rules
+    assert "/api/v1/t/<township_slug>/group_activities/keepers/<int:keeper_id>" in rules
+    assert "/api/v1/t/<township_slug>/group_activities/receptions/<int:reception_id>/notes" in rules
+
+
+def test_new_tables_are_tenant_owned(world):
+    """Another township's reception, schedule and visit are not found, by the use cases."""
+    from lianxin.errors import NotFound
+    from lianxin.modules.group_activities import service
+
+    with tenant_context(world.other.id):
+        foreign = (
+            db.session.scalars(select(Reception)).one().id,
+            db.session.scalars(select(VisitPlan)).one().id,
+            db.session.scalars(select(Visit)).one().id,
+        )
+    with tenant_context(world.township.id):
+        assert len(db.session.scalars(select(Reception)).all()) == 1  # ours only
+        for find, id_ in zip(
+            (service.find_reception, service.find_plan, service.find_visit), foreign, strict=True
+        ):
+            with pytest.raises(NotFound):
+                find(world.township, id_)

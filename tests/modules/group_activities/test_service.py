@@ -234,10 +234,12 @@ def test_the_office_collects_and_files_with_the_session(
     assert "各代表小组书面联络报告" in titles
 
 
-def test_the_register_exports(world, clock, office, people, tctx):
-    reps, _users, (one, _two) = people
+def test_the_register_exports(world, clock, office, people, proposals_on, tctx):
+    reps, users, (one, _two) = people
     activity = _held(office, tctx, one, [reps[0].id])
-    service.record_outcome(office, tctx, activity.id, OutcomeInput("建议", OutcomeState.PROPOSAL))
+    service.record_outcome(
+        actor(users[0]), tctx, activity.id, OutcomeInput("建议", OutcomeState.PROPOSAL)
+    )
     data = service.register_xlsx(office, tctx)
     assert data[:2] == b"PK"
     with pytest.raises(PermissionDenied):

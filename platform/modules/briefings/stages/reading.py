@@ -26,9 +26,11 @@ from lianxin.modules.briefings.stages.common import (
     own_representative,
     recipient_of,
 )
+from lianxin.modules.briefings.stages.drafting import briefing_files
 from lianxin.modules.briefings.stages.sending import new_token
 from lianxin.modules.registry import SHANGHAI
 from lianxin.people.models import Representative
+from lianxin.storage import service as storage
 from lianxin.tenants.models import Township
 from lianxin.usecases import use_case
 
@@ -71,6 +73,20 @@ def read_by_link(township: Township, token: str | None) -> tuple[Briefing, Recip
     briefing = find_briefing(township, recipient.briefing_id)
     _mark_read(recipient)
     return briefing, recipient
+
+
+def linked_file(township: Township, token: str | None, file_id: int) -> storage.Download:
+    """A file attached to the briefing a reading link opens, for the link's holder: the same
+    link the page takes (a reissued one stops it), and only a file of that one briefing (any
+    other file id, of another briefing too, is 404)."""
+    recipient = db.session.scalar(
+        select(Recipient).where(Recipient.token_hash == _digest(token or ""))
+    )
+    if recipient is None or not token:
+        raise NotFound(_("链接无效或已失效"))
+    briefing = find_briefing(township, recipient.briefing_id)
+    held = [f.id for f in briefing_files(briefing)]
+    return storage.open_linked_download(township, file_id, held)
 
 
 @dataclass(frozen=True)

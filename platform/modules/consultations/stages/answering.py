@@ -19,6 +19,7 @@ from lianxin.modules.consultations.inputs import AnswerInput
 from lianxin.modules.consultations.models import (
     Ballot,
     Consultation,
+    ConsultationFile,
     Invitee,
     Mode,
     PooledBallot,
@@ -37,6 +38,8 @@ from lianxin.modules.consultations.stages.common import (
 )
 from lianxin.modules.kit import today
 from lianxin.people.models import Representative
+from lianxin.storage import service as storage
+from lianxin.storage.models import StoredFile
 from lianxin.tenants.models import Township
 from lianxin.usecases import use_case
 
@@ -115,6 +118,31 @@ def by_link(township: Township, token: str | None) -> tuple[Consultation, Invite
     if invitee is None or not token:
         raise NotFound(_("链接无效或已使用"))
     return find_consultation(township, invitee.consultation_id), invitee
+
+
+def linked_file(township: Township, token: str | None, file_id: int) -> storage.Download:
+    """A document of the consultation a one-time link opens, for the link's holder: while the
+    link works (answered, or replaced by a reissued one, it stops), and only a document of that
+    one consultation (any other file id, of another consultation too, is 404)."""
+    consultation, _invitee = by_link(township, token)
+    held = [f.id for f in files_of(consultation)]
+    return storage.open_linked_download(township, file_id, held)
+
+
+def files_of(consultation: Consultation) -> list[StoredFile]:
+    """The documents put to the representatives with the consultation, in upload order."""
+    return list(
+        db.session.scalars(
+            select(StoredFile)
+            .join(
+                ConsultationFile,
+                (ConsultationFile.file_id == StoredFile.id)
+                & (ConsultationFile.tenant_id == StoredFile.tenant_id),
+            )
+            .where(ConsultationFile.consultation_id == consultation.id)
+            .order_by(StoredFile.id)
+        )
+    )
 
 
 @use_case

@@ -214,7 +214,7 @@ def _submit(
     _check_period(campaign, today)
     clean = _clean_answers(campaign, form_subjects(township, campaign, rater), answers)
     # That this rater has answered (unique: a second answer is refused), and what, sealed.
-    _pool(campaign, clean)
+    _pool(campaign, clean, category=rater.category)
     db.session.add(Receipt(campaign_id=campaign.id, rater_id=rater.id))
     try:
         db.session.flush()

@@ -20,6 +20,7 @@ from lianxin.modules.evaluations.stages.common import (
     SHAPE_LABELS,
     _audit,
     _require_office,
+    _require_runner,
     get_campaign,
 )
 from lianxin.tenants.models import Township
@@ -56,9 +57,14 @@ def create_campaign(actor: Actor, township: Township, data: CampaignInput) -> Ca
     return campaign
 
 
-def _draft(actor: Actor, township: Township, campaign_id: int) -> Campaign:
+def _draft(actor: Actor, township: Township, campaign_id: int, *, runner: bool = False) -> Campaign:
+    """A draft campaign the actor may change: the office; a running step (`runner`: the notice,
+    the opening) the evaluation group too."""
     campaign = get_campaign(actor, township, campaign_id)
-    _require_office(actor, township)
+    if runner:
+        _require_runner(actor, township, campaign)
+    else:
+        _require_office(actor, township)
     if campaign.state != CampaignState.DRAFT:
         raise FormLocked(_("评议已开始，表单和评议对象不能再改"))
     return campaign

@@ -21,8 +21,10 @@ from lianxin.modules.evaluations.models import (
     Campaign,
     Grade,
     Rater,
+    RaterCategory,
     Shape,
     Subject,
+    SubjectKind,
 )
 from lianxin.modules.kit import module_settings
 from lianxin.people.models import PartyMember, Representative
@@ -59,6 +61,27 @@ SHAPE_LABELS = {
 }
 
 
+CATEGORY_LABELS = {
+    RaterCategory.REPRESENTATIVE: "党代表",
+    RaterCategory.PARTY_MEMBER: "党员",
+    RaterCategory.AGENCY_CADRE: "机关干部",
+    RaterCategory.VILLAGE_HEAD: "村党组织书记、村委会主任",
+    RaterCategory.UNIT_HEAD: "直属单位负责人",
+}
+# The categories the office names raters of (not in the township's roll of representatives).
+GUEST_CATEGORIES = (
+    RaterCategory.AGENCY_CADRE,
+    RaterCategory.VILLAGE_HEAD,
+    RaterCategory.UNIT_HEAD,
+)
+MERGED_LABEL = "其他类别（各不足规定份数，合并计）"
+
+SUBJECT_KIND_LABELS = {
+    SubjectKind.MEMBER: "两委委员",
+    SubjectKind.BODY: "党委、纪委领导班子（整体）",
+    SubjectKind.CITY_REP: "市党代表",
+}
+
 GRADE_LABELS = {Grade.EXCELLENT: "优秀", Grade.COMPETENT: "称职", Grade.INCOMPETENT: "不称职"}
 
 
@@ -91,6 +114,27 @@ def is_committee(actor: Actor, township: Township) -> bool:
 
 def _require_office(actor: Actor, township: Township) -> None:
     permissions.require_office(actor, township)
+
+
+def in_group(actor: Actor, campaign: Campaign) -> bool:
+    """Whether the actor is one of the campaign's evaluation group (评议小组)."""
+    return actor.user_id in {
+        campaign.group_leader_id,
+        campaign.group_member1_id,
+        campaign.group_member2_id,
+    } - {None}
+
+
+def _require_runner(actor: Actor, township: Township, campaign: Campaign) -> None:
+    """The running steps (notice, open, links, paper forms, reminders, close): the office, or a
+    member of the campaign's evaluation group."""
+    permissions.require_member(actor, township)
+    if not (is_office(actor, township) or in_group(actor, campaign)):
+        raise PermissionDenied(_("只有联络办或本次评议小组成员可以办理"))
+
+
+def can_run(actor: Actor, township: Township, campaign: Campaign) -> bool:
+    return is_office(actor, township) or in_group(actor, campaign)
 
 
 def _require_reader(actor: Actor, township: Township) -> None:
@@ -153,6 +197,8 @@ def is_subject_self(actor: Actor, township: Township, subject: Subject) -> bool:
 
 
 def _rater_name(rater: Rater) -> str:
+    if rater.guest_name is not None:
+        return rater.guest_name
     if rater.representative_id is not None:
         rep = db.session.get(Representative, (rater.tenant_id, rater.representative_id))
         return rep.name if rep else ""
@@ -165,6 +211,13 @@ def cannot_evaluate_offered(campaign: Campaign) -> bool:
     if campaign.cannot_evaluate is not None:
         return bool(campaign.cannot_evaluate)
     return bool(settings(campaign.tenant_id)["cannot_evaluate"])
+
+
+def campaign_year(campaign: Campaign) -> int:
+    """The year a campaign grades. The season runs from December to mid-January, so a campaign
+    opened in January or February grades the year before; any other, the year it opens in."""
+    opens = campaign.opens_on
+    return opens.year - 1 if opens.month <= 2 else opens.year
 
 
 def _k(campaign: Campaign) -> int:

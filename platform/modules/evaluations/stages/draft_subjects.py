@@ -1,9 +1,12 @@
-"""Subjects of a draft campaign and their duty reports (述职述廉)."""
+"""Subjects of a draft campaign and their duty reports (述职述廉), with the year's public
+commitments shown beside a representative's report (述诺、评诺)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import IO
 
+from flask import has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -18,6 +21,7 @@ from lianxin.modules.evaluations.models import (
     CampaignState,
     Shape,
     Subject,
+    SubjectKind,
 )
 from lianxin.modules.evaluations.stages.campaigns import (
     _draft,
@@ -28,11 +32,13 @@ from lianxin.modules.evaluations.stages.common import (
     _committee_users,
     _get,
     _subjects,
+    campaign_year,
     get_campaign,
     get_subject,
     is_office,
     is_subject_self,
 )
+from lianxin.modules.registry import ReportCommitment, current_registry
 from lianxin.people.models import HandlingUnit, Representative
 from lianxin.storage import owners as storage_owners
 from lianxin.tenants import service as tenants
@@ -56,7 +62,20 @@ def add_subject(actor: Actor, township: Township, campaign_id: int, data: Subjec
     handling unit, or a named station / the township for public satisfaction."""
     campaign = _draft(actor, township, campaign_id)
     subject = Subject(campaign_id=campaign.id)
-    if campaign.shape == Shape.COMMITTEE:
+    if data.kind not in (None, SubjectKind.MEMBER) and campaign.shape != Shape.COMMITTEE:
+        raise ValidationFailed(
+            errors={"kind": [_("只有代表评议两委委员时可评议班子整体或市党代表")]}
+        )
+    if data.kind == SubjectKind.BODY:
+        # The committee as a body (班子整体), beside its members one by one.
+        subject.kind, subject.name = SubjectKind.BODY, data.name or _("镇党委、纪委领导班子")
+    elif data.kind == SubjectKind.CITY_REP:
+        # A city representative living in the township (市党代表): not in the township's
+        # roll, entered by name; reports at the annual session, the representatives evaluate.
+        if not data.name:
+            raise ValidationFailed(errors={"name": [_("请填写市党代表姓名")]})
+        subject.kind, subject.name = SubjectKind.CITY_REP, data.name
+    elif campaign.shape == Shape.COMMITTEE:
         users = {u.id: u for u in _committee_users(township)}
         user = users.get(data.user_id or 0)
         if user is None:
@@ -73,7 +92,9 @@ def add_subject(actor: Actor, township: Township, campaign_id: int, data: Subjec
             raise ValidationFailed(errors={"name": [_("请填写测评对象名称")]})
         subject.name = data.name
     same = (
-        Subject.user_id == subject.user_id
+        Subject.kind == SubjectKind.BODY
+        if subject.kind == SubjectKind.BODY
+        else Subject.user_id == subject.user_id
         if subject.user_id is not None
         else Subject.representative_id == subject.representative_id
         if subject.representative_id is not None
@@ -88,7 +109,15 @@ def add_subject(actor: Actor, township: Township, campaign_id: int, data: Subjec
         raise ValidationFailed(errors={"name": [_("已是评议对象")]})
     db.session.add(subject)
     db.session.flush()
-    _audit("subject", actor, township, "evaluation_campaign", campaign.id, subject=subject.name)
+    _audit(
+        "subject",
+        actor,
+        township,
+        "evaluation_campaign",
+        campaign.id,
+        subject=subject.name,
+        kind=subject.kind,
+    )
     return subject
 
 
@@ -164,6 +193,37 @@ def set_report(
         subject.report_file_id = stored.id
     _audit("report", actor, township, "evaluation_subject", subject.id)
     return subject
+
+
+def report_commitments(
+    township: Township, subjects: Sequence[Subject]
+) -> dict[int, list[ReportCommitment]]:
+    """By subject id, the public commitments of the campaign's year of each representative
+    whose duty report is evaluated (the registry's report-commitment hook: the commitments
+    module, where it is switched on), as the public board shows them. One call a part and a
+    year for the whole batch, inside the township's tenant context; the caller has already
+    checked who may see these subjects. Other shapes and subjects have none."""
+    if not subjects or not has_app_context():
+        return {}
+    looked_up = (db.session.get(Campaign, (township.id, s.campaign_id)) for s in subjects)
+    campaigns = {c.id: c for c in looked_up if c is not None and c.shape == Shape.DUTY}
+    by_year: dict[int, dict[int, int]] = {}  # year -> {subject id: representative id}
+    for s in subjects:
+        campaign = campaigns.get(s.campaign_id)
+        if campaign is not None and s.representative_id is not None:
+            by_year.setdefault(campaign_year(campaign), {})[s.id] = s.representative_id
+    if not by_year:
+        return {}
+    sources = current_registry().report_commitment_sources(tenants.enabled_module_keys(township.id))
+    out: dict[int, list[ReportCommitment]] = {}
+    for year, reps in sorted(by_year.items()):
+        ids = sorted(set(reps.values()))
+        found = [fn(year, ids) for _spec, fn in sources]
+        for subject_id, rep_id in reps.items():
+            rows = [row for part in found for row in part.get(rep_id, ())]
+            if rows:
+                out[subject_id] = rows
+    return out
 
 
 @storage_owners.reader("evaluation")

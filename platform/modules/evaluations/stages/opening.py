@@ -16,6 +16,7 @@ from lianxin.modules.evaluations.models import (
     Campaign,
     CampaignState,
     Rater,
+    RaterCategory,
     Shape,
 )
 from lianxin.modules.evaluations.stages.campaigns import (
@@ -27,11 +28,12 @@ from lianxin.modules.evaluations.stages.common import (
     _digest,
     _get,
     _rater_name,
-    _require_office,
+    _require_runner,
     _subjects,
     get_campaign,
     settings,
 )
+from lianxin.modules.evaluations.stages.running import check_notice
 from lianxin.notify import service as notify
 from lianxin.people.models import PartyMember, Representative
 from lianxin.tenants.models import Township
@@ -47,18 +49,28 @@ class IssuedLink:
 
 @use_case
 def open_campaign(actor: Actor, township: Township, campaign_id: int) -> list[IssuedLink]:
-    """Fix the form, the subjects and the eligible raters; issue each rater a one-time link."""
-    campaign = _draft(actor, township, campaign_id)
+    """Fix the form, the subjects and the eligible raters; issue each rater a one-time link.
+    The office or the evaluation group; not before the advance notice is `notice_days` old."""
+    campaign = _draft(actor, township, campaign_id, runner=True)
     subs = _subjects(campaign)
     if not subs:
         raise ValidationFailed(errors={"subjects": [_("请先添加评议对象")]})
     if not campaign.dimensions:
         raise ValidationFailed(errors={"dimensions": [_("至少需要一项评议内容")]})
+    check_notice(campaign)
     issued: list[IssuedLink] = []
     if campaign.shape in (Shape.COMMITTEE, Shape.DEPARTMENTS):
         for rep in db.session.scalars(select(Representative).order_by(Representative.name_pinyin)):
             if rep.in_office:
                 issued.append(_new_rater(campaign, representative_id=rep.id, name=rep.name))
+        for guest in db.session.scalars(
+            select(Rater)
+            .where(Rater.campaign_id == campaign.id, Rater.guest_name.is_not(None))
+            .order_by(Rater.category, Rater.id)
+        ):
+            token = secrets.token_urlsafe(24)
+            guest.token_hash = _digest(token)
+            issued.append(IssuedLink(guest, guest.guest_name or "", token))
     elif campaign.shape == Shape.DUTY:
         branches = {
             r.branch_id
@@ -76,7 +88,14 @@ def open_campaign(actor: Actor, township: Township, campaign_id: int) -> list[Is
                 PartyMember.branch_id.in_(branches), PartyMember.is_active.is_(True)
             )
         ):
-            issued.append(_new_rater(campaign, party_member_id=member.id, name=member.name))
+            issued.append(
+                _new_rater(
+                    campaign,
+                    party_member_id=member.id,
+                    name=member.name,
+                    category=RaterCategory.PARTY_MEMBER,
+                )
+            )
     rule = settings(township.id)
     campaign.min_answers = int(rule["min_answers"])
     campaign.answer_batch = max(int(rule["answer_batch"]), campaign.min_answers)
@@ -109,7 +128,7 @@ def _new_rater(campaign: Campaign, *, name: str, **who: Any) -> IssuedLink:
 @use_case
 def reissue_link(actor: Actor, township: Township, rater_id: int) -> IssuedLink:
     rater = _get(Rater, township, rater_id, _("未找到该评议人"))
-    _require_office(actor, township)
+    _require_runner(actor, township, get_campaign(actor, township, rater.campaign_id))
     token = secrets.token_urlsafe(24)
     rater.token_hash = _digest(token)
     _audit("link", actor, township, "evaluation_rater", rater.id)
@@ -120,7 +139,7 @@ def raters(actor: Actor, township: Township, campaign_id: int) -> list[tuple[Rat
     """Every eligible rater, to hand out or reissue links. Whether one has answered is not
     shown to the office: only how many (`participation`); the system reminds the rest."""
     campaign = get_campaign(actor, township, campaign_id)
-    _require_office(actor, township)
+    _require_runner(actor, township, campaign)
     return [
         (r, _rater_name(r))
         for r in db.session.scalars(
@@ -134,7 +153,7 @@ def close_campaign(actor: Actor, township: Township, campaign_id: int) -> Campai
     """Close to answers; the worker then releases the last sealed answers and counts
     (`count_closed`), which proposes each subject's grade."""
     campaign = get_campaign(actor, township, campaign_id)
-    _require_office(actor, township)
+    _require_runner(actor, township, campaign)
     if campaign.state != CampaignState.OPEN:
         raise Conflict(_("评议未在进行中"))
     campaign.state, campaign.closed_at = CampaignState.CLOSED, utcnow()

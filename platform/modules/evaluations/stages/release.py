@@ -24,6 +24,7 @@ from lianxin.modules.evaluations.stages.common import (
 )
 from lianxin.modules.evaluations.stages.grading import (
     _result,
+    grade_limits,
 )
 from lianxin.notify import service as notify
 from lianxin.tenants.models import Township
@@ -40,8 +41,11 @@ def _box(campaign: Campaign) -> anonymous.Box:
     )
 
 
-def _pool(campaign: Campaign, answers: list[dict[str, Any]]) -> None:
-    """The answers, sealed, in the caller's transaction (the receipt's or the code's)."""
+def _pool(
+    campaign: Campaign, answers: list[dict[str, Any]], *, category: str | None = None
+) -> None:
+    """The answers, sealed, in the caller's transaction (the receipt's, the code's, or the
+    tellers' agreement's), with the rater's category in the clear (the receipt tells it)."""
     box = _box(campaign)
     for answer in answers:
         subject_id = answer.pop("subject_id")
@@ -49,20 +53,61 @@ def _pool(campaign: Campaign, answers: list[dict[str, Any]]) -> None:
             PooledAnswer(
                 campaign_id=campaign.id,
                 subject_id=subject_id,
+                category=category,
                 sealed=box.seal(answer, subject_id),
             )
         )
 
 
+def _same_category(category: str | None) -> Any:
+    if category is None:
+        return PooledAnswer.category.is_(None)
+    return PooledAnswer.category == category
+
+
+def _groups(campaign: Campaign, *, closing: bool) -> tuple[list[tuple[Any, Any]], set[Any]]:
+    """The release groups: each subject's answers of one rater category (so that a category's
+    figures come from at least K of its own raters). At the close, the categories of a subject
+    with fewer than K answers in all go together as one group, released without a category
+    (合并) when together they are K; those groups' (subject, category) pairs are returned."""
+    pending: dict[tuple[int, str | None], int] = {}
+    for subject_id, category in db.session.execute(
+        select(PooledAnswer.subject_id, PooledAnswer.category).where(
+            PooledAnswer.campaign_id == campaign.id
+        )
+    ):
+        pending[(subject_id, category)] = pending.get((subject_id, category), 0) + 1
+    k = _k(campaign)
+    groups: list[tuple[Any, Any]] = []
+    merged: set[Any] = set()
+    for subject in _subjects(campaign):
+        base = (PooledAnswer.campaign_id == campaign.id) & (PooledAnswer.subject_id == subject.id)
+        mine = sorted(
+            ((c, n) for (s, c), n in pending.items() if s == subject.id),
+            key=lambda pair: pair[0] or "",
+        )
+        if len(mine) <= 1 or not closing:
+            groups += [((subject.id, c), base & _same_category(c)) for c, _n in mine]
+            continue
+        small = [c for c, n in mine if n < k]
+        groups += [((subject.id, c), base & _same_category(c)) for c, n in mine if n >= k]
+        if small:
+            named = [c for c in small if c is not None]
+            where = PooledAnswer.category.in_(named)
+            if None in small:
+                where = where | PooledAnswer.category.is_(None)
+            groups.append(((subject.id, "merged"), base & where))
+            merged |= {(subject.id, c) for c in small}
+    return groups, merged
+
+
 def _release(campaign: Campaign, *, closing: bool) -> anonymous.Released:
     """Open what the rule lets out (lianxin.db.anonymous.release); the caller commits."""
     box = _box(campaign)
+    groups, merged = _groups(campaign, closing=closing)
     return anonymous.release(
         PooledAnswer,
-        [
-            (s.id, (PooledAnswer.campaign_id == campaign.id) & (PooledAnswer.subject_id == s.id))
-            for s in _subjects(campaign)
-        ],
+        groups,
         minimum=_k(campaign),
         batch=campaign.answer_batch,
         closing=closing,
@@ -70,6 +115,7 @@ def _release(campaign: Campaign, *, closing: bool) -> anonymous.Released:
         final_row=lambda row, content: Answer(
             campaign_id=campaign.id,
             subject_id=row.subject_id,
+            category=None if (row.subject_id, row.category) in merged else row.category,
             key=str(uuid.uuid4()),
             scores=content.get("scores") or {},
             overall=content.get("overall"),
@@ -120,9 +166,13 @@ def count_closed(campaign_id: int) -> None:
     assert township is not None
     _release(campaign, closing=True)
     campaign.counted_at = utcnow()
-    for subject in _subjects(campaign):
+    subjects = _subjects(campaign)
+    limits = grade_limits(township, campaign, subjects)  # training absences … (duty reports)
+    for subject in subjects:
         result = _result(township, campaign, subject)
-        subject.proposed_grade = result.proposed_grade if result.shown else None
+        limit = limits.get(subject.id)
+        proposed = limit.bounded(result.proposed_grade) if limit else result.proposed_grade
+        subject.proposed_grade = proposed if result.shown else None
 
 
 @notify.handler(COUNT_TOPIC)

@@ -21,7 +21,7 @@ from lianxin.modules.evaluations.models import (
 )
 from lianxin.modules.evaluations.stages.common import (
     _audit,
-    _require_office,
+    _require_runner,
     get_campaign,
     settings,
 )
@@ -97,6 +97,8 @@ def remind_non_respondents(
     users: list[int] = []
     for rater in pending:
         person: Any
+        if rater.guest_name is not None:
+            continue  # named by the office, reached by it: no account, no phone kept
         if rater.representative_id is not None:
             person = db.session.get(Representative, (township.id, rater.representative_id))
         else:
@@ -131,7 +133,7 @@ def remind_non_respondents(
 def remind(actor: Actor, township: Township, campaign_id: int) -> int:
     """The office asks the system to remind those who have not answered yet."""
     campaign = get_campaign(actor, township, campaign_id)
-    _require_office(actor, township)
+    _require_runner(actor, township, campaign)
     return remind_non_respondents(township, campaign, actor=actor)
 
 

@@ -14,7 +14,7 @@ from lianxin.auth.actor import Actor
 from lianxin.casework import service as casework
 from lianxin.db import db
 from lianxin.modules.evaluations.models import Campaign, CampaignState, Rater, Receipt, Subject
-from lianxin.modules.evaluations.stages.common import is_committee, is_office
+from lianxin.modules.evaluations.stages.common import is_committee, is_office, settings
 from lianxin.modules.waiting import Waiting, in_one, paged, pile, waiting
 from lianxin.tenants.models import Township
 
@@ -40,7 +40,9 @@ def to_answer(actor: Actor, township: Township, today: date) -> Waiting:
 
 def grades_to_decide(actor: Actor, township: Township) -> Waiting:
     """The committee's: subjects of counted, closed campaigns with a proposed grade and none
-    decided yet, not about the member himself; `page_id` is the campaign when only one."""
+    decided yet, not about the member himself, and with the responsible leader's opinion when
+    the township asks for it (the decision waits for it); `page_id` is the campaign when only
+    one."""
     if not is_committee(actor, township):
         return Waiting()
     rep = casework.representative_of(actor, township)
@@ -62,6 +64,31 @@ def grades_to_decide(actor: Actor, township: Township) -> Waiting:
             Subject.proposed_grade.is_not(None),
             Subject.grade.is_(None),
             not_self,
+        )
+    )
+    if settings(township.id)["leader_opinion"]:
+        query = query.where(Subject.leader_opinion.is_not(None))
+    return paged(db.session.execute(query).one())
+
+
+def opinions_to_record(actor: Actor, township: Township) -> Waiting:
+    """The office's: subjects of counted, closed campaigns with a proposed grade, no grade yet
+    and no responsible leader's opinion, which the committee's decision waits for (when the
+    township asks for it); `page_id` is the campaign when only one."""
+    if not is_office(actor, township) or not settings(township.id)["leader_opinion"]:
+        return Waiting()
+    query = (
+        select(*pile(Subject.id, Campaign.counted_at), *in_one(Campaign.id))
+        .join(
+            Campaign,
+            and_(Campaign.id == Subject.campaign_id, Campaign.tenant_id == Subject.tenant_id),
+        )
+        .where(
+            Campaign.state == CampaignState.CLOSED,
+            Campaign.counted_at.is_not(None),
+            Subject.proposed_grade.is_not(None),
+            Subject.grade.is_(None),
+            Subject.leader_opinion.is_(None),
         )
     )
     return paged(db.session.execute(query).one())

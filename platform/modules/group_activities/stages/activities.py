@@ -1,6 +1,7 @@
 """A group's year: the plan (planned activities by month), the activities held with the
 attendance of the group's members, and what came of them — an outcome may become a case
-(casework) or be kept as a proposal draft for the annual session."""
+(casework) or a proposal draft (the proposals module's, in the name of the representative who
+drafts it and, where the township allows, of the group they lead)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from lianxin.db.paging import paged
 from lianxin.errors import ValidationFailed
 from lianxin.modules.group_activities.errors import GroupRuleBroken
 from lianxin.modules.group_activities.inputs import (
+    YEAR_FIRST,
+    YEAR_LAST,
     ActivityInput,
     OutcomeCaseInput,
     OutcomeInput,
+    OutcomeProposalInput,
     PlanItemInput,
 )
 from lianxin.modules.group_activities.models import (
@@ -39,9 +43,12 @@ from lianxin.modules.group_activities.stages.common import (
     find_outcome,
     find_plan_item,
 )
+from lianxin.modules.group_activities.stages.keepers import keeper_ids
+from lianxin.modules.kit import representative_of
 from lianxin.modules.kit import today as kit_today
 from lianxin.notify import service as notify
 from lianxin.people.models import Representative
+from lianxin.tenants import service as tenants
 from lianxin.tenants.models import Township
 from lianxin.usecases import use_case
 
@@ -79,7 +86,7 @@ def add_plan_item(actor: Actor, township: Township, group_id: int, data: PlanIte
     """A planned activity of the group's year (the leader or the office)."""
     group = find_group(actor, township, group_id)
     _lead(actor, township, group)
-    if not 2000 <= data.year <= 2100:
+    if not YEAR_FIRST <= data.year <= YEAR_LAST:
         raise ValidationFailed(errors={"year": [_("年份不正确")]})
     item = PlanItem(
         group_id=group.id,
@@ -221,6 +228,12 @@ def record_activity(
     with_account = [
         rep.user_id for rep in members.values() if rep.user_id and rep.user_id != actor.user_id
     ]
+    # The committee member who keeps the group that year hears of it too (包组).
+    with_account += [
+        u
+        for u in keeper_ids(township, group.id, data.held_on)
+        if u not in with_account and u != actor.user_id
+    ]
     if with_account:
         notify.notify(
             with_account,
@@ -252,15 +265,22 @@ def record_activity(
 def record_outcome(
     actor: Actor, township: Township, activity_id: int, data: OutcomeInput
 ) -> Outcome:
-    """What came of the activity (the leader or the office)."""
+    """What came of the activity (the leader or the office). A proposal draft is drafted
+    at once, in the same transaction (`outcome_to_proposal`: a representative of the group)."""
     activity = get_activity(actor, township, activity_id)
     _lead(actor, township, find_group(actor, township, activity.group_id))
+    draft = data.state == OutcomeState.PROPOSAL
     row = Outcome(
-        activity_id=activity.id, text=data.text, state=data.state, recorded_by_id=actor.user_id
+        activity_id=activity.id,
+        text=data.text,
+        state=OutcomeState.PENDING if draft else data.state,
+        recorded_by_id=actor.user_id,
     )
     db.session.add(row)
     db.session.flush()
     _audit("group_activity.outcome", actor, township, "group_outcome", row.id, state=data.state)
+    if draft:
+        outcome_to_proposal(actor, township, row.id, OutcomeProposalInput())
     return row
 
 
@@ -318,3 +338,69 @@ def outcome_to_case(
         case_id=made.case.id,
     )
     return made
+
+
+def proposals_on(township: Township) -> bool:
+    return tenants.module_enabled(township.id, "proposals")
+
+
+def _title(text: str) -> str:
+    first = next((line.strip() for line in text.splitlines() if line.strip()), text.strip())
+    return first[:200]
+
+
+@use_case
+def outcome_to_proposal(
+    actor: Actor, township: Township, outcome_id: int, data: OutcomeProposalInput
+) -> int:
+    """A representative who leads the group (leader or deputy) drafts a proposal from the
+    outcome in the proposals module, to gather signatures there: in the group's name where the
+    township allows it, discussed at the activity. One transaction with the outcome's state and
+    link; returns the draft's id."""
+    from lianxin.modules.proposals import service as proposals
+    from lianxin.modules.proposals.inputs import ProposalDraftSchema
+    from lianxin.usecases import load_input
+
+    outcome = get_outcome(actor, township, outcome_id)
+    activity = find_activity(township, outcome.activity_id)
+    group = find_group(actor, township, activity.group_id)
+    _lead(actor, township, group)
+    if outcome.proposal_id is not None:
+        raise GroupRuleBroken(_("该成果已起草为建议草稿"))
+    if outcome.state == OutcomeState.CASE:
+        raise GroupRuleBroken(_("该成果已转为诉求，可在诉求页面据此起草提案"))
+    if not proposals_on(township):
+        raise GroupRuleBroken(_("本乡镇未开通提案功能，不能起草建议草稿"))
+    rep = representative_of(actor)
+    if rep is None or not group.leads(rep):
+        raise GroupRuleBroken(
+            _("建议草稿以代表本人名义起草：请本组组长或副组长登录后起草，或先登记为待处理")
+        )
+    fields: dict[str, object] = {
+        "kind": data.kind,
+        "title": data.title or _title(outcome.text),
+        "body": outcome.text,
+    }
+    if data.kind == "proposal" and proposals.settings(township.id)["allow_groups"]:
+        discussion = _("%(t)s（%(d)s小组活动）", t=activity.topic, d=activity.held_on.isoformat())
+        if activity.content:
+            discussion = f"{discussion}\n{activity.content}"
+        fields |= {
+            "group_id": group.id,
+            "group_discussed_on": activity.held_on.isoformat(),
+            "group_discussion": discussion[:2000],
+        }
+    draft = proposals.create_draft(actor, township, load_input(ProposalDraftSchema, fields))
+    outcome.state = OutcomeState.PROPOSAL
+    outcome.proposal_id = draft.id
+    db.session.flush()
+    _audit(
+        "group_activity.outcome_proposal",
+        actor,
+        township,
+        "group_outcome",
+        outcome.id,
+        proposal_id=draft.id,
+        kind=data.kind,
+    )
+    return int(draft.id)

@@ -3,19 +3,20 @@ module's 代表小组, read through its service) and each group's standing in a 
 
 A group is led by its 组长 (and 副组长): they plan the group's year, record its activities and
 file its report; the liaison office may do all of it for any group. The half-years are the
-calendar's (January–June, July–December), on Asia/Shanghai dates."""
+calendar's (January–June, July–December), on Asia/Shanghai dates. Thematic groups (专业小组)
+plan, record and report like area groups; their half-year minimum is a setting of its own."""
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from lianxin.audit import service as audit
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.db import db
@@ -27,9 +28,14 @@ from lianxin.modules.group_activities.models import (
     PlanItem,
     Report,
 )
-from lianxin.modules.kit import module_settings
+from lianxin.modules.kit import (
+    is_office,
+    module_settings,
+    representative_of,
+)
+from lianxin.modules.kit import record as _audit  # noqa: F401 (the stages' name for it)
 from lianxin.people import service as people
-from lianxin.people.models import GroupRole, Representative
+from lianxin.people.models import GroupKind, GroupRole, Representative
 from lianxin.tenants.models import Township
 
 MODULE_KEY = "group_activities"
@@ -53,17 +59,6 @@ def settings(township_id: int) -> dict[str, Any]:
     return module_settings(township_id, MODULE_KEY)
 
 
-def is_office(actor: Actor, township: Township) -> bool:
-    return permissions.can_work_in_office(actor, township.id)
-
-
-def representative_of(actor: Actor) -> Representative | None:
-    """The actor's own representative record in the request's township (tenant context)."""
-    if actor.user_id is None:
-        return None
-    return db.session.scalar(select(Representative).where(Representative.user_id == actor.user_id))
-
-
 # --- groups ---------------------------------------------------------------------------------------
 
 
@@ -84,6 +79,15 @@ class Group:
     @property
     def leader(self) -> Representative | None:
         return self.view.holder(GroupRole.LEADER)
+
+    @property
+    def kind(self) -> str:
+        """area 地域小组 / thematic 专业小组."""
+        return self.view.group.kind
+
+    @property
+    def thematic(self) -> bool:
+        return self.view.group.kind == GroupKind.THEMATIC
 
     @property
     def members(self) -> list[Representative]:
@@ -154,24 +158,6 @@ def find_report(township: Township, report_id: int) -> Report:
     return row
 
 
-def _audit(
-    action: str,
-    actor: Actor | None,
-    township: Township,
-    target_type: str,
-    target_id: int,
-    **after: Any,
-) -> None:
-    audit.record(
-        action,
-        actor=actor,
-        tenant_id=township.id,
-        target_type=target_type,
-        target_id=target_id,
-        after=after or None,
-    )
-
-
 # --- the half-year rule ---------------------------------------------------------------------------
 
 
@@ -229,16 +215,122 @@ def activity_counts(start: date, end: date) -> dict[int, int]:
     }
 
 
+def need_of(township_id: int, group: Group) -> int:
+    """The half-year minimum of a group: an area group's (`min_per_half_year`), a thematic
+    group's (`thematic_min_per_half_year`; 0: none asked, never flagged)."""
+    rules = settings(township_id)
+    key = "thematic_min_per_half_year" if group.thematic else "min_per_half_year"
+    return int(rules[key])
+
+
 def standings(
     actor: Actor, township: Township, year: int, half: int, today: date
 ) -> list[Standing]:
     """Every active group in the half-year: fewest activities first, then by name."""
     start, end = half_bounds(year, half)
     counts = activity_counts(start, end)
-    need = int(settings(township.id)["min_per_half_year"])
     rows = [
-        Standing(g, year, half, counts.get(g.id, 0), need, today >= end)
+        Standing(g, year, half, counts.get(g.id, 0), need_of(township.id, g), today >= end)
         for g in groups(actor, township)
     ]
     rows.sort(key=lambda s: (s.activities, s.group.name))
     return rows
+
+
+# --- the year: the plan by the due month, the activity days (001 张家港) -------------------------
+
+
+def plan_due_on(township_id: int, year: int) -> date:
+    """The last day the year's plan is on time: the due month's last day (`plan_due_month`)."""
+    month = int(settings(township_id)["plan_due_month"])
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def days_need_of(township_id: int, group: Group) -> int:
+    """The activity days a year asked of a group (`min_days_per_year`, "2～3天"): an area
+    group's; a thematic group is not asked (0)."""
+    return 0 if group.thematic else int(settings(township_id)["min_days_per_year"])
+
+
+def plan_counts(year: int) -> dict[int, int]:
+    """Planned activities per group for the year."""
+    return {
+        group_id: int(n)
+        for group_id, n in db.session.execute(
+            select(PlanItem.group_id, func.count(PlanItem.id))
+            .where(PlanItem.year == year)
+            .group_by(PlanItem.group_id)
+        )
+    }
+
+
+def activity_days(year: int) -> dict[int, int]:
+    """Days on which each group was active in the year (held_on to ends_on, both counted; a
+    day of two activities counts once; an activity across the new year counts in both)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    days: dict[int, set[date]] = {}
+    for group_id, first, last in db.session.execute(
+        select(Activity.group_id, Activity.held_on, Activity.ends_on).where(
+            Activity.held_on <= end, Activity.ends_on >= start
+        )
+    ):
+        day, stop = max(first, start), min(last, end)
+        seen = days.setdefault(group_id, set())
+        while day <= stop:
+            seen.add(day)
+            day += timedelta(days=1)
+    return {group_id: len(seen) for group_id, seen in days.items()}
+
+
+@dataclass(frozen=True)
+class YearStanding:
+    """A group's year: its plan against the due day, its activity days against the minimum."""
+
+    group: Group
+    year: int
+    planned: int  # planned activities of the year
+    plan_due_on: date
+    days: int  # activity days held in the year
+    days_need: int
+    today: date
+
+    @property
+    def plan_missing(self) -> bool:
+        """Flagged: no plan for the year and the due month is over."""
+        return self.planned == 0 and self.today > self.plan_due_on
+
+    @property
+    def days_met(self) -> bool:
+        return self.days >= self.days_need
+
+    @property
+    def ended(self) -> bool:
+        return self.today > date(self.year, 12, 31)
+
+    @property
+    def days_missed(self) -> bool:
+        """Flagged: the year ended below the minimum of activity days."""
+        return self.ended and not self.days_met
+
+    @property
+    def days_behind(self) -> bool:
+        """Below the minimum in a year still running."""
+        return not self.ended and not self.days_met
+
+
+def year_standings(actor: Actor, township: Township, year: int, today: date) -> list[YearStanding]:
+    """Every active group in the year, by name."""
+    planned, days = plan_counts(year), activity_days(year)
+    due = plan_due_on(township.id, year)
+    return [
+        YearStanding(
+            g,
+            year,
+            planned.get(g.id, 0),
+            due,
+            days.get(g.id, 0),
+            days_need_of(township.id, g),
+            today,
+        )
+        for g in groups(actor, township)
+    ]

@@ -1,27 +1,41 @@
-"""The register as a spreadsheet: the groups' plans, their activities with attendance and
-outcomes, each group's half-years against the minimum, and the reports before the sessions."""
+"""The registers as spreadsheets: the groups' plans, their activities with attendance and
+outcomes, each group's half-years against the minimum, and the reports before the sessions;
+and the committee side's year: the monthly reception days with their notes, the visiting
+months' schedules with each visit and its minutes, and who keeps which group."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lianxin import spreadsheets
 from lianxin.auth.actor import Actor
 from lianxin.db import db
+from lianxin.errors import PermissionDenied
 from lianxin.modules.group_activities.models import (
     Activity,
     Attendance,
+    Keeper,
     Outcome,
     PlanItem,
     Report,
+    Visit,
+    VisitPlan,
+)
+from lianxin.modules.group_activities.stages.committee import (
+    is_committee,
+    list_receptions,
+    member_names,
 )
 from lianxin.modules.group_activities.stages.common import (
     HALF_LABELS,
     OUTCOME_LABELS,
+    _read,
     _write,
     half_of,
+    is_office,
     previous_half,
     standings,
 )
@@ -67,8 +81,8 @@ def register_xlsx(actor: Actor, township: Township, *, today: date | None = None
             ]
         )
     sheet = book.sheet("活动成果")
-    sheet.widths([20, 12, 30, 50, 12])
-    sheet.header(["代表小组", "活动日期", "活动主题", "成果", "处理"])
+    sheet.widths([20, 12, 30, 50, 12, 10, 10])
+    sheet.header(["代表小组", "活动日期", "活动主题", "成果", "处理", "诉求编号", "提案编号"])
     for o in db.session.scalars(select(Outcome).order_by(Outcome.id)):
         a = by_id[o.activity_id]
         sheet.append(
@@ -78,6 +92,8 @@ def register_xlsx(actor: Actor, township: Township, *, today: date | None = None
                 a.topic,
                 o.text,
                 str(OUTCOME_LABELS.get(o.state, o.state)),
+                o.case_id,
+                o.proposal_id,
             ]
         )
     sheet = book.sheet("年度计划")
@@ -109,4 +125,68 @@ def register_xlsx(actor: Actor, township: Township, *, today: date | None = None
                 r.body,
             ]
         )
+    return book.to_bytes()
+
+
+def committee_xlsx(actor: Actor, township: Township, year: int) -> bytes:
+    """The committee side's year (the office and the committee members): the reception days
+    with the member, the groups whose leaders came, the place and the notes; the visiting
+    months' schedules with each visit and its minutes (drafts: the office's only)."""
+    _read(actor, township)
+    if not (is_office(actor, township) or is_committee(actor, township)):
+        raise PermissionDenied(_("只有联络办公室和党委委员可以导出"))
+    names: dict[int, str] = {
+        i: n
+        for i, n in db.session.execute(select(RepresentativeGroup.id, RepresentativeGroup.name))
+    }
+    members = member_names(township)
+    book = spreadsheets.Book()
+    sheet = book.sheet("组长接待日")
+    sheet.widths([12, 12, 30, 20, 60, 10])
+    sheet.header(["接待日", "接待的党委委员", "参加的代表小组", "地点", "接待记录", "已记录"])
+    for r in list_receptions(actor, township, year):
+        sheet.append(
+            [
+                r.day,
+                members.get(r.member_user_id, ""),
+                "、".join(names.get(g, "") for g in r.group_ids or []),
+                r.place,
+                r.notes or "",
+                "是" if r.notes is not None else "否",
+            ],
+            wrap=True,
+        )
+    sheet = book.sheet("走访工作月")
+    sheet.widths([10, 12, 12, 20, 12, 60])
+    sheet.header(["工作月", "安排表发布日期", "党委委员", "代表小组", "走访日期", "会议纪要"])
+    plans = select(VisitPlan).where(VisitPlan.year == year).order_by(VisitPlan.month)
+    if not is_office(actor, township):
+        plans = plans.where(VisitPlan.published_on.is_not(None))
+    for plan in db.session.scalars(plans):
+        visits = db.session.scalars(
+            select(Visit).where(Visit.plan_id == plan.id).order_by(Visit.day, Visit.id)
+        ).all()
+        month = f"{plan.year}年{plan.month}月"
+        published = plan.published_on if plan.published_on else "未发布"
+        if not visits:
+            sheet.append([month, published, "", "", "", ""])
+        for v in visits:
+            sheet.append(
+                [
+                    month,
+                    published,
+                    members.get(v.member_user_id, ""),
+                    names.get(v.group_id, ""),
+                    v.day,
+                    v.minutes or "",
+                ],
+                wrap=True,
+            )
+    sheet = book.sheet("包组")
+    sheet.widths([20, 8, 12])
+    sheet.header(["代表小组", "年度", "包组党委委员"])
+    for k in db.session.scalars(
+        select(Keeper).where(Keeper.year == year).order_by(Keeper.group_id)
+    ):
+        sheet.append([names.get(k.group_id, ""), k.year, members.get(k.member_user_id, "")])
     return book.to_bytes()

@@ -181,17 +181,31 @@ def _reports_book(session: Any, rows: list[Collected]) -> bytes:
 
 @use_case
 def file_with_session(actor: Actor, township: Township, session_id: int) -> Any:
-    """Put the collected reports among the annual session's documents (a spreadsheet)."""
+    """Put the collected reports among the annual session's documents (a spreadsheet). Filed
+    once, it is filed again only when a group has reported since (an "updated" document beside
+    the first, which stays as what was filed then: reports are never changed once in, so a new
+    report is the only change); otherwise it is refused (409), nothing added."""
     session, rows = collected(actor, township, session_id)
     if not any(r.report for r in rows):
         raise GroupRuleBroken(_("尚无代表小组提交书面联络报告"))
+    title = _("各代表小组书面联络报告")
+    filed = [
+        d
+        for d in annual_sessions.documents(actor, township, session.id)
+        if d.title.startswith(title)
+    ]
+    if filed:
+        last = max(filed, key=lambda d: (d.created_at, d.id))
+        if not any(r.report and r.report.created_at > last.created_at for r in rows):
+            raise GroupRuleBroken(_("各代表小组书面联络报告已列入年会文件，此后没有新提交的报告"))
+        title = _("各代表小组书面联络报告（更新）")
     document = annual_sessions.add_document(
         actor,
         township,
         session.id,
         io.BytesIO(_reports_book(session, rows)),
         "group-reports.xlsx",
-        _("各代表小组书面联络报告"),
+        title,
     )
     _audit(
         "group_activity.reports_filed",

@@ -188,7 +188,19 @@ def submit(
     actor: Actor, township: Township, proposal_id: int, *, today: date | None = None
 ) -> Proposal:
     proposal = get_proposal(actor, township, proposal_id)
-    author = _author(actor, township, proposal)
+    return submit_draft(actor, township, proposal, _author(actor, township, proposal), today)
+
+
+def submit_draft(
+    actor: Actor,
+    township: Township,
+    proposal: Proposal,
+    author: Representative,
+    today: date | None = None,
+) -> Proposal:
+    """Submit a draft whose author is `author` (the author's own submission, or the office's
+    keying-in of a paper form): the collection window, the group's discussion and the signers
+    are checked here, once for both."""
     if proposal.state != State.DRAFT:
         raise IllegalTransition(_("该提案已经提交过了"))
     if not author.in_office:

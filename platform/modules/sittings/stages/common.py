@@ -15,12 +15,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
-from lianxin.audit import service as audit
 from lianxin.auth import permissions
-from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import NotFound
-from lianxin.modules.kit import module_settings
+from lianxin.modules.kit import (  # noqa: F401 (the stages import them from here)
+    current_term,
+    find_representative,
+    is_office,
+    module_settings,
+    representative_of,
+)
+from lianxin.modules.kit import record as _audit  # noqa: F401 (the stages' name for it)
 from lianxin.modules.sittings.models import (
     Answer,
     Invitation,
@@ -63,22 +68,11 @@ def settings(township_id: int) -> dict[str, Any]:
     return module_settings(township_id, MODULE_KEY)
 
 
-def is_office(actor: Actor, township: Township) -> bool:
-    return permissions.can_work_in_office(actor, township.id)
-
-
 def find_meeting(township: Township, meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, (township.id, int(meeting_id)))
     if meeting is None:
         raise NotFound(_("未找到该会议"))
     return meeting
-
-
-def find_representative(township: Township, rep_id: int) -> Representative:
-    rep = db.session.get(Representative, (township.id, int(rep_id)))
-    if rep is None:
-        raise NotFound(_("未找到该代表"))
-    return rep
 
 
 def find_branch(township: Township, branch_id: int) -> Branch:
@@ -101,38 +95,6 @@ def find_suggestion(township: Township, suggestion_id: int) -> Suggestion:
     if row is None:
         raise NotFound(_("未找到该意见建议"))
     return row
-
-
-def representative_of(actor: Actor) -> Representative | None:
-    """The actor's own representative record in the request's township (tenant context)."""
-    if actor.user_id is None:
-        return None
-    return db.session.scalar(select(Representative).where(Representative.user_id == actor.user_id))
-
-
-def current_term() -> int | None:
-    """The township's current term: the newest 届 among the representatives in office."""
-    return db.session.scalar(
-        select(func.max(Representative.term)).where(Representative.status == RepStatus.IN_OFFICE)
-    )
-
-
-def _audit(
-    action: str,
-    actor: Actor | None,
-    township: Township,
-    target_type: str,
-    target_id: int,
-    **after: Any,
-) -> None:
-    audit.record(
-        action,
-        actor=actor,
-        tenant_id=township.id,
-        target_type=target_type,
-        target_id=target_id,
-        after=after or None,
-    )
 
 
 # --- standing in the term -------------------------------------------------------------------------

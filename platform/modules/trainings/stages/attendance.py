@@ -1,14 +1,21 @@
 """Attendance, day by day: the office checks a representative in on a day of the session (on a
 phone, from a searchable roll, one tap each), on that day or later; a check-in made by mistake
-is taken back. The day is the Asia/Shanghai date."""
+is taken back. The day is the Asia/Shanghai date.
+
+A representative may also check themselves in by the day's QR code (`check_in_code.py`); such a
+check-in is recorded by their own account (`checked_in_by_id`), the office's by its staff's, so
+the roll and the API tell the two apart (`by_scan`) and the office can take back a doubtful one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
+from sqlalchemy.exc import IntegrityError
 
 from lianxin.auth.actor import Actor
 from lianxin.db import db
@@ -17,6 +24,8 @@ from lianxin.modules.kit import today as kit_today
 from lianxin.modules.trainings.errors import TrainingRuleBroken
 from lianxin.modules.trainings.models import (
     Answer,
+    Half,
+    Leave,
     TrainingCheckIn,
     TrainingInvitation,
     TrainingSession,
@@ -45,6 +54,8 @@ def default_day(session: TrainingSession, today: date | None = None) -> date:
 
 
 def _check_day(session: TrainingSession, day: date, today: date) -> None:
+    if session.cancelled:
+        raise TrainingRuleBroken(_("该培训已取消，不能签到"))
     if not session.starts_on <= day <= session.ends_on:
         raise TrainingRuleBroken(
             _(
@@ -70,6 +81,32 @@ def _invitation(session: TrainingSession, rep_id: int) -> TrainingInvitation:
     return row
 
 
+def _check_in_on(session_id: int, rep_id: int, day: date) -> TrainingCheckIn | None:
+    return db.session.scalar(
+        select(TrainingCheckIn).where(
+            TrainingCheckIn.session_id == session_id,
+            TrainingCheckIn.representative_id == rep_id,
+            TrainingCheckIn.day == day,
+        )
+    )
+
+
+def _insert_once(row: TrainingCheckIn) -> TrainingCheckIn | None:
+    """Store a new check-in: None when stored, or the check-in of that representative and day
+    that a request of the same moment stored first (a double tap, or the office's tap while the
+    representative scans): both found none, and the unique key (tenant, session, representative,
+    day) refuses the second row. The savepoint takes back only that row, not the transaction."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        first = _check_in_on(row.session_id, row.representative_id, row.day)
+        if first is None:  # an integrity error of another kind
+            raise
+        return first
+    return None
+
+
 @use_case
 def check_in(
     actor: Actor,
@@ -78,10 +115,13 @@ def check_in(
     rep_id: int,
     *,
     day: date | None = None,
+    half: str | None = None,
     today: date | None = None,
 ) -> TrainingCheckIn:
     """The representative is present on `day` (today when not given): a day of the session,
-    not in the future; they must be invited. A second tap is the same check-in."""
+    not in the future; they must be invited. `half`: the whole day, or the morning or the
+    afternoon only (half a day); when not given, the whole day, or the other half of the day
+    of a half-day leave. A second tap is the same check-in; another half corrects it."""
     _write(actor, township)
     session = find_session(township, session_id)
     rep = find_representative(township, rep_id)
@@ -89,32 +129,57 @@ def check_in(
     day = day or now
     _check_day(session, day, now)
     invitation = _invitation(session, rep.id)
-    done = db.session.scalar(
-        select(TrainingCheckIn).where(
-            TrainingCheckIn.session_id == session.id,
-            TrainingCheckIn.representative_id == rep.id,
-            TrainingCheckIn.day == day,
+    half = half or rest_of_day(invitation, day)
+    done = _check_in_on(session.id, rep.id, day)
+    if done is None:
+        row = TrainingCheckIn(
+            session_id=session.id,
+            representative_id=rep.id,
+            day=day,
+            half=half,
+            checked_in_by_id=actor.user_id,
         )
-    )
-    if done is not None:
-        return done
-    row = TrainingCheckIn(
-        session_id=session.id, representative_id=rep.id, day=day, checked_in_by_id=actor.user_id
-    )
-    db.session.add(row)
-    if invitation.answer == Answer.PENDING:
-        invitation.answer = Answer.CONFIRMED
-    db.session.flush()
-    _audit(
-        "training.check_in",
-        actor,
-        township,
-        "training_session",
-        session.id,
-        representative=rep.id,
-        day=day.isoformat(),
-    )
-    return row
+        done = _insert_once(row)
+        if done is None:
+            if invitation.answer == Answer.PENDING:
+                invitation.answer = Answer.CONFIRMED
+            db.session.flush()
+            _audit(
+                "training.check_in",
+                actor,
+                township,
+                "training_session",
+                session.id,
+                representative=rep.id,
+                day=day.isoformat(),
+                half=half,
+            )
+            return row
+    if done.half != half:
+        done.half = half
+        db.session.flush()
+        _audit(
+            "training.check_in",
+            actor,
+            township,
+            "training_session",
+            session.id,
+            representative=rep.id,
+            day=day.isoformat(),
+            half=half,
+        )
+    return done
+
+
+def rest_of_day(invitation: TrainingInvitation, day: date) -> str:
+    """The half a representative is present on a day of their half-day leave (not refused):
+    the afternoon when the morning is on leave, and the other way round; else the whole day."""
+    if invitation.leave_day == day and invitation.leave in (Leave.REQUESTED, Leave.APPROVED):
+        if invitation.leave_half == Half.MORNING:
+            return Half.AFTERNOON
+        if invitation.leave_half == Half.AFTERNOON:
+            return Half.MORNING
+    return Half.FULL
 
 
 @use_case
@@ -174,11 +239,45 @@ def page_check_ins(
     )
 
 
+def _by_scan(row: TrainingCheckIn, rep: Representative) -> bool:
+    """Whether the representative checked in by scanning the day's code: the check-in was
+    recorded by their own account (`self_check_in`), not by the office's staff."""
+    return row.checked_in_by_id is not None and row.checked_in_by_id == rep.user_id
+
+
+def scanned_ids(rows: Iterable[TrainingCheckIn]) -> set[int]:
+    """The ids of those of `rows` the representatives made by scanning the day's code
+    (`_by_scan`, in one query)."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(TrainingCheckIn.id)
+            .join(
+                Representative,
+                and_(
+                    Representative.id == TrainingCheckIn.representative_id,
+                    Representative.tenant_id == TrainingCheckIn.tenant_id,
+                ),
+            )
+            .where(
+                TrainingCheckIn.id.in_(ids),
+                TrainingCheckIn.checked_in_by_id.is_not(None),
+                Representative.user_id == TrainingCheckIn.checked_in_by_id,
+            )
+        )
+    )
+
+
 @dataclass(frozen=True)
 class RollRow:
     representative: Representative
     invitation: TrainingInvitation
     checked_in: bool
+    half: str | None = None  # the check-in's half (full/morning/afternoon), if checked in
+    leave_half: str | None = None  # a half-day leave on the roll's day: its half
+    scanned_at: datetime | None = None  # checked in by scanning the code (not the office): when
 
 
 def _found(rep: Representative, q: str) -> bool:
@@ -190,20 +289,31 @@ def _found(rep: Representative, q: str) -> bool:
 def roll(
     actor: Actor, township: Township, session_id: int, day: date, q: str = ""
 ) -> tuple[list[RollRow], int, int]:
-    """(the invited matching `q` with whether they are checked in on `day`, by pinyin; how
-    many are invited; how many are checked in that day)."""
+    """(the invited matching `q` with whether they are checked in on `day`, by pinyin, and
+    when, if they checked themselves in by the code; how many are invited; how many are
+    checked in that day)."""
     _write(actor, township)
     session = find_session(township, session_id)
     invitations = {i.representative_id: i for i in invitations_of(session)}
-    present = {c.representative_id for c in check_ins_of(session) if c.day == day}
+    present = {c.representative_id: c for c in check_ins_of(session) if c.day == day}
     reps = db.session.scalars(
         select(Representative)
         .where(Representative.id.in_(list(invitations)))
         .order_by(Representative.name_pinyin, Representative.id)
     )
-    rows = [
-        RollRow(rep, invitations[rep.id], rep.id in present)
-        for rep in reps
-        if not q or _found(rep, q)
-    ]
+    rows = []
+    for rep in reps:
+        if q and not _found(rep, q):
+            continue
+        done = present.get(rep.id)
+        rows.append(
+            RollRow(
+                rep,
+                invitations[rep.id],
+                done is not None,
+                done.half if done is not None else None,
+                invitations[rep.id].leave_half if invitations[rep.id].leave_day == day else None,
+                done.checked_in_at if done is not None and _by_scan(done, rep) else None,
+            )
+        )
     return rows, len(invitations), len(present)

@@ -9,23 +9,29 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from lianxin.audit import service as audit
 from lianxin.auth import permissions
-from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import NotFound
-from lianxin.modules.kit import module_settings
+from lianxin.modules.kit import (  # noqa: F401 (the stages import them from here)
+    current_term,
+    find_representative,
+    is_office,
+    module_settings,
+    representative_of,
+)
+from lianxin.modules.kit import record as _audit  # noqa: F401 (the stages' name for it)
 from lianxin.modules.trainings.models import (
     Answer,
     Audience,
+    Half,
     Leave,
     SessionKind,
     TrainingInvitation,
     TrainingSession,
 )
-from lianxin.people.models import Representative, RepresentativeGroup, RepStatus
+from lianxin.people.models import RepresentativeGroup
 from lianxin.tenants.models import Township
 
 MODULE_KEY = "trainings"
@@ -51,6 +57,11 @@ LEAVE_LABELS: dict[str, Any] = {
     Leave.APPROVED: _l("已准假"),
     Leave.REFUSED: _l("不准假"),
 }
+HALF_LABELS: dict[str, Any] = {
+    Half.FULL: _l("全天"),
+    Half.MORNING: _l("上午"),
+    Half.AFTERNOON: _l("下午"),
+}
 CONSEQUENCE_LABELS: dict[str, Any] = {
     "fail": _l("无故缺席：民主评议定为不合格等次"),
     "not_excellent": _l("连续两次缺席：民主评议不得评为优秀"),
@@ -65,22 +76,11 @@ def settings(township_id: int) -> dict[str, Any]:
     return module_settings(township_id, MODULE_KEY)
 
 
-def is_office(actor: Actor, township: Township) -> bool:
-    return permissions.can_work_in_office(actor, township.id)
-
-
 def find_session(township: Township, session_id: int) -> TrainingSession:
     row = db.session.get(TrainingSession, (township.id, int(session_id)))
     if row is None:
         raise NotFound(_("未找到该培训"))
     return row
-
-
-def find_representative(township: Township, rep_id: int) -> Representative:
-    rep = db.session.get(Representative, (township.id, int(rep_id)))
-    if rep is None:
-        raise NotFound(_("未找到该代表"))
-    return rep
 
 
 def find_group(township: Township, group_id: int) -> RepresentativeGroup:
@@ -97,20 +97,6 @@ def find_invitation(township: Township, invitation_id: int) -> TrainingInvitatio
     return row
 
 
-def representative_of(actor: Actor) -> Representative | None:
-    """The actor's own representative record in the request's township (tenant context)."""
-    if actor.user_id is None:
-        return None
-    return db.session.scalar(select(Representative).where(Representative.user_id == actor.user_id))
-
-
-def current_term() -> int | None:
-    """The township's current term: the newest 届 among the representatives in office."""
-    return db.session.scalar(
-        select(func.max(Representative.term)).where(Representative.status == RepStatus.IN_OFFICE)
-    )
-
-
 def invitations_of(session: TrainingSession) -> list[TrainingInvitation]:
     return list(
         db.session.scalars(
@@ -118,22 +104,4 @@ def invitations_of(session: TrainingSession) -> list[TrainingInvitation]:
             .where(TrainingInvitation.session_id == session.id)
             .order_by(TrainingInvitation.id)
         )
-    )
-
-
-def _audit(
-    action: str,
-    actor: Actor | None,
-    township: Township,
-    target_type: str,
-    target_id: int,
-    **after: Any,
-) -> None:
-    audit.record(
-        action,
-        actor=actor,
-        tenant_id=township.id,
-        target_type=target_type,
-        target_id=target_id,
-        after=after or None,
     )

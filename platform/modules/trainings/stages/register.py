@@ -21,11 +21,12 @@ from lianxin.modules.trainings.stages.common import (
     ANSWER_LABELS,
     AUDIENCE_LABELS,
     CONSEQUENCE_LABELS,
+    HALF_LABELS,
     KIND_LABELS,
     LEAVE_LABELS,
     _write,
 )
-from lianxin.modules.trainings.stages.standing import compute
+from lianxin.modules.trainings.stages.standing import compute, weight
 from lianxin.people.models import Representative
 from lianxin.tenants.models import Township
 
@@ -44,14 +45,14 @@ def register_xlsx(actor: Actor, township: Township) -> bytes:
             )
         )
     )
-    present: dict[tuple[int, int], int] = defaultdict(int)
+    present: dict[tuple[int, int], float] = defaultdict(float)
     for c in db.session.scalars(select(TrainingCheckIn)):
-        present[(c.session_id, c.representative_id)] += 1
+        present[(c.session_id, c.representative_id)] += weight(c.half)
     names = {i: n for i, n in db.session.execute(select(Representative.id, Representative.name))}
 
     book = spreadsheets.Book()
     sheet = book.sheet("培训")
-    sheet.widths([12, 12, 6, 30, 10, 20, 14, 8, 8, 8, 8])
+    sheet.widths([12, 12, 6, 30, 10, 20, 14, 8, 8, 8, 8, 30])
     sheet.header(
         [
             "开始日期",
@@ -65,6 +66,7 @@ def register_xlsx(actor: Actor, township: Township) -> bytes:
             "应参训",
             "请假",
             "实到",
+            "已取消（原因）",
         ]
     )
     for s in sessions:
@@ -82,11 +84,14 @@ def register_xlsx(actor: Actor, township: Township) -> bytes:
                 len(rows),
                 sum(1 for i in rows if i.leave),
                 sum(1 for i in rows if present[(s.id, i.representative_id)]),
+                s.cancel_reason or "" if s.cancelled else "",
             ]
         )
     sheet = book.sheet("参训代表")
-    sheet.widths([12, 30, 12, 8, 10, 12, 24, 10])
-    sheet.header(["开始日期", "培训主题", "代表", "届次", "答复", "请假", "请假原因", "出勤天数"])
+    sheet.widths([12, 30, 12, 8, 10, 12, 14, 24, 10])
+    sheet.header(
+        ["开始日期", "培训主题", "代表", "届次", "答复", "请假", "请假半天", "请假原因", "出勤天数"]
+    )
     for i in invitations:
         s = by_id[i.session_id]
         sheet.append(
@@ -97,6 +102,9 @@ def register_xlsx(actor: Actor, township: Township) -> bytes:
                 i.term,
                 str(ANSWER_LABELS.get(i.answer, i.answer)),
                 str(LEAVE_LABELS.get(i.leave, "")) if i.leave else "",
+                f"{i.leave_day.isoformat()} {HALF_LABELS.get(i.leave_half, '')}"
+                if i.leave_day
+                else "",
                 i.leave_reason or "",
                 present[(s.id, i.representative_id)],
             ]

@@ -38,7 +38,7 @@ from lianxin.modules.trainings.stages.common import (
     representative_of,
 )
 from lianxin.notify import service as notify
-from lianxin.people.models import Representative, RepStatus
+from lianxin.people.models import GroupMembership, Representative, RepStatus
 from lianxin.tenants.models import Township
 from lianxin.usecases import use_case
 
@@ -86,15 +86,22 @@ def page_invitations(
 
 def _audience(township: Township, data: SessionInput) -> list[Representative]:
     """The representatives the session is for; another township's group or representative is
-    a 404, one whose term ended is refused."""
+    a 404, one whose term ended is refused. A group's members are its current members, of an
+    area group or a thematic one (专业小组)."""
     in_office = Representative.status == RepStatus.IN_OFFICE
     order = (Representative.name_pinyin, Representative.id)
     if data.audience == Audience.GROUPS:
         ids = sorted({find_group(township, g).id for g in data.group_ids})
+        members = select(GroupMembership.representative_id).where(
+            GroupMembership.group_id.in_(ids), GroupMembership.ended_on.is_(None)
+        )
         return list(
             db.session.scalars(
                 select(Representative)
-                .where(in_office, Representative.group_id.in_(ids))
+                .where(
+                    in_office,
+                    Representative.group_id.in_(ids) | Representative.id.in_(members),
+                )
                 .order_by(*order)
             )
         )
@@ -162,7 +169,9 @@ def _when(session: TrainingSession) -> str:
     return f"{session.starts_on.isoformat()} 至 {session.ends_on.isoformat()}"
 
 
-def _tell_invited(township: Township, session: TrainingSession, reps: list[Representative]) -> None:
+def _tell_invited(
+    township: Township, session: TrainingSession, reps: list[Representative], key: str = "invite"
+) -> None:
     with_account = [r.user_id for r in reps if r.user_id is not None]
     by_phone = [(r.name, r.phone) for r in reps if r.user_id is None and r.phone]
     if not with_account and not by_phone:
@@ -179,7 +188,7 @@ def _tell_invited(township: Township, session: TrainingSession, reps: list[Repre
         tenant_id=township.id,
         link=session_url(township, session.id),
         phones=by_phone,
-        dedupe_key=f"tr:{township.id}:{session.id}:invite",
+        dedupe_key=f"tr:{township.id}:{session.id}:{key}",
         kind="training.invitation",
     )
 
@@ -225,7 +234,9 @@ def my_invitations(
 
 
 def _still_open(session: TrainingSession, day: date) -> None:
-    """Answers close when the session's last day is over (Asia/Shanghai)."""
+    """Answers close when the session's last day is over (Asia/Shanghai) or it is cancelled."""
+    if session.cancelled:
+        raise TrainingRuleBroken(_("该培训已取消"))
     if day > session.ends_on:
         raise TrainingRuleBroken(
             _("培训（%(d)s）已经结束，不能再答复", d=session.ends_on.isoformat())
@@ -254,14 +265,27 @@ def answer_invitation(
     _still_open(session, kit_today(today))
     row.answer = data.answer
     row.answered_at = utcnow()
+    if data.leave_day is not None and not session.starts_on <= data.leave_day <= session.ends_on:
+        raise TrainingRuleBroken(
+            _(
+                "%(d)s 不是本期培训的日期（%(a)s 至 %(b)s）",
+                d=data.leave_day.isoformat(),
+                a=session.starts_on.isoformat(),
+                b=session.ends_on.isoformat(),
+            )
+        )
     if data.answer == Answer.LEAVE:
         row.leave = Leave.REQUESTED
         row.leave_reason = data.reason
+        row.leave_day = data.leave_day
+        row.leave_half = data.leave_half if data.leave_day else None
         row.leave_decided_by_id = None
         row.leave_decided_at = None
     else:
         row.leave = None
         row.leave_reason = None
+        row.leave_day = None
+        row.leave_half = None
     db.session.flush()
     if data.answer == Answer.LEAVE and not by_office:
         rep = find_representative(township, row.representative_id)
@@ -282,6 +306,8 @@ def answer_invitation(
         row.id,
         answer=row.answer,
         by_office=by_office,
+        leave_day=row.leave_day.isoformat() if row.leave_day else None,
+        leave_half=row.leave_half,
     )
     return row
 
@@ -297,6 +323,8 @@ def decide_leave(
     if row.answer != Answer.LEAVE or row.leave is None:
         raise TrainingRuleBroken(_("该代表没有请假"))
     session = find_session(township, row.session_id)
+    if session.cancelled:
+        raise TrainingRuleBroken(_("该培训已取消"))
     row.leave = Leave.APPROVED if approve else Leave.REFUSED
     row.leave_decided_by_id = actor.user_id
     row.leave_decided_at = utcnow()

@@ -3,14 +3,19 @@
 - sessions per quarter (`sessions_per_quarter`): the sessions they were present at, counted in
   the quarter of their first day present there (Asia/Shanghai dates: 31 March is the first
   quarter, 1 April the second); a quarter is short only once it is over;
-- days per year (`days_per_year`): the days they were checked in that year;
+- days per year (`days_per_year`): the days they were checked in that year, a half-day check-in
+  (morning or afternoon, as with a half-day leave) counting half a day: 4.5 days is short of 5;
 - rotation per term (`rotation_per_term`): the rotations (轮训) they were present at, counted for
   the term they were invited in, which must be their present term;
 - absences: an invitation to a session that is over (its last day has passed) with no day
-  present. It is excused when the office approved a leave request, unexcused otherwise.
+  present. It is excused when the office approved a leave request for the session, unexcused
+  otherwise (an approved leave for half a day does not excuse a whole absence).
   Two absences in a row (excused or not, 001 果园 "连续两次不参加学习") and an unexcused one
   ("无故不参加学习") carry the consequences the township's settings name. The consequence is
-  shown, never written into the evaluations."""
+  shown here, and bounds the grade of the evaluation of their duty report (grades.py, the
+  registry's grade-limit hook).
+
+A cancelled session counts for nothing: its invitations and check-ins are kept as history only."""
 
 from __future__ import annotations
 
@@ -20,13 +25,14 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import PermissionDenied
 from lianxin.modules.kit import today as kit_today
 from lianxin.modules.trainings.models import (
+    Half,
     Leave,
     SessionKind,
     TrainingCheckIn,
@@ -46,6 +52,22 @@ _SESSION = and_(
     TrainingSession.id == TrainingInvitation.session_id,
     TrainingSession.tenant_id == TrainingInvitation.tenant_id,
 )
+
+
+def day_weight() -> ColumnElement[float]:
+    """A check-in's share of a day: a whole day 1, half a day 0.5."""
+    return case((TrainingCheckIn.half == Half.FULL, 1.0), else_=0.5)
+
+
+def weight(half: str) -> float:
+    return 1.0 if half == Half.FULL else 0.5
+
+
+def not_cancelled() -> ColumnElement[bool]:
+    """The check-in is of a session not cancelled."""
+    return TrainingCheckIn.session_id.in_(
+        select(TrainingSession.id).where(TrainingSession.cancelled_at.is_(None))
+    )
 
 
 def quarter_of(day: date) -> int:
@@ -71,7 +93,7 @@ class Standing:
     representative: Representative
     year: int
     quarters: list[Quarter]
-    days: int
+    days: float  # half days count 0.5
     days_needed: int
     rotations: int
     rotations_needed: int
@@ -141,17 +163,22 @@ def compute(
         return []
 
     # The days present this year, and each session's first day present (for its quarter).
-    days: dict[int, int] = defaultdict(int)
+    days: dict[int, float] = defaultdict(float)
     first_day: dict[tuple[int, int], date] = {}
-    for rep_id, session_id, day in db.session.execute(
-        select(TrainingCheckIn.representative_id, TrainingCheckIn.session_id, TrainingCheckIn.day)
-        .where(TrainingCheckIn.representative_id.in_(ids))
+    for rep_id, session_id, day, half in db.session.execute(
+        select(
+            TrainingCheckIn.representative_id,
+            TrainingCheckIn.session_id,
+            TrainingCheckIn.day,
+            TrainingCheckIn.half,
+        )
+        .where(TrainingCheckIn.representative_id.in_(ids), not_cancelled())
         .order_by(TrainingCheckIn.day)
     ):
         key = (rep_id, session_id)
         first_day.setdefault(key, day)
         if start <= day < end:
-            days[rep_id] += 1
+            days[rep_id] += weight(half)
     per_rep_quarters: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for (rep_id, _session_id), day in first_day.items():
         if start <= day < end:
@@ -166,7 +193,9 @@ def compute(
     rows = db.session.execute(
         select(TrainingInvitation, TrainingSession)
         .join(TrainingSession, _SESSION)
-        .where(TrainingInvitation.representative_id.in_(ids))
+        .where(
+            TrainingInvitation.representative_id.in_(ids), TrainingSession.cancelled_at.is_(None)
+        )
         .order_by(TrainingSession.starts_on, TrainingSession.id)
     ).all()
     for inv, session in rows:
@@ -178,8 +207,8 @@ def compute(
             continue  # another year's, or not over yet
         absent_in_order[rep_id].append(not present)
         if not present:
-            if inv.leave == Leave.APPROVED:
-                excused[rep_id] += 1
+            if inv.leave == Leave.APPROVED and inv.leave_day is None:
+                excused[rep_id] += 1  # half a day's leave does not excuse a whole absence
             else:
                 unexcused[rep_id] += 1
 
@@ -236,7 +265,7 @@ def held_sessions(start: date, end: date) -> int:
     return int(
         db.session.scalar(
             select(func.count(TrainingCheckIn.session_id.distinct())).where(
-                TrainingCheckIn.day >= start, TrainingCheckIn.day < end
+                TrainingCheckIn.day >= start, TrainingCheckIn.day < end, not_cancelled()
             )
         )
         or 0

@@ -41,6 +41,7 @@ def invitations_to_answer(actor: Actor, township: Township, today: date) -> Wait
             TrainingInvitation.representative_id == rep.id,
             TrainingInvitation.answer == Answer.PENDING,
             TrainingSession.ends_on >= today,
+            TrainingSession.cancelled_at.is_(None),
         )
     ).one()
     return paged(row)
@@ -56,7 +57,7 @@ def leave_to_decide(actor: Actor, township: Township) -> Waiting:
             *in_one(TrainingInvitation.session_id),
         )
         .join(TrainingSession, _SESSION)
-        .where(TrainingInvitation.leave == Leave.REQUESTED)
+        .where(TrainingInvitation.leave == Leave.REQUESTED, TrainingSession.cancelled_at.is_(None))
     ).one()
     return paged(row)
 
@@ -69,6 +70,10 @@ def attendance_to_take(actor: Actor, township: Township, today: date) -> Waiting
         select(
             *pile(TrainingSession.id, TrainingSession.created_at, TrainingSession.ends_on),
             *in_one(TrainingSession.id),
-        ).where(TrainingSession.starts_on <= today, TrainingSession.ends_on >= today)
+        ).where(
+            TrainingSession.starts_on <= today,
+            TrainingSession.ends_on >= today,
+            TrainingSession.cancelled_at.is_(None),
+        )
     ).one()
     return paged(row)

@@ -1,0 +1,469 @@
+"""Issue 24: training attendance taken "as at the annual session" — the office shows a day's QR
+code, an invited representative opens it on a phone and is present that day. The code is good
+for that session on that Asia/Shanghai day only: 23:59 of the day before refused, 00:00 and
+23:59 of the day accepted, 00:00 of the next day refused. Once (again is harmless); one not
+invited, not a representative or of another township is refused; an audit entry is written."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from lianxin.audit.models import AuditEntry
+from lianxin.casework import deadlines
+from lianxin.db import db
+from lianxin.db.tenancy import tenant_context
+from lianxin.errors import NotFound, PermissionDenied
+from lianxin.modules import kit
+from lianxin.modules.trainings import service
+from lianxin.modules.trainings.inputs import AnswerInput, SessionInput
+from lianxin.modules.trainings.models import Answer, Half, TrainingCheckIn
+from lianxin.modules.trainings.stages import check_in_code
+from tests.factories import actor, make_represented
+from tests.helpers import assert_error, bearer, login
+from tests.modules.trainings.conftest import TODAY
+
+DAY1, DAY2 = TODAY + timedelta(days=1), TODAY + timedelta(days=2)  # 2026-05-21, 2026-05-22
+REAL_TODAY = deadlines.shanghai_today
+PAGES = "/t/jia-zhen/trainings"
+API = "/api/v1/t/jia-zhen/trainings"
+
+
+def _at(monkeypatch, utc: datetime) -> None:
+    """The real Asia/Shanghai date at a fixed UTC instant (Shanghai is UTC+8, no DST)."""
+    monkeypatch.setattr(deadlines, "shanghai_today", lambda now=None: REAL_TODAY(utc))
+
+
+def _two_days(office, township, reps):
+    """A session on DAY1 and DAY2 for reps[0..3] (reps[4] and reps[5] are not invited)."""
+    return service.schedule_session(
+        office,
+        township,
+        SessionInput(
+            title="学习代表法",
+            kind="study",
+            starts_on=DAY1,
+            ends_on=DAY2,
+            place="镇党校",
+            audience="named",
+            representative_ids=[r.id for r in reps[:4]],
+        ),
+    )
+
+
+def _checked(session, rep_id: int) -> list[TrainingCheckIn]:
+    return list(
+        db.session.scalars(
+            select(TrainingCheckIn).where(
+                TrainingCheckIn.session_id == session.id,
+                TrainingCheckIn.representative_id == rep_id,
+            )
+        )
+    )
+
+
+def test_a_days_code_from_0000_to_2359_shanghai_only(
+    world, clock, office, people, tctx, monkeypatch
+):
+    reps, users = people
+    s = _two_days(office, tctx, reps)
+    code = service.check_in_code(office, tctx, s.id, DAY1)
+    assert code.day == DAY1 and code.token.startswith("2026-05-21.")
+    assert code.url.endswith(f"/t/jia-zhen/trainings/{s.id}/checkin/{code.token}")
+    # 23:59 the day before (15:59 UTC): refused, nothing recorded.
+    _at(monkeypatch, datetime(2026, 5, 20, 15, 59, tzinfo=UTC))
+    with pytest.raises(service.TrainingRuleBroken) as early:
+        service.self_check_in(actor(users[0]), tctx, s.id, code.token)
+    assert "只在当天有效" in early.value.message and "2026-05-21" in early.value.message
+    assert _checked(s, reps[0].id) == []
+    # 00:00 of the day (16:00 UTC the day before): accepted.
+    _at(monkeypatch, datetime(2026, 5, 20, 16, 0, tzinfo=UTC))
+    row = service.self_check_in(actor(users[0]), tctx, s.id, code.token)
+    assert (row.day, row.half, row.checked_in_by_id) == (DAY1, Half.FULL, users[0].id)
+    # 23:59 of the day: accepted.
+    _at(monkeypatch, datetime(2026, 5, 21, 15, 59, tzinfo=UTC))
+    assert service.self_check_in(actor(users[1]), tctx, s.id, code.token).day == DAY1
+    # 00:00 of the next day: refused, though the next day is one of the session's.
+    _at(monkeypatch, datetime(2026, 5, 21, 16, 0, tzinfo=UTC))
+    with pytest.raises(service.TrainingRuleBroken):
+        service.self_check_in(actor(users[2]), tctx, s.id, code.token)
+    assert _checked(s, reps[2].id) == []
+    # That day has a code of its own.
+    day2 = service.check_in_code(office, tctx, s.id, DAY2)
+    assert day2.token != code.token
+    assert service.self_check_in(actor(users[2]), tctx, s.id, day2.token).day == DAY2
+
+
+def test_the_code_is_that_sessions_and_that_days(world, clock, office, people, tctx):
+    reps, users = people
+    s = _two_days(office, tctx, reps)
+    other = _two_days(office, tctx, reps)
+    clock.today = DAY1
+    day1 = service.check_in_code(office, tctx, s.id, DAY1).token
+    day2 = service.check_in_code(office, tctx, s.id, DAY2).token
+    rep = actor(users[0])
+    forged = "2026-05-21." + day2.partition(".")[2]  # the next day's MAC under today's date
+    for session_id, token in (
+        (other.id, day1),  # another session's
+        (s.id, forged),
+        (s.id, ""),
+        (s.id, "not-a-code"),
+        (s.id, "签到码"),  # not ASCII: refused, not a 500
+    ):
+        with pytest.raises(NotFound):
+            service.self_check_in(rep, tctx, session_id, token)
+    with pytest.raises(service.TrainingRuleBroken):  # the next day's code, today
+        service.self_check_in(rep, tctx, s.id, day2)
+    # Ids are per township: the same session id in another township has another code.
+    foreign = kit.day_code("trainings.check_in", world.other.id, s.id, DAY1)
+    assert foreign != day1 and kit.day_of_code("trainings.check_in", tctx.id, s.id, foreign) is None
+    assert kit.day_of_code("trainings.check_in", tctx.id, s.id, day1) == DAY1
+    assert _checked(s, reps[0].id) == [] and _checked(other, reps[0].id) == []
+    with pytest.raises(service.TrainingRuleBroken):  # not one of its days
+        service.check_in_code(office, tctx, s.id, TODAY)
+    with pytest.raises(PermissionDenied):  # the office's code only
+        service.check_in_code(rep, tctx, s.id, DAY1)
+    service.cancel_session(office, tctx, s.id, "场地临时有变")
+    with pytest.raises(service.TrainingRuleBroken):
+        service.check_in_code(office, tctx, s.id, DAY1)
+    with pytest.raises(service.TrainingRuleBroken) as cancelled:
+        service.self_check_in(rep, tctx, s.id, day1)
+    assert "已取消" in cancelled.value.message
+
+
+def test_once_again_harmless_and_audited(world, clock, office, people, tctx):
+    reps, users = people
+    s = _two_days(office, tctx, reps)
+    clock.today = DAY1
+    token = service.check_in_code(office, tctx, s.id, DAY1).token
+    first = service.self_check_in(actor(users[0]), tctx, s.id, token)
+    again = service.self_check_in(actor(users[0]), tctx, s.id, token)
+    assert again.id == first.id and len(_checked(s, reps[0].id)) == 1
+    invitation = service.my_invitation(actor(users[0]), tctx, s)
+    assert invitation.answer == Answer.CONFIRMED  # it was pending: being there confirms it
+    entries = list(
+        db.session.scalars(select(AuditEntry).where(AuditEntry.action == "training.self_check_in"))
+    )
+    assert len(entries) == 1  # the second scan changed nothing
+    assert (entries[0].target_type, entries[0].target_id) == ("training_session", str(s.id))
+    assert entries[0].actor_user_id == users[0].id
+    assert entries[0].after == {"representative": reps[0].id, "day": "2026-05-21", "half": "full"}
+    # Checked in by the office for the morning: the scan keeps what the office recorded.
+    service.check_in(office, tctx, s.id, reps[1].id, half=Half.MORNING)
+    kept = service.self_check_in(actor(users[1]), tctx, s.id, token)
+    assert kept.half == Half.MORNING and kept.checked_in_by_id == office.user_id
+
+
+def test_a_half_day_leave_checks_in_the_other_half(world, clock, office, people, tctx):
+    reps, users = people
+    s = _two_days(office, tctx, reps)
+    service.answer_invitation(
+        actor(users[3]),
+        tctx,
+        service.my_invitation(actor(users[3]), tctx, s).id,
+        AnswerInput("leave", reason="上午看病", leave_day=DAY1, leave_half=Half.MORNING),
+    )
+    clock.today = DAY1
+    token = service.check_in_code(office, tctx, s.id, DAY1).token
+    assert service.self_check_in(actor(users[3]), tctx, s.id, token).half == Half.AFTERNOON
+
+
+def test_not_invited_not_a_representative_or_another_townships(world, clock, office, people, tctx):
+    reps, users = people
+    s = _two_days(office, tctx, reps)
+    clock.today = DAY1
+    token = service.check_in_code(office, tctx, s.id, DAY1).token
+    with pytest.raises(PermissionDenied) as uninvited:
+        service.self_check_in(actor(users[4]), tctx, s.id, token)
+    assert "不在本期培训的参训名单中" in uninvited.value.message
+    with pytest.raises(PermissionDenied) as staff:  # the office has no representative record
+        service.self_check_in(office, tctx, s.id, token)
+    assert "参训代表" in staff.value.message
+    _far_reps, far_users = make_represented(world.other, 1, "tr.far")
+    with tenant_context(world.township.id), pytest.raises(NotFound):
+        service.self_check_in(actor(far_users[0]), tctx, s.id, token)
+    assert _checked(s, reps[4].id) == []
+    assert (
+        db.session.scalar(select(TrainingCheckIn.id).where(TrainingCheckIn.session_id == s.id))
+        is None
+    )
+
+
+def _the_other_tap_stores_first(monkeypatch) -> list[TrainingCheckIn]:
+    """A double tap: two requests at once both find no check-in (`scan`), then the other one's
+    row is stored before this one inserts its own. The rows the other tap stored are listed."""
+    real = check_in_code.scan
+    stored: list[TrainingCheckIn] = []
+
+    def racing(actor, township, session_id, token, **kwargs):
+        found = real(actor, township, session_id, token, **kwargs)
+        if found.done is None:
+            other = TrainingCheckIn(
+                session_id=found.session.id,
+                representative_id=found.representative.id,
+                day=found.day,
+                half=Half.FULL,
+                checked_in_by_id=actor.user_id,
+            )
+            db.session.add(other)
+            db.session.flush()
+            stored.append(other)
+        return found  # read before the other tap's row: done is None
+
+    monkeypatch.setattr(check_in_code, "scan", racing)
+    return stored
+
+
+def test_a_double_tap_at_the_same_moment_answers_the_first(
+    world, clock, office, people, tctx, monkeypatch
+):
+    """Security review: the second of two simultaneous taps met the unique key (tenant,
+    session, representative, day) and was a 500; it is a repeat, as a later tap is."""
+    reps, users = people
+    s = _two_days(office, tctx, reps)
+    clock.today = DAY1
+    token = service.check_in_code(office, tctx, s.id, DAY1).token
+    other = _the_other_tap_stores_first(monkeypatch)
+    row = service.self_check_in(actor(users[0]), tctx, s.id, token)
+    assert len(other) == 1 and row.id == other[0].id
+    assert [c.id for c in _checked(s, reps[0].id)] == [other[0].id]
+    # This tap changed nothing: no second audit entry (the other tap writes its own).
+    assert (
+        db.session.scalar(
+            select(AuditEntry.id).where(AuditEntry.action == "training.self_check_in")
+        )
+        is None
+    )
+    # The transaction goes on: the next representative checks in in the same one.
+    monkeypatch.setattr(check_in_code, "scan", service.scan)  # no other tap any more
+    assert service.self_check_in(actor(users[1]), tctx, s.id, token).representative_id == (
+        reps[1].id
+    )
+
+
+def test_the_offices_double_tap_answers_the_first(world, clock, office, people, tctx, monkeypatch):
+    """The office's tap has the same race (two taps, or its tap while the representative
+    scans): the second answers the first's check-in."""
+    from lianxin.modules.trainings.stages import attendance
+
+    reps, _users = people
+    s = _two_days(office, tctx, reps)
+    clock.today = DAY1
+    first = service.check_in(office, tctx, s.id, reps[0].id)
+    real = attendance._check_in_on
+    calls = []
+
+    def stale(*args):  # the second tap's look-up ran before the first tap's row was stored
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(attendance, "_check_in_on", stale)
+    again = service.check_in(office, tctx, s.id, reps[0].id, half=Half.MORNING)
+    assert again.id == first.id and again.half == Half.MORNING  # as a later tap corrects it
+    assert len(_checked(s, reps[0].id)) == 1
+
+
+def _roll_row(office, township, session, rep_id: int):
+    rows, _total, _checked_count = service.roll(office, township, session.id, DAY1)
+    return next(r for r in rows if r.representative.id == rep_id)
+
+
+def test_the_roll_tells_a_scan_from_the_offices_tap(world, clock, office, people, tctx):
+    """Security review: the day's code is one string for the whole day, so a forwarded photo
+    checks one in from home. The office sees who checked themselves in, and when."""
+    reps, users = people
+    s = _two_days(office, tctx, reps)
+    clock.today = DAY1
+    token = service.check_in_code(office, tctx, s.id, DAY1).token
+    scanned = service.self_check_in(actor(users[0]), tctx, s.id, token)
+    tapped = service.check_in(office, tctx, s.id, reps[1].id)
+    assert service.scanned_ids([scanned, tapped]) == {scanned.id}
+    assert service.scanned_ids([]) == set()
+    assert _roll_row(office, tctx, s, reps[0].id).scanned_at == scanned.checked_in_at
+    assert _roll_row(office, tctx, s, reps[1].id).scanned_at is None
+    assert _roll_row(office, tctx, s, reps[2].id).scanned_at is None  # not checked in
+    # A doubtful scan is taken back; checked in again by the office, it is the office's.
+    service.undo_check_in(office, tctx, s.id, reps[0].id, DAY1)
+    assert _roll_row(office, tctx, s, reps[0].id).checked_in is False
+    service.check_in(office, tctx, s.id, reps[0].id)
+    assert _roll_row(office, tctx, s, reps[0].id).scanned_at is None
+
+
+# --- the pages -----------------------------------------------------------------------------------
+
+
+def _code_url(world, office_user, session_id: int, day: date) -> str:
+    with tenant_context(world.township.id):
+        return service.check_in_code(actor(office_user), world.township, session_id, day).url
+
+
+def test_the_office_shows_the_days_code_and_a_representative_checks_in(
+    world, clock, people, client
+):
+    reps, users = people
+    with tenant_context(world.township.id):
+        s = _two_days(actor(world.users["township_staff"]), world.township, reps)
+        session_id = s.id
+    clock.today = DAY1
+    login(client, world.users["township_staff"])
+    page = client.get(f"{PAGES}/{session_id}/attendance?day={DAY1.isoformat()}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="qr"' in text and "<svg" in text
+    assert "只在 2026-05-21 当天有效" in text
+    url = _code_url(world, world.users["township_staff"], session_id, DAY1)
+    assert url in text
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    clock.today = DAY2  # the next day: the roll of the first day shows no code any more
+    page = client.get(f"{PAGES}/{session_id}/attendance?day={DAY1.isoformat()}")
+    assert 'id="qr"' not in page.get_data(as_text=True)
+    client.post("/logout")
+
+    login(client, users[0])
+    refused = client.get(f"/{path}")  # the first day's code on the second day
+    assert refused.status_code == 409
+    assert "只在当天有效" in refused.get_data(as_text=True)
+    clock.today = DAY1
+    shown = client.get(f"/{path}")
+    assert shown.status_code == 200 and "确认签到" in shown.get_data(as_text=True)
+    done = client.post(f"/{path}")
+    assert done.status_code == 200 and "签到成功" in done.get_data(as_text=True)
+    assert 'id="checked-in"' in done.get_data(as_text=True)
+    again = client.post(f"/{path}")  # a second tap
+    assert again.status_code == 200 and 'id="checked-in"' in again.get_data(as_text=True)
+    opened = client.get(f"/{path}")  # opened again: already checked in
+    assert 'id="checked-in"' in opened.get_data(as_text=True)
+    with tenant_context(world.township.id):
+        assert len(_checked(s, reps[0].id)) == 1
+    assert client.get(f"/{path[:-3]}xyz").status_code == 404  # a wrong code
+    assert client.get(f"/{path.replace('2026-05-21', '2026-05-22')}").status_code == 404
+    client.post("/logout")
+
+    login(client, users[4])  # not invited
+    uninvited = client.post(f"/{path}")
+    assert uninvited.status_code == 403
+    assert "不在本期培训的参训名单中" in uninvited.get_data(as_text=True)
+    client.post("/logout")
+    _far_reps, far_users = make_represented(world.other, 1, "tr.far")
+    login(client, far_users[0])  # another township's representative: it is not found there
+    foreign = client.post(f"/{path}")
+    assert foreign.status_code == 404 and "未找到" in foreign.get_data(as_text=True)
+    with tenant_context(world.township.id):
+        assert _checked(s, reps[4].id) == []
+
+
+def test_a_double_tap_on_the_phone_is_a_repeat_not_a_500(world, clock, people, client, monkeypatch):
+    reps, users = people
+    with tenant_context(world.township.id):
+        s = _two_days(actor(world.users["township_staff"]), world.township, reps)
+        session_id = s.id
+    clock.today = DAY1
+    url = _code_url(world, world.users["township_staff"], session_id, DAY1)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    login(client, users[0])
+    other = _the_other_tap_stores_first(monkeypatch)
+    second = client.post(f"/{path}")
+    assert second.status_code == 200, second.get_data(as_text=True)[:800]
+    assert 'id="checked-in"' in second.get_data(as_text=True)
+    assert "您已签到（2026-05-21）" in second.get_data(as_text=True)
+    assert len(other) == 1
+    with tenant_context(world.township.id):
+        assert len(_checked(s, reps[0].id)) == 1
+
+
+def test_the_roll_marks_a_scan_with_its_shanghai_time(world, clock, people, client):
+    reps, users = people
+    staff = world.users["township_staff"]
+    with tenant_context(world.township.id):
+        s = _two_days(actor(staff), world.township, reps)
+        session_id = s.id
+    clock.today = DAY1
+    url = _code_url(world, staff, session_id, DAY1)
+    login(client, users[0])
+    assert client.post(f"/{url.split('://', 1)[1].split('/', 1)[1]}").status_code == 200
+    client.post("/logout")
+    with tenant_context(world.township.id):
+        service.check_in(actor(staff), world.township, session_id, reps[1].id)
+        row = _checked(s, reps[0].id)[0]
+        row.checked_in_at = datetime(2026, 5, 21, 0, 58, tzinfo=UTC)  # 08:58 in Shanghai
+        db.session.commit()
+    login(client, staff)
+    page = client.get(f"{PAGES}/{session_id}/attendance?day={DAY1.isoformat()}")
+    text = page.get_data(as_text=True)
+    scanned = text.split(f'id="rep-{reps[0].id}"', 1)[1].split("</li>", 1)[0]
+    tapped = text.split(f'id="rep-{reps[1].id}"', 1)[1].split("</li>", 1)[0]
+    assert 'class="tr-scanned"' in scanned and "扫码签到 08:58" in scanned
+    assert "撤销" in scanned  # the office takes a doubtful one back from here
+    assert "已签到" in tapped and "扫码签到" not in tapped and "tr-scanned" not in tapped
+
+
+def test_not_logged_in_the_code_asks_for_the_login_first(world, clock, people, client):
+    reps, _users = people
+    with tenant_context(world.township.id):
+        s = _two_days(actor(world.users["township_staff"]), world.township, reps)
+        session_id = s.id
+    url = _code_url(world, world.users["township_staff"], session_id, DAY1)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    response = client.get(f"/{path}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+
+def test_the_api_code_and_self_check_in(world, clock, people, client):
+    reps, users = people
+    rep_ids = [r.id for r in reps]  # read now: no township context outside the requests
+    staff = bearer(world.users["township_staff"])
+    with tenant_context(world.township.id):
+        session_id = _two_days(actor(world.users["township_staff"]), world.township, reps).id
+    got = client.get(
+        f"{API}/sessions/{session_id}/check-in-code?day={DAY1.isoformat()}", headers=staff
+    )
+    assert got.status_code == 200, got.get_json()
+    code = got.get_json()
+    assert code["day"] == "2026-05-21" and code["token"] in code["url"]
+    nearest = client.get(f"{API}/sessions/{session_id}/check-in-code", headers=staff)
+    assert nearest.get_json() == code  # no day: the session's day nearest to today
+    assert_error(
+        client.get(
+            f"{API}/sessions/{session_id}/check-in-code?day={DAY1.isoformat()}",
+            headers=bearer(users[0]),
+        ),
+        403,
+    )
+    body = {"token": code["token"]}
+    url = f"{API}/sessions/{session_id}/self-check-in"
+    early = client.post(url, json=body, headers=bearer(users[0]))  # today is the day before
+    assert_error(early, 409, "training_rule")
+    clock.today = DAY1
+    made = client.post(url, json=body, headers=bearer(users[0]))
+    assert made.status_code == 200, made.get_json()
+    assert made.get_json()["representative_id"] == rep_ids[0]
+    assert made.get_json()["by_scan"] is True
+    again = client.post(url, json=body, headers=bearer(users[0]))
+    assert again.status_code == 200 and again.get_json()["id"] == made.get_json()["id"]
+    assert again.get_json()["by_scan"] is True
+    tapped = client.post(
+        f"{API}/sessions/{session_id}/check-ins",
+        json={"representative_id": rep_ids[1], "day": DAY1.isoformat()},
+        headers=staff,
+    )
+    assert tapped.status_code == 201 and tapped.get_json()["by_scan"] is False
+    listed = client.get(f"{API}/sessions/{session_id}/check-ins", headers=staff)
+    assert listed.status_code == 200
+    assert {c["representative_id"]: c["by_scan"] for c in listed.get_json()} == {
+        rep_ids[0]: True,
+        rep_ids[1]: False,
+    }
+    # The office's tap for one who already scanned keeps it a scan.
+    kept = client.post(
+        f"{API}/sessions/{session_id}/check-ins",
+        json={"representative_id": rep_ids[0], "day": DAY1.isoformat()},
+        headers=staff,
+    )
+    assert kept.status_code == 201 and kept.get_json()["by_scan"] is True
+    assert_error(client.post(url, json=body, headers=bearer(users[4])), 403)
+    assert_error(client.post(url, json={**body, "token": "x" * 22}, headers=bearer(users[1])), 404)
+    assert_error(client.post(url, json={"day": "2026-05-21"}, headers=bearer(users[1])), 422)
