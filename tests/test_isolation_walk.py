@@ -115,6 +115,15 @@ def _int_args(rule: Rule) -> list[str]:
     ]
 
 
+# Int arguments that are not row ids: a year names no row of anyone, so the walk with foreign
+# ids fills it with a year in range (a foreign id such as 1901 is a year some routes read).
+NOT_IDS = {"year": 2030}
+
+
+def _id_args(rule: Rule) -> list[str]:
+    return [name for name in _int_args(rule) if name not in NOT_IDS]
+
+
 def _build(rule: Rule, values: dict[str, Any]) -> str:
     path = rule.rule
     for name in rule.arguments:
@@ -238,13 +247,14 @@ def test_walk_every_township_route_with_foreign_ids(app, world, client, walker, 
     before = snapshot()
     walked = 0
     for rule in township_rules(app, walk_only):
-        ints = _int_args(rule)
+        ints = _id_args(rule)
         if not ints:
             continue
         for method in sorted(rule.methods - SKIP_METHODS):
             for combo in itertools.product(foreign, repeat=len(ints)):
                 values = {
                     **_string_defaults(app),
+                    **NOT_IDS,
                     "township_slug": world.township.slug,
                     **dict(zip(ints, combo, strict=True)),
                 }
