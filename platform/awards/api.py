@@ -1,5 +1,6 @@
 """REST API of the awards: the township's (/api/v1/t/<slug>/awards: adoption marks,
-nominations, and its own selection under /own-selections and /own-candidates) and the county's
+nominations, and its own selection under /own-selections and /own-candidates, with its .xlsx
+exports; the committee reads it, the office runs it) and the county's
 (/api/v1/c/<county>/awards: selections, candidates, choices)."""
 
 from __future__ import annotations
@@ -170,6 +171,40 @@ class OwnCandidates(MethodView):
         """Its candidates of every category, winners first"""
         roll = service.own_roll(*township_scope(), selection_id)
         return [c for category in service.CATEGORIES for c in roll.candidates.get(category, [])]
+
+
+class CategoryQuerySchema(BaseSchema):
+    category = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf([c.value for c in service.CATEGORIES]),
+    )
+
+
+@township_api.route("/own-selections/<int:selection_id>/candidates/export")
+class OwnCandidatesExport(MethodView):
+    @township_api.arguments(CategoryQuerySchema, location="query")
+    @township_api.response(200, description="候选名单.xlsx（联络办公室、党委委员）")
+    def get(self, args: dict[str, Any], selection_id: int):
+        """Its candidates as .xlsx (one category, or all): figures, rank, chosen and reason"""
+        actor, township = township_scope()
+        body = service.own_candidates_xlsx(actor, township, selection_id, args["category"])
+        selection = service.get_own_selection(actor, township, selection_id)
+        name, ascii_name = service.own_file_names(selection, "candidates")
+        return spreadsheets.response(body, name, ascii_name=ascii_name)
+
+
+@township_api.route("/own-selections/<int:selection_id>/roll/export")
+class OwnRollExport(MethodView):
+    @township_api.arguments(CategoryQuerySchema, location="query")
+    @township_api.response(200, description="光荣榜.xlsx（已公布的评选）")
+    def get(self, args: dict[str, Any], selection_id: int):
+        """A closed selection's honour roll as .xlsx: the winners with their reasons"""
+        actor, township = township_scope()
+        body = service.own_honour_roll_xlsx(actor, township, selection_id, args["category"])
+        selection = service.get_own_selection(actor, township, selection_id)
+        name, ascii_name = service.own_file_names(selection, "roll")
+        return spreadsheets.response(body, name, ascii_name=ascii_name)
 
 
 @township_api.route("/own-selections/<int:selection_id>/gather")

@@ -8,10 +8,12 @@ selection with its candidates and winners.
 - `award_selections` is the county's (one a year, with how many winners each category takes),
   or a township's own selection when `township_id` is set (one a year per township).
 - `award_candidates` carries `tenant_id` without being tenant-owned, as the rollups do: the
-  county reads its townships' rows under the county policy (`rls.enable_county`), and a
-  township's context writes only its own. A candidate is either taken from the rollups by the
-  county (best representatives, stations, units) or nominated by its township from its adopted
-  items (best suggestions): a copy, so the county never reads a township's rows.
+  county reads its townships' rows of the county's selections under the county policy
+  (`rls.enable_county`, narrowed by migration 0046: never a township's own selection's rows),
+  and a township's context reads and writes only its own. A candidate is either taken from
+  the rollups by the county (best representatives, stations, units) or nominated by its
+  township from its adopted items (best suggestions): a copy, so the county never reads a
+  township's rows; a township's own selection takes its candidates from its own rows.
 """
 
 from __future__ import annotations

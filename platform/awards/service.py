@@ -4,7 +4,8 @@ choice and the published honour roll (`selections`); a township's own yearly sel
 its office from its own scores, rollups and adopted items (`own`).
 
 Callers write `service.mark_adopted(...)`. The county administers a selection (a township role
-cannot choose); a township's office marks its own items and nominates them (its own only); the
+cannot choose); a township's office marks its own items and nominates them (its own only), and
+runs the township's own selection, which its committee reads; the
 honour roll of a closed selection is public. The county side reads the rollups and the copies the
 townships nominated, never a township's rows."""
 
@@ -29,6 +30,7 @@ from lianxin.awards.stages.common import (
     STATE_LABELS,
     can_manage,
     find_selection,
+    is_committee,
     is_office,
 )
 from lianxin.awards.stages.exports import (
@@ -36,6 +38,9 @@ from lianxin.awards.stages.exports import (
     adoptions_xlsx,
     candidates_xlsx,
     honour_roll_xlsx,
+    own_candidates_xlsx,
+    own_file_names,
+    own_honour_roll_xlsx,
 )
 from lianxin.awards.stages.own import (
     choose_own,
@@ -111,6 +116,7 @@ __all__ = [
     "get_selection",
     "honour_roll",
     "honour_roll_xlsx",
+    "is_committee",
     "is_office",
     "kinds_on",
     "list_selections",
@@ -121,7 +127,10 @@ __all__ = [
     "open_own_selection",
     "open_selection",
     "open_selections",
+    "own_candidates_xlsx",
+    "own_file_names",
     "own_honour_roll",
+    "own_honour_roll_xlsx",
     "own_roll",
     "own_selections",
     "page_adoptions",

@@ -7,7 +7,8 @@
   office nominated, its adopted items and their register as .xlsx (/adoptions.xlsx), the
   marking of items as adopted (/adopt), and the county's honour rolls with the township's own
   winners; the township's own selection (/own/: open one a year, one selection's candidates,
-  the steps and the choices), its office's.
+  the steps and the choices, the candidates and a closed one's honour roll as .xlsx), its
+  office's, which the township's committee (党委委员) reads without changing anything.
 - The public honour roll (光荣榜): each township's (/p/<slug>/awards: its own latest published
   selection beside the county's) and the county's (/honours/<county>): names, townships and
   reasons only.
@@ -204,6 +205,7 @@ def county_unchoose(candidate_id: int):
 def index():
     actor, township = township_scope()
     office = service.is_office(actor, township)
+    committee = service.is_committee(actor, township)
     open_ = service.open_selections(actor, township)
     adopted = service.adopted_items(actor, township) if office else []
     nominated = {s.id: service.nominations(actor, township, s.id) for s in open_} if office else {}
@@ -213,6 +215,7 @@ def index():
     return render_template(
         "awards/index.html",
         office=office,
+        committee=committee,
         open_selections=open_,
         adopted=adopted,
         nominated=nominated,
@@ -307,7 +310,7 @@ def own_index():
     actor, township = township_scope()
     form: Any = {}
     if request.method == "POST":
-        service.own_selections(actor, township)  # not the office: refused before the form
+        service.own_selections(actor, township)  # neither office nor committee: refused
         if EmptyForm().validate_on_submit():
             made = attempt(
                 lambda: service.open_own_selection(
@@ -323,6 +326,7 @@ def own_index():
     return render_template(
         "awards/own_index.html",
         selections=service.own_selections(actor, township),
+        can_manage=service.is_office(actor, township),
         metric_choices=_metric_choices(),
         year=today().year - 1,
         township=township,
@@ -340,10 +344,30 @@ def own_selection(selection_id: int):
         own=True,
         roll=roll,
         selection=roll.selection,
-        can_manage=True,
+        can_manage=service.is_office(actor, township),  # the committee reads only
         category=category,
         shown_categories=[c for c in service.CATEGORIES if category in (None, c.value)],
     )
+
+
+@pages.get("/own/<int:selection_id>/candidates.xlsx", endpoint="own_candidates_xlsx")
+def own_candidates_xlsx(selection_id: int):
+    """The own selection's candidates as .xlsx (the page's category filter applied)."""
+    actor, township = township_scope()
+    body = service.own_candidates_xlsx(actor, township, selection_id, _category_filter())
+    selection = service.get_own_selection(actor, township, selection_id)
+    name, ascii_name = service.own_file_names(selection, "candidates")
+    return spreadsheets.response(body, name, ascii_name=ascii_name)
+
+
+@pages.get("/own/<int:selection_id>/roll.xlsx", endpoint="own_roll_xlsx")
+def own_roll_xlsx(selection_id: int):
+    """A closed own selection's honour roll as .xlsx (the page's category filter applied)."""
+    actor, township = township_scope()
+    body = service.own_honour_roll_xlsx(actor, township, selection_id, _category_filter())
+    selection = service.get_own_selection(actor, township, selection_id)
+    name, ascii_name = service.own_file_names(selection, "roll")
+    return spreadsheets.response(body, name, ascii_name=ascii_name)
 
 
 def _own_step(selection_id: int, fn: Any, ok: str) -> Any:

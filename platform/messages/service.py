@@ -36,6 +36,7 @@ KIND_LABELS: dict[str, Any] = {
     "general": _l("通知"),
     "awards.opened": _l("县级评选推荐"),
     "awards.published": _l("县级评选结果"),
+    "awards.own_published": _l("本镇评选结果"),
     "case.referred": _l("诉求交办"),
     "reminder": _l("提醒"),
     "resolution": _l("决议"),

@@ -88,3 +88,53 @@ def test_the_county_policy_alone_hides_other_townships_candidates(world, scene):
     with county_context(world.county.id):
         assert db.session.execute(text("SELECT count(*) FROM award_candidates")).scalar() == 1
     db.session.rollback()
+
+
+@pytest.mark.postgres
+def test_the_county_policy_hides_a_townships_own_selection_from_the_county(world, scene):
+    """Defence in depth: a county context reads the candidates of the county's selections only,
+    never the rows of a township's own selection (乡镇评先), whatever the query asks; it writes
+    none there either. The township's context reads its own rows of both."""
+    sid, nominated_id, _a = _nominated(world, scene)  # 乙镇's nomination to the county's
+    other = actor(world.users["other_admin"])
+    with tenant_context(world.other.id):
+        own = service.open_own_selection(other, world.other, SelectionInput(2025, "乙镇评先"))
+        service.gather_own_candidates(other, world.other, own.id)
+        own_ids = set(
+            db.session.execute(
+                text("SELECT id FROM award_candidates WHERE selection_id = :s"), {"s": own.id}
+            ).scalars()
+        )
+        assert own_ids  # its stations, units and adopted item
+        mine = db.session.execute(text("SELECT id FROM award_candidates")).scalars()
+        assert set(mine) == own_ids | {nominated_id}
+    probe = db.session.execute(text("SELECT id FROM award_candidates LIMIT 1"))
+    assert probe.first() is None  # no context: nothing
+    with county_context(world.county.id):
+        seen = set(db.session.execute(text("SELECT id FROM award_candidates")).scalars())
+        assert seen == {nominated_id}, seen & own_ids
+        asked = db.session.execute(
+            text("SELECT count(*) FROM award_candidates WHERE selection_id = :s"), {"s": own.id}
+        ).scalar()
+        assert asked == 0
+        changed = db.session.execute(
+            text("UPDATE award_candidates SET chosen = true, reason = 'x' WHERE id = ANY(:ids)"),
+            {"ids": list(own_ids)},
+        )
+        assert changed.rowcount == 0
+        with pytest.raises(Exception, match="row-level security"), db.session.begin_nested():
+            db.session.execute(
+                text(
+                    "INSERT INTO award_candidates (county_id, tenant_id, selection_id, category,"
+                    " entity_id, kind, name, summary, nominated, chosen, created_at) VALUES"
+                    " (:c, :t, :s, 'unit', 1, '', '县级插入', '', false, false, now())"
+                ),
+                {"c": world.county.id, "t": world.other.id, "s": own.id},
+            )
+    with tenant_context(world.other.id):
+        chosen = db.session.execute(
+            text("SELECT count(*) FROM award_candidates WHERE chosen")
+        ).scalar()
+        assert chosen == 0
+    assert sid
+    db.session.rollback()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
+from lianxin.auth.roles import Role
 from lianxin.awards.models import AdoptedBy, Category, Selection, SelectionState
 from lianxin.db import db
 from lianxin.errors import NotFound, PermissionDenied
@@ -47,10 +48,23 @@ def is_office(actor: Actor, township: Township) -> bool:
     return permissions.can_work_in_office(actor, township.id)
 
 
+def is_committee(actor: Actor, township: Township) -> bool:
+    """A member of the township's Party committee (党委委员)."""
+    return Role.COMMITTEE_MEMBER in actor.roles_in_township(township.id)
+
+
 def _require_office(actor: Actor, township: Township) -> None:
     permissions.require_member(actor, township)
     if not is_office(actor, township):
         raise PermissionDenied(_("只有联络办公室可以这样做"))
+
+
+def _require_own_reader(actor: Actor, township: Township) -> None:
+    """Who reads the township's own selections: its office, and its committee read-only (as a
+    county viewer reads the county's); any other role of the township is refused."""
+    permissions.require_member(actor, township)
+    if not (is_office(actor, township) or is_committee(actor, township)):
+        raise PermissionDenied(_("只有联络办公室和党委委员可以查看本镇评选"))
 
 
 def _require_viewer(actor: Actor, county: County) -> None:

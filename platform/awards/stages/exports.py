@@ -4,6 +4,8 @@ as text, never a formula).
 - The county's, of a selection: the candidates with their figure and rank, and the honour roll
   of a closed selection. County roles only (a county viewer reads them too); a township role,
   or another county, does not find the selection.
+- A township's own selection's, the same two files (the same writer): its office's, and its
+  committee's to read; another township, or the county, does not find the selection.
 - The township's adoption register (采纳台账): every item adopted (in a year, by its adoption
   day), as the office's page lists it, with whose item it was and whether it was nominated.
   The office only, its own township's rows."""
@@ -18,7 +20,7 @@ from sqlalchemy import select
 from lianxin import spreadsheets
 from lianxin.auth.actor import Actor
 from lianxin.awards import kinds
-from lianxin.awards.models import Candidate, SelectionState
+from lianxin.awards.models import Candidate, Category, Selection, SelectionState
 from lianxin.awards.stages.adoptions import adopted_items
 from lianxin.awards.stages.common import (
     ADOPTED_BY_LABELS,
@@ -27,6 +29,7 @@ from lianxin.awards.stages.common import (
     STATE_LABELS,
     _require_office,
 )
+from lianxin.awards.stages.own import own_roll
 from lianxin.awards.stages.selections import Roll, selection_roll
 from lianxin.db import db
 from lianxin.errors import NotFound
@@ -44,6 +47,8 @@ CANDIDATE_HEADERS = (
     "评选理由",
 )
 ROLL_HEADERS = ("类别", "名称", "乡镇", "评选理由")
+# What a file name (and the download's header) cannot hold.
+_UNSAFE = str.maketrans({c: "_" for c in '\\/:*?"<>|\r\n\t'})
 ADOPTION_HEADERS = ("采纳日期", "类别", "事项", "代表", "采纳单位", "说明", "已推荐参评")
 
 
@@ -58,19 +63,25 @@ def _rows(roll: Roll, category: str | None, *, winners_only: bool) -> list[Candi
     return out
 
 
-def candidates_xlsx(
-    actor: Actor, county: County, selection_id: int, category: str | None = None
-) -> bytes:
-    """A selection's candidates, as its page lists them (one category when the page shows
-    one): category, name, township, rank and figure, where each came from, chosen or not and
-    the committee's reason."""
-    roll = selection_roll(actor, county, selection_id)
+def _source(row: Candidate, *, own: bool) -> Any:
+    """Where a candidate came from: the county's from its rollups or a township's nomination;
+    a township's own from its duty scores, its rollups or the items it marked adopted."""
+    if row.nominated:
+        return _("乡镇推荐")
+    if own and row.category == Category.REPRESENTATIVE:
+        return _("履职积分")
+    if own and row.category == Category.SUGGESTION:
+        return _("本镇采纳")
+    return _("年度统计")
+
+
+def _candidates_book(roll: Roll, category: str | None, *, own: bool) -> bytes:
+    """The one sheet of candidates both selections export, and a sheet about the selection."""
     book = spreadsheets.Book()
     sheet = book.sheet("候选名单")
     sheet.widths([18, 30, 12, 6, 30, 10, 10, 6, 40])
     sheet.header(CANDIDATE_HEADERS)
     for row in _rows(roll, category, winners_only=False):
-        source: Any = _("乡镇推荐") if row.nominated else _("年度统计")
         sheet.append(
             [
                 CATEGORY_LABELS.get(row.category, row.category),
@@ -79,7 +90,7 @@ def candidates_xlsx(
                 row.rank,
                 row.summary or "",
                 row.value,
-                source,
+                _source(row, own=own),
                 _("是") if row.chosen else "",
                 row.reason or "",
             ]
@@ -88,15 +99,13 @@ def candidates_xlsx(
     info.append([_("评选名称"), roll.selection.title])
     info.append([_("年度"), roll.selection.year])
     info.append([_("状态"), STATE_LABELS.get(roll.selection.state, roll.selection.state)])
+    if own:
+        info.append([_("乡镇"), roll.townships.get(roll.selection.township_id or 0, "")])
     return book.to_bytes()
 
 
-def honour_roll_xlsx(
-    actor: Actor, county: County, selection_id: int, category: str | None = None
-) -> bytes:
-    """A closed selection's honour roll (光荣榜): the winners by category with their township
-    and the committee's reason. Before it is published there is no roll to export."""
-    roll = selection_roll(actor, county, selection_id)
+def _roll_book(roll: Roll, category: str | None) -> bytes:
+    """A closed selection's winners: before it is published there is no roll to export."""
     if roll.selection.state != SelectionState.CLOSED:
         raise NotFound(_("该评选尚未公布"))
     book = spreadsheets.Book()
@@ -113,6 +122,50 @@ def honour_roll_xlsx(
             ]
         )
     return book.to_bytes()
+
+
+def candidates_xlsx(
+    actor: Actor, county: County, selection_id: int, category: str | None = None
+) -> bytes:
+    """A selection's candidates, as its page lists them (one category when the page shows
+    one): category, name, township, rank and figure, where each came from, chosen or not and
+    the committee's reason."""
+    return _candidates_book(selection_roll(actor, county, selection_id), category, own=False)
+
+
+def honour_roll_xlsx(
+    actor: Actor, county: County, selection_id: int, category: str | None = None
+) -> bytes:
+    """A closed selection's honour roll (光荣榜): the winners by category with their township
+    and the committee's reason. Before it is published there is no roll to export."""
+    return _roll_book(selection_roll(actor, county, selection_id), category)
+
+
+def own_candidates_xlsx(
+    actor: Actor, township: Township, selection_id: int, category: str | None = None
+) -> bytes:
+    """A township's own selection's candidates, as its page lists them: the same columns as
+    the county's (rank and figure, where each came from, chosen or not and the reason). The
+    office's and the committee's; another township's selection, or the county's, is not
+    found."""
+    return _candidates_book(own_roll(actor, township, selection_id), category, own=True)
+
+
+def own_honour_roll_xlsx(
+    actor: Actor, township: Township, selection_id: int, category: str | None = None
+) -> bytes:
+    """A township's own closed selection's honour roll: its winners with the reasons."""
+    return _roll_book(own_roll(actor, township, selection_id), category)
+
+
+def own_file_names(selection: Selection, what: str) -> tuple[str, str]:
+    """A township selection's file (`what`: "candidates" or "roll"): its title and what it
+    holds (甲镇2025年度评先候选名单.xlsx), without what a file name cannot hold; and the plain
+    name for clients that cannot read a Chinese one."""
+    title = selection.title.translate(_UNSAFE).strip() or str(selection.year)
+    if what == "roll":
+        return _("%(t)s光荣榜.xlsx", t=title), f"own-honour-roll-{selection.id}.xlsx"
+    return _("%(t)s候选名单.xlsx", t=title), f"own-award-candidates-{selection.id}.xlsx"
 
 
 def adoptions_file_name(township: Township, year: int | None) -> str:

@@ -6,7 +6,10 @@ township's honour roll beside the county's.
 
 Every row is the township's: the selection names it (`township_id`), its candidates are its
 own rows of `award_candidates` (written and read in its context, the county policy lets a
-township touch only its own). A selection of the county, or of another township, is not found.
+township touch only its own, and since 0046 the county's context none of them). A selection of
+the county, or of another township, is not found. The office runs it; the township's committee
+(党委委员) reads it and its exports, read-only. Published, the committee and the representatives
+chosen are told.
 
 open (推荐中: the candidates may be gathered again) → choosing (评选中: fixed, the winners are
 chosen up to each category's number) → closed (已公布)."""
@@ -28,9 +31,11 @@ from lianxin.awards.stages import choosing
 from lianxin.awards.stages.adoptions import adopted_items
 from lianxin.awards.stages.common import (
     ADOPTED_BY_LABELS,
+    CATEGORY_LABELS,
     EXTRA_METRIC_LABELS,
     POOL_FACTOR,
     _require_office,
+    _require_own_reader,
     find_own_selection,
     own_selections_of,
 )
@@ -56,18 +61,19 @@ def _roll(township: Township, selection: Selection, *, winners_only: bool = Fals
 
 
 def own_selections(actor: Actor, township: Township) -> list[Selection]:
-    """The township's own selections, newest year first (the office's)."""
-    _require_office(actor, township)
+    """The township's own selections, newest year first (the office's; the committee reads)."""
+    _require_own_reader(actor, township)
     return own_selections_of(township.id)
 
 
 def get_own_selection(actor: Actor, township: Township, selection_id: int) -> Selection:
-    _require_office(actor, township)
+    _require_own_reader(actor, township)
     return find_own_selection(township, selection_id)
 
 
 def own_roll(actor: Actor, township: Township, selection_id: int) -> Roll:
-    """One of the township's own selections with every candidate (the office's page)."""
+    """One of the township's own selections with every candidate (the office's page, which
+    the committee reads)."""
     selection = get_own_selection(actor, township, selection_id)
     return _roll(township, selection)
 
@@ -285,11 +291,71 @@ def unchoose_own(actor: Actor, township: Township, candidate_id: int) -> Candida
     return choosing.unchoose(actor, row, selection)
 
 
+def _tell_published(township: Township, selection: Selection) -> None:
+    """As the county tells its townships' offices of its published roll: the township's
+    committee is told the roll is out, and each representative chosen who has an account what
+    they were chosen as, with the reason. No one outside the township."""
+    from flask import url_for
+
+    from lianxin.auth.models import Membership
+    from lianxin.auth.roles import Role
+    from lianxin.notify import service as notify
+    from lianxin.people.models import Representative
+
+    try:
+        link = url_for("awards_public.index", township_slug=township.slug)
+    except RuntimeError:  # no request (a seed, a task): the inbox entry goes without a link
+        link = None
+    kind = "awards.own_published"
+    committee = db.session.scalars(
+        select(Membership.user_id).where(
+            Membership.tenant_id == township.id,
+            Membership.role == Role.COMMITTEE_MEMBER.value,
+        )
+    ).all()
+    if committee:
+        notify.notify(
+            committee,
+            _("本镇评选结果已公布：%(t)s", t=selection.title),
+            _("光荣榜已公布，请在本镇光荣榜查看。"),
+            tenant_id=township.id,
+            link=link,
+            kind=kind,
+            dedupe_key=f"{kind}:{selection.id}",
+        )
+    winners = _candidates(selection, winners_only=True).get(Category.REPRESENTATIVE, [])
+    with tenant_context(township.id):
+        accounts = dict(
+            db.session.execute(
+                select(Representative.id, Representative.user_id).where(
+                    Representative.id.in_([c.entity_id for c in winners]),
+                    Representative.user_id.is_not(None),
+                )
+            ).all()
+        )
+    for row in winners:
+        user_id = accounts.get(row.entity_id)
+        if user_id is None:
+            continue
+        notify.notify(
+            [user_id],
+            _("您在%(t)s中当选%(c)s", t=selection.title, c=CATEGORY_LABELS[row.category]),
+            _("评选理由：%(r)s", r=row.reason or ""),
+            tenant_id=township.id,
+            link=link,
+            kind=kind,
+            dedupe_key=f"{kind}:{selection.id}:{row.id}",
+        )
+
+
 @use_case
 def close_own_selection(actor: Actor, township: Township, selection_id: int) -> Selection:
-    """Close and publish the township's honour roll: refused without a single winner."""
+    """Close and publish the township's honour roll: refused without a single winner. Its
+    committee and the representatives chosen are told."""
     _require_office(actor, township)
-    return choosing.close(actor, find_own_selection(township, selection_id))
+    selection = choosing.close(actor, find_own_selection(township, selection_id))
+    _tell_published(township, selection)
+    return selection
 
 
 def own_honour_roll(township: Township) -> Roll | None:

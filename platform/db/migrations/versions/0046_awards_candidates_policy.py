@@ -1,0 +1,51 @@
+"""awards_candidates_policy: the county reads the candidates of its own selections only
+
+Revision ID: 0046_awards_candidates_policy
+Revises: 0045_evaluations_session_reports
+Create Date: 2026-12-07 16:00:00
+
+Since 0044 a township may run its own selection (`award_selections.township_id` set), whose
+candidates are that township's rows of `award_candidates`. Under the county policy of 0036 the
+county's context read (and could write) every row of its county, a township's own selection's
+included: only the service's scoping kept them apart. Now the database says it too: in the
+county's context the policy lets through the candidates of the county's selections only
+(`township_id IS NULL`, of the same county); a township's context reads and writes its own rows,
+of either kind, as before. `award_selections` has no row-level security, so the policy may look
+the selection up. PostgreSQL only (SQLite has no row-level security); the downgrade restores
+the policy of 0036.
+"""
+
+from alembic import op
+
+revision = "0046_awards_candidates_policy"
+down_revision = "0045_evaluations_session_reports"
+branch_labels = None
+depends_on = None
+
+# The names and words of 0036 (lianxin.db.rls at that time), frozen here as a migration must be.
+_POLICY = "county_rollup_access"
+_TENANT = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::bigint"
+_COUNTY = "county_id = NULLIF(current_setting('app.county_id', true), '')::bigint"
+_OLD = f"{_COUNTY} OR {_TENANT}"
+_NEW = (
+    f"({_COUNTY} AND EXISTS (SELECT 1 FROM award_selections s"
+    " WHERE s.id = award_candidates.selection_id"
+    " AND s.county_id = award_candidates.county_id"
+    f" AND s.township_id IS NULL)) OR {_TENANT}"
+)
+
+
+def _set(predicate: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        f'ALTER POLICY {_POLICY} ON "award_candidates" USING ({predicate}) WITH CHECK ({predicate})'
+    )
+
+
+def upgrade() -> None:
+    _set(_NEW)
+
+
+def downgrade() -> None:
+    _set(_OLD)
