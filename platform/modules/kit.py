@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from datetime import date
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
@@ -39,18 +41,100 @@ def today(given: date | None = None) -> date:
     return given or deadlines.shanghai_today()
 
 
-# --- a link that works one day (a check-in QR code) ----------------------------------------------
+def now() -> datetime:
+    """The current instant (aware, UTC). Looked up at each call, so a test stops the clock of
+    the day's windows by replacing `kit.now` (the date's: `deadlines.shanghai_today`)."""
+    return datetime.now(UTC)
+
+
+# --- a check-in QR code: one that turns every few minutes, or one good all day (printed) --------
+
+WINDOW_MINUTES = 5
+_WINDOW_LABEL = re.compile(r"^([01][0-9]|2[0-3])([0-5][0-9])$")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A short period of an Asia/Shanghai day: `start` minutes after its 00:00 (a multiple of
+    `WINDOW_MINUTES`). The code shown on a screen is this window's (`window_code`)."""
+
+    day: date
+    start: int
+
+    @property
+    def label(self) -> str:
+        """`0915`: the Shanghai time it begins, as the code carries it."""
+        return f"{self.start // 60:02d}{self.start % 60:02d}"
+
+    @property
+    def begins_at(self) -> datetime:
+        """Its first instant (aware, UTC)."""
+        midnight = datetime.combine(self.day, time(0), tzinfo=deadlines.SHANGHAI)
+        return (midnight + timedelta(minutes=self.start)).astimezone(UTC)
+
+
+def current_window(at: datetime | None = None, *, today: date | None = None) -> Window:
+    """The window of `at` (now when not given): the Shanghai date (`today`, when given, as
+    `kit.today` takes it) and the Shanghai time of day rounded down to the window."""
+    at = at or now()
+    local = at.astimezone(deadlines.SHANGHAI)
+    minutes = local.hour * 60 + local.minute
+    return Window(today or deadlines.shanghai_today(at), minutes - minutes % WINDOW_MINUTES)
+
+
+def window_seconds_left(at: datetime | None = None) -> int:
+    """Seconds from `at` (now) to the next window (1 … 60 × `WINDOW_MINUTES`)."""
+    local = (at or now()).astimezone(deadlines.SHANGHAI)
+    return WINDOW_MINUTES * 60 - ((local.minute % WINDOW_MINUTES) * 60 + local.second)
+
+
+def window_accepts(code: Window, current: Window) -> bool:
+    """Whether a code of window `code` is still good in window `current`: it is the current
+    window or the one before it (a scan at a window's edge), on the same day only."""
+    return code.day == current.day and 0 <= current.start - code.start <= WINDOW_MINUTES
+
+
+def _mac(kind: str, message: str) -> str:
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(key, f"{kind}|{message}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+
+
+def window_code(purpose: str, township_id: int, object_id: int, window: Window) -> str:
+    """The code of a link good for one object in one window of an Asia/Shanghai day (the
+    check-in QR code a training's office shows): the day, the window and a MAC of the app's
+    SECRET_KEY over what it is for, so nothing is stored (`2026-05-21.0915.` and 22
+    characters). Whether the window is still good is the caller's (`window_accepts`)."""
+    message = f"{purpose}|{township_id}|{object_id}|{window.day.isoformat()}|{window.label}"
+    return f"{window.day.isoformat()}.{window.label}.{_mac('lianxin.window_code', message)}"
+
+
+def window_of_code(
+    purpose: str, township_id: int, object_id: int, code: str | None
+) -> Window | None:
+    """The window a `window_code` is of, or None when it is not one of this object's codes."""
+    head, _dot, rest = str(code or "").partition(".")
+    label = rest.partition(".")[0]
+    found = _WINDOW_LABEL.match(label)
+    try:
+        day = date.fromisoformat(head)
+    except ValueError:
+        return None
+    if found is None or int(found.group(2)) % WINDOW_MINUTES:
+        return None
+    window = Window(day, int(found.group(1)) * 60 + int(found.group(2)))
+    expected = window_code(purpose, township_id, object_id, window)
+    return window if token_matches(code, expected) else None
 
 
 def day_code(purpose: str, township_id: int, object_id: int, day: date) -> str:
-    """The code of a link good for one object on one Asia/Shanghai day (the check-in QR code of
-    a training day): the day and a MAC of the app's SECRET_KEY over what it is for, so nothing
-    is stored, and another day's, another object's or another township's code is another
-    string (`2026-05-21.` and 22 characters)."""
-    message = f"{purpose}|{township_id}|{object_id}|{day.isoformat()}".encode()
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(key, b"lianxin.day_code|" + message, hashlib.sha256).digest()
-    return f"{day.isoformat()}.{base64.urlsafe_b64encode(digest[:16]).decode().rstrip('=')}"
+    """The code of a link good for one object all one Asia/Shanghai day: the PRINTED check-in
+    code of a training day, a mode of its own (a photo of it works all day; the code on a
+    screen is a `window_code`). The day and a MAC of the app's SECRET_KEY over what it is for,
+    so nothing is stored, and another day's, another object's or another township's code is
+    another string (`2026-05-21.` and 22 characters)."""
+    message = f"{purpose}|{township_id}|{object_id}|{day.isoformat()}"
+    return f"{day.isoformat()}.{_mac('lianxin.day_code', message)}"
 
 
 def day_of_code(purpose: str, township_id: int, object_id: int, code: str | None) -> date | None:

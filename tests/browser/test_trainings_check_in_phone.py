@@ -1,10 +1,11 @@
-"""The day's check-in QR code in Debian's Chromium on a 390×844 phone: the office's roll shows
-the code and its link; 城关镇's representative (cg.rep) opens the link, taps 确认签到 once and
-is on the roll, and nothing scrolls sideways."""
+"""The check-in QR code in Debian's Chromium on a 390×844 phone: the office's roll opens the
+page of the code shown at the venue, which turns every 5 minutes (the page reloads itself, no
+script); 城关镇's representative (cg.rep) opens the link, taps 确认签到 once and is on the roll,
+and nothing scrolls sideways."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from lianxin.auth.models import User
 from lianxin.casework import deadlines
 from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
+from lianxin.modules import kit
 from lianxin.modules.registry import load_first_party
 from lianxin.tenants import service as tenants
 from lianxin.tenants.models import TownshipModule
@@ -90,14 +92,21 @@ def test_the_days_code_on_a_phone(
     monkeypatch.setattr(deadlines, "shanghai_today", clock)
     session_id, rep_id = _session(live_server)
     clock.today = DAY
+    # 09:04:58 in Shanghai: two seconds before the code turns.
+    instant = {"now": datetime(2026, 6, 18, 1, 4, 58, tzinfo=UTC)}
+    monkeypatch.setattr(kit, "now", lambda: instant["now"])
     office = phone.signed_in(browser, live_server, "cg.staff")
     office.goto(f"{live_server.url}/t/chengguan/trainings/{session_id}/attendance")
+    office.locator("#show-code").tap()
     expect(office.locator("#qr svg")).to_be_visible()
     phone.no_sideways_scroll(office)
     url = office.locator("#checkin-url").inner_text().strip()
     assert url.startswith(f"{live_server.url}/t/chengguan/trainings/{session_id}/checkin/")
-    office.locator("#qr").scroll_into_view_if_needed()
+    assert "/checkin/2026-06-18.0900." in url
     shoot(office, str(screens / "training-check-in-code.png"))
+    # The window turns: the page shows the next code by itself.
+    instant["now"] = datetime(2026, 6, 18, 1, 5, 1, tzinfo=UTC)
+    expect(office.locator("#checkin-url")).to_contain_text("2026-06-18.0905.", timeout=10_000)
 
     rep = phone.signed_in(browser, live_server, "cg.rep")
     rep.goto(url)
@@ -109,5 +118,5 @@ def test_the_days_code_on_a_phone(
     phone.no_sideways_scroll(rep)
     shoot(rep, str(screens / "training-scan-done.png"))
 
-    office.reload()
+    office.goto(f"{live_server.url}/t/chengguan/trainings/{session_id}/attendance")
     expect(office.locator(f"#rep-{rep_id}")).to_contain_text("已签到")

@@ -61,7 +61,18 @@ class CodeDayArgs(BaseSchema):
     day = fields.Date(
         load_default=None,
         error_messages={"invalid": BAD_DATE},
-        metadata={"description": "培训的某一天（北京时间；默认今天，或离今天最近的一天）"},
+        metadata={
+            "description": "培训的某一天（北京时间）。现场码只能是今天；"
+            "纸质码默认今天，或离今天最近的一天"
+        },
+    )
+    printed = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "true：打印用的纸质签到码，当天全天有效"
+            "（照片转发也能用，请只张贴在会场）；"
+            "false（默认）：现场屏幕显示的签到码，每 5 分钟更新，显示后约 10 分钟内有效"
+        },
     )
 
 
@@ -180,9 +191,13 @@ class CheckInCode(MethodView):
     @api.arguments(CodeDayArgs, location="query")
     @api.response(200, CheckInCodeSchema)
     def get(self, args: dict[str, Any], session_id: int):
-        """The office's check-in code of one day of the session and the link of its QR code
-        (good on that Asia/Shanghai day only)"""
-        return service.check_in_code(*township_scope(), session_id, args.get("day"))
+        """The office's check-in code and the link of its QR code. By default the code shown on
+        a screen today: it turns every 5 minutes (Asia/Shanghai) and is refused from
+        `valid_until` on (409 `check_in_code_expired`), `refresh_in` seconds say when to fetch
+        the next. `printed=true`: the code of a day, to print before it, good all that day"""
+        return service.check_in_code(
+            *township_scope(), session_id, args.get("day"), printed=args["printed"]
+        )
 
 
 @api.route("/sessions/<int:session_id>/self-check-in")
@@ -190,9 +205,10 @@ class SelfCheckIn(MethodView):
     @api.arguments(SelfCheckInInputSchema)
     @api.response(200, CheckInSchema)
     def post(self, data: SelfCheckInInput, session_id: int):
-        """An invited representative checks themselves in with the day's code (from its QR
-        code): on that day only (409 otherwise); a second time answers the same check-in; 404
-        for a wrong code, 403 for one not invited. The office sees it as made by scanning
+        """An invited representative checks themselves in with a code (from its QR code): on
+        its day only (409 `training_rule` otherwise), a shown code only in its 5-minute window
+        and the next (409 `check_in_code_expired`); a second time answers the same check-in;
+        404 for a wrong code, 403 for one not invited. The office sees it as made by scanning
         (`by_scan`) and may take it back"""
         return _check_ins_out([service.self_check_in(*township_scope(), session_id, data.token)])[0]
 

@@ -11,3 +11,10 @@ class TrainingRuleBroken(Conflict):
     has not begun), the day is not one of its days, the representative is not invited."""
 
     code = "training_rule"
+
+
+class CheckInCodeExpired(TrainingRuleBroken):
+    """The check-in code shown on the office's screen is of a window that is over (or has not
+    begun): a photo of it forwarded to one who is not there, or a page left open too long."""
+
+    code = "check_in_code_expired"

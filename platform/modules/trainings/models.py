@@ -143,6 +143,9 @@ class TrainingCheckIn(TenantMixin, Base):
     session_id: Mapped[int] = mapped_column(BigId)
     representative_id: Mapped[int] = mapped_column(BigId)
     day: Mapped[date]
-    half: Mapped[str] = mapped_column(String(16), default=Half.FULL, server_default="full")
+    # The column's server default ("full", migration 0038) filled the rows before it; the model
+    # gives the value itself, so an insert fetches nothing back (a server default here made
+    # SQLite's ORM insert ask for RETURNING with the tenant key's sentinel, which it refuses).
+    half: Mapped[str] = mapped_column(String(16), default=Half.FULL)
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)

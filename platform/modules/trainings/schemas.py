@@ -108,12 +108,26 @@ class CheckInSchema(BaseSchema):
 
 
 class CheckInCodeSchema(BaseSchema):
-    """The code of one day of a session and the link its QR code carries."""
+    """A check-in code of a session and the link its QR code carries."""
 
     session_id = fields.Integer(dump_only=True)
     day = fields.Date(dump_only=True, metadata={"description": "只在这一天（北京时间）有效"})
-    token = fields.String(dump_only=True, metadata={"description": "签到码（含日期）"})
+    token = fields.String(
+        dump_only=True, metadata={"description": "签到码（含日期；现场码还含时段）"}
+    )
     url = fields.String(dump_only=True, metadata={"description": "扫码打开的签到页面"})
+    printed = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "true：纸质签到码（全天有效）；false：现场码（每 5 分钟更新）"},
+    )
+    valid_until = fields.DateTime(
+        dump_only=True, metadata={"description": "从此时起不再接受此码（UTC）"}
+    )
+    refresh_in = fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "再过几秒显示下一个现场码；纸质码为 null"},
+    )
 
 
 class QuarterSchema(BaseSchema):

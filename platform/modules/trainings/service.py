@@ -1,14 +1,15 @@
 """Use cases of the training module (学习培训), by life-cycle stage: scheduling sessions, the
 answers and leave requests (`sessions`), a session changed before it starts or cancelled
 (`changes`), the check-ins of each day (`attendance`) and by the day's QR code
-(`check_in_code`), each representative's standing against the township's rules (`standing`),
+(`check_in_code`: a code shown on a screen turns every 5 minutes, a printed one is good all its
+day), each representative's standing against the township's rules (`standing`),
 the spreadsheets (`register`) and the to-do reads (`waiting`).
 
 Callers write `service.schedule_session(...)`. Reads need a membership in the township; the
 office schedules, decides leave and takes attendance; a representative answers their own
 invitations and sees their own standing. Ids from another township are not found."""
 
-from lianxin.modules.trainings.errors import TrainingRuleBroken
+from lianxin.modules.trainings.errors import CheckInCodeExpired, TrainingRuleBroken
 from lianxin.modules.trainings.stages.attendance import (
     RollRow,
     check_in,
@@ -84,6 +85,7 @@ __all__ = [
     "LEAVE_LABELS",
     "MODULE_KEY",
     "CheckInCode",
+    "CheckInCodeExpired",
     "Quarter",
     "RollRow",
     "Scan",

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from lianxin import spreadsheets
 from lianxin.db import db
 from lianxin.errors import PermissionDenied
-from lianxin.modules.kit import today
+from lianxin.modules.kit import WINDOW_MINUTES, today
 from lianxin.modules.trainings import service
 from lianxin.modules.trainings.errors import TrainingRuleBroken
 from lianxin.modules.trainings.inputs import (
@@ -247,10 +247,9 @@ def attendance(session_id: int):
         day = service.default_day(item)
     q = (request.args.get("q") or "").strip()
     rows, total, checked = service.roll(actor, township, session_id, day, q)
-    # The day's QR code, today or (to print it) before the day; a past day's is of no use.
-    code = None
-    if not item.cancelled and day >= today():
-        code = service.check_in_code(actor, township, session_id, day)
+    # The QR code: shown on the day (its own page, which turns it every 5 minutes), or printed
+    # for the day before it; a past day's is of no use.
+    open_ = not item.cancelled
     return render_template(
         "trainings/attendance.html",
         s=item,
@@ -260,9 +259,34 @@ def attendance(session_id: int):
         rows=rows,
         total=total,
         checked=checked,
-        can_check=day <= today() and not item.cancelled,
+        can_check=day <= today() and open_,
+        can_show_code=open_ and day == today(),
+        can_print_code=open_ and day >= today(),
+        window_minutes=WINDOW_MINUTES,
+    )
+
+
+@pages.get("/<int:session_id>/checkin-code")
+def check_in_code(session_id: int):
+    """The QR code the office shows on a screen at the venue: the current 5-minute window's,
+    the page reloading itself for the next (`<meta http-equiv="refresh">`: no script, the CSP
+    allows none inline). `?printed=1&day=`: the day's code to print, good all day, marked so."""
+    actor, township = township_scope()
+    item = service.get_session(actor, township, session_id)
+    day = _day(request.args.get("day"))
+    printed = request.args.get("printed") in ("1", "true")
+    try:
+        code = service.check_in_code(actor, township, session_id, day, printed=printed)
+    except TrainingRuleBroken as exc:
+        flash_error(exc)
+        back = day.isoformat() if day else None
+        return redirect(url_for("trainings.attendance", session_id=session_id, day=back))
+    return render_template(
+        "trainings/checkin_code.html",
+        s=item,
         code=code,
-        qr=qr_svg(code.url) if code else None,
+        qr=qr_svg(code.url),
+        window_minutes=WINDOW_MINUTES,
     )
 
 
@@ -309,9 +333,10 @@ def undo_check_in(session_id: int, rep_id: int):
 
 @pages.route("/<int:session_id>/checkin/<token>", methods=["GET", "POST"])
 def scan(session_id: int, token: str):
-    """The page a day's QR code opens on a representative's phone: one tap to check in. A
-    wrong code is a 404; outside its day, or for one not invited, the reason is shown in Chinese
-    and nothing is recorded (another township's member finds no such page)."""
+    """The page a QR code opens on a representative's phone: one tap to check in. A wrong code
+    is a 404; outside its day, a shown code too late (`CheckInCodeExpired`), or for one not
+    invited, the reason is shown in Chinese and nothing is recorded (another township's member
+    finds no such page)."""
     actor, township = township_scope()
     item = service.get_session(actor, township, session_id)
     try:

@@ -1,14 +1,24 @@
-"""Issue 24: training attendance taken "as at the annual session" — the office shows a day's QR
-code, an invited representative opens it on a phone and is present that day. The code is good
-for that session on that Asia/Shanghai day only: 23:59 of the day before refused, 00:00 and
-23:59 of the day accepted, 00:00 of the next day refused. Once (again is harmless); one not
-invited, not a representative or of another township is refused; an audit entry is written."""
+"""Issue 24: training attendance taken "as at the annual session" — the office shows a QR code,
+an invited representative opens it on a phone and is present that day. Once (again is harmless);
+one not invited, not a representative or of another township is refused; an audit entry is
+written.
+
+Security review (session 27): a code good all day was good from home once photographed and
+forwarded. The code the office SHOWS turns every 5 minutes (Asia/Shanghai clock): one shown in
+window W is accepted in W and W+1 (a scan at the edge still works), refused in W+2 with a clear
+Chinese message (a 409 `check_in_code_expired` in the API), and only on its day (23:59 the day
+before and 00:00 of the next day refused). The code printed before the day (the day's code) is
+kept as a separate, marked mode: good that whole day, as before."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from lianxin.audit.models import AuditEntry
@@ -32,8 +42,16 @@ API = "/api/v1/t/jia-zhen/trainings"
 
 
 def _at(monkeypatch, utc: datetime) -> None:
-    """The real Asia/Shanghai date at a fixed UTC instant (Shanghai is UTC+8, no DST)."""
+    """The real Asia/Shanghai date and time at a fixed UTC instant (Shanghai is UTC+8, no DST)."""
     monkeypatch.setattr(deadlines, "shanghai_today", lambda now=None: REAL_TODAY(utc))
+    monkeypatch.setattr(kit, "now", lambda: utc)
+
+
+def _shanghai(day: date, hh: int, mm: int, ss: int = 0) -> datetime:
+    """hh:mm:ss of `day` in Asia/Shanghai, as the UTC instant."""
+    return datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=deadlines.SHANGHAI).astimezone(
+        UTC
+    )
 
 
 def _two_days(office, township, reps):
@@ -53,6 +71,10 @@ def _two_days(office, township, reps):
     )
 
 
+def world_app_secret() -> str:
+    return str(current_app.config["SECRET_KEY"])
+
+
 def _checked(session, rep_id: int) -> list[TrainingCheckIn]:
     return list(
         db.session.scalars(
@@ -64,50 +86,141 @@ def _checked(session, rep_id: int) -> list[TrainingCheckIn]:
     )
 
 
-def test_a_days_code_from_0000_to_2359_shanghai_only(
+def test_the_shown_code_is_good_in_its_window_and_the_next_only(
     world, clock, office, people, tctx, monkeypatch
 ):
     reps, users = people
     s = _two_days(office, tctx, reps)
-    code = service.check_in_code(office, tctx, s.id, DAY1)
-    assert code.day == DAY1 and code.token.startswith("2026-05-21.")
+    _at(monkeypatch, _shanghai(DAY1, 9, 2))  # window W: 09:00–09:05
+    code = service.check_in_code(office, tctx, s.id)
+    assert (code.day, code.printed) == (DAY1, False)
+    assert code.token.startswith("2026-05-21.0900.")
     assert code.url.endswith(f"/t/jia-zhen/trainings/{s.id}/checkin/{code.token}")
-    # 23:59 the day before (15:59 UTC): refused, nothing recorded.
-    _at(monkeypatch, datetime(2026, 5, 20, 15, 59, tzinfo=UTC))
-    with pytest.raises(service.TrainingRuleBroken) as early:
-        service.self_check_in(actor(users[0]), tctx, s.id, code.token)
-    assert "只在当天有效" in early.value.message and "2026-05-21" in early.value.message
-    assert _checked(s, reps[0].id) == []
-    # 00:00 of the day (16:00 UTC the day before): accepted.
-    _at(monkeypatch, datetime(2026, 5, 20, 16, 0, tzinfo=UTC))
-    row = service.self_check_in(actor(users[0]), tctx, s.id, code.token)
-    assert (row.day, row.half, row.checked_in_by_id) == (DAY1, Half.FULL, users[0].id)
-    # 23:59 of the day: accepted.
-    _at(monkeypatch, datetime(2026, 5, 21, 15, 59, tzinfo=UTC))
+    assert code.valid_until == _shanghai(DAY1, 9, 10)  # refused from W+2 on
+    assert code.refresh_in == 180  # the page shows the next one at 09:05
+    # In W: accepted.
+    assert service.self_check_in(actor(users[0]), tctx, s.id, code.token).day == DAY1
+    # In W+1, to its last second (a scan at the window's edge): accepted.
+    _at(monkeypatch, _shanghai(DAY1, 9, 9, 59))
     assert service.self_check_in(actor(users[1]), tctx, s.id, code.token).day == DAY1
-    # 00:00 of the next day: refused, though the next day is one of the session's.
-    _at(monkeypatch, datetime(2026, 5, 21, 16, 0, tzinfo=UTC))
-    with pytest.raises(service.TrainingRuleBroken):
+    # In W+2: refused, with why, and nothing recorded.
+    _at(monkeypatch, _shanghai(DAY1, 9, 10))
+    with pytest.raises(service.CheckInCodeExpired) as late:
         service.self_check_in(actor(users[2]), tctx, s.id, code.token)
+    assert late.value.code == "check_in_code_expired" and late.value.status == 409
+    assert "已过期" in late.value.message and "09:00" in late.value.message
     assert _checked(s, reps[2].id) == []
-    # That day has a code of its own.
-    day2 = service.check_in_code(office, tctx, s.id, DAY2)
-    assert day2.token != code.token
+    # Much later the same day: still refused; the code shown now is another and works.
+    _at(monkeypatch, _shanghai(DAY1, 15, 31))
+    with pytest.raises(service.CheckInCodeExpired):
+        service.self_check_in(actor(users[2]), tctx, s.id, code.token)
+    fresh = service.check_in_code(office, tctx, s.id)
+    assert fresh.token.startswith("2026-05-21.1530.") and fresh.token != code.token
+    assert service.self_check_in(actor(users[2]), tctx, s.id, fresh.token).day == DAY1
+    # A code of a window not begun yet (a clock ahead, a forged label) is refused too.
+    ahead = kit.window_code(check_in_code.PURPOSE, tctx.id, s.id, kit.Window(DAY1, 15 * 60 + 40))
+    with pytest.raises(service.CheckInCodeExpired):
+        service.self_check_in(actor(users[3]), tctx, s.id, ahead)
+
+
+def test_the_shown_code_holds_the_shanghai_day_bounds(
+    world, clock, office, people, tctx, monkeypatch
+):
+    reps, users = people
+    s = _two_days(office, tctx, reps)
+    # 23:59 the day before: no code of the session is shown yet, and DAY1's first is refused.
+    _at(monkeypatch, _shanghai(TODAY, 23, 59))
+    with pytest.raises(service.TrainingRuleBroken):
+        service.check_in_code(office, tctx, s.id)
+    with pytest.raises(service.TrainingRuleBroken):  # no shown code of a day before the day
+        service.check_in_code(office, tctx, s.id, DAY1)
+    first = kit.window_code(check_in_code.PURPOSE, tctx.id, s.id, kit.Window(DAY1, 0))
+    with pytest.raises(service.TrainingRuleBroken) as early:
+        service.self_check_in(actor(users[0]), tctx, s.id, first)
+    assert "只在当天有效" in early.value.message and "2026-05-21" in early.value.message
+    # 00:00 of the day: the first window's code is shown and accepted.
+    _at(monkeypatch, _shanghai(DAY1, 0, 0))
+    assert service.check_in_code(office, tctx, s.id).token == first
+    assert service.self_check_in(actor(users[0]), tctx, s.id, first).day == DAY1
+    # 23:59 of the day: the last window's code is accepted.
+    _at(monkeypatch, _shanghai(DAY1, 23, 59))
+    last = service.check_in_code(office, tctx, s.id)
+    assert last.token.startswith("2026-05-21.2355.")
+    assert service.self_check_in(actor(users[1]), tctx, s.id, last.token).day == DAY1
+    # 00:00 of the next day — the next window — though the next day is one of the session's.
+    _at(monkeypatch, _shanghai(DAY2, 0, 0))
+    with pytest.raises(service.TrainingRuleBroken) as next_day:
+        service.self_check_in(actor(users[2]), tctx, s.id, last.token)
+    assert "只在当天有效" in next_day.value.message
+    assert _checked(s, reps[2].id) == []
+    # That day has codes of its own.
+    day2 = service.check_in_code(office, tctx, s.id)
+    assert day2.day == DAY2 and day2.token.startswith("2026-05-22.0000.")
     assert service.self_check_in(actor(users[2]), tctx, s.id, day2.token).day == DAY2
 
 
-def test_the_code_is_that_sessions_and_that_days(world, clock, office, people, tctx):
+def test_the_printed_code_is_a_separate_mode_good_all_its_day(
+    world, clock, office, people, tctx, monkeypatch
+):
+    """The office prints a day's code before the day (a marked mode of its own): it is good
+    from 00:00 to 23:59 of that day, as all codes were before; a self check-in by it is
+    recorded as one by the printed code."""
+    reps, users = people
+    s = _two_days(office, tctx, reps)
+    _at(monkeypatch, _shanghai(TODAY, 10, 0))  # the day before
+    code = service.check_in_code(office, tctx, s.id, DAY1, printed=True)
+    assert (code.day, code.printed, code.refresh_in) == (DAY1, True, None)
+    assert code.token.startswith("2026-05-21.") and code.token.count(".") == 1
+    # The same string as before codes turned: a code printed before the change still works.
+    key = str(world_app_secret()).encode()
+    message = f"lianxin.day_code|trainings.check_in|{tctx.id}|{s.id}|2026-05-21".encode()
+    mac = base64.urlsafe_b64encode(hmac.new(key, message, hashlib.sha256).digest()[:16])
+    assert code.token == "2026-05-21." + mac.decode().rstrip("=")
+    assert code.valid_until == _shanghai(DAY2, 0, 0)
+    _at(monkeypatch, _shanghai(TODAY, 23, 59))
+    with pytest.raises(service.TrainingRuleBroken) as early:
+        service.self_check_in(actor(users[0]), tctx, s.id, code.token)
+    assert "只在当天有效" in early.value.message
+    _at(monkeypatch, _shanghai(DAY1, 0, 0))
+    assert service.self_check_in(actor(users[0]), tctx, s.id, code.token).day == DAY1
+    _at(monkeypatch, _shanghai(DAY1, 23, 59))
+    assert service.self_check_in(actor(users[1]), tctx, s.id, code.token).day == DAY1
+    _at(monkeypatch, _shanghai(DAY2, 0, 0))
+    with pytest.raises(service.TrainingRuleBroken):
+        service.self_check_in(actor(users[2]), tctx, s.id, code.token)
+    assert _checked(s, reps[2].id) == []
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "training.self_check_in")
+    ).all()
+    assert [e.after["printed_code"] for e in entries] == [True, True]
+    with pytest.raises(service.TrainingRuleBroken):  # not one of its days
+        service.check_in_code(office, tctx, s.id, TODAY, printed=True)
+
+
+def test_the_code_is_that_sessions_and_that_townships(
+    world, clock, office, people, tctx, monkeypatch
+):
     reps, users = people
     s = _two_days(office, tctx, reps)
     other = _two_days(office, tctx, reps)
-    clock.today = DAY1
-    day1 = service.check_in_code(office, tctx, s.id, DAY1).token
-    day2 = service.check_in_code(office, tctx, s.id, DAY2).token
+    _at(monkeypatch, _shanghai(DAY1, 9, 2))
+    shown = service.check_in_code(office, tctx, s.id).token
+    printed = service.check_in_code(office, tctx, s.id, DAY1, printed=True).token
+    day2 = service.check_in_code(office, tctx, s.id, DAY2, printed=True).token
     rep = actor(users[0])
-    forged = "2026-05-21." + day2.partition(".")[2]  # the next day's MAC under today's date
+    mac = shown.rsplit(".", 1)[1]
+    forged = (
+        "2026-05-21." + day2.partition(".")[2],  # the next day's MAC under today's date
+        "2026-05-21.0905." + mac,  # the window's MAC under the next window
+        "2026-05-21.0900." + printed.partition(".")[2],  # the printed MAC as a window's
+        "2026-05-21." + mac,  # the window's MAC as the printed code's
+        "2026-05-21.0902." + mac,  # not a window's start
+        "2026-05-21.2400." + mac,
+    )
     for session_id, token in (
-        (other.id, day1),  # another session's
-        (s.id, forged),
+        (other.id, shown),  # another session's
+        (other.id, printed),
+        *((s.id, f) for f in forged),
         (s.id, ""),
         (s.id, "not-a-code"),
         (s.id, "签到码"),  # not ASCII: refused, not a 500
@@ -116,21 +229,32 @@ def test_the_code_is_that_sessions_and_that_days(world, clock, office, people, t
             service.self_check_in(rep, tctx, session_id, token)
     with pytest.raises(service.TrainingRuleBroken):  # the next day's code, today
         service.self_check_in(rep, tctx, s.id, day2)
-    # Ids are per township: the same session id in another township has another code.
-    foreign = kit.day_code("trainings.check_in", world.other.id, s.id, DAY1)
-    assert foreign != day1 and kit.day_of_code("trainings.check_in", tctx.id, s.id, foreign) is None
-    assert kit.day_of_code("trainings.check_in", tctx.id, s.id, day1) == DAY1
+    # Ids are per township: the same session id in another township has other codes.
+    window = kit.Window(DAY1, 9 * 60)
+    foreign = kit.window_code(check_in_code.PURPOSE, world.other.id, s.id, window)
+    assert foreign != shown
+    assert kit.window_of_code(check_in_code.PURPOSE, tctx.id, s.id, foreign) is None
+    assert kit.window_of_code(check_in_code.PURPOSE, tctx.id, s.id, shown) == window
+    foreign_day = kit.day_code(check_in_code.PURPOSE, world.other.id, s.id, DAY1)
+    assert foreign_day != printed
+    assert kit.day_of_code(check_in_code.PURPOSE, tctx.id, s.id, foreign_day) is None
+    for token in (foreign, foreign_day):
+        with pytest.raises(NotFound):
+            service.self_check_in(rep, tctx, s.id, token)
     assert _checked(s, reps[0].id) == [] and _checked(other, reps[0].id) == []
-    with pytest.raises(service.TrainingRuleBroken):  # not one of its days
-        service.check_in_code(office, tctx, s.id, TODAY)
     with pytest.raises(PermissionDenied):  # the office's code only
-        service.check_in_code(rep, tctx, s.id, DAY1)
+        service.check_in_code(rep, tctx, s.id)
+    with pytest.raises(PermissionDenied):
+        service.check_in_code(rep, tctx, s.id, DAY1, printed=True)
     service.cancel_session(office, tctx, s.id, "场地临时有变")
     with pytest.raises(service.TrainingRuleBroken):
-        service.check_in_code(office, tctx, s.id, DAY1)
-    with pytest.raises(service.TrainingRuleBroken) as cancelled:
-        service.self_check_in(rep, tctx, s.id, day1)
-    assert "已取消" in cancelled.value.message
+        service.check_in_code(office, tctx, s.id)
+    with pytest.raises(service.TrainingRuleBroken):
+        service.check_in_code(office, tctx, s.id, DAY1, printed=True)
+    for token in (shown, printed):
+        with pytest.raises(service.TrainingRuleBroken) as cancelled:
+            service.self_check_in(rep, tctx, s.id, token)
+        assert "已取消" in cancelled.value.message
 
 
 def test_once_again_harmless_and_audited(world, clock, office, people, tctx):
@@ -149,7 +273,12 @@ def test_once_again_harmless_and_audited(world, clock, office, people, tctx):
     assert len(entries) == 1  # the second scan changed nothing
     assert (entries[0].target_type, entries[0].target_id) == ("training_session", str(s.id))
     assert entries[0].actor_user_id == users[0].id
-    assert entries[0].after == {"representative": reps[0].id, "day": "2026-05-21", "half": "full"}
+    assert entries[0].after == {
+        "representative": reps[0].id,
+        "day": "2026-05-21",
+        "half": "full",
+        "printed_code": False,
+    }
     # Checked in by the office for the morning: the scan keeps what the office recorded.
     service.check_in(office, tctx, s.id, reps[1].id, half=Half.MORNING)
     kept = service.self_check_in(actor(users[1]), tctx, s.id, token)
@@ -294,37 +423,58 @@ def test_the_roll_tells_a_scan_from_the_offices_tap(world, clock, office, people
 # --- the pages -----------------------------------------------------------------------------------
 
 
-def _code_url(world, office_user, session_id: int, day: date) -> str:
+def _code_url(
+    world, office_user, session_id: int, day: date | None = None, *, printed: bool = False
+) -> str:
     with tenant_context(world.township.id):
-        return service.check_in_code(actor(office_user), world.township, session_id, day).url
+        return service.check_in_code(
+            actor(office_user), world.township, session_id, day, printed=printed
+        ).url
 
 
-def test_the_office_shows_the_days_code_and_a_representative_checks_in(
-    world, clock, people, client
+def _path(url: str) -> str:
+    return url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_the_office_shows_the_turning_code_and_a_representative_checks_in(
+    world, clock, people, client, monkeypatch
 ):
     reps, users = people
     with tenant_context(world.township.id):
         s = _two_days(actor(world.users["township_staff"]), world.township, reps)
         session_id = s.id
-    clock.today = DAY1
+    _at(monkeypatch, _shanghai(DAY1, 9, 2))
     login(client, world.users["township_staff"])
-    page = client.get(f"{PAGES}/{session_id}/attendance?day={DAY1.isoformat()}")
+    roll = client.get(f"{PAGES}/{session_id}/attendance?day={DAY1.isoformat()}")
+    text = roll.get_data(as_text=True)
+    assert roll.status_code == 200 and 'id="show-code"' in text and 'id="print-code"' in text
+    assert f"{PAGES}/{session_id}/checkin-code" in text
+    page = client.get(f"{PAGES}/{session_id}/checkin-code")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="qr"' in text and "<svg" in text
-    assert "只在 2026-05-21 当天有效" in text
-    url = _code_url(world, world.users["township_staff"], session_id, DAY1)
-    assert url in text
-    path = url.split("://", 1)[1].split("/", 1)[1]
-    clock.today = DAY2  # the next day: the roll of the first day shows no code any more
+    # It shows the next code by itself at 09:05 (no script: the CSP allows none inline).
+    assert '<meta http-equiv="refresh" content="181">' in text
+    assert "每 5 分钟更新" in text and 'id="printed-code"' not in text
+    url = _code_url(world, world.users["township_staff"], session_id)
+    assert url in text and "/checkin/2026-05-21.0900." in url
+    path = _path(url)
+    _at(monkeypatch, _shanghai(DAY2, 9, 2))  # the next day: the first day's roll shows no code
     page = client.get(f"{PAGES}/{session_id}/attendance?day={DAY1.isoformat()}")
-    assert 'id="qr"' not in page.get_data(as_text=True)
+    assert 'id="show-code"' not in page.get_data(as_text=True)
+    assert 'id="print-code"' not in page.get_data(as_text=True)
     client.post("/logout")
 
     login(client, users[0])
     refused = client.get(f"/{path}")  # the first day's code on the second day
     assert refused.status_code == 409
     assert "只在当天有效" in refused.get_data(as_text=True)
-    clock.today = DAY1
+    _at(monkeypatch, _shanghai(DAY1, 9, 10))  # W+2: a forwarded photo, too late
+    for late in (client.get(f"/{path}"), client.post(f"/{path}")):
+        assert late.status_code == 409 and 'id="refused"' in late.get_data(as_text=True)
+        assert "签到码已过期" in late.get_data(as_text=True)
+    with tenant_context(world.township.id):
+        assert _checked(s, reps[0].id) == []
+    _at(monkeypatch, _shanghai(DAY1, 9, 7))  # W+1
     shown = client.get(f"/{path}")
     assert shown.status_code == 200 and "确认签到" in shown.get_data(as_text=True)
     done = client.post(f"/{path}")
@@ -338,6 +488,7 @@ def test_the_office_shows_the_days_code_and_a_representative_checks_in(
         assert len(_checked(s, reps[0].id)) == 1
     assert client.get(f"/{path[:-3]}xyz").status_code == 404  # a wrong code
     assert client.get(f"/{path.replace('2026-05-21', '2026-05-22')}").status_code == 404
+    assert client.get(f"/{path.replace('.0900.', '.0905.')}").status_code == 404
     client.post("/logout")
 
     login(client, users[4])  # not invited
@@ -351,6 +502,38 @@ def test_the_office_shows_the_days_code_and_a_representative_checks_in(
     assert foreign.status_code == 404 and "未找到" in foreign.get_data(as_text=True)
     with tenant_context(world.township.id):
         assert _checked(s, reps[4].id) == []
+
+
+def test_the_office_prints_a_days_code_before_the_day(world, clock, people, client, monkeypatch):
+    reps, users = people
+    staff = world.users["township_staff"]
+    with tenant_context(world.township.id):
+        session_id = _two_days(actor(staff), world.township, reps).id
+    _at(monkeypatch, _shanghai(TODAY, 10, 0))  # the day before
+    login(client, staff)
+    roll = client.get(f"{PAGES}/{session_id}/attendance?day={DAY1.isoformat()}")
+    text = roll.get_data(as_text=True)
+    assert 'id="print-code"' in text and 'id="show-code"' not in text
+    # No code that turns before the day: back to the roll, with why.
+    early = client.get(f"{PAGES}/{session_id}/checkin-code?day={DAY1.isoformat()}")
+    assert early.status_code == 302 and "/attendance" in early.headers["Location"]
+    page = client.get(f"{PAGES}/{session_id}/checkin-code?day={DAY1.isoformat()}&printed=1")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="printed-code"' in text and "<svg" in text
+    assert "http-equiv" not in text  # a printed code does not turn
+    assert "2026-05-21 全天有效" in text and "转发" in text  # marked as what it is
+    url = _code_url(world, staff, session_id, DAY1, printed=True)
+    assert url in text and url.split("/checkin/", 1)[1].count(".") == 1
+    client.post("/logout")
+    login(client, users[0])
+    _at(monkeypatch, _shanghai(DAY1, 16, 0))
+    done = client.post(f"/{_path(url)}")
+    assert done.status_code == 200 and "签到成功" in done.get_data(as_text=True)
+    client.post("/logout")
+    login(client, users[1])
+    _at(monkeypatch, _shanghai(DAY2, 0, 0))
+    late = client.post(f"/{_path(url)}")
+    assert late.status_code == 409 and "只在当天有效" in late.get_data(as_text=True)
 
 
 def test_a_double_tap_on_the_phone_is_a_repeat_not_a_500(world, clock, people, client, monkeypatch):
@@ -403,9 +586,8 @@ def test_not_logged_in_the_code_asks_for_the_login_first(world, clock, people, c
     with tenant_context(world.township.id):
         s = _two_days(actor(world.users["township_staff"]), world.township, reps)
         session_id = s.id
-    url = _code_url(world, world.users["township_staff"], session_id, DAY1)
-    path = url.split("://", 1)[1].split("/", 1)[1]
-    response = client.get(f"/{path}")
+    url = _code_url(world, world.users["township_staff"], session_id, DAY1, printed=True)
+    response = client.get(f"/{_path(url)}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
@@ -418,20 +600,23 @@ def test_the_api_code_and_self_check_in(world, clock, people, client):
     staff = bearer(world.users["township_staff"])
     with tenant_context(world.township.id):
         session_id = _two_days(actor(world.users["township_staff"]), world.township, reps).id
-    got = client.get(
-        f"{API}/sessions/{session_id}/check-in-code?day={DAY1.isoformat()}", headers=staff
-    )
+    printed = f"{API}/sessions/{session_id}/check-in-code?day={DAY1.isoformat()}&printed=true"
+    got = client.get(printed, headers=staff)  # the day before, to print
     assert got.status_code == 200, got.get_json()
     code = got.get_json()
     assert code["day"] == "2026-05-21" and code["token"] in code["url"]
-    nearest = client.get(f"{API}/sessions/{session_id}/check-in-code", headers=staff)
+    assert code["printed"] is True and code["refresh_in"] is None
+    nearest = client.get(f"{API}/sessions/{session_id}/check-in-code?printed=true", headers=staff)
     assert nearest.get_json() == code  # no day: the session's day nearest to today
+    # The code that turns is only shown on a day of the session.
     assert_error(
-        client.get(
-            f"{API}/sessions/{session_id}/check-in-code?day={DAY1.isoformat()}",
-            headers=bearer(users[0]),
-        ),
-        403,
+        client.get(f"{API}/sessions/{session_id}/check-in-code", headers=staff),
+        409,
+        "training_rule",
+    )
+    assert_error(client.get(printed, headers=bearer(users[0])), 403)
+    assert_error(
+        client.get(f"{API}/sessions/{session_id}/check-in-code", headers=bearer(users[0])), 403
     )
     body = {"token": code["token"]}
     url = f"{API}/sessions/{session_id}/self-check-in"
@@ -467,3 +652,30 @@ def test_the_api_code_and_self_check_in(world, clock, people, client):
     assert_error(client.post(url, json=body, headers=bearer(users[4])), 403)
     assert_error(client.post(url, json={**body, "token": "x" * 22}, headers=bearer(users[1])), 404)
     assert_error(client.post(url, json={"day": "2026-05-21"}, headers=bearer(users[1])), 422)
+
+
+def test_the_api_shows_the_turning_code_and_refuses_it_late(
+    world, clock, people, client, monkeypatch
+):
+    reps, users = people
+    staff = bearer(world.users["township_staff"])
+    with tenant_context(world.township.id):
+        session_id = _two_days(actor(world.users["township_staff"]), world.township, reps).id
+    _at(monkeypatch, _shanghai(DAY1, 9, 2))
+    got = client.get(f"{API}/sessions/{session_id}/check-in-code", headers=staff)
+    assert got.status_code == 200, got.get_json()
+    code = got.get_json()
+    assert code["printed"] is False and code["refresh_in"] == 180
+    assert code["token"].startswith("2026-05-21.0900.") and code["token"] in code["url"]
+    assert code["valid_until"].startswith("2026-05-21T01:10:00")  # 09:10 in Shanghai
+    url = f"{API}/sessions/{session_id}/self-check-in"
+    _at(monkeypatch, _shanghai(DAY1, 9, 9, 59))
+    made = client.post(url, json={"token": code["token"]}, headers=bearer(users[0]))
+    assert made.status_code == 200 and made.get_json()["by_scan"] is True
+    _at(monkeypatch, _shanghai(DAY1, 9, 10))
+    late = assert_error(
+        client.post(url, json={"token": code["token"]}, headers=bearer(users[1])),
+        409,
+        "check_in_code_expired",
+    )
+    assert "签到码已过期" in late["message"]

@@ -144,31 +144,29 @@ def check_in(
             if invitation.answer == Answer.PENDING:
                 invitation.answer = Answer.CONFIRMED
             db.session.flush()
-            _audit(
-                "training.check_in",
-                actor,
-                township,
-                "training_session",
-                session.id,
-                representative=rep.id,
-                day=day.isoformat(),
-                half=half,
-            )
+            _audit_check_in(actor, township, session, rep.id, day, half)
             return row
     if done.half != half:
         done.half = half
         db.session.flush()
-        _audit(
-            "training.check_in",
-            actor,
-            township,
-            "training_session",
-            session.id,
-            representative=rep.id,
-            day=day.isoformat(),
-            half=half,
-        )
+        _audit_check_in(actor, township, session, rep.id, day, half)
     return done
+
+
+def _audit_check_in(
+    actor: Actor, township: Township, session: TrainingSession, rep_id: int, day: date, half: str
+) -> None:
+    """The office's check-in of a representative on a day, new or corrected to another half."""
+    _audit(
+        "training.check_in",
+        actor,
+        township,
+        "training_session",
+        session.id,
+        representative=rep_id,
+        day=day.isoformat(),
+        half=half,
+    )
 
 
 def rest_of_day(invitation: TrainingInvitation, day: date) -> str:

@@ -1,27 +1,35 @@
-"""Check-in by the day's QR code, as at the annual session: the office shows a code for one day
-of a session (on the roll's page, or prints it beforehand); an invited representative, logged
-in, opens it on a phone and is present that day. The code is good for that session on that
-Asia/Shanghai day only (from 00:00 to 23:59), and nothing of it is stored: it is the day and a
-MAC of the township, the session and the day (`lianxin.modules.kit.day_code`).
+"""Check-in by QR code, as at the annual session: the office shows a code of a session on a
+screen (from the roll's page), or prints the code of a day beforehand; an invited
+representative, logged in, opens it on a phone and is present that day. Nothing of a code is
+stored: it is a MAC of the township, the session and when it is good (`lianxin.modules.kit`).
 
-The code is the same all day, so a forwarded photo of it checks one in from anywhere; as at the
-annual session it is kept, and the office sees each such check-in instead: the roll marks it
-"扫码签到" with its time and the API's `by_scan` is true (the row is recorded by the
-representative's own account), and a doubtful one is taken back (`undo_check_in`)."""
+Two modes, told apart by the code itself:
+- SHOWN (the default): the code of a 5-minute window of the Asia/Shanghai day (`window_code`),
+  good in that window and the next only (a scan at a window's edge still works), and on that
+  day only; the page showing it refreshes itself at each window. A photo of it forwarded to a
+  representative who stays home is too late within minutes (security review, session 27: the
+  one code of the whole day checked one in from anywhere).
+- PRINTED (asked for explicitly, `printed=True`; the roll's page offered a day's code before
+  the day to print it): the day's code (`day_code`), good from 00:00 to 23:59 of that day, so a
+  photo of it works all day; the page marks it so, and the audit entry (`printed_code`).
+
+Either way the office sees each self check-in: the roll marks it "扫码签到" with its time and
+the API's `by_scan` is true (the row is recorded by the representative's own account), and a
+doubtful one is taken back (`undo_check_in`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
 from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import NotFound, PermissionDenied
-from lianxin.modules.kit import day_code, day_of_code
+from lianxin.modules import kit
 from lianxin.modules.kit import today as kit_today
-from lianxin.modules.trainings.errors import TrainingRuleBroken
+from lianxin.modules.trainings.errors import CheckInCodeExpired, TrainingRuleBroken
 from lianxin.modules.trainings.models import (
     Answer,
     TrainingCheckIn,
@@ -53,35 +61,83 @@ PURPOSE = "trainings.check_in"
 
 @dataclass(frozen=True)
 class CheckInCode:
-    """The code of one day of a session: what its QR code's link carries."""
+    """A code of a session: what its QR code's link carries."""
 
     session_id: int
     day: date
-    token: str  # the day and its MAC (`lianxin.modules.kit.day_code`)
+    token: str  # `kit.window_code` (shown) or `kit.day_code` (printed)
     url: str  # the page the QR code opens (`views.scan`)
+    printed: bool  # the day's code, good all day (to print), not one that turns
+    valid_until: datetime  # refused from this instant on (aware, UTC)
+    refresh_in: int | None  # seconds to the next window's code (None: printed)
 
 
-def _token(township: Township, session: TrainingSession, day: date) -> str:
-    return day_code(PURPOSE, township.id, session.id, day)
+def _url(township: Township, session: TrainingSession, token: str) -> str:
+    return links.public_url(
+        "trainings.scan", township_slug=township.slug, session_id=session.id, token=token
+    )
 
 
 def check_in_code(
-    actor: Actor, township: Township, session_id: int, day: date | None = None
+    actor: Actor,
+    township: Township,
+    session_id: int,
+    day: date | None = None,
+    *,
+    printed: bool = False,
+    today: date | None = None,
 ) -> CheckInCode:
-    """The office's code for `day`, a day of the session (it may be printed before the day);
-    when not given, today's, or that of the session's day nearest to today."""
+    """The office's code. Shown (the default): the code of the current window of today, a day
+    of the session (`day`, when given, must be today). Printed: the code of `day`, a day of the
+    session, good all that day (it may be printed before the day); when not given, today's, or
+    that of the session's day nearest to today."""
     _write(actor, township)
     session = find_session(township, session_id)
-    day = day or default_day(session)
-    _check_day(session, day, session.ends_on)  # cancelled, or not one of its days: refused
-    token = _token(township, session, day)
-    url = links.public_url(
-        "trainings.scan",
-        township_slug=township.slug,
-        session_id=session.id,
-        token=token,
+    if printed:
+        day = day or default_day(session, today)
+        _check_day(session, day, session.ends_on)  # cancelled, or not one of its days: refused
+        token = kit.day_code(PURPOSE, township.id, session.id, day)
+        midnight = kit.Window(day + timedelta(days=1), 0).begins_at
+        return CheckInCode(
+            session.id, day, token, _url(township, session, token), True, midnight, None
+        )
+    now = kit_today(today)
+    if day is not None and day != now:
+        raise TrainingRuleBroken(
+            _(
+                "现场签到二维码只在当天显示（%(d)s 不是今天），每 %(n)s 分钟更新；"
+                "提前准备请打印纸质签到码",
+                n=kit.WINDOW_MINUTES,
+                d=day.isoformat(),
+            )
+        )
+    _check_day(session, now, now)  # cancelled, or today is not one of its days: refused
+    at = kit.now()
+    window = kit.current_window(at, today=now)
+    token = kit.window_code(PURPOSE, township.id, session.id, window)
+    until = window.begins_at + timedelta(minutes=2 * kit.WINDOW_MINUTES)
+    return CheckInCode(
+        session.id,
+        now,
+        token,
+        _url(township, session, token),
+        False,
+        until,
+        kit.window_seconds_left(at),
     )
-    return CheckInCode(session.id, day, token, url)
+
+
+def _read_code(
+    township: Township, session: TrainingSession, token: str | None
+) -> tuple[date, kit.Window | None]:
+    """The day of a code of the session and, for a shown one, its window (printed: None)."""
+    window = kit.window_of_code(PURPOSE, township.id, session.id, token)
+    if window is not None:
+        return window.day, window
+    day = kit.day_of_code(PURPOSE, township.id, session.id, token)
+    if day is None:
+        raise NotFound(_("签到码无效，请扫描培训现场的签到二维码"))
+    return day, None
 
 
 @dataclass(frozen=True)
@@ -93,6 +149,7 @@ class Scan:
     representative: Representative
     invitation: TrainingInvitation
     done: TrainingCheckIn | None
+    printed: bool  # by the day's printed code, not one shown on the screen
 
 
 def scan(
@@ -104,13 +161,12 @@ def scan(
     today: date | None = None,
 ) -> Scan:
     """The checks of a self check-in without writing (the page a scan opens shows their
-    answer at once): a wrong code is not found; outside its day, or for a cancelled session,
-    the rule is broken; one who is not an invited representative of the township is refused."""
+    answer at once): a wrong code is not found; outside its day, a shown code after the window
+    that follows its own, or for a cancelled session, the rule is broken; one who is not an
+    invited representative of the township is refused."""
     _read(actor, township)
     session = find_session(township, session_id)
-    day = day_of_code(PURPOSE, township.id, session.id, token)
-    if day is None:
-        raise NotFound(_("签到码无效，请扫描培训现场的签到二维码"))
+    day, window = _read_code(township, session, token)
     now = kit_today(today)
     if session.cancelled:
         raise TrainingRuleBroken(_("该培训已取消，不能签到"))
@@ -120,6 +176,15 @@ def scan(
                 "这是 %(d)s 的签到码，只在当天有效（今天是 %(t)s）",
                 d=day.isoformat(),
                 t=now.isoformat(),
+            )
+        )
+    if window is not None and not kit.window_accepts(window, kit.current_window(today=now)):
+        raise CheckInCodeExpired(
+            _(
+                "签到码已过期：这是 %(t)s 显示的二维码，只在 %(n)s 分钟左右有效。"
+                "请扫描培训现场屏幕上最新的签到二维码",
+                t=f"{window.label[:2]}:{window.label[2:]}",
+                n=2 * kit.WINDOW_MINUTES,
             )
         )
     _check_day(session, day, now)
@@ -132,7 +197,8 @@ def scan(
         raise PermissionDenied(
             _("您不在本期培训的参训名单中，不能签到；如有疑问请联系联络站")
         ) from None
-    return Scan(session, day, rep, invitation, _check_in_on(session.id, rep.id, day))
+    done = _check_in_on(session.id, rep.id, day)
+    return Scan(session, day, rep, invitation, done, printed=window is None)
 
 
 @use_case
@@ -144,11 +210,12 @@ def self_check_in(
     *,
     today: date | None = None,
 ) -> TrainingCheckIn:
-    """The representative opened the day's code and is present that day: the whole day, or the
-    other half of a half-day leave. Once: a second scan, or one after the office checked them
-    in, changes nothing and answers the check-in there is; so does the second of two taps at
-    the same moment, which both found none (`_insert_once`). Recorded by the representative's
-    own account: the roll and the API show it as checked in by scanning (`by_scan`)."""
+    """The representative opened a code (shown or printed) and is present that day: the whole
+    day, or the other half of a half-day leave. Once: a second scan, or one after the office
+    checked them in, changes nothing and answers the check-in there is; so does the second of
+    two taps at the same moment, which both found none (`_insert_once`). Recorded by the
+    representative's own account: the roll and the API show it as checked in by scanning
+    (`by_scan`); the audit entry tells a printed code (`printed_code`)."""
     found = scan(actor, township, session_id, token, today=today)
     day = found.day
     if found.done is not None:
@@ -175,5 +242,6 @@ def self_check_in(
         representative=found.representative.id,
         day=day.isoformat(),
         half=row.half,
+        printed_code=found.printed,
     )
     return row
