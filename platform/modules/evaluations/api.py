@@ -181,6 +181,7 @@ def subject_out(
         "filed_session_id": subject.filed_session_id,
         "filed_session_title": subject.filed_session_title,
         "filed_document_id": subject.filed_document_id,
+        "filed_stale": service.filed_stale(subject),
     }
 
 
@@ -422,8 +423,10 @@ class SubjectFileWithSession(MethodView):
     @api.response(200, EvaluationSubjectSchema)
     def post(self, data, subject_id: int):
         """File a city representative's written report among an annual session's documents
-        (列入年会文件, the office): once; refused (409) while the annual-sessions module is off,
-        for another kind of subject, an empty report or a session that has ended"""
+        (列入年会文件, the office): once, and again only when the report has changed since
+        (`filed_stale`) — with the same session, as an update beside the first document; refused
+        (409) while the annual-sessions module is off, for another kind of subject, an empty
+        report, a session that has ended or a report unchanged since filing"""
         subject = service.file_with_session(*township_scope(), subject_id, data["session_id"])
         return subject_out(subject)
 

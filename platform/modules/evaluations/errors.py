@@ -57,6 +57,7 @@ class SessionFilingRefused(Conflict):
 
 
 class AlreadyFiled(Conflict):
-    """The report is already among a session's documents: filing again adds nothing."""
+    """The report is already among a session's documents and has not changed since, or the
+    update was asked for another session than the one it was filed with: nothing is added."""
 
     code = "already_filed"

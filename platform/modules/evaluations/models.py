@@ -159,10 +159,12 @@ class Subject(TenantMixin, Base):
     # Graded 不称职 and reported to the county (报告上级组织部门): once, when first so graded.
     reported_at: Mapped[datetime | None]
     # A city representative's report filed among an annual session's documents (列入年会文件):
-    # the session, its title then, and the document; once, never a second document.
+    # the session, its title then, the latest document and the SHA-256 of what it holds (the
+    # report edited since reads otherwise: the office files the update beside it, same session).
     filed_session_id: Mapped[int | None] = mapped_column(BigId)
     filed_session_title: Mapped[str | None] = mapped_column(String(100))
     filed_document_id: Mapped[int | None] = mapped_column(BigId)
+    filed_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class Rater(TenantMixin, Base):

@@ -178,7 +178,14 @@ class EvaluationSubjectSchema(BaseSchema):
     )
     filed_session_title = fields.String(dump_only=True, allow_none=True)
     filed_document_id = fields.Integer(
-        dump_only=True, allow_none=True, metadata={"description": "该年会文件的编号"}
+        dump_only=True, allow_none=True, metadata={"description": "该年会文件的编号（最新一稿）"}
+    )
+    filed_stale = fields.Boolean(
+        dump_only=True,
+        metadata={
+            "description": "列入年会文件后履职报告已修改：年会文件中的是修改前的文本，"
+            "可将修改后的报告再列入同一次年会（更新稿）"
+        },
     )
 
 

@@ -185,6 +185,7 @@ from lianxin.modules.evaluations.stages.running import (
 from lianxin.modules.evaluations.stages.session_reports import (
     can_file,
     file_with_session,
+    filed_stale,
     filing_sessions,
     report_title,
     sessions_on,
@@ -249,6 +250,7 @@ __all__ = [
     "enter_paper",
     "export_xlsx",
     "file_with_session",
+    "filed_stale",
     "filing_sessions",
     "form_subjects",
     "get_batch",

@@ -231,8 +231,10 @@ def _render_campaign(
             c=campaign,
             subjects=subjects,
             commitments=service.report_commitments(township, subjects),
-            # A city representative's written report may go among an annual session's papers.
+            # A city representative's written report may go among an annual session's papers;
+            # the office is told when the filed copy is older than the report (edited since).
             filable={s.id for s in subjects if service.can_file(s)} if is_office else set(),
+            filed_stale={s.id for s in subjects if service.filed_stale(s)} if is_office else set(),
             filing_sessions=(
                 service.filing_sessions(actor, township)
                 if is_office and any(service.can_file(s) for s in subjects)

@@ -1,6 +1,7 @@
-"""Fixtures of the evaluations tests: the real module in the registry and switched on, a fixed
-clock inside the default December–January period, thirty representatives with accounts, and
-two committee members with accounts."""
+"""Fixtures of the evaluations tests: the real module in the registry and switched on (with
+the modules a test file names in `modules_on`, the one place that says which), a fixed clock
+inside the default December–January period, thirty representatives with accounts, and two
+committee members with accounts."""
 
 from __future__ import annotations
 
@@ -24,25 +25,44 @@ TODAY = date(2025, 12, 15)
 
 
 @pytest.fixture
-def app_modules():
-    from lianxin.modules.evaluations.module import MODULE
-    from tests.testmodule import TEST_MODULES
-
-    return (*TEST_MODULES, MODULE)
+def modules_on() -> tuple[Any, ...]:
+    """The modules a test file needs beside evaluations (their `MODULE` specs): registered in
+    the app after it and switched on with it in every township of the world. A file overrides
+    this fixture only — never `app_modules` or `world` — e.g. with the annual sessions, the
+    commitments or the trainings."""
+    return ()
 
 
 @pytest.fixture
-def world(app):
+def app_modules(modules_on):
+    from lianxin.modules.evaluations.module import MODULE
+    from tests.testmodule import TEST_MODULES
+
+    return (*TEST_MODULES, MODULE, *modules_on)
+
+
+@pytest.fixture
+def world(app, modules_on):
+    """The world with evaluations and `modules_on` switched on in every township."""
     from tests.factories import build_world
 
     built = build_world()
+    keys = ("evaluations", *(spec.key for spec in modules_on))
     db.session.execute(
-        update(TownshipModule)
-        .where(TownshipModule.module_key == "evaluations")
-        .values(enabled=True)
+        update(TownshipModule).where(TownshipModule.module_key.in_(keys)).values(enabled=True)
     )
     db.session.commit()
     return built
+
+
+def switch_module(township: Any, key: str, *, on: bool) -> None:
+    """Switch one module on or off in one township only (committed); the others keep theirs."""
+    db.session.execute(
+        update(TownshipModule)
+        .where(TownshipModule.township_id == township.id, TownshipModule.module_key == key)
+        .values(enabled=on)
+    )
+    db.session.commit()
 
 
 @pytest.fixture

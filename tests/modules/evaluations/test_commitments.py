@@ -17,7 +17,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event
 
 from lianxin.auth.models import User
 from lianxin.db import db
@@ -26,10 +26,10 @@ from lianxin.modules.commitments.models import Commitment, Progress, Status
 from lianxin.modules.evaluations import service
 from lianxin.modules.evaluations.inputs import CampaignInput, GradeInput, SubjectInput
 from lianxin.people.models import PartyMember, Representative
-from lianxin.tenants.models import TownshipModule
 from tests.factories import actor
 from tests.helpers import bearer, login
 from tests.modules.evaluations import steps
+from tests.modules.evaluations.conftest import switch_module
 
 KEPT = "修通村东头道路，解决群众出行难"
 NOT_KEPT = "帮扶五户困难家庭增收"
@@ -43,26 +43,10 @@ EARLIER = "已联系镇交通站勘察"
 
 
 @pytest.fixture
-def app_modules():
+def modules_on():
     from lianxin.modules.commitments.module import MODULE as COMMITMENTS
-    from lianxin.modules.evaluations.module import MODULE as EVALUATIONS
-    from tests.testmodule import TEST_MODULES
 
-    return (*TEST_MODULES, EVALUATIONS, COMMITMENTS)
-
-
-@pytest.fixture
-def world(app):
-    from tests.factories import build_world
-
-    built = build_world()
-    db.session.execute(
-        update(TownshipModule)
-        .where(TownshipModule.module_key.in_(["evaluations", "commitments"]))
-        .values(enabled=True)
-    )
-    db.session.commit()
-    return built
+    return (COMMITMENTS,)
 
 
 def _commitment(rep_id: int, year: int, content: str, due: date, status: str) -> Commitment:
@@ -279,15 +263,7 @@ def test_the_results_show_them_beside_each_subjects_figures(app, clock, world, c
 
 def test_a_township_without_the_module_shows_nothing_and_no_error(app, clock, world, cast, office):
     _commitments(world, cast)
-    db.session.execute(
-        update(TownshipModule)
-        .where(
-            TownshipModule.township_id == world.township.id,
-            TownshipModule.module_key == "commitments",
-        )
-        .values(enabled=False)
-    )
-    db.session.commit()
+    switch_module(world.township, "commitments", on=False)
     campaign_id, (one, _two), tokens = _campaign(world, cast, office)
     client, url = _link_page(app, world, tokens[0])
     page = client.get(url).get_data(as_text=True)

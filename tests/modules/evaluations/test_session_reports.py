@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from lianxin.audit.models import AuditEntry
 from lianxin.auth.models import User
@@ -26,48 +26,23 @@ from lianxin.modules.annual_sessions.inputs import SessionInput
 from lianxin.modules.evaluations import service
 from lianxin.modules.evaluations.inputs import CampaignInput, SubjectInput
 from lianxin.modules.evaluations.models import Subject
-from lianxin.tenants.models import TownshipModule
 from tests.factories import actor
 from tests.helpers import assert_error, bearer, login
-from tests.modules.evaluations.conftest import TODAY
+from tests.modules.evaluations.conftest import TODAY, switch_module
 
 REPORT = "一年来，我认真履行市党代表职责，参加市党代表大会……"
 
 
 @pytest.fixture
-def app_modules():
+def modules_on():
+    """The annual sessions beside evaluations, switched on in every township of the world."""
     from lianxin.modules.annual_sessions.module import MODULE as SESSIONS
-    from lianxin.modules.evaluations.module import MODULE
-    from tests.testmodule import TEST_MODULES
 
-    return (*TEST_MODULES, SESSIONS, MODULE)
-
-
-@pytest.fixture
-def world(app):
-    """Both modules switched on in every township of the world."""
-    from tests.factories import build_world
-
-    built = build_world()
-    db.session.execute(
-        update(TownshipModule)
-        .where(TownshipModule.module_key.in_(("evaluations", "annual_sessions")))
-        .values(enabled=True)
-    )
-    db.session.commit()
-    return built
+    return (SESSIONS,)
 
 
 def _sessions_off(world) -> None:
-    db.session.execute(
-        update(TownshipModule)
-        .where(
-            TownshipModule.module_key == "annual_sessions",
-            TownshipModule.township_id == world.township.id,
-        )
-        .values(enabled=False)
-    )
-    db.session.commit()
+    switch_module(world.township, "annual_sessions", on=False)
 
 
 def _session(township, office, title, held_on, ends_on=None) -> int:
@@ -321,3 +296,128 @@ def test_the_page_offers_nothing_while_the_sessions_module_is_off(app, world, ma
     refused = client.post(action, data={"session_id": str(made.coming)})
     assert refused.status_code == 422
     assert "本镇未启用年会模块" in refused.get_data(as_text=True)
+
+
+# --- a report edited after filing ----------------------------------------------------------------
+
+# The office expects the session's documents to carry the report as it now reads. What was filed
+# stays as it was (representatives may have read or printed it, like the groups' reports filed
+# before the session): filing again adds the current text beside it, titled as the update, and
+# the subject points to it. Filing again is refused while the report has not changed since.
+
+EDITED = REPORT + "补充：全年走访群众二十次。"
+
+
+def _text(township, office, file_id) -> str:
+    from lianxin.storage import service as files
+
+    with tenant_context(township.id):
+        stream = files.open_download(office, township, file_id).stream
+        with stream:
+            return stream.read().decode()
+
+
+def test_an_edited_report_is_filed_again_beside_the_copy_filed_before(world, office, made, tctx):
+    filed = service.file_with_session(office, tctx, made.city, made.coming)
+    first = filed.filed_document_id
+    assert service.filed_stale(filed) is False
+    service.set_report(office, tctx, made.city, EDITED)
+    edited = service.get_subject(office, tctx, made.city)
+    assert service.filed_stale(edited) is True  # the filed copy is older than the report
+    # The update goes with the session the report was filed with, not another one.
+    with pytest.raises(service.AlreadyFiled, match="第十三届党代表大会第二次会议"):
+        service.file_with_session(office, tctx, made.city, made.today)
+    assert _documents(world.township, office, made.today) == []
+    again = service.file_with_session(office, tctx, made.city, made.coming)
+    assert again.filed_document_id not in (None, first)
+    assert service.filed_stale(again) is False
+    docs = _documents(world.township, office, made.coming)
+    assert [t for t, _f in docs] == ["市党代表张三履职报告", "市党代表张三履职报告（更新）"]
+    old, new = (_text(world.township, office, f) for _t, f in docs)
+    assert REPORT in old and "补充" not in old  # what was filed then, unchanged
+    assert EDITED in new
+    # Saved again with the same text: no change, nothing to file, nothing added.
+    service.set_report(office, tctx, made.city, EDITED + "  ")
+    assert service.filed_stale(service.get_subject(office, tctx, made.city)) is False
+    with pytest.raises(service.AlreadyFiled, match="此后未修改"):
+        service.file_with_session(office, tctx, made.city, made.coming)
+    assert len(_documents(world.township, office, made.coming)) == 2
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "evaluation.city_rep_filed")
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [(e.after or {}).get("replaces_document_id") for e in entries] == [None, first]
+
+
+def test_an_update_is_taken_on_the_sessions_last_day_not_the_day_after(
+    world, office, made, tctx, clock
+):
+    service.file_with_session(office, tctx, made.city, made.today)  # ends TODAY
+    service.set_report(office, tctx, made.city, EDITED)
+    assert service.file_with_session(office, tctx, made.city, made.today).filed_document_id
+    service.set_report(office, tctx, made.city, EDITED + "再补充。")
+    clock.today = TODAY + timedelta(1)  # Asia/Shanghai: the session ended yesterday
+    with pytest.raises(service.SessionFilingRefused, match="已结束"):
+        service.file_with_session(office, tctx, made.city, made.today)
+    # Still older than the report: the office keeps being told so.
+    assert service.filed_stale(service.get_subject(office, tctx, made.city)) is True
+    assert len(_documents(world.township, office, made.today)) == 2
+
+
+def test_the_api_says_the_filed_copy_is_older_and_files_the_update(app, world, cast, made):
+    client = app.test_client()
+    staff = bearer(world.users["township_staff"])
+    path = _url(world, f"/subjects/{made.city}/file-with-session")
+    first = client.post(path, headers=staff, json={"session_id": made.coming}).get_json()
+    assert first["filed_stale"] is False
+    edited = client.put(
+        _url(world, f"/subjects/{made.city}/report"), headers=staff, json={"text": EDITED}
+    )
+    assert edited.status_code == 200, edited.get_data(as_text=True)
+    assert edited.get_json()["filed_stale"] is True
+    read = client.get(_url(world, f"/subjects/{made.city}"), headers=staff).get_json()
+    assert read["filed_stale"] is True
+    # A representative may not file the update either.
+    rep = bearer(cast.users[0])
+    assert_error(client.post(path, headers=rep, json={"session_id": made.coming}), 403)
+    again = client.post(path, headers=staff, json={"session_id": made.coming})
+    assert again.status_code == 200, again.get_data(as_text=True)
+    body = again.get_json()
+    assert body["filed_stale"] is False
+    assert body["filed_document_id"] != first["filed_document_id"]
+    refused = client.post(path, headers=staff, json={"session_id": made.coming})
+    assert "此后未修改" in assert_error(refused, 409, "already_filed")["message"]
+
+
+def test_the_page_tells_the_office_the_filed_copy_is_older(app, world, made, clock):
+    staff = _as(app, world.users["township_staff"])
+    action = f"{_page(world, made)}/subjects/{made.city}/file-with-session"
+    assert staff.post(action, data={"session_id": str(made.today)}).status_code == 302
+    page = staff.get(_page(world, made)).get_data(as_text=True)
+    assert "filed-stale" not in page and "重新列入年会文件" not in page
+    with tenant_context(world.township.id):
+        office = actor(world.users["township_staff"])
+        service.set_report(office, world.township, made.city, EDITED)
+        db.session.commit()
+    page = staff.get(_page(world, made)).get_data(as_text=True)
+    assert "列入后履职报告已修改" in page and "重新列入年会文件</button>" in page
+    # The update goes with the same session: the form names it, no other is offered to it.
+    assert f'name="session_id" value="{made.today}"' in page
+    # The committee member reading the page is not asked to do anything.
+    committee = _as(app, world.users["committee_member"])
+    seen = committee.get(_page(world, made)).get_data(as_text=True)
+    assert "列入后履职报告已修改" not in seen
+    assert staff.post(action, data={"session_id": str(made.today)}).status_code == 302
+    page = staff.get(_page(world, made)).get_data(as_text=True)
+    assert "列入后履职报告已修改" not in page
+    titles = [t for t, _f in _documents(world.township, office, made.today)]
+    assert titles == ["市党代表张三履职报告", "市党代表张三履职报告（更新）"]
+    # Edited again once the session is over: told so, and that it can no longer be filed.
+    with tenant_context(world.township.id):
+        service.set_report(office, world.township, made.city, EDITED + "再补充。")
+        db.session.commit()
+    clock.today = TODAY + timedelta(1)
+    page = staff.get(_page(world, made)).get_data(as_text=True)
+    assert "列入后履职报告已修改" in page and "重新列入年会文件</button>" not in page
+    assert "该次年会已结束" in page

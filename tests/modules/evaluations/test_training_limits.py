@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import update
 
 from lianxin.auth.models import User
 from lianxin.db import db
@@ -31,36 +30,20 @@ from lianxin.modules.trainings.models import (
 )
 from lianxin.people.models import PartyMember
 from lianxin.tenants import service as tenants
-from lianxin.tenants.models import TownshipModule
 from tests.factories import actor
 from tests.helpers import assert_error, bearer, login
 from tests.modules.evaluations import steps
+from tests.modules.evaluations.conftest import switch_module
 
 # Three sessions of 2025, all over before the clock's 15 December 2025.
 SESSIONS = (date(2025, 10, 10), date(2025, 11, 10), date(2025, 12, 10))
 
 
 @pytest.fixture
-def app_modules():
-    from lianxin.modules.evaluations.module import MODULE as EVALUATIONS
+def modules_on():
     from lianxin.modules.trainings.module import MODULE as TRAININGS
-    from tests.testmodule import TEST_MODULES
 
-    return (*TEST_MODULES, EVALUATIONS, TRAININGS)
-
-
-@pytest.fixture
-def world(app):
-    from tests.factories import build_world
-
-    built = build_world()
-    db.session.execute(
-        update(TownshipModule)
-        .where(TownshipModule.module_key.in_(["evaluations", "trainings"]))
-        .values(enabled=True)
-    )
-    db.session.commit()
-    return built
+    return (TRAININGS,)
 
 
 def _absences(world, cast) -> None:
@@ -216,15 +199,7 @@ def test_the_rule_switched_off_in_one_township_only_bounds_nothing_there(
 
 def test_trainings_switched_off_bounds_nothing(clock, world, cast, office):
     def module_off():
-        db.session.execute(
-            update(TownshipModule)
-            .where(
-                TownshipModule.township_id == world.township.id,
-                TownshipModule.module_key == "trainings",
-            )
-            .values(enabled=False)
-        )
-        db.session.commit()
+        switch_module(world.township, "trainings", on=False)
 
     campaign_id, (_one, two, unexcused) = _counted(world, cast, office, before_close=module_off)
     with tenant_context(world.township.id):

@@ -5,9 +5,11 @@ Revision ID: 0045_evaluations_session_reports
 Revises: 0044_awards_township_selections
 Create Date: 2026-12-07 14:00:00
 
-Three nullable columns on `ev_subjects`: the session the report was filed with, its title then,
-and the document (`as_documents`) that holds it. Set once; a subject filed has one document.
-`ev_subjects` keeps its row-level security (the columns are the township's own rows).
+Four nullable columns on `ev_subjects`: the session the report was filed with, its title then,
+the latest document (`as_documents`) that holds it and the SHA-256 of that document's text. A
+report edited after filing reads otherwise than the digest: the office files the update beside
+the first document (same session), which stays as it was filed. `ev_subjects` keeps its
+row-level security (the columns are the township's own rows).
 """
 
 import sqlalchemy as sa
@@ -26,6 +28,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("filed_session_id", _ID, nullable=True))
         batch_op.add_column(sa.Column("filed_session_title", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("filed_document_id", _ID, nullable=True))
+        batch_op.add_column(sa.Column("filed_digest", sa.String(length=64), nullable=True))
         batch_op.create_foreign_key(
             "fk_ev_subjects_filed_session",
             "as_sessions",
@@ -44,6 +47,7 @@ def downgrade() -> None:
     with op.batch_alter_table("ev_subjects") as batch_op:
         batch_op.drop_constraint("fk_ev_subjects_filed_document", type_="foreignkey")
         batch_op.drop_constraint("fk_ev_subjects_filed_session", type_="foreignkey")
+        batch_op.drop_column("filed_digest")
         batch_op.drop_column("filed_document_id")
         batch_op.drop_column("filed_session_title")
         batch_op.drop_column("filed_session_id")

@@ -1,11 +1,17 @@
 """A city representative's duty report at the annual session (001 张家港 第六节: "居住在本镇的
 市党代表在年会上报告履职情况，由镇党代表进行评议"). The report is written on the campaign; the
 office files it among the documents of one of the township's annual sessions not yet over (the
-annual-sessions module's, where it is switched on), once: the subject keeps which session and
-which document, and filing again adds no second document."""
+annual-sessions module's, where it is switched on). The subject keeps which session, which
+document and the SHA-256 of the text filed, so an edit after filing is seen (`filed_stale`): the
+campaign page and the API tell the office the filed copy is older than the report, and the office
+files the update with the same session while it is not over — a new document titled as the
+update beside the first, which stays as it was filed (representatives may have read or printed
+it; the groups' reports before the session are filed again the same way). Filing again without
+a change since is refused, nothing added."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date
 from typing import Any
@@ -49,22 +55,41 @@ def filing_sessions(actor: Actor, township: Township, *, today: date | None = No
     return sorted(rows, key=lambda s: (s.held_on, s.id))
 
 
-def can_file(subject: Subject) -> bool:
-    """Whether the campaign page offers filing for this subject (a city representative whose
-    report is written and not yet filed)."""
-    return (
-        subject.kind == SubjectKind.CITY_REP
-        and bool((subject.report_text or "").strip())
-        and subject.filed_document_id is None
-    )
-
-
 def report_title(subject: Subject) -> str:
     return _("市党代表%(name)s履职报告", name=subject.name)
 
 
+def _text(subject: Subject) -> str:
+    return (subject.report_text or "").strip()
+
+
+def _digest(subject: Subject) -> str:
+    """What the filed document says, as compared later: the report's title and text (a
+    representative renamed or a report rewritten reads otherwise; the file's own title, plain
+    or "updated", does not count)."""
+    return hashlib.sha256(f"{report_title(subject)}\n\n{_text(subject)}".encode()).hexdigest()
+
+
+def filed_stale(subject: Subject) -> bool:
+    """Whether the report has changed since it was filed: the session's document is older than
+    the report (False while not filed; True for a filing whose text was not kept)."""
+    if subject.filed_document_id is None:
+        return False
+    return subject.filed_digest != _digest(subject)
+
+
+def can_file(subject: Subject) -> bool:
+    """Whether the campaign page offers filing for this subject: a city representative whose
+    report is written, and not filed yet or edited since it was."""
+    return (
+        subject.kind == SubjectKind.CITY_REP
+        and bool(_text(subject))
+        and (subject.filed_document_id is None or filed_stale(subject))
+    )
+
+
 def _document(subject: Subject, title: str) -> bytes:
-    return f"{title}\n\n{(subject.report_text or '').strip()}\n".encode()
+    return f"{title}\n\n{_text(subject)}\n".encode()
 
 
 @use_case
@@ -78,34 +103,50 @@ def file_with_session(
 ) -> Subject:
     """File a city representative's written report among the session's documents (the
     office). Refused while the annual-sessions module is off, for another kind of subject, an
-    empty report or a session over; a report already filed is said so, not filed again."""
+    empty report or a session over. A report already filed is said so and not filed again,
+    unless it has been edited since: then the current text goes with the same session (not
+    another) as the update, beside the document filed before."""
     subject = get_subject(actor, township, subject_id)
     _require_office(actor, township)
     if not sessions_on(township):
         raise SessionFilingRefused(_("本镇未启用年会模块，不能列入年会文件"))
     if subject.kind != SubjectKind.CITY_REP:
         raise SessionFilingRefused(_("只有市党代表的履职报告可以列入年会文件"))
-    if subject.filed_document_id is not None:
+    replaces = subject.filed_document_id  # the update's: the document it follows
+    update = replaces is not None
+    if update and not filed_stale(subject):
         raise AlreadyFiled(
-            _("该履职报告已列入《%(title)s》文件", title=subject.filed_session_title or "")
+            _(
+                "该履职报告已列入《%(title)s》文件，此后未修改",
+                title=subject.filed_session_title or "",
+            )
         )
-    if not (subject.report_text or "").strip():
+    if update and int(session_id) != subject.filed_session_id:
+        raise AlreadyFiled(
+            _(
+                "该履职报告已列入《%(title)s》文件，修改后的报告只能列入该次年会",
+                title=subject.filed_session_title or "",
+            )
+        )
+    if not _text(subject):
         raise SessionFilingRefused(_("履职报告尚未填写，不能列入年会文件"))
     session = annual_sessions.get_session(actor, township, int(session_id))
     if _over(session, kit_today(today)):
         raise SessionFilingRefused(_("该次年会已结束，不能再列入文件"))
     title = report_title(subject)
+    name = _("%(title)s（更新）", title=title) if update else title
     document = annual_sessions.add_document(
         actor,
         township,
         session.id,
-        io.BytesIO(_document(subject, title)),
+        io.BytesIO(_document(subject, name)),
         f"city-rep-report-{subject.id}.txt",
-        title,
+        name,
     )
     subject.filed_session_id = session.id
     subject.filed_session_title = session.title
     subject.filed_document_id = document.id
+    subject.filed_digest = _digest(subject)
     _audit(
         "city_rep_filed",
         actor,
@@ -113,6 +154,7 @@ def file_with_session(
         "evaluation_subject",
         subject.id,
         session_id=session.id,
-        title=title,
+        title=name,
+        **({"replaces_document_id": replaces} if update else {}),
     )
     return subject
