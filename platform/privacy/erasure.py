@@ -34,6 +34,7 @@ from lianxin.privacy.common import (
     submitter_phone,
     tenant_classes,
 )
+from lianxin.storage import service as files
 from lianxin.tenants.models import Township
 from lianxin.usecases import use_case
 
@@ -48,6 +49,7 @@ class Erased:
     messages_scrubbed: int
     account_disabled: bool = False
     memberships_removed: int = 0
+    photo_removed: bool = False  # the photo's file row and bytes (once committed) deleted
 
 
 def is_anonymised(rep: Representative) -> bool:
@@ -156,13 +158,15 @@ def anonymise_representative(
     # The year stays, for the age structure of past years; the day that identifies goes.
     rep.birth_date = date(rep.birth_date.year, 7, 1)
     rep.phone = rep.workplace = rep.post = rep.ended_note = None
-    rep.photo_file_id = None
+    photo_id, rep.photo_file_id = rep.photo_file_id, None
     rep.publish_contact = False
     rep.user_id = None
     db.session.flush()
+    # The face goes with the name: the file's row now, its bytes once this commits.
+    photo_removed = photo_id is not None and files.delete_file(township, photo_id)
     copies = _rename_copies(rep.id, user.id if user is not None else None, name)
     disabled, memberships = _close_account(township, user, name) if user is not None else (False, 0)
-    erased = Erased(name, cases_cleared, copies, scrubbed, disabled, memberships)
+    erased = Erased(name, cases_cleared, copies, scrubbed, disabled, memberships, photo_removed)
     audit.record(
         "privacy.representative_anonymised",
         actor=actor,
@@ -177,6 +181,7 @@ def anonymise_representative(
             "account_id": user.id if user is not None else None,
             "account_disabled": disabled,
             "memberships_removed": memberships,
+            "photo_removed": photo_removed,
         },
     )
     return erased

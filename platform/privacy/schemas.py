@@ -29,3 +29,4 @@ class ErasedSchema(BaseSchema):
     messages_scrubbed = fields.Integer(dump_only=True)
     account_disabled = fields.Boolean(dump_only=True)
     memberships_removed = fields.Integer(dump_only=True)
+    photo_removed = fields.Boolean(dump_only=True)

@@ -176,8 +176,18 @@ def save_upload(
 _UNCOMMITTED = "lianxin_storage_uncommitted"
 
 
+# The other way round, the objects of the rows an open transaction has deleted
+# (`delete_file`): their bytes go once the deletion is committed, never before, so a rolled-back
+# erasure or photo change loses nothing.
+_DELETED = "lianxin_storage_deleted"
+
+
 def _delete_unless_committed(key: str) -> None:
     db.session.info.setdefault(_UNCOMMITTED, []).append((storage(), key))
+
+
+def _delete_once_committed(key: str) -> None:
+    db.session.info.setdefault(_DELETED, []).append((storage(), key))
 
 
 @event.listens_for(LianxinSession, "after_commit")
@@ -185,18 +195,46 @@ def _keep_committed(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT released: the transaction is still open
     session.info.pop(_UNCOMMITTED, None)
+    for store, key in session.info.pop(_DELETED, None) or ():
+        try:
+            store.delete(key)
+        except StorageError as exc:  # the row is gone: the bytes are an operator's to remove
+            log.error("object %s of a deleted file left in the store: %s", key, exc)
 
 
 @event.listens_for(LianxinSession, "after_transaction_end")
 def _delete_uncommitted(session: Session, transaction: SessionTransaction) -> None:
-    """The whole transaction ended without a commit (rollback, close): delete its objects."""
+    """The whole transaction ended without a commit (rollback, close): delete its objects, and
+    keep those of the rows it deleted (the rows are back)."""
     if transaction.parent is not None:
         return
+    session.info.pop(_DELETED, None)
     for store, key in session.info.pop(_UNCOMMITTED, None) or ():
         try:
             store.delete(key)
         except StorageError as exc:  # never hide the original failure
             log.warning("orphan object %s left after a rollback: %s", key, exc)
+
+
+def delete_file(township: Township, file_id: int) -> bool:
+    """Delete one of the township's files: its row now, its bytes once the transaction commits.
+
+    For the owner of the object that held the file, which has checked the actor and cleared its
+    own pointer first (a row still pointed at is refused by the database). No actor: it commits
+    with the caller's work. False if there is no such file. Not inside a SAVEPOINT: one rolled
+    back would bring the row back while its bytes still went with the outer commit."""
+    if require_tenant_id() != township.id:
+        raise NotFound()
+    if db.session().in_nested_transaction():
+        raise RuntimeError("delete_file inside a SAVEPOINT: its rollback cannot keep the bytes")
+    record = db.session.get(StoredFile, (township.id, int(file_id)))
+    if record is None or not record.storage_key.startswith(f"t/{township.id}/"):
+        return False
+    key = record.storage_key
+    db.session.delete(record)
+    db.session.flush()
+    _delete_once_committed(key)
+    return True
 
 
 def store_generated(

@@ -99,6 +99,9 @@ def test_purged_after_n_months_kept_before_in_shanghai_days(app, world, monkeypa
         ]
         assert payloads and "13800000002" not in str(payloads)
 
+    # The reads above hold SQLite's lock (BEGIN IMMEDIATE) until they end; the eager task's
+    # own session would wait for it.
+    db.session.rollback()
     tasks.retention_sweep.delay().get()  # a second run finds nothing more to do
     with tenant_context(t.id):
         entries = db.session.scalars(

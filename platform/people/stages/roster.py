@@ -221,13 +221,18 @@ def set_photo(
         )
     except ValidationFailed:
         raise ValidationFailed(errors={"photo": [_("照片须为图片（JPG、PNG、WebP）")]}) from None
-    rep.photo_file_id = stored.id
+    replaced, rep.photo_file_id = rep.photo_file_id, stored.id
+    db.session.flush()
+    if replaced is not None and replaced != stored.id:
+        # The old face is nobody's to keep: its row goes now, its bytes once this commits.
+        files.delete_file(township, replaced)
     audit.record(
         "representative.photo_set",
         actor=actor,
         tenant_id=township.id,
         target_type="representative",
         target_id=rep.id,
+        before={"file_id": replaced} if replaced is not None else None,
         after={"file_id": stored.id},
     )
     return rep
