@@ -63,8 +63,14 @@ def snapshot() -> dict[str, Any]:
                 for tid in townships:
                     with tenant_context(tid):
                         result[f"{table.name}@{tid}"] = _rows(table.name, tid)
-            else:
-                result[table.name] = _rows(table.name)
+                continue
+            result[table.name] = _rows(table.name)
+            if "tenant_id" in table.c:
+                # A county policy's table (rollups, award candidates): on PostgreSQL a read
+                # without a context sees none of its rows, so each township's are read too.
+                for tid in townships:
+                    with tenant_context(tid):
+                        result[f"{table.name}@{tid}"] = _rows(table.name, tid)
     db.session.rollback()
     return result
 
@@ -443,3 +449,28 @@ def test_the_walk_sees_module_routes(app):
     assert "/t/<township_slug>/pilot/notes/<int:note_id>" in rules
     assert "/api/v1/t/<township_slug>/pilot/notes/<int:note_id>" in rules
     assert sa_inspect(db.engine) is not None
+
+
+def test_the_snapshot_sees_the_county_policys_rows(world):
+    """A change to a county-policy table (rollups, award candidates) must show in the walk's
+    before/after comparison: on PostgreSQL a read without a context sees none of its rows."""
+    from datetime import date
+
+    from lianxin.county.models import CountyRollup
+
+    before = snapshot()
+    with tenant_context(world.other.id):
+        db.session.add(
+            CountyRollup(
+                county_id=world.other.county_id,
+                tenant_id=world.other.id,
+                period="2030",
+                metric="walk.probe",
+                period_kind="year",
+                period_start=date(2030, 1, 1),
+                module_key="core",
+                value=1.0,
+            )
+        )
+        db.session.commit()
+    assert snapshot() != before
