@@ -138,3 +138,38 @@ def test_the_county_policy_hides_a_townships_own_selection_from_the_county(world
         assert chosen == 0
     assert sid
     db.session.rollback()
+
+
+@pytest.mark.postgres
+def test_a_selection_keeps_its_owner_so_the_county_cannot_take_a_townships_candidates(world, scene):
+    """award_selections has no row-level security: without the owner fixed, one UPDATE in the
+    county's context turning 乙镇's own selection into a county one (township_id NULL) let the
+    county read and change its candidates. The database refuses the move, from any context."""
+    other = actor(world.users["other_admin"])
+    with tenant_context(world.other.id):
+        own = service.open_own_selection(other, world.other, SelectionInput(2025, "乙镇评先"))
+        service.gather_own_candidates(other, world.other, own.id)
+    db.session.commit()
+    for context, change in (
+        (county_context(world.county.id), "township_id = NULL, year = 1999"),
+        (tenant_context(world.other.id), "township_id = NULL, year = 1999"),
+        (county_context(world.county.id), f"county_id = {int(world.far_county.id)}"),
+    ):
+        with (
+            context,
+            pytest.raises(Exception, match="keeps its county and township"),
+            db.session.begin_nested(),
+        ):
+            db.session.execute(
+                text(f"UPDATE award_selections SET {change} WHERE id = :s"),
+                {"s": own.id},
+            )
+    with county_context(world.county.id):
+        assert (
+            db.session.execute(
+                text("SELECT count(*) FROM award_candidates WHERE selection_id = :s"),
+                {"s": own.id},
+            ).scalar()
+            == 0
+        )
+    db.session.rollback()

@@ -29,6 +29,20 @@ def _policy(url: str) -> list[tuple[str, str, str]]:
     return [tuple(r) for r in rows]
 
 
+def _triggers(url: str) -> list[str]:
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+                " AND tgrelid = 'award_selections'::regclass"
+            )
+        ).scalars()
+        names = sorted(rows)
+    engine.dispose()
+    return names
+
+
 def test_down_and_up_again_on_postgres():
     with scratch_database("lx_aw46") as cluster:
         owner = cluster.url(cluster.owner).render_as_string(hide_password=False)
@@ -42,11 +56,15 @@ def test_down_and_up_again_on_postgres():
         assert "award_selections" in narrow and "township_id IS NULL" in narrow
         assert "app.county_id" in narrow and "app.tenant_id" in narrow
 
+        assert _triggers(owner) == ["award_selections_owner_fixed"]
+
         downgrade(owner, BEFORE)
         assert _policy(owner) == [("county_rollup_access", wide, wide_check)]
+        assert _triggers(owner) == []
 
         upgrade(owner, cluster.app_role, REVISION)
         assert _policy(owner) == [("county_rollup_access", narrow, check)]
+        assert _triggers(owner) == ["award_selections_owner_fixed"]
 
 
 OWN_SELECTIONS = "0044_awards_township_selections"

@@ -5,7 +5,9 @@ as text, never a formula).
   of a closed selection. County roles only (a county viewer reads them too); a township role,
   or another county, does not find the selection.
 - A township's own selection's, the same two files (the same writer): its office's, and its
-  committee's to read; another township, or the county, does not find the selection.
+  committee's to read; another township, or the county through its own pages and API, does
+  not find the selection. A county viewer who drills down into the township (进入查看: read-only,
+  audited in both chains) reads it as the office would, like every other page of the township.
 - The township's adoption register (采纳台账): every item adopted (in a year, by its adoption
   day), as the office's page lists it, with whose item it was and whether it was nominated.
   The office only, its own township's rows."""

@@ -11,8 +11,11 @@ included: only the service's scoping kept them apart. Now the database says it t
 county's context the policy lets through the candidates of the county's selections only
 (`township_id IS NULL`, of the same county); a township's context reads and writes its own rows,
 of either kind, as before. `award_selections` has no row-level security, so the policy may look
-the selection up. PostgreSQL only (SQLite has no row-level security); the downgrade restores
-the policy of 0036.
+the selection up; for the look-up to mean anything a selection's owner is fixed once written: a
+trigger refuses an UPDATE that changes its `county_id` or `township_id` (else one UPDATE turning
+a township's selection into a county one would hand its candidates to the county). PostgreSQL
+only (SQLite has no row-level security); the downgrade restores the policy of 0036 and drops
+the trigger.
 """
 
 from alembic import op
@@ -43,9 +46,34 @@ def _set(predicate: str) -> None:
     )
 
 
+_FUNCTION = "award_selections_owner_fixed"
+_TRIGGER = "award_selections_owner_fixed"
+
+
 def upgrade() -> None:
     _set(_NEW)
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        f"""CREATE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.county_id IS DISTINCT FROM OLD.county_id
+       OR NEW.township_id IS DISTINCT FROM OLD.township_id THEN
+        RAISE EXCEPTION 'an award selection keeps its county and township'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$"""
+    )
+    op.execute(
+        f'CREATE TRIGGER {_TRIGGER} BEFORE UPDATE ON "award_selections"'
+        f" FOR EACH ROW EXECUTE FUNCTION {_FUNCTION}()"
+    )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f'DROP TRIGGER IF EXISTS {_TRIGGER} ON "award_selections"')
+        op.execute(f"DROP FUNCTION IF EXISTS {_FUNCTION}()")
     _set(_OLD)
