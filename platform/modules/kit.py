@@ -24,6 +24,7 @@ from lianxin.auth import permissions
 from lianxin.auth.actor import Actor
 from lianxin.casework import deadlines
 from lianxin.db import db
+from lianxin.db.tenancy import current_scope
 from lianxin.errors import NotFound
 from lianxin.people.models import Representative, RepStatus
 from lianxin.tenants import service as tenants
@@ -45,6 +46,23 @@ def now() -> datetime:
     """The current instant (aware, UTC). Looked up at each call, so a test stops the clock of
     the day's windows by replacing `kit.now` (the date's: `deadlines.shanghai_today`)."""
     return datetime.now(UTC)
+
+
+def now_and_today(given: date | None = None) -> tuple[datetime, date]:
+    """One reading of the clock: the instant (aware, UTC) and its Asia/Shanghai date (or
+    `given`, as `today` takes it). The date and the time of day of a window are taken from the
+    same instant: read apart, midnight passing between the two readings paired the day before
+    with 00:00."""
+    at = now()
+    return at, given or deadlines.shanghai_today(at)
+
+
+def is_read_only() -> bool:
+    """Whether the township is open read-only in this request (a county drilling down, a job
+    that only reads): what issues a credential (a check-in code) is refused there too, though
+    it writes no row."""
+    scope = current_scope()
+    return scope is not None and scope.read_only
 
 
 # --- a check-in QR code: one that turns every few minutes, or one good all day (printed) --------
@@ -80,6 +98,19 @@ def current_window(at: datetime | None = None, *, today: date | None = None) -> 
     local = at.astimezone(deadlines.SHANGHAI)
     minutes = local.hour * 60 + local.minute
     return Window(today or deadlines.shanghai_today(at), minutes - minutes % WINDOW_MINUTES)
+
+
+def day_end(day: date) -> datetime:
+    """The first instant of the next Asia/Shanghai day (aware, UTC): a code of `day` is
+    refused from it on."""
+    return Window(day + timedelta(days=1), 0).begins_at
+
+
+def window_good_until(window: Window) -> datetime:
+    """The instant a code of `window` is refused from (aware, UTC): the end of the window
+    after it (`window_accepts`), or the day's end for the day's last window, a code being
+    good on its day only."""
+    return min(window.begins_at + timedelta(minutes=2 * WINDOW_MINUTES), day_end(window.day))
 
 
 def window_seconds_left(at: datetime | None = None) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from lianxin import spreadsheets
 from lianxin.db import db
 from lianxin.errors import PermissionDenied
-from lianxin.modules.kit import WINDOW_MINUTES, today
+from lianxin.modules.kit import WINDOW_MINUTES, is_read_only, today
 from lianxin.modules.trainings import service
 from lianxin.modules.trainings.errors import TrainingRuleBroken
 from lianxin.modules.trainings.inputs import (
@@ -249,7 +249,9 @@ def attendance(session_id: int):
     rows, total, checked = service.roll(actor, township, session_id, day, q)
     # The QR code: shown on the day (its own page, which turns it every 5 minutes), or printed
     # for the day before it; a past day's is of no use.
+    # Not to a county drilling down: a code is a credential (`check_in_code._issuing`).
     open_ = not item.cancelled
+    issues = open_ and not is_read_only()
     return render_template(
         "trainings/attendance.html",
         s=item,
@@ -260,8 +262,8 @@ def attendance(session_id: int):
         total=total,
         checked=checked,
         can_check=day <= today() and open_,
-        can_show_code=open_ and day == today(),
-        can_print_code=open_ and day >= today(),
+        can_show_code=issues and day == today(),
+        can_print_code=issues and day >= today(),
         window_minutes=WINDOW_MINUTES,
     )
 

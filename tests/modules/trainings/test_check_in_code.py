@@ -679,3 +679,179 @@ def test_the_api_shows_the_turning_code_and_refuses_it_late(
         "check_in_code_expired",
     )
     assert "签到码已过期" in late["message"]
+
+
+# --- review (session 27): issuing a code is not a read; one clock reading; the day's last window --
+
+
+def _issued() -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "training.print_code")
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
+def test_a_county_drilling_down_is_given_no_code(world, clock, people, client, monkeypatch):
+    """A county viewer drilling down reads the township as its office does (a read-only grant
+    of staff): the roll, yes; a check-in code, shown or printed, no — it is a credential, not a
+    read. Refused with why (403), no link offered, nothing audited."""
+    reps, _users = people
+    with tenant_context(world.township.id):
+        session_id = _two_days(actor(world.users["township_staff"]), world.township, reps).id
+        codes = (
+            kit.day_code(check_in_code.PURPOSE, world.township.id, session_id, DAY1),
+            kit.day_code(check_in_code.PURPOSE, world.township.id, session_id, DAY2),
+            kit.window_code(
+                check_in_code.PURPOSE, world.township.id, session_id, kit.Window(DAY1, 9 * 60)
+            ),
+        )
+    _at(monkeypatch, _shanghai(DAY1, 9, 2))  # a day of the session: either code could be issued
+    login(client, world.users["county_viewer"])
+    entered = client.post(f"/c/{world.county.slug}/comparison/drill/{world.township.id}")
+    assert entered.status_code == 302
+    for query in (
+        "",
+        f"?day={DAY1.isoformat()}",
+        "?printed=1",
+        f"?day={DAY1.isoformat()}&printed=1",
+        f"?day={DAY2.isoformat()}&printed=true",
+    ):
+        page = client.get(f"{PAGES}/{session_id}/checkin-code{query}")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 403, query
+        assert "不能生成签到码" in text
+        assert "<svg" not in text and not any(code in text for code in codes)
+    roll = client.get(f"{PAGES}/{session_id}/attendance?day={DAY1.isoformat()}")
+    assert roll.status_code == 200  # reading the roll stays open
+    assert 'id="show-code"' not in roll.get_data(as_text=True)
+    assert 'id="print-code"' not in roll.get_data(as_text=True)
+    with tenant_context(world.township.id):
+        assert _issued() == []
+
+
+def test_a_read_only_scope_issues_no_code_and_the_api_says_why(
+    world, clock, office, people, client, monkeypatch
+):
+    """Whatever opened it read-only (the drill-down, a job), a township's read-only context
+    issues no code: the service refuses (PermissionDenied), the API answers a structured 403."""
+    reps, _users = people
+    with tenant_context(world.township.id):
+        session_id = _two_days(office, world.township, reps).id
+    _at(monkeypatch, _shanghai(DAY1, 9, 2))
+    with tenant_context(world.township.id, read_only=True):
+        for day, printed in ((None, False), (DAY1, False), (None, True), (DAY2, True)):
+            with pytest.raises(PermissionDenied) as refused:
+                service.check_in_code(office, world.township, session_id, day, printed=printed)
+            assert refused.value.status == 403 and "只读" in refused.value.message
+    from lianxin.web import scope
+
+    real = scope.enter_tenant
+    monkeypatch.setattr(
+        scope, "enter_tenant", lambda tid, read_only=False: real(tid, read_only=True)
+    )
+    staff = bearer(world.users["township_staff"])
+    for query in ("", "?printed=true", f"?day={DAY2.isoformat()}&printed=true"):
+        body = assert_error(
+            client.get(f"{API}/sessions/{session_id}/check-in-code{query}", headers=staff),
+            403,
+            "permission_denied",
+        )
+        assert "只读" in body["message"] and "token" not in body
+    with tenant_context(world.township.id):
+        assert _issued() == []
+
+
+def test_a_printed_code_is_audited_without_the_code(
+    world, clock, office, people, tctx, monkeypatch
+):
+    """Issuing the day's code (good all day) leaves an entry: who, the session, the day; never
+    the code. The code shown on a screen (a new one every 5 minutes) does not."""
+    reps, _users = people
+    s = _two_days(office, tctx, reps)
+    _at(monkeypatch, _shanghai(TODAY, 10, 0))  # the day before: printed for DAY1 and DAY2
+    one = service.check_in_code(office, tctx, s.id, DAY1, printed=True)
+    two = service.check_in_code(office, tctx, s.id, DAY2, printed=True)
+    with pytest.raises(service.TrainingRuleBroken):  # not one of its days: nothing issued
+        service.check_in_code(office, tctx, s.id, TODAY, printed=True)
+    _at(monkeypatch, _shanghai(DAY1, 9, 2))
+    shown = service.check_in_code(office, tctx, s.id)
+    entries = _issued()
+    assert [
+        (e.tenant_id, e.actor_user_id, e.target_type, e.target_id, e.after["day"]) for e in entries
+    ] == [
+        (tctx.id, office.user_id, "training_session", str(s.id), "2026-05-21"),
+        (tctx.id, office.user_id, "training_session", str(s.id), "2026-05-22"),
+    ]
+    written = repr([(e.before, e.after) for e in entries])
+    for token in (one.token, two.token, shown.token):
+        assert token.rsplit(".", 1)[1] not in written and token not in written
+    assert db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.action.like("training.%code%"))
+    ).all() == ["training.print_code", "training.print_code"]
+
+
+def _clock_read_twice(monkeypatch, *instants: datetime) -> None:
+    """A clock that moves between readings: each reading of the date or of the time (when not
+    given an instant) is the next of `instants`, then the last again."""
+    left = list(instants)
+
+    def read() -> datetime:
+        return left.pop(0) if len(left) > 1 else left[0]
+
+    monkeypatch.setattr(deadlines, "shanghai_today", lambda now=None: REAL_TODAY(now or read()))
+    monkeypatch.setattr(kit, "now", read)
+
+
+def test_the_date_and_the_window_are_of_one_instant_at_midnight(
+    world, clock, office, people, tctx, monkeypatch
+):
+    """Midnight passing between reading the date and reading the time once paired the day
+    before with 00:00: the office was shown that day's 00:00 code (long refused), and a 00:00
+    code a day old was accepted at 23:59:59."""
+    reps, users = people
+    s = _two_days(office, tctx, reps)
+    before = _shanghai(DAY1, 23, 59, 59) + timedelta(microseconds=999_000)
+    _clock_read_twice(monkeypatch, before, _shanghai(DAY2, 0, 0))
+    code = service.check_in_code(office, tctx, s.id)
+    assert code.day == DAY1 and code.token.startswith("2026-05-21.2355.")
+    assert code.valid_until > before and code.refresh_in == 1
+    old = kit.window_code(check_in_code.PURPOSE, tctx.id, s.id, kit.Window(DAY1, 0))
+    _clock_read_twice(monkeypatch, before, _shanghai(DAY2, 0, 0))
+    with pytest.raises(service.CheckInCodeExpired):  # 00:00 of DAY1: a day old
+        service.self_check_in(actor(users[0]), tctx, s.id, old)
+    assert _checked(s, reps[0].id) == []
+    _clock_read_twice(monkeypatch, before, _shanghai(DAY2, 0, 0))
+    assert service.self_check_in(actor(users[0]), tctx, s.id, code.token).day == DAY1
+
+
+def test_the_days_last_windows_say_the_days_end(world, clock, people, client, monkeypatch):
+    """23:50 and 23:55 (Asia/Shanghai): a code is refused from 00:00, the day being over; the
+    page and the API say so (not "until 00:05")."""
+    reps, users = people
+    staff = world.users["township_staff"]
+    with tenant_context(world.township.id):
+        session_id = _two_days(actor(staff), world.township, reps).id
+    login(client, staff)
+    for hh, mm in ((23, 52), (23, 55), (23, 57), (23, 59)):
+        _at(monkeypatch, _shanghai(DAY1, hh, mm))
+        page = client.get(f"{PAGES}/{session_id}/checkin-code")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and "有效至当天 23:59:59" in text, (hh, mm)
+        assert "00:05" not in text and "00:00 之前" not in text
+        got = client.get(f"{API}/sessions/{session_id}/check-in-code", headers=bearer(staff))
+        assert got.get_json()["valid_until"].startswith("2026-05-21T16:00:00")  # DAY2 00:00
+    _at(monkeypatch, _shanghai(DAY1, 23, 45))  # an earlier window: its own end, as before
+    text = client.get(f"{PAGES}/{session_id}/checkin-code").get_data(as_text=True)
+    assert "23:55 之前有效" in text and "23:59:59" not in text
+    _at(monkeypatch, _shanghai(DAY1, 23, 56))
+    with tenant_context(world.township.id):
+        last = service.check_in_code(actor(staff), world.township, session_id)
+        assert last.valid_until == _shanghai(DAY2, 0, 0)
+        _at(monkeypatch, _shanghai(DAY1, 23, 59, 59))  # what the page says: still good
+        assert service.self_check_in(actor(users[0]), world.township, session_id, last.token)
+        _at(monkeypatch, _shanghai(DAY2, 0, 0))  # from valid_until on: refused
+        with pytest.raises(service.TrainingRuleBroken):
+            service.self_check_in(actor(users[1]), world.township, session_id, last.token)

@@ -20,7 +20,7 @@ doubtful one is taken back (`undo_check_in`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 
@@ -28,7 +28,6 @@ from lianxin.auth.actor import Actor
 from lianxin.db import db
 from lianxin.errors import NotFound, PermissionDenied
 from lianxin.modules import kit
-from lianxin.modules.kit import today as kit_today
 from lianxin.modules.trainings.errors import CheckInCodeExpired, TrainingRuleBroken
 from lianxin.modules.trainings.models import (
     Answer,
@@ -71,6 +70,12 @@ class CheckInCode:
     valid_until: datetime  # refused from this instant on (aware, UTC)
     refresh_in: int | None  # seconds to the next window's code (None: printed)
 
+    @property
+    def until_days_end(self) -> bool:
+        """Good to the end of its day (printed, or a shown code of the day's last windows): the
+        page says "to 23:59:59", not the next day's 00:00 or 00:05."""
+        return self.valid_until == kit.day_end(self.day)
+
 
 def _url(township: Township, session: TrainingSession, token: str) -> str:
     return links.public_url(
@@ -78,6 +83,18 @@ def _url(township: Township, session: TrainingSession, token: str) -> str:
     )
 
 
+def _issuing(actor: Actor, township: Township) -> None:
+    """Who may be given a code: the township's office, not in a read-only context. A code is a
+    credential (it checks one in), not a read: a county viewer drilling down, who reads the
+    township as its office does, is refused one (security review, session 27)."""
+    _write(actor, township)
+    if kit.is_read_only():
+        raise PermissionDenied(
+            _("县级只读查看不能生成签到码：签到码可直接用于签到，请由乡镇联络站生成和打印。")
+        )
+
+
+@use_case
 def check_in_code(
     actor: Actor,
     township: Township,
@@ -87,21 +104,31 @@ def check_in_code(
     printed: bool = False,
     today: date | None = None,
 ) -> CheckInCode:
-    """The office's code. Shown (the default): the code of the current window of today, a day
-    of the session (`day`, when given, must be today). Printed: the code of `day`, a day of the
-    session, good all that day (it may be printed before the day); when not given, today's, or
-    that of the session's day nearest to today."""
-    _write(actor, township)
+    """The office's code (not in a read-only context: `_issuing`). Shown (the default): the
+    code of the current window of today, a day of the session (`day`, when given, must be
+    today); today and the window are of one reading of the clock. Printed: the code of `day`, a
+    day of the session, good all that day (it may be printed before the day); when not given,
+    today's, or that of the session's day nearest to today. Issuing a printed code is audited
+    (who, the session, the day; never the code); a shown one, a new one every 5 minutes on a
+    screen, is not."""
+    _issuing(actor, township)
     session = find_session(township, session_id)
+    at, now = kit.now_and_today(today)
     if printed:
-        day = day or default_day(session, today)
+        day = day or default_day(session, now)
         _check_day(session, day, session.ends_on)  # cancelled, or not one of its days: refused
         token = kit.day_code(PURPOSE, township.id, session.id, day)
-        midnight = kit.Window(day + timedelta(days=1), 0).begins_at
-        return CheckInCode(
-            session.id, day, token, _url(township, session, token), True, midnight, None
+        _audit(
+            "training.print_code",
+            actor,
+            township,
+            "training_session",
+            session.id,
+            day=day.isoformat(),
         )
-    now = kit_today(today)
+        return CheckInCode(
+            session.id, day, token, _url(township, session, token), True, kit.day_end(day), None
+        )
     if day is not None and day != now:
         raise TrainingRuleBroken(
             _(
@@ -112,17 +139,15 @@ def check_in_code(
             )
         )
     _check_day(session, now, now)  # cancelled, or today is not one of its days: refused
-    at = kit.now()
     window = kit.current_window(at, today=now)
     token = kit.window_code(PURPOSE, township.id, session.id, window)
-    until = window.begins_at + timedelta(minutes=2 * kit.WINDOW_MINUTES)
     return CheckInCode(
         session.id,
         now,
         token,
         _url(township, session, token),
         False,
-        until,
+        kit.window_good_until(window),
         kit.window_seconds_left(at),
     )
 
@@ -167,7 +192,7 @@ def scan(
     _read(actor, township)
     session = find_session(township, session_id)
     day, window = _read_code(township, session, token)
-    now = kit_today(today)
+    at, now = kit.now_and_today(today)  # the date and the window of one instant
     if session.cancelled:
         raise TrainingRuleBroken(_("该培训已取消，不能签到"))
     if day != now:
@@ -178,7 +203,7 @@ def scan(
                 t=now.isoformat(),
             )
         )
-    if window is not None and not kit.window_accepts(window, kit.current_window(today=now)):
+    if window is not None and not kit.window_accepts(window, kit.current_window(at, today=now)):
         raise CheckInCodeExpired(
             _(
                 "签到码已过期：这是 %(t)s 显示的二维码，只在 %(n)s 分钟左右有效。"
