@@ -114,7 +114,15 @@ def anonymise_representative(
 ) -> Erased:
     """A former representative's personal data goes; their history stays, nameless."""
     require_admin(actor, township)
-    rep = db.session.get(Representative, (township.id, rep_id))
+    # Under the representative's row lock, held to the commit, and read afresh: a photo set
+    # at the same time (which takes the same lock) is either in place and removed here, or
+    # waits and then finds the representative anonymised.
+    rep = db.session.get(
+        Representative,
+        (township.id, rep_id),
+        with_for_update={"key_share": True},  # FOR NO KEY UPDATE
+        populate_existing=True,
+    )
     if rep is None:
         raise NotFound(_("未找到该代表"))
     if is_anonymised(rep):

@@ -281,3 +281,36 @@ class TestS3:
             {"monkeypatch": monkeypatch} if "monkeypatch" in attack.__code__.co_varnames else {}
         )
         attack(app, client, world, people, Bucket(s3), **kwargs)
+
+
+def test_a_former_anonymised_representative_gets_no_photo_back(app, client, world, people):
+    """Setting a photo after the erasure (a page opened before it, an API client): refused,
+    said in Chinese, and nothing stored — no file row, no bytes; the sitting colleague still
+    gets theirs."""
+    t, data = world.township, face()
+    headers = bearer(world.users["township_admin"])
+    erased = client.post(
+        f"/api/v1/t/{t.slug}/privacy/representatives/{people.former_id}/anonymise",
+        json={"confirm": FORMER_NAME},
+        headers=headers,
+    )
+    assert erased.status_code == 200, erased.get_data(as_text=True)
+    store = LocalFolder(app)
+    before = store.listing()
+    refused = client.put(
+        f"/api/v1/t/{t.slug}/representatives/{people.former_id}/photo",
+        data={"photo": (io.BytesIO(data), "照片.png")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    body = assert_error(refused, 409, "anonymised")
+    assert "匿名化" in body["message"]
+    assert store.listing() == before and objects_holding(store, data) == []
+    with tenant_context(t.id):
+        db.session.rollback()
+        rep = db.session.get(Representative, (t.id, people.former_id))
+        assert rep.photo_file_id is None
+        photos = db.session.scalars(select(StoredFile).where(StoredFile.purpose == "photo"))
+        assert photos.all() == []
+    sitting_id, _key = give_photo(world, people.sitting_id, face())
+    assert downloads(client, world, sitting_id).status_code == 200

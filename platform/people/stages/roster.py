@@ -209,10 +209,18 @@ def end_qualification(
 def set_photo(
     actor: Actor, township: Township, rep_id: int, stream: IO[bytes], filename: str
 ) -> Representative:
+    from lianxin.privacy.common import FORMER_PREFIX
     from lianxin.storage import service as files
 
     rep = get_representative(actor, township, rep_id)
     _can_write(actor, township)
+    # Read again under the representative's row lock, held to the commit: a replacement at
+    # once waits and then replaces this one's photo (none is left that nobody points at), and
+    # an erasure (which takes the same lock) is seen, not undone. SQLite: the writer holds the
+    # whole database; no lock clause there.
+    db.session.refresh(rep, with_for_update={"key_share": True})  # FOR NO KEY UPDATE
+    if rep.name.startswith(FORMER_PREFIX):
+        raise Conflict(_("该代表的个人信息已经匿名化，不能再上传照片"), code="anonymised")
     images = {t for t in files.ALLOWED if t.startswith("image/")}
     try:
         # Checked before storing: a refused photo leaves no file row and no bytes behind.

@@ -19,6 +19,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from lianxin.auth.actor import Actor
+from lianxin.db import db
 from lianxin.modules.annual_sessions import service as annual_sessions
 from lianxin.modules.evaluations.errors import AlreadyFiled, SessionFilingRefused
 from lianxin.modules.evaluations.models import Subject, SubjectKind
@@ -108,6 +109,11 @@ def file_with_session(
     another) as the update, beside the document filed before."""
     subject = get_subject(actor, township, subject_id)
     _require_office(actor, township)
+    # Read again under the subject's row lock, held to the commit: a second filing at once
+    # (another office, a double click) waits here and then finds it filed, instead of both
+    # reading it unfiled or stale and adding two documents. (SQLite: the writer holds the
+    # whole database; no lock clause there.)
+    db.session.refresh(subject, with_for_update={"key_share": True})  # FOR NO KEY UPDATE
     if not sessions_on(township):
         raise SessionFilingRefused(_("本镇未启用年会模块，不能列入年会文件"))
     if subject.kind != SubjectKind.CITY_REP:
