@@ -276,6 +276,7 @@ ACTIONS: dict[str, Any] = {
     "training.check_in": _l("学习培训签到"),
     "training.check_in_undo": _l("撤销学习培训签到"),
     "training.self_check_in": _l("代表扫码签到学习培训"),
+    "training.print_code": _l("生成学习培训纸质签到码"),
     "training.update": _l("修改学习培训"),
     "training.cancel": _l("取消学习培训"),
     # the duty record (履职档案)
