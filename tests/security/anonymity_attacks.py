@@ -175,6 +175,52 @@ class Flow:
         return hits[0] if len(hits) == 1 else None
 
 
+def _campaign_flow(
+    cast: Cast,
+    name: str,
+    campaign_id: int,
+    groups: int,
+    submit: Callable[[int], None],
+    needles: tuple[bytes, ...],
+    markers: list[bytes],
+) -> Flow:
+    """What the evaluation flows share: the worker releases the campaign's pool, the office
+    closes it, and the tables an attacker reads are the evaluations'."""
+    from lianxin.modules.evaluations import service
+
+    township, office = cast.township, cast.office
+
+    def release() -> int:
+        worker = contract(service, "release_answers")
+        with tenant_context(township.id):
+            db.session.commit()
+            released = int(worker(township, campaign_id))
+            db.session.commit()
+        return released
+
+    def close() -> None:
+        with tenant_context(township.id):
+            service.close_campaign(office, township, campaign_id)
+            db.session.commit()
+
+    return Flow(
+        name=name,
+        township=township,
+        parent_column="campaign_id",
+        parent_id=campaign_id,
+        pool_table="ev_answer_pool",
+        final_table="ev_answers",
+        receipt_table="ev_receipts",
+        group_column="subject_id",
+        needles=needles,
+        markers=markers,
+        submit=submit,
+        release=release,
+        close=close,
+        groups=groups,
+    )
+
+
 def evaluation_flow(cast: Cast) -> Flow:
     """A committee campaign: every voter rates the three committee members, each comment
     carrying the voter's marker and a length of its own (40 × i padding characters)."""
@@ -217,34 +263,14 @@ def evaluation_flow(cast: Cast) -> Flow:
             service.submit_by_account(cast.voters[i], township, campaign_id, answers)
             db.session.commit()
 
-    def release() -> int:
-        worker = contract(service, "release_answers")
-        with tenant_context(township.id):
-            db.session.commit()
-            released = int(worker(township, campaign_id))
-            db.session.commit()
-        return released
-
-    def close() -> None:
-        with tenant_context(township.id):
-            service.close_campaign(office, township, campaign_id)
-            db.session.commit()
-
-    return Flow(
-        name="evaluation",
-        township=township,
-        parent_column="campaign_id",
-        parent_id=campaign_id,
-        pool_table="ev_answer_pool",
-        final_table="ev_answers",
-        receipt_table="ev_receipts",
-        group_column="subject_id",
-        needles=tuple(m.encode() for m in markers),
-        markers=[m.encode() for m in markers],
-        submit=submit,
-        release=release,
-        close=close,
-        groups=len(subject_ids),
+    return _campaign_flow(
+        cast,
+        "evaluation",
+        campaign_id,
+        len(subject_ids),
+        submit,
+        tuple(m.encode() for m in markers),
+        [m.encode() for m in markers],
     )
 
 
@@ -319,34 +345,14 @@ def paper_flow(cast: Cast) -> Flow:
                 service.enter_paper(teller, township, batch.id, PaperEntryInput(forms=(form,)))
                 db.session.commit()
 
-    def release() -> int:
-        worker = contract(service, "release_answers")
-        with tenant_context(township.id):
-            db.session.commit()
-            released = int(worker(township, campaign_id))
-            db.session.commit()
-        return released
-
-    def close() -> None:
-        with tenant_context(township.id):
-            service.close_campaign(office, township, campaign_id)
-            db.session.commit()
-
-    return Flow(
-        name="paper",
-        township=township,
-        parent_column="campaign_id",
-        parent_id=campaign_id,
-        pool_table="ev_answer_pool",
-        final_table="ev_answers",
-        receipt_table="ev_receipts",
-        group_column="subject_id",
-        needles=SCORE_NEEDLES,
-        markers=[b"" for _i in range(VOTERS)],
-        submit=submit,
-        release=release,
-        close=close,
-        groups=len(subject_ids),
+    return _campaign_flow(
+        cast,
+        "paper",
+        campaign_id,
+        len(subject_ids),
+        submit,
+        SCORE_NEEDLES,
+        [b"" for _i in range(VOTERS)],
     )
 
 
@@ -407,34 +413,14 @@ def categories_flow(cast: Cast) -> Flow:
                 service.submit_by_link(township, tokens[i - reps], answers)
             db.session.commit()
 
-    def release() -> int:
-        worker = contract(service, "release_answers")
-        with tenant_context(township.id):
-            db.session.commit()
-            released = int(worker(township, campaign_id))
-            db.session.commit()
-        return released
-
-    def close() -> None:
-        with tenant_context(township.id):
-            service.close_campaign(office, township, campaign_id)
-            db.session.commit()
-
-    return Flow(
-        name="categories",
-        township=township,
-        parent_column="campaign_id",
-        parent_id=campaign_id,
-        pool_table="ev_answer_pool",
-        final_table="ev_answers",
-        receipt_table="ev_receipts",
-        group_column="subject_id",
-        needles=tuple(m.encode() for m in markers),
-        markers=[m.encode() for m in markers],
-        submit=submit,
-        release=release,
-        close=close,
-        groups=len(subject_ids),
+    return _campaign_flow(
+        cast,
+        "categories",
+        campaign_id,
+        len(subject_ids),
+        submit,
+        tuple(m.encode() for m in markers),
+        [m.encode() for m in markers],
     )
 
 

@@ -8,6 +8,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from lianxin.db import db
 from lianxin.modules.evaluations import service
 from lianxin.modules.evaluations.inputs import (
     AnswerInput,
@@ -15,6 +16,7 @@ from lianxin.modules.evaluations.inputs import (
     LeaderOpinionInput,
     SubjectInput,
 )
+from lianxin.people.models import PartyMember
 from lianxin.tenants import service as tenants
 from tests.factories import actor
 
@@ -59,3 +61,39 @@ def opinions(office: Any, tctx: Any, subjects: list[Any]) -> None:
         service.record_leader_opinion(
             office, tctx, subject.id, LeaderOpinionInput("王分管", "同意评议意见")
         )
+
+
+def duty_campaign(
+    world: Any,
+    office: Any,
+    reps: list[int],
+    *,
+    raters: int = 5,
+    opens_on: date = date(2025, 12, 1),
+    closes_on: date = date(2025, 12, 31),
+) -> tuple[Any, list[Any]]:
+    """In 甲镇's context: `raters` party members of its branch, and a duty-report campaign of
+    2025 (述职评议) drafted with `reps` as its subjects. Returns (campaign, subjects)."""
+    township = world.township
+    for i in range(raters):
+        db.session.add(
+            PartyMember(
+                name=f"党员{i}",
+                name_pinyin=f"dangyuan{i}",
+                name_initials="dy",
+                branch_id=world.branches["t"].id,
+            )
+        )
+    db.session.commit()
+    made = service.create_campaign(
+        office,
+        township,
+        CampaignInput(
+            title="2025年度代表述职评议", shape="duty", opens_on=opens_on, closes_on=closes_on
+        ),
+    )
+    subjects = [
+        service.add_subject(office, township, made.id, SubjectInput(representative_id=r))
+        for r in reps
+    ]
+    return made, subjects

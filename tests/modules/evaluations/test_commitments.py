@@ -24,8 +24,8 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.commitments.models import Commitment, Progress, Status
 from lianxin.modules.evaluations import service
-from lianxin.modules.evaluations.inputs import CampaignInput, GradeInput, SubjectInput
-from lianxin.people.models import PartyMember, Representative
+from lianxin.modules.evaluations.inputs import GradeInput
+from lianxin.people.models import Representative
 from tests.factories import actor
 from tests.helpers import bearer, login
 from tests.modules.evaluations import steps
@@ -103,30 +103,7 @@ def _campaign(world, cast, office, *, raters: int = 5, report: bool = True):
     the links' tokens)."""
     with tenant_context(world.township.id):
         township = world.township
-        for i in range(raters):
-            db.session.add(
-                PartyMember(
-                    name=f"党员{i}",
-                    name_pinyin=f"dangyuan{i}",
-                    name_initials="dy",
-                    branch_id=world.branches["t"].id,
-                )
-            )
-        db.session.commit()
-        campaign = service.create_campaign(
-            office,
-            township,
-            CampaignInput(
-                title="2025年度代表述职评议",
-                shape="duty",
-                opens_on=date(2025, 12, 1),
-                closes_on=date(2025, 12, 31),
-            ),
-        )
-        subjects = [
-            service.add_subject(office, township, campaign.id, SubjectInput(representative_id=r))
-            for r in cast.reps[:2]
-        ]
+        campaign, subjects = steps.duty_campaign(world, office, cast.reps[:2], raters=raters)
         if report:
             service.set_report(office, township, subjects[0].id, "本人2025年度履职情况如下。")
         links = service.open_campaign(office, township, campaign.id)

@@ -19,7 +19,7 @@ from lianxin.db import db
 from lianxin.db.tenancy import tenant_context
 from lianxin.modules.evaluations import service
 from lianxin.modules.evaluations.errors import GradeAboveLimit
-from lianxin.modules.evaluations.inputs import CampaignInput, GradeInput, SubjectInput
+from lianxin.modules.evaluations.inputs import GradeInput
 from lianxin.modules.evaluations.models import Campaign, Subject
 from lianxin.modules.kit import module_settings
 from lianxin.modules.trainings.models import (
@@ -28,7 +28,6 @@ from lianxin.modules.trainings.models import (
     TrainingInvitation,
     TrainingSession,
 )
-from lianxin.people.models import PartyMember
 from lianxin.tenants import service as tenants
 from tests.factories import actor
 from tests.helpers import assert_error, bearer, login
@@ -89,30 +88,9 @@ def _counted(
     _absences(world, cast)
     with tenant_context(world.township.id):
         township = world.township
-        for i in range(5):
-            db.session.add(
-                PartyMember(
-                    name=f"党员{i}",
-                    name_pinyin=f"dangyuan{i}",
-                    name_initials="dy",
-                    branch_id=world.branches["t"].id,
-                )
-            )
-        db.session.commit()
-        campaign = service.create_campaign(
-            office,
-            township,
-            CampaignInput(
-                title="2025年度代表述职评议",
-                shape="duty",
-                opens_on=opens_on,
-                closes_on=closes_on,
-            ),
+        campaign, subjects = steps.duty_campaign(
+            world, office, cast.reps[:3], opens_on=opens_on, closes_on=closes_on
         )
-        subjects = [
-            service.add_subject(office, township, campaign.id, SubjectInput(representative_id=r))
-            for r in cast.reps[:3]
-        ]
         links = service.open_campaign(office, township, campaign.id)
         assert len(links) == 5
         for link in links:
